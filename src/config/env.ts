@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a parsed `Config`.
+ * A wrong or missing value stops start-up with one line that names the variable.
+ */
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { message: 'expected development, production or test' })
+    .default('development'),
+  PORT: z.coerce
+    .number({ message: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(0, 'expected a port number from 0 to 65535')
+    .max(65535, 'expected a port number from 0 to 65535')
+    .default(3978),
+  HOST: z.string().min(1, 'expected a host name or address').default('127.0.0.1'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/.+/, 'expected a mongodb:// or mongodb+srv:// connection string')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,38}$/, 'expected a database name of letters, digits, _ or -')
+    .default('zorgpad'),
+  ZORGPAD_DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
+  ZORGPAD_SCHOOL_FILE: z.string().min(1, 'expected the path of a school file (YAML)').default('./schools/demo.yaml'),
+  ZORGPAD_DIALOGS_DIR: z.string().min(1, 'expected a directory path').default('./dialogs'),
+  ZORGPAD_CARDS_DIR: z.string().min(1, 'expected a directory path').default('./cards'),
+  ZORGPAD_PLAYGROUND: booleanFlag.optional(),
+  ZORGPAD_DEFAULT_LOCALE: z.enum(['nl', 'en'], { message: 'expected nl or en' }).default('nl'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'expected debug, info, warn, error or silent' }).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  store: { kind: 'sqlite'; dataDir: string } | { kind: 'mongodb'; uri: string; dbName: string };
+  schoolFile: string;
+  dialogsDir: string;
+  cardsDir: string;
+  /** The playground lets anyone act as any persona, so it is off in production unless switched on. */
+  playground: boolean;
+  defaultLocale: 'nl' | 'en';
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment object into a Config, or throws a ConfigError with a one-line message. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const result = envSchema.safeParse(relevant);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const given = relevant[variable];
+    const shown = given === undefined ? 'not set' : `got "${given.length > 40 ? `${given.slice(0, 40)}…` : given}"`;
+    throw new ConfigError(`Configuration error: ${variable}: ${issue.message} (${shown})`);
+  }
+  const e = result.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    store: e.MONGODB_URI
+      ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
+      : { kind: 'sqlite', dataDir: e.ZORGPAD_DATA_DIR },
+    schoolFile: e.ZORGPAD_SCHOOL_FILE,
+    dialogsDir: e.ZORGPAD_DIALOGS_DIR,
+    cardsDir: e.ZORGPAD_CARDS_DIR,
+    playground: e.ZORGPAD_PLAYGROUND ?? e.NODE_ENV !== 'production',
+    defaultLocale: e.ZORGPAD_DEFAULT_LOCALE,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads the process environment. The only `process.env` read in the code base. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

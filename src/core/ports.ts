@@ -1,0 +1,129 @@
+/**
+ * The interfaces the core needs from the outside world. Stores implement them for SQLite and MongoDB;
+ * both run the same contract suite (test/store/contract.ts).
+ */
+
+/** Every stored record carries a version; a write names the version it read. */
+export interface VersionedRecord {
+  /** Unique within its collection. */
+  id: string;
+  /** Starts at 1, raised by one on every successful write. */
+  version: number;
+}
+
+export type FieldValue = string | number | boolean;
+
+/** A collection of JSON records with optimistic concurrency. */
+export interface RecordCollection<T extends VersionedRecord> {
+  get(id: string): Promise<T | null>;
+  /** Stores a new record at version 1. Throws `DuplicateRecordError` when the id exists. */
+  create(record: Omit<T, 'version'>): Promise<T>;
+  /**
+   * Writes `record` only if the stored version still equals `record.version`.
+   * Returns the stored record (version + 1), or null when someone else wrote first.
+   */
+  update(record: T): Promise<T | null>;
+  /** Records whose top-level `field` equals `value`, oldest id first. Use indexed fields only. */
+  findBy(field: string, value: FieldValue): Promise<T[]>;
+  /** Removes a record; returns whether it existed. */
+  delete(id: string): Promise<boolean>;
+}
+
+export class DuplicateRecordError extends Error {
+  override name = 'DuplicateRecordError';
+  constructor(collection: string, id: string) {
+    super(`record ${id} already exists in ${collection}`);
+  }
+}
+
+/** A scheduled piece of work (a reminder, a follow-up). Times are epoch milliseconds. */
+export interface Job {
+  id: string;
+  version: number;
+  kind: string;
+  /** Free JSON the job's handler understands; never shown in logs. */
+  payload: Record<string, unknown>;
+  dueAt: number;
+  status: 'pending' | 'claimed' | 'done' | 'failed';
+  attempts: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  result: string | null;
+}
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  dueAt: number;
+}
+
+export interface JobStore {
+  /** Schedules a job; scheduling the same id twice keeps the first. Returns whether it was new. */
+  schedule(job: NewJob): Promise<boolean>;
+  get(id: string): Promise<Job | null>;
+  /**
+   * Claims the earliest due job that is pending or whose lease has run out, for `leaseMs`.
+   * At most one caller gets a given job until its lease ends.
+   */
+  claimDue(now: number, owner: string, leaseMs: number): Promise<Job | null>;
+  /** Marks a claimed job done, only if `owner` still holds it. */
+  complete(id: string, owner: string, result: string): Promise<boolean>;
+  /** Gives a claimed job back for a later attempt at `retryAt`, only if `owner` still holds it. */
+  release(id: string, owner: string, retryAt: number, result: string): Promise<boolean>;
+}
+
+export interface IdempotencyStore {
+  /** True the first time a key is claimed, false every time after. */
+  claim(key: string, now: number): Promise<boolean>;
+}
+
+/** Who did what to which record, when, through which channel. Never content. */
+export interface AuditEntry {
+  at: number;
+  schoolId: string;
+  actor: string;
+  action: string;
+  recordKind: string;
+  recordId: string;
+  channel: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Entries for one record, oldest first. */
+  forRecord(recordKind: string, recordId: string): Promise<AuditEntry[]>;
+}
+
+/** The collections Zorgpad keeps, with the top-level fields each one is looked up by. */
+export const COLLECTIONS = {
+  /** Bullying and cyberbullying cases. */
+  bullyingCases: ['schoolId', 'studentRef', 'ownerStaffId', 'status'],
+  /** Phone-ban exception requests, drafts included. */
+  exceptionRequests: ['schoolId', 'studentRef', 'requesterStaffId', 'status'],
+  /** Role changes made in chat by a beheerder, on top of the school file. */
+  roleAssignments: ['schoolId'],
+  /** Where each person stands in a dialog, per platform, tenant, user and conversation. */
+  dialogStates: ['userKey'],
+  /** Where to reach a person or channel proactively. */
+  conversationRefs: ['schoolId', 'staffId'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+
+/** Everything persistent, behind one port. */
+export interface Store {
+  collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T>;
+  jobs: JobStore;
+  idempotency: IdempotencyStore;
+  audit: AuditLog;
+  /** A short name for logs: "sqlite" or "mongodb". */
+  kind: string;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

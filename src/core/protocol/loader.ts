@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { flowSchema, type Flow, type Step } from './schema.js';
+
+export class DialogFileError extends Error {
+  override name = 'DialogFileError';
+}
+
+export interface SourceFile {
+  /** Shown in error messages, e.g. `dialogs/menu.yaml`. */
+  name: string;
+  text: string;
+}
+
+/**
+ * Validates flow files and the references between them. Throws a DialogFileError whose message
+ * names the file and the step at fault.
+ */
+export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<string>): Map<string, Flow> {
+  const flows = new Map<string, { flow: Flow; file: string }>();
+  for (const file of files) {
+    let raw: unknown;
+    try {
+      raw = file.name.endsWith('.json') ? JSON.parse(file.text) : parseYaml(file.text);
+    } catch (error) {
+      throw new DialogFileError(`${file.name}: not valid ${file.name.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error)}`);
+    }
+    const result = flowSchema.safeParse(raw);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new DialogFileError(`${file.name}: ${describePath(issue.path)}: ${issue.message}`);
+    }
+    const flow = result.data;
+    const earlier = flows.get(flow.id);
+    if (earlier) throw new DialogFileError(`${file.name}: flow id "${flow.id}" is already used by ${earlier.file}`);
+    flows.set(flow.id, { flow, file: file.name });
+  }
+  for (const { flow, file } of flows.values()) {
+    const at = (stepId: string) => `${file}: step "${stepId}"`;
+    if (!flow.steps[flow.start]) throw new DialogFileError(`${file}: start "${flow.start}" is not a step of this flow`);
+    for (const [stepId, step] of Object.entries(flow.steps)) {
+      for (const target of stepTargets(step)) {
+        if (!flow.steps[target]) throw new DialogFileError(`${at(stepId)}: "${target}" is not a step of this flow`);
+      }
+      for (const target of flowTargets(step)) {
+        if (!flows.has(target)) throw new DialogFileError(`${at(stepId)}: flow "${target}" does not exist`);
+      }
+      if (step.type === 'command' && !knownCommands.has(step.command)) {
+        throw new DialogFileError(`${at(stepId)}: unknown command "${step.command}"`);
+      }
+    }
+  }
+  return new Map([...flows].map(([id, { flow }]) => [id, flow]));
+}
+
+/** Reads every .yaml, .yml and .json file in a directory. */
+export function loadFlows(dir: string, knownCommands: ReadonlySet<string>): Map<string, Flow> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
+  } catch {
+    throw new DialogFileError(`${dir}: dialogs directory cannot be read`);
+  }
+  const files = names.map((n) => ({ name: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
+  return parseFlowFiles(files, knownCommands);
+}
+
+function stepTargets(step: Step): string[] {
+  switch (step.type) {
+    case 'branch':
+      return [...step.cases.map((c) => c.goto), step.otherwise];
+    case 'choice':
+      return [step.next, ...step.options.map((o) => o.goto)].filter(isString);
+    case 'yesno':
+      return [step.next, step.yes, step.no].filter(isString);
+    case 'end':
+      return [];
+    default:
+      return [step.next].filter(isString);
+  }
+}
+
+function flowTargets(step: Step): string[] {
+  return step.type === 'choice' ? step.options.map((o) => o.flow).filter(isString) : [];
+}
+
+function describePath(path: PropertyKey[]): string {
+  if (path[0] === 'steps' && path.length > 1) {
+    const rest = path.slice(2).map(String).join('.');
+    return `step "${String(path[1])}"${rest ? `: ${rest}` : ''}`;
+  }
+  return path.length ? path.map(String).join('.') : 'file';
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+function isString(v: string | undefined): v is string {
+  return typeof v === 'string';
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { roleSchema } from '../people/roles.js';
+
+/** A text in every supported locale; Dutch first. */
+export const localizedSchema = z.object({
+  nl: z.string().min(1, 'expected a Dutch text'),
+  en: z.string().min(1, 'expected an English text'),
+});
+export type Localized = z.infer<typeof localizedSchema>;
+
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
+const keySchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'expected a name of letters, digits and _');
+
+const conditionSchema = z.union([
+  z.strictObject({ answer: keySchema, equals: z.union([z.string(), z.boolean()]) }),
+  z.strictObject({ answer: keySchema, includes: z.string() }),
+  z.strictObject({ role: roleSchema }),
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+const base = {
+  /** Shown on `help` while at this step. */
+  help: localizedSchema.optional(),
+};
+const asking = {
+  ...base,
+  /** Where the answer is kept in the dialog's answers. */
+  key: keySchema,
+  prompt: localizedSchema,
+  next: idSchema.optional(),
+};
+
+const optionSchema = z.strictObject({
+  value: z.string().min(1),
+  label: localizedSchema,
+  /** Go to this step instead of `next` when chosen. */
+  goto: idSchema.optional(),
+  /** Start this flow when chosen (ends the current one). */
+  flow: idSchema.optional(),
+});
+
+export const stepSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('message'), ...base, text: localizedSchema, next: idSchema.optional() }),
+  z.strictObject({
+    type: z.literal('text'),
+    ...asking,
+    optional: z.boolean().default(false),
+    minLength: z.number().int().min(1).default(1),
+    maxLength: z.number().int().min(1).max(4000).default(2000),
+  }),
+  z.strictObject({
+    type: z.literal('choice'),
+    ...asking,
+    options: z.array(optionSchema).min(1, 'expected at least one option'),
+    multiple: z.boolean().default(false),
+  }),
+  z.strictObject({ type: z.literal('date'), ...asking, notBefore: z.enum(['today']).optional() }),
+  z.strictObject({ type: z.literal('yesno'), ...asking, yes: idSchema.optional(), no: idSchema.optional() }),
+  z.strictObject({ type: z.literal('student'), ...asking }),
+  z.strictObject({ type: z.literal('staff'), ...asking }),
+  z.strictObject({
+    type: z.literal('branch'),
+    cases: z.array(z.strictObject({ when: conditionSchema, goto: idSchema })).min(1),
+    otherwise: idSchema,
+  }),
+  z.strictObject({
+    type: z.literal('command'),
+    /** A domain command the application runs with the answers so far (permissions checked there). */
+    command: idSchema,
+    next: idSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal('end'), text: localizedSchema.optional() }),
+]);
+export type Step = z.infer<typeof stepSchema>;
+export type AskingStep = Extract<Step, { key: string }>;
+
+export const flowSchema = z.strictObject({
+  id: idSchema,
+  title: localizedSchema,
+  /** Typed words that start this flow when no dialog is active (compared case-insensitively). */
+  triggers: z.strictObject({ nl: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }),
+  /** Who may start it; `staff` means anyone known to the school. */
+  roles: z.union([z.literal('staff'), z.array(roleSchema).min(1)]),
+  start: idSchema,
+  steps: z.record(idSchema, stepSchema),
+});
+export type Flow = z.infer<typeof flowSchema>;
+
+export function isAsking(step: Step): step is AskingStep {
+  return 'key' in step;
+}

@@ -1,0 +1,240 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  COLLECTIONS,
+  DuplicateRecordError,
+  type AuditEntry,
+  type CollectionName,
+  type FieldValue,
+  type Job,
+  type NewJob,
+  type RecordCollection,
+  type Store,
+  type VersionedRecord,
+} from '../core/ports.js';
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
+ * statement below is atomic within the process, and SQLite's write lock makes it atomic across
+ * processes sharing the file.
+ */
+export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, fileName));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS records (
+      collection TEXT NOT NULL,
+      id TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (collection, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS jobs (
+      id TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      due_at INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      lease_owner TEXT,
+      lease_until INTEGER,
+      result TEXT
+    );
+    CREATE INDEX IF NOT EXISTS jobs_pending_due ON jobs (status, due_at);
+    CREATE INDEX IF NOT EXISTS jobs_claimed_lease ON jobs (status, lease_until);
+    CREATE TABLE IF NOT EXISTS idempotency_keys (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS audit (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      school_id TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      record_kind TEXT NOT NULL,
+      record_id TEXT NOT NULL,
+      channel TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_record ON audit (record_kind, record_id, seq);
+  `);
+  for (const [collection, fields] of Object.entries(COLLECTIONS)) {
+    for (const field of fields) {
+      db.exec(
+        `CREATE INDEX IF NOT EXISTS "records_${collection}_${field}" ON records (collection, json_extract(data, '$.${field}'))`,
+      );
+    }
+  }
+
+  const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
+  const jobRow = (row: JobRow | undefined): Job | null => (row ? toJob(row) : null);
+
+  const stmt = {
+    getRecord: db.prepare<[string, string], { version: number; data: string }>(
+      'SELECT version, data FROM records WHERE collection = ? AND id = ?',
+    ),
+    insertRecord: db.prepare('INSERT INTO records (collection, id, version, data) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING'),
+    updateRecord: db.prepare(
+      'UPDATE records SET version = version + 1, data = ? WHERE collection = ? AND id = ? AND version = ?',
+    ),
+    deleteRecord: db.prepare('DELETE FROM records WHERE collection = ? AND id = ?'),
+    insertJob: db.prepare(
+      `INSERT INTO jobs (id, version, kind, payload, due_at, status, attempts, lease_owner, lease_until, result)
+       VALUES (?, 1, ?, ?, ?, 'pending', 0, NULL, NULL, NULL) ON CONFLICT DO NOTHING`,
+    ),
+    getJob: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    claimJob: db.prepare<[{ owner: string; leaseUntil: number; now: number }], JobRow>(
+      `UPDATE jobs SET status = 'claimed', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, version = version + 1
+       WHERE id = (
+         SELECT id FROM (
+           SELECT id, due_at FROM jobs WHERE status = 'pending' AND due_at <= @now
+           UNION ALL
+           SELECT id, due_at FROM jobs WHERE status = 'claimed' AND lease_until <= @now
+         ) ORDER BY due_at, id LIMIT 1
+       )
+       RETURNING *`,
+    ),
+    completeJob: db.prepare(
+      `UPDATE jobs SET status = 'done', result = ?, lease_until = NULL, version = version + 1
+       WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
+    ),
+    releaseJob: db.prepare(
+      `UPDATE jobs SET status = 'pending', due_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, version = version + 1
+       WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
+    ),
+    claimKey: db.prepare('INSERT INTO idempotency_keys (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    appendAudit: db.prepare(
+      'INSERT INTO audit (at, school_id, actor, action, record_kind, record_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    auditFor: db.prepare<[string, string], AuditRow>(
+      'SELECT * FROM audit WHERE record_kind = ? AND record_id = ? ORDER BY seq',
+    ),
+  };
+
+  function collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+    const existing = collections.get(name);
+    if (existing) return existing as unknown as RecordCollection<T>;
+    const indexed = new Set<string>(COLLECTIONS[name]);
+    const created: RecordCollection<T> = {
+      async get(id) {
+        const row = stmt.getRecord.get(name, id);
+        return row ? ({ ...JSON.parse(row.data), id, version: row.version } as T) : null;
+      },
+      async create(record) {
+        const { changes } = stmt.insertRecord.run(name, record.id, JSON.stringify(withoutVersion(record)));
+        if (changes !== 1) throw new DuplicateRecordError(name, record.id);
+        return { ...record, version: 1 } as T;
+      },
+      async update(record) {
+        const { changes } = stmt.updateRecord.run(JSON.stringify(withoutVersion(record)), name, record.id, record.version);
+        return changes === 1 ? { ...record, version: record.version + 1 } : null;
+      },
+      async findBy(field: string, value: FieldValue) {
+        if (!indexed.has(field)) throw new Error(`${name}.${field} is not an indexed field`);
+        // The field name comes from the fixed COLLECTIONS list, never from input.
+        const rows = db
+          .prepare<[string, FieldValue], { id: string; version: number; data: string }>(
+            `SELECT id, version, data FROM records WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`,
+          )
+          .all(name, typeof value === 'boolean' ? Number(value) : value);
+        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as T);
+      },
+      async delete(id) {
+        return stmt.deleteRecord.run(name, id).changes === 1;
+      },
+    };
+    collections.set(name, created as unknown as RecordCollection<VersionedRecord>);
+    return created;
+  }
+
+  return {
+    kind: 'sqlite',
+    collection,
+    jobs: {
+      async schedule(job: NewJob) {
+        return stmt.insertJob.run(job.id, job.kind, JSON.stringify(job.payload), job.dueAt).changes === 1;
+      },
+      async get(id) {
+        return jobRow(stmt.getJob.get(id));
+      },
+      async claimDue(now, owner, leaseMs) {
+        return jobRow(stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now }));
+      },
+      async complete(id, owner, result) {
+        return stmt.completeJob.run(result, id, owner).changes === 1;
+      },
+      async release(id, owner, retryAt, result) {
+        return stmt.releaseJob.run(retryAt, result, id, owner).changes === 1;
+      },
+    },
+    idempotency: {
+      async claim(key, now) {
+        return stmt.claimKey.run(key, now).changes === 1;
+      },
+    },
+    audit: {
+      async append(e: AuditEntry) {
+        stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel);
+      },
+      async forRecord(recordKind, recordId) {
+        return stmt.auditFor.all(recordKind, recordId).map((r) => ({
+          at: r.at,
+          schoolId: r.school_id,
+          actor: r.actor,
+          action: r.action,
+          recordKind: r.record_kind,
+          recordId: r.record_id,
+          channel: r.channel,
+        }));
+      },
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+interface JobRow {
+  id: string;
+  version: number;
+  kind: string;
+  payload: string;
+  due_at: number;
+  status: Job['status'];
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  result: string | null;
+}
+
+interface AuditRow {
+  at: number;
+  school_id: string;
+  actor: string;
+  action: string;
+  record_kind: string;
+  record_id: string;
+  channel: string;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    version: row.version,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    dueAt: row.due_at,
+    status: row.status,
+    attempts: row.attempts,
+    leaseOwner: row.lease_owner,
+    leaseUntil: row.lease_until,
+    result: row.result,
+  };
+}
+
+function withoutVersion<T extends { version?: number }>(record: T): Omit<T, 'version'> {
+  const { version: _ignored, ...rest } = record;
+  return rest;
+}

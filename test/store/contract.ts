@@ -1,0 +1,188 @@
+import { describe, expect, it, afterEach } from 'vitest';
+import { DuplicateRecordError, type Store, type VersionedRecord } from '../../src/core/ports.js';
+
+/** Opens a fresh, empty store; `reopen` closes nothing and opens the same data again. */
+export interface StoreFixture {
+  open(): Promise<Store>;
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+interface Draft extends VersionedRecord {
+  schoolId: string;
+  studentRef: string;
+  status: string;
+  answers: Record<string, string>;
+}
+
+/** The one suite every store implementation must pass. */
+export function storeContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`${name} store contract`, () => {
+    let fixture: StoreFixture | undefined;
+    const opened: Store[] = [];
+    async function fresh(): Promise<Store> {
+      fixture = await makeFixture();
+      const store = await fixture.open();
+      opened.push(store);
+      return store;
+    }
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+      await fixture?.cleanup();
+    });
+
+    const draft = (id: string, over: Partial<Draft> = {}): Omit<Draft, 'version'> => ({
+      id,
+      schoolId: 'demo',
+      studentRef: 'L1001',
+      status: 'draft',
+      answers: {},
+      ...over,
+    });
+
+    it('stores a record at version 1 and reads it back', async () => {
+      const store = await fresh();
+      const requests = store.collection<Draft>('exceptionRequests');
+      const created = await requests.create(draft('r1', { answers: { ground: 'medisch' } }));
+      expect(created.version).toBe(1);
+      expect(await requests.get('r1')).toEqual({ ...draft('r1', { answers: { ground: 'medisch' } }), version: 1 });
+      expect(await requests.get('missing')).toBeNull();
+    });
+
+    it('refuses a second record with the same id', async () => {
+      const store = await fresh();
+      const requests = store.collection<Draft>('exceptionRequests');
+      await requests.create(draft('r1'));
+      await expect(requests.create(draft('r1', { status: 'other' }))).rejects.toBeInstanceOf(DuplicateRecordError);
+      expect((await requests.get('r1'))?.status).toBe('draft');
+    });
+
+    it('rejects a write based on a stale version and keeps the newer one', async () => {
+      const store = await fresh();
+      const requests = store.collection<Draft>('exceptionRequests');
+      const v1 = await requests.create(draft('r1'));
+      const v2 = await requests.update({ ...v1, answers: { ground: 'medisch' } });
+      expect(v2?.version).toBe(2);
+      const stale = await requests.update({ ...v1, answers: { ground: 'didactisch' } });
+      expect(stale).toBeNull();
+      expect((await requests.get('r1'))?.answers).toEqual({ ground: 'medisch' });
+    });
+
+    it('lets exactly one of 50 parallel conditional claims of one item win', async () => {
+      const store = await fresh();
+      const requests = store.collection<Draft>('exceptionRequests');
+      const v1 = await requests.create(draft('r1', { status: 'submitted' }));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => requests.update({ ...v1, status: `decided-by-${i}` })),
+      );
+      const winners = results.filter((r) => r !== null);
+      expect(winners).toHaveLength(1);
+      const stored = await requests.get('r1');
+      expect(stored?.status).toBe(winners[0]!.status);
+      expect(stored?.version).toBe(2);
+    });
+
+    it('finds records by an indexed field and not by others', async () => {
+      const store = await fresh();
+      const cases = store.collection<Draft>('bullyingCases');
+      await cases.create(draft('c2', { studentRef: 'L1002' }));
+      await cases.create(draft('c1', { studentRef: 'L1001' }));
+      await cases.create(draft('c3', { studentRef: 'L1001' }));
+      expect((await cases.findBy('studentRef', 'L1001')).map((c) => c.id)).toEqual(['c1', 'c3']);
+      expect(await cases.findBy('studentRef', 'L9999')).toEqual([]);
+      await expect(cases.findBy('answers', 'x')).rejects.toThrow(/not an indexed field/);
+    });
+
+    it('keeps collections apart', async () => {
+      const store = await fresh();
+      await store.collection<Draft>('bullyingCases').create(draft('same-id'));
+      await store.collection<Draft>('exceptionRequests').create(draft('same-id', { status: 'submitted' }));
+      expect((await store.collection<Draft>('bullyingCases').get('same-id'))?.status).toBe('draft');
+      expect(await store.collection<Draft>('bullyingCases').delete('same-id')).toBe(true);
+      expect(await store.collection<Draft>('bullyingCases').get('same-id')).toBeNull();
+      expect(await store.collection<Draft>('exceptionRequests').get('same-id')).not.toBeNull();
+    });
+
+    it('stores an idempotency key once, also when claimed in parallel', async () => {
+      const store = await fresh();
+      expect(await store.idempotency.claim('slack:event:Ev1', 1)).toBe(true);
+      expect(await store.idempotency.claim('slack:event:Ev1', 2)).toBe(false);
+      const parallel = await Promise.all(Array.from({ length: 20 }, () => store.idempotency.claim('teams:activity:a9', 3)));
+      expect(parallel.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('schedules a job once per id', async () => {
+      const store = await fresh();
+      expect(await store.jobs.schedule({ id: 'review:r1:1', kind: 'review', payload: { requestId: 'r1' }, dueAt: 1000 })).toBe(true);
+      expect(await store.jobs.schedule({ id: 'review:r1:1', kind: 'review', payload: { requestId: 'other' }, dueAt: 5 })).toBe(false);
+      const job = await store.jobs.get('review:r1:1');
+      expect(job).toMatchObject({ kind: 'review', payload: { requestId: 'r1' }, dueAt: 1000, status: 'pending', attempts: 0 });
+    });
+
+    it('does not hand out a job before it is due, and hands out the earliest first', async () => {
+      const store = await fresh();
+      await store.jobs.schedule({ id: 'late', kind: 'k', payload: {}, dueAt: 2000 });
+      await store.jobs.schedule({ id: 'early', kind: 'k', payload: {}, dueAt: 1000 });
+      expect(await store.jobs.claimDue(999, 'p1', 60_000)).toBeNull();
+      expect((await store.jobs.claimDue(5000, 'p1', 60_000))?.id).toBe('early');
+      expect((await store.jobs.claimDue(5000, 'p1', 60_000))?.id).toBe('late');
+    });
+
+    it('does not claim a claimed job again before its lease ends', async () => {
+      const store = await fresh();
+      await store.jobs.schedule({ id: 'j1', kind: 'k', payload: {}, dueAt: 1000 });
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => store.jobs.claimDue(1000, `p${i}`, 60_000)));
+      const won = claims.filter((c) => c !== null);
+      expect(won).toHaveLength(1);
+      expect(won[0]).toMatchObject({ id: 'j1', status: 'claimed', leaseUntil: 61_000, attempts: 1 });
+      expect(await store.jobs.claimDue(60_999, 'other', 60_000)).toBeNull();
+    });
+
+    it('lets another process reclaim a job whose lease ran out, and ignores the old owner after', async () => {
+      const store = await fresh();
+      await store.jobs.schedule({ id: 'j1', kind: 'k', payload: {}, dueAt: 1000 });
+      await store.jobs.claimDue(1000, 'dead', 10_000);
+      const reclaimed = await store.jobs.claimDue(11_000, 'alive', 10_000);
+      expect(reclaimed).toMatchObject({ id: 'j1', leaseOwner: 'alive', attempts: 2 });
+      expect(await store.jobs.complete('j1', 'dead', 'sent')).toBe(false);
+      expect(await store.jobs.complete('j1', 'alive', 'sent')).toBe(true);
+      expect(await store.jobs.get('j1')).toMatchObject({ status: 'done', result: 'sent' });
+      expect(await store.jobs.claimDue(99_000, 'alive', 10_000)).toBeNull();
+    });
+
+    it('releases a failed job for a later retry', async () => {
+      const store = await fresh();
+      await store.jobs.schedule({ id: 'j1', kind: 'k', payload: {}, dueAt: 1000 });
+      await store.jobs.claimDue(1000, 'p1', 10_000);
+      expect(await store.jobs.release('j1', 'p1', 5000, 'HTTP 503')).toBe(true);
+      expect(await store.jobs.claimDue(4999, 'p1', 10_000)).toBeNull();
+      expect(await store.jobs.claimDue(5000, 'p1', 10_000)).toMatchObject({ id: 'j1', attempts: 2, result: 'HTTP 503' });
+    });
+
+    it('keeps the audit trail in order per record', async () => {
+      const store = await fresh();
+      const base = { schoolId: 'demo', actor: 'staff:m.devries', recordKind: 'bullyingCase', recordId: 'c1', channel: 'teams' };
+      await store.audit.append({ ...base, at: 10, action: 'create' });
+      await store.audit.append({ ...base, at: 10, action: 'read' });
+      await store.audit.append({ ...base, recordId: 'c2', at: 11, action: 'read' });
+      await store.audit.append({ ...base, at: 12, action: 'update' });
+      expect((await store.audit.forRecord('bullyingCase', 'c1')).map((e) => e.action)).toEqual(['create', 'read', 'update']);
+    });
+
+    it('keeps everything across a close and reopen', async () => {
+      const store = await fresh();
+      await store.collection<Draft>('exceptionRequests').create(draft('r1', { answers: { ground: 'medisch' } }));
+      await store.idempotency.claim('k1', 1);
+      await store.jobs.schedule({ id: 'j1', kind: 'k', payload: { a: 1 }, dueAt: 1000 });
+      await store.audit.append({ at: 1, schoolId: 'demo', actor: 'a', action: 'create', recordKind: 'x', recordId: 'r1', channel: 'playground' });
+      await store.close();
+      opened.splice(opened.indexOf(store), 1);
+      const again = await fixture!.reopen();
+      opened.push(again);
+      expect((await again.collection<Draft>('exceptionRequests').get('r1'))?.answers).toEqual({ ground: 'medisch' });
+      expect(await again.idempotency.claim('k1', 2)).toBe(false);
+      expect((await again.jobs.get('j1'))?.payload).toEqual({ a: 1 });
+      expect(await again.audit.forRecord('x', 'r1')).toHaveLength(1);
+    });
+  });
+}
