@@ -234,7 +234,7 @@ function toJob(row: JobRow): Job {
   };
 }
 
-function withoutVersion<T extends { version?: number }>(record: T): Omit<T, 'version'> {
-  const { version: _ignored, ...rest } = record;
+function withoutVersion(record: object): object {
+  const { version: _ignored, ...rest } = record as { version?: number };
   return rest;
 }

@@ -17,7 +17,8 @@ export interface SourceFile {
  * Validates flow files and the references between them. Throws a DialogFileError whose message
  * names the file and the step at fault.
  */
-export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<string>): Map<string, Flow> {
+export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<string>): LoadedFlows {
+  const warnings: string[] = [];
   const flows = new Map<string, { flow: Flow; file: string }>();
   for (const file of files) {
     let raw: unknown;
@@ -44,18 +45,25 @@ export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<s
         if (!flow.steps[target]) throw new DialogFileError(`${at(stepId)}: "${target}" is not a step of this flow`);
       }
       for (const target of flowTargets(step)) {
-        if (!flows.has(target)) throw new DialogFileError(`${at(stepId)}: flow "${target}" does not exist`);
+        // A school may leave a procedure out; the option is then hidden, not an error.
+        if (!flows.has(target)) warnings.push(`${at(stepId)}: flow "${target}" is not installed; its option is hidden`);
       }
       if (step.type === 'command' && !knownCommands.has(step.command)) {
         throw new DialogFileError(`${at(stepId)}: unknown command "${step.command}"`);
       }
     }
   }
-  return new Map([...flows].map(([id, { flow }]) => [id, flow]));
+  return { flows: new Map([...flows].map(([id, { flow }]) => [id, flow])), warnings };
+}
+
+export interface LoadedFlows {
+  flows: Map<string, Flow>;
+  /** Things a school may do on purpose but should know about, logged at start-up. */
+  warnings: string[];
 }
 
 /** Reads every .yaml, .yml and .json file in a directory. */
-export function loadFlows(dir: string, knownCommands: ReadonlySet<string>): Map<string, Flow> {
+export function loadFlows(dir: string, knownCommands: ReadonlySet<string>): LoadedFlows {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();

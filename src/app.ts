@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mountPlayground } from './channels/playground/routes.js';
+import type { Config } from './config/env.js';
+import { Assistant } from './core/app/assistant.js';
+import { COMMAND_NAMES, createCommands } from './core/app/commands.js';
+import { CardRenderer } from './core/cards/render.js';
+import { RoleBook } from './core/people/role-book.js';
+import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
+import { systemClock, type Clock, type Logger, type Store } from './core/ports.js';
+import { loadFlows } from './core/protocol/loader.js';
+import { HttpServer, sendJson } from './http/server.js';
+import { openStore } from './store/open.js';
+
+export interface App {
+  http: HttpServer;
+  store: Store;
+  assistant: Assistant;
+  directory: SchoolDirectory;
+  /** The port actually listened on (useful with PORT=0). */
+  port: number;
+  /** An id for this process, used as lease owner by schedulers. */
+  instanceId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
+ * in a file is checked before the store is opened or a port is taken.
+ */
+export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
+  const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
+  const { flows, warnings } = loadFlows(config.dialogsDir, COMMAND_NAMES);
+  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
+  const cards = CardRenderer.load(config.cardsDir);
+
+  const store = await openStore(config.store);
+  const roleBook = new RoleBook(store, directory, clock);
+  const commands = createCommands({ directory, roleBook });
+  const assistant = new Assistant({ store, flows, cards, directory, roleBook, commands, clock, log });
+
+  const http = new HttpServer(log);
+  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
+  if (config.playground) mountPlayground(http, assistant, directory);
+
+  let port: number;
+  try {
+    port = await http.listen(config.port, config.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  log.info('started', {
+    port,
+    store: store.kind,
+    school: directory.school.id,
+    flows: flows.size,
+    playground: config.playground,
+    teams: 'not built yet',
+    slack: 'not built yet',
+  });
+  if (config.playground && config.nodeEnv === 'production') {
+    log.warn('playground.enabled-in-production', { detail: 'anyone who reaches /playground can act as any staff member' });
+  }
+
+  return {
+    http,
+    store,
+    assistant,
+    directory,
+    port,
+    instanceId: randomUUID(),
+    async close() {
+      await http.close();
+      await store.close();
+    },
+  };
+}

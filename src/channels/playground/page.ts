@@ -1,0 +1,132 @@
+import { translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
+import type { Persona } from './routes.js';
+
+const PAGE_KEYS: MessageKey[] = [
+  'playground.title',
+  'playground.demoNotice',
+  'playground.persona',
+  'playground.language',
+  'playground.placeholder',
+  'playground.send',
+  'playground.you',
+  'playground.bot',
+  'playground.error',
+];
+
+/** The playground page. Every visible text comes from the catalogue; data goes in as escaped JSON. */
+export function playgroundPage(locale: Locale, personas: Persona[]): string {
+  const t = translator(locale);
+  const texts = Object.fromEntries(PAGE_KEYS.map((k) => [k, t(k)]));
+  const boot = safeJson({ locale, personas, texts });
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(t('playground.title'))}</title>
+<style>
+  body { font-family: "Segoe UI", system-ui, sans-serif; margin: 0; background: #f5f5f5; color: #242424; }
+  header { background: #2f4858; color: #fff; padding: 12px 20px; }
+  header h1 { margin: 0; font-size: 20px; }
+  .notice { background: #fff4ce; border-bottom: 1px solid #e6d38a; padding: 8px 20px; font-size: 14px; }
+  .bar { display: flex; gap: 16px; align-items: center; padding: 10px 20px; background: #fff; border-bottom: 1px solid #ddd; }
+  #log { max-width: 760px; margin: 0 auto; padding: 16px 20px 120px; }
+  .msg { margin: 10px 0; }
+  .msg .who { font-size: 12px; color: #666; }
+  .msg .text { white-space: pre-wrap; background: #fff; border-radius: 6px; padding: 8px 12px; display: inline-block; max-width: 100%; }
+  .msg.me { text-align: right; }
+  .msg.me .text { background: #dbe9f6; }
+  .card { background: #fff; border-radius: 6px; padding: 4px; margin-top: 4px; max-width: 520px; }
+  form { position: fixed; bottom: 0; left: 0; right: 0; display: flex; gap: 8px; padding: 12px 20px; background: #fff; border-top: 1px solid #ddd; }
+  form input { flex: 1; font-size: 16px; padding: 8px; }
+  .error { color: #a4262c; }
+</style>
+</head>
+<body>
+<header><h1>${escapeHtml(t('playground.title'))}</h1></header>
+<div class="notice" role="note">${escapeHtml(t('playground.demoNotice'))}</div>
+<div class="bar">
+  <label>${escapeHtml(t('playground.persona'))} <select id="persona"></select></label>
+  <label>${escapeHtml(t('playground.language'))}
+    <select id="lang"><option value="nl">Nederlands</option><option value="en">English</option></select></label>
+</div>
+<main id="log" aria-live="polite"></main>
+<form id="composer">
+  <input id="text" autocomplete="off" placeholder="${escapeHtml(t('playground.placeholder'))}" aria-label="${escapeHtml(t('playground.placeholder'))}">
+  <button type="submit">${escapeHtml(t('playground.send'))}</button>
+</form>
+<script src="/playground/adaptivecards.js"></script>
+<script>
+const boot = ${boot};
+const log = document.getElementById('log');
+const personaSelect = document.getElementById('persona');
+const langSelect = document.getElementById('lang');
+langSelect.value = boot.locale;
+langSelect.addEventListener('change', () => { location.search = '?lang=' + langSelect.value; });
+for (const p of boot.personas) {
+  const o = document.createElement('option');
+  o.value = p.id; o.textContent = p.label; personaSelect.appendChild(o);
+}
+const saved = sessionStorage.getItem('zorgpad.persona');
+if (saved && boot.personas.some(p => p.id === saved)) personaSelect.value = saved;
+personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; });
+
+function add(who, text, mine) {
+  const div = document.createElement('div');
+  div.className = 'msg' + (mine ? ' me' : '');
+  const w = document.createElement('div'); w.className = 'who'; w.textContent = who;
+  const t = document.createElement('div'); t.className = 'text'; t.textContent = text;
+  div.append(w, t); log.appendChild(div); div.scrollIntoView();
+  return div;
+}
+function addCard(json) {
+  const card = new AdaptiveCards.AdaptiveCard();
+  card.onExecuteAction = (action) => {
+    if (action instanceof AdaptiveCards.ExecuteAction || action instanceof AdaptiveCards.SubmitAction) {
+      send({ card: action.data }, action.title);
+    }
+  };
+  card.parse(json);
+  const holder = document.createElement('div');
+  holder.className = 'card';
+  holder.appendChild(card.render());
+  log.appendChild(holder); holder.scrollIntoView();
+}
+async function send(body, shown) {
+  add(boot.texts['playground.you'], shown, true);
+  try {
+    const res = await fetch('/playground/api/messages', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personaId: personaSelect.value, locale: boot.locale, deliveryId: crypto.randomUUID(), ...body }),
+    });
+    const reply = await res.json();
+    if (!res.ok) { add(boot.texts['playground.bot'], reply.error || boot.texts['playground.error']).classList.add('error'); return; }
+    for (const m of reply.messages) {
+      if (m.card) addCard(m.card);
+      else add(boot.texts['playground.bot'], m.text);
+    }
+  } catch (e) {
+    add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error');
+  }
+}
+document.getElementById('composer').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const input = document.getElementById('text');
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = '';
+  send({ text }, text);
+});
+</script>
+</body>
+</html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON safe to place inside a script element. */
+function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import type { Assistant } from '../../core/app/assistant.js';
+import { parseCardSubmit } from '../../core/cards/submit.js';
+import { translator, type Locale } from '../../core/i18n/index.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Input } from '../../core/protocol/engine.js';
+import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
+import { playgroundPage } from './page.js';
+
+/** The persona id that stands for someone the school does not know (a student, a stranger). */
+export const UNKNOWN_PERSONA = 'onbekend';
+
+const messageSchema = z
+  .strictObject({
+    personaId: z.string().min(1).max(100),
+    locale: z.enum(['nl', 'en']),
+    deliveryId: z.string().min(8).max(100),
+    text: z.string().min(1).max(4000).optional(),
+    card: z.unknown().optional(),
+  })
+  .refine((m) => (m.text === undefined) !== (m.card === undefined), { message: 'expected either text or card' });
+
+/**
+ * A local web page to talk to the bot as any persona of the school file, with cards rendered by the
+ * official Adaptive Cards renderer. Development only: anyone who reaches it can act as anyone.
+ */
+export function mountPlayground(http: HttpServer, assistant: Assistant, directory: SchoolDirectory): void {
+  const require = createRequire(import.meta.url);
+  const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
+
+  http.route('GET', '/playground', (_req, res, url) => {
+    const locale: Locale = url.searchParams.get('lang') === 'en' ? 'en' : 'nl';
+    const html = playgroundPage(locale, personas(directory, locale));
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'",
+      'cache-control': 'no-store',
+    });
+    res.end(html);
+  });
+
+  http.route('GET', '/playground/adaptivecards.js', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
+    res.end(rendererScript);
+  });
+
+  http.route('GET', '/playground/api/personas', (_req, res, url) => {
+    const locale: Locale = url.searchParams.get('lang') === 'en' ? 'en' : 'nl';
+    sendJson(res, 200, personas(directory, locale));
+  });
+
+  http.route('POST', '/playground/api/messages', async (req, res) => {
+    const parsed = messageSchema.safeParse(await readJson(req));
+    if (!parsed.success) throw new HttpError(400, translator('nl')('error.badRequest'));
+    const message = parsed.data;
+    let input: Input | null;
+    if (message.text !== undefined) input = { kind: 'text', text: message.text };
+    else input = parseCardSubmit(message.card);
+    if (!input) throw new HttpError(400, translator(message.locale)('error.badRequest'));
+    const reply = await assistant.handle({
+      platform: 'playground',
+      tenantId: 'local',
+      userId: message.personaId,
+      conversationId: 'playground',
+      deliveryId: message.deliveryId,
+      locale: message.locale,
+      input,
+    });
+    sendJson(res, 200, reply);
+  });
+}
+
+export interface Persona {
+  id: string;
+  label: string;
+}
+
+function personas(directory: SchoolDirectory, locale: Locale): Persona[] {
+  const t = translator(locale);
+  return [
+    ...directory.staff.map((s) => ({
+      id: s.id,
+      label: `${s.name} — ${s.roles.map((r) => t(`role.${r}`)).join(', ')}`,
+    })),
+    { id: UNKNOWN_PERSONA, label: t('playground.unknownPersona') },
+  ];
+}

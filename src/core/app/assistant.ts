@@ -1,0 +1,197 @@
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
+import { translator, type Locale } from '../i18n/index.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { Platform, SchoolDirectory } from '../people/school.js';
+import type { Answer } from '../protocol/answers.js';
+import { handle, IDLE, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
+import type { Flow } from '../protocol/schema.js';
+import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
+import type { CommandContext, CommandHandler } from './commands.js';
+
+/** One message from a person, as every channel hands it to the core. */
+export interface Inbound {
+  platform: Platform;
+  /** Teams tenant, Slack workspace, or `local` for the playground. */
+  tenantId: string;
+  /** The person's platform account (Entra object id, Slack user id, playground staff id). */
+  userId: string;
+  conversationId: string;
+  /** The platform's id for this delivery; a second delivery with the same id changes nothing. */
+  deliveryId?: string;
+  locale?: Locale;
+  input: Input;
+}
+
+/** One message back: always a text (for notifications and plain clients), sometimes a card. */
+export interface OutboundMessage {
+  text: string;
+  card?: AdaptiveCardJson;
+}
+
+export interface Reply {
+  messages: OutboundMessage[];
+  /** True when this delivery was seen before; nothing was done. */
+  duplicate: boolean;
+}
+
+/** The stored form of DialogState. */
+export interface DialogStateRecord extends VersionedRecord, DialogState {
+  userKey: string;
+  schoolId: string;
+  updatedAt: number;
+  /** The last deliveries handled, so a retried delivery is recognised in the same write. */
+  recentDeliveries: string[];
+}
+
+export interface AssistantDeps {
+  store: Store;
+  flows: ReadonlyMap<string, Flow>;
+  cards: CardRenderer;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  commands: ReadonlyMap<string, CommandHandler>;
+  clock: Clock;
+  log: Logger;
+}
+
+interface TurnContext extends Omit<CommandContext, 'answers'> {
+  locale: Locale;
+}
+
+const RECENT_DELIVERIES = 20;
+const MAX_ATTEMPTS = 4;
+
+/** Runs one turn of a conversation: who is this, where were they, what now. */
+export class Assistant {
+  constructor(private readonly deps: AssistantDeps) {}
+
+  async handle(inbound: Inbound): Promise<Reply> {
+    const { directory, roleBook, log } = this.deps;
+    const locale = inbound.locale ?? directory.school.locale;
+    const t = translator(locale);
+    const actor = directory.findStaff(inbound.platform, inbound.userId);
+    if (!actor) {
+      // Students and strangers share the tenant: they get how to get access, and nothing else.
+      log.info('turn.unknown-user', { platform: inbound.platform });
+      return { messages: [{ text: t('access.unknown') }], duplicate: false };
+    }
+    const roles = await roleBook.rolesOf(actor.id);
+    const ctx = {
+      flows: this.deps.flows,
+      roles,
+      locale,
+      today: todayIn(directory.school.timeZone, this.deps.clock.now()),
+      studentExample: directory.studentExample,
+      findStudent: (text: string) => {
+        const student = directory.findStudent(text);
+        return student ? { ref: student.ref, display: `${student.ref} (${student.class})` } : null;
+      },
+      staffOptions: () =>
+        directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
+    };
+
+    const key = userKey(inbound);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.states.get(key);
+      if (inbound.deliveryId && stored?.recentDeliveries.includes(inbound.deliveryId)) {
+        log.info('turn.duplicate', { platform: inbound.platform });
+        return { messages: [], duplicate: true };
+      }
+      const before: DialogState = stored ?? IDLE;
+      const outcome = handle(before, inbound.input, ctx);
+      const saved = await this.save(stored, key, outcome.state, inbound.deliveryId);
+      if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
+      log.info('turn', {
+        platform: inbound.platform,
+        flow: outcome.state.flowId ?? before.flowId,
+        step: outcome.state.stepId,
+        effects: outcome.effects.length,
+      });
+      const messages = await this.perform(outcome.effects, { actor, roles, channel: inbound.platform, t, locale });
+      return { messages, duplicate: false };
+    }
+    log.warn('turn.conflict', { platform: inbound.platform });
+    return { messages: [{ text: t('dialog.busy') }], duplicate: false };
+  }
+
+  private get states() {
+    return this.deps.store.collection<DialogStateRecord>('dialogStates');
+  }
+
+  private async save(
+    stored: DialogStateRecord | null,
+    key: string,
+    state: DialogState,
+    deliveryId: string | undefined,
+  ): Promise<DialogStateRecord | null> {
+    const recentDeliveries = deliveryId
+      ? [...(stored?.recentDeliveries ?? []), deliveryId].slice(-RECENT_DELIVERIES)
+      : (stored?.recentDeliveries ?? []);
+    const record = {
+      id: key,
+      userKey: key,
+      schoolId: this.deps.directory.school.id,
+      flowId: state.flowId,
+      stepId: state.stepId,
+      answers: state.answers,
+      history: state.history,
+      updatedAt: this.deps.clock.now(),
+      recentDeliveries,
+    };
+    if (stored) return this.states.update({ ...record, version: stored.version });
+    try {
+      return await this.states.create(record);
+    } catch (error) {
+      if (error instanceof DuplicateRecordError) return null;
+      throw error;
+    }
+  }
+
+  private async perform(effects: Effect[], ctx: TurnContext): Promise<OutboundMessage[]> {
+    const messages: OutboundMessage[] = [];
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'say':
+          messages.push({ text: effect.text });
+          break;
+        case 'ask':
+          messages.push({ text: questionText(effect.question), card: this.deps.cards.question(effect.question, ctx.locale) });
+          break;
+        case 'command': {
+          const handler = this.deps.commands.get(effect.name);
+          const texts = handler
+            ? await this.runCommand(handler, effect.answers, ctx)
+            : [ctx.t('command.failed')];
+          messages.push(...texts.map((text) => ({ text })));
+          break;
+        }
+      }
+    }
+    return messages;
+  }
+
+  private async runCommand(handler: CommandHandler, answers: Record<string, Answer>, ctx: TurnContext): Promise<string[]> {
+    try {
+      return await handler({ ...ctx, answers });
+    } catch (error) {
+      this.deps.log.error('command.failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return [ctx.t('command.failed')];
+    }
+  }
+}
+
+/** Dialog state is kept per platform, tenant, user and conversation. */
+export function userKey(inbound: Pick<Inbound, 'platform' | 'tenantId' | 'userId' | 'conversationId'>): string {
+  return [inbound.platform, inbound.tenantId, inbound.userId, inbound.conversationId].join('|');
+}
+
+/** The question as plain text, for clients that show no cards and for notifications. */
+export function questionText(question: Question): string {
+  if (question.options.length === 0) return question.prompt;
+  return [question.prompt, ...question.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+}
+
+/** Today's date (YYYY-MM-DD) in a time zone. */
+export function todayIn(timeZone: string, now: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

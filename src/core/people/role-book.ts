@@ -1,0 +1,84 @@
+import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
+import type { Role } from './roles.js';
+import type { SchoolDirectory } from './school.js';
+
+/** Roles changed in chat by a beheerder, kept on top of the school file's roles. */
+export interface RoleAssignment extends VersionedRecord {
+  schoolId: string;
+  staffId: string;
+  granted: Role[];
+  revoked: Role[];
+}
+
+export type RoleChange = 'changed' | 'unchanged' | 'denied' | 'unknown-staff';
+
+/** A person's effective roles: the school file's, plus grants, minus revocations. */
+export class RoleBook {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: SchoolDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  private get assignments() {
+    return this.store.collection<RoleAssignment>('roleAssignments');
+  }
+
+  private recordId(staffId: string): string {
+    return `${this.directory.school.id}:${staffId}`;
+  }
+
+  async rolesOf(staffId: string): Promise<Set<Role>> {
+    const roles = new Set(this.directory.fileRoles(staffId));
+    const assignment = await this.assignments.get(this.recordId(staffId));
+    for (const role of assignment?.granted ?? []) roles.add(role);
+    for (const role of assignment?.revoked ?? []) roles.delete(role);
+    return roles;
+  }
+
+  /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */
+  async setRole(actorId: string, staffId: string, role: Role, grant: boolean, channel: string): Promise<RoleChange> {
+    if (!(await this.rolesOf(actorId)).has('beheerder')) return 'denied';
+    if (!this.directory.staffById(staffId)) return 'unknown-staff';
+    const id = this.recordId(staffId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if ((await this.rolesOf(staffId)).has(role) === grant) return 'unchanged';
+      const current = await this.assignments.get(id);
+      const base = current ?? { id, version: 0, schoolId: this.directory.school.id, staffId, granted: [], revoked: [] };
+      const granted = new Set(base.granted);
+      const revoked = new Set(base.revoked);
+      if (grant) {
+        revoked.delete(role);
+        if (!this.directory.fileRoles(staffId).includes(role)) granted.add(role);
+      } else {
+        granted.delete(role);
+        if (this.directory.fileRoles(staffId).includes(role)) revoked.add(role);
+      }
+      const next = { ...base, granted: [...granted].sort(), revoked: [...revoked].sort() };
+      const written = current ? await this.assignments.update(next) : await this.createOrNull(next);
+      if (written) {
+        await this.store.audit.append({
+          at: this.clock.now(),
+          schoolId: this.directory.school.id,
+          actor: actorId,
+          action: grant ? 'role.grant' : 'role.revoke',
+          recordKind: 'roleAssignment',
+          recordId: id,
+          channel,
+        });
+        return 'changed';
+      }
+    }
+    throw new Error('role assignment kept conflicting');
+  }
+
+  private async createOrNull(record: RoleAssignment): Promise<RoleAssignment | null> {
+    try {
+      const { version: _v, ...rest } = record;
+      return await this.assignments.create(rest);
+    } catch (error) {
+      if (error instanceof DuplicateRecordError) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { roleSchema, type Role } from './roles.js';
+
+/** A school file: who works there, which classes and students it has. Validated at start-up. */
+const staffSchema = z.strictObject({
+  /** Stable id used in records, e.g. `m.devries`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected lower-case letters, digits, dots and dashes'),
+  name: z.string().min(1),
+  roles: z.array(roleSchema),
+  /** The accounts this person uses on each platform. */
+  identities: z
+    .strictObject({
+      /** Microsoft Entra object id (Teams `from.aadObjectId`). */
+      teams: z.string().min(1).optional(),
+      /** Slack user id, e.g. U024BE7LH. */
+      slack: z.string().min(1).optional(),
+    })
+    .default({}),
+});
+
+const classSchema = z.strictObject({
+  id: z.string().min(1),
+  yearGroup: z.number().int().min(1).max(6),
+  /** Staff id of the class mentor. */
+  mentor: z.string().min(1).optional(),
+});
+
+const studentSchema = z.strictObject({
+  /** The school's student number; the only reference Zorgpad stores. */
+  ref: z.string().regex(/^[A-Za-z0-9-]{2,20}$/, 'expected a student number of 2-20 letters or digits'),
+  initials: z.string().min(1).max(10),
+  class: z.string().min(1),
+});
+
+export const schoolFileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'expected lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  locale: z.enum(['nl', 'en']).default('nl'),
+  timeZone: z.string().default('Europe/Amsterdam'),
+  staff: z.array(staffSchema).min(1, 'expected at least one staff member'),
+  classes: z.array(classSchema).default([]),
+  students: z.array(studentSchema).default([]),
+});
+
+export type SchoolFile = z.infer<typeof schoolFileSchema>;
+export type StaffMember = z.infer<typeof staffSchema>;
+export type Student = z.infer<typeof studentSchema>;
+export type SchoolClass = z.infer<typeof classSchema>;
+
+export class SchoolFileError extends Error {
+  override name = 'SchoolFileError';
+}
+
+export function parseSchoolFile(name: string, text: string): SchoolFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new SchoolFileError(`${name}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const result = schoolFileSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new SchoolFileError(`${name}: ${issue.path.map(String).join('.') || 'file'}: ${issue.message}`);
+  }
+  const school = result.data;
+  const staffIds = new Set<string>();
+  for (const member of school.staff) {
+    if (staffIds.has(member.id)) throw new SchoolFileError(`${name}: staff id "${member.id}" appears twice`);
+    staffIds.add(member.id);
+  }
+  for (const platform of ['teams', 'slack'] as const) {
+    const seen = new Set<string>();
+    for (const member of school.staff) {
+      const id = member.identities[platform];
+      if (id && seen.has(id)) throw new SchoolFileError(`${name}: ${platform} account of "${member.id}" is used twice`);
+      if (id) seen.add(id);
+    }
+  }
+  const classIds = new Set(school.classes.map((c) => c.id));
+  for (const cls of school.classes) {
+    if (cls.mentor && !staffIds.has(cls.mentor)) {
+      throw new SchoolFileError(`${name}: class "${cls.id}": mentor "${cls.mentor}" is not in staff`);
+    }
+  }
+  const refs = new Set<string>();
+  for (const student of school.students) {
+    if (!classIds.has(student.class)) {
+      throw new SchoolFileError(`${name}: student "${student.ref}": class "${student.class}" is not in classes`);
+    }
+    if (refs.has(student.ref.toUpperCase())) throw new SchoolFileError(`${name}: student "${student.ref}" appears twice`);
+    refs.add(student.ref.toUpperCase());
+  }
+  return school;
+}
+
+export function loadSchoolFile(path: string): SchoolFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new SchoolFileError(`${path}: school file cannot be read`);
+  }
+  return parseSchoolFile(path, text);
+}
+
+export type Platform = 'teams' | 'slack' | 'playground';
+
+/** Read-only look-ups over a school file. */
+export class SchoolDirectory {
+  private readonly byId = new Map<string, StaffMember>();
+  private readonly byAccount = new Map<string, StaffMember>();
+  private readonly studentsByRef = new Map<string, Student>();
+  private readonly classesById = new Map<string, SchoolClass>();
+
+  constructor(readonly school: SchoolFile) {
+    for (const member of school.staff) {
+      this.byId.set(member.id, member);
+      for (const platform of ['teams', 'slack'] as const) {
+        const account = member.identities[platform];
+        if (account) this.byAccount.set(`${platform}:${account}`, member);
+      }
+    }
+    for (const student of school.students) this.studentsByRef.set(student.ref.toUpperCase(), student);
+    for (const cls of school.classes) this.classesById.set(cls.id, cls);
+  }
+
+  /** The staff member behind a platform account; playground accounts are staff ids. */
+  findStaff(platform: Platform, account: string): StaffMember | null {
+    if (platform === 'playground') return this.byId.get(account) ?? null;
+    return this.byAccount.get(`${platform}:${account}`) ?? null;
+  }
+
+  staffById(id: string): StaffMember | null {
+    return this.byId.get(id) ?? null;
+  }
+
+  get staff(): readonly StaffMember[] {
+    return this.school.staff;
+  }
+
+  findStudent(ref: string): Student | null {
+    return this.studentsByRef.get(ref.trim().toUpperCase()) ?? null;
+  }
+
+  classOf(student: Student): SchoolClass | null {
+    return this.classesById.get(student.class) ?? null;
+  }
+
+  mentorOf(student: Student): StaffMember | null {
+    const mentor = this.classOf(student)?.mentor;
+    return mentor ? this.staffById(mentor) : null;
+  }
+
+  /** An example student number for help texts; the first student's, or a made-up one. */
+  get studentExample(): string {
+    return this.school.students[0]?.ref ?? 'L1001';
+  }
+
+  fileRoles(staffId: string): Role[] {
+    return this.byId.get(staffId)?.roles ?? [];
+  }
+}

@@ -1,0 +1,246 @@
+import { localize, translator, type Locale, type MessageKey } from '../i18n/index.js';
+import type { Role } from '../people/roles.js';
+import { parseAnswer, type Answer, type AnswerContext, type Option } from './answers.js';
+import { isAsking, type AskingStep, type Condition, type Flow, type Step } from './schema.js';
+
+/**
+ * The protocol engine: `(state, input) → (state', effects)`. Pure: no I/O, no clock of its own.
+ * The application loads and stores the state and carries out the effects.
+ */
+
+/** Where one person stands in one conversation. */
+export interface DialogState {
+  flowId: string | null;
+  stepId: string | null;
+  answers: Record<string, Answer>;
+  /** Asking steps answered so far, for `terug`. */
+  history: string[];
+}
+
+export const IDLE: DialogState = { flowId: null, stepId: null, answers: {}, history: [] };
+
+export type Input =
+  /** Typed text. */
+  | { kind: 'text'; text: string }
+  /** A card button or card inputs, aimed at one step of one flow. */
+  | { kind: 'answer'; flowId: string; stepId: string; value: string }
+  /** A menu button or command that starts a flow. */
+  | { kind: 'start'; flowId: string };
+
+/** A question ready for any channel to render; texts already in the person's language. */
+export interface Question {
+  flowId: string;
+  stepId: string;
+  type: AskingStep['type'];
+  prompt: string;
+  options: Option[];
+  multiple: boolean;
+  optional: boolean;
+  /** Longest accepted typed answer. */
+  maxLength: number;
+}
+
+export type Effect =
+  | { kind: 'say'; text: string }
+  | { kind: 'ask'; question: Question }
+  | { kind: 'command'; name: string; flowId: string; answers: Record<string, Answer> };
+
+export interface EngineContext extends AnswerContext {
+  flows: ReadonlyMap<string, Flow>;
+  roles: ReadonlySet<Role>;
+}
+
+export interface Outcome {
+  state: DialogState;
+  effects: Effect[];
+}
+
+const WORDS = {
+  stop: new Set(['stop', 'stoppen', 'annuleer', 'annuleren', 'cancel', 'quit']),
+  back: new Set(['terug', 'vorige', 'back']),
+  help: new Set(['help', 'hulp', 'menu', '?']),
+  restart: new Set(['opnieuw', 'restart', 'start over']),
+};
+const MENU_FLOW = 'menu';
+const MAX_STEPS_PER_TURN = 100;
+
+export function handle(state: DialogState, input: Input, ctx: EngineContext): Outcome {
+  const t = translator(ctx.locale);
+  const current = activeStep(state, ctx.flows);
+
+  if (input.kind === 'start') return startFlow(input.flowId, ctx, []);
+
+  if (input.kind === 'answer') {
+    if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) {
+      // A click on an old card. Options that start a flow still work from the menu card.
+      const flow = ctx.flows.get(input.flowId);
+      const step = flow?.steps[input.stepId];
+      const option = step?.type === 'choice' ? step.options.find((o) => o.value === input.value) : undefined;
+      if (option?.flow && flow?.id === MENU_FLOW) return startFlow(option.flow, ctx, []);
+      if (!current) return { state: IDLE, effects: [say(t('dialog.staleCard')), say(t('dialog.notUnderstood'))] };
+      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, current.step, state, ctx)] };
+    }
+    return answer(state, current.flow, current.step, input.value, ctx);
+  }
+
+  const word = input.text.trim().toLowerCase();
+  if (!current) {
+    if (WORDS.help.has(word)) return startFlow(MENU_FLOW, ctx, []);
+    if (WORDS.stop.has(word) || WORDS.back.has(word) || WORDS.restart.has(word)) {
+      return { state: IDLE, effects: [say(t('dialog.nothingToStop'))] };
+    }
+    const flow = [...ctx.flows.values()].find((f) =>
+      [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word),
+    );
+    if (flow) return startFlow(flow.id, ctx, []);
+    return { state: IDLE, effects: [say(t('dialog.notUnderstood'))] };
+  }
+
+  const { flow, step } = current;
+  if (WORDS.stop.has(word)) return { state: IDLE, effects: [say(t('dialog.stopped'))] };
+  if (WORDS.restart.has(word)) return startFlow(flow.id, ctx, [say(t('dialog.restarted'))]);
+  if (WORDS.help.has(word)) {
+    const hints = [step.help ? say(localize(step.help, ctx.locale)) : null, say(t('dialog.globalHelp'))];
+    return { state, effects: [...hints.filter(isEffect), ask(flow, state.stepId!, step, state, ctx)] };
+  }
+  if (WORDS.back.has(word)) {
+    const previous = state.history.at(-1);
+    if (!previous) return { state, effects: [say(t('dialog.backAtStart')), ask(flow, state.stepId!, step, state, ctx)] };
+    const back: DialogState = { ...state, stepId: previous, history: state.history.slice(0, -1) };
+    return { state: back, effects: [ask(flow, previous, flow.steps[previous] as AskingStep, back, ctx)] };
+  }
+  return answer(state, flow, step, input.text, ctx);
+}
+
+function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
+  const t = translator(ctx.locale);
+  const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx));
+  if (!parsed.ok) {
+    const hints: Effect[] = [say(t(parsed.error, parsed.params))];
+    return { state, effects: [...hints, ask(flow, state.stepId!, step, state, ctx)] };
+  }
+  const answers = { ...state.answers };
+  if (parsed.answer) answers[step.key] = parsed.answer;
+  else delete answers[step.key];
+  const answered: DialogState = { ...state, answers, history: [...state.history, state.stepId!] };
+
+  let next: string | undefined = step.next;
+  if (step.type === 'choice' && parsed.answer && typeof parsed.answer.value === 'string') {
+    const option = step.options.find((o) => o.value === parsed.answer!.value);
+    if (option?.flow) return startFlow(option.flow, ctx, []);
+    next = option?.goto ?? next;
+  }
+  if (step.type === 'yesno' && parsed.answer) next = (parsed.answer.value ? step.yes : step.no) ?? next;
+  return run({ ...answered, stepId: next ?? null }, ctx, []);
+}
+
+function startFlow(flowId: string, ctx: EngineContext, before: Effect[]): Outcome {
+  const t = translator(ctx.locale);
+  const flow = ctx.flows.get(flowId);
+  if (!flow) return { state: IDLE, effects: [...before, say(t('dialog.unavailableFlow'))] };
+  if (!mayStart(flow, ctx) && flow.roles !== 'staff') {
+    const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
+    return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };
+  }
+  return run({ flowId, stepId: flow.start, answers: {}, history: [] }, ctx, before);
+}
+
+/** Walks through non-asking steps until the flow asks something or ends. */
+function run(state: DialogState, ctx: EngineContext, effects: Effect[]): Outcome {
+  const flow = ctx.flows.get(state.flowId!)!;
+  let stepId = state.stepId;
+  for (let guard = 0; guard < MAX_STEPS_PER_TURN && stepId; guard++) {
+    const step: Step = flow.steps[stepId]!;
+    if (isAsking(step)) {
+      const asking = { ...state, stepId };
+      return { state: asking, effects: [...effects, ask(flow, stepId, step, asking, ctx)] };
+    }
+    switch (step.type) {
+      case 'message':
+        effects.push(say(localize(step.text, ctx.locale, displays(state))));
+        stepId = step.next ?? null;
+        break;
+      case 'branch':
+        stepId = step.cases.find((c) => holds(c.when, state, ctx))?.goto ?? step.otherwise;
+        break;
+      case 'command':
+        effects.push({ kind: 'command', name: step.command, flowId: flow.id, answers: state.answers });
+        stepId = step.next ?? null;
+        break;
+      case 'end':
+        if (step.text) effects.push(say(localize(step.text, ctx.locale, displays(state))));
+        stepId = null;
+        break;
+    }
+  }
+  return { state: IDLE, effects };
+}
+
+function holds(condition: Condition, state: DialogState, ctx: EngineContext): boolean {
+  if ('role' in condition) return ctx.roles.has(condition.role);
+  const value = state.answers[condition.answer]?.value;
+  if ('equals' in condition) return value === condition.equals;
+  return Array.isArray(value) ? value.includes(condition.includes) : value === condition.includes;
+}
+
+function ask(flow: Flow, stepId: string, step: AskingStep, state: DialogState, ctx: EngineContext): Effect {
+  const options =
+    step.type === 'yesno'
+      ? [
+          { value: 'ja', label: translator(ctx.locale)('card.yes') },
+          { value: 'nee', label: translator(ctx.locale)('card.no') },
+        ]
+      : optionsFor(step, ctx);
+  return {
+    kind: 'ask',
+    question: {
+      flowId: flow.id,
+      stepId,
+      type: step.type,
+      prompt: localize(step.prompt, ctx.locale, displays(state)),
+      options,
+      multiple: step.type === 'choice' && step.multiple,
+      optional: step.type === 'text' && step.optional,
+      maxLength: step.type === 'text' ? step.maxLength : 200,
+    },
+  };
+}
+
+/**
+ * The options a person is offered. An option that starts a flow is left out when that flow is not
+ * installed at this school or the person's roles may not start it.
+ */
+function optionsFor(step: AskingStep, ctx: EngineContext): Option[] {
+  if (step.type === 'staff') return ctx.staffOptions();
+  if (step.type !== 'choice') return [];
+  return step.options
+    .filter((o) => !o.flow || mayStart(ctx.flows.get(o.flow), ctx))
+    .map((o) => ({ value: o.value, label: localize(o.label, ctx.locale) }));
+}
+
+function mayStart(flow: Flow | undefined, ctx: EngineContext): boolean {
+  return !!flow && (flow.roles === 'staff' || flow.roles.some((r) => ctx.roles.has(r)));
+}
+
+function activeStep(state: DialogState, flows: ReadonlyMap<string, Flow>): { flow: Flow; step: AskingStep } | null {
+  if (!state.flowId || !state.stepId) return null;
+  const flow = flows.get(state.flowId);
+  const step = flow?.steps[state.stepId];
+  // A flow or step removed from the dialog files since the state was saved: start afresh.
+  if (!flow || !step || !isAsking(step)) return null;
+  return { flow, step };
+}
+
+function displays(state: DialogState): Record<string, string> {
+  return Object.fromEntries(Object.entries(state.answers).map(([k, a]) => [k, a.display]));
+}
+
+function say(text: string): Effect {
+  return { kind: 'say', text };
+}
+
+function isEffect(e: Effect | null): e is Effect {
+  return e !== null;
+}
+
+export type { Locale, MessageKey };

@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../core/ports.js';
+
+/** A route handler; it writes the response itself. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One HTTP server for every channel: routes are `METHOD path` → handler. */
+export class HttpServer {
+  private readonly routes = new Map<string, Handler>();
+  readonly server: Server;
+
+  constructor(private readonly log: Logger) {
+    this.server = createServer((req, res) => void this.dispatch(req, res));
+  }
+
+  route(method: 'GET' | 'POST', path: string, handler: Handler): void {
+    this.routes.set(`${method} ${path}`, handler);
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handler = this.routes.get(`${req.method} ${url.pathname}`);
+    const started = Date.now();
+    try {
+      if (!handler) {
+        const pathKnown = [...this.routes.keys()].some((k) => k.endsWith(` ${url.pathname}`));
+        throw new HttpError(pathKnown ? 405 : 404, pathKnown ? 'method not allowed' : 'not found');
+      }
+      await handler(req, res, url);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) this.log.error('http.error', { path: url.pathname, error: error instanceof Error ? error.name : 'unknown' });
+      if (!res.headersSent) sendJson(res, status, { error: error instanceof HttpError ? error.message : 'internal error' });
+      else res.end();
+    } finally {
+      this.log.debug('http', { method: req.method ?? '', path: url.pathname, status: res.statusCode, ms: Date.now() - started });
+    }
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads a request body up to `limit` bytes; larger bodies are refused with 413. */
+export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'request body too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads and parses a JSON body; malformed JSON is a 400. */
+export async function readJson(req: IncomingMessage, limit?: number): Promise<unknown> {
+  const body = await readBody(req, limit);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+}
