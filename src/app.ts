@@ -15,6 +15,7 @@ export interface App {
   http: HttpServer;
   store: Store;
   assistant: Assistant;
+  roleBook: RoleBook;
   directory: SchoolDirectory;
   /** The port actually listened on (useful with PORT=0). */
   port: number;
@@ -66,6 +67,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     http,
     store,
     assistant,
+    roleBook,
     directory,
     port,
     instanceId: randomUUID(),

@@ -11,7 +11,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
-  if (config.playground) process.stdout.write(`Zorgpad playground: http://localhost:${app.port}/playground\n`);
   const stop = async () => {
     log.info('stopping');
     await app.close();
@@ -19,6 +18,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  if (config.playground) process.stdout.write(`Zorgpad playground: http://localhost:${app.port}/playground\n`);
 }
 
 main().catch((error: unknown) => {

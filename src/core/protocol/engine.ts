@@ -184,6 +184,11 @@ function holds(condition: Condition, state: DialogState, ctx: EngineContext): bo
 }
 
 function ask(flow: Flow, stepId: string, step: AskingStep, state: DialogState, ctx: EngineContext): Effect {
+  return { kind: 'ask', question: questionFor(flow, stepId, step, state, ctx) };
+}
+
+/** The question an asking step puts to this person, in their language and with their options. */
+export function questionFor(flow: Flow, stepId: string, step: AskingStep, state: DialogState, ctx: EngineContext): Question {
   const options =
     step.type === 'yesno'
       ? [
@@ -192,17 +197,14 @@ function ask(flow: Flow, stepId: string, step: AskingStep, state: DialogState, c
         ]
       : optionsFor(step, ctx);
   return {
-    kind: 'ask',
-    question: {
-      flowId: flow.id,
-      stepId,
-      type: step.type,
-      prompt: localize(step.prompt, ctx.locale, displays(state)),
-      options,
-      multiple: step.type === 'choice' && step.multiple,
-      optional: step.type === 'text' && step.optional,
-      maxLength: step.type === 'text' ? step.maxLength : 200,
-    },
+    flowId: flow.id,
+    stepId,
+    type: step.type,
+    prompt: localize(step.prompt, ctx.locale, displays(state)),
+    options,
+    multiple: step.type === 'choice' && step.multiple,
+    optional: step.type === 'text' && step.optional,
+    maxLength: step.type === 'text' ? step.maxLength : 200,
   };
 }
 

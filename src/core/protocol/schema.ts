@@ -3,8 +3,8 @@ import { roleSchema } from '../people/roles.js';
 
 /** A text in every supported locale; Dutch first. */
 export const localizedSchema = z.object({
-  nl: z.string().min(1, 'expected a Dutch text'),
-  en: z.string().min(1, 'expected an English text'),
+  nl: z.string({ message: 'expected a Dutch text' }).min(1, 'expected a Dutch text'),
+  en: z.string({ message: 'expected an English text' }).min(1, 'expected an English text'),
 });
 export type Localized = z.infer<typeof localizedSchema>;
 

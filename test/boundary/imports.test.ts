@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+describe('boundaries', () => {
+  it('keeps the core free of platform and database packages', () => {
+    const forbidden = /^(botbuilder|botframework-|@slack\/|mongodb|better-sqlite3)/;
+    const offenders = filesUnder('src/core').flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => forbidden.test(spec))
+        .map((spec) => `${file} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the core from importing channels, stores or the composition root', () => {
+    const offenders = filesUnder('src/core').flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /\/(channels|store|http|config)\//.test(spec) || /\.\.\/(app|main)\.js$/.test(spec))
+        .map((spec) => `${file} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('reads process.env in one place only', () => {
+    const readers = filesUnder('src').filter((file) => readFileSync(file, 'utf8').includes('process.env'));
+    expect(readers).toEqual([join('src', 'config', 'env.ts')]);
+  });
+
+  it('finds the imports it looks for (the check itself works)', () => {
+    expect(importsOf('src/store/mongo.ts')).toContain('mongodb');
+  });
+});

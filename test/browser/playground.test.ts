@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
+if (!available) console.warn(`\n*** Browser tests NOT RUN: ${CHROMIUM} is missing (apt-get install chromium). ***\n`);
+
+describe.skipIf(!available)('the playground in a real browser (Debian Chromium)', () => {
+  let bot: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    bot = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  it('says it is a demo and lists the personas of the school file', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await expect(page.locator('.notice').textContent()).resolves.toMatch(/^Demo: /);
+    const personas = await page.locator('#persona option').allTextContents();
+    expect(personas).toContain('Marloes de Vries — mentor, vakdocent');
+    expect(personas.at(-1)).toBe('Onbekende gebruiker (geen medewerker)');
+  });
+
+  it('chats as a persona and works the rendered card buttons', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'm.devries');
+    await page.fill('#text', 'help');
+    await page.press('#text', 'Enter');
+    // The menu arrives as an Adaptive Card rendered by the official renderer.
+    const button = page.locator('.card .ac-pushButton', { hasText: 'Plagen of pesten?' });
+    await button.click();
+    await expect(page.locator('.msg .text', { hasText: 'Plagen is een spel tussen gelijken' }).count()).resolves.toBe(1);
+    await page.locator('.card .ac-pushButton', { hasText: 'Ja' }).last().click();
+    await page.locator('.msg .text', { hasText: 'Let op een leerling die' }).waitFor();
+  });
+
+  it('fills in and sends a card form (drop-down) for the beheerder', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'b.koster');
+    await page.fill('#text', 'rollen');
+    await page.press('#text', 'Enter');
+    const card = page.locator('.card').last();
+    await card.locator('select').selectOption({ label: 'Tessa Bakker' });
+    await card.locator('.ac-pushButton', { hasText: 'Verstuur' }).click();
+    await page.locator('.card', { hasText: 'Welke rol?' }).locator('select').waitFor();
+  });
+
+  it('switches the page to English', async () => {
+    await page.goto(`${bot.base}/playground?lang=en`);
+    await expect(page.locator('#composer button').textContent()).resolves.toBe('Send');
+    await page.selectOption('#persona', 't.bakker');
+    await page.fill('#text', 'help');
+    await page.press('#text', 'Enter');
+    await page.locator('.card .ac-textBlock', { hasText: 'What can I help you with?' }).waitFor();
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/env.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded store under ./data, port 3978 and the playground on', () => {
+    expect(parseConfig({})).toMatchObject({
+      port: 3978,
+      store: { kind: 'sqlite', dataDir: './data' },
+      playground: true,
+      defaultLocale: 'nl',
+    });
+  });
+
+  it('uses MongoDB when MONGODB_URI is set', () => {
+    expect(parseConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017', MONGODB_DB: 'school' }).store).toEqual({
+      kind: 'mongodb',
+      uri: 'mongodb://127.0.0.1:27017',
+      dbName: 'school',
+    });
+  });
+
+  it('turns the playground off in production unless it is switched on explicitly', () => {
+    expect(parseConfig({ NODE_ENV: 'production' }).playground).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_PLAYGROUND: 'true' }).playground).toBe(true);
+    expect(parseConfig({ ZORGPAD_PLAYGROUND: 'false' }).playground).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Configuration error: PORT: expected a port number (got "abc")'],
+    [{ PORT: '70000' }, 'Configuration error: PORT: expected a port number from 0 to 65535 (got "70000")'],
+    [{ MONGODB_URI: 'postgres://x' }, 'Configuration error: MONGODB_URI: expected a mongodb:// or mongodb+srv:// connection string (got "postgres://x")'],
+    [{ NODE_ENV: 'staging' }, 'Configuration error: NODE_ENV: expected development, production or test (got "staging")'],
+    [{ ZORGPAD_PLAYGROUND: 'yes' }, 'Configuration error: ZORGPAD_PLAYGROUND: expected true or false (got "yes")'],
+  ])('stops with one line naming the variable for %o', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_NAMES } from '../../src/core/app/commands.js';
+import { CardRenderer } from '../../src/core/cards/render.js';
+import { parseCardSubmit } from '../../src/core/cards/submit.js';
+import { LOCALES } from '../../src/core/i18n/index.js';
+import { ROLES } from '../../src/core/people/roles.js';
+import { IDLE, questionFor } from '../../src/core/protocol/engine.js';
+import { loadFlows } from '../../src/core/protocol/loader.js';
+import { isAsking } from '../../src/core/protocol/schema.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
+import { context, flows as sampleFlows } from '../helpers/engine.js';
+
+const cards = CardRenderer.load('cards');
+const { flows: shipped } = loadFlows('dialogs', COMMAND_NAMES);
+
+/** Every question card the shipped dialogs and the sample flow can produce, in both languages. */
+function everyQuestionCard() {
+  const out: Array<{ name: string; card: Record<string, unknown> }> = [];
+  for (const flowSet of [shipped, sampleFlows]) {
+    for (const flow of flowSet.values()) {
+      for (const [stepId, step] of Object.entries(flow.steps)) {
+        if (!isAsking(step)) continue;
+        for (const locale of LOCALES) {
+          const ctx = { ...context([...ROLES], locale), flows: flowSet };
+          const question = questionFor(flow, stepId, step, IDLE, ctx);
+          out.push({ name: `${flow.id}/${stepId}/${locale}`, card: cards.question(question, locale) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+describe('cards', () => {
+  it('finds problems when there are some (the checker works)', () => {
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text' }] })).not.toEqual([]);
+  });
+
+  const all = everyQuestionCard();
+
+  it('renders a card for every question of every dialog', () => {
+    expect(all.length).toBeGreaterThan(20);
+  });
+
+  it.each(all.map((c) => [c.name, c.card]))('%s is a valid Adaptive Card 1.5', (_name, card) => {
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(cardProblems(card)).toEqual([]);
+  });
+
+  it('uses buttons for short single choices and a drop-down for long or multiple ones', () => {
+    const menu = all.find((c) => c.name === 'menu/kies/nl')!.card as { actions: Array<{ type: string; title: string }> };
+    // Only the procedures installed at this school appear.
+    expect(menu.actions.map((a) => [a.type, a.title])).toEqual([
+      ['Action.Execute', 'Plagen of pesten?'],
+      ['Action.Execute', 'Rollen beheren'],
+    ]);
+    const roles = all.find((c) => c.name === 'rollen/rol/nl')!.card as { body: Array<{ type: string; choices?: unknown[] }> };
+    expect(roles.body[0]).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: false });
+    expect(roles.body[0]!.choices).toHaveLength(8);
+    const multiple = all.find((c) => c.name === 'proef/vorm/nl')!.card as { body: Array<{ isMultiSelect?: boolean }> };
+    expect(multiple.body[0]!.isMultiSelect).toBe(true);
+  });
+
+  it('offers a skip button only on optional text questions', () => {
+    const optional = all.find((c) => c.name === 'proef/extra/nl')!.card as { actions: Array<{ title: string }> };
+    const required = all.find((c) => c.name === 'proef/naam/nl')!.card as { actions: Array<{ title: string }> };
+    expect(optional.actions.map((a) => a.title)).toEqual(['Verstuur', 'Overslaan']);
+    expect(required.actions.map((a) => a.title)).toEqual(['Verstuur']);
+  });
+
+  it('turns what a card sends back into the same input as typing', () => {
+    expect(parseCardSubmit({ zorgpad: { flowId: 'menu', stepId: 'kies', value: 'plagen' } })).toEqual({
+      kind: 'answer',
+      flowId: 'menu',
+      stepId: 'kies',
+      value: 'plagen',
+    });
+    expect(parseCardSubmit({ zorgpad: { flowId: 'p', stepId: 's' }, answer: 'woorden,fysiek' })).toMatchObject({ value: 'woorden,fysiek' });
+    expect(parseCardSubmit({ zorgpad: { flowId: 'p', stepId: 's' } })).toBeNull();
+    expect(parseCardSubmit({ something: 'else' })).toBeNull();
+    expect(parseCardSubmit('nonsense')).toBeNull();
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_NAMES } from '../../src/core/app/commands.js';
+import { loadFlows, parseFlowFiles } from '../../src/core/protocol/loader.js';
+import { SAMPLE_FLOW } from '../helpers/engine.js';
+
+const parse = (text: string, name = 'dialogs/proef.yaml') => parseFlowFiles([{ name, text }], new Set(['assign-role']));
+
+describe('dialog files', () => {
+  it('loads the shipped dialogs without errors', () => {
+    const { flows } = loadFlows('dialogs', COMMAND_NAMES);
+    expect([...flows.keys()].sort()).toEqual(['menu', 'plagen-of-pesten', 'rollen']);
+  });
+
+  it('names the file and step when a step points at a step that does not exist', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('next: leerling', 'next: leering'))).toThrow(
+      'dialogs/proef.yaml: step "naam": "leering" is not a step of this flow',
+    );
+  });
+
+  it('names the file, step and field when a text is missing a language', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('prompt: { nl: Welke leerling?, en: Which student? }', 'prompt: { nl: Welke leerling? }'))).toThrow(
+      'dialogs/proef.yaml: step "leerling": prompt.en: expected an English text',
+    );
+  });
+
+  it('names the step with an unknown step type', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('type: student', 'type: leerling'))).toThrow(/^dialogs\/proef\.yaml: step "leerling": type: /);
+  });
+
+  it('refuses an unknown command', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('command: assign-role', 'command: delete-everything'))).toThrow(
+      'dialogs/proef.yaml: step "opslaan": unknown command "delete-everything"',
+    );
+  });
+
+  it('refuses a start step that does not exist and broken YAML', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('start: naam', 'start: begin'))).toThrow('dialogs/proef.yaml: start "begin" is not a step of this flow');
+    expect(() => parse('id: [unclosed')).toThrow(/^dialogs\/proef\.yaml: not valid YAML: /);
+  });
+
+  it('refuses two files with the same flow id', () => {
+    expect(() =>
+      parseFlowFiles(
+        [
+          { name: 'a.yaml', text: SAMPLE_FLOW },
+          { name: 'b.yaml', text: SAMPLE_FLOW },
+        ],
+        new Set(['assign-role']),
+      ),
+    ).toThrow('b.yaml: flow id "proef" is already used by a.yaml');
+  });
+
+  it('warns, without failing, about a menu option whose flow is not installed', () => {
+    const { warnings } = parse(
+      `id: menu\ntitle: { nl: M, en: M }\ntriggers: { nl: [], en: [] }\nroles: staff\nstart: k\nsteps:\n  k:\n    type: choice\n    key: k\n    prompt: { nl: K, en: K }\n    options:\n      - { value: x, label: { nl: X, en: X }, flow: ontbreekt }\n`,
+    );
+    expect(warnings).toEqual(['dialogs/proef.yaml: step "k": flow "ontbreekt" is not installed; its option is hidden']);
+  });
+});

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/env.js';
+import type { OutboundMessage } from '../../src/core/app/assistant.js';
+import { createLogger } from '../../src/log/logger.js';
+
+export interface TestApp {
+  app: App;
+  base: string;
+  dataDir: string;
+  /** Sends typed text as a persona through the playground's HTTP API. */
+  say(persona: string, text: string, opts?: { deliveryId?: string; locale?: 'nl' | 'en' }): Promise<PlaygroundReply>;
+  /** Sends card data as a persona, as the rendered card's button would. */
+  click(persona: string, card: unknown): Promise<PlaygroundReply>;
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PlaygroundReply {
+  messages: OutboundMessage[];
+  duplicate: boolean;
+  /** All message texts, for easy assertions. */
+  texts: string[];
+}
+
+/** Starts the whole bot on a free loopback port with a fresh SQLite data directory. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zorgpad-app-'));
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const log = createLogger('silent');
+  let app = await startApp(config, log);
+  const test: TestApp = {
+    get app() {
+      return app;
+    },
+    get base() {
+      return `http://127.0.0.1:${app.port}`;
+    },
+    dataDir,
+    post(body, headers = {}) {
+      return fetch(`${test.base}/playground/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async say(persona, text, opts = {}) {
+      return toReply(
+        await test.post({ personaId: persona, locale: opts.locale ?? 'nl', deliveryId: opts.deliveryId ?? randomUUID(), text }),
+      );
+    },
+    async click(persona, card) {
+      return toReply(await test.post({ personaId: persona, locale: 'nl', deliveryId: randomUUID(), card }));
+    },
+    async restart() {
+      await app.close();
+      app = await startApp(config, log);
+    },
+    async stop() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return test;
+}
+
+async function toReply(res: Response): Promise<PlaygroundReply> {
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { messages: OutboundMessage[]; duplicate: boolean };
+  return { ...body, texts: body.messages.map((m) => m.text) };
+}
+
+/** The data a card's button with this title sends back (as the renderer would, without inputs). */
+export function buttonData(message: OutboundMessage | undefined, title: string): unknown {
+  const actions = (message?.card?.actions ?? []) as Array<{ title: string; data: unknown }>;
+  const action = actions.find((a) => a.title === title);
+  if (!action) throw new Error(`no button "${title}" in ${JSON.stringify(message?.card)}`);
+  return action.data;
+}
