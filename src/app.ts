@@ -30,9 +30,9 @@ export interface App {
  */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
   const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
-  const { flows, warnings } = loadFlows(config.dialogsDir, COMMAND_NAMES);
-  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
   const cards = CardRenderer.load(config.cardsDir);
+  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_NAMES, cards: new Set(cards.names) });
+  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
 
   const store = await openStore(config.store);
   const roleBook = new RoleBook(store, directory, clock);

@@ -54,7 +54,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await button.click();
     await expect(page.locator('.msg .text', { hasText: 'Plagen is een spel tussen gelijken' }).count()).resolves.toBe(1);
     await page.locator('.card .ac-pushButton', { hasText: 'Ja' }).last().click();
-    await page.locator('.msg .text', { hasText: 'Let op een leerling die' }).waitFor();
+    await page.locator('.card', { hasText: 'Let op een leerling die' }).waitFor();
   });
 
   it('fills in and sends a card form (drop-down) for the beheerder', async () => {

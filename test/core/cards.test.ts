@@ -1,29 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES } from '../../src/core/app/commands.js';
 import { CardRenderer } from '../../src/core/cards/render.js';
 import { parseCardSubmit } from '../../src/core/cards/submit.js';
 import { LOCALES } from '../../src/core/i18n/index.js';
 import { ROLES } from '../../src/core/people/roles.js';
-import { IDLE, questionFor } from '../../src/core/protocol/engine.js';
+import { IDLE, questionFor, run } from '../../src/core/protocol/engine.js';
 import { loadFlows } from '../../src/core/protocol/loader.js';
 import { isAsking } from '../../src/core/protocol/schema.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { context, flows as sampleFlows } from '../helpers/engine.js';
+import { shippedReferences } from '../helpers/shipped.js';
 
 const cards = CardRenderer.load('cards');
-const { flows: shipped } = loadFlows('dialogs', COMMAND_NAMES);
+const { flows: shipped } = loadFlows('dialogs', shippedReferences());
 
-/** Every question card the shipped dialogs and the sample flow can produce, in both languages. */
-function everyQuestionCard() {
+/**
+ * Every card the shipped dialogs and the sample flow can produce, in both languages: the question card
+ * of every asking step, and the card of every card step (reached by starting the flow at that step).
+ */
+function everyCard() {
   const out: Array<{ name: string; card: Record<string, unknown> }> = [];
   for (const flowSet of [shipped, sampleFlows]) {
     for (const flow of flowSet.values()) {
       for (const [stepId, step] of Object.entries(flow.steps)) {
-        if (!isAsking(step)) continue;
         for (const locale of LOCALES) {
           const ctx = { ...context([...ROLES], locale), flows: flowSet };
-          const question = questionFor(flow, stepId, step, IDLE, ctx);
-          out.push({ name: `${flow.id}/${stepId}/${locale}`, card: cards.question(question, locale) });
+          const name = `${flow.id}/${stepId}/${locale}`;
+          if (isAsking(step)) {
+            out.push({ name, card: cards.question(questionFor(flow, stepId, step, IDLE, ctx), locale) });
+          } else if (step.type === 'card') {
+            const [effect] = run({ flowId: flow.id, stepId, answers: {}, history: [] }, ctx, []).effects;
+            if (effect?.kind !== 'card') throw new Error(`${name} did not produce a card`);
+            out.push({ name, card: cards.render(effect.template, effect.data) });
+          }
         }
       }
     }
@@ -36,10 +44,11 @@ describe('cards', () => {
     expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text' }] })).not.toEqual([]);
   });
 
-  const all = everyQuestionCard();
+  const all = everyCard();
 
-  it('renders a card for every question of every dialog', () => {
+  it('renders a card for every question and card step of every dialog', () => {
     expect(all.length).toBeGreaterThan(20);
+    expect(all.map((c) => c.name)).toContain('plagen-of-pesten/signalen/en');
   });
 
   it.each(all.map((c) => [c.name, c.card]))('%s is a valid Adaptive Card 1.5', (_name, card) => {

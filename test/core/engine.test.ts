@@ -35,7 +35,7 @@ describe('protocol engine', () => {
     expect(said(last)[0]).toMatch(/Kies een van de mogelijkheden/);
   });
 
-  it('walks a whole flow: text, student, multiple choice, role branch, date, skip, yes/no, command, end', () => {
+  it('walks a whole flow: text, student, multiple choice, role branch, date, skip, yes/no, command, card, end', () => {
     const mentor = context(['mentor']);
     const { state, effects } = converse(
       ['proef', 'Uitgescholden', 'l1001', '1, 3', '01-12-2026', '-', 'ja'],
@@ -54,6 +54,7 @@ describe('protocol engine', () => {
         ernstig: { value: true },
       },
     });
+    expect(last[1]).toMatchObject({ kind: 'card', template: 'info', data: { title: 'Samenvatting', text: 'Gebeurd: Uitgescholden' } });
     expect(said(last)).toEqual(['Vastgelegd: Woorden, Uitsluiten.']);
     expect(said(effects[5]!)).toEqual(['Is het ernstig, Uitgescholden?']);
   });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES } from '../../src/core/app/commands.js';
 import { loadFlows, parseFlowFiles } from '../../src/core/protocol/loader.js';
-import { SAMPLE_FLOW } from '../helpers/engine.js';
+import { KNOWN, SAMPLE_FLOW } from '../helpers/engine.js';
+import { shippedReferences } from '../helpers/shipped.js';
 
-const parse = (text: string, name = 'dialogs/proef.yaml') => parseFlowFiles([{ name, text }], new Set(['assign-role']));
+const parse = (text: string, name = 'dialogs/proef.yaml') => parseFlowFiles([{ name, text }], KNOWN);
 
 describe('dialog files', () => {
   it('loads the shipped dialogs without errors', () => {
-    const { flows } = loadFlows('dialogs', COMMAND_NAMES);
+    const { flows } = loadFlows('dialogs', shippedReferences());
     expect([...flows.keys()].sort()).toEqual(['menu', 'plagen-of-pesten', 'rollen']);
   });
 
@@ -33,6 +33,12 @@ describe('dialog files', () => {
     );
   });
 
+  it('refuses a card step whose template does not exist', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('template: info', 'template: infoo'))).toThrow(
+      'dialogs/proef.yaml: step "samenvatting": card template "infoo" does not exist in cards/',
+    );
+  });
+
   it('refuses a start step that does not exist and broken YAML', () => {
     expect(() => parse(SAMPLE_FLOW.replace('start: naam', 'start: begin'))).toThrow('dialogs/proef.yaml: start "begin" is not a step of this flow');
     expect(() => parse('id: [unclosed')).toThrow(/^dialogs\/proef\.yaml: not valid YAML: /);
@@ -45,7 +51,7 @@ describe('dialog files', () => {
           { name: 'a.yaml', text: SAMPLE_FLOW },
           { name: 'b.yaml', text: SAMPLE_FLOW },
         ],
-        new Set(['assign-role']),
+        KNOWN,
       ),
     ).toThrow('b.yaml: flow id "proef" is already used by a.yaml');
   });

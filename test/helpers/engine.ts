@@ -58,6 +58,13 @@ steps:
   opslaan:
     type: command
     command: assign-role
+    next: samenvatting
+  samenvatting:
+    type: card
+    template: info
+    texts:
+      title: { nl: Samenvatting, en: Summary }
+      text: { nl: "Gebeurd: {naam}", en: "Happened: {naam}" }
     next: klaar
   klaar:
     type: end
@@ -91,13 +98,16 @@ steps:
   klaar: { type: end, text: { nl: Beheerd., en: Administered. } }
 `;
 
+/** The commands and card templates the sample dialogs may refer to. */
+export const KNOWN = { commands: new Set(['assign-role']), cards: new Set(['info']) };
+
 export const { flows } = parseFlowFiles(
   [
     { name: 'proef.yaml', text: SAMPLE_FLOW },
     { name: 'menu.yaml', text: MENU_FLOW },
     { name: 'beheer.yaml', text: ADMIN_FLOW },
   ],
-  new Set(['assign-role']),
+  KNOWN,
 );
 
 export function context(roles: Role[] = ['vakdocent'], locale: 'nl' | 'en' = 'nl'): EngineContext {

@@ -27,7 +27,8 @@ describe('the bot through the playground HTTP API (SQLite store)', () => {
     expect(intro.texts[0]).toMatch(/^Plagen is een spel tussen gelijken/);
     expect(intro.texts.at(-1)).toMatch(/signalen/);
     const signs = await bot.click('t.bakker', buttonData(intro.messages.at(-1), 'Ja'));
-    expect(signs.texts[0]).toMatch(/Let op een leerling die/);
+    expect(signs.texts[0]).toMatch(/^Signalen van pesten\nLet op een leerling die:/);
+    expect(signs.messages[0]!.card).toMatchObject({ body: [{ text: 'Signalen van pesten' }, { text: expect.stringContaining('slecht slaapt') }] });
     const done = await bot.click('t.bakker', buttonData(signs.messages.at(-1), 'Klaar'));
     expect(done.texts).toEqual(['Goed. Typ "help" als je later nog iets nodig hebt.']);
   });
@@ -72,14 +73,14 @@ describe('the bot through the playground HTTP API (SQLite store)', () => {
     await bot.say('m.devries', 'plagen');
     await bot.restart();
     const reply = await bot.say('m.devries', 'ja');
-    expect(reply.texts[0]).toMatch(/Let op een leerling die/);
+    expect(reply.texts[0]).toContain('Let op een leerling die');
   });
 
   it('handles a retried delivery once', async () => {
     await bot.say('m.devries', 'plagen');
     const first = await bot.say('m.devries', 'ja', { deliveryId: 'delivery-0001' });
     const again = await bot.say('m.devries', 'ja', { deliveryId: 'delivery-0001' });
-    expect(first.texts[0]).toMatch(/Let op een leerling die/);
+    expect(first.texts[0]).toContain('Let op een leerling die');
     expect(again).toMatchObject({ duplicate: true, messages: [] });
     // Still at the step after the yes/no: a new "ja" is not a valid choice there.
     expect((await bot.say('m.devries', 'ja')).texts[0]).toMatch(/Kies een van de mogelijkheden/);
@@ -100,7 +101,7 @@ describe('the bot through the playground HTTP API (SQLite store)', () => {
       expect(res.status).toBe(status);
       expect(((await res.json()) as { error: string }).error).toBeTruthy();
     }
-    expect((await bot.say('m.devries', 'ja')).texts[0]).toMatch(/Let op een leerling die/);
+    expect((await bot.say('m.devries', 'ja')).texts[0]).toContain('Let op een leerling die');
   });
 
   it('speaks English when the person picks English', async () => {

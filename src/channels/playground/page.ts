@@ -99,8 +99,8 @@ async function send(body, shown) {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ personaId: personaSelect.value, locale: boot.locale, deliveryId: crypto.randomUUID(), ...body }),
     });
+    if (!res.ok) { add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error'); return; }
     const reply = await res.json();
-    if (!res.ok) { add(boot.texts['playground.bot'], reply.error || boot.texts['playground.error']).classList.add('error'); return; }
     for (const m of reply.messages) {
       if (m.card) addCard(m.card);
       else add(boot.texts['playground.bot'], m.text);

@@ -157,6 +157,11 @@ export class Assistant {
         case 'ask':
           messages.push({ text: questionText(effect.question), card: this.deps.cards.question(effect.question, ctx.locale) });
           break;
+        case 'card': {
+          const card = this.deps.cards.render(effect.template, { ...effect.data, locale: ctx.locale });
+          messages.push({ text: cardText(card), card });
+          break;
+        }
         case 'command': {
           const handler = this.deps.commands.get(effect.name);
           const texts = handler
@@ -189,6 +194,24 @@ export function userKey(inbound: Pick<Inbound, 'platform' | 'tenantId' | 'userId
 export function questionText(question: Question): string {
   if (question.options.length === 0) return question.prompt;
   return [question.prompt, ...question.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+}
+
+/** The text blocks of a card, for clients that show no cards. */
+export function cardText(card: AdaptiveCardJson): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const element = node as Record<string, unknown>;
+      if (element.type === 'TextBlock' && typeof element.text === 'string') texts.push(element.text);
+      for (const key of ['body', 'items', 'columns', 'facts']) walk(element[key]);
+      if (element.type === 'FactSet') {
+        for (const fact of (element.facts as Array<{ title: string; value: string }>) ?? []) texts.push(`${fact.title}: ${fact.value}`);
+      }
+    }
+  };
+  walk(card.body);
+  return texts.join('\n');
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone. */

@@ -43,7 +43,9 @@ export interface Question {
 export type Effect =
   | { kind: 'say'; text: string }
   | { kind: 'ask'; question: Question }
-  | { kind: 'command'; name: string; flowId: string; answers: Record<string, Answer> };
+  | { kind: 'command'; name: string; flowId: string; answers: Record<string, Answer> }
+  /** A card from a template of cards/, filled with the answers' display texts. */
+  | { kind: 'card'; template: string; data: Record<string, string> };
 
 export interface EngineContext extends AnswerContext {
   flows: ReadonlyMap<string, Flow>;
@@ -145,8 +147,8 @@ function startFlow(flowId: string, ctx: EngineContext, before: Effect[]): Outcom
   return run({ flowId, stepId: flow.start, answers: {}, history: [] }, ctx, before);
 }
 
-/** Walks through non-asking steps until the flow asks something or ends. */
-function run(state: DialogState, ctx: EngineContext, effects: Effect[]): Outcome {
+/** Walks from the state's step through non-asking steps until the flow asks something or ends. */
+export function run(state: DialogState, ctx: EngineContext, effects: Effect[]): Outcome {
   const flow = ctx.flows.get(state.flowId!)!;
   let stepId = state.stepId;
   for (let guard = 0; guard < MAX_STEPS_PER_TURN && stepId; guard++) {
@@ -165,6 +167,19 @@ function run(state: DialogState, ctx: EngineContext, effects: Effect[]): Outcome
         break;
       case 'command':
         effects.push({ kind: 'command', name: step.command, flowId: flow.id, answers: state.answers });
+        stepId = step.next ?? null;
+        break;
+      case 'card':
+        effects.push({
+          kind: 'card',
+          template: step.template,
+          data: {
+            ...displays(state),
+            ...Object.fromEntries(
+              Object.entries(step.texts).map(([k, text]) => [k, localize(text, ctx.locale, displays(state))]),
+            ),
+          },
+        });
         stepId = step.next ?? null;
         break;
       case 'end':

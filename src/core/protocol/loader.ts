@@ -17,7 +17,13 @@ export interface SourceFile {
  * Validates flow files and the references between them. Throws a DialogFileError whose message
  * names the file and the step at fault.
  */
-export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<string>): LoadedFlows {
+/** What dialog files may refer to outside themselves. */
+export interface FlowReferences {
+  commands: ReadonlySet<string>;
+  cards: ReadonlySet<string>;
+}
+
+export function parseFlowFiles(files: SourceFile[], known: FlowReferences): LoadedFlows {
   const warnings: string[] = [];
   const flows = new Map<string, { flow: Flow; file: string }>();
   for (const file of files) {
@@ -48,8 +54,11 @@ export function parseFlowFiles(files: SourceFile[], knownCommands: ReadonlySet<s
         // A school may leave a procedure out; the option is then hidden, not an error.
         if (!flows.has(target)) warnings.push(`${at(stepId)}: flow "${target}" is not installed; its option is hidden`);
       }
-      if (step.type === 'command' && !knownCommands.has(step.command)) {
+      if (step.type === 'command' && !known.commands.has(step.command)) {
         throw new DialogFileError(`${at(stepId)}: unknown command "${step.command}"`);
+      }
+      if (step.type === 'card' && !known.cards.has(step.template)) {
+        throw new DialogFileError(`${at(stepId)}: card template "${step.template}" does not exist in cards/`);
       }
     }
   }
@@ -63,7 +72,7 @@ export interface LoadedFlows {
 }
 
 /** Reads every .yaml, .yml and .json file in a directory. */
-export function loadFlows(dir: string, knownCommands: ReadonlySet<string>): LoadedFlows {
+export function loadFlows(dir: string, known: FlowReferences): LoadedFlows {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
@@ -71,7 +80,7 @@ export function loadFlows(dir: string, knownCommands: ReadonlySet<string>): Load
     throw new DialogFileError(`${dir}: dialogs directory cannot be read`);
   }
   const files = names.map((n) => ({ name: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
-  return parseFlowFiles(files, knownCommands);
+  return parseFlowFiles(files, known);
 }
 
 function stepTargets(step: Step): string[] {

@@ -69,6 +69,14 @@ export const stepSchema = z.discriminatedUnion('type', [
     command: idSchema,
     next: idSchema.optional(),
   }),
+  z.strictObject({
+    type: z.literal('card'),
+    /** A template of cards/ (without .json), filled with the answers so far (their display texts). */
+    template: idSchema,
+    /** Texts for the template's placeholders, in every language; answers can be used as {key}. */
+    texts: z.record(keySchema, localizedSchema).default({}),
+    next: idSchema.optional(),
+  }),
   z.strictObject({ type: z.literal('end'), text: localizedSchema.optional() }),
 ]);
 export type Step = z.infer<typeof stepSchema>;
