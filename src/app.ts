@@ -4,6 +4,8 @@ import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
 import { COMMAND_NAMES, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
+import { CaseService } from './core/cases/service.js';
+import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
 import { systemClock, type Clock, type Logger, type Store } from './core/ports.js';
@@ -16,6 +18,7 @@ export interface App {
   store: Store;
   assistant: Assistant;
   roleBook: RoleBook;
+  outbox: Outbox;
   directory: SchoolDirectory;
   /** The port actually listened on (useful with PORT=0). */
   port: number;
@@ -36,12 +39,14 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
 
   const store = await openStore(config.store);
   const roleBook = new RoleBook(store, directory, clock);
-  const commands = createCommands({ directory, roleBook });
-  const assistant = new Assistant({ store, flows, cards, directory, roleBook, commands, clock, log });
+  const outbox = new Outbox(store, directory.school.id, clock);
+  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
+  const commands = createCommands({ directory, roleBook, cases });
+  const assistant = new Assistant({ store, cases, flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  if (config.playground) mountPlayground(http, assistant, directory);
+  if (config.playground) mountPlayground(http, assistant, directory, outbox);
 
   let port: number;
   try {
@@ -68,6 +73,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     store,
     assistant,
     roleBook,
+    outbox,
     directory,
     port,
     instanceId: randomUUID(),

@@ -107,6 +107,8 @@ export const COLLECTIONS = {
   dialogStates: ['userKey'],
   /** Where to reach a person or channel proactively. */
   conversationRefs: ['schoolId', 'staffId'],
+  /** Messages to people, written by the core and delivered by whichever channel reaches them. */
+  outbox: ['schoolId', 'staffId', 'status'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

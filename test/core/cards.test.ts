@@ -57,12 +57,20 @@ describe('cards', () => {
   });
 
   it('uses buttons for short single choices and a drop-down for long or multiple ones', () => {
-    const menu = all.find((c) => c.name === 'menu/kies/nl')!.card as { actions: Array<{ type: string; title: string }> };
-    // Only the procedures installed at this school appear.
+    // A teacher's menu: only the procedures a teacher may start, as buttons.
+    const menuFlow = shipped.get('menu')!;
+    const teacher = { ...context(['vakdocent']), flows: shipped };
+    const menu = cards.question(questionFor(menuFlow, 'kies', menuFlow.steps.kies as never, IDLE, teacher), 'nl') as {
+      actions: Array<{ type: string; title: string }>;
+    };
     expect(menu.actions.map((a) => [a.type, a.title])).toEqual([
+      ['Action.Execute', 'Pesten melden'],
+      ['Action.Execute', 'Advies bij cyberpesten'],
       ['Action.Execute', 'Plagen of pesten?'],
-      ['Action.Execute', 'Rollen beheren'],
     ]);
+    // Everyone's menu (all roles) is longer and becomes a drop-down.
+    const full = all.find((c) => c.name === 'menu/kies/nl')!.card as { body: Array<{ type: string }> };
+    expect(full.body[0]!.type).toBe('Input.ChoiceSet');
     const roles = all.find((c) => c.name === 'rollen/rol/nl')!.card as { body: Array<{ type: string; choices?: unknown[] }> };
     expect(roles.body[0]).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: false });
     expect(roles.body[0]!.choices).toHaveLength(8);

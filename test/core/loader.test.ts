@@ -8,7 +8,24 @@ const parse = (text: string, name = 'dialogs/proef.yaml') => parseFlowFiles([{ n
 describe('dialog files', () => {
   it('loads the shipped dialogs without errors', () => {
     const { flows } = loadFlows('dialogs', shippedReferences());
-    expect([...flows.keys()].sort()).toEqual(['menu', 'plagen-of-pesten', 'rollen']);
+    expect([...flows.keys()].sort()).toEqual([
+      'afspraken',
+      'cyberpesten',
+      'escaleren',
+      'gesprek-gepeste',
+      'gesprek-pester',
+      'menu',
+      'mijn-zaken',
+      'ouders',
+      'overzicht',
+      'pesten-melden',
+      'plagen-of-pesten',
+      'rollen',
+      'sanctie',
+      'sluiten',
+      'stap-vastleggen',
+      'zaak',
+    ]);
   });
 
   it('names the file and step when a step points at a step that does not exist', () => {

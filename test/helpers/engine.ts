@@ -119,6 +119,7 @@ export function context(roles: Role[] = ['vakdocent'], locale: 'nl' | 'en' = 'nl
     studentExample: 'L1001',
     findStudent: (text) => (text.toUpperCase() === 'L1001' ? { ref: 'L1001', display: 'L1001 (1A)' } : null),
     staffOptions: () => [{ value: 'm.devries', label: 'Marloes de Vries' }],
+    sources: { myCases: [{ value: 'case-1', label: 'L1001 (1A) — mentor' }] },
   };
 }
 

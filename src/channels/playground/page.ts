@@ -11,6 +11,7 @@ const PAGE_KEYS: MessageKey[] = [
   'playground.you',
   'playground.bot',
   'playground.error',
+  'playground.notification',
 ];
 
 /** The playground page. Every visible text comes from the catalogue; data goes in as escaped JSON. */
@@ -69,7 +70,7 @@ for (const p of boot.personas) {
 }
 const saved = sessionStorage.getItem('zorgpad.persona');
 if (saved && boot.personas.some(p => p.id === saved)) personaSelect.value = saved;
-personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; });
+personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; pollInbox(); });
 
 function add(who, text, mine) {
   const div = document.createElement('div');
@@ -109,6 +110,20 @@ async function send(body, shown) {
     add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error');
   }
 }
+// Notifications for the chosen persona (what Teams or Slack would deliver proactively).
+async function pollInbox() {
+  try {
+    const res = await fetch('/playground/api/inbox?personaId=' + encodeURIComponent(personaSelect.value));
+    if (!res.ok) return;
+    const inbox = await res.json();
+    for (const m of inbox.messages) {
+      add(boot.texts['playground.notification'], m.card ? '' : m.text).classList.add('notification');
+      if (m.card) addCard(m.card);
+    }
+  } catch (e) { /* the next poll tries again */ }
+}
+setInterval(pollInbox, 2000);
+pollInbox();
 document.getElementById('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const input = document.getElementById('text');

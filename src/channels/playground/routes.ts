@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
 import { parseCardSubmit } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
+import type { Outbox } from '../../core/notify/outbox.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
@@ -26,7 +27,7 @@ const messageSchema = z
  * A local web page to talk to the bot as any persona of the school file, with cards rendered by the
  * official Adaptive Cards renderer. Development only: anyone who reaches it can act as anyone.
  */
-export function mountPlayground(http: HttpServer, assistant: Assistant, directory: SchoolDirectory): void {
+export function mountPlayground(http: HttpServer, assistant: Assistant, directory: SchoolDirectory, outbox: Outbox): void {
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
 
@@ -69,6 +70,17 @@ export function mountPlayground(http: HttpServer, assistant: Assistant, director
       input,
     });
     sendJson(res, 200, reply);
+  });
+
+  // The playground is where notifications land locally: the page asks for a persona's new ones.
+  http.route('GET', '/playground/api/inbox', async (_req, res, url) => {
+    const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
+    if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
+    const delivered = [];
+    for (const item of await outbox.pendingFor(personaId.data)) {
+      if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: item.card ?? undefined });
+    }
+    sendJson(res, 200, { messages: delivered });
   });
 }
 

@@ -1,11 +1,13 @@
+import type { CaseService } from '../cases/service.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
-import type { Answer } from '../protocol/answers.js';
+import type { Role } from '../people/roles.js';
 import { handle, IDLE, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
 import type { Flow } from '../protocol/schema.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
+import { dayIn } from '../time.js';
 import type { CommandContext, CommandHandler } from './commands.js';
 
 /** One message from a person, as every channel hands it to the core. */
@@ -45,6 +47,7 @@ export interface DialogStateRecord extends VersionedRecord, DialogState {
 
 export interface AssistantDeps {
   store: Store;
+  cases: CaseService;
   flows: ReadonlyMap<string, Flow>;
   cards: CardRenderer;
   directory: SchoolDirectory;
@@ -54,9 +57,10 @@ export interface AssistantDeps {
   log: Logger;
 }
 
-interface TurnContext extends Omit<CommandContext, 'answers'> {
-  locale: Locale;
-}
+type TurnContext = Omit<CommandContext, 'answers' | 'args'>;
+
+/** Roles that work bullying cases and get the case list in `pick` steps. */
+const CASE_ROLES: Role[] = ['mentor', 'clz', 'directie'];
 
 const RECENT_DELIVERIES = 20;
 const MAX_ATTEMPTS = 4;
@@ -76,11 +80,13 @@ export class Assistant {
       return { messages: [{ text: t('access.unknown') }], duplicate: false };
     }
     const roles = await roleBook.rolesOf(actor.id);
+    const caseActor = { staffId: actor.id, roles };
+    const input = await this.withCaseLabel(inbound.input, caseActor);
     const ctx = {
       flows: this.deps.flows,
       roles,
       locale,
-      today: todayIn(directory.school.timeZone, this.deps.clock.now()),
+      today: dayIn(directory.school.timeZone, this.deps.clock.now()),
       studentExample: directory.studentExample,
       findStudent: (text: string) => {
         const student = directory.findStudent(text);
@@ -88,6 +94,9 @@ export class Assistant {
       },
       staffOptions: () =>
         directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
+      sources: {
+        myCases: CASE_ROLES.some((r) => roles.has(r)) ? await this.deps.cases.optionsFor(caseActor, locale) : [],
+      },
     };
 
     const key = userKey(inbound);
@@ -98,7 +107,7 @@ export class Assistant {
         return { messages: [], duplicate: true };
       }
       const before: DialogState = stored ?? IDLE;
-      const outcome = handle(before, inbound.input, ctx);
+      const outcome = handle(before, input, ctx);
       const saved = await this.save(stored, key, outcome.state, inbound.deliveryId);
       if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
       log.info('turn', {
@@ -164,10 +173,8 @@ export class Assistant {
         }
         case 'command': {
           const handler = this.deps.commands.get(effect.name);
-          const texts = handler
-            ? await this.runCommand(handler, effect.answers, ctx)
-            : [ctx.t('command.failed')];
-          messages.push(...texts.map((text) => ({ text })));
+          const said = handler ? await this.runCommand(handler, effect, ctx) : [{ text: ctx.t('command.failed') }];
+          messages.push(...said);
           break;
         }
       }
@@ -175,13 +182,28 @@ export class Assistant {
     return messages;
   }
 
-  private async runCommand(handler: CommandHandler, answers: Record<string, Answer>, ctx: TurnContext): Promise<string[]> {
+  private async runCommand(
+    handler: CommandHandler,
+    effect: Extract<Effect, { kind: 'command' }>,
+    ctx: TurnContext,
+  ): Promise<OutboundMessage[]> {
     try {
-      return await handler({ ...ctx, answers });
+      return await handler({ ...ctx, answers: effect.answers, args: effect.args });
     } catch (error) {
-      this.deps.log.error('command.failed', { error: error instanceof Error ? error.name : 'unknown' });
-      return [ctx.t('command.failed')];
+      this.deps.log.error('command.failed', { command: effect.name, error: error instanceof Error ? error.name : 'unknown' });
+      return [{ text: ctx.t('command.failed') }];
     }
+  }
+
+  /**
+   * A button that opens a flow about a case carries only the case id; the label shown in prompts
+   * comes from the store, and only for someone who may see the case.
+   */
+  private async withCaseLabel(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }): Promise<Input> {
+    const caseId = input.kind === 'start' ? input.answers?.caseId?.value : undefined;
+    if (input.kind !== 'start' || typeof caseId !== 'string') return input;
+    const label = await this.deps.cases.labelFor(actor, caseId);
+    return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label ?? '?' } } };
   }
 }
 
@@ -214,7 +236,3 @@ export function cardText(card: AdaptiveCardJson): string {
   return texts.join('\n');
 }
 
-/** Today's date (YYYY-MM-DD) in a time zone. */
-export function todayIn(timeZone: string, now: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

@@ -1,4 +1,7 @@
-import type { Translate } from '../i18n/index.js';
+import { z } from 'zod';
+import type { CaseResult, CaseService, Said } from '../cases/service.js';
+import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
+import type { Locale, Translate } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import { roleSchema, type Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
@@ -9,42 +12,133 @@ export interface CommandContext {
   actor: StaffMember;
   roles: ReadonlySet<Role>;
   answers: Record<string, Answer>;
+  args: Record<string, string>;
   channel: string;
+  locale: Locale;
   t: Translate;
 }
 
 export interface CommandDeps {
   directory: SchoolDirectory;
   roleBook: RoleBook;
+  cases: CaseService;
 }
 
 /** A command returns what to say to the person who ran it. */
-export type CommandHandler = (ctx: CommandContext) => Promise<string[]>;
-
-export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
-  return new Map<string, CommandHandler>([['assign-role', (ctx) => assignRole(deps, ctx)]]);
-}
+export type CommandHandler = (ctx: CommandContext) => Promise<Said[]>;
 
 /** The command names dialog files may use; checked when the dialogs are loaded. */
-export const COMMAND_NAMES: ReadonlySet<string> = new Set(['assign-role']);
+export const COMMAND_NAMES: ReadonlySet<string> = new Set([
+  'assign-role',
+  'record-signal',
+  'record-step',
+  'add-agreement',
+  'escalate-case',
+  'close-case',
+  'record-sanction',
+  'describe-case',
+  'case-overview',
+]);
 
-async function assignRole({ directory, roleBook }: CommandDeps, ctx: CommandContext): Promise<string[]> {
+export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
+  const { cases } = deps;
+  const actorOf = (ctx: CommandContext) => ({ staffId: ctx.actor.id, roles: ctx.roles });
+  const caseId = (ctx: CommandContext) => text(ctx.answers.caseId);
+  const run = (ctx: CommandContext, result: Promise<CaseResult>) => result.then((r) => caseSaid(r, ctx.t));
+  const handlers: Array<[string, CommandHandler]> = [
+    ['assign-role', (ctx) => assignRole(deps, ctx)],
+    [
+      'record-signal',
+      async (ctx) => {
+        const signal = signalSchema.safeParse({
+          studentRef: ctx.answers.leerling?.value,
+          bullies: ctx.answers.pesters?.value ?? [],
+          others: ctx.answers.anderen?.value ?? '',
+          where: ctx.answers.waar?.display,
+          date: ctx.answers.datum?.value,
+          forms: ctx.answers.vormen?.value,
+          scope: ctx.answers.reikwijdte?.value,
+          severe: ctx.answers.ernstig?.value === true,
+          description: ctx.answers.beschrijving?.value ?? '',
+        });
+        if (!signal.success) return [{ text: ctx.t('case.invalid') }];
+        return run(ctx, cases.recordSignal(actorOf(ctx), signal.data, ctx.channel, ctx.locale));
+      },
+    ],
+    [
+      'record-step',
+      async (ctx) => {
+        // A guided flow names its step; the short "record a step" flow takes it from the case menu.
+        const kind = z.enum(STEP_KINDS).safeParse(ctx.args.kind ?? ctx.answers.stap?.value);
+        if (!kind.success) return [{ text: ctx.t('case.invalid') }];
+        // Every answer of the step's guide is kept as a note; the outcome separately.
+        const notes = Object.fromEntries(
+          Object.entries(ctx.answers)
+            .filter(([k]) => k !== 'caseId' && k !== 'uitkomst' && k !== 'stap')
+            .map(([k, a]) => [k, a.display]),
+        );
+        return run(ctx, cases.recordStep(actorOf(ctx), caseId(ctx), kind.data, text(ctx.answers.uitkomst), notes, ctx.channel, ctx.locale));
+      },
+    ],
+    [
+      'add-agreement',
+      (ctx) => run(ctx, cases.addAgreement(actorOf(ctx), caseId(ctx), text(ctx.answers.afspraak), text(ctx.answers.datum), ctx.channel, ctx.locale)),
+    ],
+    ['escalate-case', (ctx) => run(ctx, cases.escalate(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
+    ['close-case', (ctx) => run(ctx, cases.close(actorOf(ctx), caseId(ctx), text(ctx.answers.reden), ctx.channel, ctx.locale))],
+    [
+      'record-sanction',
+      async (ctx) => {
+        const rung = z.enum(SANCTION_RUNGS).safeParse(ctx.answers.trede?.value);
+        if (!rung.success) return [{ text: ctx.t('case.invalid') }];
+        return run(ctx, cases.recordSanction(actorOf(ctx), caseId(ctx), rung.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
+      },
+    ],
+    ['describe-case', (ctx) => run(ctx, cases.describe(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
+    ['case-overview', (ctx) => run(ctx, cases.overview(actorOf(ctx), ctx.channel, ctx.locale))],
+  ];
+  return new Map(handlers);
+}
+
+const signalSchema = z.object({
+  studentRef: z.string().min(1),
+  bullies: z.array(z.string()),
+  others: z.string(),
+  where: z.string().min(1),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  forms: z.array(z.enum(BULLYING_FORMS)).min(1),
+  scope: z.enum(['klas', 'buiten-klas']),
+  severe: z.boolean(),
+  description: z.string(),
+});
+
+function text(answer: Answer | undefined): string {
+  return typeof answer?.value === 'string' ? answer.value : '';
+}
+
+function caseSaid(result: CaseResult, t: Translate): Said[] {
+  if (result.ok) return result.said;
+  const key = result.reason === 'denied' ? 'case.denied' : result.reason === 'not-found' ? 'case.notFound' : 'case.invalid';
+  return [{ text: t(key) }];
+}
+
+async function assignRole({ directory, roleBook }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
   const staffId = ctx.answers.staff?.value;
   const role = roleSchema.safeParse(ctx.answers.role?.value);
   const action = ctx.answers.action?.value;
   const grant = action === 'grant' ? true : action === 'revoke' ? false : null;
   const staff = typeof staffId === 'string' ? directory.staffById(staffId) : null;
-  if (!staff || !role.success || grant === null) return [ctx.t('command.failed')];
+  if (!staff || !role.success || grant === null) return [{ text: ctx.t('command.failed') }];
   const result = await roleBook.setRole(ctx.actor.id, staff.id, role.data, grant, ctx.channel);
   const params = { staff: staff.name, role: ctx.t(`role.${role.data}`) };
   switch (result) {
     case 'denied':
-      return [ctx.t('command.denied')];
+      return [{ text: ctx.t('command.denied') }];
     case 'unknown-staff':
-      return [ctx.t('command.failed')];
+      return [{ text: ctx.t('command.failed') }];
     case 'unchanged':
-      return [ctx.t('command.assignRole.unchanged', params)];
+      return [{ text: ctx.t('command.assignRole.unchanged', params) }];
     case 'changed':
-      return [ctx.t(grant ? 'command.assignRole.done' : 'command.revokeRole.done', params)];
+      return [{ text: ctx.t(grant ? 'command.assignRole.done' : 'command.revokeRole.done', params) }];
   }
 }

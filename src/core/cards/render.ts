@@ -59,6 +59,7 @@ export class CardRenderer {
     switch (question.type) {
       case 'choice':
       case 'staff':
+      case 'pick':
       case 'yesno': {
         const asButtons = !question.multiple && question.options.length <= MAX_BUTTONS;
         return this.render(asButtons ? 'question-buttons' : 'question-select', {

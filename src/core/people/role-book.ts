@@ -1,6 +1,6 @@
 import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
 import type { Role } from './roles.js';
-import type { SchoolDirectory } from './school.js';
+import type { SchoolDirectory, StaffMember } from './school.js';
 
 /** Roles changed in chat by a beheerder, kept on top of the school file's roles. */
 export interface RoleAssignment extends VersionedRecord {
@@ -34,6 +34,13 @@ export class RoleBook {
     for (const role of assignment?.granted ?? []) roles.add(role);
     for (const role of assignment?.revoked ?? []) roles.delete(role);
     return roles;
+  }
+
+  /** Everyone who holds a role now, in school-file order. */
+  async staffWithRole(role: Role): Promise<StaffMember[]> {
+    const holders: StaffMember[] = [];
+    for (const member of this.directory.staff) if ((await this.rolesOf(member.id)).has(role)) holders.push(member);
+    return holders;
   }
 
   /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */

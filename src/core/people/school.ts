@@ -39,6 +39,15 @@ export const schoolFileSchema = z.strictObject({
   name: z.string().min(1),
   locale: z.enum(['nl', 'en']).default('nl'),
   timeZone: z.string().default('Europe/Amsterdam'),
+  /** Protocol settings; defaults follow the anti-bullying protocol. */
+  protocol: z
+    .strictObject({
+      /** A new signal within this many days of an open or closed case counts as repetition. */
+      repetitionWindowDays: z.number().int().min(1).max(730).default(90),
+      /** When reminders about agreements are due on their date, HH:MM school time. */
+      reminderTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM').default('08:30'),
+    })
+    .default({ repetitionWindowDays: 90, reminderTime: '08:30' }),
   staff: z.array(staffSchema).min(1, 'expected at least one staff member'),
   classes: z.array(classSchema).default([]),
   students: z.array(studentSchema).default([]),

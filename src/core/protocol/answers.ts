@@ -22,6 +22,8 @@ export interface AnswerContext {
   /** An example student number for messages. */
   studentExample: string;
   staffOptions(): Option[];
+  /** Per-person option lists for `pick` steps, loaded by the application before the turn. */
+  sources: Partial<Record<'myCases', Option[]>>;
 }
 
 export type ParseResult =
@@ -61,15 +63,27 @@ export function parseAnswer(step: AskingStep, raw: string, ctx: AnswerContext, o
       const iso = parseDate(text, ctx.today);
       if (!iso) return { ok: false, error: 'answer.date.invalid', params: { example: formatDate(ctx.today, ctx.locale) } };
       if (step.notBefore === 'today' && iso < ctx.today) return { ok: false, error: 'answer.date.past' };
+      if (step.notAfter === 'today' && iso > ctx.today) return { ok: false, error: 'answer.date.future' };
       return { ok: true, answer: { value: iso, display: formatDate(iso, ctx.locale) } };
     }
     case 'student': {
-      const found = text ? ctx.findStudent(text) : null;
-      if (!found) {
-        return { ok: false, error: 'answer.student.invalid', params: { given: text.slice(0, 20), example: ctx.studentExample } };
+      const tokens = step.multiple ? text.split(/[,;\s]+/).filter(Boolean) : [text];
+      const found: Array<{ ref: string; display: string }> = [];
+      for (const token of tokens) {
+        const student = token ? ctx.findStudent(token) : null;
+        if (!student) {
+          return { ok: false, error: 'answer.student.invalid', params: { given: token.slice(0, 20), example: ctx.studentExample } };
+        }
+        if (!found.some((f) => f.ref === student.ref)) found.push(student);
       }
-      return { ok: true, answer: { value: found.ref, display: found.display } };
+      if (found.length === 0) {
+        return { ok: false, error: 'answer.student.invalid', params: { given: '', example: ctx.studentExample } };
+      }
+      if (!step.multiple) return { ok: true, answer: { value: found[0]!.ref, display: found[0]!.display } };
+      return { ok: true, answer: { value: found.map((f) => f.ref), display: found.map((f) => f.display).join(', ') } };
     }
+    case 'pick':
+      return pickOptions(options, text, false, 'answer.pick.invalid');
   }
 }
 

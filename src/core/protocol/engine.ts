@@ -24,8 +24,8 @@ export type Input =
   | { kind: 'text'; text: string }
   /** A card button or card inputs, aimed at one step of one flow. */
   | { kind: 'answer'; flowId: string; stepId: string; value: string }
-  /** A menu button or command that starts a flow. */
-  | { kind: 'start'; flowId: string };
+  /** A menu or card button that starts a flow, possibly about a given record. */
+  | { kind: 'start'; flowId: string; answers?: Record<string, Answer> };
 
 /** A question ready for any channel to render; texts already in the person's language. */
 export interface Question {
@@ -43,7 +43,7 @@ export interface Question {
 export type Effect =
   | { kind: 'say'; text: string }
   | { kind: 'ask'; question: Question }
-  | { kind: 'command'; name: string; flowId: string; answers: Record<string, Answer> }
+  | { kind: 'command'; name: string; flowId: string; args: Record<string, string>; answers: Record<string, Answer> }
   /** A card from a template of cards/, filled with the answers' display texts. */
   | { kind: 'card'; template: string; data: Record<string, string> };
 
@@ -70,7 +70,7 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
   const t = translator(ctx.locale);
   const current = activeStep(state, ctx.flows);
 
-  if (input.kind === 'start') return startFlow(input.flowId, ctx, []);
+  if (input.kind === 'start') return startFlow(input.flowId, ctx, [], input.answers);
 
   if (input.kind === 'answer') {
     if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) {
@@ -129,14 +129,18 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   let next: string | undefined = step.next;
   if (step.type === 'choice' && parsed.answer && typeof parsed.answer.value === 'string') {
     const option = step.options.find((o) => o.value === parsed.answer!.value);
-    if (option?.flow) return startFlow(option.flow, ctx, []);
+    if (option?.flow) {
+      const carried = Object.fromEntries(option.carry.flatMap((k) => (answers[k] ? [[k, answers[k]]] : [])));
+      return startFlow(option.flow, ctx, [], carried);
+    }
     next = option?.goto ?? next;
   }
   if (step.type === 'yesno' && parsed.answer) next = (parsed.answer.value ? step.yes : step.no) ?? next;
+  if (step.type === 'pick' && step.flow && parsed.answer) return startFlow(step.flow, ctx, [], { [step.key]: parsed.answer });
   return run({ ...answered, stepId: next ?? null }, ctx, []);
 }
 
-function startFlow(flowId: string, ctx: EngineContext, before: Effect[]): Outcome {
+function startFlow(flowId: string, ctx: EngineContext, before: Effect[], answers: Record<string, Answer> = {}): Outcome {
   const t = translator(ctx.locale);
   const flow = ctx.flows.get(flowId);
   if (!flow) return { state: IDLE, effects: [...before, say(t('dialog.unavailableFlow'))] };
@@ -144,7 +148,7 @@ function startFlow(flowId: string, ctx: EngineContext, before: Effect[]): Outcom
     const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
     return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };
   }
-  return run({ flowId, stepId: flow.start, answers: {}, history: [] }, ctx, before);
+  return run({ flowId, stepId: flow.start, answers, history: [] }, ctx, before);
 }
 
 /** Walks from the state's step through non-asking steps until the flow asks something or ends. */
@@ -153,6 +157,10 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[]): 
   let stepId = state.stepId;
   for (let guard = 0; guard < MAX_STEPS_PER_TURN && stepId; guard++) {
     const step: Step = flow.steps[stepId]!;
+    if (step.type === 'pick' && optionsFor(step, ctx).length === 0) {
+      effects.push(say(localize(step.empty, ctx.locale)));
+      break;
+    }
     if (isAsking(step)) {
       const asking = { ...state, stepId };
       return { state: asking, effects: [...effects, ask(flow, stepId, step, asking, ctx)] };
@@ -166,7 +174,7 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[]): 
         stepId = step.cases.find((c) => holds(c.when, state, ctx))?.goto ?? step.otherwise;
         break;
       case 'command':
-        effects.push({ kind: 'command', name: step.command, flowId: flow.id, answers: state.answers });
+        effects.push({ kind: 'command', name: step.command, flowId: flow.id, args: step.args, answers: state.answers });
         stepId = step.next ?? null;
         break;
       case 'card':
@@ -229,6 +237,7 @@ export function questionFor(flow: Flow, stepId: string, step: AskingStep, state:
  */
 function optionsFor(step: AskingStep, ctx: EngineContext): Option[] {
   if (step.type === 'staff') return ctx.staffOptions();
+  if (step.type === 'pick') return ctx.sources[step.source] ?? [];
   if (step.type !== 'choice') return [];
   return step.options
     .filter((o) => !o.flow || mayStart(ctx.flows.get(o.flow), ctx))

@@ -99,6 +99,7 @@ function stepTargets(step: Step): string[] {
 }
 
 function flowTargets(step: Step): string[] {
+  if (step.type === 'pick') return [step.flow].filter(isString);
   return step.type === 'choice' ? step.options.map((o) => o.flow).filter(isString) : [];
 }
 

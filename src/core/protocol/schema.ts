@@ -37,6 +37,8 @@ const optionSchema = z.strictObject({
   goto: idSchema.optional(),
   /** Start this flow when chosen (ends the current one). */
   flow: idSchema.optional(),
+  /** Answers handed to the started flow, e.g. the case being worked on. */
+  carry: z.array(keySchema).default([]),
 });
 
 export const stepSchema = z.discriminatedUnion('type', [
@@ -54,9 +56,24 @@ export const stepSchema = z.discriminatedUnion('type', [
     options: z.array(optionSchema).min(1, 'expected at least one option'),
     multiple: z.boolean().default(false),
   }),
-  z.strictObject({ type: z.literal('date'), ...asking, notBefore: z.enum(['today']).optional() }),
+  z.strictObject({
+    type: z.literal('date'),
+    ...asking,
+    notBefore: z.enum(['today']).optional(),
+    notAfter: z.enum(['today']).optional(),
+  }),
   z.strictObject({ type: z.literal('yesno'), ...asking, yes: idSchema.optional(), no: idSchema.optional() }),
-  z.strictObject({ type: z.literal('student'), ...asking }),
+  z.strictObject({ type: z.literal('student'), ...asking, multiple: z.boolean().default(false) }),
+  z.strictObject({
+    type: z.literal('pick'),
+    ...asking,
+    /** Where the options come from, filled per person by the application (e.g. `myCases`). */
+    source: z.enum(['myCases']),
+    /** Said, ending the flow, when there is nothing to pick. */
+    empty: localizedSchema,
+    /** Start this flow with the picked answer, instead of going on to `next`. */
+    flow: idSchema.optional(),
+  }),
   z.strictObject({ type: z.literal('staff'), ...asking }),
   z.strictObject({
     type: z.literal('branch'),
@@ -67,6 +84,8 @@ export const stepSchema = z.discriminatedUnion('type', [
     type: z.literal('command'),
     /** A domain command the application runs with the answers so far (permissions checked there). */
     command: idSchema,
+    /** Fixed arguments for the command, e.g. which protocol step is recorded. */
+    args: z.record(keySchema, z.string()).default({}),
     next: idSchema.optional(),
   }),
   z.strictObject({

@@ -1,0 +1,406 @@
+import type { CardRenderer } from '../cards/render.js';
+import { translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
+import type { Outbox } from '../notify/outbox.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { SchoolDirectory, StaffMember } from '../people/school.js';
+import { formatDate, type Option } from '../protocol/answers.js';
+import type { Clock, Store } from '../ports.js';
+import { dayIn, zonedTime } from '../time.js';
+import { mayRecordSanction, mayWork, maySeeOverview, type Actor } from './access.js';
+import {
+  nextStep,
+  type Agreement,
+  type BullyingForm,
+  type BullyingCase,
+  type CaseStep,
+  type SanctionRung,
+  type Signal,
+  type StepKind,
+} from './model.js';
+
+export interface CaseServiceDeps {
+  store: Store;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  outbox: Outbox;
+  cards: CardRenderer;
+  clock: Clock;
+  newId: () => string;
+}
+
+/** A message back to the person who acted. */
+export interface Said {
+  text: string;
+  card?: ReturnType<CardRenderer['render']>;
+}
+
+export type CaseResult = { ok: true; said: Said[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
+
+/** What the signal dialog collected. */
+export interface NewSignal {
+  studentRef: string;
+  bullies: string[];
+  others: string;
+  where: string;
+  date: string;
+  forms: BullyingForm[];
+  scope: 'klas' | 'buiten-klas';
+  severe: boolean;
+  description: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Bullying cases: signals, protocol steps, agreements, escalation, sanctions. Every method checks
+ * the actor's rights, writes with a conditional update, appends to the audit trail and queues
+ * the notifications the protocol calls for.
+ */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  private get cases() {
+    return this.deps.store.collection<BullyingCase>('bullyingCases');
+  }
+
+  private get school() {
+    return this.deps.directory.school;
+  }
+
+  /** A teacher's signal: a new case, or a new signal on the bullied student's open case. */
+  async recordSignal(actor: Actor, input: NewSignal, channel: string, locale: Locale): Promise<CaseResult> {
+    const { directory, clock } = this.deps;
+    const student = directory.findStudent(input.studentRef);
+    if (!student) return { ok: false, reason: 'invalid' };
+    const now = clock.now();
+    const signal: Signal = { at: now, byStaffId: actor.staffId, ...input };
+    const involved = [input.studentRef, ...input.bullies];
+
+    const all = await this.cases.findBy('schoolId', this.school.id);
+    const windowStart = now - this.school.protocol.repetitionWindowDays * 86_400_000;
+    const earlier = all.filter(
+      (c) =>
+        c.studentsInvolved.some((s) => involved.includes(s)) &&
+        (c.status === 'open' || (c.closedAt !== null && c.closedAt >= windowStart)),
+    );
+    const repetition = earlier.length > 0;
+
+    let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
+    if (stored) {
+      stored = await this.change(stored.id, (c) => ({
+        ...c,
+        signals: [...c.signals, signal],
+        studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])],
+      }));
+      if (!stored) return { ok: false, reason: 'not-found' };
+    } else {
+      const mentor = directory.mentorOf(student);
+      const toClz = !mentor || input.scope === 'buiten-klas' || input.severe;
+      const owner = toClz ? await this.firstWithRole('clz') : mentor;
+      stored = await this.cases.create({
+        id: `case-${this.deps.newId()}`,
+        schoolId: this.school.id,
+        studentRef: student.ref,
+        classId: student.class,
+        studentsInvolved: [...new Set(involved)],
+        status: 'open',
+        stage: toClz ? 'clz' : 'mentor',
+        ownerStaffId: owner?.id ?? '',
+        createdAt: now,
+        closedAt: null,
+        signals: [signal],
+        steps: [],
+        agreements: [],
+        sanctions: [],
+        escalations: toClz
+          ? [{ at: now, byStaffId: actor.staffId, to: 'clz', reason: input.severe ? 'ernstig' : input.scope === 'buiten-klas' ? 'buiten-klas' : 'mentor' }]
+          : [],
+      });
+    }
+    await this.audit(actor, 'case.signal', stored.id, channel);
+
+    // Who hears of it: the owner; on a severe incident the CLZ and directie as well.
+    const recipients = new Map<string, StaffMember>();
+    const owner = directory.staffById(stored.ownerStaffId);
+    if (owner) recipients.set(owner.id, owner);
+    if (input.severe) for (const d of await this.withRole('directie')) recipients.set(d.id, d);
+    const key = `signal:${stored.id}:${stored.signals.length}`;
+    for (const person of recipients.values()) {
+      if (person.id === actor.staffId) continue;
+      await this.notifySignal(`${key}:${person.id}`, person, stored, signal, repetition);
+    }
+
+    const t = translator(locale);
+    const note = t('case.magister.signal', {
+      date: formatDate(input.date, locale),
+      student: stored.studentRef,
+      forms: input.forms.map((f) => t(formKey(f))).join(', '),
+      where: input.where,
+    });
+    const said: Said[] = [
+      {
+        text: owner
+          ? t('case.signal.recorded', { owner: owner.name })
+          : t('case.signal.recordedNoOwner'),
+      },
+    ];
+    if (repetition) said.push({ text: t('case.signal.repetitionToReporter') });
+    said.push(this.noteCard(t, note));
+    return { ok: true, said };
+  }
+
+  /** Records one protocol step on a case. */
+  async recordStep(
+    actor: Actor,
+    caseId: string,
+    kind: StepKind,
+    outcome: string,
+    notes: Record<string, string>,
+    channel: string,
+    locale: Locale,
+  ): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const step: CaseStep = { at: this.deps.clock.now(), byStaffId: actor.staffId, kind, outcome, notes };
+    const updated = await this.change(caseId, (c) => ({ ...c, steps: [...c.steps, step] }));
+    if (!updated) return { ok: false, reason: 'not-found' };
+    await this.audit(actor, `case.step.${kind}`, caseId, channel);
+    const t = translator(locale);
+    const said: Said[] = [{ text: t('case.step.recorded', { step: t(stepKey(kind)) }) }];
+    if (kind === 'terugkoppeling-mentor') {
+      const mentor = this.deps.directory.school.classes.find((k) => k.id === updated.classId)?.mentor;
+      const person = mentor ? this.deps.directory.staffById(mentor) : null;
+      if (person && person.id !== actor.staffId) {
+        const pt = translator(this.school.locale);
+        await this.deps.outbox.notify(`feedback:${caseId}:${updated.steps.length}:${person.id}`, person.id, {
+          text: pt('case.notify.feedback', { student: updated.studentRef, outcome }),
+        });
+      }
+    }
+    said.push(this.noteCard(t, t('case.magister.step', { step: t(stepKey(kind)), student: updated.studentRef, outcome })));
+    said.push({ text: this.nextText(updated, t) });
+    return { ok: true, said };
+  }
+
+  /** A SMART agreement from the joint conversation, with the date to check whether bullying stopped. */
+  async addAgreement(actor: Actor, caseId: string, what: string, dueDate: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const now = this.deps.clock.now();
+    const agreement: Agreement = { id: this.deps.newId(), what, dueDate, ownerStaffId: found.ownerStaffId || actor.staffId, createdAt: now };
+    const step: CaseStep = { at: now, byStaffId: actor.staffId, kind: 'gezamenlijk-gesprek', outcome: what, notes: { afspraak: what, datum: dueDate } };
+    const updated = await this.change(caseId, (c) => ({ ...c, agreements: [...c.agreements, agreement], steps: [...c.steps, step] }));
+    if (!updated) return { ok: false, reason: 'not-found' };
+    // The reminders issue delivers this; the job is stored now so no agreement is forgotten.
+    await this.deps.store.jobs.schedule({
+      id: `agreement:${caseId}:${agreement.id}`,
+      kind: 'agreement-followup',
+      payload: { caseId, agreementId: agreement.id, staffId: agreement.ownerStaffId },
+      dueAt: zonedTime(dueDate, this.school.protocol.reminderTime, this.school.timeZone),
+    });
+    await this.audit(actor, 'case.agreement', caseId, channel);
+    const t = translator(locale);
+    return {
+      ok: true,
+      said: [
+        { text: t('case.agreement.recorded', { date: formatDate(dueDate, locale) }) },
+        this.noteCard(t, t('case.magister.agreement', { student: updated.studentRef, what, date: formatDate(dueDate, locale) })),
+        { text: this.nextText(updated, t) },
+      ],
+    };
+  }
+
+  /** The mentor hands the case to the CLZ, who gets its history. */
+  async escalate(actor: Actor, caseId: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const t = translator(locale);
+    if (found.stage !== 'mentor') return { ok: true, said: [{ text: t('case.escalate.already') }] };
+    const clz = await this.firstWithRole('clz');
+    if (!clz) return { ok: true, said: [{ text: t('case.escalate.noClz') }] };
+    const now = this.deps.clock.now();
+    const updated = await this.change(caseId, (c) =>
+      c.stage === 'mentor'
+        ? { ...c, stage: 'clz', ownerStaffId: clz.id, escalations: [...c.escalations, { at: now, byStaffId: actor.staffId, to: 'clz', reason: 'herhaling' }] }
+        : c,
+    );
+    if (!updated) return { ok: false, reason: 'not-found' };
+    await this.audit(actor, 'case.escalate', caseId, channel);
+    const ct = translator(this.school.locale);
+    await this.deps.outbox.notify(`escalate:${caseId}:${updated.escalations.length}:${clz.id}`, clz.id, {
+      text: `${ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId })}\n${this.history(updated, ct)}`,
+    });
+    return {
+      ok: true,
+      said: [
+        { text: t('case.escalate.done', { clz: clz.name }) },
+        this.noteCard(t, t('case.magister.escalated', { student: updated.studentRef })),
+      ],
+    };
+  }
+
+  async close(actor: Actor, caseId: string, reason: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const now = this.deps.clock.now();
+    const step: CaseStep = { at: now, byStaffId: actor.staffId, kind: 'magister-notitie', outcome: reason, notes: { afsluiting: reason } };
+    const updated = await this.change(caseId, (c) => ({ ...c, status: 'closed', closedAt: now, steps: [...c.steps, step] }));
+    if (!updated) return { ok: false, reason: 'not-found' };
+    await this.audit(actor, 'case.close', caseId, channel);
+    const t = translator(locale);
+    return { ok: true, said: [{ text: t('case.closed', { days: this.school.protocol.repetitionWindowDays }) }] };
+  }
+
+  async recordSanction(actor: Actor, caseId: string, rung: SanctionRung, motivation: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayRecordSanction(actor, found, rung, this.deps.directory)) return this.denied(actor, caseId, channel);
+    if (rung !== 'gesprek-afspraken' && motivation.trim().length < 10) return { ok: false, reason: 'invalid' };
+    const now = this.deps.clock.now();
+    const updated = await this.change(caseId, (c) => ({
+      ...c,
+      stage: rung === 'gesprek-afspraken' ? c.stage : 'directie',
+      sanctions: [...c.sanctions, { at: now, rung, decidedBy: actor.staffId, motivation }],
+    }));
+    if (!updated) return { ok: false, reason: 'not-found' };
+    await this.audit(actor, `case.sanction.${rung}`, caseId, channel);
+    const t = translator(locale);
+    return {
+      ok: true,
+      said: [
+        { text: t('case.sanction.recorded', { rung: t(rungKey(rung)) }) },
+        this.noteCard(t, t('case.magister.sanction', { student: updated.studentRef, rung: t(rungKey(rung)), motivation })),
+      ],
+    };
+  }
+
+  /** Where a case stands and what comes next. Audited as a read. */
+  async describe(actor: Actor, caseId: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    await this.audit(actor, 'case.read', caseId, channel);
+    const t = translator(locale);
+    return { ok: true, said: [{ text: `${this.history(found, t, locale)}\n${this.nextText(found, t)}` }] };
+  }
+
+  /** The open cases this person may work on, as options for a `pick` step. */
+  async optionsFor(actor: Actor, locale: Locale): Promise<Option[]> {
+    const t = translator(locale);
+    const all = await this.cases.findBy('schoolId', this.school.id);
+    return all
+      .filter((c) => c.status === 'open' && mayWork(actor, c, this.deps.directory))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((c) => ({ value: c.id, label: `${c.studentRef} (${c.classId}) — ${t(stageKey(c.stage))}` }));
+  }
+
+  /** A label for a case this person may see, for prompts; null when they may not. */
+  async labelFor(actor: Actor, caseId: string): Promise<string | null> {
+    const found = await this.cases.get(caseId);
+    if (!found || !mayWork(actor, found, this.deps.directory)) return null;
+    return `${found.studentRef} (${found.classId})`;
+  }
+
+  /** Counts of open cases per stage, for the anti-pestcoördinator. No notes, no names. */
+  async overview(actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
+    if (!maySeeOverview(actor)) return this.denied(actor, 'overview', channel);
+    const t = translator(locale);
+    const all = await this.cases.findBy('schoolId', this.school.id);
+    const open = all.filter((c) => c.status === 'open');
+    const lines = (['mentor', 'clz', 'directie'] as const).map((stage) => `${t(stageKey(stage))}: ${open.filter((c) => c.stage === stage).length}`);
+    const closedRecently = all.filter((c) => c.status === 'closed').length;
+    await this.audit(actor, 'case.overview', 'overview', channel);
+    return { ok: true, said: [{ text: t('case.overview', { open: open.length, closed: closedRecently, stages: lines.join('\n') }) }] };
+  }
+
+  private async notifySignal(key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean): Promise<void> {
+    const t = translator(this.school.locale);
+    const lines = [
+      t(signal.severe ? 'case.notify.severe' : 'case.notify.signal', { student: c.studentRef, cls: c.classId }),
+      t('case.notify.details', {
+        date: formatDate(signal.date, this.school.locale),
+        where: signal.where,
+        forms: signal.forms.map((f) => t(formKey(f))).join(', '),
+      }),
+    ];
+    if (signal.description) lines.push(signal.description);
+    if (repetition) lines.push(t('case.notify.repetition', { days: this.school.protocol.repetitionWindowDays }));
+    const canEscalate = repetition && c.stage === 'mentor';
+    const card = this.deps.cards.render('notice', {
+      title: t(signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
+      text: lines.join('\n\n'),
+      actions: [
+        { title: t('case.action.open'), flowId: 'zaak', caseId: c.id },
+        ...(canEscalate ? [{ title: t('case.action.escalate'), flowId: 'escaleren', caseId: c.id }] : []),
+      ],
+    });
+    await this.deps.outbox.notify(key, person.id, { text: lines.join('\n'), card });
+  }
+
+  private history(c: BullyingCase, t: Translate, locale: Locale = this.school.locale): string {
+    const lines = [t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length })];
+    for (const step of c.steps) lines.push(`- ${formatDate(dayIn(this.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
+    for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
+    for (const s of c.sanctions) lines.push(`- ${t(rungKey(s.rung))}: ${s.motivation}`);
+    return lines.join('\n');
+  }
+
+  private nextText(c: BullyingCase, t: Translate): string {
+    const next = nextStep(c);
+    return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
+  }
+
+  private noteCard(t: Translate, note: string): Said {
+    return {
+      text: `${t('case.magister.title')}\n${note}`,
+      card: this.deps.cards.render('info', { title: t('case.magister.title'), text: note }),
+    };
+  }
+
+  /** Applies a change with a conditional write, re-reading on conflict. */
+  private async change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.cases.get(id);
+      if (!current) return null;
+      const written = await this.cases.update(apply(current));
+      if (written) return written;
+    }
+    throw new Error('case update kept conflicting');
+  }
+
+  private async denied(actor: Actor, recordId: string, channel: string): Promise<CaseResult> {
+    await this.audit(actor, 'case.denied', recordId, channel);
+    return { ok: false, reason: 'denied' };
+  }
+
+  private async audit(actor: Actor, action: string, recordId: string, channel: string): Promise<void> {
+    await this.deps.store.audit.append({
+      at: this.deps.clock.now(),
+      schoolId: this.school.id,
+      actor: actor.staffId,
+      action,
+      recordKind: 'bullyingCase',
+      recordId,
+      channel,
+    });
+  }
+
+  private withRole(role: 'clz' | 'directie'): Promise<StaffMember[]> {
+    return this.deps.roleBook.staffWithRole(role);
+  }
+
+  private async firstWithRole(role: 'clz' | 'directie'): Promise<StaffMember | null> {
+    return (await this.withRole(role))[0] ?? null;
+  }
+}
+
+// Typed so that a form, step, rung or stage without a catalogue text does not compile.
+export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;
+export const stepKey = (kind: StepKind): MessageKey => `case.step.${kind}`;
+export const rungKey = (rung: SanctionRung): MessageKey => `case.rung.${rung}`;
+export const stageKey = (stage: BullyingCase['stage']): MessageKey => `case.stage.${stage}`;
+

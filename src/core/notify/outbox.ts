@@ -1,0 +1,61 @@
+import type { AdaptiveCardJson } from '../cards/render.js';
+import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
+
+/** A message for one staff member, kept until a channel has delivered it. */
+export interface Notification extends VersionedRecord {
+  schoolId: string;
+  staffId: string;
+  createdAt: number;
+  text: string;
+  card: AdaptiveCardJson | null;
+  status: 'pending' | 'delivered';
+  deliveredAt: number | null;
+  deliveredVia: string | null;
+}
+
+/**
+ * The core writes notifications here and answers the person in front of it at once; channels
+ * deliver them afterwards (ack fast, work after). The key makes a notification idempotent.
+ */
+export class Outbox {
+  constructor(
+    private readonly store: Store,
+    private readonly schoolId: string,
+    private readonly clock: Clock,
+  ) {}
+
+  private get items() {
+    return this.store.collection<Notification>('outbox');
+  }
+
+  /** Queues a message; queuing the same key twice queues it once. */
+  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson }): Promise<void> {
+    try {
+      await this.items.create({
+        id: key,
+        schoolId: this.schoolId,
+        staffId,
+        createdAt: this.clock.now(),
+        text: message.text,
+        card: message.card ?? null,
+        status: 'pending',
+        deliveredAt: null,
+        deliveredVia: null,
+      });
+    } catch (error) {
+      if (!(error instanceof DuplicateRecordError)) throw error;
+    }
+  }
+
+  /** Pending messages for one person, oldest first. */
+  async pendingFor(staffId: string): Promise<Notification[]> {
+    const all = await this.items.findBy('staffId', staffId);
+    return all.filter((n) => n.status === 'pending').sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /** Marks a message delivered; false when another process delivered it first. */
+  async markDelivered(notification: Notification, via: string): Promise<boolean> {
+    const done = await this.items.update({ ...notification, status: 'delivered', deliveredAt: this.clock.now(), deliveredVia: via });
+    return done !== null;
+  }
+}

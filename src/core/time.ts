@@ -1,0 +1,34 @@
+/** Calendar dates in a school's time zone. Dates are `YYYY-MM-DD`, times `HH:MM`, instants epoch ms. */
+
+/** The calendar date of an instant in a time zone. */
+export function dayIn(timeZone: string, at: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** The instant at which a wall-clock time on a date occurs in a time zone (DST-aware). */
+export function zonedTime(date: string, time: string, timeZone: string): number {
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  // Correct the guess by the zone's offset at that moment; twice covers a DST change in between.
+  let at = wall;
+  for (let i = 0; i < 2; i++) at = wall - offsetAt(at, timeZone);
+  return at;
+}
+
+function offsetAt(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
+  return asUtc - (at - (at % 1000));
+}
