@@ -60,7 +60,7 @@ describe('cards', () => {
     // A teacher's menu: only the procedures a teacher may start, as buttons.
     const menuFlow = shipped.get('menu')!;
     const teacher = { ...context(['vakdocent']), flows: shipped };
-    const menu = cards.question(questionFor(menuFlow, 'kies', menuFlow.steps.kies as never, IDLE, teacher), 'nl') as {
+    const menu = cards.question(questionFor(menuFlow, 'kies', menuFlow.steps.kies as never, IDLE, teacher), 'nl') as unknown as {
       actions: Array<{ type: string; title: string }>;
     };
     expect(menu.actions.map((a) => [a.type, a.title])).toEqual([

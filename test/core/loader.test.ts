@@ -40,6 +40,12 @@ describe('dialog files', () => {
     );
   });
 
+  it('refuses a text that YAML split at an unquoted comma, naming the stray words', () => {
+    expect(() => parse(SAMPLE_FLOW.replace('prompt: { nl: Welke leerling?, en: Which student? }', 'prompt: { nl: Welke, leerling?, en: Which student? }'))).toThrow(
+      'dialogs/proef.yaml: step "leerling": prompt: Unrecognized key: "leerling?"',
+    );
+  });
+
   it('names the step with an unknown step type', () => {
     expect(() => parse(SAMPLE_FLOW.replace('type: student', 'type: leerling'))).toThrow(/^dialogs\/proef\.yaml: step "leerling": type: /);
   });

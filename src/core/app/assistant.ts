@@ -82,6 +82,11 @@ export class Assistant {
     const roles = await roleBook.rolesOf(actor.id);
     const caseActor = { staffId: actor.id, roles };
     const input = await this.withCaseLabel(inbound.input, caseActor);
+    if (!input) {
+      // A button about a case this person may not see (an old card, or a forged one).
+      log.info('turn.case-denied', { platform: inbound.platform });
+      return { messages: [{ text: t('case.denied') }], duplicate: false };
+    }
     const ctx = {
       flows: this.deps.flows,
       roles,
@@ -197,13 +202,14 @@ export class Assistant {
 
   /**
    * A button that opens a flow about a case carries only the case id; the label shown in prompts
-   * comes from the store, and only for someone who may see the case.
+   * comes from the store. Null when this person may not work the case.
    */
-  private async withCaseLabel(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }): Promise<Input> {
+  private async withCaseLabel(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }): Promise<Input | null> {
     const caseId = input.kind === 'start' ? input.answers?.caseId?.value : undefined;
     if (input.kind !== 'start' || typeof caseId !== 'string') return input;
     const label = await this.deps.cases.labelFor(actor, caseId);
-    return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label ?? '?' } } };
+    if (!label) return null;
+    return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label } } };
   }
 }
 

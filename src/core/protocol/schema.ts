@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roleSchema } from '../people/roles.js';
 
 /** A text in every supported locale; Dutch first. */
-export const localizedSchema = z.object({
+export const localizedSchema = z.strictObject({
   nl: z.string({ message: 'expected a Dutch text' }).min(1, 'expected a Dutch text'),
   en: z.string({ message: 'expected an English text' }).min(1, 'expected an English text'),
 });

@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cardProblems } from '../helpers/adaptive-cards.js';
+import { startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+
+/** Cyberbullying advice, per kind of incident, through the playground's HTTP API. */
+describe('cyberbullying advice', () => {
+  let bot: TestApp;
+  beforeEach(async () => {
+    bot = await startTestApp();
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  /** Runs the advice flow and returns every text said along the way. */
+  async function advice(persona: string, texts: string[], locale: 'nl' | 'en' = 'nl'): Promise<string[]> {
+    const said: string[] = [];
+    for (const text of texts) {
+      const reply: PlaygroundReply = await bot.say(persona, text, { locale });
+      for (const m of reply.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
+      said.push(...reply.texts);
+    }
+    return said;
+  }
+
+  it('puts the safeguard first for shared sexual images and gives no screenshot advice', async () => {
+    const said = await advice('t.bakker', ['cyberpesten', 'Seksuele beelden van een leerling gedeeld', 'Snapchat', 'ja']);
+    const safeguard = said.findIndex((t) => t.startsWith('Eerst dit: niet kopiëren, niet bewaren, niet doorsturen'));
+    const blocking = said.findIndex((t) => t.startsWith('Blokkeren en melden op Snapchat'));
+    expect(safeguard).toBeGreaterThan(-1);
+    expect(safeguard).toBeLessThan(blocking);
+    expect(said[safeguard]).toMatch(/Maak dus geen screenshot of kopie/);
+    expect(said[safeguard]).toMatch(/Helpwanted\.nl/);
+    expect(said.some((t) => t.startsWith('Bewijs bewaren'))).toBe(false);
+    expect(said.find((t) => t.startsWith('Bij een ernstig incident'))).toMatch(/aangifte te doen bij de politie/);
+  });
+
+  it('advises keeping evidence and blocking on WhatsApp for abusive messages', async () => {
+    const said = await advice('t.bakker', ['cyberpesten', '1', 'WhatsApp', 'nee']);
+    expect(said.find((t) => t.startsWith('Bewijs bewaren'))).toMatch(/screenshots waarop datum, tijd, accountnaam/);
+    expect(said.find((t) => t.startsWith('Blokkeren en melden op WhatsApp'))).toMatch(/Blokkeren of Rapporteren/);
+    expect(said.find((t) => t.startsWith('Verdere steun'))).toMatch(/meldknop\.nl/);
+    expect(said.some((t) => t.startsWith('Eerst dit'))).toBe(false);
+    expect(said.find((t) => t.startsWith('Samenvatting om te bewaren'))).toMatch(
+      /Incident: Scheld-, roddel- of dreigberichten, op WhatsApp\. Ernstig: nee\./,
+    );
+  });
+
+  it('points to the police, a buddy and meldknop.nl for stalking, and can go on into a bullying report', async () => {
+    const said = await advice('m.devries', ['cyberpesten', 'Steeds opnieuw lastigvallen of bedreigen', 'Instagram', 'ja']);
+    const severe = said.find((t) => t.startsWith('Bij een ernstig incident'))!;
+    expect(severe).toMatch(/aangifte te doen bij de politie/);
+    expect(severe).toMatch(/buddy/);
+    expect(severe).toMatch(/meldknop\.nl/);
+    expect(said.at(-1)).toMatch(/Wil je het nu als pesten melden/);
+    const report = await advice('m.devries', ['Ja, melden']);
+    expect(report[0]).toMatch(/^Je wilt pesten melden/);
+  });
+
+  it('speaks English', async () => {
+    const said = await advice('t.bakker', ['cyberbullying', '5', '7', 'no'], 'en');
+    expect(said.find((t) => t.startsWith('First this: do not copy, keep or forward'))).toMatch(/Helpwanted\.nl/);
+    expect(said.find((t) => t.startsWith('Block and report\n'))).toMatch(/meldknop\.nl/);
+  });
+
+  it('offers the advice after a report about something that happened online', async () => {
+    const said = await advice('t.bakker', [
+      'pesten melden', '1', 'L2001', 'L2002', '-', 'Online', 'vandaag', '1', '2', 'nee', '-', 'ja',
+    ]);
+    expect(said.at(-1)).toMatch(/^Het speelde online\. Wil je ook het advies bij cyberpesten zien\?/);
+    expect((await advice('t.bakker', ['Ja, graag']))[0]).toMatch(/^Wat voor incident is het\?/);
+  });
+});
