@@ -68,6 +68,29 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await page.locator('.card', { hasText: 'Welke rol?' }).locator('select').waitFor();
   });
 
+  it('carries a teacher\'s signal to the mentor, who opens the case from the notification card', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 't.bakker');
+    const type = async (text: string) => {
+      const before = await page.locator('.msg, .card').count();
+      await page.fill('#text', text);
+      await page.press('#text', 'Enter');
+      // Wait for the bot's answer (my message plus at least one reply).
+      await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
+    };
+    for (const text of ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']) await type(text);
+    await page.locator('.card', { hasText: 'Tekst voor Magister' }).waitFor();
+
+    await page.selectOption('#persona', 'm.devries');
+    const notice = page.locator('.card', { hasText: 'Nieuwe melding van pesten' });
+    await notice.waitFor({ timeout: 5000 });
+    await notice.locator('.ac-pushButton', { hasText: 'Zaak openen' }).click();
+    await page.locator('.msg .text', { hasText: 'Volgende stap volgens het protocol: gesprek met de gepeste leerling.' }).waitFor();
+    await page.locator('.card').last().locator('select').selectOption({ label: 'Gesprek met de gepeste leerling' });
+    await page.locator('.card').last().locator('.ac-pushButton', { hasText: 'Verstuur' }).click();
+    await page.locator('.card', { hasText: 'Herkent de leerling dat hij of zij gepest wordt?' }).waitFor();
+  });
+
   it('switches the page to English', async () => {
     await page.goto(`${bot.base}/playground?lang=en`);
     await expect(page.locator('#composer button').textContent()).resolves.toBe('Send');

@@ -66,6 +66,7 @@ describe('cards', () => {
     expect(menu.actions.map((a) => [a.type, a.title])).toEqual([
       ['Action.Execute', 'Pesten melden'],
       ['Action.Execute', 'Advies bij cyberpesten'],
+      ['Action.Execute', 'Mijn meldingen'],
       ['Action.Execute', 'Plagen of pesten?'],
     ]);
     // Everyone's menu (all roles) is longer and becomes a drop-down.

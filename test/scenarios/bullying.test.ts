@@ -86,6 +86,18 @@ describe('anti-bullying protocol', () => {
     expect(await inbox('t.bakker')).toEqual([]);
   });
 
+  it('shows the teacher that her report was picked up, without what was discussed', async () => {
+    expect((await conversation('t.bakker', ['mijn meldingen'])).texts).toEqual(['Je hebt nog geen pesten gemeld.']);
+    await reportSignal();
+    expect((await conversation('t.bakker', ['mijn meldingen'])).texts[0]).toMatch(
+      /^Jouw meldingen van pesten:\n- \d\d-\d\d-\d{4} L1001: ontvangen door de mentor, nog geen stap vastgelegd$/,
+    );
+    await conversation('m.devries', ['mijn zaken', '1', 'Ouders geïnformeerd', 'Telefonisch', 'vandaag', 'Moeder gebeld; zij herkent het.']);
+    const after = await conversation('t.bakker', ['mijn meldingen']);
+    expect(after.texts[0]).toMatch(/L1001: opgepakt door de mentor$/);
+    expect(after.texts.join('\n')).not.toMatch(/Moeder|herkent/);
+  });
+
   it('offers the difference between teasing and bullying to a teacher who is unsure', async () => {
     const unsure = await conversation('t.bakker', ['pesten melden', 'Ik twijfel']);
     expect(unsure.texts[0]).toMatch(/^Plagen of pesten\?\nPlagen gebeurt tussen gelijken/);
@@ -225,6 +237,17 @@ describe('anti-bullying protocol', () => {
     expect(overview.texts[0]).toBe('Open zaken: 1 (gesloten: 0).\nmentor: 1\nCLZ: 0\ndirectie: 0');
     expect(overview.texts.join('\n')).not.toMatch(/L1001|uitgelachen/);
     expect(overview.texts[1]).toMatch(/denk je mee wanneer mentor en CLZ samen niet verder komen/);
+  });
+
+  it('lets the CLZ ask the anti-pestcoördinator to think along, who hears about the case but not its notes', async () => {
+    await reportSignal();
+    await conversation('s.yilmaz', ['mijn zaken', '1', 'Anti-pestcoördinator laten meedenken']);
+    const asked = await conversation('s.yilmaz', ['ja']);
+    expect(asked.texts).toEqual(['Pieter van Dam is gevraagd mee te denken. De zaak blijft bij jou.']);
+    const [notice] = await inbox('p.vandam');
+    expect(notice!.text).toMatch(/^Selin Yilmaz vraagt je mee te denken over de zaak rond L1001 \(1A\)/);
+    expect(notice!.text).not.toMatch(/uitgelachen/);
+    expect((await bot.click('p.vandam', { zorgpad: { start: 'zaak', caseId: (await theCase()).id } })).texts[0]).toMatch(/^Deze zaak kun je/);
   });
 
   it('works in English too', async () => {

@@ -38,6 +38,8 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'record-sanction',
   'describe-case',
   'case-overview',
+  'my-signals',
+  'ask-coordinator',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -96,6 +98,8 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
     ],
     ['describe-case', (ctx) => run(ctx, cases.describe(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
     ['case-overview', (ctx) => run(ctx, cases.overview(actorOf(ctx), ctx.channel, ctx.locale))],
+    ['ask-coordinator', (ctx) => run(ctx, cases.askCoordinator(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
+    ['my-signals', (ctx) => run(ctx, cases.signalsBy(actorOf(ctx), ctx.channel, ctx.locale))],
   ];
   return new Map(handlers);
 }

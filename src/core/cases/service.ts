@@ -242,6 +242,28 @@ export class CaseService {
     };
   }
 
+  /**
+   * Mentor or CLZ ask the anti-pestcoördinator to think along. The coordinator is told who asks and
+   * about which case, not the notes: the case stays with its owner.
+   */
+  async askCoordinator(actor: Actor, caseId: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const t = translator(locale);
+    const coordinators = await this.deps.roleBook.staffWithRole('anti-pestcoordinator');
+    if (coordinators.length === 0) return { ok: true, said: [{ text: t('case.coordinator.none') }] };
+    const asker = this.deps.directory.staffById(actor.staffId);
+    const ct = translator(this.school.locale);
+    for (const person of coordinators) {
+      await this.deps.outbox.notify(`coordinator:${caseId}:${this.deps.clock.now()}:${person.id}`, person.id, {
+        text: ct('case.notify.coordinator', { asker: asker?.name ?? '', student: found.studentRef, cls: found.classId, stage: ct(stageKey(found.stage)) }),
+      });
+    }
+    await this.audit(actor, 'case.ask-coordinator', caseId, channel);
+    return { ok: true, said: [{ text: t('case.coordinator.asked', { names: coordinators.map((c) => c.name).join(', ') }) }] };
+  }
+
   async close(actor: Actor, caseId: string, reason: string, channel: string, locale: Locale): Promise<CaseResult> {
     const found = await this.cases.get(caseId);
     if (!found) return { ok: false, reason: 'not-found' };
@@ -303,6 +325,26 @@ export class CaseService {
     const found = await this.cases.get(caseId);
     if (!found || !mayWork(actor, found, this.deps.directory)) return null;
     return `${found.studentRef} (${found.classId})`;
+  }
+
+  /**
+   * The signals this person made and whether they were picked up: for a teacher, who sees no
+   * notes and no steps, only that the report did not get lost.
+   */
+  async signalsBy(actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
+    const t = translator(locale);
+    const all = await this.cases.findBy('schoolId', this.school.id);
+    const lines: string[] = [];
+    for (const c of all) {
+      for (const signal of c.signals.filter((s) => s.byStaffId === actor.staffId)) {
+        const actedOn = c.steps.some((step) => step.at >= signal.at) || c.escalations.some((e) => e.at > signal.at);
+        const status = c.status === 'closed' ? 'case.mine.closed' : actedOn ? 'case.mine.actedOn' : 'case.mine.received';
+        lines.push(`- ${formatDate(signal.date, locale)} ${c.studentRef}: ${t(status, { stage: t(stageKey(c.stage)) })}`);
+        await this.audit(actor, 'case.read-own-signal', c.id, channel);
+      }
+    }
+    if (lines.length === 0) return { ok: true, said: [{ text: t('case.mine.none') }] };
+    return { ok: true, said: [{ text: `${t('case.mine.title')}\n${lines.sort().join('\n')}` }] };
   }
 
   /** Counts of open cases per stage, for the anti-pestcoördinator. No notes, no names. */
