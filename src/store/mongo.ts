@@ -13,9 +13,15 @@ import {
 } from '../core/ports.js';
 
 /**
- * The MongoDB store. Every change is one single-document conditional write (`version` or
- * `status` in the filter); idempotency rides on `_id` uniqueness. No multi-document transactions and
- * no `$lookup`, so FerretDB, MongoDB, Atlas and Cosmos DB for MongoDB all run it.
+ * The MongoDB store. Every change is a single-document write conditional on the record's `version`;
+ * idempotency rides on `_id` uniqueness. No multi-document transactions and no `$lookup`, so
+ * FerretDB, MongoDB, Atlas and Cosmos DB for MongoDB all run it.
+ *
+ * Why the write claims: MongoDB applies a filtered update atomically, but FerretDB 1.x reads the
+ * matching documents and then writes them back by `_id`, so two concurrent conditional updates can
+ * both succeed there (seen in the contract suite: two winners of one job). A unique `_id` insert is
+ * atomic on every server, so the right to move a record on from version v is won by inserting
+ * `collection:id@v` first. A claim whose writer died is taken over after STALE_CLAIM_MS in a next round.
  */
 export async function openMongoStore(uri: string, dbName: string): Promise<Store> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
@@ -24,7 +30,40 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
   await ensureIndexes(db);
 
   const jobs = db.collection<JobDoc>('jobs');
+  const jobsAsDocs = db.collection<Document>('jobs');
   const keys = db.collection<{ _id: string; at: number }>('idempotency_keys');
+  const claims = db.collection<{ _id: string; at: number }>('write_claims');
+
+  /** Wins the sole right to move `key` on from `version`; false when someone else holds it. */
+  async function claimVersion(key: string, version: number): Promise<boolean> {
+    for (let round = 0; ; round++) {
+      const id = round === 0 ? `${key}@${version}` : `${key}@${version}#${round}`;
+      try {
+        await claims.insertOne({ _id: id, at: Date.now() });
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const held = await claims.findOne({ _id: id });
+      if (held && Date.now() - held.at < STALE_CLAIM_MS) return false;
+    }
+  }
+
+  /** Writes `next` over version `version` of a document, if this caller wins that version. */
+  async function casWrite(
+    collection: Collection<Document>,
+    key: string,
+    id: string,
+    version: number,
+    set: Document,
+  ): Promise<boolean> {
+    if (!(await claimVersion(key, version))) return false;
+    const result = await collection.updateOne({ _id: id as never, version }, { $set: { ...set, version: version + 1 } });
+    if (result.modifiedCount !== 1) return false;
+    // The claim of the version before is of no use any more.
+    await claims.deleteOne({ _id: `${key}@${version - 1}` }).catch(() => undefined);
+    return true;
+  }
   const audit = db.collection<AuditEntry & { seq: number }>('audit');
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   let auditSeq = 0;
@@ -51,11 +90,8 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
       },
       async update(record) {
         const { id, version, ...rest } = record;
-        const result = await coll.updateOne(
-          { _id: id as never, version },
-          { $set: { ...rest, version: version + 1 } },
-        );
-        return result.modifiedCount === 1 ? ({ ...record, version: version + 1 } as T) : null;
+        const written = await casWrite(coll, `${name}:${id}`, id, version, rest);
+        return written ? ({ ...record, version: version + 1 } as T) : null;
       },
       async findBy(field: string, value: FieldValue) {
         if (!indexed.has(field)) throw new Error(`${name}.${field} is not an indexed field`);
@@ -100,33 +136,37 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
         return doc ? toJob(doc) : null;
       },
       async claimDue(now, owner, leaseMs) {
-        // Pending jobs first, then jobs whose claimer died; each via its own index.
+        // Pending jobs first, then jobs whose claimer died; each via its own index. A few candidates
+        // each, so that losing one race to another process moves on to the next job.
         for (const filter of [
           { status: 'pending' as const, dueAt: { $lte: now } },
           { status: 'claimed' as const, leaseUntil: { $lte: now } },
         ]) {
-          const doc = await jobs.findOneAndUpdate(
-            filter,
-            { $set: { status: 'claimed', leaseOwner: owner, leaseUntil: now + leaseMs }, $inc: { attempts: 1, version: 1 } },
-            { sort: { dueAt: 1, _id: 1 }, returnDocument: 'after' },
-          );
-          if (doc) return toJob(doc);
+          const candidates = await jobs.find(filter).sort({ dueAt: 1, _id: 1 }).limit(CLAIM_CANDIDATES).toArray();
+          for (const job of candidates) {
+            const claimed = { status: 'claimed' as const, leaseOwner: owner, leaseUntil: now + leaseMs, attempts: job.attempts + 1 };
+            if (await casWrite(jobsAsDocs, `jobs:${job._id}`, job._id, job.version, claimed)) {
+              return toJob({ ...job, ...claimed, version: job.version + 1 });
+            }
+          }
         }
         return null;
       },
       async complete(id, owner, result) {
-        const r = await jobs.updateOne(
-          { _id: id, status: 'claimed', leaseOwner: owner },
-          { $set: { status: 'done', result, leaseUntil: null }, $inc: { version: 1 } },
-        );
-        return r.modifiedCount === 1;
+        const job = await jobs.findOne({ _id: id });
+        if (!job || job.status !== 'claimed' || job.leaseOwner !== owner) return false;
+        return casWrite(jobsAsDocs, `jobs:${id}`, id, job.version, { status: 'done', result, leaseUntil: null });
       },
       async release(id, owner, retryAt, result) {
-        const r = await jobs.updateOne(
-          { _id: id, status: 'claimed', leaseOwner: owner },
-          { $set: { status: 'pending', dueAt: retryAt, result, leaseOwner: null, leaseUntil: null }, $inc: { version: 1 } },
-        );
-        return r.modifiedCount === 1;
+        const job = await jobs.findOne({ _id: id });
+        if (!job || job.status !== 'claimed' || job.leaseOwner !== owner) return false;
+        return casWrite(jobsAsDocs, `jobs:${id}`, id, job.version, {
+          status: 'pending',
+          dueAt: retryAt,
+          result,
+          leaseOwner: null,
+          leaseUntil: null,
+        });
       },
     },
     idempotency: {
@@ -163,6 +203,9 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
     },
   };
 }
+
+const STALE_CLAIM_MS = 30_000;
+const CLAIM_CANDIDATES = 5;
 
 async function ensureIndexes(db: Db): Promise<void> {
   for (const [name, fields] of Object.entries(COLLECTIONS)) {
