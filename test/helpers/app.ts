@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,21 @@ export interface PlaygroundReply {
   texts: string[];
 }
 
-/** Starts the whole bot on a free loopback port with a fresh SQLite data directory. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export type TestStore = 'sqlite' | 'mongodb';
+
+/** The stores the app-level scenarios run on: SQLite always, MongoDB when MONGODB_URI is set. */
+export function testStores(): TestStore[] {
+  return process.env.MONGODB_URI ? ['sqlite', 'mongodb'] : ['sqlite'];
+}
+
+/**
+ * Starts the whole bot on a free loopback port with a fresh store: a SQLite file in a temporary
+ * directory, or a fresh database on MONGODB_URI.
+ */
+export async function startTestApp(env: Record<string, string> = {}, store: TestStore = 'sqlite'): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zorgpad-app-'));
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const mongo = store === 'mongodb' ? { MONGODB_URI: process.env.MONGODB_URI!, MONGODB_DB: `zorgpad_app_${randomUUID().slice(0, 8)}` } : {};
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...mongo, ...env });
   const log = createLogger('silent');
   let app = await startApp(config, log);
   const test: TestApp = {
@@ -63,6 +75,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async stop() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (config.store.kind === 'mongodb') {
+        const client = await MongoClient.connect(config.store.uri);
+        await client.db(config.store.dbName).dropDatabase();
+        await client.close();
+      }
     },
   };
   return test;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, testStores, type TestApp } from '../helpers/app.js';
 
-describe('the bot through the playground HTTP API (SQLite store)', () => {
+describe.each(testStores())('the bot through the playground HTTP API (%s store)', (store) => {
   let bot: TestApp;
   beforeEach(async () => {
-    bot = await startTestApp();
+    bot = await startTestApp({}, store);
   });
   afterEach(async () => {
     await bot.stop();
@@ -12,7 +12,7 @@ describe('the bot through the playground HTTP API (SQLite store)', () => {
 
   it('answers /healthz with the store in use', async () => {
     const res = await fetch(`${bot.base}/healthz`);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite' });
+    expect(await res.json()).toEqual({ status: 'ok', store });
   });
 
   it('shows a teacher the menu on "help", as a card with buttons', async () => {

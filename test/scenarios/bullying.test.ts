@@ -2,16 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
 /**
  * The anti-bullying protocol, role by role, through the playground's HTTP API: what each person
  * types or clicks, what they are told, what is stored and who is notified.
  */
-describe('anti-bullying protocol', () => {
+describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
   let bot: TestApp;
   beforeEach(async () => {
-    bot = await startTestApp();
+    bot = await startTestApp({}, store);
   });
   afterEach(async () => {
     await bot.stop();

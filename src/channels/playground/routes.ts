@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
 import { parseCardSubmit } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
-import type { Outbox } from '../../core/notify/outbox.js';
+import { Outbox } from '../../core/notify/outbox.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
@@ -78,7 +78,7 @@ export function mountPlayground(http: HttpServer, assistant: Assistant, director
     if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
     const delivered = [];
     for (const item of await outbox.pendingFor(personaId.data)) {
-      if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: item.card ?? undefined });
+      if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: Outbox.card(item) });
     }
     sendJson(res, 200, { messages: delivered });
   });

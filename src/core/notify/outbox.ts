@@ -7,7 +7,11 @@ export interface Notification extends VersionedRecord {
   staffId: string;
   createdAt: number;
   text: string;
-  card: AdaptiveCardJson | null;
+  /**
+   * The card as JSON text: card keys such as `$schema` are not valid field names in every
+   * MongoDB-wire server.
+   */
+  cardJson: string | null;
   status: 'pending' | 'delivered';
   deliveredAt: number | null;
   deliveredVia: string | null;
@@ -37,7 +41,7 @@ export class Outbox {
         staffId,
         createdAt: this.clock.now(),
         text: message.text,
-        card: message.card ?? null,
+        cardJson: message.card ? JSON.stringify(message.card) : null,
         status: 'pending',
         deliveredAt: null,
         deliveredVia: null,
@@ -51,6 +55,11 @@ export class Outbox {
   async pendingFor(staffId: string): Promise<Notification[]> {
     const all = await this.items.findBy('staffId', staffId);
     return all.filter((n) => n.status === 'pending').sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /** The card of a notification, if it has one. */
+  static card(notification: Notification): AdaptiveCardJson | undefined {
+    return notification.cardJson ? (JSON.parse(notification.cardJson) as AdaptiveCardJson) : undefined;
   }
 
   /** Marks a message delivered; false when another process delivered it first. */
