@@ -5,6 +5,7 @@ import { Assistant } from './core/app/assistant.js';
 import { COMMAND_NAMES, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
+import { ExceptionService } from './core/exceptions/service.js';
 import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
@@ -41,8 +42,9 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
-  const commands = createCommands({ directory, roleBook, cases });
-  const assistant = new Assistant({ store, cases, flows, cards, directory, roleBook, commands, clock, log });
+  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
+  const commands = createCommands({ directory, roleBook, cases, exceptions, cards });
+  const assistant = new Assistant({ store, cases, exceptions, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));

@@ -46,7 +46,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
 
   it('chats as a persona and works the rendered card buttons', async () => {
     await page.goto(`${bot.base}/playground`);
-    await page.selectOption('#persona', 'm.devries');
+    await page.selectOption('#persona', 't.bakker');
     await page.fill('#text', 'help');
     await page.press('#text', 'Enter');
     // The menu arrives as an Adaptive Card rendered by the official renderer.

@@ -67,6 +67,7 @@ describe('cards', () => {
       ['Action.Execute', 'Pesten melden'],
       ['Action.Execute', 'Advies bij cyberpesten'],
       ['Action.Execute', 'Mijn meldingen'],
+      ['Action.Execute', 'Heeft een leerling een uitzondering?'],
       ['Action.Execute', 'Plagen of pesten?'],
     ]);
     // Everyone's menu (all roles) is longer and becomes a drop-down.

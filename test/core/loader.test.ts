@@ -12,10 +12,13 @@ describe('dialog files', () => {
       'afspraken',
       'cyberpesten',
       'escaleren',
+      'evaluatie',
       'gesprek-gepeste',
       'gesprek-pester',
+      'kernteambesluit',
       'meedenken',
       'menu',
+      'mijn-aanvragen',
       'mijn-meldingen',
       'mijn-zaken',
       'ouders',
@@ -26,6 +29,8 @@ describe('dialog files', () => {
       'sanctie',
       'sluiten',
       'stap-vastleggen',
+      'uitzondering-aanvragen',
+      'uitzondering-check',
       'zaak',
     ]);
   });

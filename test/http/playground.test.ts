@@ -18,7 +18,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
   it('shows a teacher the menu on "help", as a card with buttons', async () => {
     const reply = await bot.say('t.bakker', 'help');
     expect(reply.texts).toEqual([
-      'Waarmee kan ik je helpen? Kies een onderwerp.\n1. Pesten melden\n2. Advies bij cyberpesten\n3. Mijn meldingen\n4. Plagen of pesten?',
+      'Waarmee kan ik je helpen? Kies een onderwerp.\n1. Pesten melden\n2. Advies bij cyberpesten\n3. Mijn meldingen\n4. Heeft een leerling een uitzondering?\n5. Plagen of pesten?',
     ]);
     expect(reply.messages[0]!.card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
   });
@@ -109,7 +109,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
   it('speaks English when the person picks English', async () => {
     const reply = await bot.say('m.devries', 'help', { locale: 'en' });
     expect(reply.texts[0]).toBe(
-      'What can I help you with? Pick a topic.\n1. Report bullying\n2. Cyberbullying advice\n3. My reports\n4. My cases\n5. Teasing or bullying?',
+      'What can I help you with? Pick a topic.\n1. Report bullying\n2. Cyberbullying advice\n3. My reports\n4. My cases\n5. Request a phone-ban exception\n6. My requests\n7. Does a student have an exception?\n8. Review an exception\n9. Teasing or bullying?',
     );
   });
 });

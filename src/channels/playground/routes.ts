@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
-import { parseCardSubmit } from '../../core/cards/submit.js';
+import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -56,7 +56,7 @@ export function mountPlayground(http: HttpServer, assistant: Assistant, director
     const parsed = messageSchema.safeParse(await readJson(req));
     if (!parsed.success) throw new HttpError(400, translator('nl')('error.badRequest'));
     const message = parsed.data;
-    let input: Input | null;
+    let input: Input | CardAction | null;
     if (message.text !== undefined) input = { kind: 'text', text: message.text };
     else input = parseCardSubmit(message.card);
     if (!input) throw new HttpError(400, translator(message.locale)('error.badRequest'));

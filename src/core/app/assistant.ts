@@ -1,4 +1,6 @@
 import type { CaseService } from '../cases/service.js';
+import type { CardAction } from '../cards/submit.js';
+import type { ExceptionService } from '../exceptions/service.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
@@ -21,7 +23,7 @@ export interface Inbound {
   /** The platform's id for this delivery; a second delivery with the same id changes nothing. */
   deliveryId?: string;
   locale?: Locale;
-  input: Input;
+  input: Input | CardAction;
 }
 
 /** One message back: always a text (for notifications and plain clients), sometimes a card. */
@@ -32,6 +34,8 @@ export interface OutboundMessage {
 
 export interface Reply {
   messages: OutboundMessage[];
+  /** For a card action: the card that takes the clicked card's place (Teams answers the invoke with it). */
+  card?: AdaptiveCardJson;
   /** True when this delivery was seen before; nothing was done. */
   duplicate: boolean;
 }
@@ -48,6 +52,8 @@ export interface DialogStateRecord extends VersionedRecord, DialogState {
 export interface AssistantDeps {
   store: Store;
   cases: CaseService;
+  exceptions: ExceptionService;
+  newId: () => string;
   flows: ReadonlyMap<string, Flow>;
   cards: CardRenderer;
   directory: SchoolDirectory;
@@ -81,10 +87,11 @@ export class Assistant {
     }
     const roles = await roleBook.rolesOf(actor.id);
     const caseActor = { staffId: actor.id, roles };
-    const input = await this.withCaseLabel(inbound.input, caseActor);
+    if (isCardAction(inbound.input)) return this.cardAction(inbound.input, caseActor, inbound.platform, locale);
+    const input = await this.prepareStart(inbound.input, caseActor, locale);
     if (!input) {
-      // A button about a case this person may not see (an old card, or a forged one).
-      log.info('turn.case-denied', { platform: inbound.platform });
+      // A button about a case or draft this person may not see (an old card, or a forged one).
+      log.info('turn.record-denied', { platform: inbound.platform });
       return { messages: [{ text: t('case.denied') }], duplicate: false };
     }
     const ctx = {
@@ -101,6 +108,8 @@ export class Assistant {
         directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
       sources: {
         myCases: CASE_ROLES.some((r) => roles.has(r)) ? await this.deps.cases.optionsFor(caseActor, locale) : [],
+        agenda: await this.deps.exceptions.agendaRequests(caseActor),
+        reviewable: await this.deps.exceptions.reviewable(caseActor),
       },
     };
 
@@ -113,8 +122,10 @@ export class Assistant {
       }
       const before: DialogState = stored ?? IDLE;
       const outcome = handle(before, input, ctx);
-      const saved = await this.save(stored, key, outcome.state, inbound.deliveryId);
+      const draft = this.draftOf(outcome.state);
+      const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId);
       if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
+      if (draft) await this.deps.exceptions.saveDraft(caseActor, draft.id, draft.state.answers);
       log.info('turn', {
         platform: inbound.platform,
         flow: outcome.state.flowId ?? before.flowId,
@@ -126,6 +137,39 @@ export class Assistant {
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };
+  }
+
+  /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */
+  private async cardAction(action: CardAction, actor: { staffId: string; roles: ReadonlySet<Role> }, channel: string, locale: Locale): Promise<Reply> {
+    const { exceptions } = this.deps;
+    const t = translator(locale);
+    switch (action.kind) {
+      case 'vote': {
+        const result = await exceptions.vote(actor, action.requestId, action.vote, action.motivation, channel, locale);
+        return { messages: result.said, card: result.card, duplicate: false };
+      }
+      case 'refresh': {
+        const card = await exceptions.cardFor(actor, action.requestId, locale);
+        return card ? { messages: [], card, duplicate: false } : { messages: [{ text: t('exception.notFound') }], duplicate: false };
+      }
+      case 'details': {
+        const result = await exceptions.details(actor, action.requestId, channel, locale);
+        return { messages: result.ok ? result.said : [{ text: t('exception.denied') }], duplicate: false };
+      }
+    }
+  }
+
+  /**
+   * In a flow that keeps a draft, the draft's id travels with the answers; a new one is made on the
+   * first answer. Returns null outside such flows.
+   */
+  private draftOf(state: DialogState): { id: string; state: DialogState } | null {
+    const flow = state.flowId ? this.deps.flows.get(state.flowId) : undefined;
+    if (!flow?.draft) return null;
+    const existing = state.answers.draftId?.value;
+    if (typeof existing === 'string') return { id: existing, state };
+    const id = `req-${this.deps.newId()}`;
+    return { id, state: { ...state, answers: { ...state.answers, draftId: { value: id, display: '' } } } };
   }
 
   private get states() {
@@ -202,15 +246,28 @@ export class Assistant {
 
   /**
    * A button that opens a flow about a case carries only the case id; the label shown in prompts
-   * comes from the store. Null when this person may not work the case.
+   * comes from the store. A button that resumes a draft carries its id; its answers come from the
+   * store. Null when this person may not work the case or does not own the draft.
    */
-  private async withCaseLabel(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }): Promise<Input | null> {
-    const caseId = input.kind === 'start' ? input.answers?.caseId?.value : undefined;
-    if (input.kind !== 'start' || typeof caseId !== 'string') return input;
-    const label = await this.deps.cases.labelFor(actor, caseId);
-    if (!label) return null;
-    return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label } } };
+  private async prepareStart(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Input | null> {
+    if (input.kind !== 'start') return input;
+    const caseId = input.answers?.caseId?.value;
+    if (typeof caseId === 'string') {
+      const label = await this.deps.cases.labelFor(actor, caseId);
+      if (!label) return null;
+      return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label } } };
+    }
+    const draftId = input.answers?.draftId?.value;
+    if (typeof draftId === 'string') {
+      const answers = await this.deps.exceptions.draftAnswers(actor, draftId, locale);
+      return answers ? { ...input, answers, resume: true } : null;
+    }
+    return input;
   }
+}
+
+function isCardAction(input: Input | CardAction): input is CardAction {
+  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh';
 }
 
 /** Dialog state is kept per platform, tenant, user and conversation. */

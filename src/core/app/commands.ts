@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { CaseResult, CaseService, Said } from '../cases/service.js';
+import type { CardRenderer } from '../cards/render.js';
+import type { ExceptionResult, ExceptionService } from '../exceptions/service.js';
 import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
@@ -22,6 +24,8 @@ export interface CommandDeps {
   directory: SchoolDirectory;
   roleBook: RoleBook;
   cases: CaseService;
+  exceptions: ExceptionService;
+  cards: CardRenderer;
 }
 
 /** A command returns what to say to the person who ran it. */
@@ -40,6 +44,12 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'case-overview',
   'my-signals',
   'ask-coordinator',
+  'check-request',
+  'submit-request',
+  'list-requests',
+  'exception-check',
+  'joint-decision',
+  'record-review',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -47,7 +57,39 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
   const actorOf = (ctx: CommandContext) => ({ staffId: ctx.actor.id, roles: ctx.roles });
   const caseId = (ctx: CommandContext) => text(ctx.answers.caseId);
   const run = (ctx: CommandContext, result: Promise<CaseResult>) => result.then((r) => caseSaid(r, ctx.t));
+  const { exceptions } = deps;
+  const runX = (ctx: CommandContext, result: Promise<ExceptionResult>) => result.then((r) => exceptionSaid(r, ctx.t));
+  const draftId = (ctx: CommandContext) => text(ctx.answers.draftId);
   const handlers: Array<[string, CommandHandler]> = [
+    ['check-request', (ctx) => runX(ctx, exceptions.check(actorOf(ctx), draftId(ctx), ctx.locale))],
+    ['submit-request', (ctx) => runX(ctx, exceptions.submit(actorOf(ctx), draftId(ctx), ctx.channel, ctx.locale))],
+    ['list-requests', (ctx) => listRequests(deps, ctx)],
+    [
+      'exception-check',
+      (ctx) => runX(ctx, exceptions.functionalAnswer(actorOf(ctx), text(ctx.answers.leerling), ctx.channel, ctx.locale)),
+    ],
+    [
+      'joint-decision',
+      async (ctx) => {
+        const outcome = z.enum(['granted', 'rejected']).safeParse(ctx.answers.besluit?.value);
+        if (!outcome.success) return [{ text: ctx.t('exception.invalid') }];
+        return runX(ctx, exceptions.recordJointDecision(actorOf(ctx), text(ctx.answers.requestId), outcome.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
+      },
+    ],
+    [
+      'record-review',
+      async (ctx) => {
+        const review = reviewSchema.safeParse({
+          effective: ctx.answers.werkt?.value,
+          stillNeeded: ctx.answers.nodig?.value,
+          adjust: ctx.answers.aanpassen?.value ?? '',
+          outcome: ctx.answers.vervolg?.value,
+          parentsAndStudentHeard: ctx.answers.gehoord?.value,
+        });
+        if (!review.success) return [{ text: ctx.t('exception.invalid') }];
+        return runX(ctx, exceptions.review(actorOf(ctx), text(ctx.answers.requestId), review.data, ctx.channel, ctx.locale));
+      },
+    ],
     ['assign-role', (ctx) => assignRole(deps, ctx)],
     [
       'record-signal',
@@ -115,6 +157,33 @@ const signalSchema = z.object({
   severe: z.boolean(),
   description: z.string(),
 });
+
+const reviewSchema = z.object({
+  effective: z.boolean(),
+  stillNeeded: z.boolean(),
+  adjust: z.string(),
+  outcome: z.enum(['continue', 'end']),
+  parentsAndStudentHeard: z.boolean(),
+});
+
+function exceptionSaid(result: ExceptionResult, t: Translate): Said[] {
+  if (result.ok) return result.said;
+  const key = { denied: 'exception.denied', 'not-found': 'exception.notFound', invalid: 'exception.invalid', incomplete: 'exception.incomplete' } as const;
+  return [{ text: t(key[result.reason]) }];
+}
+
+/** The person's requests, each as a card: drafts with a button to go on, the rest with their state. */
+async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+  const mine = await exceptions.myRequests({ staffId: ctx.actor.id, roles: ctx.roles }, ctx.locale);
+  if (mine.length === 0) return [{ text: ctx.t('exception.none') }];
+  return mine.map((r) => ({
+    text: r.label,
+    card: cards.render('request-summary', {
+      title: r.label,
+      actions: r.isDraft ? [{ title: ctx.t('exception.action.resume'), draftId: r.value }] : [],
+    }),
+  }));
+}
 
 function text(answer: Answer | undefined): string {
   return typeof answer?.value === 'string' ? answer.value : '';

@@ -10,18 +10,44 @@ const answerSchema = z.object({
   answer: z.union([z.string().max(4000), z.array(z.string().max(200)).max(50)]).optional(),
 });
 
-/** A button that starts a flow about a record (notification cards). */
+/** A button that starts a flow about a record (notification cards), or resumes a draft. */
 const startSchema = z.object({
-  zorgpad: z.object({ start: idText, caseId: idText.optional() }),
+  zorgpad: z.object({ start: idText, caseId: idText.optional(), draftId: idText.optional() }),
 });
 
-/** Turns card data into an engine input, or null when it is not a Zorgpad card submit. */
-export function parseCardSubmit(data: unknown): Input | null {
+/** A kernteam member's vote, with the motivation typed in the card. */
+const voteSchema = z.object({
+  zorgpad: z.object({ vote: z.enum(['approve', 'reject', 'discuss']), requestId: idText }),
+  motivation: z.string().max(1000).optional(),
+});
+const detailsSchema = z.object({ zorgpad: z.object({ details: idText }) });
+const refreshSchema = z.object({ zorgpad: z.object({ refresh: idText }) });
+
+/** Card actions that are not dialog answers: they act on a request and answer with a card. */
+export type CardAction =
+  | { kind: 'vote'; requestId: string; vote: 'approve' | 'reject' | 'discuss'; motivation: string }
+  | { kind: 'details'; requestId: string }
+  | { kind: 'refresh'; requestId: string };
+
+/** Turns card data into an engine input or a card action, or null when it is not a Zorgpad card submit. */
+export function parseCardSubmit(data: unknown): Input | CardAction | null {
+  const vote = voteSchema.safeParse(data);
+  if (vote.success) {
+    return { kind: 'vote', requestId: vote.data.zorgpad.requestId, vote: vote.data.zorgpad.vote, motivation: vote.data.motivation ?? '' };
+  }
+  const details = detailsSchema.safeParse(data);
+  if (details.success) return { kind: 'details', requestId: details.data.zorgpad.details };
+  const refresh = refreshSchema.safeParse(data);
+  if (refresh.success) return { kind: 'refresh', requestId: refresh.data.zorgpad.refresh };
   const start = startSchema.safeParse(data);
   if (start.success) {
-    const { start: flowId, caseId } = start.data.zorgpad;
-    // The display is filled in by the application, which checks the person may see the case.
-    return { kind: 'start', flowId, answers: caseId ? { caseId: { value: caseId, display: '' } } : {} };
+    const { start: flowId, caseId, draftId } = start.data.zorgpad;
+    // Displays and draft answers are filled in by the application, which checks the person may see them.
+    const answers = {
+      ...(caseId ? { caseId: { value: caseId, display: '' } } : {}),
+      ...(draftId ? { draftId: { value: draftId, display: '' } } : {}),
+    };
+    return { kind: 'start', flowId, answers, resume: draftId !== undefined };
   }
   const parsed = answerSchema.safeParse(data);
   if (!parsed.success) return null;

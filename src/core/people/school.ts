@@ -25,6 +25,8 @@ const classSchema = z.strictObject({
   yearGroup: z.number().int().min(1).max(6),
   /** Staff id of the class mentor. */
   mentor: z.string().min(1).optional(),
+  /** Who teaches which subject to this class (for discreet signals about exceptions). */
+  teachers: z.array(z.strictObject({ staff: z.string().min(1), subject: z.string().min(1) })).default([]),
 });
 
 const studentSchema = z.strictObject({
@@ -48,6 +50,28 @@ export const schoolFileSchema = z.strictObject({
       reminderTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM').default('08:30'),
     })
     .default({ repetitionWindowDays: 90, reminderTime: '08:30' }),
+  /** Who decides on phone-ban exceptions, and how. */
+  kernteam: z
+    .strictObject({
+      /** Roles whose members vote. */
+      roles: z.array(roleSchema).min(1).default(['zorgcoordinator', 'orthopedagoog']),
+      /** How many different roles must vote alike for a decision. */
+      minRoles: z.number().int().min(1).max(5).default(2),
+      /** A role that must be among them (null: none). */
+      requiredRole: roleSchema.nullable().default('zorgcoordinator'),
+    })
+    .default({ roles: ['zorgcoordinator', 'orthopedagoog'], minRoles: 2, requiredRole: 'zorgcoordinator' }),
+  /** Phone-ban exception settings. */
+  exceptions: z
+    .strictObject({
+      /** Documents that must be present before a request can be submitted. */
+      blockingDocuments: z.array(z.enum(['verwijsbrief', 'opp', 'diagnose', 'motivatie'])).default(['verwijsbrief']),
+      /** Weeks until the first review: temporary exceptions 6-8, structural 2-3 months. */
+      reviewWeeks: z
+        .strictObject({ tijdelijk: z.number().int().min(1).max(8).default(6), structureel: z.number().int().min(4).max(26).default(10) })
+        .default({ tijdelijk: 6, structureel: 10 }),
+    })
+    .default({ blockingDocuments: ['verwijsbrief'], reviewWeeks: { tijdelijk: 6, structureel: 10 } }),
   staff: z.array(staffSchema).min(1, 'expected at least one staff member'),
   classes: z.array(classSchema).default([]),
   students: z.array(studentSchema).default([]),
@@ -92,6 +116,11 @@ export function parseSchoolFile(name: string, text: string): SchoolFile {
   for (const cls of school.classes) {
     if (cls.mentor && !staffIds.has(cls.mentor)) {
       throw new SchoolFileError(`${name}: class "${cls.id}": mentor "${cls.mentor}" is not in staff`);
+    }
+    for (const teacher of cls.teachers) {
+      if (!staffIds.has(teacher.staff)) {
+        throw new SchoolFileError(`${name}: class "${cls.id}": teacher "${teacher.staff}" is not in staff`);
+      }
     }
   }
   const refs = new Set<string>();

@@ -24,8 +24,8 @@ export type Input =
   | { kind: 'text'; text: string }
   /** A card button or card inputs, aimed at one step of one flow. */
   | { kind: 'answer'; flowId: string; stepId: string; value: string }
-  /** A menu or card button that starts a flow, possibly about a given record. */
-  | { kind: 'start'; flowId: string; answers?: Record<string, Answer> };
+  /** A menu or card button that starts a flow, possibly about a given record or resuming a draft. */
+  | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean };
 
 /** A question ready for any channel to render; texts already in the person's language. */
 export interface Question {
@@ -70,7 +70,7 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
   const t = translator(ctx.locale);
   const current = activeStep(state, ctx.flows);
 
-  if (input.kind === 'start') return startFlow(input.flowId, ctx, [], input.answers);
+  if (input.kind === 'start') return startFlow(input.flowId, ctx, [], input.answers, input.resume);
 
   if (input.kind === 'answer') {
     if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) {
@@ -126,21 +126,33 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   else delete answers[step.key];
   const answered: DialogState = { ...state, answers, history: [...state.history, state.stepId!] };
 
-  let next: string | undefined = step.next;
   if (step.type === 'choice' && parsed.answer && typeof parsed.answer.value === 'string') {
     const option = step.options.find((o) => o.value === parsed.answer!.value);
     if (option?.flow) {
       const carried = Object.fromEntries(option.carry.flatMap((k) => (answers[k] ? [[k, answers[k]]] : [])));
       return startFlow(option.flow, ctx, [], carried);
     }
-    next = option?.goto ?? next;
   }
-  if (step.type === 'yesno' && parsed.answer) next = (parsed.answer.value ? step.yes : step.no) ?? next;
   if (step.type === 'pick' && step.flow && parsed.answer) return startFlow(step.flow, ctx, [], { [step.key]: parsed.answer });
-  return run({ ...answered, stepId: next ?? null }, ctx, []);
+  return run({ ...answered, stepId: nextAfter(step, parsed.answer) }, ctx, []);
 }
 
-function startFlow(flowId: string, ctx: EngineContext, before: Effect[], answers: Record<string, Answer> = {}): Outcome {
+/** Where a flow goes after an asking step has this answer (null: the flow ends). */
+function nextAfter(step: AskingStep, answer: Answer | null): string | null {
+  if (step.type === 'choice' && answer && typeof answer.value === 'string') {
+    return step.options.find((o) => o.value === answer.value)?.goto ?? step.next ?? null;
+  }
+  if (step.type === 'yesno' && answer) return (answer.value ? step.yes : step.no) ?? step.next ?? null;
+  return step.next ?? null;
+}
+
+function startFlow(
+  flowId: string,
+  ctx: EngineContext,
+  before: Effect[],
+  answers: Record<string, Answer> = {},
+  resume = false,
+): Outcome {
   const t = translator(ctx.locale);
   const flow = ctx.flows.get(flowId);
   if (!flow) return { state: IDLE, effects: [...before, say(t('dialog.unavailableFlow'))] };
@@ -148,21 +160,36 @@ function startFlow(flowId: string, ctx: EngineContext, before: Effect[], answers
     const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
     return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };
   }
-  return run({ flowId, stepId: flow.start, answers, history: [] }, ctx, before);
+  return run({ flowId, stepId: flow.start, answers, history: [] }, ctx, before, resume);
 }
 
 /** Walks from the state's step through non-asking steps until the flow asks something or ends. */
-export function run(state: DialogState, ctx: EngineContext, effects: Effect[]): Outcome {
+export function run(state: DialogState, ctx: EngineContext, effects: Effect[], resume = false): Outcome {
   const flow = ctx.flows.get(state.flowId!)!;
   let stepId = state.stepId;
+  const history = [...state.history];
   for (let guard = 0; guard < MAX_STEPS_PER_TURN && stepId; guard++) {
     const step: Step = flow.steps[stepId]!;
+    // Resuming a saved draft: questions answered before are passed over (messages and cards
+    // are not repeated either); "terug" still reaches them.
+    if (resume && isAsking(step) && step.type !== 'pick' && !(step.type === 'choice' && step.options.some((o) => o.flow))) {
+      const earlier = state.answers[step.key];
+      if (earlier) {
+        history.push(stepId);
+        stepId = nextAfter(step, earlier);
+        continue;
+      }
+    }
+    if (resume && (step.type === 'message' || step.type === 'card')) {
+      stepId = step.next ?? null;
+      continue;
+    }
     if (step.type === 'pick' && optionsFor(step, ctx).length === 0) {
       effects.push(say(localize(step.empty, ctx.locale)));
       break;
     }
     if (isAsking(step)) {
-      const asking = { ...state, stepId };
+      const asking = { ...state, stepId, history };
       return { state: asking, effects: [...effects, ask(flow, stepId, step, asking, ctx)] };
     }
     switch (step.type) {

@@ -68,7 +68,7 @@ export const stepSchema = z.discriminatedUnion('type', [
     type: z.literal('pick'),
     ...asking,
     /** Where the options come from, filled per person by the application (e.g. `myCases`). */
-    source: z.enum(['myCases']),
+    source: z.enum(['myCases', 'agenda', 'reviewable']),
     /** Said, ending the flow, when there is nothing to pick. */
     empty: localizedSchema,
     /** Start this flow with the picked answer, instead of going on to `next`. */
@@ -109,6 +109,8 @@ export const flowSchema = z.strictObject({
   /** Who may start it; `staff` means anyone known to the school. */
   roles: z.union([z.literal('staff'), z.array(roleSchema).min(1)]),
   start: idSchema,
+  /** The answers are kept as a draft record after every answer (and resumed from it). */
+  draft: z.enum(['exception-request']).optional(),
   steps: z.record(idSchema, stepSchema),
 });
 export type Flow = z.infer<typeof flowSchema>;

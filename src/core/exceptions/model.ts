@@ -1,0 +1,74 @@
+import type { Role } from '../people/roles.js';
+import type { VersionedRecord } from '../ports.js';
+
+export const GROUNDS = ['medisch', 'psychisch', 'didactisch', 'beperking'] as const;
+export const PURPOSES = ['prikkelregulatie', 'medische-app', 'structuur-app', 'communicatie', 'anders'] as const;
+export const DOCUMENTS = ['verwijsbrief', 'opp', 'diagnose', 'motivatie'] as const;
+export const DOCUMENT_STATES = ['aanwezig', 'volgt', 'nvt'] as const;
+export const SCOPES = ['lessen', 'ook-toetsen', 'ook-tussenuren'] as const;
+export const KINDS = ['tijdelijk', 'structureel'] as const;
+export const VOTES = ['approve', 'reject', 'discuss'] as const;
+
+export type DocumentName = (typeof DOCUMENTS)[number];
+export type DocumentState = (typeof DOCUMENT_STATES)[number];
+export type VoteChoice = (typeof VOTES)[number];
+
+export interface KernteamVote {
+  staffId: string;
+  /** The kernteam role the member voted in (the first kernteam role they hold). */
+  role: Role;
+  vote: VoteChoice;
+  motivation: string;
+  at: number;
+}
+
+export interface Decision {
+  outcome: 'granted' | 'rejected';
+  at: number;
+  /** `rule` when the votes decided; otherwise the zorgcoördinator who recorded the joint decision. */
+  decidedBy: string;
+  motivation: string;
+}
+
+export interface Review {
+  at: number;
+  byStaffId: string;
+  effective: boolean;
+  stillNeeded: boolean;
+  adjust: string;
+  outcome: 'continue' | 'end';
+  parentsAndStudentHeard: boolean;
+}
+
+/** An exception to the phone ban, from draft to decision and the reviews after it. */
+export interface ExceptionRequest extends VersionedRecord {
+  schoolId: string;
+  studentRef: string;
+  classId: string;
+  yearGroup: number;
+  requesterStaffId: string;
+  status: 'draft' | 'submitted' | 'agenda' | 'granted' | 'rejected' | 'suspended' | 'ended';
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  ground: string | null;
+  purpose: string | null;
+  /** Sensitive: free text about the purpose (may touch on health). Kernteam and requester only. */
+  purposeDetail: string;
+  documents: Partial<Record<DocumentName, DocumentState>>;
+  /** Where the documents are kept, e.g. "dossier in Magister". Kernteam and requester only. */
+  documentsLocation: string;
+  /** Sensitive: the student's own words, verbatim as typed by staff. */
+  studentWords: string;
+  scope: string | null;
+  /** Which subjects or times, as agreed (functional: shown to teachers). */
+  when: string;
+  /** Which apps or functions (functional: shown to teachers). */
+  apps: string;
+  kind: string | null;
+  votes: KernteamVote[];
+  decision: Decision | null;
+  /** The date the next review is due, YYYY-MM-DD. */
+  reviewDue: string | null;
+  reviews: Review[];
+}

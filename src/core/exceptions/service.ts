@@ -1,0 +1,518 @@
+import type { CardRenderer, AdaptiveCardJson } from '../cards/render.js';
+import { translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
+import type { Outbox } from '../notify/outbox.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { Role } from '../people/roles.js';
+import type { SchoolDirectory } from '../people/school.js';
+import { addDays, formatDate, type Answer, type Option } from '../protocol/answers.js';
+import type { Clock, Store } from '../ports.js';
+import { dayIn, zonedTime } from '../time.js';
+import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
+import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
+
+export interface ExceptionServiceDeps {
+  store: Store;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  outbox: Outbox;
+  cards: CardRenderer;
+  clock: Clock;
+  newId: () => string;
+}
+
+export interface Actor {
+  staffId: string;
+  roles: ReadonlySet<Role>;
+}
+
+export interface Said {
+  text: string;
+  card?: AdaptiveCardJson;
+}
+
+export type ExceptionResult = { ok: true; said: Said[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete' };
+
+/** What a click on the kernteam card gives back: the card to show in its place, and a line to say. */
+export interface VoteResult {
+  card: AdaptiveCardJson;
+  said: Said[];
+}
+
+/** The outbox target of the school's kernteam channel. */
+export const KERNTEAM_CHANNEL = 'channel:kernteam';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Phone-ban exceptions: drafts saved at every answer, the completeness check, submission to the
+ * kernteam, votes and the decision rule, the discreet signal to teachers and the review dates.
+ */
+export class ExceptionService {
+  constructor(private readonly deps: ExceptionServiceDeps) {}
+
+  private get requests() {
+    return this.deps.store.collection<ExceptionRequest>('exceptionRequests');
+  }
+
+  private get school() {
+    return this.deps.directory.school;
+  }
+
+  get rule(): DecisionRule {
+    const { roles, minRoles, requiredRole } = this.school.kernteam;
+    return { kernteamRoles: roles, minRoles, requiredRole };
+  }
+
+  /** Keeps the dialog's answers so far in the draft; called after every answer of the request dialog. */
+  async saveDraft(actor: Actor, draftId: string, answers: Record<string, Answer>): Promise<void> {
+    const now = this.deps.clock.now();
+    const student = typeof answers.leerling?.value === 'string' ? this.deps.directory.findStudent(answers.leerling.value) : null;
+    const text = (key: string) => (typeof answers[key]?.value === 'string' ? (answers[key]!.value as string) : '');
+    const choice = (key: string) => text(key) || null;
+    const documents: ExceptionRequest['documents'] = {};
+    for (const doc of DOCUMENTS) {
+      const state = text(`doc_${doc}`);
+      if (state === 'aanwezig' || state === 'volgt' || state === 'nvt') documents[doc] = state;
+    }
+    const fields = {
+      studentRef: student?.ref ?? '',
+      classId: student?.class ?? '',
+      yearGroup: student ? (this.deps.directory.classOf(student)?.yearGroup ?? 0) : 0,
+      ground: choice('grond'),
+      purpose: choice('doel'),
+      purposeDetail: text('doelToelichting'),
+      documents,
+      documentsLocation: text('bewaarplaats'),
+      studentWords: text('woordenLeerling'),
+      scope: choice('reikwijdte'),
+      when: text('wanneer'),
+      apps: text('apps'),
+      kind: choice('soort'),
+      updatedAt: now,
+    };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.requests.get(draftId);
+      if (!current) {
+        await this.requests.create({
+          id: draftId,
+          schoolId: this.school.id,
+          requesterStaffId: actor.staffId,
+          status: 'draft',
+          createdAt: now,
+          submittedAt: null,
+          votes: [],
+          decision: null,
+          reviewDue: null,
+          reviews: [],
+          ...fields,
+        });
+        return;
+      }
+      if (current.requesterStaffId !== actor.staffId || current.status !== 'draft') return;
+      if (await this.requests.update({ ...current, ...fields })) return;
+    }
+  }
+
+  /** The answers of a draft, to resume its dialog elsewhere. Only for its requester. */
+  async draftAnswers(actor: Actor, id: string, locale: Locale): Promise<Record<string, Answer> | null> {
+    const r = await this.requests.get(id);
+    if (!r || r.requesterStaffId !== actor.staffId || r.status !== 'draft') return null;
+    const t = translator(locale);
+    const answers: Record<string, Answer> = { draftId: { value: r.id, display: '' } };
+    const put = (key: string, value: string | null, display?: string) => {
+      if (value) answers[key] = { value, display: display ?? value };
+    };
+    const student = r.studentRef ? this.deps.directory.findStudent(r.studentRef) : null;
+    if (student) answers.leerling = { value: student.ref, display: `${student.ref} (${student.class})` };
+    put('grond', r.ground, r.ground ? t(groundKey(r.ground)) : undefined);
+    put('doel', r.purpose, r.purpose ? t(purposeKey(r.purpose)) : undefined);
+    put('doelToelichting', r.purposeDetail);
+    for (const doc of DOCUMENTS) put(`doc_${doc}`, r.documents[doc] ?? null, r.documents[doc] ? t(docStateKey(r.documents[doc]!)) : undefined);
+    put('bewaarplaats', r.documentsLocation);
+    put('woordenLeerling', r.studentWords);
+    put('reikwijdte', r.scope, r.scope ? t(scopeKey(r.scope)) : undefined);
+    put('wanneer', r.when);
+    put('apps', r.apps);
+    put('soort', r.kind, r.kind ? t(kindKey(r.kind)) : undefined);
+    return answers;
+  }
+
+  /** The person's requests: drafts to resume and submitted ones to follow. */
+  async myRequests(actor: Actor, locale: Locale): Promise<Array<Option & { isDraft: boolean }>> {
+    const t = translator(locale);
+    const mine = await this.requests.findBy('requesterStaffId', actor.staffId);
+    return mine
+      .filter((r) => r.schoolId === this.school.id)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((r) => ({ value: r.id, label: `${r.studentRef || '?'} — ${t(statusKey(r.status))}`, isDraft: r.status === 'draft' }));
+  }
+
+  /** Requests on the kernteam agenda, for the zorgcoördinator to record the joint decision. */
+  async agendaRequests(actor: Actor): Promise<Option[]> {
+    if (!actor.roles.has('zorgcoordinator')) return [];
+    const all = await this.requests.findBy('status', 'agenda');
+    return all.filter((r) => r.schoolId === this.school.id).map((r) => ({ value: r.id, label: `${r.studentRef} (${r.classId})` }));
+  }
+
+  /** Granted exceptions whose review this person may record (mentor of the class, zorgcoördinator). */
+  async reviewable(actor: Actor): Promise<Option[]> {
+    const granted = await this.requests.findBy('status', 'granted');
+    return granted
+      .filter((r) => r.schoolId === this.school.id && this.mayManage(actor, r))
+      .map((r) => ({ value: r.id, label: `${r.studentRef} (${r.classId})${r.reviewDue ? ` — ${formatDate(r.reviewDue, 'nl')}` : ''}` }));
+  }
+
+  /** What is missing, and whether it stops submission. */
+  missing(r: ExceptionRequest): { blocking: MessageKey[]; notes: MessageKey[] } {
+    const blocking: MessageKey[] = [];
+    const notes: MessageKey[] = [];
+    if (!r.studentRef) blocking.push('exception.field.leerling');
+    if (!r.ground) blocking.push('exception.field.grond');
+    if (!r.purpose) blocking.push('exception.field.doel');
+    if (!r.scope) blocking.push('exception.field.reikwijdte');
+    if (!r.kind) blocking.push('exception.field.soort');
+    for (const doc of DOCUMENTS) {
+      const state = r.documents[doc];
+      const key = docKey(doc);
+      if (this.school.exceptions.blockingDocuments.includes(doc) && state !== 'aanwezig') blocking.push(key);
+      else if (!state || state === 'volgt') notes.push(key);
+    }
+    return { blocking, notes };
+  }
+
+  async check(actor: Actor, id: string, locale: Locale): Promise<ExceptionResult> {
+    const r = await this.requests.get(id);
+    if (!r) return { ok: false, reason: 'not-found' };
+    if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
+    const t = translator(locale);
+    const { blocking, notes } = this.missing(r);
+    const lines: string[] = [];
+    if (blocking.length) lines.push(t('exception.check.blocking', { items: blocking.map((k) => t(k)).join(', ') }));
+    if (notes.length) lines.push(t('exception.check.notes', { items: notes.map((k) => t(k)).join(', ') }));
+    if (!lines.length) lines.push(t('exception.check.complete'));
+    return { ok: true, said: [{ text: lines.join('\n') }] };
+  }
+
+  /** Submits a complete draft and posts the card to the kernteam channel. */
+  async submit(actor: Actor, id: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const t = translator(locale);
+    const now = this.deps.clock.now();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const r = await this.requests.get(id);
+      if (!r) return { ok: false, reason: 'not-found' };
+      if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
+      if (r.status !== 'draft') return { ok: true, said: [{ text: t('exception.submit.already') }] };
+      if (this.missing(r).blocking.length) return { ok: false, reason: 'incomplete' };
+      const submitted = await this.requests.update({ ...r, status: 'submitted', submittedAt: now });
+      if (!submitted) continue;
+      await this.audit(actor.staffId, 'exception.submit', id, channel);
+      const ct = translator(this.school.locale);
+      await this.deps.outbox.notify(`kernteam:${id}`, KERNTEAM_CHANNEL, {
+        text: ct('exception.card.newRequest', { student: submitted.studentRef, year: submitted.yearGroup }),
+        card: await this.requestCard(submitted, null, this.school.locale),
+      });
+      return { ok: true, said: [{ text: t('exception.submit.done') }] };
+    }
+    throw new Error('submit kept conflicting');
+  }
+
+  /**
+   * A kernteam member's vote. Checked on the server: only kernteam roles, only while undecided.
+   * The same vote twice changes nothing; a changed vote replaces the member's earlier one. The write
+   * that completes the decision is the only one that announces it.
+   */
+  async vote(actor: Actor, id: string, choice: VoteChoice, motivation: string, channel: string, locale: Locale): Promise<VoteResult> {
+    const t = translator(locale);
+    const role = kernteamRole(actor.roles, this.rule);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const r = await this.requests.get(id);
+      if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
+      if (r.decision) return { card: await this.outcomeCard(r, locale), said: [{ text: t('exception.vote.alreadyDecided') }] };
+      if (!role) {
+        await this.audit(actor.staffId, 'exception.vote-denied', id, channel);
+        return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.denied') }] };
+      }
+      const trimmed = motivation.trim();
+      if (trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
+      const earlier = r.votes.find((v) => v.staffId === actor.staffId);
+      if (earlier && earlier.vote === choice && earlier.motivation === trimmed) {
+        return { card: await this.requestCard(r, actor.staffId, locale), said: [] };
+      }
+      const vote: KernteamVote = { staffId: actor.staffId, role, vote: choice, motivation: trimmed, at: this.deps.clock.now() };
+      const votes = [...r.votes.filter((v) => v.staffId !== actor.staffId), vote];
+      const result = evaluate(votes, this.rule);
+      const decided = result.state === 'decided';
+      const next: ExceptionRequest = {
+        ...r,
+        votes,
+        status: decided ? result.outcome : result.state === 'agenda' ? 'agenda' : 'submitted',
+        decision: decided ? { outcome: result.outcome, at: vote.at, decidedBy: 'rule', motivation: votes.map((v) => v.motivation).join(' / ') } : null,
+        reviewDue: decided && result.outcome === 'granted' ? this.nextReviewDate(r, vote.at) : r.reviewDue,
+      };
+      const written = await this.requests.update(next);
+      if (!written) continue;
+      await this.audit(actor.staffId, `exception.vote.${choice}`, id, channel);
+      if (decided) {
+        await this.afterDecision(written, channel);
+        return { card: await this.outcomeCard(written, locale), said: [{ text: t('exception.vote.decided') }] };
+      }
+      if (written.status === 'agenda' && r.status !== 'agenda') await this.announceAgenda(written);
+      return { card: await this.requestCard(written, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
+    }
+    throw new Error('vote kept conflicting');
+  }
+
+  /** The zorgcoördinator records the kernteam meeting's joint decision on an agenda item. */
+  async recordJointDecision(actor: Actor, id: string, outcome: 'granted' | 'rejected', motivation: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    if (!actor.roles.has('zorgcoordinator')) return { ok: false, reason: 'denied' };
+    if (motivation.trim().length < 10) return { ok: false, reason: 'invalid' };
+    const t = translator(locale);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const r = await this.requests.get(id);
+      if (!r) return { ok: false, reason: 'not-found' };
+      if (r.decision) return { ok: true, said: [{ text: t('exception.vote.alreadyDecided') }] };
+      const now = this.deps.clock.now();
+      const written = await this.requests.update({
+        ...r,
+        status: outcome,
+        decision: { outcome, at: now, decidedBy: actor.staffId, motivation: motivation.trim() },
+        reviewDue: outcome === 'granted' ? this.nextReviewDate(r, now) : null,
+      });
+      if (!written) continue;
+      await this.audit(actor.staffId, 'exception.joint-decision', id, channel);
+      await this.afterDecision(written, channel);
+      return { ok: true, said: [{ text: t('exception.joint.done', { outcome: t(statusKey(outcome)) }) }] };
+    }
+    throw new Error('decision kept conflicting');
+  }
+
+  /** The card for a kernteam member or the channel: the current state, and the viewer's own vote. */
+  async cardFor(actor: Actor, id: string, locale: Locale): Promise<AdaptiveCardJson | null> {
+    const r = await this.requests.get(id);
+    if (!r || r.status === 'draft') return null;
+    if (r.decision) return this.outcomeCard(r, locale);
+    return this.requestCard(r, kernteamRole(actor.roles, this.rule) ? actor.staffId : null, locale);
+  }
+
+  /** The details (purpose text, student's words, where documents are): kernteam and requester only. */
+  async details(actor: Actor, id: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const r = await this.requests.get(id);
+    if (!r) return { ok: false, reason: 'not-found' };
+    if (!kernteamRole(actor.roles, this.rule) && r.requesterStaffId !== actor.staffId) {
+      await this.audit(actor.staffId, 'exception.details-denied', id, channel);
+      return { ok: false, reason: 'denied' };
+    }
+    await this.audit(actor.staffId, 'exception.details', id, channel);
+    const t = translator(locale);
+    const card = this.deps.cards.render('exception-details', {
+      title: t('exception.details.title', { student: r.studentRef }),
+      facts: [
+        { title: t('exception.field.grond'), value: r.ground ? t(groundKey(r.ground)) : '-' },
+        { title: t('exception.field.doelToelichting'), value: r.purposeDetail || '-' },
+        { title: t('exception.field.woordenLeerling'), value: r.studentWords || '-' },
+        { title: t('exception.field.bewaarplaats'), value: r.documentsLocation || '-' },
+      ],
+    });
+    return { ok: true, said: [{ text: t('exception.details.title', { student: r.studentRef }), card }] };
+  }
+
+  /**
+   * "Heeft L1001 een uitzondering?" for any staff member: only the functional facts (for which
+   * lessons or times, which apps, until when, who to contact), never the ground or documents.
+   */
+  async functionalAnswer(actor: Actor, studentRef: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const t = translator(locale);
+    const student = this.deps.directory.findStudent(studentRef);
+    if (!student) return { ok: false, reason: 'not-found' };
+    const active = (await this.requests.findBy('studentRef', student.ref)).find((r) => r.schoolId === this.school.id && (r.status === 'granted' || r.status === 'suspended'));
+    await this.audit(actor.staffId, 'exception.functional-read', active?.id ?? student.ref, channel);
+    if (!active) return { ok: true, said: [{ text: t('exception.functional.none', { student: student.ref }) }] };
+    if (active.status === 'suspended') return { ok: true, said: [{ text: t('exception.functional.paused', { student: student.ref, contact: this.contactName(active) }) }] };
+    return { ok: true, said: [{ text: this.functionalText(active, t, locale) }] };
+  }
+
+  /** Records a review. The exception stays active unless the review ends it. */
+  async review(actor: Actor, id: string, review: Omit<Review, 'at' | 'byStaffId'>, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const t = translator(locale);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const r = await this.requests.get(id);
+      if (!r || r.status !== 'granted') return { ok: false, reason: 'not-found' };
+      if (!this.mayManage(actor, r)) return { ok: false, reason: 'denied' };
+      const now = this.deps.clock.now();
+      const reviewDue = review.outcome === 'end' ? null : this.nextReviewDate(r, now);
+      const written = await this.requests.update({
+        ...r,
+        status: review.outcome === 'end' ? 'ended' : 'granted',
+        reviewDue,
+        reviews: [...r.reviews, { ...review, at: now, byStaffId: actor.staffId }],
+      });
+      if (!written) continue;
+      await this.audit(actor.staffId, 'exception.review', id, channel);
+      if (reviewDue) await this.scheduleReview(written, reviewDue);
+      if (review.outcome === 'end') await this.signalTeachers(written, 'exception.signal.ended');
+      return {
+        ok: true,
+        said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
+      };
+    }
+    throw new Error('review kept conflicting');
+  }
+
+  private mayManage(actor: Actor, r: ExceptionRequest): boolean {
+    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
+    return r.requesterStaffId === actor.staffId || mentor === actor.staffId || actor.roles.has('zorgcoordinator');
+  }
+
+  private async afterDecision(r: ExceptionRequest, channel: string): Promise<void> {
+    const t = translator(this.school.locale);
+    const outcomeCard = await this.outcomeCard(r, this.school.locale);
+    // The channel's card is replaced by the outcome for everyone.
+    await this.deps.outbox.notify(`kernteam-outcome:${r.id}`, KERNTEAM_CHANNEL, {
+      text: t('exception.card.outcomeText', { student: r.studentRef, outcome: t(statusKey(r.status)) }),
+      card: outcomeCard,
+    });
+    const lines = [t('exception.notify.requester', { student: r.studentRef, outcome: t(statusKey(r.status)), motivation: r.decision?.motivation ?? '' })];
+    if (r.status === 'granted' && r.reviewDue) {
+      await this.scheduleReview(r, r.reviewDue);
+      lines.push(t('exception.magister', { student: r.studentRef, what: this.scopeText(r, t, this.school.locale) }));
+      await this.signalTeachers(r, 'exception.signal.granted');
+    }
+    await this.deps.outbox.notify(`decision:${r.id}:${r.requesterStaffId}`, r.requesterStaffId, { text: lines.join('\n\n') });
+    await this.audit('system', `exception.decided.${r.status}`, r.id, channel);
+  }
+
+  private async announceAgenda(r: ExceptionRequest): Promise<void> {
+    const t = translator(this.school.locale);
+    for (const person of await this.deps.roleBook.staffWithRole('zorgcoordinator')) {
+      await this.deps.outbox.notify(`agenda:${r.id}:${person.id}`, person.id, { text: t('exception.notify.agenda', { student: r.studentRef }) });
+    }
+  }
+
+  /** The discreet signal to the student's subject teachers: functional facts only. */
+  private async signalTeachers(r: ExceptionRequest, key: 'exception.signal.granted' | 'exception.signal.ended'): Promise<void> {
+    const t = translator(this.school.locale);
+    const cls = this.school.classes.find((c) => c.id === r.classId);
+    const teachers = new Set((cls?.teachers ?? []).map((x) => x.staff));
+    for (const staffId of teachers) {
+      const text =
+        key === 'exception.signal.granted'
+          ? `${this.functionalText(r, t, this.school.locale)}\n\n${t('exception.signal.howTo')}`
+          : t('exception.signal.ended', { student: r.studentRef });
+      await this.deps.outbox.notify(`signal:${r.id}:${key}:${r.reviews.length}:${staffId}`, staffId, { text });
+    }
+  }
+
+  private functionalText(r: ExceptionRequest, t: Translate, locale: Locale): string {
+    return t('exception.functional.yes', { student: r.studentRef, what: this.scopeText(r, t, locale), contact: this.contactName(r) });
+  }
+
+  private scopeText(r: ExceptionRequest, t: Translate, locale: Locale): string {
+    return t('exception.scopeText', {
+      scope: r.scope ? t(scopeKey(r.scope)) : '-',
+      when: r.when || '-',
+      apps: r.apps || '-',
+      until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
+    });
+  }
+
+  private contactName(r: ExceptionRequest): string {
+    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
+    return this.deps.directory.staffById(mentor ?? r.requesterStaffId)?.name ?? '-';
+  }
+
+  private nextReviewDate(r: ExceptionRequest, from: number): string {
+    const weeks = r.kind === 'tijdelijk' ? this.school.exceptions.reviewWeeks.tijdelijk : this.school.exceptions.reviewWeeks.structureel;
+    return addDays(dayIn(this.school.timeZone, from), weeks * 7);
+  }
+
+  private async scheduleReview(r: ExceptionRequest, due: string): Promise<void> {
+    const contact = this.school.classes.find((c) => c.id === r.classId)?.mentor ?? r.requesterStaffId;
+    await this.deps.store.jobs.schedule({
+      id: `review:${r.id}:${due}`,
+      kind: 'exception-review',
+      payload: { requestId: r.id, staffId: contact },
+      dueAt: zonedTime(due, this.school.protocol.reminderTime, this.school.timeZone),
+    });
+  }
+
+  private async requestCard(r: ExceptionRequest, viewer: string | null, locale: Locale): Promise<AdaptiveCardJson> {
+    const t = translator(locale);
+    const own = viewer ? r.votes.find((v) => v.staffId === viewer) : undefined;
+    const members = await this.kernteamMembers();
+    return this.deps.cards.render('kernteam-request', {
+      requestId: r.id,
+      title: t('exception.card.title', { student: r.studentRef }),
+      facts: this.publicFacts(r, t),
+      votesTitle: t('exception.card.votes'),
+      votes: r.votes.map((v) => ({ text: `${this.nameOf(v.staffId)} (${t(`role.${v.role}`)}): ${t(voteKey(v.vote))} — ${v.motivation}` })),
+      noVotes: r.votes.length === 0 ? t('exception.card.noVotes') : '',
+      status: r.status === 'agenda' ? t('exception.card.onAgenda') : '',
+      ownVote: own ? t('exception.card.ownVote', { vote: t(voteKey(own.vote)) }) : '',
+      motivationLabel: t('exception.card.motivation'),
+      motivationRequired: t('exception.vote.motivationRequired'),
+      approve: t('exception.vote.approve'),
+      reject: t('exception.vote.reject'),
+      discuss: t('exception.vote.discuss'),
+      detailsLabel: t('exception.card.details'),
+      // Teams shows every member the current state through refresh; at most 60 user ids.
+      userIds: members.slice(0, 60),
+    });
+  }
+
+  private async outcomeCard(r: ExceptionRequest, locale: Locale): Promise<AdaptiveCardJson> {
+    const t = translator(locale);
+    const d = r.decision!;
+    return this.deps.cards.render('kernteam-outcome', {
+      title: t('exception.card.outcomeTitle', { student: r.studentRef, outcome: t(statusKey(r.status)) }),
+      facts: this.publicFacts(r, t),
+      votes: r.votes.map((v) => ({ text: `${this.nameOf(v.staffId)} (${t(`role.${v.role}`)}): ${t(voteKey(v.vote))} — ${v.motivation}` })),
+      decided: t('exception.card.decidedOn', {
+        date: formatDate(dayIn(this.school.timeZone, d.at), locale),
+        by: d.decidedBy === 'rule' ? t('exception.card.byVotes') : this.nameOf(d.decidedBy),
+      }),
+      motivation: d.decidedBy === 'rule' ? '' : t('exception.card.jointMotivation', { motivation: d.motivation }),
+    });
+  }
+
+  /** What anyone in the kernteam channel may see: categories and checklist, no free text. */
+  private publicFacts(r: ExceptionRequest, t: Translate): Array<{ title: string; value: string }> {
+    return [
+      { title: t('exception.field.leerling'), value: `${r.studentRef} (${t('exception.yearGroup', { year: r.yearGroup })})` },
+      { title: t('exception.field.grond'), value: r.ground ? t(groundKey(r.ground)) : '-' },
+      { title: t('exception.field.doel'), value: r.purpose ? t(purposeKey(r.purpose)) : '-' },
+      { title: t('exception.field.reikwijdte'), value: r.scope ? t(scopeKey(r.scope)) : '-' },
+      { title: t('exception.field.wanneer'), value: r.when || '-' },
+      { title: t('exception.field.apps'), value: r.apps || '-' },
+      { title: t('exception.field.soort'), value: r.kind ? t(kindKey(r.kind)) : '-' },
+      {
+        title: t('exception.field.documenten'),
+        value: DOCUMENTS.map((d) => `${t(docKey(d))}: ${r.documents[d] ? t(docStateKey(r.documents[d]!)) : '-'}`).join('; '),
+      },
+      { title: t('exception.field.aanvrager'), value: this.nameOf(r.requesterStaffId) },
+    ];
+  }
+
+  private async kernteamMembers(): Promise<string[]> {
+    const members = new Set<string>();
+    for (const role of this.rule.kernteamRoles) for (const s of await this.deps.roleBook.staffWithRole(role)) members.add(s.id);
+    return [...members];
+  }
+
+  private nameOf(staffId: string): string {
+    return this.deps.directory.staffById(staffId)?.name ?? staffId;
+  }
+
+  private async audit(actor: string, action: string, recordId: string, channel: string): Promise<void> {
+    await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'exceptionRequest', recordId, channel });
+  }
+}
+
+// Keys for stored values; test/core/catalogue.test.ts checks every value has a text in both languages.
+const groundKey = (g: string) => `exception.ground.${g}` as MessageKey;
+const purposeKey = (p: string) => `exception.purpose.${p}` as MessageKey;
+const scopeKey = (s: string) => `exception.scope.${s}` as MessageKey;
+const kindKey = (k: string) => `exception.kind.${k}` as MessageKey;
+const docKey = (d: DocumentName): MessageKey => `exception.doc.${d}`;
+const docStateKey = (s: string) => `exception.docState.${s}` as MessageKey;
+const voteKey = (v: VoteChoice): MessageKey => `exception.vote.${v}`;
+const statusKey = (s: ExceptionRequest['status']): MessageKey => `exception.status.${s}`;
