@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/env.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
+import type { AdaptiveCardJson } from '../../src/core/cards/render.js';
 import { createLogger } from '../../src/log/logger.js';
 
 export interface TestApp {
@@ -24,6 +25,8 @@ export interface TestApp {
 export interface PlaygroundReply {
   messages: OutboundMessage[];
   duplicate: boolean;
+  /** For card actions: the card that replaces the clicked one. */
+  card?: AdaptiveCardJson;
   /** All message texts, for easy assertions. */
   texts: string[];
 }
@@ -87,7 +90,7 @@ export async function startTestApp(env: Record<string, string> = {}, store: Test
 
 async function toReply(res: Response): Promise<PlaygroundReply> {
   if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { messages: OutboundMessage[]; duplicate: boolean };
+  const body = (await res.json()) as { messages: OutboundMessage[]; duplicate: boolean; card?: AdaptiveCardJson };
   return { ...body, texts: body.messages.map((m) => m.text) };
 }
 

@@ -80,20 +80,24 @@ function add(who, text, mine) {
   div.append(w, t); log.appendChild(div); div.scrollIntoView();
   return div;
 }
-function addCard(json) {
+function renderInto(holder, json) {
   const card = new AdaptiveCards.AdaptiveCard();
   card.onExecuteAction = (action) => {
     if (action instanceof AdaptiveCards.ExecuteAction || action instanceof AdaptiveCards.SubmitAction) {
-      send({ card: action.data }, action.title);
+      // A card action may answer with the card that takes this one's place (kernteam votes).
+      send({ card: action.data }, action.title, (replacement) => { holder.innerHTML = ''; renderInto(holder, replacement); });
     }
   };
   card.parse(json);
+  holder.appendChild(card.render());
+}
+function addCard(json) {
   const holder = document.createElement('div');
   holder.className = 'card';
-  holder.appendChild(card.render());
+  renderInto(holder, json);
   log.appendChild(holder); holder.scrollIntoView();
 }
-async function send(body, shown) {
+async function send(body, shown, replaceCard) {
   add(boot.texts['playground.you'], shown, true);
   try {
     const res = await fetch('/playground/api/messages', {
@@ -102,6 +106,7 @@ async function send(body, shown) {
     });
     if (!res.ok) { add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error'); return; }
     const reply = await res.json();
+    if (reply.card && replaceCard) replaceCard(reply.card);
     for (const m of reply.messages) {
       if (m.card) addCard(m.card);
       else add(boot.texts['playground.bot'], m.text);

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
+import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import { Outbox } from '../../core/notify/outbox.js';
+import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
@@ -27,7 +29,13 @@ const messageSchema = z
  * A local web page to talk to the bot as any persona of the school file, with cards rendered by the
  * official Adaptive Cards renderer. Development only: anyone who reaches it can act as anyone.
  */
-export function mountPlayground(http: HttpServer, assistant: Assistant, directory: SchoolDirectory, outbox: Outbox): void {
+export function mountPlayground(
+  http: HttpServer,
+  assistant: Assistant,
+  directory: SchoolDirectory,
+  outbox: Outbox,
+  roleBook: RoleBook,
+): void {
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
 
@@ -73,6 +81,9 @@ export function mountPlayground(http: HttpServer, assistant: Assistant, director
   });
 
   // The playground is where notifications land locally: the page asks for a persona's new ones.
+  // Posts to the kernteam channel are shown to every kernteam member once (remembered in memory:
+  // the playground is a single-process development tool).
+  const seenChannelPosts = new Set<string>();
   http.route('GET', '/playground/api/inbox', async (_req, res, url) => {
     const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
     if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
@@ -80,8 +91,22 @@ export function mountPlayground(http: HttpServer, assistant: Assistant, director
     for (const item of await outbox.pendingFor(personaId.data)) {
       if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: Outbox.card(item) });
     }
+    if (await isKernteamMember(personaId.data)) {
+      for (const item of await outbox.pendingFor(KERNTEAM_CHANNEL)) {
+        const seen = `${item.id}|${personaId.data}`;
+        if (seenChannelPosts.has(seen)) continue;
+        seenChannelPosts.add(seen);
+        delivered.push({ text: item.text, card: Outbox.card(item), channel: 'kernteam' });
+      }
+    }
     sendJson(res, 200, { messages: delivered });
   });
+
+  async function isKernteamMember(staffId: string): Promise<boolean> {
+    if (!directory.staffById(staffId)) return false;
+    const roles = await roleBook.rolesOf(staffId);
+    return directory.school.kernteam.roles.some((r) => roles.has(r));
+  }
 }
 
 export interface Persona {

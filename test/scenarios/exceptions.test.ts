@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../src/core/app/assistant.js';
+import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
+import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+
+/** Phone-ban exceptions, from the mentor's request to the kernteam's decision and the review. */
+describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
+  let bot: TestApp;
+  beforeEach(async () => {
+    bot = await startTestApp({}, store);
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  async function conversation(persona: string, texts: string[]): Promise<PlaygroundReply> {
+    let reply: PlaygroundReply | undefined;
+    for (const text of texts) {
+      reply = await bot.say(persona, text);
+      for (const m of reply.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
+    }
+    return reply!;
+  }
+
+  async function inbox(persona: string): Promise<Array<OutboundMessage & { channel?: string }>> {
+    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
+    const body = (await res.json()) as { messages: Array<OutboundMessage & { channel?: string }> };
+    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
+    return body.messages;
+  }
+
+  const requests = () => bot.app.store.collection<ExceptionRequest>('exceptionRequests');
+
+  /** Marloes (mentor of 1A) asks an exception for L1001, who has diabetes and uses a glucose app. */
+  const REQUEST = [
+    'uitzondering aanvragen',
+    'L1001',
+    'Medisch',
+    'Medische app (bijvoorbeeld glucosemeting)',
+    'Diabetes type 1; sensor stuurt waarden naar de telefoon',
+    'Aanwezig',
+    'Niet van toepassing',
+    'Aanwezig',
+    'Volgt nog',
+    'Als mijn suiker zakt moet ik het meteen zien',
+    'dossier in Magister',
+    'Ook in toetsweken',
+    'alle lessen',
+    'glucose-app, alleen meldingen en waarden',
+    '2',
+  ];
+
+  async function submitRequest(): Promise<ExceptionRequest> {
+    const check = await conversation('m.devries', REQUEST);
+    expect(check.texts[0]).toBe('Nog niet aanwezig (indienen kan wel): motivatie leerling.');
+    const submitted = await conversation('m.devries', ['Indienen']);
+    expect(submitted.texts).toEqual(['De aanvraag is ingediend bij het kernteam. Je hoort het zodra er een besluit is.']);
+    const [request] = await requests().findBy('requesterStaffId', 'm.devries');
+    expect(request).toMatchObject({ status: 'submitted', studentRef: 'L1001', yearGroup: 1 });
+    return request!;
+  }
+
+  async function kernteamCard(persona: string) {
+    const posts = (await inbox(persona)).filter((m) => m.channel === 'kernteam');
+    expect(posts.length).toBeGreaterThan(0);
+    return posts.at(-1)!;
+  }
+
+  const vote = (persona: string, card: OutboundMessage, title: string, motivation: string) =>
+    bot.click(persona, { ...(buttonData(card, title) as object), motivation });
+
+  it('saves the draft after every answer and resumes it from "mijn aanvragen"', async () => {
+    await conversation('m.devries', REQUEST.slice(0, 4));
+    const [draft] = await requests().findBy('requesterStaffId', 'm.devries');
+    expect(draft).toMatchObject({ status: 'draft', studentRef: 'L1001', ground: 'medisch', purpose: 'medische-app' });
+
+    await conversation('m.devries', ['stop']);
+    const list = await conversation('m.devries', ['mijn aanvragen']);
+    expect(list.texts).toEqual(['L1001 — concept']);
+    const resumed = await bot.click('m.devries', buttonData(list.messages[0], 'Verder invullen'));
+    expect(resumed.texts).toEqual(['Licht het doel kort toe (alleen het kernteam ziet dit). Typ "-" als het doel voor zich spreekt.']);
+    const rest = await conversation('m.devries', REQUEST.slice(4));
+    expect(rest.texts[0]).toBe('Nog niet aanwezig (indienen kan wel): motivatie leerling.');
+  });
+
+  it('does not submit while a required document is missing, and says which', async () => {
+    const missing = [...REQUEST];
+    missing[5] = 'Volgt nog';
+    const check = await conversation('m.devries', missing);
+    expect(check.texts[0]).toBe('Nog nodig voordat je kunt indienen: verwijsbrief.\nNog niet aanwezig (indienen kan wel): motivatie leerling.');
+    const refused = await conversation('m.devries', ['Indienen']);
+    expect(refused.texts[0]).toMatch(/^De aanvraag is nog niet compleet/);
+    expect((await requests().findBy('requesterStaffId', 'm.devries'))[0]!.status).toBe('draft');
+    expect(await inbox('a.jansen')).toEqual([]);
+  });
+
+  it('takes a request through two approvals to a decision, signals the teachers and plans the review', async () => {
+    const request = await submitRequest();
+
+    // The card in the kernteam channel shows categories and the checklist, never the free text.
+    const card = await kernteamCard('a.jansen');
+    const cardText = JSON.stringify(card.card);
+    expect(cardText).toContain('medische app');
+    expect(cardText).toContain('motivatie leerling: volgt');
+    expect(cardText).not.toMatch(/Diabetes|suiker|Magister/);
+    expect((await kernteamCard('l.verhoeven')).card).toEqual(card.card);
+
+    const first = await vote('a.jansen', card, 'Toekennen', 'Medisch noodzakelijk, goed onderbouwd.');
+    expect(first.texts).toEqual(['Je stem is vastgelegd.']);
+    expect(JSON.stringify(first.card)).toContain('Jouw stem: Toekennen');
+    // A double click changes nothing.
+    await vote('a.jansen', card, 'Toekennen', 'Medisch noodzakelijk, goed onderbouwd.');
+    expect((await requests().get(request.id))!.votes).toHaveLength(1);
+
+    const second = await vote('l.verhoeven', card, 'Toekennen', 'Eens; alleen meldingen en waarden.');
+    expect(second.texts).toEqual(['Je stem is vastgelegd en daarmee is er een besluit.']);
+    expect((second.card!.body as Array<{ text?: string }>)[0]!.text).toBe('Besluit over L1001: toegekend');
+    expect(second.card!.actions).toBeUndefined();
+
+    const decided = (await requests().get(request.id))!;
+    expect(decided).toMatchObject({ status: 'granted', decision: { outcome: 'granted', decidedBy: 'rule' } });
+    expect(decided.votes.map((v) => [v.staffId, v.role, v.vote])).toEqual([
+      ['a.jansen', 'zorgcoordinator', 'approve'],
+      ['l.verhoeven', 'orthopedagoog', 'approve'],
+    ]);
+
+    // A click after the decision gets the outcome back and decides nothing twice.
+    const late = await vote('a.jansen', card, 'Afwijzen', 'Toch niet.');
+    expect(late.texts).toEqual(['Over deze aanvraag is al besloten; er is niets veranderd.']);
+    expect((await requests().get(request.id))!.votes).toHaveLength(2);
+
+    // The requester hears the decision with the text for Magister.
+    const told = await inbox('m.devries');
+    const decision = told.find((m) => m.text.startsWith('Het kernteam heeft besloten'))!;
+    expect(decision.text).toMatch(/toegekend/);
+    expect(decision.text).toMatch(/Tekst voor Magister\/SOMtoday: Uitzondering telefoonverbod voor L1001 toegekend/);
+
+    // The subject teachers of 1A get the functional facts only.
+    const signal = (await inbox('t.bakker')).map((m) => m.text).join('\n');
+    expect(signal).toMatch(/^L1001 heeft een uitzondering op het telefoonverbod\. Geldt voor: ook in toetsweken; wanneer: alle lessen; apps\/functies: glucose-app, alleen meldingen en waarden; evaluatie uiterlijk \d\d-\d\d-\d{4}\. Vragen\? Neem contact op met Marloes de Vries\./);
+    expect(signal).toMatch(/niet in de klas op aan/);
+    expect(signal).not.toMatch(/medisch|Diabetes|suiker|diagnose/i);
+    expect((await inbox('r.elmoussaoui')).length).toBe(1);
+    expect(await inbox('j.pietersen')).toEqual([]); // not a teacher of 1A
+
+    // The review is planned ten weeks on (structural), as a job for the reminders.
+    const job = await bot.app.store.jobs.get(`review:${request.id}:${decided.reviewDue}`);
+    expect(job).toMatchObject({ kind: 'exception-review', status: 'pending', payload: { requestId: request.id, staffId: 'm.devries' } });
+  });
+
+  it('never shows a subject teacher the ground or the documents', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    expect((await bot.click('t.bakker', buttonData(card, 'Details (alleen kernteam)'))).texts).toEqual([
+      'Dit kun je met jouw rollen niet inzien of doen. Er is niets veranderd.',
+    ]);
+    const teacherVote = await vote('t.bakker', card, 'Toekennen', 'Lijkt me prima.');
+    expect(teacherVote.texts).toEqual(['Alleen leden van het kernteam kunnen stemmen. Er is niets veranderd.']);
+    expect((await requests().get(request.id))!.votes).toEqual([]);
+
+    const details = await bot.click('l.verhoeven', buttonData(card, 'Details (alleen kernteam)'));
+    expect(JSON.stringify(details.messages[0]!.card)).toContain('Diabetes type 1');
+
+    const asked = await conversation('t.bakker', ['heeft een leerling een uitzondering', 'L1001']);
+    expect(asked.texts).toEqual(['L1001 heeft geen uitzondering op het telefoonverbod.']);
+    for (const persona of ['a.jansen', 'l.verhoeven']) await vote(persona, card, 'Toekennen', 'Akkoord, onderbouwd.');
+    const after = await conversation('t.bakker', ['heeft een leerling een uitzondering', 'L1001']);
+    expect(after.texts[0]).toMatch(/^L1001 heeft een uitzondering op het telefoonverbod\./);
+    expect(after.texts.join('\n')).not.toMatch(/medisch|Diabetes|verwijsbrief|Magister/i);
+    const audit = await bot.app.store.audit.forRecord('exceptionRequest', request.id);
+    expect(audit.map((e) => `${e.actor} ${e.action}`)).toEqual(
+      expect.arrayContaining(['t.bakker exception.details-denied', 't.bakker exception.vote-denied', 'l.verhoeven exception.details']),
+    );
+  });
+
+  it('gives exactly one decision when two members vote at the same moment', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await Promise.all([
+      vote('a.jansen', card, 'Toekennen', 'Onderbouwd door de arts.'),
+      vote('l.verhoeven', card, 'Toekennen', 'Akkoord vanuit orthopedagogiek.'),
+    ]);
+    const decided = (await requests().get(request.id))!;
+    expect(decided.status).toBe('granted');
+    expect(decided.votes).toHaveLength(2);
+    expect((await inbox('m.devries')).filter((m) => m.text.startsWith('Het kernteam heeft besloten'))).toHaveLength(1);
+    expect((await inbox('a.jansen')).filter((m) => m.channel === 'kernteam' && m.text.startsWith('Besluit'))).toHaveLength(1);
+  });
+
+  it('puts a disagreement on the kernteam agenda, where the zorgcoördinator records the joint decision', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Toekennen', 'Medisch nodig.');
+    const second = await vote('l.verhoeven', card, 'Afwijzen', 'Eerst een alternatief proberen.');
+    expect(JSON.stringify(second.card)).toContain('Staat op de agenda van het kernteamoverleg');
+    expect((await requests().get(request.id))!.status).toBe('agenda');
+    expect((await inbox('a.jansen')).map((m) => m.text)).toContain(
+      'De aanvraag voor L1001 staat op de agenda van het kernteamoverleg. Leg daarna het gezamenlijke besluit vast met "kernteambesluit".',
+    );
+    expect((await conversation('l.verhoeven', ['kernteambesluit'])).texts[0]).toMatch(/alleen voor: zorgcoördinator/);
+    const done = await conversation('a.jansen', ['kernteambesluit', '1', 'Toekennen', 'Besproken in het kernteam: proef van zes weken met alleen meldingen.']);
+    expect(done.texts).toEqual(['Het gezamenlijke besluit is vastgelegd: toegekend.']);
+    expect((await requests().get(request.id))!.decision).toMatchObject({ outcome: 'granted', decidedBy: 'a.jansen' });
+  });
+
+  it('records a rejection and tells the requester why', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Afwijzen', 'Smartwatch volstaat voor de meldingen.');
+    await vote('l.verhoeven', card, 'Afwijzen', 'Eens, alternatief is er.');
+    expect((await requests().get(request.id))!.status).toBe('rejected');
+    const told = (await inbox('m.devries')).map((m) => m.text).join('\n');
+    expect(told).toMatch(/afgewezen\. Motivatie: Smartwatch volstaat voor de meldingen\. \/ Eens, alternatief is er\./);
+    expect(await inbox('t.bakker')).toEqual([]);
+  });
+
+  it('lets the mentor record a review; the exception continues until a review ends it', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Toekennen', 'Medisch nodig.');
+    await vote('l.verhoeven', card, 'Toekennen', 'Akkoord.');
+    const firstDue = (await requests().get(request.id))!.reviewDue;
+    const kept = await conversation('m.devries', ['evaluatie', '1', 'ja', 'ja', 'ja', '-', 'Voortzetten']);
+    expect(kept.texts[0]).toMatch(/^De evaluatie is vastgelegd\. De uitzondering loopt door; de volgende evaluatie is uiterlijk/);
+    const reviewed = (await requests().get(request.id))!;
+    expect(reviewed).toMatchObject({ status: 'granted', reviews: [{ effective: true, stillNeeded: true, parentsAndStudentHeard: true, outcome: 'continue' }] });
+    expect(reviewed.reviewDue).not.toBeNull();
+    expect(firstDue).not.toBeNull();
+    await inbox('t.bakker');
+    await conversation('m.devries', ['evaluatie', '1', 'ja', 'ja', 'nee', '-', 'Beëindigen']);
+    expect((await requests().get(request.id))!.status).toBe('ended');
+    expect((await inbox('t.bakker')).map((m) => m.text)).toEqual(['De uitzondering op het telefoonverbod van L1001 is beëindigd.']);
+  });
+});
