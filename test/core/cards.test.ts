@@ -57,8 +57,8 @@ describe('cards', () => {
   });
 
   it('uses buttons for short single choices and a drop-down for long or multiple ones', () => {
-    // A teacher's menu: only the procedures a teacher may start, as buttons.
-    const menuFlow = shipped.get('menu')!;
+    // A teacher's bullying menu: only what a teacher may start, as buttons.
+    const menuFlow = shipped.get('menu-pesten')!;
     const teacher = { ...context(['vakdocent']), flows: shipped };
     const menu = cards.question(questionFor(menuFlow, 'kies', menuFlow.steps.kies as never, IDLE, teacher), 'nl') as unknown as {
       actions: Array<{ type: string; title: string }>;
@@ -66,12 +66,11 @@ describe('cards', () => {
     expect(menu.actions.map((a) => [a.type, a.title])).toEqual([
       ['Action.Execute', 'Pesten melden'],
       ['Action.Execute', 'Advies bij cyberpesten'],
-      ['Action.Execute', 'Mijn meldingen'],
-      ['Action.Execute', 'Heeft een leerling een uitzondering?'],
       ['Action.Execute', 'Plagen of pesten?'],
+      ['Action.Execute', 'Mijn meldingen'],
     ]);
-    // Everyone's menu (all roles) is longer and becomes a drop-down.
-    const full = all.find((c) => c.name === 'menu/kies/nl')!.card as { body: Array<{ type: string }> };
+    // Everyone's phone menu (all roles) is longer and becomes a drop-down.
+    const full = all.find((c) => c.name === 'menu-telefoon/kies/nl')!.card as { body: Array<{ type: string }> };
     expect(full.body[0]!.type).toBe('Input.ChoiceSet');
     const roles = all.find((c) => c.name === 'rollen/rol/nl')!.card as { body: Array<{ type: string; choices?: unknown[] }> };
     expect(roles.body[0]).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: false });

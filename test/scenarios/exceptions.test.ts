@@ -215,6 +215,47 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect(await inbox('t.bakker')).toEqual([]);
   });
 
+  it('follows possible misuse step by step, supportive first, pausing and reinstating without telling teachers why', async () => {
+    const request = await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Toekennen', 'Medisch nodig.');
+    await vote('l.verhoeven', card, 'Toekennen', 'Akkoord.');
+    for (const persona of ['m.devries', 'a.jansen', 't.bakker']) await inbox(persona);
+
+    const signalled = await conversation('r.elmoussaoui', ['misbruik melden', 'L1001', 'Zat tijdens de toets op een chat-app te typen.']);
+    expect(signalled.texts[0]).toMatch(/^Dank je\. De mentor en de zorgcoördinator zijn vertrouwelijk ingelicht/);
+    for (const persona of ['m.devries', 'a.jansen']) {
+      expect((await inbox(persona)).map((m) => m.text)).toEqual([
+        'Vertrouwelijk: Rachid El Moussaoui meldt mogelijk misbruik van de uitzondering door L1001: "Zat tijdens de toets op een chat-app te typen.". Bespreek het in het zorgteam en begin met een verkennend gesprek; typ "misbruik opvolgen" om een stap vast te leggen.',
+      ]);
+    }
+    expect(await inbox('t.bakker')).toEqual([]);
+
+    await conversation('m.devries', ['misbruik opvolgen', '1', 'Verkennend gesprek met leerling en/of ouders', 'Leerling legt uit dat een vriendin appte; afspraak: alleen de glucose-app.']);
+    const support = await conversation('m.devries', ['misbruik opvolgen', '1', 'Ondersteunende maatregel', 'Dagelijkse check met de mentor', 'Elke ochtend kort langs.']);
+    expect(support.texts).toEqual(['De ondersteunende maatregel is vastgelegd.']);
+
+    const short = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', 'Te kort']);
+    expect(short.texts).toEqual(['Dat kon ik niet vastleggen: er ontbreekt iets of het klopt niet. Er is niets veranderd.']);
+    const paused = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', 'Opnieuw chatten in de les; weer in aanmerking na twee weken zonder misbruik.']);
+    expect(paused.texts[0]).toMatch(/^De uitzondering is gepauzeerd tot 31-12-2099\./);
+    const pausedSignal = (await inbox('t.bakker')).map((m) => m.text);
+    expect(pausedSignal).toEqual(['De uitzondering op het telefoonverbod van L1001 is tijdelijk gepauzeerd. Vragen? Neem contact op met Marloes de Vries.']);
+    expect((await conversation('t.bakker', ['heeft een leerling een uitzondering', 'L1001'])).texts[0]).toMatch(/is tijdelijk gepauzeerd/);
+    expect(await bot.app.store.jobs.get(`reconsider:${request.id}:2099-12-31`)).toMatchObject({ kind: 'exception-reconsider', status: 'pending' });
+
+    await conversation('m.devries', ['misbruik opvolgen', '1', 'Weer laten gelden na herbeoordeling', 'Herbeoordeeld met ouders, leerling en zorgteam; impulsbeheersing besproken.']);
+    expect((await requests().get(request.id))!.status).toBe('granted');
+    expect((await inbox('t.bakker')).map((m) => m.text)[0]).toMatch(/geldt weer zoals eerder afgesproken/);
+
+    const revoked = await conversation('a.jansen', ['misbruik opvolgen', '1', 'Intrekken', 'Herhaald misbruik ondanks pauze en begeleiding; alternatief hulpmiddel afgesproken.']);
+    expect(revoked.texts[0]).toMatch(/^De uitzondering is ingetrokken/);
+    const final = (await requests().get(request.id))!;
+    expect(final.status).toBe('revoked');
+    expect(final.misuse.map((m) => m.kind)).toEqual(['signal', 'conversation', 'support', 'suspend', 'resume', 'revoke']);
+    expect(JSON.stringify(await inbox('t.bakker'))).not.toMatch(/chat|misbruik|impuls/i);
+  });
+
   it('lets the mentor record a review; the exception continues until a review ends it', async () => {
     const request = await submitRequest();
     const card = await kernteamCard('a.jansen');

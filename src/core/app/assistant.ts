@@ -110,6 +110,7 @@ export class Assistant {
         myCases: CASE_ROLES.some((r) => roles.has(r)) ? await this.deps.cases.optionsFor(caseActor, locale) : [],
         agenda: await this.deps.exceptions.agendaRequests(caseActor),
         reviewable: await this.deps.exceptions.reviewable(caseActor),
+        managed: await this.deps.exceptions.managed(caseActor),
       },
     };
 

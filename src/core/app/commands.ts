@@ -50,6 +50,8 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'exception-check',
   'joint-decision',
   'record-review',
+  'misuse-signal',
+  'misuse-follow-up',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -74,6 +76,20 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         const outcome = z.enum(['granted', 'rejected']).safeParse(ctx.answers.besluit?.value);
         if (!outcome.success) return [{ text: ctx.t('exception.invalid') }];
         return runX(ctx, exceptions.recordJointDecision(actorOf(ctx), text(ctx.answers.requestId), outcome.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
+      },
+    ],
+    [
+      'misuse-signal',
+      (ctx) => runX(ctx, exceptions.signalMisuse(actorOf(ctx), text(ctx.answers.leerling), text(ctx.answers.wat), ctx.channel, ctx.locale)),
+    ],
+    [
+      'misuse-follow-up',
+      async (ctx) => {
+        const kind = z.enum(['conversation', 'support', 'suspend', 'resume', 'revoke']).safeParse(ctx.answers.stap?.value);
+        if (!kind.success) return [{ text: ctx.t('exception.invalid') }];
+        const until = text(ctx.answers.tot) || undefined;
+        const note = [ctx.answers.maatregel?.display, text(ctx.answers.notitie)].filter(Boolean).join(': ');
+        return runX(ctx, exceptions.followUpMisuse(actorOf(ctx), text(ctx.answers.requestId), kind.data, note, until, ctx.channel, ctx.locale));
       },
     ],
     [

@@ -40,6 +40,17 @@ export interface Review {
   parentsAndStudentHeard: boolean;
 }
 
+/** A step in the layered, supportive response to possible misuse. */
+export interface MisuseEvent {
+  at: number;
+  byStaffId: string;
+  kind: 'signal' | 'conversation' | 'support' | 'suspend' | 'resume' | 'revoke';
+  /** Confidential note (what was seen, what was agreed, conditions, motivation). */
+  note: string;
+  /** For a suspension: until when, YYYY-MM-DD. */
+  until?: string;
+}
+
 /** An exception to the phone ban, from draft to decision and the reviews after it. */
 export interface ExceptionRequest extends VersionedRecord {
   schoolId: string;
@@ -47,7 +58,7 @@ export interface ExceptionRequest extends VersionedRecord {
   classId: string;
   yearGroup: number;
   requesterStaffId: string;
-  status: 'draft' | 'submitted' | 'agenda' | 'granted' | 'rejected' | 'suspended' | 'ended';
+  status: 'draft' | 'submitted' | 'agenda' | 'granted' | 'rejected' | 'suspended' | 'revoked' | 'ended';
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -71,4 +82,5 @@ export interface ExceptionRequest extends VersionedRecord {
   /** The date the next review is due, YYYY-MM-DD. */
   reviewDue: string | null;
   reviews: Review[];
+  misuse: MisuseEvent[];
 }

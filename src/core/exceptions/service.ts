@@ -104,6 +104,7 @@ export class ExceptionService {
           decision: null,
           reviewDue: null,
           reviews: [],
+          misuse: [],
           ...fields,
         });
         return;
@@ -152,6 +153,89 @@ export class ExceptionService {
     if (!actor.roles.has('zorgcoordinator')) return [];
     const all = await this.requests.findBy('status', 'agenda');
     return all.filter((r) => r.schoolId === this.school.id).map((r) => ({ value: r.id, label: `${r.studentRef} (${r.classId})` }));
+  }
+
+  /** Active or paused exceptions this person looks after (requester, class mentor, zorgcoördinator). */
+  async managed(actor: Actor): Promise<Option[]> {
+    const out: Option[] = [];
+    for (const status of ['granted', 'suspended'] as const) {
+      for (const r of await this.requests.findBy('status', status)) {
+        if (r.schoolId === this.school.id && this.mayManage(actor, r)) out.push({ value: r.id, label: `${r.studentRef} (${r.classId})` });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A teacher's confidential signal of possible misuse: no discussion in class; the mentor and the
+   * zorgcoördinator are told and take it to the care team.
+   */
+  async signalMisuse(actor: Actor, studentRef: string, note: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const t = translator(locale);
+    const student = this.deps.directory.findStudent(studentRef);
+    const active = student
+      ? (await this.requests.findBy('studentRef', student.ref)).find((r) => r.schoolId === this.school.id && r.status === 'granted')
+      : undefined;
+    if (!active) return { ok: true, said: [{ text: t('exception.misuse.noException') }] };
+    const written = await this.change(active.id, (r) => ({
+      ...r,
+      misuse: [...r.misuse, { at: this.deps.clock.now(), byStaffId: actor.staffId, kind: 'signal', note }],
+    }));
+    if (!written) return { ok: false, reason: 'not-found' };
+    await this.audit(actor.staffId, 'exception.misuse.signal', active.id, channel);
+    const ct = translator(this.school.locale);
+    const mentor = this.school.classes.find((c) => c.id === active.classId)?.mentor;
+    const people = new Set([...(mentor ? [mentor] : []), ...(await this.deps.roleBook.staffWithRole('zorgcoordinator')).map((s) => s.id)]);
+    for (const staffId of people) {
+      await this.deps.outbox.notify(`misuse:${active.id}:${written.misuse.length}:${staffId}`, staffId, {
+        text: ct('exception.misuse.notify', { student: active.studentRef, reporter: this.nameOf(actor.staffId), note }),
+      });
+    }
+    return { ok: true, said: [{ text: t('exception.misuse.thanks') }] };
+  }
+
+  /**
+   * The follow-up of possible misuse, supportive first: an informative conversation, supportive
+   * measures, a pause with an end date and conditions, resuming after reassessment, or revocation
+   * with a motivation. Teachers hear that it is paused or ended, never why.
+   */
+  async followUpMisuse(
+    actor: Actor,
+    id: string,
+    kind: 'conversation' | 'support' | 'suspend' | 'resume' | 'revoke',
+    note: string,
+    until: string | undefined,
+    channel: string,
+    locale: Locale,
+  ): Promise<ExceptionResult> {
+    const t = translator(locale);
+    const r = await this.requests.get(id);
+    if (!r || (r.status !== 'granted' && r.status !== 'suspended')) return { ok: false, reason: 'not-found' };
+    if (!this.mayManage(actor, r)) return { ok: false, reason: 'denied' };
+    if ((kind === 'revoke' || kind === 'suspend') && note.trim().length < 10) return { ok: false, reason: 'invalid' };
+    if (kind === 'suspend' && !until) return { ok: false, reason: 'invalid' };
+    if (kind === 'resume' && r.status !== 'suspended') return { ok: false, reason: 'invalid' };
+    const status: ExceptionRequest['status'] = kind === 'suspend' ? 'suspended' : kind === 'resume' ? 'granted' : kind === 'revoke' ? 'revoked' : r.status;
+    const written = await this.change(id, (cur) => ({
+      ...cur,
+      status,
+      misuse: [...cur.misuse, { at: this.deps.clock.now(), byStaffId: actor.staffId, kind, note: note.trim(), ...(until ? { until } : {}) }],
+    }));
+    if (!written) return { ok: false, reason: 'not-found' };
+    await this.audit(actor.staffId, `exception.misuse.${kind}`, id, channel);
+    if (kind === 'suspend') {
+      await this.deps.store.jobs.schedule({
+        id: `reconsider:${id}:${until}`,
+        kind: 'exception-reconsider',
+        payload: { requestId: id, staffId: actor.staffId },
+        dueAt: zonedTime(until!, this.school.protocol.reminderTime, this.school.timeZone),
+      });
+      await this.tellTeachers(written, 'exception.signal.paused');
+    }
+    if (kind === 'resume') await this.tellTeachers(written, 'exception.signal.resumed');
+    if (kind === 'revoke') await this.tellTeachers(written, 'exception.signal.ended');
+    const done: MessageKey = `exception.misuse.done.${kind}`;
+    return { ok: true, said: [{ text: t(done, { until: until ? formatDate(until, locale) : '' }) }] };
   }
 
   /** Granted exceptions whose review this person may record (mentor of the class, zorgcoördinator). */
@@ -349,7 +433,7 @@ export class ExceptionService {
       if (!written) continue;
       await this.audit(actor.staffId, 'exception.review', id, channel);
       if (reviewDue) await this.scheduleReview(written, reviewDue);
-      if (review.outcome === 'end') await this.signalTeachers(written, 'exception.signal.ended');
+      if (review.outcome === 'end') await this.tellTeachers(written, 'exception.signal.ended');
       return {
         ok: true,
         said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
@@ -375,7 +459,7 @@ export class ExceptionService {
     if (r.status === 'granted' && r.reviewDue) {
       await this.scheduleReview(r, r.reviewDue);
       lines.push(t('exception.magister', { student: r.studentRef, what: this.scopeText(r, t, this.school.locale) }));
-      await this.signalTeachers(r, 'exception.signal.granted');
+      await this.signalTeachers(r);
     }
     await this.deps.outbox.notify(`decision:${r.id}:${r.requesterStaffId}`, r.requesterStaffId, { text: lines.join('\n\n') });
     await this.audit('system', `exception.decided.${r.status}`, r.id, channel);
@@ -389,17 +473,34 @@ export class ExceptionService {
   }
 
   /** The discreet signal to the student's subject teachers: functional facts only. */
-  private async signalTeachers(r: ExceptionRequest, key: 'exception.signal.granted' | 'exception.signal.ended'): Promise<void> {
+  private async signalTeachers(r: ExceptionRequest): Promise<void> {
     const t = translator(this.school.locale);
     const cls = this.school.classes.find((c) => c.id === r.classId);
-    const teachers = new Set((cls?.teachers ?? []).map((x) => x.staff));
-    for (const staffId of teachers) {
-      const text =
-        key === 'exception.signal.granted'
-          ? `${this.functionalText(r, t, this.school.locale)}\n\n${t('exception.signal.howTo')}`
-          : t('exception.signal.ended', { student: r.studentRef });
-      await this.deps.outbox.notify(`signal:${r.id}:${key}:${r.reviews.length}:${staffId}`, staffId, { text });
+    for (const staffId of new Set((cls?.teachers ?? []).map((x) => x.staff))) {
+      await this.deps.outbox.notify(`signal:${r.id}:granted:${staffId}`, staffId, {
+        text: `${this.functionalText(r, t, this.school.locale)}\n\n${t('exception.signal.howTo')}`,
+      });
     }
+  }
+
+  private async tellTeachers(r: ExceptionRequest, key: 'exception.signal.paused' | 'exception.signal.resumed' | 'exception.signal.ended'): Promise<void> {
+    const t = translator(this.school.locale);
+    const cls = this.school.classes.find((c) => c.id === r.classId);
+    for (const staffId of new Set((cls?.teachers ?? []).map((x) => x.staff))) {
+      await this.deps.outbox.notify(`signal:${r.id}:${key}:${r.misuse.length}:${staffId}`, staffId, {
+        text: t(key, { student: r.studentRef, contact: this.contactName(r) }),
+      });
+    }
+  }
+
+  private async change(id: string, apply: (r: ExceptionRequest) => ExceptionRequest): Promise<ExceptionRequest | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.requests.get(id);
+      if (!current) return null;
+      const written = await this.requests.update(apply(current));
+      if (written) return written;
+    }
+    throw new Error('exception update kept conflicting');
   }
 
   private functionalText(r: ExceptionRequest, t: Translate, locale: Locale): string {

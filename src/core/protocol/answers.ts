@@ -23,7 +23,7 @@ export interface AnswerContext {
   studentExample: string;
   staffOptions(): Option[];
   /** Per-person option lists for `pick` steps, loaded by the application before the turn. */
-  sources: Partial<Record<'myCases' | 'agenda' | 'reviewable', Option[]>>;
+  sources: Partial<Record<'myCases' | 'agenda' | 'reviewable' | 'managed', Option[]>>;
 }
 
 export type ParseResult =

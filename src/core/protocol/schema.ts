@@ -68,7 +68,7 @@ export const stepSchema = z.discriminatedUnion('type', [
     type: z.literal('pick'),
     ...asking,
     /** Where the options come from, filled per person by the application (e.g. `myCases`). */
-    source: z.enum(['myCases', 'agenda', 'reviewable']),
+    source: z.enum(['myCases', 'agenda', 'reviewable', 'managed']),
     /** Said, ending the flow, when there is nothing to pick. */
     empty: localizedSchema,
     /** Start this flow with the picked answer, instead of going on to `next`. */
