@@ -48,7 +48,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  if (config.playground) mountPlayground(http, assistant, directory, outbox, roleBook);
+  if (config.playground) mountPlayground(http, assistant, directory, outbox, roleBook, exceptions);
 
   let port: number;
   try {

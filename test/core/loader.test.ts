@@ -27,6 +27,7 @@ describe('dialog files', () => {
       'misbruik-opvolgen',
       'ouders',
       'overzicht',
+      'overzicht-uitzonderingen',
       'pesten-melden',
       'plagen-of-pesten',
       'rollen',

@@ -256,6 +256,40 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect(JSON.stringify(await inbox('t.bakker'))).not.toMatch(/chat|misbruik|impuls/i);
   });
 
+  it('counts requests, grants and rejections per year group and subject, as a card and as CSV', async () => {
+    await submitRequest();
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Toekennen', 'Medisch nodig.');
+    await vote('l.verhoeven', card, 'Toekennen', 'Akkoord.');
+    // A second request, for a student in 2B, only for history lessons; rejected.
+    const second = [...REQUEST];
+    second[1] = 'L2001';
+    second[12] = 'geschiedenis';
+    await conversation('j.pietersen', [...second, 'Indienen']);
+    const card2 = await kernteamCard('a.jansen');
+    await vote('a.jansen', card2, 'Afwijzen', 'Niet nodig in de les.');
+    await vote('l.verhoeven', card2, 'Afwijzen', 'Eens.');
+
+    const figures = await conversation('a.jansen', ['overzicht uitzonderingen']);
+    const text = figures.texts[0]!;
+    expect(text).toMatch(/^Uitzonderingen telefoonverbod, schooljaar \d{4}-\d{4}\n/);
+    expect(text).toMatch(/Totaal \d{4}-\d{4}: aanvragen 2, toegekend 1, afgewezen 1, gepauzeerd 0, ingetrokken 0, actief 1/);
+    expect(text).toMatch(/leerjaar 1: aanvragen 1, toegekend 1, afgewezen 0/);
+    expect(text).toMatch(/leerjaar 2: aanvragen 1, toegekend 0, afgewezen 1/);
+    expect(text).toMatch(/geschiedenis: aanvragen 1, toegekend 0, afgewezen 1/);
+    expect(text).toMatch(/wiskunde: aanvragen 1, toegekend 1/);
+    expect(text).not.toMatch(/L1001|L2001/);
+    expect((await conversation('t.bakker', ['overzicht uitzonderingen'])).texts[0]).toMatch(/alleen voor: zorgcoördinator/);
+
+    const csv = await fetch(`${bot.base}/playground/api/figures.csv?personaId=h.smit`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const rows = (await csv.text()).trim().split('\r\n');
+    expect(rows[0]).toBe('schooljaar;groep;aanvragen;toegekend;afgewezen;gepauzeerd;ingetrokken;actief');
+    expect(rows[1]).toMatch(/^\d{4}-\d{4};totaal;2;1;1;0;0;1$/);
+    expect(rows).toContainEqual(expect.stringMatching(/;leerjaar 2;1;0;1;0;0;0$/));
+    expect((await fetch(`${bot.base}/playground/api/figures.csv?personaId=t.bakker`)).status).toBe(403);
+  });
+
   it('lets the mentor record a review; the exception continues until a review ends it', async () => {
     const request = await submitRequest();
     const card = await kernteamCard('a.jansen');

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
-import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
+import { COUNT_NAMES, figuresCsv } from '../../core/exceptions/figures.js';
+import { countKey, KERNTEAM_CHANNEL, type ExceptionService } from '../../core/exceptions/service.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -35,6 +36,7 @@ export function mountPlayground(
   directory: SchoolDirectory,
   outbox: Outbox,
   roleBook: RoleBook,
+  exceptions: ExceptionService,
 ): void {
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
@@ -100,6 +102,26 @@ export function mountPlayground(
       }
     }
     sendJson(res, 200, { messages: delivered });
+  });
+
+  // The figures as a CSV download, for those who may see them.
+  http.route('GET', '/playground/api/figures.csv', async (_req, res, url) => {
+    const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
+    const staff = personaId.success ? directory.staffById(personaId.data) : null;
+    if (!staff) throw new HttpError(400, translator('nl')('error.badRequest'));
+    const figures = await exceptions.figures({ staffId: staff.id, roles: await roleBook.rolesOf(staff.id) }, 'playground');
+    if (!figures) throw new HttpError(403, translator('nl')('exception.denied'));
+    const t = translator(directory.school.locale);
+    const header = {
+      year: t('exception.figures.schoolYear'),
+      group: t('exception.figures.group'),
+      ...Object.fromEntries(COUNT_NAMES.map((n) => [n, t(countKey(n))])),
+    } as Parameters<typeof figuresCsv>[1];
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="uitzonderingen-${figures.schoolYear}.csv"`,
+    });
+    res.end(figuresCsv(figures, header));
   });
 
   async function isKernteamMember(staffId: string): Promise<boolean> {

@@ -52,6 +52,7 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'record-review',
   'misuse-signal',
   'misuse-follow-up',
+  'exception-figures',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -78,6 +79,7 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         return runX(ctx, exceptions.recordJointDecision(actorOf(ctx), text(ctx.answers.requestId), outcome.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
       },
     ],
+    ['exception-figures', (ctx) => runX(ctx, exceptions.figuresSaid(actorOf(ctx), ctx.channel, ctx.locale))],
     [
       'misuse-signal',
       (ctx) => runX(ctx, exceptions.signalMisuse(actorOf(ctx), text(ctx.answers.leerling), text(ctx.answers.wat), ctx.channel, ctx.locale)),

@@ -8,6 +8,7 @@ import { addDays, formatDate, type Answer, type Option } from '../protocol/answe
 import type { Clock, Store } from '../ports.js';
 import { dayIn, zonedTime } from '../time.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
+import { COUNT_NAMES, computeFigures, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
 
 export interface ExceptionServiceDeps {
@@ -236,6 +237,35 @@ export class ExceptionService {
     if (kind === 'revoke') await this.tellTeachers(written, 'exception.signal.ended');
     const done: MessageKey = `exception.misuse.done.${kind}`;
     return { ok: true, said: [{ text: t(done, { until: until ? formatDate(until, locale) : '' }) }] };
+  }
+
+  /** Who may see the figures: zorgcoördinator, anti-pestcoördinator, directie. */
+  maySeeFigures(actor: Actor): boolean {
+    return actor.roles.has('zorgcoordinator') || actor.roles.has('anti-pestcoordinator') || actor.roles.has('directie');
+  }
+
+  async figures(actor: Actor, channel: string): Promise<Figures | null> {
+    if (!this.maySeeFigures(actor)) return null;
+    await this.audit(actor.staffId, 'exception.figures', 'figures', channel);
+    const all = (await this.requests.findBy('schoolId', this.school.id)).filter((r) => r.status !== 'draft');
+    return computeFigures(all, this.school, this.deps.clock.now());
+  }
+
+  async figuresSaid(actor: Actor, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const f = await this.figures(actor, channel);
+    if (!f) return { ok: false, reason: 'denied' };
+    const t = translator(locale);
+    const line = (c: Counts) => COUNT_NAMES.map((n) => `${t(countKey(n))} ${c[n]}`).join(', ');
+    const trend = COUNT_NAMES.map((n) => `${t(countKey(n))} ${f.total[n]} (${f.previous[n]})`).join(', ');
+    const facts = [
+      { title: t('exception.figures.year', { year: f.schoolYear }), value: line(f.total) },
+      { title: t('exception.figures.trend', { year: f.previousYear }), value: trend },
+      ...f.byYearGroup.map((g) => ({ title: t('exception.yearGroup', { year: g.yearGroup }), value: line(g.counts) })),
+      ...f.bySubject.map((s) => ({ title: s.subject, value: line(s.counts) })),
+    ];
+    const card = this.deps.cards.render('exception-details', { title: t('exception.figures.title', { year: f.schoolYear }), facts });
+    const text = [t('exception.figures.title', { year: f.schoolYear }), ...facts.map((x) => `${x.title}: ${x.value}`)].join('\n');
+    return { ok: true, said: [{ text, card }, { text: t('exception.figures.csv') }] };
   }
 
   /** Granted exceptions whose review this person may record (mentor of the class, zorgcoördinator). */
@@ -617,3 +647,4 @@ const docKey = (d: DocumentName): MessageKey => `exception.doc.${d}`;
 const docStateKey = (s: string) => `exception.docState.${s}` as MessageKey;
 const voteKey = (v: VoteChoice): MessageKey => `exception.vote.${v}`;
 const statusKey = (s: ExceptionRequest['status']): MessageKey => `exception.status.${s}`;
+export const countKey = (n: keyof Counts): MessageKey => `exception.count.${n}`;
