@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,6 +31,13 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     });
     page = await browser.newPage();
   }, 60_000);
+
+  // A screenshot of the page when a test fails, for the CI log reader.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !page) return;
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: `test-results/${context.task.name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -89,6 +97,43 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await page.locator('.card').last().locator('select').selectOption({ label: 'Gesprek met de gepeste leerling' });
     await page.locator('.card').last().locator('.ac-pushButton', { hasText: 'Verstuur' }).click();
     await page.locator('.card', { hasText: 'Herkent de leerling dat hij of zij gepest wordt?' }).waitFor();
+  });
+
+  it('files an exception request as a mentor and decides it as two kernteam members in the rendered card', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'm.devries');
+    const type = async (text: string) => {
+      const before = await page.locator('.msg, .card').count();
+      await page.fill('#text', text);
+      await page.press('#text', 'Enter');
+      await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
+    };
+    // Marloes may still be in the conversation of an earlier test: stop it first.
+    for (const text of [
+      'stop', 'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2',
+      'alle lessen', 'glucose-app', '2',
+    ]) await type(text);
+    await page.locator('.card .ac-pushButton', { hasText: 'Indienen' }).click();
+    await page.locator('.msg .text', { hasText: 'De aanvraag is ingediend bij het kernteam' }).waitFor();
+
+    for (const [persona, motivation] of [['a.jansen', 'Medisch nodig, goed onderbouwd.'], ['l.verhoeven', 'Akkoord, alleen meldingen.']] as const) {
+      await page.selectOption('#persona', persona);
+      const card = page.locator('.card', { hasText: 'Aanvraag uitzondering telefoonverbod — L1001' }).last();
+      await card.waitFor({ timeout: 5000 });
+      await card.locator('textarea').fill(motivation);
+      await card.locator('.ac-pushButton', { hasText: 'Toekennen' }).click();
+      await page.locator('.msg .text', { hasText: /Je stem is vastgelegd/ }).waitFor();
+    }
+    // The clicked card now shows the outcome, without buttons.
+    const outcome = page.locator('.card', { hasText: 'Besluit over L1001: toegekend' }).first();
+    await outcome.waitFor();
+    expect(await outcome.locator('.ac-pushButton').count()).toBe(0);
+
+    // A subject teacher gets the discreet signal, without the ground.
+    await page.selectOption('#persona', 't.bakker');
+    const signal = page.locator('.msg .text', { hasText: 'L1001 heeft een uitzondering op het telefoonverbod' });
+    await signal.waitFor({ timeout: 5000 });
+    expect(await signal.textContent()).not.toMatch(/medisch|Glucosesensor/i);
   });
 
   it('switches the page to English', async () => {
