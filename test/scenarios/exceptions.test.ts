@@ -290,6 +290,22 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect((await fetch(`${bot.base}/playground/api/figures.csv?personaId=t.bakker`)).status).toBe(403);
   });
 
+  it('signals only the teachers of the subjects in scope, and answers "heeft L2001 een uitzondering?"', async () => {
+    const second = [...REQUEST];
+    second[1] = 'L2001';
+    second[12] = 'geschiedenis';
+    await conversation('j.pietersen', [...second, 'Indienen']);
+    const card = await kernteamCard('a.jansen');
+    await vote('a.jansen', card, 'Toekennen', 'Medisch nodig.');
+    await vote('l.verhoeven', card, 'Toekennen', 'Akkoord.');
+    expect((await inbox('j.pietersen')).map((m) => m.text).join('\n')).toMatch(/L2001 heeft een uitzondering/); // teaches geschiedenis in 2B
+    expect(await inbox('t.bakker')).toEqual([]); // teaches wiskunde in 2B: not in scope
+    const asked = await conversation('t.bakker', ['Heeft L2001 een uitzondering?']);
+    expect(asked.texts[0]).toMatch(/^L2001 heeft een uitzondering op het telefoonverbod\. Geldt voor: ook in toetsweken; wanneer: geschiedenis;/);
+    const unknown = await conversation('t.bakker', ['heeft X99 een uitzondering']);
+    expect(unknown.texts[0]).toBe('Over welke leerling gaat het? Typ het leerlingnummer.');
+  });
+
   it('lets the mentor record a review; the exception continues until a review ends it', async () => {
     const request = await submitRequest();
     const card = await kernteamCard('a.jansen');

@@ -38,13 +38,7 @@ export function computeFigures(requests: readonly ExceptionRequest[], school: Sc
   const thisYear = submitted.filter((r) => year(r) === schoolYear);
   const lastYear = submitted.filter((r) => year(r) === previousYear);
 
-  const subjectsOf = (r: ExceptionRequest): string[] => {
-    const subjects = school.classes.find((c) => c.id === r.classId)?.teachers.map((t) => t.subject) ?? [];
-    const when = r.when.toLowerCase();
-    // "alle lessen" (or an empty answer) counts for every subject the class has.
-    if (!when || when.includes('alle')) return [...new Set(subjects)];
-    return [...new Set(subjects.filter((s) => when.includes(s.toLowerCase())))];
-  };
+  const subjectsOf = (r: ExceptionRequest) => subjectsInScope(r, school).map((t) => t.subject);
 
   const yearGroups = [...new Set(thisYear.map((r) => r.yearGroup))].sort((a, b) => a - b);
   const subjects = [...new Set(thisYear.flatMap(subjectsOf))].sort((a, b) => a.localeCompare(b, 'nl'));
@@ -56,6 +50,18 @@ export function computeFigures(requests: readonly ExceptionRequest[], school: Sc
     byYearGroup: yearGroups.map((yearGroup) => ({ yearGroup, counts: count(thisYear.filter((r) => r.yearGroup === yearGroup)) })),
     bySubject: subjects.map((subject) => ({ subject, counts: count(thisYear.filter((r) => subjectsOf(r).includes(subject))) })),
   };
+}
+
+/**
+ * The class's subjects (with their teachers) an exception covers: those named in "which subjects or
+ * times", or all of them for "alle lessen" / "all lessons" or when no subject is named.
+ */
+export function subjectsInScope(r: ExceptionRequest, school: SchoolFile): Array<{ staff: string; subject: string }> {
+  const teachers = school.classes.find((c) => c.id === r.classId)?.teachers ?? [];
+  const when = r.when.toLowerCase();
+  const named = teachers.filter((t) => when.includes(t.subject.toLowerCase()));
+  if (!when || /\balle\b|\ball\b/.test(when) || named.length === 0) return teachers;
+  return named;
 }
 
 function count(requests: readonly ExceptionRequest[]): Counts {

@@ -8,7 +8,7 @@ import { addDays, formatDate, type Answer, type Option } from '../protocol/answe
 import type { Clock, Store } from '../ports.js';
 import { dayIn, zonedTime } from '../time.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
-import { COUNT_NAMES, computeFigures, type Counts, type Figures } from './figures.js';
+import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
 
 export interface ExceptionServiceDeps {
@@ -146,7 +146,11 @@ export class ExceptionService {
     return mine
       .filter((r) => r.schoolId === this.school.id)
       .sort((a, b) => a.createdAt - b.createdAt)
-      .map((r) => ({ value: r.id, label: `${r.studentRef || '?'} — ${t(statusKey(r.status))}`, isDraft: r.status === 'draft' }));
+      .map((r) => ({
+        value: r.id,
+        label: `${r.studentRef || '?'} — ${t(statusKey(r.status))}${this.overdue(r) ? ` — ${t('exception.review.overdue')}` : ''}`,
+        isDraft: r.status === 'draft',
+      }));
   }
 
   /** Requests on the kernteam agenda, for the zorgcoördinator to record the joint decision. */
@@ -273,7 +277,15 @@ export class ExceptionService {
     const granted = await this.requests.findBy('status', 'granted');
     return granted
       .filter((r) => r.schoolId === this.school.id && this.mayManage(actor, r))
-      .map((r) => ({ value: r.id, label: `${r.studentRef} (${r.classId})${r.reviewDue ? ` — ${formatDate(r.reviewDue, 'nl')}` : ''}` }));
+      .map((r) => ({
+        value: r.id,
+        label: `${r.studentRef} (${r.classId})${r.reviewDue ? ` — ${formatDate(r.reviewDue, this.school.locale)}` : ''}${this.overdue(r) ? ` — ${translator(this.school.locale)('exception.review.overdue')}` : ''}`,
+      }));
+  }
+
+  /** A missed review is flagged; the exception stays active. */
+  overdue(r: ExceptionRequest): boolean {
+    return r.status === 'granted' && r.reviewDue !== null && r.reviewDue < dayIn(this.school.timeZone, this.deps.clock.now());
   }
 
   /** What is missing, and whether it stops submission. */
@@ -502,21 +514,23 @@ export class ExceptionService {
     }
   }
 
-  /** The discreet signal to the student's subject teachers: functional facts only. */
+  /** The discreet signal to the teachers of the subjects in scope: functional facts only. */
   private async signalTeachers(r: ExceptionRequest): Promise<void> {
     const t = translator(this.school.locale);
-    const cls = this.school.classes.find((c) => c.id === r.classId);
-    for (const staffId of new Set((cls?.teachers ?? []).map((x) => x.staff))) {
+    for (const staffId of this.teachersOf(r)) {
       await this.deps.outbox.notify(`signal:${r.id}:granted:${staffId}`, staffId, {
         text: `${this.functionalText(r, t, this.school.locale)}\n\n${t('exception.signal.howTo')}`,
       });
     }
   }
 
+  private teachersOf(r: ExceptionRequest): Set<string> {
+    return new Set(subjectsInScope(r, this.school).map((x) => x.staff));
+  }
+
   private async tellTeachers(r: ExceptionRequest, key: 'exception.signal.paused' | 'exception.signal.resumed' | 'exception.signal.ended'): Promise<void> {
     const t = translator(this.school.locale);
-    const cls = this.school.classes.find((c) => c.id === r.classId);
-    for (const staffId of new Set((cls?.teachers ?? []).map((x) => x.staff))) {
+    for (const staffId of this.teachersOf(r)) {
       await this.deps.outbox.notify(`signal:${r.id}:${key}:${r.misuse.length}:${staffId}`, staffId, {
         text: t(key, { student: r.studentRef, contact: this.contactName(r) }),
       });

@@ -138,6 +138,7 @@ export const en: Record<MessageKey, string> = {
   'exception.count.suspensions': 'paused',
   'exception.count.revocations': 'revoked',
   'exception.count.active': 'active',
+  'exception.review.overdue': 'review overdue (the exception stays in force)',
   'exception.title': 'Phone-ban exception',
   'exception.notFound': 'This request does not exist (any more).',
   'exception.denied': 'Your roles do not let you see or do this. Nothing was changed.',

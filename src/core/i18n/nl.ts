@@ -136,6 +136,7 @@ export const nl = {
   'exception.count.suspensions': 'gepauzeerd',
   'exception.count.revocations': 'ingetrokken',
   'exception.count.active': 'actief',
+  'exception.review.overdue': 'evaluatie te laat (de uitzondering blijft gelden)',
   'exception.title': 'Uitzondering telefoonverbod',
   'exception.notFound': 'Deze aanvraag bestaat niet (meer).',
   'exception.denied': 'Dit kun je met jouw rollen niet inzien of doen. Er is niets veranderd.',

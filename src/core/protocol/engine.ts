@@ -95,6 +95,8 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
       [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word),
     );
     if (flow) return startFlow(flow.id, ctx, []);
+    const matched = matchPattern(input.text, ctx);
+    if (matched) return startFlow(matched.flowId, ctx, [], matched.answers, true);
     return { state: IDLE, effects: [say(t('dialog.notUnderstood'))] };
   }
 
@@ -224,6 +226,34 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[], r
     }
   }
   return { state: IDLE, effects };
+}
+
+/** A sentence like "heeft L1001 een uitzondering?" starts its flow with the student filled in. */
+function matchPattern(text: string, ctx: EngineContext): { flowId: string; answers: Record<string, Answer> } | null {
+  const sentence = text.trim().replace(/[?.!]+$/, '');
+  for (const flow of ctx.flows.values()) {
+    for (const pattern of [...(flow.patterns?.nl ?? []), ...(flow.patterns?.en ?? [])]) {
+      const keys: string[] = [];
+      const source = pattern
+        .split(/(\{\w+\})/)
+        .map((part) => {
+          const key = /^\{(\w+)\}$/.exec(part)?.[1];
+          if (!key) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+          keys.push(key);
+          return '(\\S+)';
+        })
+        .join('');
+      const match = new RegExp(`^${source}$`, 'i').exec(sentence);
+      if (!match) continue;
+      const answers: Record<string, Answer> = {};
+      keys.forEach((key, i) => {
+        const student = ctx.findStudent(match[i + 1]!);
+        if (student) answers[key] = { value: student.ref, display: student.display };
+      });
+      return { flowId: flow.id, answers };
+    }
+  }
+  return null;
 }
 
 function holds(condition: Condition, state: DialogState, ctx: EngineContext): boolean {

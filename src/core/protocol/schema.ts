@@ -106,6 +106,11 @@ export const flowSchema = z.strictObject({
   title: localizedSchema,
   /** Typed words that start this flow when no dialog is active (compared case-insensitively). */
   triggers: z.strictObject({ nl: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }),
+  /**
+   * Sentences that start this flow with a student already filled in, e.g. "heeft {leerling} een
+   * uitzondering": the placeholder names the answer key and must be a student number.
+   */
+  patterns: z.strictObject({ nl: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).optional(),
   /** Who may start it; `staff` means anyone known to the school. */
   roles: z.union([z.literal('staff'), z.array(roleSchema).min(1)]),
   start: idSchema,
