@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
+import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
 import { COMMAND_NAMES, createCommands } from './core/app/commands.js';
@@ -23,6 +24,8 @@ export interface App {
   directory: SchoolDirectory;
   /** The port actually listened on (useful with PORT=0). */
   port: number;
+  /** The Teams channel, when it is on. */
+  teams: TeamsChannel | null;
   /** An id for this process, used as lease owner by schedulers. */
   instanceId: string;
   close(): Promise<void>;
@@ -49,6 +52,15 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
   if (config.playground) mountPlayground(http, assistant, directory, outbox, roleBook, exceptions);
+  const teams =
+    config.teams.mode === 'off'
+      ? null
+      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs });
+  if (config.teams.mode === 'unauthenticated') {
+    log.warn('teams.UNAUTHENTICATED', {
+      detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
+    });
+  }
 
   let port: number;
   try {
@@ -63,7 +75,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     school: directory.school.id,
     flows: flows.size,
     playground: config.playground,
-    teams: 'not built yet',
+    teams: config.teams.mode === 'off' ? 'off (no MicrosoftAppId; set it, or TEAMS_ALLOW_UNAUTHENTICATED=true for local development)' : config.teams.mode,
     slack: 'not built yet',
   });
   if (config.playground && config.nodeEnv === 'production') {
@@ -79,7 +91,9 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     directory,
     port,
     instanceId: randomUUID(),
+    teams,
     async close() {
+      teams?.stop();
       await http.close();
       await store.close();
     },

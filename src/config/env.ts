@@ -35,6 +35,14 @@ const envSchema = z.object({
   ZORGPAD_PLAYGROUND: booleanFlag.optional(),
   ZORGPAD_DEFAULT_LOCALE: z.enum(['nl', 'en'], { message: 'expected nl or en' }).default('nl'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'expected debug, info, warn, error or silent' }).default('info'),
+  MicrosoftAppId: z.string().uuid({ message: 'expected the bot\'s Microsoft app id (a GUID)' }).optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  MicrosoftAppTenantId: z.string().min(1).optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
+  TEAMS_ALLOW_UNAUTHENTICATED: booleanFlag.optional(),
+  ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
+  /** Development and tests only: where inbound Teams tokens' signing keys are published. */
+  TEAMS_OPENID_METADATA_URL: z.string().url({ message: 'expected a URL' }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -51,7 +59,23 @@ export interface Config {
   playground: boolean;
   defaultLocale: 'nl' | 'en';
   logLevel: Env['LOG_LEVEL'];
+  teams: TeamsConfig;
+  /** How often notifications are delivered to the channels. */
+  deliveryIntervalMs: number;
 }
+
+/** The Teams channel: off without credentials, authenticated with them, open only on request in development. */
+export type TeamsConfig =
+  | { mode: 'off' }
+  | { mode: 'unauthenticated' }
+  | {
+      mode: 'authenticated';
+      appId: string;
+      appPassword: string | undefined;
+      tenantId: string | undefined;
+      appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+      openIdMetadataUrl: string | undefined;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -73,6 +97,32 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Configuration error: ${variable}: ${issue.message} (${shown})`);
   }
   const e = result.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError('Configuration error: TEAMS_ALLOW_UNAUTHENTICATED: not allowed when NODE_ENV=production');
+  }
+  if (production && e.TEAMS_OPENID_METADATA_URL) {
+    throw new ConfigError('Configuration error: TEAMS_OPENID_METADATA_URL: only for development and tests, not allowed when NODE_ENV=production');
+  }
+  const appType = e.MicrosoftAppType ?? 'MultiTenant';
+  if (e.MicrosoftAppId && appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    throw new ConfigError('Configuration error: MicrosoftAppPassword: expected the bot\'s client secret when MicrosoftAppId is set (not set)');
+  }
+  if (e.MicrosoftAppId && appType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+    throw new ConfigError(`Configuration error: MicrosoftAppTenantId: expected the tenant id for MicrosoftAppType=${appType} (not set)`);
+  }
+  const teams: TeamsConfig = e.MicrosoftAppId
+    ? {
+        mode: 'authenticated',
+        appId: e.MicrosoftAppId,
+        appPassword: e.MicrosoftAppPassword,
+        tenantId: e.MicrosoftAppTenantId,
+        appType,
+        openIdMetadataUrl: e.TEAMS_OPENID_METADATA_URL,
+      }
+    : e.TEAMS_ALLOW_UNAUTHENTICATED
+      ? { mode: 'unauthenticated' }
+      : { mode: 'off' };
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -86,6 +136,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     playground: e.ZORGPAD_PLAYGROUND ?? e.NODE_ENV !== 'production',
     defaultLocale: e.ZORGPAD_DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
+    teams,
+    deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
   };
 }
 

@@ -496,6 +496,7 @@ export class ExceptionService {
     await this.deps.outbox.notify(`kernteam-outcome:${r.id}`, KERNTEAM_CHANNEL, {
       text: t('exception.card.outcomeText', { student: r.studentRef, outcome: t(statusKey(r.status)) }),
       card: outcomeCard,
+      replaces: `kernteam:${r.id}`,
     });
     const lines = [t('exception.notify.requester', { student: r.studentRef, outcome: t(statusKey(r.status)), motivation: r.decision?.motivation ?? '' })];
     if (r.status === 'granted' && r.reviewDue) {

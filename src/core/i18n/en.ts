@@ -236,6 +236,9 @@ export const en: Record<MessageKey, string> = {
   'role.orthopedagoog': 'remedial educationalist / psychologist',
   'role.directie': 'management',
   'role.beheerder': 'administrator',
+  'teams.welcome': 'Hello! I am Zorgpad. Type "help" to see what I can do for you.',
+  'teams.invoke.done': 'Done.',
+  'teams.unreachable': '{name} cannot be reached in Teams: the app was blocked or removed. Messages for this colleague are kept; ask whether the app can be installed again.',
   'playground.title': 'Zorgpad — playground',
   'playground.demoNotice':
     'Demo: here you can talk to the bot as any person in the school file. Do not use real student data. This page is off in production.',

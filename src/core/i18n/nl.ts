@@ -234,6 +234,9 @@ export const nl = {
   'role.orthopedagoog': 'orthopedagoog / psycholoog',
   'role.directie': 'directie',
   'role.beheerder': 'beheerder',
+  'teams.welcome': 'Hallo! Ik ben Zorgpad. Typ "help" om te zien wat ik voor je kan doen.',
+  'teams.invoke.done': 'Verwerkt.',
+  'teams.unreachable': '{name} is via Teams niet te bereiken: de app is geblokkeerd of verwijderd. Berichten voor deze collega blijven bewaard; vraag of de app weer geïnstalleerd kan worden.',
   'playground.title': 'Zorgpad — oefenomgeving',
   'playground.demoNotice':
     'Demo: hier kun je als elke persoon uit het schoolbestand met de bot praten. Gebruik geen echte leerlinggegevens. Deze pagina staat uit in productie.',

@@ -12,9 +12,16 @@ export interface Notification extends VersionedRecord {
    * MongoDB-wire server.
    */
   cardJson: string | null;
-  status: 'pending' | 'delivered';
+  status: 'pending' | 'delivered' | 'unreachable';
   deliveredAt: number | null;
   deliveredVia: string | null;
+  /** The platform's id of the delivered message, so that a later notification can replace it. */
+  deliveredMessageId: string | null;
+  /** The key of an earlier notification this one takes the place of (an outcome replacing a request card). */
+  replaces: string | null;
+  attempts: number;
+  /** Not before this moment (epoch ms): backing off after a failed delivery. */
+  nextAttemptAt: number;
 }
 
 /**
@@ -33,7 +40,7 @@ export class Outbox {
   }
 
   /** Queues a message; queuing the same key twice queues it once. */
-  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson }): Promise<void> {
+  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string }): Promise<void> {
     try {
       await this.items.create({
         id: key,
@@ -45,6 +52,10 @@ export class Outbox {
         status: 'pending',
         deliveredAt: null,
         deliveredVia: null,
+        deliveredMessageId: null,
+        replaces: message.replaces ?? null,
+        attempts: 0,
+        nextAttemptAt: 0,
       });
     } catch (error) {
       if (!(error instanceof DuplicateRecordError)) throw error;
@@ -62,9 +73,39 @@ export class Outbox {
     return notification.cardJson ? (JSON.parse(notification.cardJson) as AdaptiveCardJson) : undefined;
   }
 
+  /** Messages waiting for delivery whose back-off has passed, oldest first. */
+  async due(limit: number): Promise<Notification[]> {
+    const now = this.clock.now();
+    const pending = await this.items.findBy('status', 'pending');
+    return pending
+      .filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async get(key: string): Promise<Notification | null> {
+    return this.items.get(key);
+  }
+
   /** Marks a message delivered; false when another process delivered it first. */
-  async markDelivered(notification: Notification, via: string): Promise<boolean> {
-    const done = await this.items.update({ ...notification, status: 'delivered', deliveredAt: this.clock.now(), deliveredVia: via });
+  async markDelivered(notification: Notification, via: string, messageId: string | null = null): Promise<boolean> {
+    const done = await this.items.update({
+      ...notification,
+      status: 'delivered',
+      deliveredAt: this.clock.now(),
+      deliveredVia: via,
+      deliveredMessageId: messageId,
+    });
     return done !== null;
+  }
+
+  /** A failed attempt: try again after a back-off that grows with every attempt. */
+  async postpone(notification: Notification, delayMs: number): Promise<void> {
+    await this.items.update({ ...notification, attempts: notification.attempts + 1, nextAttemptAt: this.clock.now() + delayMs });
+  }
+
+  /** The person cannot be reached on this platform (blocked or removed the app); not retried. */
+  async markUnreachable(notification: Notification, via: string): Promise<void> {
+    await this.items.update({ ...notification, status: 'unreachable', deliveredVia: via, attempts: notification.attempts + 1 });
   }
 }

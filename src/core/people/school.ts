@@ -59,6 +59,8 @@ export const schoolFileSchema = z.strictObject({
       minRoles: z.number().int().min(1).max(5).default(2),
       /** A role that must be among them (null: none). */
       requiredRole: roleSchema.nullable().default('zorgcoordinator'),
+      /** The Teams channel where the kernteam gets its cards (the channel's conversation id, 19:…@thread.tacv2). */
+      teamsChannel: z.string().min(1).optional(),
     })
     .default({ roles: ['zorgcoordinator', 'orthopedagoog'], minRoles: 2, requiredRole: 'zorgcoordinator' }),
   /** Phone-ban exception settings. */

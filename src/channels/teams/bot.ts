@@ -1,0 +1,105 @@
+import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder';
+import type { Assistant, OutboundMessage, Reply } from '../../core/app/assistant.js';
+import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
+import { translator, type Locale } from '../../core/i18n/index.js';
+import type { Input } from '../../core/protocol/engine.js';
+import type { Logger } from '../../core/ports.js';
+import { cardActionSchema, type InboundActivity } from './activity.js';
+import type { TeamsReferences } from './references.js';
+
+const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+
+/** Turns one Teams activity into one core turn and the reply into Teams activities. */
+export class TeamsBot {
+  constructor(
+    private readonly assistant: Assistant,
+    private readonly references: TeamsReferences,
+    private readonly log: Logger,
+  ) {}
+
+  async onTurn(context: TurnContext, activity: InboundActivity): Promise<void> {
+    await this.references.remember(activity);
+    const locale: Locale = activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'nl';
+    switch (activity.type) {
+      case ActivityTypes.Message:
+        return this.onMessage(context, activity, locale);
+      case ActivityTypes.Invoke:
+        return this.onInvoke(context, activity, locale);
+      case ActivityTypes.InstallationUpdate:
+      case ActivityTypes.ConversationUpdate:
+        // The reference is stored above; a personal install gets a short welcome.
+        if (activity.conversation.conversationType === 'personal' && (activity as { action?: string }).action !== 'remove') {
+          await context.sendActivity(translator(locale)('teams.welcome'));
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async onMessage(context: TurnContext, activity: InboundActivity, locale: Locale): Promise<void> {
+    let input: Input | CardAction | null;
+    if (activity.value !== undefined && activity.value !== null) {
+      // Action.Submit from a client without Universal Actions.
+      input = parseCardSubmit(activity.value);
+    } else {
+      const text = TurnContext.removeRecipientMention(context.activity) ?? activity.text ?? '';
+      input = text.trim() ? { kind: 'text', text: text.trim() } : null;
+    }
+    if (!input) {
+      await context.sendActivity(translator(locale)('error.badRequest'));
+      return;
+    }
+    const reply = await this.turn(activity, input, locale);
+    await this.send(context, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+  }
+
+  /** `adaptiveCard/action`: answered with a card, or a short message; never empty. */
+  private async onInvoke(context: TurnContext, activity: InboundActivity, locale: Locale): Promise<void> {
+    const t = translator(locale);
+    const respond = (body: unknown) => context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+    if (activity.name !== 'adaptiveCard/action') {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: {} } });
+      return;
+    }
+    const parsed = cardActionSchema.safeParse(activity.value);
+    const input = parsed.success ? parseCardSubmit(parsed.data.action.data) : null;
+    if (!input) {
+      await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: t('error.badRequest') });
+      return;
+    }
+    const reply = await this.turn(activity, input, locale);
+    if (reply.card) {
+      // Votes, refreshes: the card takes the clicked card's place; confirmations are on the card.
+      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: reply.card });
+      return;
+    }
+    await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: reply.messages[0]?.text ?? t('teams.invoke.done') });
+    await this.send(context, reply.messages);
+  }
+
+  private turn(activity: InboundActivity, input: Input | CardAction, locale: Locale): Promise<Reply> {
+    return this.assistant.handle({
+      platform: 'teams',
+      tenantId: activity.conversation.tenantId ?? activity.channelData?.tenant?.id ?? 'unknown',
+      userId: activity.from.aadObjectId ?? '',
+      conversationId: activity.conversation.id,
+      ...(activity.id ? { deliveryId: activity.id } : {}),
+      locale,
+      input,
+    });
+  }
+
+  private async send(context: TurnContext, messages: OutboundMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await context.sendActivities(messages.map(toActivity));
+    this.log.debug('teams.sent', { count: messages.length });
+  }
+}
+
+/** A core message as a Teams message: a card when there is one, text otherwise. */
+export function toActivity(message: OutboundMessage): Partial<Activity> {
+  if (message.card) return { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(message.card)] };
+  return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain' };
+}

@@ -1,0 +1,102 @@
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { translator } from '../../core/i18n/index.js';
+import { Outbox, type Notification } from '../../core/notify/outbox.js';
+import type { RoleBook } from '../../core/people/role-book.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Logger } from '../../core/ports.js';
+import { toActivity } from './bot.js';
+import type { TeamsReferences } from './references.js';
+
+/** Teams asks for at most 7 messages a second per conversation; stay under it. */
+const MIN_GAP_MS = 150;
+const RETRY_STATUSES = new Set([412, 429, 502, 503, 504]);
+
+/**
+ * Delivers the outbox to Teams: proactive messages to people and to the kernteam channel, and the
+ * outcome card in place of the request card. A 403 marks the person unreachable and tells the
+ * school's beheerder once; throttling and gateway errors back off with jitter; nothing is lost on a
+ * restart because the outbox is the store.
+ */
+export class TeamsDelivery {
+  private readonly lastSent = new Map<string, number>();
+  private running = false;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly outbox: Outbox,
+    private readonly references: TeamsReferences,
+    private readonly directory: SchoolDirectory,
+    private readonly roleBook: RoleBook,
+    private readonly log: Logger,
+  ) {}
+
+  /** One pass over what is due. Overlapping calls are skipped. */
+  async tick(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let delivered = 0;
+    try {
+      for (const item of await this.outbox.due(50)) {
+        if (await this.deliver(item)) delivered++;
+      }
+    } finally {
+      this.running = false;
+    }
+    return delivered;
+  }
+
+  private async deliver(item: Notification): Promise<boolean> {
+    const target = await this.references.get(item.staffId);
+    // Not (yet) reachable in Teams: leave it for another channel or a later install.
+    if (!target || target.record.unreachable) return false;
+    const conversation = target.reference.conversation?.id ?? '';
+    const wait = (this.lastSent.get(conversation) ?? 0) + MIN_GAP_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      let messageId: string | null = null;
+      const replaced = item.replaces ? await this.outbox.get(item.replaces) : null;
+      await this.adapter.continueConversationAsync(this.appId, target.reference as ConversationReference, async (context) => {
+        const activity = toActivity({ text: item.text, card: Outbox.card(item) });
+        if (replaced?.deliveredMessageId && replaced.deliveredVia === 'teams') {
+          await context.updateActivity({ ...activity, id: replaced.deliveredMessageId });
+          messageId = replaced.deliveredMessageId;
+        } else {
+          messageId = (await context.sendActivity(activity))?.id ?? null;
+        }
+      });
+      this.lastSent.set(conversation, Date.now());
+      await this.outbox.markDelivered(item, 'teams', messageId);
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      this.log.warn('teams.delivery-failed', { status: status ?? 0, attempts: item.attempts + 1 });
+      if (status === 403 || status === 404) {
+        await this.outbox.markUnreachable(item, 'teams');
+        await this.references.markUnreachable(target.record);
+        await this.tellBeheerder(item.staffId);
+      } else {
+        const base = RETRY_STATUSES.has(status ?? 0) ? 2_000 : 10_000;
+        const delay = Math.min(base * 2 ** item.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
+        await this.outbox.postpone(item, delay);
+      }
+      return false;
+    }
+  }
+
+  private async tellBeheerder(staffId: string): Promise<void> {
+    const person = this.directory.staffById(staffId);
+    const t = translator(this.directory.school.locale);
+    for (const admin of await this.roleBook.staffWithRole('beheerder')) {
+      if (admin.id === staffId) continue;
+      // Keyed per person: the beheerder is told once, however many messages bounce.
+      await this.outbox.notify(`unreachable:teams:${staffId}:${admin.id}`, admin.id, { text: t('teams.unreachable', { name: person?.name ?? staffId }) });
+    }
+  }
+}
+
+function statusOf(error: unknown): number | null {
+  const e = error as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } };
+  const status = e?.statusCode ?? e?.status ?? e?.response?.status;
+  return typeof status === 'number' ? status : null;
+}

@@ -1,0 +1,76 @@
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../../core/ports.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
+import type { InboundActivity } from './activity.js';
+
+/** Where a staff member (or the kernteam channel) can be reached proactively in Teams. */
+export interface TeamsReference extends VersionedRecord {
+  schoolId: string;
+  /** A staff id, or `channel:kernteam`. */
+  staffId: string;
+  /** The Bot Framework conversation reference, as JSON text. */
+  reference: string;
+  /** Set on a 403: the person blocked or removed the app. */
+  unreachable: boolean;
+  updatedAt: number;
+}
+
+export class TeamsReferences {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: SchoolDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  private get refs() {
+    return this.store.collection<TeamsReference>('conversationRefs');
+  }
+
+  /** Remembers where this activity came from: the person's 1:1 chat, or the kernteam channel. */
+  async remember(activity: InboundActivity): Promise<void> {
+    const reference = TurnContext.getConversationReference(activity as never) as ConversationReference;
+    const channelId = activity.channelData?.channel?.id ?? activity.conversation.id;
+    const kernteamChannel = this.directory.school.kernteam.teamsChannel;
+    if (kernteamChannel && (channelId === kernteamChannel || activity.conversation.id.startsWith(kernteamChannel))) {
+      // Post into the channel itself, not into the thread of the message that came in.
+      await this.save(KERNTEAM_CHANNEL, { ...reference, conversation: { ...reference.conversation, id: kernteamChannel } });
+    }
+    if (activity.conversation.conversationType === 'personal' && activity.from.aadObjectId) {
+      const staff = this.directory.findStaff('teams', activity.from.aadObjectId);
+      if (staff) await this.save(staff.id, reference);
+    }
+  }
+
+  async get(staffId: string): Promise<{ record: TeamsReference; reference: ConversationReference } | null> {
+    const record = await this.refs.get(this.id(staffId));
+    return record ? { record, reference: JSON.parse(record.reference) as ConversationReference } : null;
+  }
+
+  async markUnreachable(record: TeamsReference): Promise<void> {
+    await this.refs.update({ ...record, unreachable: true, updatedAt: this.clock.now() });
+  }
+
+  private id(staffId: string): string {
+    return `teams:${this.directory.school.id}:${staffId}`;
+  }
+
+  private async save(staffId: string, reference: Partial<ConversationReference>): Promise<void> {
+    const id = this.id(staffId);
+    const fields = { schoolId: this.directory.school.id, staffId, reference: JSON.stringify(reference), unreachable: false, updatedAt: this.clock.now() };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.refs.get(id);
+      if (current && current.reference === fields.reference && !current.unreachable) return;
+      if (current ? await this.refs.update({ ...current, ...fields }) : await this.create({ id, ...fields })) return;
+    }
+  }
+
+  private async create(record: Omit<TeamsReference, 'version'>): Promise<TeamsReference | null> {
+    try {
+      return await this.refs.create(record);
+    } catch (error) {
+      if (error instanceof DuplicateRecordError) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Activity } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import type { TeamsConfig } from '../../config/env.js';
+import type { Assistant } from '../../core/app/assistant.js';
+import type { Outbox } from '../../core/notify/outbox.js';
+import type { RoleBook } from '../../core/people/role-book.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Clock, Logger, Store } from '../../core/ports.js';
+import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
+import { activitySchema, isLoopback } from './activity.js';
+import { createAdapter } from './adapter.js';
+import { TeamsBot } from './bot.js';
+import { TeamsDelivery } from './delivery.js';
+import { TeamsReferences } from './references.js';
+
+export interface TeamsDeps {
+  config: Exclude<TeamsConfig, { mode: 'off' }>;
+  assistant: Assistant;
+  store: Store;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  /** How often the outbox is delivered to Teams. */
+  deliveryIntervalMs: number;
+}
+
+export interface TeamsChannel {
+  delivery: TeamsDelivery;
+  stop(): void;
+}
+
+/** `POST /api/messages` on the shared server, and the outbox delivery loop. */
+export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
+  const { config, log } = deps;
+  const adapter = createAdapter(config);
+  const references = new TeamsReferences(deps.store, deps.directory, deps.clock);
+  const bot = new TeamsBot(deps.assistant, references, log);
+  const appId = config.mode === 'authenticated' ? config.appId : '';
+  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log);
+
+  http.route('POST', '/api/messages', async (req, res) => {
+    const parsed = activitySchema.safeParse(await readJson(req, 256 * 1024));
+    if (!parsed.success) throw new HttpError(400, 'not a valid activity');
+    const activity = parsed.data;
+    // Without authentication the bot would POST wherever an activity points: loopback only.
+    if (config.mode === 'unauthenticated' && !isLoopback(activity.serviceUrl)) {
+      throw new HttpError(400, 'serviceUrl must be loopback while TEAMS_ALLOW_UNAUTHENTICATED is on');
+    }
+    const authHeader = req.headers.authorization ?? '';
+    if (config.mode === 'authenticated' && !authHeader) throw new HttpError(401, 'missing authorization');
+    try {
+      const invoke = await adapter.run(authHeader, activity as unknown as Activity, (context) => bot.onTurn(context, activity));
+      if (invoke) sendJson(res, invoke.status, invoke.body ?? {});
+      else {
+        res.writeHead(200);
+        res.end();
+      }
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        log.warn('teams.unauthorized', {});
+        throw new HttpError(401, 'unauthorized');
+      }
+      throw error;
+    }
+    // Deliver what this turn queued without waiting for the next tick.
+    void delivery.tick().catch(() => undefined);
+  });
+
+  const timer = setInterval(() => {
+    delivery.tick().catch((error: unknown) => log.error('teams.delivery-error', { error: error instanceof Error ? error.name : 'unknown' }));
+  }, deps.deliveryIntervalMs);
+  timer.unref();
+  return { delivery, stop: () => clearInterval(timer) };
+}
