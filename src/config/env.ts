@@ -40,6 +40,8 @@ const envSchema = z.object({
   MicrosoftAppTenantId: z.string().min(1).optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
   TEAMS_ALLOW_UNAUTHENTICATED: booleanFlag.optional(),
+  /** The bot's public host name (for the Teams manifest's valid domains and links), e.g. zorgpad.school.nl. */
+  ZORGPAD_PUBLIC_HOST: z.string().regex(/^[a-z0-9.-]+$/i, 'expected a host name such as zorgpad.school.nl').optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
   /** Development and tests only: where inbound Teams tokens' signing keys are published. */
   TEAMS_OPENID_METADATA_URL: z.string().url({ message: 'expected a URL' }).optional(),
@@ -62,6 +64,7 @@ export interface Config {
   teams: TeamsConfig;
   /** How often notifications are delivered to the channels. */
   deliveryIntervalMs: number;
+  publicHost: string | undefined;
 }
 
 /** The Teams channel: off without credentials, authenticated with them, open only on request in development. */
@@ -138,6 +141,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     teams,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
+    publicHost: e.ZORGPAD_PUBLIC_HOST,
   };
 }
 

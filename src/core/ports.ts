@@ -104,7 +104,7 @@ export const COLLECTIONS = {
   /** Role changes made in chat by a beheerder, on top of the school file. */
   roleAssignments: ['schoolId'],
   /** Where each person stands in a dialog, per platform, tenant, user and conversation. */
-  dialogStates: ['userKey'],
+  dialogStates: ['userKey', 'schoolId'],
   /** Where to reach a person or channel proactively. */
   conversationRefs: ['schoolId', 'staffId'],
   /** Messages to people, written by the core and delivered by whichever channel reaches them. */

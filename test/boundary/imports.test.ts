@@ -34,6 +34,17 @@ describe('boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps botbuilder inside src/channels/teams, and the channels away from the stores', () => {
+    const offenders = filesUnder('src').flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => (/^(botbuilder|botframework-)/.test(spec) && !file.startsWith(join('src', 'channels', 'teams'))) ||
+          (file.startsWith(join('src', 'channels')) && /\/store\//.test(spec)))
+        .map((spec) => `${file} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(filesUnder('src/channels/teams').some((f) => importsOf(f).includes('botbuilder'))).toBe(true);
+  });
+
   it('reads process.env in one place only', () => {
     const readers = filesUnder('src').filter((file) => readFileSync(file, 'utf8').includes('process.env'));
     expect(readers).toEqual([join('src', 'config', 'env.ts')]);

@@ -50,15 +50,21 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     }
     const authHeader = req.headers.authorization ?? '';
     if (config.mode === 'authenticated' && !authHeader) throw new HttpError(401, 'missing authorization');
+    // Whatever fails before our turn starts is the token check (botbuilder throws several error
+    // kinds for bad signatures and expired tokens): that is a 401, not a 500.
+    let turnStarted = false;
     try {
-      const invoke = await adapter.run(authHeader, activity as unknown as Activity, (context) => bot.onTurn(context, activity));
+      const invoke = await adapter.run(authHeader, activity as unknown as Activity, (context) => {
+        turnStarted = true;
+        return bot.onTurn(context, activity);
+      });
       if (invoke) sendJson(res, invoke.status, invoke.body ?? {});
       else {
         res.writeHead(200);
         res.end();
       }
     } catch (error) {
-      if (error instanceof AuthenticationError) {
+      if (error instanceof AuthenticationError || !turnStarted) {
         log.warn('teams.unauthorized', {});
         throw new HttpError(401, 'unauthorized');
       }

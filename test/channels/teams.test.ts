@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { cardTitle, FakeConnector } from '../helpers/fake-connector.js';
+import {
+  cardAction,
+  channelConversationUpdate,
+  channelMention,
+  installPersonal,
+  KERNTEAM_CHANNEL,
+  personalConversation,
+  personalMessage,
+} from '../helpers/teams.js';
+
+/**
+ * The Teams channel as Teams uses it: activities posted to /api/messages over HTTP, replies and
+ * proactive messages arriving at a local fake Bot Connector (the activities' serviceUrl).
+ */
+describe('Teams channel (development mode, loopback connector)', () => {
+  let bot: TestApp;
+  let connector: FakeConnector;
+
+  beforeEach(async () => {
+    connector = await new FakeConnector().start();
+    bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: '100', ZORGPAD_PLAYGROUND: 'false' });
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+  });
+
+  async function post(activity: unknown): Promise<Response> {
+    return fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  }
+
+  /** Sends 1:1 messages one by one, each answered before the next. */
+  async function say(staffId: string, texts: string[]): Promise<void> {
+    for (const text of texts) {
+      const before = connector.to(personalConversation(staffId)).length;
+      expect((await post(personalMessage(connector.url, staffId, text))).status).toBe(200);
+      expect(connector.to(personalConversation(staffId)).length).toBeGreaterThan(before);
+    }
+  }
+
+  const lastTo = (conversationId: string) => connector.to(conversationId).at(-1)!;
+
+  it('welcomes a person who installs the app, and answers "help" with the menu card', async () => {
+    expect((await post(installPersonal(connector.url, 'm.devries'))).status).toBe(200);
+    expect(connector.texts(personalConversation('m.devries'))).toEqual(['Hallo! Ik ben Zorgpad. Typ "help" om te zien wat ik voor je kan doen.']);
+    await say('m.devries', ['help']);
+    const menu = lastTo(personalConversation('m.devries')).activity;
+    expect(menu.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const card = menu.attachments![0]!.content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.actions).toMatchObject([{ type: 'Action.Execute', verb: 'zorgpad.answer', fallback: { type: 'Action.Submit' } }, {}]);
+  });
+
+  it('carries a teacher\'s bullying signal in 1:1 to the mentor, proactively', async () => {
+    await post(installPersonal(connector.url, 'm.devries'));
+    await say('t.bakker', ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
+    expect(connector.texts(personalConversation('t.bakker'))).toContain(
+      'Je melding is vastgelegd. Marloes de Vries is op de hoogte gebracht en neemt het op. Dank je wel voor het melden.',
+    );
+    const notice = await connector.waitFor((s) => s.conversationId === personalConversation('m.devries') && cardTitle(s.activity) === 'Nieuwe melding van pesten');
+    const card = notice.activity.attachments![0]!.content;
+    expect(cardProblems(card)).toEqual([]);
+
+    // The mentor opens the case with the card's Action.Execute button: answered at once with a message,
+    // the case summary and menu follow in the chat.
+    const open = (card.actions as Array<{ title: string; data: unknown; verb: string }>).find((a) => a.title === 'Zaak openen')!;
+    const res = await post(cardAction(connector.url, 'm.devries', personalConversation('m.devries'), open.verb, open.data));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { statusCode: number; type: string; value: string };
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(body.value).toMatch(/^Zaak rond L1001 \(1A\)/);
+    await connector.waitFor((s) => s.conversationId === personalConversation('m.devries') && /Zaak rond L1001/.test(s.activity.text ?? ''));
+  });
+
+  it('posts an exception request to the kernteam channel, takes two votes and replaces the card with the outcome', async () => {
+    await post(channelConversationUpdate(connector.url, 'a.jansen'));
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '2', '1',
+    ]);
+    const posted = await connector.waitFor((s) => s.conversationId === KERNTEAM_CHANNEL && s.method === 'POST' && /^Aanvraag uitzondering/.test(cardTitle(s.activity) ?? ''));
+    const card = posted.activity.attachments![0]!.content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.refresh).toMatchObject({ action: { type: 'Action.Execute', verb: 'zorgpad.refresh' }, userIds: ['a.jansen', 'l.verhoeven'] });
+    expect(JSON.stringify(card)).not.toMatch(/Glucosesensor/);
+    const approve = (card.actions as Array<{ title: string; verb: string; data: Record<string, unknown> }>).find((a) => a.title === 'Toekennen')!;
+
+    const vote = async (staffId: string, motivation: string) => {
+      const res = await post(cardAction(connector.url, staffId, KERNTEAM_CHANNEL, approve.verb, { ...approve.data, motivation }));
+      expect(res.status).toBe(200);
+      return (await res.json()) as { statusCode: number; type: string; value: Record<string, unknown> };
+    };
+    const first = await vote('a.jansen', 'Medisch nodig, goed onderbouwd.');
+    expect(first).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(first.value)).toContain('Jouw stem: Toekennen');
+    expect(cardProblems(first.value)).toEqual([]);
+
+    const second = await vote('l.verhoeven', 'Akkoord, alleen meldingen.');
+    expect((second.value.body as Array<{ text: string }>)[0]!.text).toBe('Besluit over L1001: toegekend');
+    expect(second.value.actions).toBeUndefined();
+
+    // Everyone in the channel sees the outcome: the request card is updated in place.
+    const updated = await connector.waitFor((s) => s.method === 'PUT' && s.conversationId === KERNTEAM_CHANNEL);
+    expect(updated.activityId).toBe(posted.id);
+    expect(cardTitle(updated.activity)).toBe('Besluit over L1001: toegekend');
+
+    // A click on the old card after the decision gets the outcome back, and decides nothing twice.
+    const late = await vote('a.jansen', 'Nog een klik.');
+    expect((late.value.body as Array<{ text: string }>)[0]!.text).toBe('Besluit over L1001: toegekend');
+    const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001');
+    expect(request!.votes).toHaveLength(2);
+    expect(request!.status).toBe('granted');
+  });
+
+  it('answers the kernteam when mentioned in the channel, without the mention', async () => {
+    await post(channelConversationUpdate(connector.url, 'a.jansen'));
+    expect((await post(channelMention(connector.url, 'a.jansen', 'help'))).status).toBe(200);
+    const reply = await connector.waitFor((s) => s.conversationId.startsWith(KERNTEAM_CHANNEL) && s.activity.attachments !== undefined);
+    expect(cardTitle(reply.activity)).toBe('Waarmee kan ik je helpen?');
+  });
+
+  it('marks a person who blocked the bot unreachable and tells the beheerder once', async () => {
+    await post(installPersonal(connector.url, 'm.devries'));
+    await post(installPersonal(connector.url, 'b.koster'));
+    connector.blocked.add(personalConversation('m.devries'));
+    for (let i = 0; i < 2; i++) {
+      await bot.app.outbox.notify(`test-${i}`, 'm.devries', { text: `Bericht ${i}` });
+    }
+    await bot.app.teams!.delivery.tick();
+    await connector.waitFor((s) => s.conversationId === personalConversation('b.koster') && /niet te bereiken/.test(s.activity.text ?? ''));
+    await bot.app.teams!.delivery.tick();
+    expect(connector.texts(personalConversation('b.koster')).filter((t) => /niet te bereiken/.test(t))).toHaveLength(1);
+    expect((await bot.app.outbox.get('test-0'))!.status).toBe('unreachable');
+  });
+
+  it('refuses activities it cannot read, and serviceUrls off this machine, and changes nothing', async () => {
+    expect((await post({ type: 'message' })).status).toBe(400);
+    const outside = personalMessage('https://smba.trafficmanager.net/emea/', 't.bakker', 'pesten melden');
+    expect((await post(outside)).status).toBe(400);
+    const res = await fetch(`${bot.base}/api/messages`, { method: 'POST', body: '{broken' });
+    expect(res.status).toBe(400);
+    expect(connector.sent).toEqual([]);
+    expect(await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo')).toEqual([]);
+  });
+});
