@@ -79,13 +79,16 @@ describe('Teams channel (development mode, loopback connector)', () => {
 
   it('posts an exception request to the kernteam channel, takes two votes and replaces the card with the outcome', async () => {
     await post(channelConversationUpdate(connector.url, 'a.jansen'));
+    // The kernteam members have the app in their personal scope, so Teams knows them for refresh.
+    await post(installPersonal(connector.url, 'a.jansen'));
+    await post(installPersonal(connector.url, 'l.verhoeven'));
     await say('m.devries', [
       'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '2', '1',
     ]);
     const posted = await connector.waitFor((s) => s.conversationId === KERNTEAM_CHANNEL && s.method === 'POST' && /^Aanvraag uitzondering/.test(cardTitle(s.activity) ?? ''));
     const card = posted.activity.attachments![0]!.content;
     expect(cardProblems(card)).toEqual([]);
-    expect(card.refresh).toMatchObject({ action: { type: 'Action.Execute', verb: 'zorgpad.refresh' }, userIds: ['a.jansen', 'l.verhoeven'] });
+    expect(card.refresh).toMatchObject({ action: { type: 'Action.Execute', verb: 'zorgpad.refresh' }, userIds: ['29:a.jansen', '29:l.verhoeven'] });
     expect(JSON.stringify(card)).not.toMatch(/Glucosesensor/);
     const approve = (card.actions as Array<{ title: string; verb: string; data: Record<string, unknown> }>).find((a) => a.title === 'Toekennen')!;
 

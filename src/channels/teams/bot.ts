@@ -72,7 +72,7 @@ export class TeamsBot {
     const reply = await this.turn(activity, input, locale);
     if (reply.card) {
       // Votes, refreshes: the card takes the clicked card's place; confirmations are on the card.
-      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: reply.card });
+      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: await this.references.forTeams(reply.card) });
       return;
     }
     await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: reply.messages[0]?.text ?? t('teams.invoke.done') });
@@ -93,7 +93,8 @@ export class TeamsBot {
 
   private async send(context: TurnContext, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await context.sendActivities(messages.map(toActivity));
+    const ready = await Promise.all(messages.map(async (m) => (m.card ? { ...m, card: await this.references.forTeams(m.card) } : m)));
+    await context.sendActivities(ready.map(toActivity));
     this.log.debug('teams.sent', { count: messages.length });
   }
 }

@@ -57,7 +57,8 @@ export class TeamsDelivery {
       let messageId: string | null = null;
       const replaced = item.replaces ? await this.outbox.get(item.replaces) : null;
       await this.adapter.continueConversationAsync(this.appId, target.reference as ConversationReference, async (context) => {
-        const activity = toActivity({ text: item.text, card: Outbox.card(item) });
+        const card = Outbox.card(item);
+        const activity = toActivity({ text: item.text, card: card ? await this.references.forTeams(card) : undefined });
         if (replaced?.deliveredMessageId && replaced.deliveredVia === 'teams') {
           await context.updateActivity({ ...activity, id: replaced.deliveredMessageId });
           messageId = replaced.deliveredMessageId;

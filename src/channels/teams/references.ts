@@ -47,6 +47,21 @@ export class TeamsReferences {
     return record ? { record, reference: JSON.parse(record.reference) as ConversationReference } : null;
   }
 
+  /**
+   * A card's `refresh.userIds` name staff; Teams wants its own user ids (from the people's 1:1
+   * conversations). Staff who never talked to the bot are left out.
+   */
+  async forTeams<T>(card: T): Promise<T> {
+    const refresh = (card as { refresh?: { userIds?: unknown } }).refresh;
+    if (!refresh || !Array.isArray(refresh.userIds)) return card;
+    const ids: string[] = [];
+    for (const staffId of refresh.userIds as string[]) {
+      const found = await this.get(staffId);
+      if (found?.reference.user?.id) ids.push(found.reference.user.id);
+    }
+    return { ...card, refresh: { ...refresh, userIds: ids.slice(0, 60) } };
+  }
+
   async markUnreachable(record: TeamsReference): Promise<void> {
     await this.refs.update({ ...record, unreachable: true, updatedAt: this.clock.now() });
   }
