@@ -13,6 +13,8 @@ import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
 import { systemClock, type Clock, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
 import { HttpServer, sendJson } from './http/server.js';
+import { AdjustableClock } from './demo-clock.js';
+import { Scheduler } from './core/reminders/scheduler.js';
 import { openStore } from './store/open.js';
 
 export interface App {
@@ -24,6 +26,8 @@ export interface App {
   directory: SchoolDirectory;
   /** The port actually listened on (useful with PORT=0). */
   port: number;
+  scheduler: Scheduler;
+  clock: AdjustableClock;
   /** The Teams channel, when it is on. */
   teams: TeamsChannel | null;
   /** An id for this process, used as lease owner by schedulers. */
@@ -35,7 +39,9 @@ export interface App {
  * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
  * in a file is checked before the store is opened or a port is taken.
  */
-export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
+export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock): Promise<App> {
+  const clock = new AdjustableClock(baseClock);
+  const instanceId = randomUUID();
   const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
   const cards = CardRenderer.load(config.cardsDir);
   const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_NAMES, cards: new Set(cards.names) });
@@ -46,16 +52,22 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const outbox = new Outbox(store, directory.school.id, clock);
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
   const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
-  const commands = createCommands({ directory, roleBook, cases, exceptions, cards });
-  const assistant = new Assistant({ store, cases, exceptions, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
+  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId });
+  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox });
+  const assistant = new Assistant({ store, cases, exceptions, scheduler, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  if (config.playground) mountPlayground(http, assistant, directory, outbox, roleBook, exceptions);
+  if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler });
   const teams =
     config.teams.mode === 'off'
       ? null
       : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs });
+  // Every process runs the scheduler; leases keep two processes from sending the same reminder.
+  const schedulerTimer = setInterval(() => {
+    scheduler.tick().catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
+  }, config.deliveryIntervalMs);
+  schedulerTimer.unref();
   if (config.teams.mode === 'unauthenticated') {
     log.warn('teams.UNAUTHENTICATED', {
       detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
@@ -90,9 +102,12 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     outbox,
     directory,
     port,
-    instanceId: randomUUID(),
+    instanceId,
     teams,
+    scheduler,
+    clock,
     async close() {
+      clearInterval(schedulerTimer);
       teams?.stop();
       await http.close();
       await store.close();

@@ -69,6 +69,8 @@ export interface JobStore {
   claimDue(now: number, owner: string, leaseMs: number): Promise<Job | null>;
   /** Marks a claimed job done, only if `owner` still holds it. */
   complete(id: string, owner: string, result: string): Promise<boolean>;
+  /** The jobs scheduled for one person (their `payload.staffId`), any status. */
+  forStaff(staffId: string): Promise<Job[]>;
   /** Gives a claimed job back for a later attempt at `retryAt`, only if `owner` still holds it. */
   release(id: string, owner: string, retryAt: number, result: string): Promise<boolean>;
 }

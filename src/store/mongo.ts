@@ -135,6 +135,10 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
         const doc = await jobs.findOne({ _id: id });
         return doc ? toJob(doc) : null;
       },
+      async forStaff(staffId) {
+        const docs = await jobs.find({ 'payload.staffId': staffId }).sort({ dueAt: 1, _id: 1 }).toArray();
+        return docs.map(toJob);
+      },
       async claimDue(now, owner, leaseMs) {
         // Pending jobs first, then jobs whose claimer died; each via its own index. A few candidates
         // each, so that losing one race to another process moves on to the next job.
@@ -215,6 +219,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   }
   await db.collection('jobs').createIndex({ status: 1, dueAt: 1 }, { name: 'status_dueAt' });
   await db.collection('jobs').createIndex({ status: 1, leaseUntil: 1 }, { name: 'status_leaseUntil' });
+  await db.collection('jobs').createIndex({ 'payload.staffId': 1 }, { name: 'payload_staffId' });
   await db.collection('audit').createIndex({ recordKind: 1, recordId: 1, at: 1 }, { name: 'record_at' });
 }
 

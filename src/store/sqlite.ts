@@ -47,6 +47,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     );
     CREATE INDEX IF NOT EXISTS jobs_pending_due ON jobs (status, due_at);
     CREATE INDEX IF NOT EXISTS jobs_claimed_lease ON jobs (status, lease_until);
+    CREATE INDEX IF NOT EXISTS jobs_staff ON jobs (json_extract(payload, '$.staffId'));
     CREATE TABLE IF NOT EXISTS idempotency_keys (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS audit (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,6 +86,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
        VALUES (?, 1, ?, ?, ?, 'pending', 0, NULL, NULL, NULL) ON CONFLICT DO NOTHING`,
     ),
     getJob: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    jobsForStaff: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE json_extract(payload, '$.staffId') = ? ORDER BY due_at, id"),
     claimJob: db.prepare<[{ owner: string; leaseUntil: number; now: number }], JobRow>(
       `UPDATE jobs SET status = 'claimed', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, version = version + 1
        WHERE id = (
@@ -158,6 +160,9 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       },
       async get(id) {
         return jobRow(stmt.getJob.get(id));
+      },
+      async forStaff(staffId) {
+        return stmt.jobsForStaff.all(staffId).map(toJob);
       },
       async claimDue(now, owner, leaseMs) {
         return jobRow(stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now }));

@@ -9,6 +9,7 @@ describe('dialog files', () => {
   it('loads the shipped dialogs without errors', () => {
     const { flows } = loadFlows('dialogs', shippedReferences());
     expect([...flows.keys()].sort()).toEqual([
+      'afspraak-controle',
       'afspraken',
       'cyberpesten',
       'escaleren',
@@ -21,12 +22,15 @@ describe('dialog files', () => {
       'menu-pesten',
       'menu-telefoon',
       'mijn-aanvragen',
+      'mijn-herinneringen',
       'mijn-meldingen',
       'mijn-zaken',
       'misbruik-melden',
       'misbruik-opvolgen',
+      'mislukte-berichten',
       'ouders',
       'overzicht',
+      'overdragen',
       'overzicht-uitzonderingen',
       'pesten-melden',
       'plagen-of-pesten',

@@ -17,7 +17,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('shows a teacher the menu on "help", as a card with buttons', async () => {
     const reply = await bot.say('t.bakker', 'help');
-    expect(reply.texts).toEqual(['Waarmee kan ik je helpen?\n1. Pesten\n2. Telefoon in de les']);
+    expect(reply.texts).toEqual(['Waarmee kan ik je helpen?\n1. Pesten\n2. Telefoon in de les\n3. Mijn herinneringen']);
     const bullying = await bot.click('t.bakker', buttonData(reply.messages[0], 'Pesten'));
     expect(bullying.texts).toEqual(['Wat wil je doen?\n1. Pesten melden\n2. Advies bij cyberpesten\n3. Plagen of pesten?\n4. Mijn meldingen']);
     expect(reply.messages[0]!.card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
@@ -109,7 +109,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('speaks English when the person picks English', async () => {
     const reply = await bot.say('m.devries', 'help', { locale: 'en' });
-    expect(reply.texts[0]).toBe('What can I help you with?\n1. Bullying\n2. Phones in class');
+    expect(reply.texts[0]).toBe('What can I help you with?\n1. Bullying\n2. Phones in class\n3. My reminders');
     const phones = await bot.say('m.devries', '2', { locale: 'en' });
     expect(phones.texts[0]).toBe(
       'What would you like to do?\n1. Does a student have an exception?\n2. Report possible misuse\n3. Request an exception\n4. My requests\n5. Review an exception\n6. Follow up misuse',

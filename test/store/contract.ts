@@ -159,6 +159,14 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await store.jobs.claimDue(5000, 'p1', 10_000)).toMatchObject({ id: 'j1', attempts: 2, result: 'HTTP 503' });
     });
 
+    it('lists the jobs of one person, soonest first', async () => {
+      const store = await fresh();
+      await store.jobs.schedule({ id: 'b', kind: 'k', payload: { staffId: 'm.devries' }, dueAt: 2000 });
+      await store.jobs.schedule({ id: 'a', kind: 'k', payload: { staffId: 'm.devries' }, dueAt: 1000 });
+      await store.jobs.schedule({ id: 'c', kind: 'k', payload: { staffId: 'a.jansen' }, dueAt: 500 });
+      expect((await store.jobs.forStaff('m.devries')).map((j) => j.id)).toEqual(['a', 'b']);
+    });
+
     it('keeps the audit trail in order per record', async () => {
       const store = await fresh();
       const base = { schoolId: 'demo', actor: 'staff:m.devries', recordKind: 'bullyingCase', recordId: 'c1', channel: 'teams' };

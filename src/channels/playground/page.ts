@@ -12,6 +12,8 @@ const PAGE_KEYS: MessageKey[] = [
   'playground.bot',
   'playground.error',
   'playground.notification',
+  'playground.clock',
+  'playground.clockForward',
 ];
 
 /** The playground page. Every visible text comes from the catalogue; data goes in as escaped JSON. */
@@ -50,6 +52,7 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
   <label>${escapeHtml(t('playground.persona'))} <select id="persona"></select></label>
   <label>${escapeHtml(t('playground.language'))}
     <select id="lang"><option value="nl">Nederlands</option><option value="en">English</option></select></label>
+  <span>${escapeHtml(t('playground.clock'))}: <span id="clock"></span> <button id="forward" type="button">${escapeHtml(t('playground.clockForward'))}</button></span>
 </div>
 <main id="log" aria-live="polite"></main>
 <form id="composer">
@@ -127,6 +130,10 @@ async function pollInbox() {
     }
   } catch (e) { /* the next poll tries again */ }
 }
+document.getElementById('forward').addEventListener('click', async () => {
+  const res = await fetch('/playground/api/clock', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ days: 7 }) });
+  if (res.ok) { document.getElementById('clock').textContent = (await res.json()).now.slice(0, 10); pollInbox(); }
+});
 setInterval(pollInbox, 2000);
 pollInbox();
 document.getElementById('composer').addEventListener('submit', (e) => {

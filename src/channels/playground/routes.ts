@@ -8,6 +8,8 @@ import { COUNT_NAMES, figuresCsv } from '../../core/exceptions/figures.js';
 import { countKey, KERNTEAM_CHANNEL, type ExceptionService } from '../../core/exceptions/service.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
+import type { Scheduler } from '../../core/reminders/scheduler.js';
+import type { AdjustableClock } from '../../demo-clock.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
@@ -30,14 +32,18 @@ const messageSchema = z
  * A local web page to talk to the bot as any persona of the school file, with cards rendered by the
  * official Adaptive Cards renderer. Development only: anyone who reaches it can act as anyone.
  */
-export function mountPlayground(
-  http: HttpServer,
-  assistant: Assistant,
-  directory: SchoolDirectory,
-  outbox: Outbox,
-  roleBook: RoleBook,
-  exceptions: ExceptionService,
-): void {
+export interface PlaygroundDeps {
+  assistant: Assistant;
+  directory: SchoolDirectory;
+  outbox: Outbox;
+  roleBook: RoleBook;
+  exceptions: ExceptionService;
+  clock: AdjustableClock;
+  scheduler: Scheduler;
+}
+
+export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
+  const { assistant, directory, outbox, roleBook, exceptions, clock, scheduler } = deps;
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
 
@@ -102,6 +108,15 @@ export function mountPlayground(
       }
     }
     sendJson(res, 200, { messages: delivered });
+  });
+
+  // The demo clock: move time forward to see reminders arrive (the playground is development only).
+  http.route('POST', '/playground/api/clock', async (req, res) => {
+    const body = z.strictObject({ days: z.number().int().min(1).max(365) }).safeParse(await readJson(req));
+    if (!body.success) throw new HttpError(400, translator('nl')('error.badRequest'));
+    clock.advance(body.data.days * 86_400_000);
+    await scheduler.tick();
+    sendJson(res, 200, { now: new Date(clock.now()).toISOString() });
   });
 
   // The figures as a CSV download, for those who may see them.

@@ -1,6 +1,7 @@
 import type { CaseService } from '../cases/service.js';
 import type { CardAction } from '../cards/submit.js';
 import type { ExceptionService } from '../exceptions/service.js';
+import type { Scheduler } from '../reminders/scheduler.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
@@ -51,6 +52,7 @@ export interface DialogStateRecord extends VersionedRecord, DialogState {
 
 export interface AssistantDeps {
   store: Store;
+  scheduler: Scheduler;
   cases: CaseService;
   exceptions: ExceptionService;
   newId: () => string;
@@ -156,6 +158,10 @@ export class Assistant {
       case 'details': {
         const result = await exceptions.details(actor, action.requestId, channel, locale);
         return { messages: result.ok ? result.said : [{ text: t('exception.denied') }], duplicate: false };
+      }
+      case 'snooze': {
+        const done = await this.deps.scheduler.snooze(actor.staffId, action.jobId);
+        return { messages: [{ text: t(done ? 'reminder.snoozed' : 'reminder.snoozeFailed') }], duplicate: false };
       }
     }
   }
@@ -263,12 +269,22 @@ export class Assistant {
       const answers = await this.deps.exceptions.draftAnswers(actor, draftId, locale);
       return answers ? { ...input, answers, resume: true } : null;
     }
+    const requestId = input.answers?.requestId?.value;
+    if (typeof requestId === 'string') {
+      const option = (await this.deps.exceptions.reviewable(actor)).find((o) => o.value === requestId);
+      return option ? { ...input, answers: { ...input.answers, requestId: { value: requestId, display: option.label } } } : null;
+    }
+    const jobId = input.answers?.jobId?.value;
+    if (typeof jobId === 'string') {
+      const job = await this.deps.store.jobs.get(jobId);
+      return job?.payload.staffId === actor.staffId ? input : null;
+    }
     return input;
   }
 }
 
 function isCardAction(input: Input | CardAction): input is CardAction {
-  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh';
+  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
 }
 
 /** Dialog state is kept per platform, tenant, user and conversation. */

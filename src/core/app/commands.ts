@@ -2,8 +2,12 @@ import { z } from 'zod';
 import type { CaseResult, CaseService, Said } from '../cases/service.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionResult, ExceptionService } from '../exceptions/service.js';
+import type { Outbox } from '../notify/outbox.js';
+import type { Scheduler } from '../reminders/scheduler.js';
 import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
-import type { Locale, Translate } from '../i18n/index.js';
+import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import { formatDate } from '../protocol/answers.js';
+import { dayIn } from '../time.js';
 import type { RoleBook } from '../people/role-book.js';
 import { roleSchema, type Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
@@ -26,6 +30,8 @@ export interface CommandDeps {
   cases: CaseService;
   exceptions: ExceptionService;
   cards: CardRenderer;
+  scheduler: Scheduler;
+  outbox: Outbox;
 }
 
 /** A command returns what to say to the person who ran it. */
@@ -53,6 +59,10 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'misuse-signal',
   'misuse-follow-up',
   'exception-figures',
+  'handover-reminder',
+  'agreement-check',
+  'my-reminders',
+  'failed-deliveries',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -79,6 +89,17 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         return runX(ctx, exceptions.recordJointDecision(actorOf(ctx), text(ctx.answers.requestId), outcome.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
       },
     ],
+    [
+      'handover-reminder',
+      async (ctx) => {
+        const to = deps.directory.staffById(text(ctx.answers.staff));
+        const done = to ? await deps.scheduler.handOver(ctx.actor.id, text(ctx.answers.jobId), to.id) : false;
+        return [{ text: done ? ctx.t('reminder.handedOver', { name: to!.name }) : ctx.t('reminder.handOverFailed') }];
+      },
+    ],
+    ['agreement-check', (ctx) => agreementCheck(deps, ctx)],
+    ['my-reminders', (ctx) => myReminders(deps, ctx)],
+    ['failed-deliveries', (ctx) => failedDeliveries(deps, ctx)],
     ['exception-figures', (ctx) => runX(ctx, exceptions.figuresSaid(actorOf(ctx), ctx.channel, ctx.locale))],
     [
       'misuse-signal',
@@ -201,6 +222,46 @@ async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandCont
       actions: r.isDraft ? [{ title: ctx.t('exception.action.resume'), draftId: r.value }] : [],
     }),
   }));
+}
+
+/** The answer to "is het pesten gestopt?": recorded on the case, with the protocol's next step. */
+async function agreementCheck({ cases }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+  const actor = { staffId: ctx.actor.id, roles: ctx.roles };
+  const caseId = text(ctx.answers.caseId);
+  const answer = text(ctx.answers.gestopt);
+  if (answer === 'later') {
+    const planned = await cases.checkAgainLater(actor, caseId);
+    return [{ text: ctx.t(planned ? 'reminder.later' : 'case.denied') }];
+  }
+  const stopped = answer === 'ja';
+  const result = await cases.recordStep(actor, caseId, 'controle-afspraak', ctx.t(stopped ? 'case.check.stopped' : 'case.check.notStopped'), {}, ctx.channel, ctx.locale);
+  if (!result.ok) return caseSaid(result, ctx.t);
+  if (stopped) return [{ text: ctx.t('reminder.stopped') }];
+  const escalate = (await cases.stageOf(caseId)) === 'mentor';
+  return [{ text: ctx.t('reminder.notStopped', { next: escalate ? ctx.t('reminder.notStopped.escalate') : result.said.at(-1)?.text ?? '' }) }];
+}
+
+/** What reminders are coming for this person. */
+async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+  const jobs = await scheduler.upcoming(ctx.actor.id);
+  if (jobs.length === 0) return [{ text: ctx.t('reminder.none') }];
+  const tz = directory.school.timeZone;
+  const lines = jobs.map((j) => `- ${formatDate(dayIn(tz, j.dueAt), ctx.locale)}: ${ctx.t(jobKindKey(j.kind))}`);
+  return [{ text: `${ctx.t('reminder.list.title')}\n${lines.join('\n')}` }];
+}
+
+/** For the beheerder: messages that could not be delivered, and to whom. */
+async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+  if (!ctx.roles.has('beheerder')) return [{ text: ctx.t('command.denied') }];
+  const failed = await outbox.unreachable();
+  if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
+  const lines = failed.map((n) => `- ${directory.staffById(n.staffId)?.name ?? n.staffId} (${n.deliveredVia ?? '?'}): ${formatDate(dayIn(directory.school.timeZone, n.createdAt), ctx.locale)}`);
+  return [{ text: `${ctx.t('reminder.failed.title')}\n${lines.join('\n')}` }];
+}
+
+const JOB_KINDS = ['exception-review', 'exception-review-missed', 'exception-reconsider', 'agreement-followup', 'case-nudge', 'notice'] as const;
+function jobKindKey(kind: string): MessageKey {
+  return (JOB_KINDS as readonly string[]).includes(kind) ? (`reminder.kind.${kind}` as MessageKey) : 'reminder.kind.notice';
 }
 
 function text(answer: Answer | undefined): string {

@@ -12,8 +12,15 @@ const answerSchema = z.object({
 
 /** A button that starts a flow about a record (notification cards), or resumes a draft. */
 const startSchema = z.object({
-  zorgpad: z.object({ start: idText, caseId: idText.optional(), draftId: idText.optional() }),
+  zorgpad: z.object({
+    start: idText,
+    caseId: idText.optional(),
+    draftId: idText.optional(),
+    requestId: idText.optional(),
+    jobId: z.string().min(1).max(300).optional(),
+  }),
 });
+const snoozeSchema = z.object({ zorgpad: z.object({ snooze: z.string().min(1).max(300) }) });
 
 /** A kernteam member's vote, with the motivation typed in the card. */
 const voteSchema = z.object({
@@ -27,7 +34,8 @@ const refreshSchema = z.object({ zorgpad: z.object({ refresh: idText }) });
 export type CardAction =
   | { kind: 'vote'; requestId: string; vote: 'approve' | 'reject' | 'discuss'; motivation: string }
   | { kind: 'details'; requestId: string }
-  | { kind: 'refresh'; requestId: string };
+  | { kind: 'refresh'; requestId: string }
+  | { kind: 'snooze'; jobId: string };
 
 /** Turns card data into an engine input or a card action, or null when it is not a Zorgpad card submit. */
 export function parseCardSubmit(data: unknown): Input | CardAction | null {
@@ -39,15 +47,19 @@ export function parseCardSubmit(data: unknown): Input | CardAction | null {
   if (details.success) return { kind: 'details', requestId: details.data.zorgpad.details };
   const refresh = refreshSchema.safeParse(data);
   if (refresh.success) return { kind: 'refresh', requestId: refresh.data.zorgpad.refresh };
+  const snooze = snoozeSchema.safeParse(data);
+  if (snooze.success) return { kind: 'snooze', jobId: snooze.data.zorgpad.snooze };
   const start = startSchema.safeParse(data);
   if (start.success) {
-    const { start: flowId, caseId, draftId } = start.data.zorgpad;
+    const { start: flowId, caseId, draftId, requestId, jobId } = start.data.zorgpad;
     // Displays and draft answers are filled in by the application, which checks the person may see them.
     const answers = {
       ...(caseId ? { caseId: { value: caseId, display: '' } } : {}),
       ...(draftId ? { draftId: { value: draftId, display: '' } } : {}),
+      ...(requestId ? { requestId: { value: requestId, display: '' } } : {}),
+      ...(jobId ? { jobId: { value: jobId, display: '' } } : {}),
     };
-    return { kind: 'start', flowId, answers, resume: draftId !== undefined };
+    return { kind: 'start', flowId, answers, resume: draftId !== undefined || requestId !== undefined };
   }
   const parsed = answerSchema.safeParse(data);
   if (!parsed.success) return null;

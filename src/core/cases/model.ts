@@ -25,6 +25,7 @@ export const STEP_KINDS = [
   'hulp-leerlingbegeleider',
   'alle-ouders-geinformeerd',
   'terugkoppeling-mentor',
+  'controle-afspraak',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

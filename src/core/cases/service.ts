@@ -118,6 +118,7 @@ export class CaseService {
       });
     }
     await this.audit(actor, 'case.signal', stored.id, channel);
+    await this.planNudge(stored);
 
     // Who hears of it: the owner; on a severe incident the CLZ and directie as well.
     const recipients = new Map<string, StaffMember>();
@@ -149,6 +150,37 @@ export class CaseService {
     return { ok: true, said };
   }
 
+  /** The stage a case is in, or null when it does not exist. */
+  async stageOf(caseId: string): Promise<BullyingCase['stage'] | null> {
+    return (await this.cases.get(caseId))?.stage ?? null;
+  }
+
+  /** "Check again later": the latest agreement's follow-up comes back in a week. */
+  async checkAgainLater(actor: Actor, caseId: string): Promise<boolean> {
+    const found = await this.cases.get(caseId);
+    if (!found || !mayWork(actor, found, this.deps.directory)) return false;
+    const agreement = found.agreements.at(-1);
+    if (!agreement) return false;
+    const now = this.deps.clock.now();
+    await this.deps.store.jobs.schedule({
+      id: `agreement:${caseId}:${agreement.id}:later-${now}`,
+      kind: 'agreement-followup',
+      payload: { caseId, agreementId: agreement.id, staffId: found.ownerStaffId || actor.staffId },
+      dueAt: now + 7 * 86_400_000,
+    });
+    return true;
+  }
+
+  /** A nudge when nothing is recorded on an open case for a while; superseded by any later step or signal. */
+  private async planNudge(c: BullyingCase): Promise<void> {
+    await this.deps.store.jobs.schedule({
+      id: `nudge:${c.id}:${c.steps.length}:${c.signals.length}`,
+      kind: 'case-nudge',
+      payload: { caseId: c.id, staffId: c.ownerStaffId, steps: c.steps.length, signals: c.signals.length },
+      dueAt: this.deps.clock.now() + this.school.reminders.nudgeDays * 86_400_000,
+    });
+  }
+
   /** Records one protocol step on a case. */
   async recordStep(
     actor: Actor,
@@ -166,6 +198,7 @@ export class CaseService {
     const updated = await this.change(caseId, (c) => ({ ...c, steps: [...c.steps, step] }));
     if (!updated) return { ok: false, reason: 'not-found' };
     await this.audit(actor, `case.step.${kind}`, caseId, channel);
+    await this.planNudge(updated);
     const t = translator(locale);
     const said: Said[] = [{ text: t('case.step.recorded', { step: t(stepKey(kind)) }) }];
     if (kind === 'terugkoppeling-mentor') {

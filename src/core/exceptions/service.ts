@@ -576,7 +576,7 @@ export class ExceptionService {
     await this.deps.store.jobs.schedule({
       id: `review:${r.id}:${due}`,
       kind: 'exception-review',
-      payload: { requestId: r.id, staffId: contact },
+      payload: { requestId: r.id, staffId: contact, reviewDue: due },
       dueAt: zonedTime(due, this.school.protocol.reminderTime, this.school.timeZone),
     });
   }

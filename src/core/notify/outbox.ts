@@ -22,7 +22,19 @@ export interface Notification extends VersionedRecord {
   attempts: number;
   /** Not before this moment (epoch ms): backing off after a failed delivery. */
   nextAttemptAt: number;
+  /** For a bundle of reminders: what it holds, one item per scheduled job. */
+  items: BundleItem[];
 }
+
+/** One reminder in a bundle. */
+export interface BundleItem {
+  jobId: string;
+  title: string;
+  text: string;
+  actions: Array<{ title: string; data: Record<string, unknown> }>;
+}
+
+const MAX_BUNDLES_PER_SLOT = 20;
 
 /**
  * The core writes notifications here and answers the person in front of it at once; channels
@@ -56,10 +68,61 @@ export class Outbox {
         replaces: message.replaces ?? null,
         attempts: 0,
         nextAttemptAt: 0,
+        items: [],
       });
     } catch (error) {
       if (!(error instanceof DuplicateRecordError)) throw error;
     }
+  }
+
+  /**
+   * Adds a reminder to the person's bundle for this moment: reminders due together go out as one
+   * message. Idempotent per job: a job already in any bundle of this moment is not added again, so a
+   * job retried after a crash is delivered once. A bundle already delivered is not changed; a
+   * later one is started.
+   */
+  async addToBundle(
+    baseKey: string,
+    staffId: string,
+    item: BundleItem,
+    render: (items: BundleItem[]) => { text: string; card: AdaptiveCardJson },
+  ): Promise<void> {
+    for (let n = 1; n <= MAX_BUNDLES_PER_SLOT; n++) {
+      const key = `${baseKey}#${n}`;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const current = await this.items.get(key);
+        if (current?.items.some((i) => i.jobId === item.jobId)) return;
+        if (current && current.status !== 'pending') break; // delivered: try the next bundle
+        const items = [...(current?.items ?? []), item];
+        const { text, card } = render(items);
+        if (current) {
+          if (await this.items.update({ ...current, items, text, cardJson: JSON.stringify(card) })) return;
+          continue;
+        }
+        try {
+          await this.items.create({
+            id: key,
+            schoolId: this.schoolId,
+            staffId,
+            createdAt: this.clock.now(),
+            text,
+            cardJson: JSON.stringify(card),
+            status: 'pending',
+            deliveredAt: null,
+            deliveredVia: null,
+            deliveredMessageId: null,
+            replaces: null,
+            attempts: 0,
+            nextAttemptAt: 0,
+            items,
+          });
+          return;
+        } catch (error) {
+          if (!(error instanceof DuplicateRecordError)) throw error;
+        }
+      }
+    }
+    throw new Error('reminder bundle kept conflicting');
   }
 
   /** Pending messages for one person, oldest first. */
@@ -81,6 +144,12 @@ export class Outbox {
       .filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now)
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
       .slice(0, limit);
+  }
+
+  /** Messages that could not be delivered (blocked or removed app). */
+  async unreachable(): Promise<Notification[]> {
+    const items = await this.items.findBy('status', 'unreachable');
+    return items.filter((n) => n.schoolId === this.schoolId).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async get(key: string): Promise<Notification | null> {

@@ -74,6 +74,22 @@ export const schoolFileSchema = z.strictObject({
         .default({ tijdelijk: 6, structureel: 10 }),
     })
     .default({ blockingDocuments: ['verwijsbrief'], reviewWeeks: { tijdelijk: 6, structureel: 10 } }),
+  /** When reminders go out, and the protocol's timings for them. */
+  reminders: z
+    .strictObject({
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM').default('08:00'),
+      end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM').default('17:00'),
+      /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+      days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+      holidays: z
+        .array(z.strictObject({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }))
+        .default([]),
+      /** An open bullying case without a recorded step for this many days gets a nudge. */
+      nudgeDays: z.number().int().min(1).max(90).default(14),
+      /** A review this many days overdue is reported to the zorgcoördinator too. */
+      missedReviewDays: z.number().int().min(1).max(60).default(7),
+    })
+    .default({ start: '08:00', end: '17:00', days: [1, 2, 3, 4, 5], holidays: [], nudgeDays: 14, missedReviewDays: 7 }),
   staff: z.array(staffSchema).min(1, 'expected at least one staff member'),
   classes: z.array(classSchema).default([]),
   students: z.array(studentSchema).default([]),

@@ -174,7 +174,7 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[], r
     const step: Step = flow.steps[stepId]!;
     // Resuming a saved draft: questions answered before are passed over (messages and cards
     // are not repeated either); "terug" still reaches them.
-    if (resume && isAsking(step) && step.type !== 'pick' && !(step.type === 'choice' && step.options.some((o) => o.flow))) {
+    if (resume && isAsking(step) && !(step.type === 'pick' && step.flow) && !(step.type === 'choice' && step.options.some((o) => o.flow))) {
       const earlier = state.answers[step.key];
       if (earlier) {
         history.push(stepId);
