@@ -147,7 +147,10 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
           { status: 'claimed' as const, leaseUntil: { $lte: now } },
         ]) {
           const candidates = await jobs.find(filter).sort({ dueAt: 1, _id: 1 }).limit(CLAIM_CANDIDATES).toArray();
-          for (const job of candidates) {
+          // Processes racing for the same earliest job mostly lose; starting at a random one of the
+          // earliest few spreads them out (order among jobs due together does not matter).
+          const start = Math.floor(Math.random() * candidates.length);
+          for (const job of [...candidates.slice(start), ...candidates.slice(0, start)]) {
             const claimed = { status: 'claimed' as const, leaseOwner: owner, leaseUntil: now + leaseMs, attempts: job.attempts + 1 };
             if (await casWrite(jobsAsDocs, `jobs:${job._id}`, job._id, job.version, claimed)) {
               return toJob({ ...job, ...claimed, version: job.version + 1 });
@@ -209,7 +212,7 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
 }
 
 const STALE_CLAIM_MS = 30_000;
-const CLAIM_CANDIDATES = 5;
+const CLAIM_CANDIDATES = 10;
 
 async function ensureIndexes(db: Db): Promise<void> {
   for (const [name, fields] of Object.entries(COLLECTIONS)) {

@@ -8,6 +8,7 @@ import { COUNT_NAMES, figuresCsv } from '../../core/exceptions/figures.js';
 import { countKey, KERNTEAM_CHANNEL, type ExceptionService } from '../../core/exceptions/service.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
+import { nextAllowed } from '../../core/reminders/calendar.js';
 import type { Scheduler } from '../../core/reminders/scheduler.js';
 import type { AdjustableClock } from '../../demo-clock.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -115,6 +116,8 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const body = z.strictObject({ days: z.number().int().min(1).max(365) }).safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, translator('nl')('error.badRequest'));
     clock.advance(body.data.days * 86_400_000);
+    // Land in school hours, so that what is due can go out.
+    clock.advance(nextAllowed(clock.now(), scheduler.hours) - clock.now());
     await scheduler.tick();
     sendJson(res, 200, { now: new Date(clock.now()).toISOString() });
   });

@@ -34,7 +34,9 @@ export interface BundleItem {
   actions: Array<{ title: string; data: Record<string, unknown> }>;
 }
 
-const MAX_BUNDLES_PER_SLOT = 20;
+const MAX_BUNDLES_PER_SLOT = 200;
+/** More than this in one message is no longer a reminder but a list; the rest go in the next one. */
+const MAX_BUNDLE_ITEMS = 10;
 
 /**
  * The core writes notifications here and answers the person in front of it at once; channels
@@ -78,8 +80,8 @@ export class Outbox {
   /**
    * Adds a reminder to the person's bundle for this moment: reminders due together go out as one
    * message. Idempotent per job: a job already in any bundle of this moment is not added again, so a
-   * job retried after a crash is delivered once. A bundle already delivered is not changed; a
-   * later one is started.
+   * job retried after a crash is delivered once. A bundle already delivered, or full, is not
+   * changed; a later one is started.
    */
   async addToBundle(
     baseKey: string,
@@ -92,7 +94,9 @@ export class Outbox {
       for (let attempt = 0; attempt < 10; attempt++) {
         const current = await this.items.get(key);
         if (current?.items.some((i) => i.jobId === item.jobId)) return;
-        if (current && current.status !== 'pending') break; // delivered: try the next bundle
+        // Delivered, or full: try the next bundle of this moment (bundles never lose items, so a
+        // job found in none of them is in none).
+        if (current && (current.status !== 'pending' || current.items.length >= MAX_BUNDLE_ITEMS)) break;
         const items = [...(current?.items ?? []), item];
         const { text, card } = render(items);
         if (current) {
