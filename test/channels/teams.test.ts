@@ -140,6 +140,20 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect((await bot.app.outbox.get('test-0'))!.status).toBe('unreachable');
   });
 
+  it('records a message for someone who never installed the app as undelivered after a day, and tells the beheerder', async () => {
+    await post(installPersonal(connector.url, 'b.koster'));
+    await bot.app.outbox.notify('old-1', 'h.smit', { text: 'Bericht' });
+    const item = (await bot.app.outbox.get('old-1'))!;
+    await bot.app.store.collection('outbox').update({ ...item, createdAt: Date.now() - 25 * 3_600_000 });
+    await bot.app.teams!.delivery.tick();
+    expect((await bot.app.outbox.get('old-1'))!.status).toBe('unreachable');
+    await bot.app.teams!.delivery.tick();
+    await connector.waitFor((s) => s.conversationId === personalConversation('b.koster') && /Henk Smit is via Teams niet te bereiken/.test(s.activity.text ?? ''));
+    const list = await fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(connector.url, 'b.koster', 'mislukte berichten')) });
+    expect(list.status).toBe(200);
+    await connector.waitFor((s) => s.conversationId === personalConversation('b.koster') && /^Niet afgeleverde berichten:\n- Henk Smit \(teams\)/.test(s.activity.text ?? ''));
+  });
+
   it('refuses activities it cannot read, and serviceUrls off this machine, and changes nothing', async () => {
     expect((await post({ type: 'message' })).status).toBe(400);
     const outside = personalMessage('https://smba.trafficmanager.net/emea/', 't.bakker', 'pesten melden');

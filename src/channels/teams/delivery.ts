@@ -29,6 +29,8 @@ export class TeamsDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
+    /** How long a message may wait for a person who has not installed the app. */
+    private readonly notInstalledAfterMs = 24 * 3_600_000,
   ) {}
 
   /** One pass over what is due. Overlapping calls are skipped. */
@@ -48,8 +50,15 @@ export class TeamsDelivery {
 
   private async deliver(item: Notification): Promise<boolean> {
     const target = await this.references.get(item.staffId);
-    // Not (yet) reachable in Teams: leave it for another channel or a later install.
-    if (!target || target.record.unreachable) return false;
+    if (!target || target.record.unreachable) {
+      // Not (yet) reachable in Teams: leave it a while for another channel or an install, then
+      // record it as undeliverable and tell the beheerder (once per person).
+      if (Date.now() - item.createdAt > this.notInstalledAfterMs && !item.staffId.startsWith('channel:')) {
+        await this.outbox.markUnreachable(item, 'teams');
+        await this.tellBeheerder(item.staffId);
+      }
+      return false;
+    }
     const conversation = target.reference.conversation?.id ?? '';
     const wait = (this.lastSent.get(conversation) ?? 0) + MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
