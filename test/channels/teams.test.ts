@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import type { Notification } from '../../src/core/notify/outbox.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { cardTitle, FakeConnector } from '../helpers/fake-connector.js';
@@ -144,7 +145,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     await post(installPersonal(connector.url, 'b.koster'));
     await bot.app.outbox.notify('old-1', 'h.smit', { text: 'Bericht' });
     const item = (await bot.app.outbox.get('old-1'))!;
-    await bot.app.store.collection('outbox').update({ ...item, createdAt: Date.now() - 25 * 3_600_000 });
+    await bot.app.store.collection<Notification>('outbox').update({ ...item, createdAt: Date.now() - 25 * 3_600_000 });
     await bot.app.teams!.delivery.tick();
     expect((await bot.app.outbox.get('old-1'))!.status).toBe('unreachable');
     await bot.app.teams!.delivery.tick();

@@ -5,6 +5,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import { formatDate, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
+import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { mayRecordSanction, mayWork, maySeeOverview, type Actor } from './access.js';
 import {
@@ -48,8 +49,6 @@ export interface NewSignal {
   severe: boolean;
   description: string;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Bullying cases: signals, protocol steps, agreements, escalation, sanctions. Every method checks
@@ -436,15 +435,8 @@ export class CaseService {
     };
   }
 
-  /** Applies a change with a conditional write, re-reading on conflict. */
-  private async change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.cases.get(id);
-      if (!current) return null;
-      const written = await this.cases.update(apply(current));
-      if (written) return written;
-    }
-    throw new Error('case update kept conflicting');
+  private change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
+    return updateWithRetry(this.cases, id, apply);
   }
 
   private async denied(actor: Actor, recordId: string, channel: string): Promise<CaseResult> {

@@ -6,6 +6,7 @@ import type { Role } from '../people/roles.js';
 import type { SchoolDirectory } from '../people/school.js';
 import { addDays, formatDate, type Answer, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
+import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
@@ -538,14 +539,8 @@ export class ExceptionService {
     }
   }
 
-  private async change(id: string, apply: (r: ExceptionRequest) => ExceptionRequest): Promise<ExceptionRequest | null> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.requests.get(id);
-      if (!current) return null;
-      const written = await this.requests.update(apply(current));
-      if (written) return written;
-    }
-    throw new Error('exception update kept conflicting');
+  private change(id: string, apply: (r: ExceptionRequest) => ExceptionRequest): Promise<ExceptionRequest | null> {
+    return updateWithRetry(this.requests, id, apply, MAX_ATTEMPTS);
   }
 
   private functionalText(r: ExceptionRequest, t: Translate, locale: Locale): string {

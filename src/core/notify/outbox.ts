@@ -56,22 +56,7 @@ export class Outbox {
   /** Queues a message; queuing the same key twice queues it once. */
   async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string }): Promise<void> {
     try {
-      await this.items.create({
-        id: key,
-        schoolId: this.schoolId,
-        staffId,
-        createdAt: this.clock.now(),
-        text: message.text,
-        cardJson: message.card ? JSON.stringify(message.card) : null,
-        status: 'pending',
-        deliveredAt: null,
-        deliveredVia: null,
-        deliveredMessageId: null,
-        replaces: message.replaces ?? null,
-        attempts: 0,
-        nextAttemptAt: 0,
-        items: [],
-      });
+      await this.items.create(this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
     } catch (error) {
       if (!(error instanceof DuplicateRecordError)) throw error;
     }
@@ -104,22 +89,7 @@ export class Outbox {
           continue;
         }
         try {
-          await this.items.create({
-            id: key,
-            schoolId: this.schoolId,
-            staffId,
-            createdAt: this.clock.now(),
-            text,
-            cardJson: JSON.stringify(card),
-            status: 'pending',
-            deliveredAt: null,
-            deliveredVia: null,
-            deliveredMessageId: null,
-            replaces: null,
-            attempts: 0,
-            nextAttemptAt: 0,
-            items,
-          });
+          await this.items.create(this.fresh(key, staffId, text, card, { items }));
           return;
         } catch (error) {
           if (!(error instanceof DuplicateRecordError)) throw error;
@@ -127,6 +97,32 @@ export class Outbox {
       }
     }
     throw new Error('reminder bundle kept conflicting');
+  }
+
+  private fresh(
+    key: string,
+    staffId: string,
+    text: string,
+    card: AdaptiveCardJson | undefined,
+    extra: Partial<Pick<Notification, 'replaces' | 'items'>>,
+  ): Omit<Notification, 'version'> {
+    return {
+      id: key,
+      schoolId: this.schoolId,
+      staffId,
+      createdAt: this.clock.now(),
+      text,
+      cardJson: card ? JSON.stringify(card) : null,
+      status: 'pending',
+      deliveredAt: null,
+      deliveredVia: null,
+      deliveredMessageId: null,
+      replaces: null,
+      attempts: 0,
+      nextAttemptAt: 0,
+      items: [],
+      ...extra,
+    };
   }
 
   /** Pending messages for one person, oldest first. */
