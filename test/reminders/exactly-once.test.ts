@@ -95,5 +95,5 @@ describe.each(backends)('reminders delivered exactly once (%s)', (_name, makeBac
     expect(counts.size).toBe(1000);
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
     for (let i = 0; i < 1000; i++) expect((await stores[0]!.jobs.get(`notice-${i}`))?.status).toBe('done');
-  }, 900_000);
+  }, 1_800_000);
 });
