@@ -47,7 +47,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_NAMES, cards: new Set(cards.names) });
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
 
-  const store = await openStore(config.store);
+  const store = await openStore(config, log);
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });

@@ -42,6 +42,16 @@ const envSchema = z.object({
   TEAMS_ALLOW_UNAUTHENTICATED: booleanFlag.optional(),
   /** The bot's public host name (for the Teams manifest's valid domains and links), e.g. zorgpad.school.nl. */
   ZORGPAD_PUBLIC_HOST: z.string().regex(/^[a-z0-9.-]+$/i, 'expected a host name such as zorgpad.school.nl').optional(),
+  /** The key that encrypts sensitive fields at rest: 32 bytes, base64. */
+  ZORGPAD_DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  /** Earlier data keys, comma-separated, still needed to read values written before a rotation. */
+  ZORGPAD_DATA_KEYS_PREVIOUS: z
+    .string()
+    .refine((v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), 'expected comma-separated 32-byte base64 keys')
+    .optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
   /** Development and tests only: where inbound Teams tokens' signing keys are published. */
   TEAMS_OPENID_METADATA_URL: z.string().url({ message: 'expected a URL' }).optional(),
@@ -65,6 +75,9 @@ export interface Config {
   /** How often notifications are delivered to the channels. */
   deliveryIntervalMs: number;
   publicHost: string | undefined;
+  /** Data keys; without one (development only) a key is generated next to the data. */
+  dataKey: string | undefined;
+  previousDataKeys: string[];
 }
 
 /** The Teams channel: off without credentials, authenticated with them, open only on request in development. */
@@ -107,6 +120,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (production && e.TEAMS_OPENID_METADATA_URL) {
     throw new ConfigError('Configuration error: TEAMS_OPENID_METADATA_URL: only for development and tests, not allowed when NODE_ENV=production');
   }
+  if (production && !e.ZORGPAD_DATA_KEY) {
+    throw new ConfigError('Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes, base64-encoded, in production (not set)');
+  }
   const appType = e.MicrosoftAppType ?? 'MultiTenant';
   if (e.MicrosoftAppId && appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
     throw new ConfigError('Configuration error: MicrosoftAppPassword: expected the bot\'s client secret when MicrosoftAppId is set (not set)');
@@ -142,6 +158,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     teams,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
     publicHost: e.ZORGPAD_PUBLIC_HOST,
+    dataKey: e.ZORGPAD_DATA_KEY,
+    previousDataKeys: e.ZORGPAD_DATA_KEYS_PREVIOUS ? e.ZORGPAD_DATA_KEYS_PREVIOUS.split(',').map((k) => k.trim()) : [],
   };
 }
 

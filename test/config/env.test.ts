@@ -19,10 +19,19 @@ describe('configuration', () => {
     });
   });
 
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+
   it('turns the playground off in production unless it is switched on explicitly', () => {
-    expect(parseConfig({ NODE_ENV: 'production' }).playground).toBe(false);
-    expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_PLAYGROUND: 'true' }).playground).toBe(true);
+    expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY }).playground).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY, ZORGPAD_PLAYGROUND: 'true' }).playground).toBe(true);
     expect(parseConfig({ ZORGPAD_PLAYGROUND: 'false' }).playground).toBe(false);
+  });
+
+  it('refuses to start in production without a data key, and refuses a key of the wrong length', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
+      'Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes, base64-encoded, in production (not set)',
+    );
+    expect(() => parseConfig({ ZORGPAD_DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/^Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes/);
   });
 
   it.each([

@@ -1,0 +1,62 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/** A data key: 32 bytes, named by a short id stored with every value it encrypts. */
+export interface DataKey {
+  id: string;
+  key: Buffer;
+}
+
+export function dataKey(base64: string): DataKey {
+  const key = Buffer.from(base64, 'base64');
+  if (key.length !== 32) throw new Error('a data key must be 32 bytes, base64-encoded');
+  return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+}
+
+const PREFIX = 'enc:v1:';
+
+/**
+ * AES-256-GCM for single values. Encrypts with the current key; decrypts with whichever known key
+ * the value names, so keys can be rotated without downtime.
+ */
+export class FieldCipher {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(
+    private readonly current: DataKey,
+    previous: DataKey[] = [],
+  ) {
+    this.byId = new Map([current, ...previous].map((k) => [k.id, k.key]));
+  }
+
+  get keyId(): string {
+    return this.current.id;
+  }
+
+  encrypt(value: unknown): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return `${PREFIX}${this.current.id}:${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${body.toString('base64')}`;
+  }
+
+  /** Values written before encryption was on (plain JSON) are passed through as they are. */
+  decrypt(value: unknown): unknown {
+    if (typeof value !== 'string' || !value.startsWith(PREFIX)) return value;
+    const [kid, iv, tag, body] = value.slice(PREFIX.length).split(':');
+    const key = kid ? this.byId.get(kid) : undefined;
+    if (!key || !iv || !tag || body === undefined) throw new Error(`no data key "${kid}" to decrypt a stored value`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]);
+    return JSON.parse(plain.toString('utf8')) as unknown;
+  }
+
+  /** The key id a stored value was encrypted with, or null for a plain value. */
+  static keyIdOf(value: unknown): string | null {
+    return typeof value === 'string' && value.startsWith(PREFIX) ? (value.slice(PREFIX.length).split(':')[0] ?? null) : null;
+  }
+}
+
+export function generateDataKey(): string {
+  return randomBytes(32).toString('base64');
+}

@@ -1,0 +1,81 @@
+import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../core/ports.js';
+import type { FieldCipher } from './cipher.js';
+
+/**
+ * The sensitive fields of each collection: conversation notes, health details, students' words,
+ * free-text descriptions and motivations. `a[].b` means field b of every element of array a.
+ */
+export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
+  bullyingCases: ['signals[].description', 'signals[].others', 'steps[].notes', 'steps[].outcome', 'agreements[].what', 'sanctions[].motivation'],
+  exceptionRequests: [
+    'purposeDetail',
+    'studentWords',
+    'documentsLocation',
+    'votes[].motivation',
+    'decision.motivation',
+    'misuse[].note',
+    'reviews[].adjust',
+  ],
+  // Everything typed in a dialog, until it lands in a record.
+  dialogStates: ['answers'],
+  // Notifications repeat what was reported.
+  outbox: ['text', 'cardJson', 'items'],
+};
+
+/** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */
+export function encryptingStore(inner: Store, cipher: FieldCipher): Store {
+  const wrapped = new Map<CollectionName, RecordCollection<VersionedRecord>>();
+  return {
+    ...inner,
+    kind: inner.kind,
+    close: () => inner.close(),
+    collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+      const fields = SENSITIVE_FIELDS[name];
+      if (!fields) return inner.collection<T>(name);
+      const existing = wrapped.get(name);
+      if (existing) return existing as unknown as RecordCollection<T>;
+      const base = inner.collection<T>(name);
+      const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
+      const open = <R>(record: R): R => transform(record, fields, (v) => cipher.decrypt(v));
+      const collection: RecordCollection<T> = {
+        get: async (id) => {
+          const found = await base.get(id);
+          return found ? open(found) : null;
+        },
+        create: async (record) => open(await base.create(seal(record))),
+        update: async (record) => {
+          const written = await base.update(seal(record));
+          return written ? open(written) : null;
+        },
+        findBy: async (field, value) => (await base.findBy(field, value)).map(open),
+        delete: (id) => base.delete(id),
+      };
+      wrapped.set(name, collection as unknown as RecordCollection<VersionedRecord>);
+      return collection;
+    },
+  };
+}
+
+/** A copy of `record` with `fn` applied to the value at each path (missing paths are left alone). */
+export function transform<R>(record: R, paths: string[], fn: (value: unknown) => unknown): R {
+  let out = record as unknown;
+  for (const path of paths) out = applyAt(out, path.split('.'), fn);
+  return out as R;
+}
+
+function applyAt(node: unknown, parts: string[], fn: (value: unknown) => unknown): unknown {
+  if (node === null || typeof node !== 'object' || parts.length === 0) return node;
+  const [head, ...rest] = parts as [string, ...string[]];
+  const isArray = head.endsWith('[]');
+  const key = isArray ? head.slice(0, -2) : head;
+  const obj = node as Record<string, unknown>;
+  if (!(key in obj) || obj[key] === undefined || obj[key] === null) return node;
+  let next: unknown;
+  if (isArray) {
+    if (!Array.isArray(obj[key])) return node;
+    next = (obj[key] as unknown[]).map((item) => applyAt(item, rest, fn));
+  } else {
+    next = rest.length === 0 ? fn(obj[key]) : applyAt(obj[key], rest, fn);
+  }
+  return { ...obj, [key]: next };
+}

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BullyingCase } from '../../src/core/cases/model.js';
+import { dataKey, FieldCipher, generateDataKey } from '../../src/store/cipher.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const SECRET = 'Tijdens gym werd GEHEIM-4711 vernederd';
+
+describe('sensitive fields at rest', () => {
+  let bot: TestApp | undefined;
+  afterEach(async () => {
+    await bot?.stop();
+    bot = undefined;
+  });
+
+  it('encrypts and decrypts with the key named in the value, and detects tampering', () => {
+    const a = dataKey(generateDataKey());
+    const b = dataKey(generateDataKey());
+    const old = new FieldCipher(a);
+    const sealed = old.encrypt({ note: 'x' });
+    expect(sealed).toMatch(new RegExp(`^enc:v1:${a.id}:`));
+    expect(new FieldCipher(b, [a]).decrypt(sealed)).toEqual({ note: 'x' });
+    expect(() => new FieldCipher(b).decrypt(sealed)).toThrow(/no data key/);
+    const tampered = sealed.slice(0, -4) + (sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect(() => old.decrypt(tampered)).toThrow();
+  });
+
+  async function signal(app: TestApp): Promise<void> {
+    for (const text of ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', SECRET, 'ja']) await app.say('t.bakker', text);
+  }
+
+  function rawDatabaseText(dataDir: string): string {
+    return readdirSync(dataDir)
+      .filter((f) => f.startsWith('zorgpad.sqlite'))
+      .map((f) => readFileSync(join(dataDir, f)).toString('latin1'))
+      .join('');
+  }
+
+  it('keeps notes out of the database file in plain text, with a development key generated next to the data', async () => {
+    bot = await startTestApp();
+    await signal(bot);
+    const [stored] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    expect(stored!.signals[0]!.description).toBe(SECRET);
+    expect(existsSync(join(bot.dataDir, 'zorgpad-dev.key'))).toBe(true);
+    const raw = new Database(join(bot.dataDir, 'zorgpad.sqlite'), { readonly: true });
+    const rows = raw.prepare("SELECT data FROM records WHERE collection IN ('bullyingCases', 'outbox', 'dialogStates')").all() as Array<{ data: string }>;
+    raw.close();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.data).join('\n')).not.toContain('GEHEIM-4711');
+    expect(rawDatabaseText(bot.dataDir)).not.toContain('GEHEIM-4711');
+    // After a restart the same key reads it back.
+    await bot.restart();
+    const [again] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    expect(again!.signals[0]!.description).toBe(SECRET);
+  });
+
+  it('re-encrypts everything with a new key (npm run rotate-key), after which the old key is not needed', async () => {
+    const oldKey = generateDataKey();
+    const newKey = generateDataKey();
+    bot = await startTestApp({ ZORGPAD_DATA_KEY: oldKey });
+    await signal(bot);
+    await bot.app.close();
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/rotate-key.ts'], {
+      env: { PATH: process.env.PATH ?? '', ZORGPAD_DATA_DIR: bot.dataDir, ZORGPAD_DATA_KEY: newKey, ZORGPAD_DATA_KEYS_PREVIOUS: oldKey },
+    });
+    const raw = new Database(join(bot.dataDir, 'zorgpad.sqlite'), { readonly: true });
+    const row = raw.prepare("SELECT data FROM records WHERE collection = 'bullyingCases'").get() as { data: string };
+    raw.close();
+    const description = (JSON.parse(row.data) as { signals: Array<{ description: string }> }).signals[0]!.description;
+    expect(FieldCipher.keyIdOf(description)).toBe(dataKey(newKey).id);
+    const only = new FieldCipher(dataKey(newKey));
+    expect(only.decrypt(description)).toBe(SECRET);
+    rmSync(bot.dataDir, { recursive: true, force: true });
+    bot = undefined;
+  });
+});
