@@ -11,6 +11,7 @@ import { handle, IDLE, type DialogState, type Effect, type Input, type Question 
 import type { Flow } from '../protocol/schema.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
+import type { OutboundMessage } from '../turn.js';
 import type { CommandContext, CommandHandler } from './commands.js';
 
 /** One message from a person, as every channel hands it to the core. */
@@ -27,11 +28,7 @@ export interface Inbound {
   input: Input | CardAction;
 }
 
-/** One message back: always a text (for notifications and plain clients), sometimes a card. */
-export interface OutboundMessage {
-  text: string;
-  card?: AdaptiveCardJson;
-}
+export type { OutboundMessage };
 
 export interface Reply {
   messages: OutboundMessage[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CaseResult, CaseService, Said } from '../cases/service.js';
+import type { CaseResult, CaseService } from '../cases/service.js';
+import type { OutboundMessage } from '../turn.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionResult, ExceptionService } from '../exceptions/service.js';
 import type { Outbox } from '../notify/outbox.js';
@@ -35,7 +36,7 @@ export interface CommandDeps {
 }
 
 /** A command returns what to say to the person who ran it. */
-export type CommandHandler = (ctx: CommandContext) => Promise<Said[]>;
+export type CommandHandler = (ctx: CommandContext) => Promise<OutboundMessage[]>;
 
 /** The command names dialog files may use; checked when the dialogs are loaded. */
 export const COMMAND_NAMES: ReadonlySet<string> = new Set([
@@ -205,14 +206,14 @@ const reviewSchema = z.object({
   parentsAndStudentHeard: z.boolean(),
 });
 
-function exceptionSaid(result: ExceptionResult, t: Translate): Said[] {
+function exceptionSaid(result: ExceptionResult, t: Translate): OutboundMessage[] {
   if (result.ok) return result.said;
   const key = { denied: 'exception.denied', 'not-found': 'exception.notFound', invalid: 'exception.invalid', incomplete: 'exception.incomplete' } as const;
   return [{ text: t(key[result.reason]) }];
 }
 
 /** The person's requests, each as a card: drafts with a button to go on, the rest with their state. */
-async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const mine = await exceptions.myRequests({ staffId: ctx.actor.id, roles: ctx.roles }, ctx.locale);
   if (mine.length === 0) return [{ text: ctx.t('exception.none') }];
   return mine.map((r) => ({
@@ -225,7 +226,7 @@ async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandCont
 }
 
 /** The answer to "is het pesten gestopt?": recorded on the case, with the protocol's next step. */
-async function agreementCheck({ cases }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+async function agreementCheck({ cases }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const actor = { staffId: ctx.actor.id, roles: ctx.roles };
   const caseId = text(ctx.answers.caseId);
   const answer = text(ctx.answers.gestopt);
@@ -242,7 +243,7 @@ async function agreementCheck({ cases }: CommandDeps, ctx: CommandContext): Prom
 }
 
 /** What reminders are coming for this person. */
-async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const jobs = await scheduler.upcoming(ctx.actor.id);
   if (jobs.length === 0) return [{ text: ctx.t('reminder.none') }];
   const tz = directory.school.timeZone;
@@ -251,7 +252,7 @@ async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandCo
 }
 
 /** For the beheerder: messages that could not be delivered, and to whom. */
-async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   if (!ctx.roles.has('beheerder')) return [{ text: ctx.t('command.denied') }];
   const failed = await outbox.unreachable();
   if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
@@ -268,13 +269,13 @@ function text(answer: Answer | undefined): string {
   return typeof answer?.value === 'string' ? answer.value : '';
 }
 
-function caseSaid(result: CaseResult, t: Translate): Said[] {
+function caseSaid(result: CaseResult, t: Translate): OutboundMessage[] {
   if (result.ok) return result.said;
   const key = result.reason === 'denied' ? 'case.denied' : result.reason === 'not-found' ? 'case.notFound' : 'case.invalid';
   return [{ text: t(key) }];
 }
 
-async function assignRole({ directory, roleBook }: CommandDeps, ctx: CommandContext): Promise<Said[]> {
+async function assignRole({ directory, roleBook }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const staffId = ctx.answers.staff?.value;
   const role = roleSchema.safeParse(ctx.answers.role?.value);
   const action = ctx.answers.action?.value;

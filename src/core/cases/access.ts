@@ -1,4 +1,4 @@
-import type { Role } from '../people/roles.js';
+import type { Actor } from '../turn.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { BullyingCase, SanctionRung } from './model.js';
 
@@ -6,10 +6,7 @@ import type { BullyingCase, SanctionRung } from './model.js';
  * Who may do what with a bullying case. Pure rules, checked on the server for every command,
  * whatever the dialog or card showed.
  */
-export interface Actor {
-  staffId: string;
-  roles: ReadonlySet<Role>;
-}
+export type { Actor };
 
 /** The mentor of the bullied student's class. */
 export function isClassMentor(actor: Actor, c: BullyingCase, directory: SchoolDirectory): boolean {

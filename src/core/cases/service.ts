@@ -5,6 +5,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import { formatDate, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
+import type { OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { mayRecordSanction, mayWork, maySeeOverview, type Actor } from './access.js';
@@ -29,26 +30,10 @@ export interface CaseServiceDeps {
   newId: () => string;
 }
 
-/** A message back to the person who acted. */
-export interface Said {
-  text: string;
-  card?: ReturnType<CardRenderer['render']>;
-}
+export type CaseResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
 
-export type CaseResult = { ok: true; said: Said[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
-
-/** What the signal dialog collected. */
-export interface NewSignal {
-  studentRef: string;
-  bullies: string[];
-  others: string;
-  where: string;
-  date: string;
-  forms: BullyingForm[];
-  scope: 'klas' | 'buiten-klas';
-  severe: boolean;
-  description: string;
-}
+/** What the signal dialog collected: a signal, before it is stamped, about one bullied student. */
+export type NewSignal = Omit<Signal, 'at' | 'byStaffId'> & { studentRef: string };
 
 /**
  * Bullying cases: signals, protocol steps, agreements, escalation, sanctions. Every method checks
@@ -137,7 +122,7 @@ export class CaseService {
       forms: input.forms.map((f) => t(formKey(f))).join(', '),
       where: input.where,
     });
-    const said: Said[] = [
+    const said: OutboundMessage[] = [
       {
         text: owner
           ? t('case.signal.recorded', { owner: owner.name })
@@ -199,7 +184,7 @@ export class CaseService {
     await this.audit(actor, `case.step.${kind}`, caseId, channel);
     await this.planNudge(updated);
     const t = translator(locale);
-    const said: Said[] = [{ text: t('case.step.recorded', { step: t(stepKey(kind)) }) }];
+    const said: OutboundMessage[] = [{ text: t('case.step.recorded', { step: t(stepKey(kind)) }) }];
     if (kind === 'terugkoppeling-mentor') {
       const mentor = this.deps.directory.school.classes.find((k) => k.id === updated.classId)?.mentor;
       const person = mentor ? this.deps.directory.staffById(mentor) : null;
@@ -428,7 +413,7 @@ export class CaseService {
     return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
   }
 
-  private noteCard(t: Translate, note: string): Said {
+  private noteCard(t: Translate, note: string): OutboundMessage {
     return {
       text: `${t('case.magister.title')}\n${note}`,
       card: this.deps.cards.render('info', { title: t('case.magister.title'), text: note }),

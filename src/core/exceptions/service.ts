@@ -2,10 +2,10 @@ import type { CardRenderer, AdaptiveCardJson } from '../cards/render.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
-import type { Role } from '../people/roles.js';
 import type { SchoolDirectory } from '../people/school.js';
 import { addDays, formatDate, type Answer, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
+import type { Actor, OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
@@ -22,22 +22,12 @@ export interface ExceptionServiceDeps {
   newId: () => string;
 }
 
-export interface Actor {
-  staffId: string;
-  roles: ReadonlySet<Role>;
-}
-
-export interface Said {
-  text: string;
-  card?: AdaptiveCardJson;
-}
-
-export type ExceptionResult = { ok: true; said: Said[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete' };
+export type ExceptionResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete' };
 
 /** What a click on the kernteam card gives back: the card to show in its place, and a line to say. */
 export interface VoteResult {
   card: AdaptiveCardJson;
-  said: Said[];
+  said: OutboundMessage[];
 }
 
 /** The outbox target of the school's kernteam channel. */
