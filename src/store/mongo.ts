@@ -148,9 +148,10 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
         ]) {
           const candidates = await jobs.find(filter).sort({ dueAt: 1, _id: 1 }).limit(CLAIM_CANDIDATES).toArray();
           // Processes racing for the same earliest job mostly lose; starting at a random one of the
-          // earliest few spreads them out (order among jobs due together does not matter).
-          const start = Math.floor(Math.random() * candidates.length);
-          for (const job of [...candidates.slice(start), ...candidates.slice(0, start)]) {
+          // jobs due at that same earliest moment spreads them out and still hands out the earliest first.
+          const tied = candidates.filter((c) => c.dueAt === candidates[0]?.dueAt).length;
+          const start = Math.floor(Math.random() * tied);
+          for (const job of [...candidates.slice(start, tied), ...candidates.slice(0, start), ...candidates.slice(tied)]) {
             const claimed = { status: 'claimed' as const, leaseOwner: owner, leaseUntil: now + leaseMs, attempts: job.attempts + 1 };
             if (await casWrite(jobsAsDocs, `jobs:${job._id}`, job._id, job.version, claimed)) {
               return toJob({ ...job, ...claimed, version: job.version + 1 });
