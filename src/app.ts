@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
+import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
 import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
@@ -30,6 +31,8 @@ export interface App {
   clock: AdjustableClock;
   /** The Teams channel, when it is on. */
   teams: TeamsChannel | null;
+  /** The Slack channel, when it is on. */
+  slack: SlackChannel | null;
   /** An id for this process, used as lease owner by schedulers. */
   instanceId: string;
   close(): Promise<void>;
@@ -59,10 +62,19 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler });
+  const slack =
+    config.slack.mode === 'on'
+      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        })
+      : null;
+  // Someone with a Slack account is never reported unreachable by Teams while Slack is on.
+  const reachableElsewhere = (staffId: string) => slack !== null && slack.delivery.target(staffId) !== null;
   const teams =
     config.teams.mode === 'off'
       ? null
-      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs });
+      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere });
   // Every process runs the scheduler; leases keep two processes from sending the same reminder.
   const schedulerTimer = setInterval(() => {
     scheduler.tick().catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
@@ -88,7 +100,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     flows: flows.size,
     playground: config.playground,
     teams: config.teams.mode === 'off' ? 'off (no MicrosoftAppId; set it, or TEAMS_ALLOW_UNAUTHENTICATED=true for local development)' : config.teams.mode,
-    slack: 'not built yet',
+    slack: config.slack.mode === 'off' ? 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to switch it on)' : 'on',
   });
   if (config.playground && config.nodeEnv === 'production') {
     log.warn('playground.enabled-in-production', { detail: 'anyone who reaches /playground can act as any staff member' });
@@ -104,11 +116,13 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     port,
     instanceId,
     teams,
+    slack,
     scheduler,
     clock,
     async close() {
       clearInterval(schedulerTimer);
       teams?.stop();
+      slack?.stop();
       await http.close();
       await store.close();
     },

@@ -53,6 +53,12 @@ const envSchema = z.object({
     .refine((v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), 'expected comma-separated 32-byte base64 keys')
     .optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
+  /** The Slack app's signing secret (Basic Information → App Credentials). */
+  SLACK_SIGNING_SECRET: z.string().min(8, 'expected the Slack app\'s signing secret').optional(),
+  /** The Slack bot token (OAuth & Permissions → Bot User OAuth Token), xoxb-…. */
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+  /** Where the Slack Web API is; tests point it at a local fake. */
+  SLACK_API_URL: z.string().url({ message: 'expected a URL such as https://slack.com/api/' }).optional(),
   /** Development and tests only: where inbound Teams tokens' signing keys are published. */
   TEAMS_OPENID_METADATA_URL: z.string().url({ message: 'expected a URL' }).optional(),
 });
@@ -72,6 +78,7 @@ export interface Config {
   defaultLocale: 'nl' | 'en';
   logLevel: Env['LOG_LEVEL'];
   teams: TeamsConfig;
+  slack: SlackConfig;
   /** How often notifications are delivered to the channels. */
   deliveryIntervalMs: number;
   publicHost: string | undefined;
@@ -92,6 +99,9 @@ export type TeamsConfig =
       appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
       openIdMetadataUrl: string | undefined;
     };
+
+/** The Slack channel: on with a signing secret and a bot token, off without. */
+export type SlackConfig = { mode: 'off' } | { mode: 'on'; signingSecret: string; botToken: string; apiUrl: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -123,6 +133,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (production && !e.ZORGPAD_DATA_KEY) {
     throw new ConfigError('Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes, base64-encoded, in production (not set)');
   }
+  if (Boolean(e.SLACK_SIGNING_SECRET) !== Boolean(e.SLACK_BOT_TOKEN)) {
+    const missing = e.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';
+    throw new ConfigError(`Configuration error: ${missing}: expected both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN for Slack (not set)`);
+  }
+  if (production && e.SLACK_API_URL && !e.SLACK_API_URL.startsWith('https://')) {
+    throw new ConfigError('Configuration error: SLACK_API_URL: expected an https:// URL when NODE_ENV=production');
+  }
+  const slack: SlackConfig =
+    e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+      ? {
+          mode: 'on',
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          botToken: e.SLACK_BOT_TOKEN,
+          apiUrl: (e.SLACK_API_URL ?? 'https://slack.com/api/').replace(/\/?$/, '/'),
+        }
+      : { mode: 'off' };
   const appType = e.MicrosoftAppType ?? 'MultiTenant';
   if (e.MicrosoftAppId && appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
     throw new ConfigError('Configuration error: MicrosoftAppPassword: expected the bot\'s client secret when MicrosoftAppId is set (not set)');
@@ -156,6 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultLocale: e.ZORGPAD_DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
     teams,
+    slack,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
     publicHost: e.ZORGPAD_PUBLIC_HOST,
     dataKey: e.ZORGPAD_DATA_KEY,

@@ -29,6 +29,8 @@ export class TeamsDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
+    /** True when the person can be reached on another channel (Slack): then Teams never gives up on them. */
+    private readonly elsewhere: (staffId: string) => boolean = () => false,
     /** How long a message may wait for a person who has not installed the app. */
     private readonly notInstalledAfterMs = 24 * 3_600_000,
   ) {}
@@ -48,23 +50,30 @@ export class TeamsDelivery {
     return delivered;
   }
 
-  private async deliver(item: Notification): Promise<boolean> {
-    const target = await this.references.get(item.staffId);
+  private async deliver(due: Notification): Promise<boolean> {
+    const target = await this.references.get(due.staffId);
     if (!target || target.record.unreachable) {
       // Not (yet) reachable in Teams: leave it a while for another channel or an install, then
       // record it as undeliverable and tell the beheerder (once per person).
-      if (Date.now() - item.createdAt > this.notInstalledAfterMs && !item.staffId.startsWith('channel:')) {
-        await this.outbox.markUnreachable(item, 'teams');
-        await this.tellBeheerder(item.staffId);
+      if (Date.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId)) {
+        await this.outbox.markUnreachable(due, 'teams');
+        await this.tellBeheerder(due.staffId);
       }
       return false;
     }
+    const replaced = due.replaces ? await this.outbox.get(due.replaces) : null;
+    // An update of a message that has not gone out yet waits for it, so it can take its place.
+    if (replaced?.status === 'pending') return false;
+    // A message another channel delivered is updated by that channel.
+    if (replaced?.status === 'delivered' && replaced.deliveredVia !== 'teams') return false;
+    // Taken for delivery: no other process or channel sends it meanwhile.
+    const item = await this.outbox.claim(due);
+    if (!item) return false;
     const conversation = target.reference.conversation?.id ?? '';
     const wait = (this.lastSent.get(conversation) ?? 0) + MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     try {
       let messageId: string | null = null;
-      const replaced = item.replaces ? await this.outbox.get(item.replaces) : null;
       await this.adapter.continueConversationAsync(this.appId, target.reference as ConversationReference, async (context) => {
         const card = Outbox.card(item);
         const activity = toActivity({ text: item.text, card: card ? await this.references.forTeams(card) : undefined });

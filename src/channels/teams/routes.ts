@@ -22,6 +22,8 @@ export interface TeamsDeps {
   outbox: Outbox;
   clock: Clock;
   log: Logger;
+  /** True when a person can be reached on another channel (so Teams does not report them unreachable). */
+  reachableElsewhere?: (staffId: string) => boolean;
   /** How often the outbox is delivered to Teams. */
   deliveryIntervalMs: number;
 }
@@ -38,7 +40,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   const references = new TeamsReferences(deps.store, deps.directory, deps.clock);
   const bot = new TeamsBot(deps.assistant, references, log);
   const appId = config.mode === 'authenticated' ? config.appId : '';
-  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log);
+  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.reachableElsewhere);
 
   http.route('POST', '/api/messages', async (req, res) => {
     const parsed = activitySchema.safeParse(await readJson(req, 256 * 1024));

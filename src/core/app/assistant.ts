@@ -64,6 +64,22 @@ export interface AssistantDeps {
 
 type TurnContext = Omit<CommandContext, 'answers' | 'args'>;
 
+/** One entry of a home screen: what it says and the card data that opens it. */
+export interface OverviewItem {
+  label: string;
+  data: Record<string, unknown>;
+}
+
+export interface Overview {
+  procedures: OverviewItem[];
+  cases: OverviewItem[];
+  drafts: OverviewItem[];
+  reviews: OverviewItem[];
+}
+
+/** The three procedures a home screen offers. */
+const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
+
 /** Roles that work bullying cases and get the case list in `pick` steps. */
 const CASE_ROLES: Role[] = ['mentor', 'clz', 'directie'];
 
@@ -137,6 +153,34 @@ export class Assistant {
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };
+  }
+
+  /**
+   * What a person has open, for a channel's home screen (Slack's App Home): the procedures they may
+   * start, their cases, their exception drafts and the reviews they are due to record. Null for a
+   * stranger. Each item carries the card data that opens it, so the channel needs no knowledge of flows.
+   */
+  async overview(platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
+    const { directory, roleBook, flows, cases, exceptions } = this.deps;
+    const actor = directory.findStaff(platform, userId);
+    if (!actor) return null;
+    const roles = await roleBook.rolesOf(actor.id);
+    const caseActor = { staffId: actor.id, roles };
+    const start = (flowId: string, extra: Record<string, string> = {}) => ({ zorgpad: { start: flowId, ...extra } });
+    const procedures = HOME_PROCEDURES.flatMap((flowId) => {
+      const flow = flows.get(flowId);
+      if (!flow || (flow.roles !== 'staff' && !flow.roles.some((r) => roles.has(r)))) return [];
+      return [{ label: flow.title[locale], data: start(flowId) }];
+    });
+    const myCases = CASE_ROLES.some((r) => roles.has(r)) ? await cases.optionsFor(caseActor, locale) : [];
+    const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
+    const reviews = await exceptions.reviewable(caseActor);
+    return {
+      procedures,
+      cases: myCases.map((c) => ({ label: c.label, data: start('zaak', { caseId: c.value }) })),
+      drafts: drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
+      reviews: reviews.map((r) => ({ label: r.label, data: start('evaluatie', { requestId: r.value }) })),
+    };
   }
 
   /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */

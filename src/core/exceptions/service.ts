@@ -374,6 +374,13 @@ export class ExceptionService {
         return { card: await this.outcomeCard(written, locale), said: [{ text: t('exception.vote.decided') }] };
       }
       if (written.status === 'agenda' && r.status !== 'agenda') await this.announceAgenda(written);
+      // The posted card shows the votes so far (Slack cannot refresh a card per viewer; Teams gets
+      // the same update for members who do not refresh).
+      await this.deps.outbox.notify(`kernteam-update:${id}:${written.version}`, KERNTEAM_CHANNEL, {
+        text: translator(this.school.locale)('exception.card.newRequest', { student: written.studentRef, year: written.yearGroup }),
+        card: await this.requestCard(written, null, this.school.locale),
+        replaces: `kernteam:${id}`,
+      });
       return { card: await this.requestCard(written, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
     }
     throw new Error('vote kept conflicting');

@@ -12,7 +12,8 @@ export interface Notification extends VersionedRecord {
    * MongoDB-wire server.
    */
   cardJson: string | null;
-  status: 'pending' | 'delivered' | 'unreachable';
+  /** `superseded`: a newer notification replaces the same message before this one went out. */
+  status: 'pending' | 'delivered' | 'unreachable' | 'superseded';
   deliveredAt: number | null;
   deliveredVia: string | null;
   /** The platform's id of the delivered message, so that a later notification can replace it. */
@@ -53,12 +54,22 @@ export class Outbox {
     return this.store.collection<Notification>('outbox');
   }
 
-  /** Queues a message; queuing the same key twice queues it once. */
+  /**
+   * Queues a message; queuing the same key twice queues it once. A message that `replaces` an earlier
+   * one (an updated or decided kernteam card) makes older, still pending replacements of that same
+   * message pointless: they are marked superseded so that an old state never overwrites a newer one.
+   */
   async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string }): Promise<void> {
     try {
       await this.items.create(this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
     } catch (error) {
       if (!(error instanceof DuplicateRecordError)) throw error;
+      return;
+    }
+    if (message.replaces) {
+      for (const older of await this.pendingFor(staffId)) {
+        if (older.id !== key && older.replaces === message.replaces) await this.items.update({ ...older, status: 'superseded' });
+      }
     }
   }
 
@@ -154,6 +165,15 @@ export class Outbox {
 
   async get(key: string): Promise<Notification | null> {
     return this.items.get(key);
+  }
+
+  /**
+   * Takes a due message for delivery: for `leaseMs` no other deliverer (another channel, another
+   * process) picks it up. Null when someone else took it first. Use the returned record afterwards.
+   */
+  async claim(notification: Notification, leaseMs = 60_000): Promise<Notification | null> {
+    if (notification.status !== 'pending') return null;
+    return this.items.update({ ...notification, nextAttemptAt: this.clock.now() + leaseMs });
   }
 
   /** Marks a message delivered; false when another process delivered it first. */

@@ -61,6 +61,8 @@ export const schoolFileSchema = z.strictObject({
       requiredRole: roleSchema.nullable().default('zorgcoordinator'),
       /** The Teams channel where the kernteam gets its cards (the channel's conversation id, 19:…@thread.tacv2). */
       teamsChannel: z.string().min(1).optional(),
+      /** The Slack channel where the kernteam gets its cards (a channel id, C…); invite the app there. */
+      slackChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD').optional(),
     })
     .default({ roles: ['zorgcoordinator', 'orthopedagoog'], minRoles: 2, requiredRole: 'zorgcoordinator' }),
   /** Phone-ban exception settings. */

@@ -1,0 +1,344 @@
+/**
+ * Adaptive Card → Block Kit. Cards are authored once (cards/); Slack gets a translation of the subset
+ * Zorgpad uses (TextBlock, FactSet, Container, ActionSet, Input.Text/ChoiceSet/Date, Action.Execute /
+ * Submit / OpenUrl), never an image of a card. Slack's limits are enforced here: long texts are split,
+ * long labels shortened with "…", and a card that needs more blocks than a surface allows is split into
+ * several messages or, in a modal, cut short with a note that says where the rest is.
+ */
+
+export const LIMITS = {
+  messageBlocks: 50,
+  modalBlocks: 100,
+  sectionText: 3000,
+  headerText: 150,
+  fieldText: 2000,
+  fieldsPerSection: 10,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionsPerBlock: 25,
+  optionText: 75,
+  options: 100,
+  labelText: 2000,
+  placeholderText: 150,
+  contextElements: 10,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  blockId: 255,
+  fallbackText: 40000,
+} as const;
+
+export type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
+export type Mrkdwn = { type: 'mrkdwn'; text: string };
+export type SlackOption = { text: PlainText; value: string };
+export type SlackElement =
+  | { type: 'button'; action_id: string; text: PlainText; value?: string; url?: string; style?: 'primary' | 'danger' }
+  | { type: 'plain_text_input'; action_id: string; multiline?: boolean; max_length?: number; placeholder?: PlainText; initial_value?: string }
+  | { type: 'static_select' | 'multi_static_select'; action_id: string; options: SlackOption[]; placeholder?: PlainText }
+  | { type: 'datepicker'; action_id: string; placeholder?: PlainText; initial_date?: string };
+export type SlackBlock =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[]; accessory?: SlackElement }
+  | { type: 'context'; elements: Mrkdwn[] }
+  | { type: 'divider' }
+  | { type: 'actions'; block_id?: string; elements: SlackElement[] }
+  | { type: 'input'; block_id: string; label: PlainText; optional: boolean; element: SlackElement; hint?: PlainText };
+
+/** Where blocks are shown: limits and what inputs do differ. */
+export type Surface = 'message' | 'modal' | 'home';
+
+export interface TranslateOptions {
+  /** Leave the card's inputs out (the kernteam card in a channel: votes ask their motivation in a modal). */
+  inputs?: boolean;
+  /** Said when blocks had to be left out (a modal or home tab holds at most 100). */
+  moreNote?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+/** Shortens to `max` characters, ending with "…" when something was cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Slack's mrkdwn needs &, < and > escaped; Adaptive Cards' **bold** becomes *bold*. */
+export function mrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\*\*(.+?)\*\*/g, '*$1*');
+}
+
+const plain = (text: string, max: number): PlainText => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+
+/** Splits a long text into pieces of at most `max` characters, at a line break or space where possible. */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  pieces.push(rest);
+  return pieces.filter((p) => p.length > 0);
+}
+
+/** The data a button sends back: the card action's data (inputs are added from the state on click). */
+export interface ButtonData {
+  data: unknown;
+  /** False for `associatedInputs: none` (skip, details): the inputs are not sent with it. */
+  withInputs: boolean;
+}
+
+export function encodeButton(button: ButtonData): string {
+  return JSON.stringify(button.withInputs ? { d: button.data } : { d: button.data, n: 1 });
+}
+
+export function decodeButton(value: string): ButtonData | null {
+  try {
+    const parsed = JSON.parse(value) as { d?: unknown; n?: unknown };
+    if (!parsed || typeof parsed !== 'object' || !('d' in parsed)) return null;
+    return { data: parsed.d, withInputs: parsed.n !== 1 };
+  } catch {
+    return null;
+  }
+}
+
+export interface Translation {
+  blocks: SlackBlock[];
+  /** The primary action of a card with inputs: in a modal it becomes the Submit button. */
+  submit: { title: string; data: ButtonData } | null;
+  /** The card's text, for notifications and clients that show no blocks. */
+  text: string;
+}
+
+/** Translates one card's body and actions into blocks, without applying a surface's block limit. */
+export function translateCard(card: Json, surface: Surface, options: TranslateOptions = {}): Translation {
+  const blocks: SlackBlock[] = [];
+  const texts: string[] = [];
+  let inputCount = 0;
+  const withInputs = options.inputs !== false;
+
+  const addText = (text: string, kind: 'header' | 'section' | 'context') => {
+    if (!text.trim()) return;
+    texts.push(text);
+    if (kind === 'header' && [...text].length <= LIMITS.headerText) {
+      blocks.push({ type: 'header', text: plain(text, LIMITS.headerText) });
+      return;
+    }
+    for (const piece of splitText(mrkdwn(text), LIMITS.sectionText)) {
+      if (kind === 'context') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: piece }] });
+      else blocks.push({ type: 'section', text: { type: 'mrkdwn', text: kind === 'header' ? `*${piece}*` : piece } });
+    }
+  };
+
+  const walk = (element: Json): void => {
+    if (element.isVisible === false) return;
+    switch (element.type) {
+      case 'TextBlock': {
+        const big = element.weight === 'Bolder' && (element.size === 'Medium' || element.size === 'Large' || element.size === 'ExtraLarge');
+        addText(str(element.text), big ? 'header' : element.isSubtle === true ? 'context' : 'section');
+        return;
+      }
+      case 'FactSet': {
+        const facts = (Array.isArray(element.facts) ? element.facts : []) as Json[];
+        const fields = facts.map((f) => {
+          texts.push(`${str(f.title)}: ${str(f.value)}`);
+          return { type: 'mrkdwn' as const, text: clip(`*${mrkdwn(str(f.title))}*\n${mrkdwn(str(f.value))}`, LIMITS.fieldText) };
+        });
+        for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
+          blocks.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });
+        }
+        return;
+      }
+      case 'Container':
+        for (const item of (element.items as Json[] | undefined) ?? []) walk(item);
+        return;
+      case 'ColumnSet':
+        for (const column of (element.columns as Json[] | undefined) ?? []) for (const item of (column.items as Json[] | undefined) ?? []) walk(item);
+        return;
+      case 'ActionSet':
+        addActions((element.actions as Json[] | undefined) ?? []);
+        return;
+      case 'Input.Text':
+      case 'Input.Date':
+      case 'Input.ChoiceSet':
+        if (withInputs) {
+          const input = inputBlock(element);
+          if (input) {
+            inputCount++;
+            blocks.push(input);
+          }
+        }
+        return;
+      default:
+        // Images and anything else we do not author: nothing (Slack never gets pictures of cards).
+        return;
+    }
+  };
+
+  let submit: Translation['submit'] = null;
+  let buttonIndex = 0;
+  const addActions = (actions: Json[]) => {
+    const buttons: SlackElement[] = [];
+    for (const action of actions) {
+      const type = str(action.type);
+      const title = str(action.title);
+      if (type === 'Action.OpenUrl') {
+        buttons.push({ type: 'button', action_id: `zp.url.${buttonIndex++}`, text: plain(title, LIMITS.buttonText), url: str(action.url) });
+        continue;
+      }
+      if (type !== 'Action.Execute' && type !== 'Action.Submit') continue;
+      const data: ButtonData = { data: action.data ?? {}, withInputs: action.associatedInputs !== 'none' };
+      // In a modal with inputs, the card's first button that sends them is the modal's Submit.
+      if (surface === 'modal' && inputCount > 0 && data.withInputs && !submit) {
+        submit = { title, data };
+        continue;
+      }
+      const value = encodeButton(data);
+      if (value.length > LIMITS.buttonValue) throw new Error(`card button "${title}" carries more than ${LIMITS.buttonValue} characters of data`);
+      buttons.push({
+        type: 'button',
+        action_id: `zp.${buttonIndex++}`,
+        text: plain(title, LIMITS.buttonText),
+        value,
+        ...(buttonIndex === 1 && data.withInputs && inputCount > 0 ? { style: 'primary' as const } : {}),
+      });
+    }
+    for (let i = 0; i < buttons.length; i += LIMITS.actionsPerBlock) {
+      blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsPerBlock) });
+    }
+  };
+
+  for (const element of (card.body as Json[] | undefined) ?? []) walk(element);
+  addActions((card.actions as Json[] | undefined) ?? []);
+  return { blocks, submit, text: texts.join('\n') };
+}
+
+function inputBlock(element: Json): SlackBlock | null {
+  const id = clip(str(element.id), LIMITS.blockId);
+  if (!id) return null;
+  const label = plain(str(element.label) || str(element.placeholder) || id, LIMITS.labelText);
+  const optional = element.isRequired !== true;
+  const placeholder = str(element.placeholder) ? { placeholder: plain(str(element.placeholder), LIMITS.placeholderText) } : {};
+  switch (element.type) {
+    case 'Input.Text': {
+      const maxLength = typeof element.maxLength === 'number' ? element.maxLength : Number(element.maxLength);
+      return {
+        type: 'input',
+        block_id: id,
+        label,
+        optional,
+        element: {
+          type: 'plain_text_input',
+          action_id: id,
+          multiline: element.isMultiline === true,
+          ...(Number.isFinite(maxLength) && maxLength > 0 ? { max_length: Math.min(maxLength, 3000) } : {}),
+          ...placeholder,
+          ...(str(element.value) ? { initial_value: str(element.value) } : {}),
+        },
+      };
+    }
+    case 'Input.Date':
+      return { type: 'input', block_id: id, label, optional, element: { type: 'datepicker', action_id: id, ...placeholder } };
+    case 'Input.ChoiceSet': {
+      const choices = ((element.choices as Json[] | undefined) ?? []).slice(0, LIMITS.options);
+      const multiple = element.isMultiSelect === true || element.isMultiSelect === 'true';
+      return {
+        type: 'input',
+        block_id: id,
+        label,
+        optional,
+        element: {
+          type: multiple ? 'multi_static_select' : 'static_select',
+          action_id: id,
+          options: choices.map((c) => ({ text: plain(str(c.title), LIMITS.optionText), value: clip(str(c.value), 150) })),
+          ...placeholder,
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A card as one or more messages of at most 50 blocks: buttons stay with the last part, so a long
+ * card is split rather than cut.
+ */
+export function toMessages(card: Json, options: TranslateOptions = {}): Array<{ blocks: SlackBlock[]; text: string }> {
+  const { blocks, text } = translateCard(card, 'message', options);
+  const fallback = clip(text || ' ', LIMITS.fallbackText);
+  const parts: Array<{ blocks: SlackBlock[]; text: string }> = [];
+  for (let i = 0; i < blocks.length || parts.length === 0; i += LIMITS.messageBlocks) {
+    parts.push({ blocks: blocks.slice(i, i + LIMITS.messageBlocks), text: fallback });
+  }
+  return parts;
+}
+
+/** Blocks for a modal or the home tab: at most 100; what does not fit is replaced by a note. */
+export function fitBlocks(blocks: SlackBlock[], moreNote: string): SlackBlock[] {
+  const max = LIMITS.modalBlocks;
+  if (blocks.length <= max) return blocks;
+  // Keep the inputs and buttons (the form must still work); cut the text before them.
+  const keep = blocks.filter((b) => b.type === 'input' || b.type === 'actions');
+  const room = max - 1 - keep.length;
+  const text = blocks.filter((b) => b.type !== 'input' && b.type !== 'actions').slice(0, Math.max(room, 0));
+  const note: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn(moreNote), LIMITS.sectionText) }] };
+  return [...text, note, ...keep].slice(0, max);
+}
+
+/** Checks blocks against Slack's limits; an empty list means they fit. Used by the tests on every card. */
+export function limitProblems(blocks: SlackBlock[], surface: Surface): string[] {
+  const problems: string[] = [];
+  const max = surface === 'message' ? LIMITS.messageBlocks : LIMITS.modalBlocks;
+  if (blocks.length > max) problems.push(`${blocks.length} blocks (at most ${max})`);
+  const ids = new Set<string>();
+  blocks.forEach((block, i) => {
+    const at = `block ${i} (${block.type})`;
+    switch (block.type) {
+      case 'header':
+        if (block.text.text.length > LIMITS.headerText) problems.push(`${at}: header longer than ${LIMITS.headerText}`);
+        break;
+      case 'section':
+        if (!block.text && !block.fields?.length) problems.push(`${at}: empty section`);
+        if (block.text && block.text.text.length > LIMITS.sectionText) problems.push(`${at}: text longer than ${LIMITS.sectionText}`);
+        if ((block.fields?.length ?? 0) > LIMITS.fieldsPerSection) problems.push(`${at}: more than ${LIMITS.fieldsPerSection} fields`);
+        for (const f of block.fields ?? []) if (f.text.length > LIMITS.fieldText) problems.push(`${at}: field longer than ${LIMITS.fieldText}`);
+        break;
+      case 'context':
+        if (block.elements.length > LIMITS.contextElements) problems.push(`${at}: too many elements`);
+        for (const e of block.elements) if (e.text.length > LIMITS.sectionText) problems.push(`${at}: text longer than ${LIMITS.sectionText}`);
+        break;
+      case 'actions':
+        if (block.elements.length > LIMITS.actionsPerBlock) problems.push(`${at}: more than ${LIMITS.actionsPerBlock} elements`);
+        for (const e of block.elements) {
+          if (e.type === 'button') {
+            if ([...e.text.text].length > LIMITS.buttonText) problems.push(`${at}: button text longer than ${LIMITS.buttonText}`);
+            if ((e.value?.length ?? 0) > LIMITS.buttonValue) problems.push(`${at}: button value longer than ${LIMITS.buttonValue}`);
+            if (ids.has(e.action_id)) problems.push(`${at}: action_id ${e.action_id} used twice`);
+            ids.add(e.action_id);
+          }
+        }
+        break;
+      case 'input': {
+        if (surface === 'home') problems.push(`${at}: inputs do not belong on the home tab`);
+        if (block.label.text.length > LIMITS.labelText) problems.push(`${at}: label longer than ${LIMITS.labelText}`);
+        const e = block.element;
+        if ((e.type === 'static_select' || e.type === 'multi_static_select') && (e.options.length === 0 || e.options.length > LIMITS.options)) {
+          problems.push(`${at}: ${e.options.length} options (1 to ${LIMITS.options})`);
+        }
+        if (e.type === 'static_select' || e.type === 'multi_static_select') {
+          for (const o of e.options) if ([...o.text.text].length > LIMITS.optionText) problems.push(`${at}: option text longer than ${LIMITS.optionText}`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  return problems;
+}

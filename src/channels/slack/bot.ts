@@ -1,0 +1,293 @@
+import type { App } from '@slack/bolt';
+import type { Assistant, Inbound, OutboundMessage, Reply } from '../../core/app/assistant.js';
+import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
+import { translator, type Locale, type Translate } from '../../core/i18n/index.js';
+import type { Input } from '../../core/protocol/engine.js';
+import type { Logger } from '../../core/ports.js';
+import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock } from './blocks.js';
+import { homeView } from './home.js';
+import { inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
+
+type Client = App['client'];
+type View = Record<string, unknown>;
+
+/** Slash-command words and what they mean to the core (typed text works just as well). */
+const SUBCOMMANDS: Record<string, string> = {
+  pesten: 'pesten melden',
+  cyberpesten: 'cyberpesten',
+  uitzondering: 'uitzondering aanvragen',
+  'mijn zaken': 'mijn zaken',
+  zaken: 'mijn zaken',
+  help: 'help',
+  '': 'help',
+};
+
+const DIALOG_VIEW = 'zorgpad.dialog';
+const VOTE_VIEW = 'zorgpad.vote';
+
+/**
+ * Slack in, core turn, Slack out. Every listener acknowledges first and works after: modals are opened
+ * with the trigger at once (it expires after 3 s) and filled in with `views.update`.
+ */
+export class SlackBot {
+  constructor(
+    private readonly app: App,
+    private readonly assistant: Assistant,
+    private readonly locale: Locale,
+    private readonly log: Logger,
+    /** Called after every turn: deliver what it queued without waiting for the next tick. */
+    private readonly afterTurn: () => void,
+  ) {}
+
+  private get client(): Client {
+    return this.app.client;
+  }
+
+  private get t(): Translate {
+    return translator(this.locale);
+  }
+
+  register(): void {
+    const { app } = this;
+
+    app.command(/^\/zorgpad$/, async ({ ack, context }) => {
+      await ack();
+      const request = context.zorgpad as Extract<SlackRequest, { kind: 'command' }>;
+      const { command } = request;
+      const opened = await this.openLoading(command.trigger_id);
+      const sub = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
+      const text = SUBCOMMANDS[sub] ?? command.text.trim();
+      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text });
+      await this.showInModal(opened, reply, command.user_id);
+    });
+
+    app.event('message', async ({ context }) => {
+      const request = context.zorgpad as Extract<SlackRequest, { kind: 'event' }>;
+      const event = request.event.event;
+      if (event.type !== 'message' || !('channel' in event)) return;
+      const m = event as { channel: string; channel_type?: string; user?: string; text?: string; subtype?: string; bot_id?: string };
+      // Only what a person types in their direct messages with Zorgpad; never our own messages.
+      if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
+      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
+      await this.post(m.channel, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+    });
+
+    app.event('app_home_opened', async ({ context }) => {
+      const request = context.zorgpad as Extract<SlackRequest, { kind: 'event' }>;
+      const event = request.event.event as { user: string; tab?: string };
+      if (event.tab && event.tab !== 'home') return;
+      await this.publishHome(event.user);
+    });
+
+    app.action(/^zp\./, async ({ ack, context }) => {
+      await ack();
+      const request = context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>;
+      await this.onAction(request.interaction as BlockActions);
+    });
+
+    app.view(VOTE_VIEW, async ({ ack, context }) => {
+      const submission = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewSubmission;
+      const motivation = String(inputValues(submission.view.state).motivation ?? '').trim();
+      // Checked before the modal closes, so the person can correct it in place.
+      if (motivation.length < 3) {
+        await ack({ response_action: 'errors', errors: { motivation: this.t('exception.vote.motivationRequired') } });
+        return;
+      }
+      await ack();
+      const data = parseMetadata(submission.view.private_metadata);
+      const input = parseCardSubmit({ ...(data as object), motivation });
+      if (!input || input.kind !== 'vote') return;
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input);
+      await this.post(submission.user.id, reply.messages);
+    });
+
+    app.view(DIALOG_VIEW, async ({ ack, context }) => {
+      const submission = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewSubmission;
+      // The next question replaces this one in the same window; first say we are on it.
+      await ack({ response_action: 'update', view: this.loadingView() as never });
+      const data = parseMetadata(submission.view.private_metadata);
+      const input = data ? parseCardSubmit(withInputs(data, inputValues(submission.view.state))) : null;
+      if (!input) {
+        await this.updateModal(submission.view.id, { messages: [{ text: this.t('error.badRequest') }], duplicate: false });
+        return;
+      }
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}:${Date.now()}`, input);
+      await this.updateModal(submission.view.id, reply);
+    });
+
+    app.error(async (error) => {
+      this.log.error('slack.error', { error: error.code ?? error.name });
+    });
+  }
+
+  private async onAction(action: BlockActions): Promise<void> {
+    const clicked = action.actions[0]!;
+    const decoded = clicked.value ? decodeButton(clicked.value) : null;
+    if (!decoded) return; // a link button: Slack opened the link
+    const state = action.view?.state ?? action.state;
+    const input = parseCardSubmit(decoded.withInputs ? withInputs(decoded.data, inputValues(state)) : decoded.data);
+    const team = action.team?.id ?? '';
+    const user = action.user.id;
+    const deliveryId = `action:${action.trigger_id}`;
+    if (!input) {
+      await this.post(user, [{ text: this.t('error.badRequest') }]);
+      return;
+    }
+    if (input.kind === 'vote') {
+      // The motivation is asked in a modal; the trigger must be used within 3 s.
+      await this.client.views.open({ trigger_id: action.trigger_id, view: this.voteView(input) as never });
+      return;
+    }
+    const inModal = action.container?.type === 'view' && action.view && action.view.type !== 'home';
+    if (inModal) {
+      await this.client.views.update({ view_id: action.view!.id, view: this.loadingView() as never });
+      await this.updateModal(action.view!.id, await this.turn(team, user, deliveryId, input));
+      return;
+    }
+    if (action.container?.type === 'view' || input.kind === 'details') {
+      // From the home tab, and details: in a window of their own.
+      const opened = await this.openLoading(action.trigger_id);
+      await this.showInModal(opened, await this.turn(team, user, deliveryId, input), user);
+      if (action.container?.type === 'view') await this.publishHome(user);
+      return;
+    }
+    const channel = action.container?.channel_id ?? action.channel?.id ?? user;
+    const reply = await this.turn(team, user, deliveryId, input);
+    await this.post(channel, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+  }
+
+  private turn(team: string, user: string, deliveryId: string, input: Input | CardAction): Promise<Reply> {
+    const inbound: Inbound = {
+      platform: 'slack',
+      tenantId: team || 'slack',
+      userId: user,
+      // One conversation per person: a dialog begun in a modal can be continued in direct messages.
+      conversationId: 'personal',
+      deliveryId,
+      locale: this.locale,
+      input,
+    };
+    return this.assistant.handle(inbound).finally(() => this.afterTurn());
+  }
+
+  /** Posts messages in a conversation (a DM channel, or a user id for their DM with the app). */
+  async post(channel: string, messages: OutboundMessage[]): Promise<void> {
+    for (const message of messages) {
+      if (message.card) {
+        for (const part of toMessages(message.card)) {
+          await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+        }
+      } else if (message.text) {
+        for (const piece of splitText(message.text, LIMITS.sectionText)) {
+          await this.client.chat.postMessage({ channel, text: piece, mrkdwn: false });
+        }
+      }
+    }
+  }
+
+  async publishHome(user: string): Promise<void> {
+    const overview = await this.assistant.overview('slack', user, this.locale);
+    await this.client.views.publish({ user_id: user, view: homeView(overview, this.t) as never });
+  }
+
+  private async openLoading(triggerId: string): Promise<string | null> {
+    try {
+      const opened = await this.client.views.open({ trigger_id: triggerId, view: this.loadingView() as never });
+      return opened.view?.id ?? null;
+    } catch (error) {
+      // An expired trigger: answer in direct messages instead.
+      this.log.warn('slack.modal-open-failed', { error: errorCode(error) });
+      return null;
+    }
+  }
+
+  private async showInModal(viewId: string | null, reply: Reply, user?: string): Promise<void> {
+    if (viewId) await this.updateModal(viewId, reply);
+    else if (user) await this.post(user, reply.messages);
+  }
+
+  private async updateModal(viewId: string, reply: Reply): Promise<void> {
+    await this.client.views.update({ view_id: viewId, view: this.dialogView(reply) as never });
+  }
+
+  private loadingView(): View {
+    return {
+      type: 'modal',
+      callback_id: DIALOG_VIEW,
+      title: { type: 'plain_text', text: clip(this.t('slack.modal.title'), LIMITS.modalTitle) },
+      close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.loading')) } }],
+    };
+  }
+
+  /** A turn's reply as a modal: what was said, then the question (its inputs, and Send as Submit). */
+  dialogView(reply: Reply): View {
+    const blocks: SlackBlock[] = [];
+    let submit: ReturnType<typeof translateCard>['submit'] = null;
+    const messages = reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages;
+    for (const message of messages) {
+      if (message.card) {
+        const translated = translateCard(message.card, 'modal');
+        blocks.push(...translated.blocks);
+        submit = translated.submit ?? submit;
+      } else if (message.text) {
+        for (const piece of splitText(mrkdwn(message.text), LIMITS.sectionText)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
+      }
+    }
+    if (blocks.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('teams.invoke.done')) } });
+    return {
+      type: 'modal',
+      callback_id: DIALOG_VIEW,
+      title: { type: 'plain_text', text: clip(this.t('slack.modal.title'), LIMITS.modalTitle) },
+      close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
+      ...(submit
+        ? {
+            submit: { type: 'plain_text', text: clip((submit as { title: string }).title, LIMITS.modalButton) },
+            private_metadata: JSON.stringify((submit as { data: { data: unknown } }).data.data),
+          }
+        : {}),
+      blocks: fitBlocks(blocks, this.t('slack.modal.more')),
+    };
+  }
+
+  private voteView(vote: Extract<CardAction, { kind: 'vote' }>): View {
+    const t = this.t;
+    const choice = t(vote.vote === 'approve' ? 'exception.vote.approve' : vote.vote === 'reject' ? 'exception.vote.reject' : 'exception.vote.discuss');
+    return {
+      type: 'modal',
+      callback_id: VOTE_VIEW,
+      title: { type: 'plain_text', text: clip(t('slack.vote.title'), LIMITS.modalTitle) },
+      submit: { type: 'plain_text', text: clip(t('slack.vote.submit'), LIMITS.modalButton) },
+      close: { type: 'plain_text', text: clip(t('slack.modal.close'), LIMITS.modalButton) },
+      private_metadata: JSON.stringify({ zorgpad: { vote: vote.vote, requestId: vote.requestId } }),
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.vote.intro', { vote: choice })) } },
+        {
+          type: 'input',
+          block_id: 'motivation',
+          label: { type: 'plain_text', text: t('exception.card.motivation') },
+          element: { type: 'plain_text_input', action_id: 'motivation', multiline: true, max_length: 1000 },
+        },
+      ],
+    };
+  }
+}
+
+/** The card data a form sends: the button's data with the inputs' values, as an Adaptive Card submit. */
+function withInputs(data: unknown, inputs: Record<string, string | string[]>): unknown {
+  return data && typeof data === 'object' ? { ...(data as object), ...inputs } : data;
+}
+
+function parseMetadata(text: string | undefined): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; data?: { error?: unknown } };
+  return String(e?.data?.error ?? e?.code ?? 'unknown');
+}

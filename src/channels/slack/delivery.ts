@@ -1,0 +1,119 @@
+import type { App } from '@slack/bolt';
+import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
+import { translator } from '../../core/i18n/index.js';
+import { Outbox, type Notification } from '../../core/notify/outbox.js';
+import type { RoleBook } from '../../core/people/role-book.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Logger } from '../../core/ports.js';
+import { LIMITS, splitText, toMessages } from './blocks.js';
+import { errorCode } from './bot.js';
+
+/** Slack allows about one message a second per channel. */
+const MIN_GAP_MS = 1_000;
+/** Errors that mean this person or channel cannot be reached until someone fixes it. */
+const UNREACHABLE = new Set(['channel_not_found', 'user_not_found', 'not_in_channel', 'account_inactive', 'is_archived', 'cannot_dm_bot', 'user_disabled', 'team_access_not_granted']);
+
+/**
+ * Delivers the outbox to Slack: direct messages to staff with a Slack account, the kernteam card to
+ * the configured channel (updated in place with `chat.update`), throttled per channel, and a 429 waits
+ * for Slack's Retry-After through the outbox. A message another channel has claimed is left alone.
+ */
+export class SlackDelivery {
+  private readonly lastSent = new Map<string, number>();
+  private running = false;
+
+  constructor(
+    private readonly app: App,
+    private readonly outbox: Outbox,
+    private readonly directory: SchoolDirectory,
+    private readonly roleBook: RoleBook,
+    private readonly log: Logger,
+  ) {}
+
+  /** Where a notification goes in Slack, or null when it is not for Slack. */
+  target(staffId: string): string | null {
+    if (staffId === KERNTEAM_CHANNEL) return this.directory.school.kernteam.slackChannel ?? null;
+    return this.directory.staffById(staffId)?.identities.slack ?? null;
+  }
+
+  /** One pass over what is due. Overlapping calls are skipped. */
+  async tick(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let delivered = 0;
+    try {
+      for (const item of await this.outbox.due(50)) {
+        if (await this.deliver(item)) delivered++;
+      }
+    } finally {
+      this.running = false;
+    }
+    return delivered;
+  }
+
+  private async deliver(due: Notification): Promise<boolean> {
+    const channel = this.target(due.staffId);
+    if (!channel) return false;
+    const replaced = due.replaces ? await this.outbox.get(due.replaces) : null;
+    if (replaced?.status === 'pending') return false; // the message it updates has not gone out yet
+    if (replaced?.status === 'delivered' && replaced.deliveredVia !== 'slack') return false;
+    const item = await this.outbox.claim(due);
+    if (!item) return false;
+    const wait = (this.lastSent.get(channel) ?? 0) + MIN_GAP_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      const messageId = await this.send(channel, item, replaced);
+      this.lastSent.set(channel, Date.now());
+      await this.outbox.markDelivered(item, 'slack', messageId);
+      return true;
+    } catch (error) {
+      this.lastSent.set(channel, Date.now());
+      const code = errorCode(error);
+      this.log.warn('slack.delivery-failed', { code, attempts: item.attempts + 1 });
+      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+      if (typeof retryAfter === 'number') {
+        await this.outbox.postpone(item, Math.max(retryAfter, 1) * 1000);
+      } else if (UNREACHABLE.has(code)) {
+        await this.outbox.markUnreachable(item, 'slack');
+        await this.tellBeheerder(item.staffId);
+      } else {
+        const delay = Math.min(5_000 * 2 ** item.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
+        await this.outbox.postpone(item, delay);
+      }
+      return false;
+    }
+  }
+
+  /** Sends (or, for a replacement, updates) the message; returns `channel|ts` of the message. */
+  private async send(channel: string, item: Notification, replaced: Notification | null): Promise<string | null> {
+    const client = this.app.client;
+    const card = Outbox.card(item);
+    // In the kernteam channel the card's buttons ask for the motivation in a modal.
+    const parts = card ? toMessages(card, { inputs: item.staffId !== KERNTEAM_CHANNEL }) : splitText(item.text, LIMITS.sectionText).map((text) => ({ text, blocks: undefined }));
+    const [where, ts] = (replaced?.deliveredMessageId ?? '').split('|');
+    if (where && ts && parts[0]) {
+      await client.chat.update({ channel: where, ts, text: parts[0].text, ...(parts[0].blocks ? { blocks: parts[0].blocks as never } : {}) });
+      return `${where}|${ts}`;
+    }
+    let first: string | null = null;
+    for (const part of parts) {
+      const sent = await client.chat.postMessage({
+        channel,
+        text: part.text,
+        ...(part.blocks ? { blocks: part.blocks as never } : { mrkdwn: false }),
+      });
+      first ??= sent.channel && sent.ts ? `${sent.channel}|${sent.ts}` : null;
+    }
+    return first;
+  }
+
+  private async tellBeheerder(staffId: string): Promise<void> {
+    if (staffId === KERNTEAM_CHANNEL) return;
+    const person = this.directory.staffById(staffId);
+    const t = translator(this.directory.school.locale);
+    for (const admin of await this.roleBook.staffWithRole('beheerder')) {
+      if (admin.id === staffId) continue;
+      await this.outbox.notify(`unreachable:slack:${staffId}:${admin.id}`, admin.id, { text: t('slack.unreachable', { name: person?.name ?? staffId }) });
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Overview, OverviewItem } from '../../core/app/assistant.js';
+import type { Translate } from '../../core/i18n/index.js';
+import { clip, encodeButton, fitBlocks, LIMITS, mrkdwn, type SlackBlock } from './blocks.js';
+
+/** At most this many items per list on the home tab; the rest is in "mijn zaken" / "mijn aanvragen". */
+const MAX_ITEMS = 15;
+
+/**
+ * The App Home tab: the procedures this person may start as buttons, then their open cases, their
+ * exception drafts and the reviews they are due to record, each with a button that opens it in a modal.
+ */
+export function homeView(overview: Overview | null, t: Translate): Record<string, unknown> {
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: t('slack.home.title') } }];
+  if (!overview) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.home.unknown')) } });
+    return { type: 'home', blocks };
+  }
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.home.intro')) } });
+  if (overview.procedures.length) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(t('slack.home.procedures'))}*` } });
+    blocks.push({
+      type: 'actions',
+      block_id: 'procedures',
+      elements: overview.procedures.map((p, i) => ({
+        type: 'button' as const,
+        action_id: `zp.home.start.${i}`,
+        text: { type: 'plain_text' as const, text: clip(p.label, LIMITS.buttonText) },
+        value: encodeButton({ data: p.data, withInputs: false }),
+        ...(i === 0 ? { style: 'primary' as const } : {}),
+      })),
+    });
+  }
+  const list = (title: string, items: OverviewItem[], prefix: string) => {
+    blocks.push({ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(title)}*` } });
+    if (!items.length) {
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(t('slack.home.none')) }] });
+      return;
+    }
+    items.slice(0, MAX_ITEMS).forEach((item, i) => {
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: clip(mrkdwn(item.label), LIMITS.sectionText) },
+        accessory: {
+          type: 'button',
+          action_id: `zp.home.${prefix}.${i}`,
+          text: { type: 'plain_text', text: clip(t('slack.home.open'), LIMITS.buttonText) },
+          value: encodeButton({ data: item.data, withInputs: false }),
+        },
+      });
+    });
+  };
+  list(t('slack.home.cases'), overview.cases, 'case');
+  list(t('slack.home.drafts'), overview.drafts, 'draft');
+  list(t('slack.home.reviews'), overview.reviews, 'review');
+  return { type: 'home', blocks: fitBlocks(blocks, t('slack.modal.more')) };
+}

@@ -1,0 +1,185 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+/** Slack allows five minutes between its timestamp and ours, either way. */
+export const MAX_SKEW_SECONDS = 5 * 60;
+
+/**
+ * Checks Slack's request signature: `v0=` + HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the
+ * signing secret, compared in constant time. Timestamps more than five minutes away from now (past or
+ * future) are refused, so a captured request cannot be replayed later.
+ */
+export function verifySignature(
+  secret: string,
+  rawBody: Buffer,
+  timestampHeader: string | undefined,
+  signatureHeader: string | undefined,
+  nowMs: number,
+): 'ok' | 'missing' | 'stale' | 'bad-signature' {
+  if (!timestampHeader || !signatureHeader) return 'missing';
+  if (!/^\d{1,12}$/.test(timestampHeader)) return 'missing';
+  const timestamp = Number(timestampHeader);
+  if (Math.abs(nowMs / 1000 - timestamp) > MAX_SKEW_SECONDS) return 'stale';
+  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestampHeader}:`).update(rawBody).digest('hex')}`);
+  const given = Buffer.from(signatureHeader);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad-signature';
+  return 'ok';
+}
+
+const id = z.string().min(1).max(64);
+const text = z.string().max(4000);
+
+export const slashCommandSchema = z.object({
+  command: z.string().regex(/^\/[a-z0-9_-]{1,32}$/),
+  text: text.default(''),
+  user_id: id,
+  team_id: id,
+  trigger_id: z.string().min(1).max(200),
+  channel_id: id.optional(),
+});
+
+export const urlVerificationSchema = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1).max(200) });
+
+const messageEventSchema = z.object({
+  type: z.literal('message'),
+  user: id.optional(),
+  channel: id,
+  channel_type: z.string().max(20).optional(),
+  text: text.optional(),
+  subtype: z.string().max(50).optional(),
+  bot_id: z.string().max(64).optional(),
+});
+const appHomeOpenedSchema = z.object({ type: z.literal('app_home_opened'), user: id, tab: z.string().max(20).optional() });
+const appMentionSchema = z.object({ type: z.literal('app_mention'), user: id, channel: id, text: text.optional() });
+
+export const eventCallbackSchema = z.object({
+  type: z.literal('event_callback'),
+  team_id: id,
+  event_id: z.string().min(1).max(100),
+  event: z.union([messageEventSchema, appHomeOpenedSchema, appMentionSchema, z.object({ type: z.string().max(100) })]),
+});
+
+const stateValueSchema = z.object({
+  type: z.string().max(50),
+  value: z.string().max(4000).nullish(),
+  selected_date: z.string().max(20).nullish(),
+  selected_option: z.object({ value: z.string().max(200) }).nullish(),
+  selected_options: z.array(z.object({ value: z.string().max(200) })).max(100).nullish(),
+});
+export const stateSchema = z.object({ values: z.record(z.string().max(255), z.record(z.string().max(255), stateValueSchema)) });
+export type SlackState = z.infer<typeof stateSchema>;
+
+const viewSchema = z.object({
+  id: id,
+  type: z.string().max(20).optional(),
+  callback_id: z.string().max(255).optional(),
+  private_metadata: z.string().max(3000).optional(),
+  state: stateSchema.optional(),
+});
+
+export const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id }),
+  team: z.object({ id }).nullish(),
+  trigger_id: z.string().min(1).max(200),
+  actions: z
+    .array(z.object({ action_id: z.string().max(255), block_id: z.string().max(255).optional(), value: z.string().max(2000).optional(), action_ts: z.string().max(40).optional() }))
+    .min(1)
+    .max(5),
+  container: z.object({ type: z.string().max(20), channel_id: id.optional(), message_ts: z.string().max(40).optional(), view_id: id.optional() }).optional(),
+  channel: z.object({ id }).optional(),
+  message: z.object({ ts: z.string().max(40) }).optional(),
+  view: viewSchema.optional(),
+  state: stateSchema.optional(),
+});
+
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id }),
+  team: z.object({ id }).nullish(),
+  view: viewSchema,
+});
+export const viewClosedSchema = z.object({ type: z.literal('view_closed'), user: z.object({ id }) });
+
+export const interactionSchema = z.union([blockActionsSchema, viewSubmissionSchema, viewClosedSchema]);
+
+export type SlashCommand = z.infer<typeof slashCommandSchema>;
+export type EventCallback = z.infer<typeof eventCallbackSchema>;
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+
+/** What came in on /slack/events, parsed; null when it is not something Slack sends. */
+export type SlackRequest =
+  | { kind: 'url_verification'; challenge: string; body: Record<string, unknown> }
+  | { kind: 'command'; command: SlashCommand; body: Record<string, unknown> }
+  | { kind: 'event'; event: EventCallback; body: Record<string, unknown> }
+  | { kind: 'interaction'; interaction: z.infer<typeof interactionSchema>; body: Record<string, unknown> };
+
+/** Parses a verified body by its content type: slash commands and interactions are forms, events JSON. */
+export function parseSlackBody(rawBody: Buffer, contentType: string | undefined): SlackRequest | null {
+  const raw = rawBody.toString('utf8');
+  if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    if (typeof form.payload === 'string') {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(form.payload);
+      } catch {
+        return null;
+      }
+      const interaction = interactionSchema.safeParse(payload);
+      return interaction.success ? { kind: 'interaction', interaction: interaction.data, body: payload as Record<string, unknown> } : null;
+    }
+    const command = slashCommandSchema.safeParse(form);
+    return command.success ? { kind: 'command', command: command.data, body: form } : null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const verification = urlVerificationSchema.safeParse(json);
+  if (verification.success) return { kind: 'url_verification', challenge: verification.data.challenge, body: json as Record<string, unknown> };
+  const event = eventCallbackSchema.safeParse(json);
+  return event.success ? { kind: 'event', event: event.data, body: json as Record<string, unknown> } : null;
+}
+
+/**
+ * The key that makes a delivery idempotent: Slack retries an event with the same `event_id`; an
+ * interaction or command is identified by its trigger (and the clicked action's timestamp).
+ */
+export function deliveryKey(request: SlackRequest): string | null {
+  switch (request.kind) {
+    case 'event':
+      return `event:${request.event.event_id}`;
+    case 'command':
+      return `command:${request.command.trigger_id}`;
+    case 'interaction': {
+      const i = request.interaction;
+      if (i.type === 'block_actions') return `action:${i.trigger_id}:${i.actions[0]?.action_ts ?? ''}`;
+      if (i.type === 'view_submission') return `view:${i.view.id}:${hashState(i.view.state)}`;
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function hashState(state: SlackState | undefined): string {
+  return createHmac('sha256', 'zorgpad').update(JSON.stringify(state ?? {})).digest('hex').slice(0, 16);
+}
+
+/** The values of a form's inputs, by input id, as Adaptive Card inputs would send them. */
+export function inputValues(state: SlackState | undefined): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const block of Object.values(state?.values ?? {})) {
+    for (const [actionId, v] of Object.entries(block)) {
+      if (v.selected_options) values[actionId] = v.selected_options.map((o) => o.value);
+      else if (v.selected_option) values[actionId] = v.selected_option.value;
+      else if (v.selected_date) values[actionId] = v.selected_date;
+      else if (typeof v.value === 'string') values[actionId] = v.value;
+    }
+  }
+  return values;
+}

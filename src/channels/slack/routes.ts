@@ -1,0 +1,81 @@
+import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import type { SlackConfig } from '../../config/env.js';
+import type { Assistant } from '../../core/app/assistant.js';
+import type { Outbox } from '../../core/notify/outbox.js';
+import type { RoleBook } from '../../core/people/role-book.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Clock, Logger, Store } from '../../core/ports.js';
+import type { HttpServer } from '../../http/server.js';
+import { SlackBot, errorCode } from './bot.js';
+import { SlackDelivery } from './delivery.js';
+import { SharedServerReceiver } from './receiver.js';
+
+export interface SlackDeps {
+  config: Extract<SlackConfig, { mode: 'on' }>;
+  assistant: Assistant;
+  store: Store;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  deliveryIntervalMs: number;
+}
+
+export interface SlackChannel {
+  delivery: SlackDelivery;
+  bot: SlackBot;
+  stop(): void;
+}
+
+/**
+ * `POST /slack/events` on the shared server (events, slash commands and interactivity), the Bolt app
+ * behind it, and the outbox delivery loop. The bot's own ids come from `auth.test` at start; when Slack
+ * cannot be reached then, Bolt asks again on the first request.
+ */
+export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<SlackChannel> {
+  const { config, log } = deps;
+  const receiver = new SharedServerReceiver(config.signingSecret, deps.store.idempotency, deps.clock, log);
+  const clientOptions = {
+    slackApiUrl: config.apiUrl,
+    // Throttling is the outbox's job: a 429 is reported at once, with Slack's Retry-After.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+  };
+  let ids: { botId?: string; botUserId?: string } = {};
+  try {
+    const auth = await new webApi.WebClient(config.botToken, clientOptions).auth.test();
+    if (auth.bot_id && auth.user_id) ids = { botId: auth.bot_id, botUserId: auth.user_id };
+  } catch (error) {
+    log.error('slack.auth-test-failed', { error: errorCode(error) });
+  }
+  const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, ...ids });
+  const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log);
+  const kick = () => void delivery.tick().catch(() => undefined);
+  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick);
+  bot.register();
+  http.route('POST', '/slack/events', receiver.handle);
+
+  const timer = setInterval(() => {
+    delivery.tick().catch((error: unknown) => log.error('slack.delivery-error', { error: error instanceof Error ? error.name : 'unknown' }));
+  }, deps.deliveryIntervalMs);
+  timer.unref();
+  return { delivery, bot, stop: () => clearInterval(timer) };
+}
+
+/** Bolt's log lines through ours: levels only, never payloads (they hold names and typed text). */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => log.warn('slack.bolt', {}),
+    error: () => log.error('slack.bolt', {}),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

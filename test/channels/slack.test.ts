@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import type { BullyingCase } from '../../src/core/cases/model.js';
+import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
+import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
+
+const SECRET = 'test-signing-secret-0123456789';
+const TEAM = 'TDEMO';
+const USERS = { bakker: 'UDEMO0001', devries: 'UDEMO0003', jansen: 'UDEMO0007', verhoeven: 'UDEMO0008', koster: 'UDEMO0010' } as const;
+const KERNTEAM_CHANNEL = 'CDEMOKERN';
+const dmChannel = (user: string) => `D${user.slice(1)}`;
+
+type Block = Record<string, unknown> & { type: string; elements?: Array<Record<string, unknown>>; text?: { text: string }; accessory?: Record<string, unknown> };
+
+/** Every text in a list of blocks, for assertions. */
+function blockText(blocks: Block[] | undefined): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === 'string') out.push(o.text);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(blocks ?? []);
+  return out.join('\n');
+}
+
+function buttons(blocks: Block[] | undefined): Array<{ action_id: string; text: string; value: string }> {
+  const found: Array<{ action_id: string; text: string; value: string }> = [];
+  for (const block of blocks ?? []) {
+    const elements = block.type === 'actions' ? (block.elements ?? []) : block.accessory ? [block.accessory] : [];
+    for (const e of elements) {
+      if (e.type === 'button') found.push({ action_id: String(e.action_id), text: (e.text as { text: string }).text, value: String(e.value ?? '') });
+    }
+  }
+  return found;
+}
+
+describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) => {
+  let slack: FakeSlack;
+  let bot: TestApp;
+
+  beforeEach(async () => {
+    slack = await new FakeSlack().start();
+    bot = await startTestApp(
+      { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.url, ZORGPAD_DELIVERY_INTERVAL_MS: '100' },
+      store,
+    );
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await slack.stop();
+  });
+
+  async function send(body: string, contentType: string, headers: Record<string, string> = {}, timestamp?: number): Promise<Response> {
+    return fetch(`${bot.base}/slack/events`, { method: 'POST', headers: { ...slackHeaders(SECRET, body, contentType, timestamp), ...headers }, body });
+  }
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const sendForm = (fields: Record<string, string>, headers?: Record<string, string>, timestamp?: number) =>
+    send(form(fields), 'application/x-www-form-urlencoded', headers, timestamp);
+  const interact = (payload: unknown) => sendForm({ payload: JSON.stringify(payload) });
+
+  const command = (user: string, text: string) =>
+    sendForm({ command: '/zorgpad', text, user_id: user, team_id: TEAM, trigger_id: `trig-${randomUUID()}`, channel_id: dmChannel(user) });
+
+  function dmEvent(user: string, text: string, eventId = `Ev${randomUUID()}`) {
+    return JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: eventId, event: { type: 'message', user, channel: dmChannel(user), channel_type: 'im', text } });
+  }
+
+  const postsTo = (channel: string) => slack.of('chat.postMessage').filter((c) => c.args.channel === channel);
+
+  /** Types a message in the person's DM with Zorgpad and waits for the bot's answer there. */
+  async function dm(user: string, text: string): Promise<SlackCall[]> {
+    const before = postsTo(dmChannel(user)).length;
+    const res = await send(dmEvent(user, text), 'application/json');
+    expect(res.status).toBe(200);
+    await slack.until(() => postsTo(dmChannel(user)).length > before);
+    // Let the rest of this turn's messages arrive.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return postsTo(dmChannel(user)).slice(before);
+  }
+
+  async function conversation(user: string, texts: string[]): Promise<SlackCall[]> {
+    let last: SlackCall[] = [];
+    for (const text of texts) last = await dm(user, text);
+    return last;
+  }
+
+  const SIGNAL = ['pesten melden', 'Het is pesten', 'L1001', 'L1002, l1003', '-', 'In de les', 'vandaag', '1, 4', 'Binnen de klas', 'nee', 'Uitgelachen en buiten de groep gehouden.', 'ja'];
+  const REQUEST = [
+    'uitzondering aanvragen',
+    'L1001',
+    'Medisch',
+    'Medische app (bijvoorbeeld glucosemeting)',
+    'Diabetes type 1; sensor stuurt waarden naar de telefoon',
+    'Aanwezig',
+    'Niet van toepassing',
+    'Aanwezig',
+    'Volgt nog',
+    'Als mijn suiker zakt moet ik het meteen zien',
+    'dossier in Magister',
+    'Ook in toetsweken',
+    'alle lessen',
+    'glucose-app, alleen meldingen en waarden',
+    '2',
+    'Indienen',
+  ];
+
+  it('answers Slack\'s URL check with the challenge', async () => {
+    const res = await send(JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' }), 'application/json');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'abc123' });
+  });
+
+  it('rejects a bad signature, a stale and a future timestamp with 401, and stores nothing', async () => {
+    const body = form({ command: '/zorgpad', text: 'pesten', user_id: USERS.bakker, team_id: TEAM, trigger_id: 'trig-1' });
+    const wrong = await fetch(`${bot.base}/slack/events`, {
+      method: 'POST',
+      headers: { ...slackHeaders('another-secret-123456', body, 'application/x-www-form-urlencoded') },
+      body,
+    });
+    expect(wrong.status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await sendForm(Object.fromEntries(new URLSearchParams(body)), {}, now - 6 * 60)).status).toBe(401);
+    expect((await sendForm(Object.fromEntries(new URLSearchParams(body)), {}, now + 6 * 60)).status).toBe(401);
+    const unsigned = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(unsigned.status).toBe(401);
+    // A body changed after signing is refused too.
+    const signed = slackHeaders(SECRET, body, 'application/x-www-form-urlencoded');
+    const tampered = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: signed, body: body.replace('pesten', 'uitzondering') });
+    expect(tampered.status).toBe(401);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo')).toEqual([]);
+  });
+
+  it('refuses a signed body that is not a Slack payload with 400, and a well-signed stranger gets a friendly answer', async () => {
+    expect((await send('{"hello":1}', 'application/json')).status).toBe(400);
+    expect((await send('not json', 'application/json')).status).toBe(400);
+    const stranger = await dm('UNOBODY01', 'help');
+    expect(stranger[0]?.args.text).toMatch(/medewerker|beheerder/i);
+  });
+
+  it('opens a modal for /zorgpad pesten at once and fills it with the first question', async () => {
+    const res = await command(USERS.bakker, 'pesten');
+    expect(res.status).toBe(200);
+    const open = await slack.until((calls) => calls.find((c) => c.method === 'views.open'));
+    expect(open.args.trigger_id).toMatch(/^trig-/);
+    const update = await slack.until((calls) => calls.find((c) => c.method === 'views.update'));
+    const view = update.args.view as { type: string; blocks: Block[]; callback_id: string };
+    expect(view.type).toBe('modal');
+    expect(blockText(view.blocks)).toMatch(/plagen|pesten/i);
+    expect(buttons(view.blocks).map((b) => b.text)).toContain('Het is pesten');
+
+    // Clicking a choice in the modal answers it and shows the next question in the same modal.
+    const choice = buttons(view.blocks).find((b) => b.text === 'Het is pesten')!;
+    const clicked = await interact({
+      type: 'block_actions',
+      user: { id: USERS.bakker },
+      team: { id: TEAM },
+      trigger_id: 'trig-click-1',
+      container: { type: 'view', view_id: update.args.view_id },
+      view: { id: update.args.view_id, type: 'modal', callback_id: 'zorgpad.dialog', state: { values: {} } },
+      actions: [{ action_id: choice.action_id, value: choice.value, action_ts: '1' }],
+    });
+    expect(clicked.status).toBe(200);
+    const next = await slack.until((calls) => {
+      const updates = calls.filter((c) => c.method === 'views.update' && blockText((c.args.view as { blocks: Block[] }).blocks).match(/leerling/i));
+      return updates.at(-1);
+    });
+    const nextView = next.args.view as { blocks: Block[]; submit?: { text: string }; private_metadata?: string };
+    // A typed answer: an input with the modal's Submit button.
+    expect(nextView.blocks.some((b) => b.type === 'input')).toBe(true);
+    expect(nextView.submit?.text).toBe('Verstuur');
+
+    const answered = await interact({
+      type: 'view_submission',
+      user: { id: USERS.bakker },
+      team: { id: TEAM },
+      view: {
+        id: update.args.view_id,
+        callback_id: 'zorgpad.dialog',
+        private_metadata: nextView.private_metadata,
+        state: { values: { answer: { answer: { type: 'plain_text_input', value: 'L1001' } } } },
+      },
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ response_action: 'update' });
+    await slack.until((calls) => calls.some((c) => c.method === 'views.update' && blockText((c.args.view as { blocks: Block[] }).blocks).match(/Wie pest\?/)));
+  });
+
+  it('takes a bullying signal in direct messages and tells the class mentor by DM', async () => {
+    const done = await conversation(USERS.bakker, SIGNAL);
+    expect(done.map((c) => c.args.text).join('\n')).toMatch(/Je melding is vastgelegd/);
+    const toMentor = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.devries));
+    expect(`${toMentor.args.text}\n${blockText(toMentor.args.blocks as Block[])}`).toMatch(/L1001/);
+    const [stored] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    expect(stored).toMatchObject({ ownerStaffId: 'm.devries', status: 'open' });
+  });
+
+  it('processes a retried event once, and acknowledges the retry', async () => {
+    const eventId = `Ev${randomUUID()}`;
+    const first = await send(dmEvent(USERS.bakker, 'help', eventId), 'application/json');
+    expect(first.status).toBe(200);
+    await slack.until(() => postsTo(dmChannel(USERS.bakker)).length > 0);
+    const retry = await send(dmEvent(USERS.bakker, 'help', eventId), 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(retry.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(postsTo(dmChannel(USERS.bakker))).toHaveLength(1);
+  });
+
+  it('posts the exception request to the kernteam channel, updates it after each vote and replaces it with the outcome', async () => {
+    await conversation(USERS.devries, REQUEST);
+    const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    expect(request?.status).toBe('submitted');
+
+    const card = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === KERNTEAM_CHANNEL));
+    const blocks = card.args.blocks as Block[];
+    expect(blockText(blocks)).toMatch(/L1001/);
+    // Categories only: the typed explanation never reaches the channel.
+    expect(JSON.stringify(card.args)).not.toMatch(/suiker|Diabetes/);
+    // In the channel the vote asks for its motivation in a modal; no input in the message itself.
+    expect(blocks.some((b) => b.type === 'input')).toBe(false);
+    const approve = buttons(blocks).find((b) => b.text === 'Toekennen')!;
+
+    const vote = async (user: string, motivation: string) => {
+      const opens = slack.of('views.open').length;
+      const click = await interact({
+        type: 'block_actions',
+        user: { id: user },
+        team: { id: TEAM },
+        trigger_id: `trig-${randomUUID()}`,
+        container: { type: 'message', channel_id: KERNTEAM_CHANNEL, message_ts: card.result?.ts },
+        channel: { id: KERNTEAM_CHANNEL },
+        message: { ts: '1700000000.000001' },
+        actions: [{ action_id: approve.action_id, value: approve.value, action_ts: String(Date.now()) }],
+      });
+      expect(click.status).toBe(200);
+      const modal = await slack.until(() => slack.of('views.open').length > opens && slack.of('views.open').at(-1));
+      const view = modal.args.view as { callback_id: string; private_metadata: string; blocks: Block[] };
+      expect(view.callback_id).toBe('zorgpad.vote');
+      return interact({
+        type: 'view_submission',
+        user: { id: user },
+        team: { id: TEAM },
+        view: { id: `V-${randomUUID()}`, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { motivation: { motivation: { type: 'plain_text_input', value: motivation } } } } },
+      });
+    };
+
+    // Too short a motivation keeps the modal open with a message, and records nothing.
+    const short = await vote(USERS.jansen, 'ok');
+    expect(await short.json()).toMatchObject({ response_action: 'errors', errors: { motivation: expect.stringMatching(/motivatie/i) } });
+
+    expect((await vote(USERS.jansen, 'Medisch noodzakelijk, verwijsbrief aanwezig.')).status).toBe(200);
+    const updated = await slack.until((calls) => calls.find((c) => c.method === 'chat.update' && c.args.channel === KERNTEAM_CHANNEL));
+    expect(updated.args.ts).toBe(card.result?.ts);
+    expect(blockText(updated.args.blocks as Block[])).toMatch(/Medisch noodzakelijk/);
+    expect(buttons(updated.args.blocks as Block[]).map((b) => b.text)).toContain('Toekennen');
+    await slack.until(() => postsTo(USERS.jansen).length > 0);
+
+    expect((await vote(USERS.verhoeven, 'Eens; evalueren na zes weken.')).status).toBe(200);
+    const outcome = await slack.until((calls) =>
+      calls.find((c) => c.method === 'chat.update' && c.args.channel === KERNTEAM_CHANNEL && buttons(c.args.blocks as Block[]).length === 0),
+    );
+    expect(outcome.args.ts).toBe(card.result?.ts);
+    expect(blockText(outcome.args.blocks as Block[])).toMatch(/toegekend/i);
+    const decided = (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').get(request!.id))!;
+    expect(decided.status).toBe('granted');
+    expect(decided.votes).toHaveLength(2);
+    // The requester hears the decision by DM.
+    await slack.until(() => postsTo(USERS.devries).some((c) => /toegekend/i.test(String(c.args.text))));
+  });
+
+  it('shows the procedures and the person\'s drafts on the App Home tab', async () => {
+    await conversation(USERS.devries, REQUEST.slice(0, 4));
+    const res = await send(
+      JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: `Ev${randomUUID()}`, event: { type: 'app_home_opened', user: USERS.devries, tab: 'home' } }),
+      'application/json',
+    );
+    expect(res.status).toBe(200);
+    const published = await slack.until((calls) => calls.find((c) => c.method === 'views.publish'));
+    expect(published.args.user_id).toBe(USERS.devries);
+    const view = published.args.view as { type: string; blocks: Block[] };
+    expect(view.type).toBe('home');
+    expect(buttons(view.blocks).map((b) => b.text)).toEqual(expect.arrayContaining(['Pesten melden', 'Advies bij cyberpesten', 'Uitzondering telefoonverbod aanvragen', 'Openen']));
+    expect(blockText(view.blocks)).toMatch(/L1001 — concept/);
+  });
+
+  it('waits for Slack\'s Retry-After on 429 and then delivers through the outbox', async () => {
+    slack.rateLimitedChannels.set(USERS.devries, 1);
+    await conversation(USERS.bakker, SIGNAL);
+    const delivered = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.devries), 15_000);
+    const limited = slack.calls.find((c) => c.method === 'chat.postMessage:429' && c.args.channel === USERS.devries);
+    expect(limited).toBeDefined();
+    // Retry-After: 1 second.
+    expect(delivered.at - limited!.at).toBeGreaterThanOrEqual(950);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.devries)).toHaveLength(1);
+  });
+
+  it('marks a person Slack cannot reach and tells the beheerder once', async () => {
+    slack.missingChannels.add(USERS.devries);
+    await conversation(USERS.bakker, SIGNAL);
+    const told = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.koster));
+    expect(told.args.text).toMatch(/Marloes de Vries is via Slack niet te bereiken/);
+    const unreachable = await bot.app.outbox.unreachable();
+    expect(unreachable.map((n) => n.staffId)).toContain('m.devries');
+  });
+});

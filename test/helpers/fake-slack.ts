@@ -1,0 +1,127 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+
+/** One Web API call the bot made to the fake Slack. */
+export interface SlackCall {
+  method: string;
+  at: number;
+  /** What the fake answered (for chat.postMessage: the message's channel and ts). */
+  result?: Record<string, unknown>;
+  args: Record<string, unknown> & { channel?: string; ts?: string; text?: string; blocks?: Array<Record<string, unknown>>; view?: Record<string, unknown> };
+}
+
+/**
+ * A local stand-in for the Slack Web API (`SLACK_API_URL`): answers auth.test, chat.postMessage,
+ * chat.update, views.open, views.update and views.publish as Slack does, records every call, and can
+ * answer with 429 + Retry-After or with a platform error for a channel.
+ */
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  /** Methods that answer 429 the next N times. */
+  readonly rateLimited = new Map<string, number>();
+  /** Channels whose next N posts answer 429. */
+  readonly rateLimitedChannels = new Map<string, number>();
+  /** Channels that answer `channel_not_found`. */
+  readonly missingChannels = new Set<string>();
+  private server: Server | undefined;
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const method = (req.url ?? '/').replace(/^\/api\//, '').replace(/^\//, '').split('?')[0]!;
+        const args = parseArgs(body, req.headers['content-type'] ?? '');
+        const reply = (status: number, json: Record<string, unknown>, headers: Record<string, string> = {}) => {
+          const last = this.calls.at(-1);
+          if (last && last.args === args) last.result = json;
+          res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
+        };
+        const at = Date.now();
+        const channel = typeof args.channel === 'string' ? args.channel : '';
+        const limited = this.rateLimited.get(method) ?? 0;
+        const channelLimited = this.rateLimitedChannels.get(channel) ?? 0;
+        if (limited > 0 || channelLimited > 0) {
+          if (limited > 0) this.rateLimited.set(method, limited - 1);
+          else this.rateLimitedChannels.set(channel, channelLimited - 1);
+          this.calls.push({ method: `${method}:429`, at, args });
+          reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+          return;
+        }
+        if (typeof args.channel === 'string' && this.missingChannels.has(args.channel)) {
+          this.calls.push({ method: `${method}:error`, at, args });
+          reply(200, { ok: false, error: 'channel_not_found' });
+          return;
+        }
+        this.calls.push({ method, at, args });
+        switch (method) {
+          case 'auth.test':
+            return reply(200, { ok: true, user_id: 'UZORGPAD', bot_id: 'BZORGPAD', team_id: 'TDEMO', user: 'zorgpad' });
+          case 'chat.postMessage': {
+            const channel = String(args.channel ?? '');
+            // Posting to a user id lands in the app's DM with them.
+            return reply(200, { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: `1700000000.${String(++this.counter).padStart(6, '0')}` });
+          }
+          case 'chat.update':
+            return reply(200, { ok: true, channel: args.channel, ts: args.ts });
+          case 'views.open':
+            return reply(200, { ok: true, view: { id: `V${++this.counter}` } });
+          case 'views.update':
+            return reply(200, { ok: true, view: { id: args.view_id } });
+          case 'views.publish':
+            return reply(200, { ok: true, view: { id: `VH${++this.counter}` } });
+          default:
+            return reply(200, { ok: false, error: 'unknown_method' });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/`;
+    return this;
+  }
+
+  of(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `predicate` holds for the recorded calls (delivery runs after the HTTP answer). */
+  async until<T>(predicate: (calls: SlackCall[]) => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const started = Date.now();
+    for (;;) {
+      const found = predicate(this.calls);
+      if (found) return found;
+      if (Date.now() - started > timeoutMs) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+function parseArgs(body: string, contentType: string): SlackCall['args'] {
+  if (contentType.includes('application/json')) return JSON.parse(body || '{}') as SlackCall['args'];
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = (key === 'blocks' || key === 'view' || key === 'attachments') && value.startsWith('[') || value.startsWith('{') ? safeJson(value) : value;
+  }
+  return args as SlackCall['args'];
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Signs a request as Slack does: v0 HMAC-SHA256 over `v0:{timestamp}:{body}`. */
+export function slackHeaders(secret: string, body: string, contentType: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
