@@ -34,15 +34,23 @@ describe('boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps botbuilder inside src/channels/teams, and the channels away from the stores', () => {
+  it('keeps botbuilder inside src/channels/teams, @slack inside src/channels/slack, and the channels away from the stores and each other', () => {
+    const channel = (file: string) => /^src[\\/]channels[\\/]([^\\/]+)/.exec(file)?.[1];
     const offenders = filesUnder('src').flatMap((file) =>
       importsOf(file)
-        .filter((spec) => (/^(botbuilder|botframework-)/.test(spec) && !file.startsWith(join('src', 'channels', 'teams'))) ||
-          (file.startsWith(join('src', 'channels')) && /\/store\//.test(spec)))
+        .filter(
+          (spec) =>
+            (/^(botbuilder|botframework-)/.test(spec) && !file.startsWith(join('src', 'channels', 'teams'))) ||
+            (/^@slack\//.test(spec) && !file.startsWith(join('src', 'channels', 'slack'))) ||
+            (file.startsWith(join('src', 'channels')) && /\/store\//.test(spec)) ||
+            // A channel never reaches into another channel's folder.
+            (channel(file) !== undefined && /^\.\.\/(teams|slack|playground)\//.test(spec) && !spec.startsWith(`../${channel(file)}/`)),
+        )
         .map((spec) => `${file} imports ${spec}`),
     );
     expect(offenders).toEqual([]);
     expect(filesUnder('src/channels/teams').some((f) => importsOf(f).includes('botbuilder'))).toBe(true);
+    expect(filesUnder('src/channels/slack').some((f) => importsOf(f).includes('@slack/bolt'))).toBe(true);
   });
 
   it('reads process.env in one place only', () => {

@@ -34,6 +34,20 @@ describe('configuration', () => {
     expect(() => parseConfig({ ZORGPAD_DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/^Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes/);
   });
 
+  it('keeps Slack off without credentials, on with both, and refuses half a pair', () => {
+    expect(parseConfig({}).slack).toEqual({ mode: 'off' });
+    expect(parseConfig({ SLACK_SIGNING_SECRET: 'secret-123456', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({
+      mode: 'on',
+      signingSecret: 'secret-123456',
+      botToken: 'xoxb-1',
+      apiUrl: 'http://127.0.0.1:9/api/',
+    });
+    expect(() => parseConfig({ SLACK_SIGNING_SECRET: 'secret-123456' })).toThrow(
+      'Configuration error: SLACK_BOT_TOKEN: expected both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN for Slack (not set)',
+    );
+    expect(() => parseConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 'secret-123456' })).toThrow(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'Configuration error: PORT: expected a port number (got "abc")'],
     [{ PORT: '70000' }, 'Configuration error: PORT: expected a port number from 0 to 65535 (got "70000")'],

@@ -8,36 +8,11 @@ import { loadFlows } from '../../src/core/protocol/loader.js';
 import { isAsking } from '../../src/core/protocol/schema.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { context, flows as sampleFlows } from '../helpers/engine.js';
+import { everyCard } from '../helpers/every-card.js';
 import { shippedReferences } from '../helpers/shipped.js';
 
 const cards = CardRenderer.load('cards');
 const { flows: shipped } = loadFlows('dialogs', shippedReferences());
-
-/**
- * Every card the shipped dialogs and the sample flow can produce, in both languages: the question card
- * of every asking step, and the card of every card step (reached by starting the flow at that step).
- */
-function everyCard() {
-  const out: Array<{ name: string; card: Record<string, unknown> }> = [];
-  for (const flowSet of [shipped, sampleFlows]) {
-    for (const flow of flowSet.values()) {
-      for (const [stepId, step] of Object.entries(flow.steps)) {
-        for (const locale of LOCALES) {
-          const ctx = { ...context([...ROLES], locale), flows: flowSet };
-          const name = `${flow.id}/${stepId}/${locale}`;
-          if (isAsking(step)) {
-            out.push({ name, card: cards.question(questionFor(flow, stepId, step, IDLE, ctx), locale) });
-          } else if (step.type === 'card') {
-            const [effect] = run({ flowId: flow.id, stepId, answers: {}, history: [] }, ctx, []).effects;
-            if (effect?.kind !== 'card') throw new Error(`${name} did not produce a card`);
-            out.push({ name, card: cards.render(effect.template, effect.data) });
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
 
 describe('cards', () => {
   it('finds problems when there are some (the checker works)', () => {
