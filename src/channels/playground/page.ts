@@ -94,11 +94,14 @@ function renderInto(holder, json) {
   card.parse(json);
   holder.appendChild(card.render());
 }
-function addCard(json) {
+// Channel cards by key, so that an update (votes so far, the outcome) takes the card's place.
+const placed = {};
+function addCard(json, key) {
   const holder = document.createElement('div');
   holder.className = 'card';
   renderInto(holder, json);
   log.appendChild(holder); holder.scrollIntoView();
+  if (key) placed[key] = holder;
 }
 async function send(body, shown, replaceCard) {
   add(boot.texts['playground.you'], shown, true);
@@ -125,8 +128,10 @@ async function pollInbox() {
     if (!res.ok) return;
     const inbox = await res.json();
     for (const m of inbox.messages) {
+      const target = m.replaces && placed[m.replaces];
+      if (m.card && target && target.isConnected) { target.innerHTML = ''; renderInto(target, m.card); continue; }
       add(boot.texts['playground.notification'], m.card ? '' : m.text).classList.add('notification');
-      if (m.card) addCard(m.card);
+      if (m.card) addCard(m.card, m.key);
     }
   } catch (e) { /* the next poll tries again */ }
 }

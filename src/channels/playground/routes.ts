@@ -105,7 +105,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
         const seen = `${item.id}|${personaId.data}`;
         if (seenChannelPosts.has(seen)) continue;
         seenChannelPosts.add(seen);
-        delivered.push({ text: item.text, card: Outbox.card(item), channel: 'kernteam' });
+        delivered.push({ text: item.text, card: Outbox.card(item), channel: 'kernteam', key: item.id, replaces: item.replaces });
       }
     }
     sendJson(res, 200, { messages: delivered });
