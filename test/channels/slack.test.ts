@@ -200,6 +200,50 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(`${toMentor.args.text}\n${blockText(toMentor.args.blocks as Block[])}`).toMatch(/L1001/);
     const [stored] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
     expect(stored).toMatchObject({ ownerStaffId: 'm.devries', status: 'open' });
+
+    // The mentor opens the case from the button in that DM; the answer comes in the same DM.
+    const open = buttons(toMentor.args.blocks as Block[])[0]!;
+    const mentorDm = toMentor.result!.channel as string;
+    const before = postsTo(mentorDm).length;
+    const click = await interact({
+      type: 'block_actions',
+      user: { id: USERS.devries },
+      team: { id: TEAM },
+      trigger_id: `trig-${randomUUID()}`,
+      container: { type: 'message', channel_id: mentorDm, message_ts: toMentor.result!.ts },
+      channel: { id: mentorDm },
+      actions: [{ action_id: open.action_id, value: open.value, action_ts: '2' }],
+    });
+    expect(click.status).toBe(200);
+    const answer = await slack.until(() => postsTo(mentorDm).length > before && postsTo(mentorDm).at(-1));
+    expect(answer.args.text).toMatch(/Wat wil je vastleggen of doen\?/);
+    expect(blockText(answer.args.blocks as Block[])).toContain('Gesprek met de gepeste leerling');
+  });
+
+  it('sends a typed answer from a question message in DM with its Send button', async () => {
+    const question = (await dm(USERS.bakker, 'pesten melden')).at(-1)!;
+    const pesten = buttons(question.args.blocks as Block[]).find((b) => b.text === 'Het is pesten')!;
+    const clickIn = async (button: { action_id: string; value: string }, values: Record<string, unknown>) => {
+      const before = postsTo(dmChannel(USERS.bakker)).length;
+      const res = await interact({
+        type: 'block_actions',
+        user: { id: USERS.bakker },
+        team: { id: TEAM },
+        trigger_id: `trig-${randomUUID()}`,
+        container: { type: 'message', channel_id: dmChannel(USERS.bakker), message_ts: '1' },
+        state: { values },
+        actions: [{ action_id: button.action_id, value: button.value, action_ts: String(Math.random()) }],
+      });
+      expect(res.status).toBe(200);
+      await slack.until(() => postsTo(dmChannel(USERS.bakker)).length > before);
+      return postsTo(dmChannel(USERS.bakker)).at(-1)!;
+    };
+    const next = await clickIn(pesten, {});
+    const blocks = next.args.blocks as Block[];
+    expect(blocks.some((b) => b.type === 'input')).toBe(true);
+    const send = buttons(blocks).find((b) => b.text === 'Verstuur')!;
+    const after = await clickIn(send, { answer: { answer: { type: 'plain_text_input', value: 'L1001' } } });
+    expect(blockText(after.args.blocks as Block[])).toMatch(/Wie pest\?/);
   });
 
   it('processes a retried event once, and acknowledges the retry', async () => {

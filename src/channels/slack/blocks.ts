@@ -168,6 +168,7 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
       case 'Input.ChoiceSet':
         if (withInputs) {
           const input = inputBlock(element);
+          if (input && input.type === 'input') texts.push(input.label.text);
           if (input) {
             inputCount++;
             blocks.push(input);
