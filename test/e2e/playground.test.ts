@@ -1,35 +1,21 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { CHROMIUM, chromiumAvailable, launchBrowser, typeInPlayground } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable();
 if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
 if (!available) console.warn(`\n*** Browser tests NOT RUN: ${CHROMIUM} is missing (apt-get install chromium). ***\n`);
 
 describe.skipIf(!available)('the playground in a real browser (Debian Chromium)', () => {
   let bot: TestApp;
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     bot = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
+    ({ context: browser, page } = await launchBrowser());
   }, 60_000);
 
   // A screenshot of the page when a test fails, for the CI log reader.
@@ -79,13 +65,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
   it('carries a teacher\'s signal to the mentor, who opens the case from the notification card', async () => {
     await page.goto(`${bot.base}/playground`);
     await page.selectOption('#persona', 't.bakker');
-    const type = async (text: string) => {
-      const before = await page.locator('.msg, .card').count();
-      await page.fill('#text', text);
-      await page.press('#text', 'Enter');
-      // Wait for the bot's answer (my message plus at least one reply).
-      await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
-    };
+    const type = (text: string) => typeInPlayground(page, text);
     for (const text of ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']) await type(text);
     await page.locator('.card', { hasText: 'Tekst voor Magister' }).waitFor();
 
@@ -102,12 +82,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
   it('files an exception request as a mentor and decides it as two kernteam members in the rendered card', async () => {
     await page.goto(`${bot.base}/playground`);
     await page.selectOption('#persona', 'm.devries');
-    const type = async (text: string) => {
-      const before = await page.locator('.msg, .card').count();
-      await page.fill('#text', text);
-      await page.press('#text', 'Enter');
-      await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
-    };
+    const type = (text: string) => typeInPlayground(page, text);
     // Marloes may still be in the conversation of an earlier test: stop it first.
     for (const text of [
       'stop', 'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2',
@@ -134,6 +109,23 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     const signal = page.locator('.msg .text', { hasText: 'L1001 heeft een uitzondering op het telefoonverbod' });
     await signal.waitFor({ timeout: 5000 });
     expect(await signal.textContent()).not.toMatch(/medisch|Glucosesensor/i);
+  });
+
+  it('brings the review reminder to the mentor once the demo clock has moved on, and starts the review from it', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'm.devries');
+    const reminder = page.locator('.card', { hasText: 'Evaluatie uitzondering telefoonverbod' });
+    // The review is due some weeks after the decision; a week per click, as a person would.
+    for (let week = 1; week <= 14 && (await reminder.count()) === 0; week++) {
+      const shown = await page.locator('#clock').textContent();
+      await page.locator('#forward').click();
+      await page.waitForFunction((before) => document.getElementById('clock')?.textContent !== before, shown);
+      await reminder.first().waitFor({ timeout: 1500 }).catch(() => undefined);
+    }
+    await reminder.first().waitFor({ timeout: 3000 });
+    expect(await reminder.first().textContent()).toMatch(/L1001/);
+    await reminder.first().locator('.ac-pushButton', { hasText: 'Evaluatie vastleggen' }).click();
+    await page.locator('.card', { hasText: 'Zijn ouders en leerling gehoord?' }).waitFor();
   });
 
   it('switches the page to English', async () => {

@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium; `npx playwright install` cannot download here. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Flags that work on this kind of machine (no GPU, no sandbox, no network chatter). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+/** A headless Chromium with a fresh profile directory, and one page in it. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+  const profile = mkdtempSync(join(tmpdir(), 'zorgpad-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1000, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+/** Types a message in the playground and waits for the bot's answer (my message plus at least one reply). */
+export async function typeInPlayground(page: Page, text: string): Promise<void> {
+  const before = await page.locator('.msg, .card').count();
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
+}
