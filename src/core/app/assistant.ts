@@ -9,6 +9,7 @@ import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
 import { handle, IDLE, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
 import type { Flow } from '../protocol/schema.js';
+import type { Option } from '../protocol/answers.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
@@ -80,6 +81,8 @@ export interface Overview {
 /** The three procedures a home screen offers. */
 const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
 
+type PickSource = 'myCases' | 'agenda' | 'reviewable' | 'managed';
+
 /** Roles that work bullying cases and get the case list in `pick` steps. */
 const CASE_ROLES: Role[] = ['mentor', 'clz', 'directie'];
 
@@ -121,12 +124,33 @@ export class Assistant {
       },
       staffOptions: () =>
         directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
-      sources: {
-        myCases: CASE_ROLES.some((r) => roles.has(r)) ? await this.deps.cases.optionsFor(caseActor, locale) : [],
-        agenda: await this.deps.exceptions.agendaRequests(caseActor),
-        reviewable: await this.deps.exceptions.reviewable(caseActor),
-        managed: await this.deps.exceptions.managed(caseActor),
+      sources: {} as Partial<Record<PickSource, Option[]>>,
+    };
+    // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
+    // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
+    const loaders: Record<PickSource, () => Promise<Option[]>> = {
+      myCases: async () => (CASE_ROLES.some((r) => roles.has(r)) ? this.deps.cases.optionsFor(caseActor, locale) : []),
+      agenda: () => this.deps.exceptions.agendaRequests(caseActor),
+      reviewable: () => this.deps.exceptions.reviewable(caseActor),
+      managed: () => this.deps.exceptions.managed(caseActor),
+    };
+    const loaded: Partial<Record<PickSource, Option[]>> = {};
+    const wanted = new Set<PickSource>();
+    ctx.sources = new Proxy(loaded, {
+      get: (target, name) => {
+        const source = name as PickSource;
+        if (!(source in target)) wanted.add(source);
+        return target[source];
       },
+    });
+    const runEngine = async (state: DialogState) => {
+      for (;;) {
+        wanted.clear();
+        const outcome = handle(state, input, ctx);
+        const missing = [...wanted].filter((source) => !(source in loaded) && source in loaders);
+        if (missing.length === 0) return outcome;
+        for (const source of missing) loaded[source] = await loaders[source]();
+      }
     };
 
     const key = userKey(inbound);
@@ -137,7 +161,7 @@ export class Assistant {
         return { messages: [], duplicate: true };
       }
       const before: DialogState = stored ?? IDLE;
-      const outcome = handle(before, input, ctx);
+      const outcome = await runEngine(before);
       const draft = this.draftOf(outcome.state);
       const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId);
       if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
