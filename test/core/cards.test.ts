@@ -74,3 +74,14 @@ describe('cards', () => {
     expect(parseCardSubmit('nonsense')).toBeNull();
   });
 });
+
+describe('card rendering cache', () => {
+  it('gives every caller its own copy of a card rendered before', () => {
+    const renderer = CardRenderer.load('cards');
+    const first = renderer.render('info', { title: 'Titel', text: 'Tekst' });
+    (first.body as Array<{ text: string }>)[0]!.text = 'veranderd';
+    const second = renderer.render('info', { title: 'Titel', text: 'Tekst' });
+    expect((second.body as Array<{ text: string }>)[0]!.text).toBe('Titel');
+    expect(renderer.render('info', { title: 'Ander', text: 'Tekst' }).body).not.toEqual(second.body);
+  });
+});

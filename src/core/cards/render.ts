@@ -15,7 +15,13 @@ export class CardTemplateError extends Error {
 const MAX_BUTTONS = 5;
 
 /** Expands the templates of `cards/` with data. Pure once loaded. */
+/** How many expanded cards are kept (least recently used goes first); a few MB at most. */
+const RECENT_CARDS = 500;
+
 export class CardRenderer {
+  /** Expanded cards by template and data, as JSON text (callers get their own copy). */
+  private readonly recent = new Map<string, string>();
+
   constructor(private readonly templates: ReadonlyMap<string, unknown>) {}
 
   static load(dir: string): CardRenderer {
@@ -43,7 +49,20 @@ export class CardRenderer {
   render(name: string, data: Record<string, unknown>): AdaptiveCardJson {
     const template = this.templates.get(name);
     if (!template) throw new CardTemplateError(`card template "${name}" does not exist`);
-    return new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+    // Expanding parses every expression of the template again, which dominates a turn's CPU time.
+    // Expansion is pure, and the same questions and menus come back all day: keep recent results.
+    const key = `${name}\u0000${JSON.stringify(data)}`;
+    const cached = this.recent.get(key);
+    if (cached) {
+      this.recent.delete(key);
+      this.recent.set(key, cached);
+      return JSON.parse(cached) as AdaptiveCardJson;
+    }
+    const card = new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+    const text = JSON.stringify(card);
+    this.recent.set(key, text);
+    if (this.recent.size > RECENT_CARDS) this.recent.delete(this.recent.keys().next().value!);
+    return JSON.parse(text) as AdaptiveCardJson;
   }
 
   /** The card that asks a dialog question, with the same answers as typing would give. */
