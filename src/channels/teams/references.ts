@@ -16,7 +16,12 @@ export interface TeamsReference extends VersionedRecord {
   updatedAt: number;
 }
 
+/** How long a person's Teams user id is kept in memory. */
+const USER_ID_TTL_MS = 5 * 60_000;
+
 export class TeamsReferences {
+  private readonly userIds = new Map<string, { id: string | null; at: number }>();
+
   constructor(
     private readonly store: Store,
     private readonly directory: SchoolDirectory,
@@ -56,10 +61,25 @@ export class TeamsReferences {
     if (!refresh || !Array.isArray(refresh.userIds)) return card;
     const ids: string[] = [];
     for (const staffId of refresh.userIds as string[]) {
-      const found = await this.get(staffId);
-      if (found?.reference.user?.id) ids.push(found.reference.user.id);
+      const id = await this.teamsUserId(staffId);
+      if (id) ids.push(id);
     }
     return { ...card, refresh: { ...refresh, userIds: ids.slice(0, 60) } };
+  }
+
+  /**
+   * A person's Teams user id, read once and then kept for a few minutes: every kernteam card carries
+   * the ids of all members, and reading them all from the store for every refresh is most of its cost.
+   * The id of a person's account does not change; someone who installs later appears within minutes.
+   */
+  private async teamsUserId(staffId: string): Promise<string | null> {
+    const now = this.clock.now();
+    const cached = this.userIds.get(staffId);
+    if (cached && now - cached.at < USER_ID_TTL_MS) return cached.id;
+    const found = await this.get(staffId);
+    const id = found?.reference.user?.id ?? null;
+    this.userIds.set(staffId, { id, at: now });
+    return id;
   }
 
   async markUnreachable(record: TeamsReference): Promise<void> {
@@ -71,6 +91,7 @@ export class TeamsReferences {
   }
 
   private async save(staffId: string, reference: Partial<ConversationReference>): Promise<void> {
+    this.userIds.delete(staffId);
     const id = this.id(staffId);
     const fields = { schoolId: this.directory.school.id, staffId, reference: JSON.stringify(reference), unreachable: false, updatedAt: this.clock.now() };
     for (let attempt = 0; attempt < 3; attempt++) {
