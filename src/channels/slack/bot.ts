@@ -6,6 +6,7 @@ import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock } from './blocks.js';
 import { homeView } from './home.js';
+import { TurnQueue } from './queue.js';
 import { inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
 
 type Client = App['client'];
@@ -30,6 +31,8 @@ const VOTE_VIEW = 'zorgpad.vote';
  * with the trigger at once (it expires after 3 s) and filled in with `views.update`.
  */
 export class SlackBot {
+  private readonly queue = new TurnQueue();
+
   constructor(
     private readonly app: App,
     private readonly assistant: Assistant,
@@ -167,7 +170,14 @@ export class SlackBot {
       locale: this.locale,
       input,
     };
-    return this.assistant.handle(inbound).finally(() => this.afterTurn());
+    return this.queue
+      .run(() => this.assistant.handle(inbound))
+      .then((reply) => {
+        if (reply) return reply;
+        this.log.warn('slack.busy', { backlog: this.queue.backlog });
+        return { messages: [{ text: this.t('slack.busy') }], duplicate: false };
+      })
+      .finally(() => this.afterTurn());
   }
 
   /** Posts messages in a conversation (a DM channel, or a user id for their DM with the app). */

@@ -276,6 +276,7 @@ export const en: Record<MessageKey, string> = {
   'role.orthopedagoog': 'remedial educationalist / psychologist',
   'role.directie': 'management',
   'role.beheerder': 'administrator',
+  'slack.busy': 'It is very busy right now: your message was not processed. Please send it again in a minute.',
   'slack.home.title': 'Zorgpad',
   'slack.home.intro': 'Start a report or request here and see what is waiting for you. You can also just send me a message, or type /zorgpad.',
   'slack.home.procedures': 'Start',

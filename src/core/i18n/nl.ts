@@ -274,6 +274,7 @@ export const nl = {
   'role.orthopedagoog': 'orthopedagoog / psycholoog',
   'role.directie': 'directie',
   'role.beheerder': 'beheerder',
+  'slack.busy': 'Het is op dit moment erg druk: je bericht is niet verwerkt. Stuur het over een minuut nog eens.',
   'slack.home.title': 'Zorgpad',
   'slack.home.intro': 'Hier begin je een melding of aanvraag en zie je wat er voor jou openstaat. Je kunt me ook gewoon een bericht sturen, of /zorgpad typen.',
   'slack.home.procedures': 'Beginnen',
