@@ -59,7 +59,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     );
     DROP INDEX IF EXISTS jobs_pending_due;
     CREATE INDEX IF NOT EXISTS jobs_status_due ON jobs (status, due_at, id);
-    CREATE INDEX IF NOT EXISTS jobs_claimed_lease ON jobs (status, lease_until);
+    DROP INDEX IF EXISTS jobs_claimed_lease;
+    CREATE INDEX IF NOT EXISTS jobs_status_lease ON jobs (status, lease_until, id);
     CREATE INDEX IF NOT EXISTS jobs_staff ON jobs (json_extract(payload, '$.staffId'));
     CREATE TABLE IF NOT EXISTS idempotency_keys (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS audit (
@@ -85,6 +86,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   const jobRow = (row: JobRow | undefined): Job | null => (row ? toJob(row) : null);
 
+  /** Prepared lookups by collection and field, made on first use. */
+  const findStatements = new Map<string, Database.Statement<[string, FieldValue], { id: string; version: number; data: string }>>();
   const stmt = {
     getRecord: db.prepare<[string, string], { version: number; data: string }>(
       'SELECT version, data FROM records WHERE collection = ? AND id = ?',
@@ -138,12 +141,18 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       },
       async findBy(field: string, value: FieldValue) {
         if (!indexed.has(field)) throw new Error(`${name}.${field} is not an indexed field`);
-        // The field name comes from the fixed COLLECTIONS list, never from input.
-        const rows = db
-          .prepare<[string, FieldValue], { id: string; version: number; data: string }>(
-            `SELECT id, version, data FROM records WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`,
-          )
-          .all(name, typeof value === 'boolean' ? Number(value) : value);
+        // The field name comes from the fixed COLLECTIONS list, never from input. INDEXED BY: without
+        // statistics SQLite prefers walking the primary key in id order over the field's index, which
+        // turns a lookup among 100,000 records into a scan.
+        const key = `${name}.${field}`;
+        let statement = findStatements.get(key);
+        if (!statement) {
+          statement = db.prepare<[string, FieldValue], { id: string; version: number; data: string }>(
+            `SELECT id, version, data FROM records INDEXED BY "records_${name}_${field}" WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`,
+          );
+          findStatements.set(key, statement);
+        }
+        const rows = statement.all(name, typeof value === 'boolean' ? Number(value) : value);
         return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as T);
       },
       async delete(id) {

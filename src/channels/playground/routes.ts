@@ -97,7 +97,8 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
     if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
     const delivered = [];
-    for (const item of await outbox.pendingFor(personaId.data)) {
+    for (const pending of await outbox.pendingFor(personaId.data)) {
+      const item = outbox.prepared(pending);
       if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: Outbox.card(item) });
     }
     if (await isKernteamMember(personaId.data)) {

@@ -44,6 +44,10 @@ const MAX_BUNDLE_ITEMS = 10;
  * deliver them afterwards (ack fast, work after). The key makes a notification idempotent.
  */
 export class Outbox {
+  /** Per bundle moment, the first bundle number that may still be open (a hint; the store decides). */
+  private readonly openBundle = new Map<string, number>();
+  private renderBundle: ((items: BundleItem[]) => { text: string; card: AdaptiveCardJson }) | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly schoolId: string,
@@ -77,30 +81,31 @@ export class Outbox {
    * Adds a reminder to the person's bundle for this moment: reminders due together go out as one
    * message. Idempotent per job: a job already in any bundle of this moment is not added again, so a
    * job retried after a crash is delivered once. A bundle already delivered, or full, is not
-   * changed; a later one is started.
+   * changed; a later one is started. A job on its first attempt cannot be in a bundle yet, so the
+   * search starts at the bundle this process last saw open. The message's text and card are made when
+   * it goes out (`prepared`), not at every addition.
    */
-  async addToBundle(
-    baseKey: string,
-    staffId: string,
-    item: BundleItem,
-    render: (items: BundleItem[]) => { text: string; card: AdaptiveCardJson },
-  ): Promise<void> {
-    for (let n = 1; n <= MAX_BUNDLES_PER_SLOT; n++) {
+  async addToBundle(baseKey: string, staffId: string, item: BundleItem, firstAttempt = false): Promise<void> {
+    const from = firstAttempt ? (this.openBundle.get(baseKey) ?? 1) : 1;
+    for (let n = from; n <= MAX_BUNDLES_PER_SLOT; n++) {
       const key = `${baseKey}#${n}`;
       for (let attempt = 0; attempt < 10; attempt++) {
         const current = await this.items.get(key);
         if (current?.items.some((i) => i.jobId === item.jobId)) return;
         // Delivered, or full: try the next bundle of this moment (bundles never lose items, so a
         // job found in none of them is in none).
-        if (current && (current.status !== 'pending' || current.items.length >= MAX_BUNDLE_ITEMS)) break;
+        if (current && (current.status !== 'pending' || current.items.length >= MAX_BUNDLE_ITEMS)) {
+          this.rememberOpen(baseKey, n + 1);
+          break;
+        }
         const items = [...(current?.items ?? []), item];
-        const { text, card } = render(items);
         if (current) {
-          if (await this.items.update({ ...current, items, text, cardJson: JSON.stringify(card) })) return;
+          if (await this.items.update({ ...current, items, text: '', cardJson: null })) return;
           continue;
         }
         try {
-          await this.items.create(this.fresh(key, staffId, text, card, { items }));
+          await this.items.create(this.fresh(key, staffId, '', undefined, { items }));
+          this.rememberOpen(baseKey, n);
           return;
         } catch (error) {
           if (!(error instanceof DuplicateRecordError)) throw error;
@@ -108,6 +113,23 @@ export class Outbox {
       }
     }
     throw new Error('reminder bundle kept conflicting');
+  }
+
+  private rememberOpen(baseKey: string, n: number): void {
+    if (this.openBundle.size > 10_000) this.openBundle.clear();
+    if ((this.openBundle.get(baseKey) ?? 0) < n) this.openBundle.set(baseKey, n);
+  }
+
+  /** How bundles are worded and shown; set by the scheduler that fills them. */
+  useBundleRenderer(render: (items: BundleItem[]) => { text: string; card: AdaptiveCardJson }): void {
+    this.renderBundle = render;
+  }
+
+  /** The notification ready to show: a bundle gets its text and card from its items. */
+  prepared(notification: Notification): Notification {
+    if (!notification.items.length || notification.cardJson !== null || !this.renderBundle) return notification;
+    const { text, card } = this.renderBundle(notification.items);
+    return { ...notification, text, cardJson: JSON.stringify(card) };
   }
 
   private fresh(
@@ -160,7 +182,10 @@ export class Outbox {
   /** Messages that could not be delivered (blocked or removed app). */
   async unreachable(): Promise<Notification[]> {
     const items = await this.items.findBy('status', 'unreachable');
-    return items.filter((n) => n.schoolId === this.schoolId).sort((a, b) => a.createdAt - b.createdAt);
+    return items
+      .filter((n) => n.schoolId === this.schoolId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((n) => this.prepared(n));
   }
 
   async get(key: string): Promise<Notification | null> {
@@ -173,7 +198,8 @@ export class Outbox {
    */
   async claim(notification: Notification, leaseMs = 60_000): Promise<Notification | null> {
     if (notification.status !== 'pending') return null;
-    return this.items.update({ ...notification, nextAttemptAt: this.clock.now() + leaseMs });
+    const claimed = await this.items.update({ ...notification, nextAttemptAt: this.clock.now() + leaseMs });
+    return claimed ? this.prepared(claimed) : null;
   }
 
   /** Marks a message delivered; false when another process delivered it first. */

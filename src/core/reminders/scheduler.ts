@@ -40,6 +40,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.leaseMs = deps.leaseMs ?? 60_000;
+    deps.outbox.useBundleRenderer((items) => this.renderBundle(items));
   }
 
   private get school() {
@@ -70,9 +71,7 @@ export class Scheduler {
           const reminder = await this.remind(job);
           if (reminder) {
             const slot = dayIn(this.school.timeZone, now);
-            await this.deps.outbox.addToBundle(`reminders:${reminder.staffId}:${slot}:${allowedSlot(now)}`, reminder.staffId, { jobId: job.id, ...reminder.item }, (items) =>
-              this.renderBundle(items),
-            );
+            await this.deps.outbox.addToBundle(`reminders:${reminder.staffId}:${slot}:${allowedSlot(now)}`, reminder.staffId, { jobId: job.id, ...reminder.item }, job.attempts <= 1);
             sent++;
           }
           await this.deps.store.jobs.complete(job.id, this.deps.owner, reminder ? 'bundled' : 'no longer applies');
