@@ -1,0 +1,625 @@
+/**
+ * `npm run bench`: Zorgpad under load on loopback, side by side with a bare Bolt echo app and a bare
+ * botbuilder echo bot, through the same fake Slack Web API and Bot Connector. Writes bench/results.md
+ * and bench/latency.svg. Not part of `npm test`; the targets are in the issue and in the results file.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, homedir, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import autocannon from 'autocannon';
+import { MongoClient } from 'mongodb';
+import { parseConfig } from '../src/config/env.js';
+import { CardRenderer } from '../src/core/cards/render.js';
+import type { ExceptionRequest } from '../src/core/exceptions/model.js';
+import { Outbox } from '../src/core/notify/outbox.js';
+import { RoleBook } from '../src/core/people/role-book.js';
+import { loadSchoolFile, SchoolDirectory } from '../src/core/people/school.js';
+import { Scheduler } from '../src/core/reminders/scheduler.js';
+import { createLogger } from '../src/log/logger.js';
+import { CLAIM_DUE_SQL } from '../src/store/sqlite.js';
+import { openStore } from '../src/store/open.js';
+import { BenchFakes } from './fakes.js';
+import { exceptionRecord, seedScale } from './seed.js';
+import { benchStaff, benchStudent, KERNTEAM_ORTHO, KERNTEAM_ZC, TEAMS_CHANNEL, writeBenchSchool } from './school.js';
+
+const SECRET = 'bench-signing-secret-0123456789';
+const TOKEN = 'xoxb-bench-token';
+const DATA_KEY = randomBytes(32).toString('base64');
+const STAFF = 2000;
+const RATIO_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SATURATION_SECONDS = Number(process.env.BENCH_SATURATION_SECONDS ?? 10);
+const SCALE = { exceptions: Number(process.env.BENCH_EXCEPTIONS ?? 100_000), cases: Number(process.env.BENCH_CASES ?? 50_000), due: Number(process.env.BENCH_DUE ?? 10_000) };
+const started = Date.now();
+const work = mkdtempSync(join(tmpdir(), 'zorgpad-bench-'));
+const say = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
+
+interface Row {
+  phase: string;
+  target: string;
+  requests: number;
+  reqPerSec: number;
+  turnsPerSec: number;
+  ack: { p50: number; p99: number; p999: number };
+  turn: { p50: number; p99: number };
+  /** Turn latency at the fixed latency rate. */
+  paced?: { p50: number; p99: number; n: number; errors: number };
+  errors: number;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+const histograms: Record<string, number[]> = {};
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  name: string;
+  base: string;
+  child: ChildProcess;
+  stderr: string[];
+}
+
+/** The Node flags of `npm start` (heap sizes), so Zorgpad runs here as it does in production. */
+const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--max-'));
+
+async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, extraFlags: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const flags = [...(script === 'src/main.ts' ? START_FLAGS : []), ...extraFlags];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()) > 50 && stderr.shift());
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr.join('').slice(-500)}`);
+    try {
+      await fetch(`${base}${readyPath}`);
+      return { name, base, child, stderr };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${name} did not start`);
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (server.child.exitCode === null) server.child.kill('SIGKILL');
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+const sign = (body: string) => {
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    'content-type': 'application/json',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
+  };
+};
+
+let userCursor = 0;
+/** The next of the school's staff, round robin (skipping the kernteam so votes stay theirs). */
+const nextUser = () => benchStaff(51 + (userCursor++ % (STAFF - 50)));
+
+function slackDm(fakes: BenchFakes, text: string) {
+  return (req: Record<string, unknown>) => {
+    const user = nextUser();
+    const channel = `D${user.slack.slice(1)}`;
+    const body = JSON.stringify({ type: 'event_callback', team_id: 'TBENCH', event_id: `Ev${randomUUID()}`, event: { type: 'message', user: user.slack, channel, channel_type: 'im', text } });
+    fakes.sent(`slack:${channel}`);
+    return { ...req, method: 'POST', path: '/slack/events', headers: sign(body), body };
+  };
+}
+
+function teamsActivity(
+  fakes: BenchFakes,
+  fields: (user: ReturnType<typeof benchStaff>) => Record<string, unknown>,
+  conversation?: () => string,
+  track = true,
+  pickUser: () => ReturnType<typeof benchStaff> = nextUser,
+) {
+  return (req: Record<string, unknown>) => {
+    const user = pickUser();
+    const conversationId = conversation?.() ?? `a:bench-${user.id}`;
+    const activity = {
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      serviceUrl: `${fakes.url}/`,
+      channelId: 'msteams',
+      from: { id: `29:${user.id}`, aadObjectId: user.teams, name: 'Bench' },
+      recipient: { id: '28:zorgpad-bot', name: 'Zorgpad' },
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: 'tbench' },
+      channelData: { tenant: { id: 'tbench' } },
+      locale: 'nl-NL',
+      ...fields(user),
+    };
+    if (track) fakes.sent(`teams:${conversationId}`);
+    return { ...req, method: 'POST', path: '/api/messages', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) };
+  };
+}
+
+type Setup = (req: Record<string, unknown>) => Record<string, unknown>;
+
+async function load(base: string, setup: Setup, opts: { connections: number; duration?: number; amount?: number }): Promise<autocannon.Result> {
+  return autocannon({
+    url: base,
+    connections: opts.connections,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? RATIO_SECONDS }),
+    requests: [{ setupRequest: setup as never }],
+    timeout: 30,
+  });
+}
+
+function pct(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs a load and waits for the replies to reach the fake platform (the turns behind the acks). */
+/** Requests per second for the latency runs: below every target's capacity, so no backlog builds. */
+const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 40);
+
+async function measure(phase: string, target: string, fakes: BenchFakes, base: string, setup: Setup, connections: number, duration = RATIO_SECONDS): Promise<Row> {
+  const row = await measureOnce(phase, target, fakes, base, setup, connections, duration);
+  // The same turn at a fixed, moderate rate: latency without queueing behind a backlog.
+  await drain(fakes);
+  fakes.reset();
+  const paced = await autocannon({ url: base, connections: 4, overallRate: LATENCY_RATE, duration, requests: [{ setupRequest: setup as never }], timeout: 30 });
+  await drain(fakes);
+  row.paced = { p50: pct(fakes.samples, 50), p99: pct(fakes.samples, 99), n: fakes.samples.length, errors: paced.errors + paced.timeouts + paced.non2xx };
+  histograms[`${phase} — ${target}`] = fakes.samples.slice();
+  say(`  at ${LATENCY_RATE}/s: turn p50 ${row.paced.p50.toFixed(1)} ms p99 ${row.paced.p99.toFixed(1)} ms`);
+  return row;
+}
+
+async function measureOnce(phase: string, target: string, fakes: BenchFakes, base: string, setup: Setup, connections: number, duration = RATIO_SECONDS): Promise<Row> {
+  await load(base, setup, { connections, duration: 2 }); // warm-up: JIT, connections, caches
+  await drain(fakes);
+  fakes.reset();
+  const t0 = performance.now();
+  const result = await load(base, setup, { connections, duration });
+  await drain(fakes);
+  const seconds = (performance.now() - t0) / 1000;
+  const row: Row = {
+    phase,
+    target,
+    requests: result.requests.total,
+    reqPerSec: result.requests.average,
+    turnsPerSec: fakes.samples.length / Math.max(seconds, duration),
+    ack: { p50: result.latency.p50, p99: result.latency.p99, p999: (result.latency as unknown as Record<string, number>).p99_9 ?? NaN },
+    turn: { p50: pct(fakes.samples, 50), p99: pct(fakes.samples, 99) },
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+  histograms[`${phase} — ${target}`] = fakes.samples.slice();
+  rows.push(row);
+  say(`${phase} / ${target}: ${row.reqPerSec.toFixed(0)} req/s, ${row.turnsPerSec.toFixed(0)} turns/s, turn p50 ${row.turn.p50.toFixed(1)} ms p99 ${row.turn.p99.toFixed(1)} ms, errors ${row.errors}`);
+  return row;
+}
+
+async function drain(fakes: BenchFakes, maxMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  let last = -1;
+  let stable = 0;
+  while (Date.now() - t0 < maxMs) {
+    const n = [...fakes.counts.values()].reduce((a, b) => a + b, 0);
+    stable = n === last ? stable + 1 : 0;
+    if (stable >= 4) return;
+    last = n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stores
+
+async function mongoUri(): Promise<{ uri: string; stop: () => void } | null> {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: () => undefined };
+  const binary = join(homedir(), '.cache', 'zorgpad-ci', 'bin', 'ferretdb');
+  if (!existsSync(binary)) return null;
+  const port = await freePort();
+  const dir = join(work, 'ferretdb');
+  mkdirSync(dir);
+  const run = spawnSync('bash', ['.ci/ferretdb.sh', 'start', String(port), dir], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    notes.push(`FerretDB did not start: ${run.stderr.trim().split('\n').at(-1)}`);
+    return null;
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    stop: () => {
+      try {
+        process.kill(Number(readFileSync(join(dir, 'ferretdb.pid'), 'utf8')));
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; uri: string; db: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ZORGPAD_PLAYGROUND: 'false',
+    ZORGPAD_SCHOOL_FILE: school,
+    ZORGPAD_DATA_KEY: DATA_KEY,
+    ZORGPAD_DELIVERY_INTERVAL_MS: '500',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_API_URL: `${fakes.url}/api/`,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+    ...(store.kind === 'sqlite' ? { ZORGPAD_DATA_DIR: store.dir } : { MONGODB_URI: store.uri, MONGODB_DB: store.db }),
+  };
+}
+
+/** Seeds one submitted exception request, for refresh and vote invokes. */
+async function seedRequest(env: Record<string, string>, id: string): Promise<void> {
+  const store = await openStore(parseConfig(env), createLogger('silent'));
+  await store.collection<ExceptionRequest>('exceptionRequests').create(exceptionRecord(id, 1, 'submitted', Date.now(), null));
+  await store.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+async function ratioAndSaturation(fakes: BenchFakes, school: string, storeKind: 'sqlite' | 'mongodb', mongo: { uri: string } | null): Promise<void> {
+  const label = `Zorgpad (${storeKind === 'sqlite' ? 'SQLite' : 'MongoDB wire: FerretDB'})`;
+  const store = storeKind === 'sqlite' ? { kind: 'sqlite' as const, dir: join(work, `data-${randomUUID().slice(0, 6)}`) } : { kind: 'mongodb' as const, uri: mongo!.uri, db: `zorgpad_bench_${randomUUID().slice(0, 6)}` };
+  const env = zorgpadEnv(fakes, school, store);
+  await seedRequest(env, 'req-bench');
+  await seedRequest(env, 'req-votes');
+  const zorgpad = await startServer(label, 'src/main.ts', env, '/healthz');
+  try {
+    await measure('Slack DM turn', label, fakes, zorgpad.base, slackDm(fakes, 'help'), 16);
+    await measure('Teams message turn', label, fakes, zorgpad.base, teamsActivity(fakes, () => ({ type: 'message', text: 'help' })), 16);
+
+    // Saturation at 200 connections, on the embedded store (FerretDB's turn rate is far below its
+    // ack rate, see the ratio rows, so there it would only measure the backlog).
+    if (storeKind === 'sqlite') await saturation(fakes, zorgpad, label);
+    if (zorgpad.child.exitCode !== null) throw new Error(`${label} stopped during the saturation runs: ${zorgpad.stderr.join('').slice(-800)}`);
+
+    // 50 kernteam votes on one request within 100 ms.
+    const voters = Array.from({ length: KERNTEAM_ZC + KERNTEAM_ORTHO }, (_, i) => benchStaff(i + 1));
+    const t0 = performance.now();
+    const answers = await Promise.all(
+      voters.map((v) =>
+        fetch(`${zorgpad.base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            id: randomUUID(),
+            timestamp: new Date().toISOString(),
+            serviceUrl: `${fakes.url}/`,
+            channelId: 'msteams',
+            from: { id: `29:${v.id}`, aadObjectId: v.teams },
+            recipient: { id: '28:zorgpad-bot' },
+            conversation: { id: TEAMS_CHANNEL, conversationType: 'channel', tenantId: 'tbench' },
+            channelData: { tenant: { id: 'tbench' }, channel: { id: TEAMS_CHANNEL } },
+            value: { action: { type: 'Action.Execute', verb: 'zorgpad.vote', data: { zorgpad: { vote: 'approve', requestId: 'req-votes' }, motivation: `Akkoord, lid ${v.id}` } }, trigger: 'manual' },
+          }),
+        }).then(
+          (r) => String(r.status),
+          (error: unknown) => `failed (${String((error as { cause?: { code?: string } }).cause?.code ?? 'unknown')})`,
+        ),
+      ),
+    );
+    const sentWithin = performance.now() - t0;
+    await stopServer(zorgpad);
+    const check = await openStore(parseConfig(env), createLogger('silent'));
+    const request = (await check.collection<ExceptionRequest>('exceptionRequests').get('req-votes'))!;
+    const outcome = await check.collection<{ id: string; version: number }>('outbox').get('kernteam-outcome:req-votes');
+    const audit = (await check.audit.forRecord('exceptionRequest', 'req-votes')).filter((e) => e.action.startsWith('exception.vote.'));
+    await check.close();
+    const distinct = new Set(request.votes.map((v) => v.staffId)).size;
+    notes.push(
+      `Votes under contention (${label}): 50 invokes answered in ${sentWithin.toFixed(0)} ms (HTTP ${[...new Set(answers)].join('/')}); ` +
+        `decision: ${request.decision ? request.decision.outcome : 'none'} (${outcome ? 'one outcome card queued' : 'no outcome card'}); ` +
+        `${request.votes.length} votes stored, ${distinct} distinct voters, ${audit.length} vote audit entries. ` +
+        `The school's rule decides as soon as a zorgcoördinator and an orthopedagoog agree, so later votes are refused as "already decided", not stored. ` +
+        (request.votes.length === distinct && audit.length === request.votes.length && request.decision ? 'Target met.' : 'TARGET MISSED.'),
+    );
+  } finally {
+    await stopServer(zorgpad);
+  }
+}
+
+/** Slack acks and Teams Action.Execute answers with 200 connections open, after a warm-up. */
+async function saturation(fakes: BenchFakes, server: Server, label: string, which = { slack: true, teams: true }): Promise<void> {
+  fakes.recording = false;
+  const record = (phase: string, result: autocannon.Result) => {
+    const l = result.latency as unknown as Record<string, number>;
+    rows.push({ phase, target: label, requests: result.requests.total, reqPerSec: result.requests.average, turnsPerSec: NaN, ack: { p50: l.p50!, p99: l.p99!, p999: l.p99_9 ?? NaN }, turn: { p50: NaN, p99: NaN }, errors: result.errors + result.timeouts + result.non2xx });
+    say(`${phase} / ${label}: p50 ${l.p50} ms, p99 ${l.p99} ms, p99.9 ${l.p99_9} ms, errors ${rows.at(-1)!.errors}`);
+  };
+  if (which.slack) {
+    const slack = slackDm(fakes, 'help');
+    await load(server.base, slack, { connections: 20, duration: 2 });
+    record('Slack ack at 200 connections', await load(server.base, slack, { connections: 200, duration: SATURATION_SECONDS }));
+    await drain(fakes, 120_000);
+  }
+  if (!which.teams) {
+    fakes.recording = true;
+    return;
+  }
+  const refresh = teamsActivity(
+    fakes,
+    () => ({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'zorgpad.refresh', data: { zorgpad: { refresh: 'req-bench' } } }, trigger: 'automatic' } }),
+    () => TEAMS_CHANNEL,
+    false,
+    () => benchStaff(1 + (userCursor++ % (KERNTEAM_ZC + KERNTEAM_ORTHO))),
+  );
+  await load(server.base, refresh, { connections: 20, duration: 2 });
+  record('Teams Action.Execute at 200 connections', await load(server.base, refresh, { connections: 200, duration: SATURATION_SECONDS }));
+  fakes.recording = true;
+}
+
+async function echoBaselines(fakes: BenchFakes): Promise<void> {
+  const bolt = await startServer('Bolt echo', 'bench/echo-bolt.ts', { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: `${fakes.url}/api/` }, '/');
+  try {
+    await measure('Slack DM turn', 'bare Bolt echo', fakes, bolt.base, slackDm(fakes, 'help'), 16);
+    await saturation(fakes, bolt, 'bare Bolt echo', { slack: true, teams: false });
+  } finally {
+    await stopServer(bolt);
+  }
+  const bb = await startServer('botbuilder echo', 'bench/echo-botbuilder.ts', {}, '/');
+  try {
+    await measure('Teams message turn', 'bare botbuilder echo', fakes, bb.base, teamsActivity(fakes, () => ({ type: 'message', text: 'help' })), 16);
+    await saturation(fakes, bb, 'bare botbuilder echo', { slack: false, teams: true });
+  } finally {
+    await stopServer(bb);
+  }
+}
+
+async function memory(fakes: BenchFakes, school: string): Promise<void> {
+  const env = zorgpadEnv(fakes, school, { kind: 'sqlite', dir: join(work, 'data-memory') });
+  const zorgpad = await startServer('Zorgpad (memory)', 'src/main.ts', env, '/healthz', ['--expose-gc', '--import', './bench/memory-hook.mjs']);
+  const heapAfterGc = async () => {
+    const seen = zorgpad.stderr.length;
+    zorgpad.child.kill('SIGUSR2');
+    for (let i = 0; i < 50 && !zorgpad.stderr.slice(seen).some((l) => l.includes('MEMORY ')); i++) await new Promise((r) => setTimeout(r, 50));
+    const line = zorgpad.stderr.slice(seen).join('').split('\n').find((l) => l.startsWith('MEMORY '));
+    return line ? Math.round((JSON.parse(line.slice(7)) as { heapUsed: number }).heapUsed / 1048576) : NaN;
+  };
+  try {
+    const before = rssMb(zorgpad.child.pid!);
+    let n = 0;
+    fakes.recording = false;
+    const result = await load(zorgpad.base, teamsActivity(fakes, () => ({ type: 'message', text: 'help' }), () => `a:memory-${n++}`, false), { connections: 20, amount: 10_000 });
+    fakes.recording = true;
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = rssMb(zorgpad.child.pid!);
+    const retained = await heapAfterGc();
+    notes.push(
+      `Memory (Node flags of \`npm start\`: ${START_FLAGS.join(' ')}): RSS ${before.toFixed(0)} MB after start, ${after.toFixed(0)} MB after ${result.requests.total} turns in 10,000 distinct conversations ` +
+        `(${result.non2xx + result.errors} errors); ${retained} MB of JavaScript heap still in use after a full garbage collection. Target RSS < 250 MB: ${after < 250 ? 'met' : 'MISSED'}.`,
+    );
+    say(notes.at(-1)!);
+  } finally {
+    await stopServer(zorgpad);
+  }
+}
+
+async function scale(fakes: BenchFakes, school: string): Promise<void> {
+  const dir = join(work, 'data-scale');
+  const env = zorgpadEnv(fakes, school, { kind: 'sqlite', dir });
+  const config = parseConfig(env);
+  const log = createLogger('silent');
+  const store = await openStore(config, log);
+  // Thursday 10:00 school time is irrelevant here: the bench school allows reminders all day.
+  const now = Date.now();
+  let t0 = performance.now();
+  await seedScale(store, SCALE, now, (n) => say(`seeded ${n} exceptions`));
+  const seedSeconds = (performance.now() - t0) / 1000;
+  say(`seeded ${SCALE.exceptions} exceptions, ${SCALE.cases} cases, ${SCALE.due} due reminders in ${seedSeconds.toFixed(0)} s`);
+
+  // The due lookup's query plan (the same SQL the store runs).
+  const raw = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
+  const plan = raw
+    .prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_SQL.replace('RETURNING *', '')}`)
+    .all({ owner: 'x', leaseUntil: 0, now })
+    .map((r) => (r as { detail: string }).detail);
+  const lookupPlan = raw
+    .prepare(`EXPLAIN QUERY PLAN SELECT id, version, data FROM records WHERE collection = ? AND json_extract(data, '$.studentRef') = ? ORDER BY id`)
+    .all('exceptionRequests', benchStudent(42))
+    .map((r) => (r as { detail: string }).detail);
+  raw.close();
+
+  // Claim and bundle every due reminder (the scheduler), then deliver the bundles to a fake channel.
+  const directory = new SchoolDirectory(loadSchoolFile(school));
+  const clock = { now: () => Date.now() };
+  const outbox = new Outbox(store, directory.school.id, clock);
+  const scheduler = new Scheduler({ store, directory, roleBook: new RoleBook(store, directory, clock), outbox, cards: CardRenderer.load('cards'), clock, log, owner: 'bench' });
+  t0 = performance.now();
+  let claimed = 0;
+  for (let k; (k = await scheduler.tick(1000)) > 0; ) claimed += k;
+  const claimSeconds = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  let messages = 0;
+  let items = 0;
+  for (;;) {
+    const due = await outbox.due(200);
+    if (!due.length) break;
+    for (const n of due) {
+      const mine = await outbox.claim(n);
+      if (mine && (await outbox.markDelivered(mine, 'bench'))) {
+        messages++;
+        items += Math.max(1, mine.items.length);
+      }
+    }
+  }
+  const deliverSeconds = (performance.now() - t0) / 1000;
+  await store.close();
+  const rate = claimed / (claimSeconds + deliverSeconds);
+  notes.push(
+    `Scale (SQLite, ${SCALE.exceptions.toLocaleString('en')} granted exceptions, ${SCALE.cases.toLocaleString('en')} open cases, ${SCALE.due.toLocaleString('en')} due review reminders): ` +
+      `claimed and bundled ${claimed} reminders in ${claimSeconds.toFixed(1)} s, delivered ${messages} messages holding ${items} reminders in ${deliverSeconds.toFixed(1)} s: ` +
+      `${rate.toFixed(0)} jobs/s end to end in one process (target ≥ 500: ${rate >= 500 ? 'met' : 'MISSED'}).`,
+  );
+  notes.push(`Due-job claim query plan (SQLite): ${plan.join(' · ')}`);
+  notes.push(`Exception lookup by student query plan (SQLite): ${lookupPlan.join(' · ')}`);
+  say(notes.at(-3)!);
+
+  // "heeft X een uitzondering?" as a teacher in Teams, against the big store.
+  const zorgpad = await startServer('Zorgpad (scale)', 'src/main.ts', env, '/healthz');
+  try {
+    let i = 0;
+    const ask = teamsActivity(fakes, () => ({ type: 'message', text: `heeft ${benchStudent(1 + (i++ % 5000))} een uitzondering?` }));
+    const row = await measure('"heeft X een uitzondering?" (Teams, 100k exceptions)', 'Zorgpad (SQLite)', fakes, zorgpad.base, ask, 4, 6);
+    notes.push(`"heeft X een uitzondering?" with ${SCALE.exceptions.toLocaleString('en')} exceptions: p99 ${row.ack.p99} ms over HTTP (target < 20 ms: ${row.ack.p99 < 20 ? 'met' : 'MISSED'}).`);
+  } finally {
+    await stopServer(zorgpad);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function versions(): Record<string, string> {
+  const pkg = (name: string) => (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const ferret = join(homedir(), '.cache', 'zorgpad-ci', 'bin', 'ferretdb');
+  const ferretVersion = existsSync(ferret) ? (spawnSync(ferret, ['--version'], { encoding: 'utf8' }).stdout.match(/version:\s*(\S+)/)?.[1] ?? '?') : 'not built';
+  return {
+    node: process.version,
+    '@slack/bolt': pkg('@slack/bolt'),
+    botbuilder: pkg('botbuilder'),
+    'better-sqlite3': pkg('better-sqlite3'),
+    mongodb: pkg('mongodb'),
+    autocannon: pkg('autocannon'),
+    FerretDB: ferretVersion,
+  };
+}
+
+function histogramSvg(): string {
+  const series = Object.entries(histograms).filter(([name]) => name.startsWith('Slack DM turn') || name.startsWith('Teams message turn'));
+  const edges = [0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, Infinity];
+  const colors = ['#1f5f8b', '#d9822b', '#3a9a5b', '#9b59b6', '#c0392b', '#7f8c8d'];
+  const w = 900;
+  const h = 60 + series.length * 110;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11">`, `<text x="10" y="20" font-size="14">Turn latency at a fixed ${LATENCY_RATE} requests/s (request sent → reply at the fake platform), share of turns per bucket</text>`];
+  series.forEach(([name, values], s) => {
+    const y0 = 50 + s * 110;
+    const counts = edges.map((edge, i) => values.filter((v) => v >= (i === 0 ? 0 : edges[i - 1]!) && v < edge).length);
+    const max = Math.max(1, ...counts);
+    parts.push(`<text x="10" y="${y0}" fill="${colors[s % colors.length]}">${name.replace(/&/g, '&amp;').replace(/</g, '&lt;')} (n=${values.length})</text>`);
+    counts.forEach((c, i) => {
+      const bh = (c / max) * 70;
+      const x = 10 + i * 46;
+      parts.push(`<rect x="${x}" y="${y0 + 80 - bh}" width="40" height="${bh}" fill="${colors[s % colors.length]}"/>`);
+      parts.push(`<text x="${x}" y="${y0 + 93}">&lt;${edges[i] === Infinity ? '∞' : edges[i]}ms</text>`);
+      if (c) parts.push(`<text x="${x}" y="${y0 + 78 - bh}">${((c / values.length) * 100).toFixed(0)}%</text>`);
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function report(totalSeconds: number): string {
+  const v = versions();
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  const lines = [
+    '# Zorgpad benchmark results',
+    '',
+    `Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` in ${totalSeconds.toFixed(0)} s.`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. ` + Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ') + '.',
+    '',
+    'Everything on loopback. Zorgpad runs as `src/main.ts` in its own process (development mode, because production refuses the unauthenticated Teams mode and local token endpoints the load needs; playground off, logging at info), with Slack requests signed with a test secret and replies going to a local fake Slack Web API and Bot Connector. The baselines are a bare Bolt app (its own HTTP receiver, signature checks) that acks and posts one echo, and a bare botbuilder CloudAdapter echo bot, each in its own process against the same fakes. A *turn* is measured from the request leaving the load tool to the reply arriving at the fake platform; for Slack that is after the ack (the HTTP answer), for Teams the reply is posted before the HTTP answer. 16 connections for the ratio runs.',
+    '',
+    '| phase | target | requests | HTTP req/s | turns/s | HTTP p50 ms | HTTP p99 ms | HTTP p99.9 ms | turn p50 ms | turn p99 ms | paced turn p50 ms | paced turn p99 ms | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.phase} | ${r.target} | ${r.requests} | ${f(r.reqPerSec, 0)} | ${f(r.turnsPerSec, 0)} | ${f(r.ack.p50)} | ${f(r.ack.p99)} | ${f(r.ack.p999)} | ${f(r.turn.p50)} | ${f(r.turn.p99)} | ${f(r.paced?.p50 ?? NaN)} | ${f(r.paced?.p99 ?? NaN)} | ${r.errors + (r.paced?.errors ?? 0)} |`,
+    ),
+    '',
+    '## Zorgpad ÷ echo (target: at most 2×)',
+    '',
+    `Throughput from the 16-connection runs; latency from runs at a fixed ${LATENCY_RATE} requests/s (columns "paced" above), where neither side builds a backlog.`,
+    '',
+    '| phase | store | throughput (echo turns/s ÷ Zorgpad turns/s) | turn p50 (Zorgpad ÷ echo) | turn p99 (Zorgpad ÷ echo) | verdict |',
+    '|---|---|---:|---:|---:|---|',
+  ];
+  for (const [phase, echoName] of [['Slack DM turn', 'bare Bolt echo'], ['Teams message turn', 'bare botbuilder echo']] as const) {
+    const echo = rows.find((r) => r.phase === phase && r.target === echoName);
+    for (const z of rows.filter((r) => r.phase === phase && r.target.startsWith('Zorgpad'))) {
+      if (!echo) continue;
+      const t = echo.turnsPerSec / z.turnsPerSec;
+      const p50 = (z.paced?.p50 ?? NaN) / (echo.paced?.p50 ?? NaN);
+      const p99 = (z.paced?.p99 ?? NaN) / (echo.paced?.p99 ?? NaN);
+      lines.push(`| ${phase} | ${z.target} | ${f(t, 2)}× | ${f(p50, 2)}× | ${f(p99, 2)}× | ${t <= 2 && p50 <= 2 && p99 <= 2 ? 'met' : `MISSED (worst ${f(Math.max(t, p50, p99), 1)}×)`} |`);
+    }
+  }
+  lines.push('', '## Deadlines at saturation (200 connections)', '');
+  for (const r of rows.filter((x) => x.phase.includes('200 connections'))) {
+    const slack = r.phase.startsWith('Slack');
+    const ok = slack ? r.ack.p999 < 300 : r.ack.p99 < 500;
+    const verdict = r.target.startsWith('Zorgpad') ? ` — ${ok && r.errors === 0 ? 'met' : `MISSED by ${f(slack ? r.ack.p999 - 300 : r.ack.p99 - 500, 0)} ms`}` : ' (baseline on the same machine)';
+    lines.push(`- ${r.phase}, ${r.target}: ${slack ? `ack p50 ${f(r.ack.p50)} / p99 ${f(r.ack.p99)} / p99.9 ${f(r.ack.p999)} ms (target p99.9 < 300)` : `card answered p50 ${f(r.ack.p50)} / p99 ${f(r.ack.p99)} ms (target p99 < 500)`}, ${r.requests} requests, ${r.errors} errors${verdict}.`);
+  }
+  lines.push('', '## Contention, scale and memory', '', ...notes.map((n) => `- ${n}`), '', '![Turn latency histogram](latency.svg)', '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const fakes = await new BenchFakes().start();
+  const school = writeBenchSchool(work, STAFF, 5000);
+  const mongo = await mongoUri();
+  try {
+    await echoBaselines(fakes);
+    await ratioAndSaturation(fakes, school, 'sqlite', null);
+    if (mongo) await ratioAndSaturation(fakes, school, 'mongodb', mongo);
+    else notes.push('MongoDB (FerretDB) runs NOT RUN: no MONGODB_URI and no FerretDB binary (`.ci/ferretdb.sh build`).');
+    await memory(fakes, school);
+    await scale(fakes, school);
+  } finally {
+    await fakes.stop();
+    if (mongo && !process.env.MONGODB_URI) {
+      const client = await MongoClient.connect(mongo.uri).catch(() => null);
+      await client?.close();
+      mongo.stop();
+    }
+  }
+  const total = (Date.now() - started) / 1000;
+  writeFileSync('bench/results.md', report(total));
+  writeFileSync('bench/latency.svg', histogramSvg());
+  say(`wrote bench/results.md and bench/latency.svg (${total.toFixed(0)} s)`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
