@@ -73,13 +73,17 @@ interface Server {
 }
 
 /** The Node flags of `npm start` (heap sizes), so Zorgpad runs here as it does in production. */
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+const START_FLAGS = (process.env.BENCH_NODE_FLAGS ?? (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start)
   .split(/\s+/)
   .filter((arg) => arg.startsWith('--max-'));
+/** Which parts to run (all by default): echo, sqlite, mongodb, memory, scale. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'echo,sqlite,mongodb,memory,scale').split(','));
 
 async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, extraFlags: string[] = []): Promise<Server> {
   const port = await freePort();
-  const flags = [...(script === 'src/main.ts' ? START_FLAGS : []), ...extraFlags];
+  // BENCH_PROFILE=DIR writes a CPU profile of each Zorgpad process there (to see where a turn goes).
+  const profile = process.env.BENCH_PROFILE && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const flags = [...(script === 'src/main.ts' ? START_FLAGS : []), ...profile, ...extraFlags];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -596,14 +600,14 @@ function report(totalSeconds: number): string {
 async function main(): Promise<void> {
   const fakes = await new BenchFakes().start();
   const school = writeBenchSchool(work, STAFF, 5000);
-  const mongo = await mongoUri();
+  const mongo = PHASES.has('mongodb') ? await mongoUri() : null;
   try {
-    await echoBaselines(fakes);
-    await ratioAndSaturation(fakes, school, 'sqlite', null);
-    if (mongo) await ratioAndSaturation(fakes, school, 'mongodb', mongo);
-    else notes.push('MongoDB (FerretDB) runs NOT RUN: no MONGODB_URI and no FerretDB binary (`.ci/ferretdb.sh build`).');
-    await memory(fakes, school);
-    await scale(fakes, school);
+    if (PHASES.has('echo')) await echoBaselines(fakes);
+    if (PHASES.has('sqlite')) await ratioAndSaturation(fakes, school, 'sqlite', null);
+    if (PHASES.has('mongodb') && mongo) await ratioAndSaturation(fakes, school, 'mongodb', mongo);
+    else if (PHASES.has('mongodb')) notes.push('MongoDB (FerretDB) runs NOT RUN: no MONGODB_URI and no FerretDB binary (`.ci/ferretdb.sh build`).');
+    if (PHASES.has('memory')) await memory(fakes, school);
+    if (PHASES.has('scale')) await scale(fakes, school);
   } finally {
     await fakes.stop();
     if (mongo && !process.env.MONGODB_URI) {
@@ -613,9 +617,11 @@ async function main(): Promise<void> {
     }
   }
   const total = (Date.now() - started) / 1000;
-  writeFileSync('bench/results.md', report(total));
-  writeFileSync('bench/latency.svg', histogramSvg());
-  say(`wrote bench/results.md and bench/latency.svg (${total.toFixed(0)} s)`);
+  const out = process.env.BENCH_PHASES ? join(work, '..', 'zorgpad-bench-partial') : 'bench';
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'results.md'), report(total));
+  writeFileSync(join(out, 'latency.svg'), histogramSvg());
+  say(`wrote ${out}/results.md and ${out}/latency.svg (${total.toFixed(0)} s)`);
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -16,6 +16,8 @@ import { loadFlows } from './core/protocol/loader.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
+import { PrivacyService } from './core/privacy/service.js';
+import { dayIn } from './core/time.js';
 import { openStore } from './store/open.js';
 
 export interface App {
@@ -28,6 +30,7 @@ export interface App {
   /** The port actually listened on (useful with PORT=0). */
   port: number;
   scheduler: Scheduler;
+  privacy: PrivacyService;
   clock: AdjustableClock;
   /** The Teams channel, when it is on. */
   teams: TeamsChannel | null;
@@ -56,7 +59,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
   const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
   const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId });
-  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox });
+  const privacy = new PrivacyService({ store, directory, clock });
+  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
@@ -80,6 +84,20 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     scheduler.tick().catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
   }, config.deliveryIntervalMs);
   schedulerTimer.unref();
+  // Retention once a day: the first process to claim the day's key applies it (it is idempotent, so
+  // a run cut short is completed the next day).
+  const retention = async () => {
+    const day = dayIn(directory.school.timeZone, clock.now());
+    if (!(await store.idempotency.claim(`retention:${directory.school.id}:${day}`, clock.now()))) return;
+    const report = await privacy.applyRetention();
+    log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised });
+  };
+  const retentionTimer = setInterval(() => {
+    retention().catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
+  }, 3_600_000);
+  retentionTimer.unref();
+  const firstRetention = setTimeout(() => void retention().catch(() => undefined), 30_000);
+  firstRetention.unref();
   if (config.teams.mode === 'unauthenticated') {
     log.warn('teams.UNAUTHENTICATED', {
       detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
@@ -118,9 +136,12 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     teams,
     slack,
     scheduler,
+    privacy,
     clock,
     async close() {
       clearInterval(schedulerTimer);
+      clearInterval(retentionTimer);
+      clearTimeout(firstRetention);
       teams?.stop();
       slack?.stop();
       await http.close();

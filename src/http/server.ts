@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/ports.js';
+import { withRequestId } from '../log/logger.js';
 
 /** A route handler; it writes the response itself. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -19,7 +21,13 @@ export class HttpServer {
   readonly server: Server;
 
   constructor(private readonly log: Logger) {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    // Every request gets an id: it is in each log line written while handling it, and in the
+    // response header, so a person's report ("it said try again") can be found in the logs.
+    this.server = createServer((req, res) => {
+      const requestId = randomUUID();
+      res.setHeader('x-request-id', requestId);
+      void withRequestId(requestId, () => this.dispatch(req, res));
+    });
   }
 
   route(method: 'GET' | 'POST', path: string, handler: Handler): void {

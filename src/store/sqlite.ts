@@ -37,6 +37,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed in the file, so erasure and retention really remove it.
+  db.pragma('secure_delete = ON');
   db.exec(`
     CREATE TABLE IF NOT EXISTS records (
       collection TEXT NOT NULL,

@@ -93,7 +93,21 @@ const MAX_ATTEMPTS = 4;
 export class Assistant {
   constructor(private readonly deps: AssistantDeps) {}
 
+  /**
+   * One turn. When something underneath fails (the store is unreachable, a write times out), the
+   * person is asked to try again; the dialog state is only ever replaced by one conditional write, so
+   * it is as it was before the turn, and a draft keeps every answer saved so far.
+   */
   async handle(inbound: Inbound): Promise<Reply> {
+    try {
+      return await this.turn(inbound);
+    } catch (error) {
+      this.deps.log.error('turn.failed', { platform: inbound.platform, error: error instanceof Error ? error.name : 'unknown' });
+      return { messages: [{ text: translator(inbound.locale ?? this.deps.directory.school.locale)('error.generic') }], duplicate: false };
+    }
+  }
+
+  private async turn(inbound: Inbound): Promise<Reply> {
     const { directory, roleBook, log } = this.deps;
     const locale = inbound.locale ?? directory.school.locale;
     const t = translator(locale);

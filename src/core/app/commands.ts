@@ -3,6 +3,7 @@ import type { CaseResult, CaseService } from '../cases/service.js';
 import type { OutboundMessage } from '../turn.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionResult, ExceptionService } from '../exceptions/service.js';
+import type { PrivacyService } from '../privacy/service.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { Scheduler } from '../reminders/scheduler.js';
 import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
@@ -33,6 +34,7 @@ export interface CommandDeps {
   cards: CardRenderer;
   scheduler: Scheduler;
   outbox: Outbox;
+  privacy: PrivacyService;
 }
 
 /** A command returns what to say to the person who ran it. */
@@ -64,6 +66,9 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'agreement-check',
   'my-reminders',
   'failed-deliveries',
+  'student-audit',
+  'student-export',
+  'student-erase',
 ]);
 
 export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
@@ -101,6 +106,42 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
     ['agreement-check', (ctx) => agreementCheck(deps, ctx)],
     ['my-reminders', (ctx) => myReminders(deps, ctx)],
     ['failed-deliveries', (ctx) => failedDeliveries(deps, ctx)],
+    [
+      'student-audit',
+      async (ctx) => {
+        const result = await deps.privacy.auditTrail(actorOf(ctx), text(ctx.answers.leerling), ctx.channel);
+        if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+        if (!result.value.length) return [{ text: ctx.t('privacy.audit.none', { student: text(ctx.answers.leerling) }) }];
+        const shown = result.value.slice(-20).map((e) => {
+          const who = deps.directory.staffById(e.actor)?.name ?? e.actor;
+          return `${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')} — ${who} — ${e.action} — ${e.channel}`;
+        });
+        return [
+          { text: ctx.t('privacy.audit.title', { student: text(ctx.answers.leerling), count: result.value.length }) + '\n' + shown.join('\n') },
+          { text: ctx.t('privacy.audit.csv') + '\n' + deps.privacy.auditCsv(result.value) },
+        ];
+      },
+    ],
+    [
+      'student-export',
+      async (ctx) => {
+        const result = await deps.privacy.exportStudent(actorOf(ctx), text(ctx.answers.leerling), ctx.channel);
+        if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+        const v = result.value;
+        return [
+          { text: ctx.t('privacy.export.done', { student: v.studentRef, cases: v.bullyingCases.length, requests: v.exceptionRequests.length, audit: v.audit.length }) },
+          { text: JSON.stringify(v, null, 2) },
+        ];
+      },
+    ],
+    [
+      'student-erase',
+      async (ctx) => {
+        const result = await deps.privacy.eraseStudent(actorOf(ctx), text(ctx.answers.leerling), ctx.channel);
+        if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+        return [{ text: ctx.t('privacy.erase.done', { student: text(ctx.answers.leerling), cases: result.value.cases, requests: result.value.requests, mentions: result.value.mentions }) }];
+      },
+    ],
     ['exception-figures', (ctx) => runX(ctx, exceptions.figuresSaid(actorOf(ctx), ctx.channel, ctx.locale))],
     [
       'misuse-signal',

@@ -37,10 +37,14 @@ export class RoleBook {
   }
 
   /** Everyone who holds a role now, in school-file order. */
+  /** Everyone who holds a role now: the school file's roles with the changes made in chat, in one read. */
   async staffWithRole(role: Role): Promise<StaffMember[]> {
-    const holders: StaffMember[] = [];
-    for (const member of this.directory.staff) if ((await this.rolesOf(member.id)).has(role)) holders.push(member);
-    return holders;
+    const changes = new Map((await this.assignments.findBy('schoolId', this.directory.school.id)).map((a) => [a.staffId, a]));
+    return this.directory.staff.filter((member) => {
+      const change = changes.get(member.id);
+      if (change?.revoked.includes(role)) return false;
+      return this.directory.fileRoles(member.id).includes(role) || (change?.granted.includes(role) ?? false);
+    });
   }
 
   /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */

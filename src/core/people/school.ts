@@ -92,6 +92,8 @@ export const schoolFileSchema = z.strictObject({
       missedReviewDays: z.number().int().min(1).max(60).default(7),
     })
     .default({ start: '08:00', end: '17:00', days: [1, 2, 3, 4, 5], holidays: [], nudgeDays: 14, missedReviewDays: 7 }),
+  /** How long records are kept once a case is closed or an exception has ended; then they are anonymised. */
+  retention: z.strictObject({ days: z.number().int().min(30).max(3650).default(730) }).default({ days: 730 }),
   staff: z.array(staffSchema).min(1, 'expected at least one staff member'),
   classes: z.array(classSchema).default([]),
   students: z.array(studentSchema).default([]),

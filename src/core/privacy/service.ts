@@ -1,0 +1,201 @@
+import type { BullyingCase } from '../cases/model.js';
+import type { ExceptionRequest } from '../exceptions/model.js';
+import type { SchoolDirectory } from '../people/school.js';
+import type { AuditEntry, Clock, Store } from '../ports.js';
+import type { Actor } from '../turn.js';
+
+/** Who may read the audit trail of a student. */
+export function mayReadAudit(actor: Actor): boolean {
+  return actor.roles.has('directie') || actor.roles.has('beheerder');
+}
+
+/** Who may export or erase everything about a student (access and erasure requests). */
+export function mayExportOrErase(actor: Actor): boolean {
+  return actor.roles.has('beheerder');
+}
+
+export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
+
+/** Everything stored about one student, for an access request (AVG art. 15). */
+export interface StudentExport {
+  studentRef: string;
+  exportedAt: string;
+  bullyingCases: BullyingCase[];
+  exceptionRequests: ExceptionRequest[];
+  audit: AuditEntry[];
+}
+
+/** What retention removed or anonymised in one run. */
+export interface RetentionReport {
+  casesAnonymised: number;
+  exceptionsAnonymised: number;
+}
+
+/** Stands in for a student number once a record is anonymised; counts in the figures stay. */
+export const ANONYMISED = 'geanonimiseerd';
+const DAY_MS = 86_400_000;
+
+/**
+ * The privacy duties of Zorgpad as processor: who read or changed a student's records (audit), an
+ * export of everything about a student, erasure of a student where the school decides it applies,
+ * and retention (records of closed cases and ended exceptions anonymised after the school's period).
+ * Every use is itself audited.
+ */
+export class PrivacyService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      directory: SchoolDirectory;
+      clock: Clock;
+    },
+  ) {}
+
+  private get cases() {
+    return this.deps.store.collection<BullyingCase>('bullyingCases');
+  }
+
+  private get requests() {
+    return this.deps.store.collection<ExceptionRequest>('exceptionRequests');
+  }
+
+  private get school() {
+    return this.deps.directory.school;
+  }
+
+  /** The records about a student: cases where they are the bullied student or involved, their exception requests. */
+  private async recordsOf(studentRef: string) {
+    const ref = studentRef.toUpperCase();
+    const cases = (await this.cases.findBy('schoolId', this.school.id)).filter((c) => c.studentRef.toUpperCase() === ref || c.studentsInvolved.some((s) => s.toUpperCase() === ref));
+    const requests = (await this.requests.findBy('studentRef', this.deps.directory.findStudent(ref)?.ref ?? studentRef)).filter((r) => r.schoolId === this.school.id);
+    return { cases, requests };
+  }
+
+  /** Who read or changed which of the student's records, when, through which channel; oldest first. */
+  async auditTrail(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<AuditEntry[]>> {
+    if (!mayReadAudit(actor)) return { ok: false, reason: 'denied' };
+    const student = this.deps.directory.findStudent(studentRef);
+    if (!student) return { ok: false, reason: 'not-found' };
+    const { cases, requests } = await this.recordsOf(student.ref);
+    const entries: AuditEntry[] = [];
+    for (const c of cases) entries.push(...(await this.deps.store.audit.forRecord('bullyingCase', c.id)));
+    for (const r of requests) entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', r.id)));
+    // Reads of "has this student an exception?" when there was none are kept under the student number.
+    entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', student.ref)));
+    entries.push(...(await this.deps.store.audit.forRecord('student', student.ref)));
+    await this.audit(actor.staffId, 'privacy.audit-read', student.ref, channel);
+    return { ok: true, value: entries.sort((a, b) => a.at - b.at) };
+  }
+
+  /** The audit trail as CSV (semicolon-separated, as Dutch spreadsheets expect), with staff names. */
+  auditCsv(entries: AuditEntry[]): string {
+    const rows = [['tijdstip', 'medewerker', 'actie', 'soort', 'record', 'kanaal']];
+    for (const e of entries) {
+      rows.push([new Date(e.at).toISOString(), this.deps.directory.staffById(e.actor)?.name ?? e.actor, e.action, e.recordKind, e.recordId, e.channel]);
+    }
+    return rows.map((r) => r.map(csvField).join(';')).join('\r\n') + '\r\n';
+  }
+
+  /** Everything stored about a student, decrypted, for an access request. Beheerder only; audited. */
+  async exportStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<StudentExport>> {
+    if (!mayExportOrErase(actor)) return { ok: false, reason: 'denied' };
+    const student = this.deps.directory.findStudent(studentRef);
+    if (!student) return { ok: false, reason: 'not-found' };
+    const { cases, requests } = await this.recordsOf(student.ref);
+    const trail = await this.auditTrail({ ...actor, roles: new Set([...actor.roles, 'beheerder']) }, student.ref, channel);
+    await this.audit(actor.staffId, 'privacy.export', student.ref, channel);
+    return {
+      ok: true,
+      value: {
+        studentRef: student.ref,
+        exportedAt: new Date(this.deps.clock.now()).toISOString(),
+        bullyingCases: cases,
+        exceptionRequests: requests,
+        audit: trail.ok ? trail.value : [],
+      },
+    };
+  }
+
+  /**
+   * Erases a student (right to erasure, where the school decides it applies): their exception
+   * requests and the cases about them are deleted; in other cases where they were named, their number
+   * is replaced. The audit trail keeps that it happened, by whom, and no content.
+   */
+  async eraseStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<{ cases: number; requests: number; mentions: number }>> {
+    if (!mayExportOrErase(actor)) return { ok: false, reason: 'denied' };
+    const student = this.deps.directory.findStudent(studentRef);
+    const ref = student?.ref ?? studentRef.toUpperCase();
+    const { cases, requests } = await this.recordsOf(ref);
+    if (!cases.length && !requests.length && !student) return { ok: false, reason: 'not-found' };
+    let deletedCases = 0;
+    let mentions = 0;
+    for (const c of cases) {
+      if (c.studentRef.toUpperCase() === ref.toUpperCase()) {
+        if (await this.cases.delete(c.id)) deletedCases++;
+      } else {
+        const involved = c.studentsInvolved.map((s) => (s.toUpperCase() === ref.toUpperCase() ? ANONYMISED : s));
+        const signals = c.signals.map((s) => ({ ...s, bullies: s.bullies.map((b) => (b.toUpperCase() === ref.toUpperCase() ? ANONYMISED : b)) }));
+        if (await this.cases.update({ ...c, studentsInvolved: involved, signals })) mentions++;
+      }
+    }
+    let deletedRequests = 0;
+    for (const r of requests) if (await this.requests.delete(r.id)) deletedRequests++;
+    await this.audit(actor.staffId, 'privacy.erase', ref, channel);
+    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions } };
+  }
+
+  /**
+   * Retention: closed cases, and exception requests that ended (rejected, revoked, ended), are
+   * anonymised once the school's period has passed since they closed — the student number, notes and
+   * free text go; kind, stage, dates and categories stay, so the figures keep their counts.
+   */
+  async applyRetention(): Promise<RetentionReport> {
+    const cutoff = this.deps.clock.now() - this.school.retention.days * DAY_MS;
+    let casesAnonymised = 0;
+    for (const c of await this.cases.findBy('status', 'closed')) {
+      if (c.schoolId !== this.school.id || c.studentRef === ANONYMISED || c.closedAt === null || c.closedAt > cutoff) continue;
+      const anonymous: BullyingCase = {
+        ...c,
+        studentRef: ANONYMISED,
+        studentsInvolved: [],
+        signals: c.signals.map((s) => ({ ...s, description: '', others: '', bullies: [] })),
+        steps: c.steps.map((s) => ({ ...s, notes: {}, outcome: '' })),
+        agreements: c.agreements.map((a) => ({ ...a, what: '' })),
+        sanctions: c.sanctions.map((s) => ({ ...s, motivation: '' })),
+      };
+      if (await this.cases.update(anonymous)) casesAnonymised++;
+    }
+    let exceptionsAnonymised = 0;
+    for (const status of ['rejected', 'revoked', 'ended'] as const) {
+      for (const r of await this.requests.findBy('status', status)) {
+        const closedAt = Math.max(r.decision?.at ?? 0, r.updatedAt, ...r.reviews.map((v) => v.at), ...r.misuse.map((m) => m.at));
+        if (r.schoolId !== this.school.id || r.studentRef === ANONYMISED || closedAt > cutoff) continue;
+        const anonymous: ExceptionRequest = {
+          ...r,
+          studentRef: ANONYMISED,
+          purposeDetail: '',
+          studentWords: '',
+          documentsLocation: '',
+          when: '',
+          apps: '',
+          votes: r.votes.map((v) => ({ ...v, motivation: '' })),
+          decision: r.decision ? { ...r.decision, motivation: '' } : null,
+          reviews: r.reviews.map((v) => ({ ...v, adjust: '' })),
+          misuse: r.misuse.map((m) => ({ ...m, note: '' })),
+        };
+        if (await this.requests.update(anonymous)) exceptionsAnonymised++;
+      }
+    }
+    if (casesAnonymised + exceptionsAnonymised > 0) await this.audit('system', 'privacy.retention', `${casesAnonymised}+${exceptionsAnonymised}`, 'scheduler');
+    return { casesAnonymised, exceptionsAnonymised };
+  }
+
+  private async audit(actor: string, action: string, studentRef: string, channel: string): Promise<void> {
+    await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'student', recordId: studentRef, channel });
+  }
+}
+
+function csvField(value: string): string {
+  // Quotes around every field; a leading = + - @ is neutralised so a spreadsheet never runs it.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
