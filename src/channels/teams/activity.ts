@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
+/**
+ * Ids Teams sends are printable ASCII (`29:1a…`, `a:1…`, `19:…@thread.tacv2;messageid=…`). botbuilder
+ * puts the conversation id in an HTTP header of the reply, where anything else cannot go.
+ */
+const printableId = (max: number) => z.string().min(1).max(max).regex(/^[\x20-\x7e]+$/, 'expected a printable ASCII id');
+
 /** The parts of a Bot Framework activity Zorgpad reads; everything else passes through untouched. */
-const account = z.object({ id: z.string().min(1).max(500), aadObjectId: z.string().max(100).optional(), name: z.string().max(500).optional() }).passthrough();
+const account = z.object({ id: printableId(500), aadObjectId: z.string().max(100).optional(), name: z.string().max(500).optional() }).passthrough();
 
 export const activitySchema = z
   .object({
@@ -17,7 +23,7 @@ export const activitySchema = z
     from: account,
     recipient: account,
     conversation: z
-      .object({ id: z.string().min(1).max(1000), tenantId: z.string().max(100).optional(), conversationType: z.string().max(50).optional() })
+      .object({ id: printableId(1000), tenantId: z.string().max(100).optional(), conversationType: z.string().max(50).optional() })
       .passthrough(),
     channelData: z
       .object({
