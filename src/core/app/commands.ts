@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../turn.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionResult, ExceptionService } from '../exceptions/service.js';
 import type { PrivacyService } from '../privacy/service.js';
+import { can } from '../permissions.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { Scheduler } from '../reminders/scheduler.js';
 import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
@@ -294,7 +295,7 @@ async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandCo
 
 /** For the beheerder: messages that could not be delivered, and to whom. */
 async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
-  if (!ctx.roles.has('beheerder')) return [{ text: ctx.t('command.denied') }];
+  if (!can({ staffId: ctx.actor.id, roles: ctx.roles }, 'deliveries.failed')) return [{ text: ctx.t('command.denied') }];
   const failed = await outbox.unreachable();
   if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
   const lines = failed.map((n) => `- ${directory.staffById(n.staffId)?.name ?? n.staffId} (${n.deliveredVia ?? '?'}): ${formatDate(dayIn(directory.school.timeZone, n.createdAt), ctx.locale)}`);

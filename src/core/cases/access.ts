@@ -1,3 +1,4 @@
+import { can } from '../permissions.js';
 import type { Actor } from '../turn.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { BullyingCase, SanctionRung } from './model.js';
@@ -16,17 +17,12 @@ export function isClassMentor(actor: Actor, c: BullyingCase, directory: SchoolDi
 
 /** Work the case and read its notes: its owner, the class mentor, the CLZ and directie. */
 export function mayWork(actor: Actor, c: BullyingCase, directory: SchoolDirectory): boolean {
-  return (
-    c.ownerStaffId === actor.staffId ||
-    isClassMentor(actor, c, directory) ||
-    actor.roles.has('clz') ||
-    actor.roles.has('directie')
-  );
+  return can(actor, 'case.work', { owner: c.ownerStaffId === actor.staffId, classMentor: isClassMentor(actor, c, directory) });
 }
 
 /** The overview of cases by stage, without notes. */
 export function maySeeOverview(actor: Actor): boolean {
-  return actor.roles.has('anti-pestcoordinator') || actor.roles.has('clz') || actor.roles.has('directie');
+  return can(actor, 'case.overview');
 }
 
 /**
@@ -34,6 +30,6 @@ export function maySeeOverview(actor: Actor): boolean {
  * involving MT, suspensions and expulsion only by directie.
  */
 export function mayRecordSanction(actor: Actor, c: BullyingCase, rung: SanctionRung, directory: SchoolDirectory): boolean {
-  if (rung === 'gesprek-afspraken') return mayWork(actor, c, directory);
-  return actor.roles.has('directie');
+  const relation = { owner: c.ownerStaffId === actor.staffId, classMentor: isClassMentor(actor, c, directory) };
+  return can(actor, rung === 'gesprek-afspraken' ? 'case.sanction.light' : 'case.sanction.heavy', relation);
 }

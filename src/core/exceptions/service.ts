@@ -8,6 +8,7 @@ import type { Clock, Store } from '../ports.js';
 import type { Actor, OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
+import { can } from '../permissions.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
@@ -146,7 +147,7 @@ export class ExceptionService {
 
   /** Requests on the kernteam agenda, for the zorgcoördinator to record the joint decision. */
   async agendaRequests(actor: Actor): Promise<Option[]> {
-    if (!actor.roles.has('zorgcoordinator')) return [];
+    if (!can(actor, 'exception.joint')) return [];
     const all = await this.requests.findBy('status', 'agenda');
     return all.filter((r) => r.schoolId === this.school.id).map((r) => ({ value: r.id, label: `${r.studentRef} (${r.classId})` }));
   }
@@ -236,7 +237,7 @@ export class ExceptionService {
 
   /** Who may see the figures: zorgcoördinator, anti-pestcoördinator, directie. */
   maySeeFigures(actor: Actor): boolean {
-    return actor.roles.has('zorgcoordinator') || actor.roles.has('anti-pestcoordinator') || actor.roles.has('directie');
+    return can(actor, 'exception.figures');
   }
 
   async figures(actor: Actor, channel: string): Promise<Figures | null> {
@@ -340,7 +341,7 @@ export class ExceptionService {
    */
   async vote(actor: Actor, id: string, choice: VoteChoice, motivation: string, channel: string, locale: Locale): Promise<VoteResult> {
     const t = translator(locale);
-    const role = kernteamRole(actor.roles, this.rule);
+    const role = can(actor, 'exception.vote', { kernteamRoles: this.rule.kernteamRoles }) ? kernteamRole(actor.roles, this.rule) : null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const r = await this.requests.get(id);
       if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
@@ -388,7 +389,7 @@ export class ExceptionService {
 
   /** The zorgcoördinator records the kernteam meeting's joint decision on an agenda item. */
   async recordJointDecision(actor: Actor, id: string, outcome: 'granted' | 'rejected', motivation: string, channel: string, locale: Locale): Promise<ExceptionResult> {
-    if (!actor.roles.has('zorgcoordinator')) return { ok: false, reason: 'denied' };
+    if (!can(actor, 'exception.joint')) return { ok: false, reason: 'denied' };
     if (motivation.trim().length < 10) return { ok: false, reason: 'invalid' };
     const t = translator(locale);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -422,7 +423,7 @@ export class ExceptionService {
   async details(actor: Actor, id: string, channel: string, locale: Locale): Promise<ExceptionResult> {
     const r = await this.requests.get(id);
     if (!r) return { ok: false, reason: 'not-found' };
-    if (!kernteamRole(actor.roles, this.rule) && r.requesterStaffId !== actor.staffId) {
+    if (!can(actor, 'exception.details', { requester: r.requesterStaffId === actor.staffId, kernteamRoles: this.rule.kernteamRoles })) {
       await this.audit(actor.staffId, 'exception.details-denied', id, channel);
       return { ok: false, reason: 'denied' };
     }
@@ -484,7 +485,7 @@ export class ExceptionService {
 
   private mayManage(actor: Actor, r: ExceptionRequest): boolean {
     const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
-    return r.requesterStaffId === actor.staffId || mentor === actor.staffId || actor.roles.has('zorgcoordinator');
+    return can(actor, 'exception.manage', { requester: r.requesterStaffId === actor.staffId, classMentor: mentor === actor.staffId });
   }
 
   private async afterDecision(r: ExceptionRequest, channel: string): Promise<void> {

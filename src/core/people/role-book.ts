@@ -1,4 +1,5 @@
 import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
+import { can } from '../permissions.js';
 import type { Role } from './roles.js';
 import type { SchoolDirectory, StaffMember } from './school.js';
 
@@ -49,7 +50,7 @@ export class RoleBook {
 
   /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */
   async setRole(actorId: string, staffId: string, role: Role, grant: boolean, channel: string): Promise<RoleChange> {
-    if (!(await this.rolesOf(actorId)).has('beheerder')) return 'denied';
+    if (!can({ staffId: actorId, roles: await this.rolesOf(actorId) }, 'roles.assign')) return 'denied';
     if (!this.directory.staffById(staffId)) return 'unknown-staff';
     const id = this.recordId(staffId);
     for (let attempt = 0; attempt < 5; attempt++) {

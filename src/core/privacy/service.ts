@@ -4,15 +4,7 @@ import type { SchoolDirectory } from '../people/school.js';
 import type { AuditEntry, Clock, Store } from '../ports.js';
 import type { Actor } from '../turn.js';
 
-/** Who may read the audit trail of a student. */
-export function mayReadAudit(actor: Actor): boolean {
-  return actor.roles.has('directie') || actor.roles.has('beheerder');
-}
-
-/** Who may export or erase everything about a student (access and erasure requests). */
-export function mayExportOrErase(actor: Actor): boolean {
-  return actor.roles.has('beheerder');
-}
+import { can } from '../permissions.js';
 
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
 
@@ -72,7 +64,7 @@ export class PrivacyService {
 
   /** Who read or changed which of the student's records, when, through which channel; oldest first. */
   async auditTrail(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<AuditEntry[]>> {
-    if (!mayReadAudit(actor)) return { ok: false, reason: 'denied' };
+    if (!can(actor, 'audit.read')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
     const { cases, requests } = await this.recordsOf(student.ref);
@@ -97,7 +89,7 @@ export class PrivacyService {
 
   /** Everything stored about a student, decrypted, for an access request. Beheerder only; audited. */
   async exportStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<StudentExport>> {
-    if (!mayExportOrErase(actor)) return { ok: false, reason: 'denied' };
+    if (!can(actor, 'student.export')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
     const { cases, requests } = await this.recordsOf(student.ref);
@@ -121,7 +113,7 @@ export class PrivacyService {
    * is replaced. The audit trail keeps that it happened, by whom, and no content.
    */
   async eraseStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<{ cases: number; requests: number; mentions: number }>> {
-    if (!mayExportOrErase(actor)) return { ok: false, reason: 'denied' };
+    if (!can(actor, 'student.erase')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     const ref = student?.ref ?? studentRef.toUpperCase();
     const { cases, requests } = await this.recordsOf(ref);

@@ -1,0 +1,129 @@
+import type { Role } from './people/roles.js';
+import type { Actor } from './turn.js';
+
+/**
+ * Need-to-know, in one place. Every read and write of a record asks `can(actor, permission, relation)`
+ * on the server, whatever a dialog or card showed. `relation` says how the person stands to the record
+ * (they reported it, own it, are the class mentor, asked for it). docs/privacy.md shows this table;
+ * test/core/permissions.test.ts checks that the document and this table say the same.
+ */
+export type Permission = keyof typeof RULES;
+
+/** How the person stands to the record in question. */
+export interface Relation {
+  /** They own the case (the mentor, or the CLZ after escalation). */
+  owner?: boolean;
+  /** They are the mentor of the student's class. */
+  classMentor?: boolean;
+  /** They submitted the exception request (or drafted it). */
+  requester?: boolean;
+  /** Roles whose members vote in the kernteam (from the school file). */
+  kernteamRoles?: readonly Role[];
+}
+
+interface Rule {
+  /** Who, in words (Dutch first, English second), for the table in docs/privacy.md. */
+  who: { nl: string; en: string };
+  /** What is stored or shown, for the table. */
+  what: { nl: string; en: string };
+  allow: (actor: Actor, relation: Relation) => boolean;
+}
+
+const has = (actor: Actor, ...roles: Role[]) => roles.some((r) => actor.roles.has(r));
+const mayWorkCase = (actor: Actor, rel: Relation): boolean => rel.owner === true || (rel.classMentor === true && has(actor, 'mentor')) || has(actor, 'clz', 'directie');
+const inKernteam = (actor: Actor, rel: Relation): boolean => (rel.kernteamRoles ?? []).some((r) => actor.roles.has(r));
+
+export const RULES = {
+  'case.report': {
+    who: { nl: 'iedere medewerker', en: 'any staff member' },
+    what: { nl: 'een pestsignaal melden; daarna alleen zien of het is opgepakt (geen notities)', en: 'report a bullying signal; afterwards only whether it was picked up (no notes)' },
+    allow: () => true,
+  },
+  'case.work': {
+    who: { nl: 'eigenaar van de zaak, mentor van de klas, CLZ, directie', en: 'case owner, class mentor, CLZ, directie' },
+    what: { nl: 'een zaak inzien met notities, stappen, afspraken en gesprekken vastleggen, escaleren, sluiten', en: 'read a case with notes, record steps, agreements and conversations, escalate, close' },
+    allow: mayWorkCase,
+  },
+  'case.overview': {
+    who: { nl: 'anti-pestcoördinator, CLZ, directie', en: 'anti-bullying coordinator, CLZ, directie' },
+    what: { nl: 'overzicht van zaken per fase, aantallen, zonder notities', en: 'overview of cases by stage, counts, no notes' },
+    allow: (actor) => has(actor, 'anti-pestcoordinator', 'clz', 'directie'),
+  },
+  'case.sanction.light': {
+    who: { nl: 'wie de zaak mag behandelen', en: 'whoever may work the case' },
+    what: { nl: 'sanctie: gesprek met afspraken', en: 'sanction: conversation with agreements' },
+    allow: mayWorkCase,
+  },
+  'case.sanction.heavy': {
+    who: { nl: 'directie', en: 'directie' },
+    what: { nl: 'sancties met MT, schorsing, verwijdering (met motivatie)', en: 'sanctions involving MT, suspension, expulsion (with motivation)' },
+    allow: (actor) => has(actor, 'directie'),
+  },
+  'exception.functional': {
+    who: { nl: 'iedere medewerker', en: 'any staff member' },
+    what: { nl: 'of een leerling een uitzondering heeft, en wat die praktisch inhoudt; nooit de grond', en: 'whether a student has an exception and what it means in practice; never the ground' },
+    allow: () => true,
+  },
+  'exception.vote': {
+    who: { nl: 'leden van het kernteam (rollen uit het schoolbestand)', en: 'kernteam members (roles from the school file)' },
+    what: { nl: 'stemmen over een aanvraag, met motivatie; de kaart toont categorieën, geen vrije tekst', en: 'vote on a request, with motivation; the card shows categories, no free text' },
+    allow: inKernteam,
+  },
+  'exception.details': {
+    who: { nl: 'kernteam, aanvrager', en: 'kernteam, requester' },
+    what: { nl: 'toelichting, woorden van de leerling, vindplaats van documenten', en: 'explanation, the student\'s words, where the documents are' },
+    allow: (actor, rel) => rel.requester === true || inKernteam(actor, rel),
+  },
+  'exception.manage': {
+    who: { nl: 'aanvrager, mentor van de klas, zorgcoördinator', en: 'requester, class mentor, zorgcoördinator' },
+    what: { nl: 'evaluaties vastleggen, misbruik opvolgen, pauzeren, intrekken', en: 'record reviews, follow up misuse, pause, revoke' },
+    allow: (actor, rel) => rel.requester === true || rel.classMentor === true || has(actor, 'zorgcoordinator'),
+  },
+  'exception.joint': {
+    who: { nl: 'zorgcoördinator', en: 'zorgcoördinator' },
+    what: { nl: 'het gezamenlijke besluit van het kernteamoverleg vastleggen', en: 'record the joint decision of the kernteam meeting' },
+    allow: (actor) => has(actor, 'zorgcoordinator'),
+  },
+  'exception.figures': {
+    who: { nl: 'zorgcoördinator, anti-pestcoördinator, directie', en: 'zorgcoördinator, anti-bullying coordinator, directie' },
+    what: { nl: 'cijfers per schooljaar, leerjaar en vak (alleen aantallen)', en: 'figures per school year, year group and subject (counts only)' },
+    allow: (actor) => has(actor, 'zorgcoordinator', 'anti-pestcoordinator', 'directie'),
+  },
+  'roles.assign': {
+    who: { nl: 'beheerder', en: 'administrator (beheerder)' },
+    what: { nl: 'rollen toekennen en intrekken', en: 'grant and revoke roles' },
+    allow: (actor) => has(actor, 'beheerder'),
+  },
+  'deliveries.failed': {
+    who: { nl: 'beheerder', en: 'administrator (beheerder)' },
+    what: { nl: 'niet afgeleverde berichten (aan wie, niet wat)', en: 'undelivered messages (to whom, not what)' },
+    allow: (actor) => has(actor, 'beheerder'),
+  },
+  'audit.read': {
+    who: { nl: 'directie, beheerder', en: 'directie, administrator' },
+    what: { nl: 'logboek van een leerling: wie wat wanneer inzag of wijzigde, via welk kanaal; geen inhoud', en: 'audit trail of a student: who read or changed what, when, through which channel; no content' },
+    allow: (actor) => has(actor, 'directie', 'beheerder'),
+  },
+  'student.export': {
+    who: { nl: 'beheerder', en: 'administrator (beheerder)' },
+    what: { nl: 'alles over één leerling exporteren (inzageverzoek)', en: 'export everything about one student (access request)' },
+    allow: (actor) => has(actor, 'beheerder'),
+  },
+  'student.erase': {
+    who: { nl: 'beheerder', en: 'administrator (beheerder)' },
+    what: { nl: 'alles over één leerling wissen (als de school besluit dat het recht op wissen geldt)', en: 'erase everything about one student (when the school decides the right to erasure applies)' },
+    allow: (actor) => has(actor, 'beheerder'),
+  },
+} satisfies Record<string, Rule>;
+
+/** The one question every service asks before reading or changing a record. */
+export function can(actor: Actor, permission: Permission, relation: Relation = {}): boolean {
+  return RULES[permission].allow(actor, relation);
+}
+
+/** The table for docs/privacy.md, generated from the rules so that it cannot drift. */
+export function permissionTable(locale: 'nl' | 'en'): string {
+  const head = locale === 'nl' ? '| recht | wie | wat |' : '| permission | who | what |';
+  const rows = (Object.entries(RULES) as Array<[string, Rule]>).map(([name, rule]) => `| \`${name}\` | ${rule.who[locale]} | ${rule.what[locale]} |`);
+  return [head, '|---|---|---|', ...rows].join('\n');
+}
