@@ -20,7 +20,7 @@ import { RoleBook } from '../src/core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from '../src/core/people/school.js';
 import { Scheduler } from '../src/core/reminders/scheduler.js';
 import { createLogger } from '../src/log/logger.js';
-import { CLAIM_DUE_SQL } from '../src/store/sqlite.js';
+import { CLAIM_DUE_SQL, findBySql } from '../src/store/sqlite.js';
 import { openStore } from '../src/store/open.js';
 import { BenchFakes } from './fakes.js';
 import { exceptionRecord, seedScale } from './seed.js';
@@ -454,7 +454,7 @@ async function scale(fakes: BenchFakes, school: string): Promise<void> {
     .all({ owner: 'x', leaseUntil: 0, now })
     .map((r) => (r as { detail: string }).detail);
   const lookupPlan = raw
-    .prepare(`EXPLAIN QUERY PLAN SELECT id, version, data FROM records WHERE collection = ? AND json_extract(data, '$.studentRef') = ? ORDER BY id`)
+    .prepare(`EXPLAIN QUERY PLAN ${findBySql('exceptionRequests', 'studentRef')}`)
     .all('exceptionRequests', benchStudent(42))
     .map((r) => (r as { detail: string }).detail);
   raw.close();

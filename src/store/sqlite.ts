@@ -31,6 +31,11 @@ export const CLAIM_DUE_SQL = `UPDATE jobs SET status = 'claimed', lease_owner = 
   )
   RETURNING *`;
 
+/** The lookup of records by an indexed field (exported for the benchmark's query plan). */
+export function findBySql(collection: string, field: string): string {
+  return `SELECT id, version, data FROM records INDEXED BY "records_${collection}_${field}" WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`;
+}
+
 export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, fileName));
@@ -149,9 +154,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         const key = `${name}.${field}`;
         let statement = findStatements.get(key);
         if (!statement) {
-          statement = db.prepare<[string, FieldValue], { id: string; version: number; data: string }>(
-            `SELECT id, version, data FROM records INDEXED BY "records_${name}_${field}" WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`,
-          );
+          statement = db.prepare<[string, FieldValue], { id: string; version: number; data: string }>(findBySql(name, field));
           findStatements.set(key, statement);
         }
         const rows = statement.all(name, typeof value === 'boolean' ? Number(value) : value);
