@@ -6,7 +6,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, homedir, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,6 +24,7 @@ import { openStore } from '../src/store/open.js';
 import { BenchFakes } from './fakes.js';
 import { exceptionRecord, seedScale } from './seed.js';
 import { benchStaff, benchStudent, KERNTEAM_ORTHO, KERNTEAM_ZC, TEAMS_CHANNEL, writeBenchSchool } from './school.js';
+import { freePort } from '../test/helpers/net.js';
 
 const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
@@ -56,14 +56,6 @@ const histograms: Record<string, number[]> = {};
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   name: string;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
+import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -89,25 +90,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     return last;
   }
 
-  const SIGNAL = ['pesten melden', 'Het is pesten', 'L1001', 'L1002, l1003', '-', 'In de les', 'vandaag', '1, 4', 'Binnen de klas', 'nee', 'Uitgelachen en buiten de groep gehouden.', 'ja'];
-  const REQUEST = [
-    'uitzondering aanvragen',
-    'L1001',
-    'Medisch',
-    'Medische app (bijvoorbeeld glucosemeting)',
-    'Diabetes type 1; sensor stuurt waarden naar de telefoon',
-    'Aanwezig',
-    'Niet van toepassing',
-    'Aanwezig',
-    'Volgt nog',
-    'Als mijn suiker zakt moet ik het meteen zien',
-    'dossier in Magister',
-    'Ook in toetsweken',
-    'alle lessen',
-    'glucose-app, alleen meldingen en waarden',
-    '2',
-    'Indienen',
-  ];
+  const REQUEST = [...EXCEPTION_REQUEST, 'Indienen'];
 
   it('answers Slack\'s URL check with the challenge', async () => {
     const res = await send(JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' }), 'application/json');

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DialogStateRecord } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { freePort } from '../helpers/net.js';
 
 /** The first answers of an exception request: after these a draft exists. */
 const FIRST_ANSWERS = ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)'];
@@ -17,14 +17,6 @@ const ferretAvailable = existsSync(FERRETDB);
 if (!ferretAvailable && process.env.CI === 'true') throw new Error('CI=true but the FerretDB binary is missing: the MongoDB fault tests cannot run');
 if (!ferretAvailable) console.warn('\n*** MongoDB fault tests NOT RUN: no FerretDB binary (.ci/ferretdb.sh build). ***\n');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A FerretDB of our own, so that this test can take it away and bring it back. */
 class OwnFerretDb {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
+import { EXCEPTION_REQUEST } from '../helpers/conversations.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
 /** Phone-ban exceptions, from the mentor's request to the kernteam's decision and the review. */
@@ -32,24 +33,7 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
 
   const requests = () => bot.app.store.collection<ExceptionRequest>('exceptionRequests');
 
-  /** Marloes (mentor of 1A) asks an exception for L1001, who has diabetes and uses a glucose app. */
-  const REQUEST = [
-    'uitzondering aanvragen',
-    'L1001',
-    'Medisch',
-    'Medische app (bijvoorbeeld glucosemeting)',
-    'Diabetes type 1; sensor stuurt waarden naar de telefoon',
-    'Aanwezig',
-    'Niet van toepassing',
-    'Aanwezig',
-    'Volgt nog',
-    'Als mijn suiker zakt moet ik het meteen zien',
-    'dossier in Magister',
-    'Ook in toetsweken',
-    'alle lessen',
-    'glucose-app, alleen meldingen en waarden',
-    '2',
-  ];
+  const REQUEST = EXCEPTION_REQUEST;
 
   async function submitRequest(): Promise<ExceptionRequest> {
     const check = await conversation('m.devries', REQUEST);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
+import { SIGNAL } from '../helpers/conversations.js';
 
 const DAY = 86_400_000;
 
@@ -10,7 +11,6 @@ function movableClock(start = Date.parse('2026-11-26T10:00:00+01:00')) {
   return { t: start, now() { return this.t; } };
 }
 
-const SIGNAL = ['pesten melden', 'Het is pesten', 'L1001', 'L1002, l1003', '-', 'In de les', 'vandaag', '1, 4', 'Binnen de klas', 'nee', 'Uitgelachen tijdens de les.', 'ja'];
 const REQUEST = ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)', 'Diabetes type 1'];
 
 /** Audit trail, export, erasure and retention, as the directie and the beheerder use them. */

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import { translator } from '../../core/i18n/index.js';
-import { Outbox, type Notification } from '../../core/notify/outbox.js';
+import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
@@ -20,7 +20,7 @@ const UNREACHABLE = new Set(['channel_not_found', 'user_not_found', 'not_in_chan
  */
 export class SlackDelivery {
   private readonly lastSent = new Map<string, number>();
-  private running = false;
+  private readonly round: DeliveryRound;
 
   constructor(
     private readonly app: App,
@@ -28,7 +28,9 @@ export class SlackDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.round = new DeliveryRound(outbox, (due) => this.deliver(due));
+  }
 
   /** Where a notification goes in Slack, or null when it is not for Slack. */
   target(staffId: string): string | null {
@@ -37,28 +39,16 @@ export class SlackDelivery {
   }
 
   /** One pass over what is due. Overlapping calls are skipped. */
-  async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    let delivered = 0;
-    try {
-      for (const item of await this.outbox.due(50)) {
-        if (await this.deliver(item)) delivered++;
-      }
-    } finally {
-      this.running = false;
-    }
-    return delivered;
+  tick(): Promise<number> {
+    return this.round.tick();
   }
 
   private async deliver(due: Notification): Promise<boolean> {
     const channel = this.target(due.staffId);
     if (!channel) return false;
-    const replaced = due.replaces ? await this.outbox.get(due.replaces) : null;
-    if (replaced?.status === 'pending') return false; // the message it updates has not gone out yet
-    if (replaced?.status === 'delivered' && replaced.deliveredVia !== 'slack') return false;
-    const item = await this.outbox.claim(due);
-    if (!item) return false;
+    const taken = await this.outbox.take(due, 'slack');
+    if (!taken) return false;
+    const { item, replaced } = taken;
     const wait = (this.lastSent.get(channel) ?? 0) + MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     try {

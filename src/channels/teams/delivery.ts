@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { translator } from '../../core/i18n/index.js';
-import { Outbox, type Notification } from '../../core/notify/outbox.js';
+import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
@@ -19,7 +19,6 @@ const RETRY_STATUSES = new Set([412, 429, 502, 503, 504]);
  */
 export class TeamsDelivery {
   private readonly lastSent = new Map<string, number>();
-  private running = false;
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -33,21 +32,15 @@ export class TeamsDelivery {
     private readonly elsewhere: (staffId: string) => boolean = () => false,
     /** How long a message may wait for a person who has not installed the app. */
     private readonly notInstalledAfterMs = 24 * 3_600_000,
-  ) {}
+  ) {
+    this.round = new DeliveryRound(outbox, (due) => this.deliver(due));
+  }
+
+  private readonly round: DeliveryRound;
 
   /** One pass over what is due. Overlapping calls are skipped. */
-  async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    let delivered = 0;
-    try {
-      for (const item of await this.outbox.due(50)) {
-        if (await this.deliver(item)) delivered++;
-      }
-    } finally {
-      this.running = false;
-    }
-    return delivered;
+  tick(): Promise<number> {
+    return this.round.tick();
   }
 
   private async deliver(due: Notification): Promise<boolean> {
@@ -61,14 +54,10 @@ export class TeamsDelivery {
       }
       return false;
     }
-    const replaced = due.replaces ? await this.outbox.get(due.replaces) : null;
-    // An update of a message that has not gone out yet waits for it, so it can take its place.
-    if (replaced?.status === 'pending') return false;
-    // A message another channel delivered is updated by that channel.
-    if (replaced?.status === 'delivered' && replaced.deliveredVia !== 'teams') return false;
     // Taken for delivery: no other process or channel sends it meanwhile.
-    const item = await this.outbox.claim(due);
-    if (!item) return false;
+    const taken = await this.outbox.take(due, 'teams');
+    if (!taken) return false;
+    const { item, replaced } = taken;
     const conversation = target.reference.conversation?.id ?? '';
     const wait = (this.lastSent.get(conversation) ?? 0) + MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

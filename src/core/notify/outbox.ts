@@ -202,6 +202,19 @@ export class Outbox {
     return claimed ? this.prepared(claimed) : null;
   }
 
+  /**
+   * Takes a due message for delivery by one channel (`via`): not while the message it updates is still
+   * waiting (it must take that one's place), not when another channel delivered that one, and only when
+   * this claim wins. Returns the claimed message (ready to show) and the one it replaces.
+   */
+  async take(due: Notification, via: string): Promise<{ item: Notification; replaced: Notification | null } | null> {
+    const replaced = due.replaces ? await this.get(due.replaces) : null;
+    if (replaced?.status === 'pending') return null;
+    if (replaced?.status === 'delivered' && replaced.deliveredVia !== via) return null;
+    const item = await this.claim(due);
+    return item ? { item, replaced } : null;
+  }
+
   /** Marks a message delivered; false when another process delivered it first. */
   async markDelivered(notification: Notification, via: string, messageId: string | null = null): Promise<boolean> {
     const done = await this.items.update({
@@ -222,5 +235,30 @@ export class Outbox {
   /** The person cannot be reached on this platform (blocked or removed the app); not retried. */
   async markUnreachable(notification: Notification, via: string): Promise<void> {
     await this.items.update({ ...notification, status: 'unreachable', deliveredVia: via, attempts: notification.attempts + 1 });
+  }
+}
+
+/** One delivery pass at a time over what is due, for one channel; an overlapping call is skipped. */
+export class DeliveryRound {
+  private running = false;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly deliver: (due: Notification) => Promise<boolean>,
+  ) {}
+
+  /** Delivers what is due (at most `limit`); returns how many went out. */
+  async tick(limit = 50): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let delivered = 0;
+    try {
+      for (const item of await this.outbox.due(limit)) {
+        if (await this.deliver(item)) delivered++;
+      }
+    } finally {
+      this.running = false;
+    }
+    return delivered;
   }
 }
