@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
@@ -111,5 +114,30 @@ describe.each(testStores())('privacy (%s store)', (store) => {
     expect(kept!.signals[0]).toMatchObject({ description: '', bullies: [], forms: ['woorden-beelden', 'uitsluiten'] });
     // A second run changes nothing.
     expect(await bot.app.privacy.applyRetention()).toEqual({ casesAnonymised: 0, exceptionsAnonymised: 0 });
+  });
+
+  it('notices a student who left the school, and after the period closes, ends and anonymises their open records', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zorgpad-school-')), 'school.yaml');
+    writeFileSync(file, readFileSync('schools/demo.yaml'));
+    const own = await startTestApp({ ZORGPAD_SCHOOL_FILE: file }, store, clock);
+    try {
+      for (const text of SIGNAL) await own.say('t.bakker', text);
+      for (const text of REQUEST) await own.say('m.devries', text);
+      // L1001 leaves: the school takes them out of the school file.
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*- \{ ref: L1001,.*$\n/m, ''));
+      await own.restart();
+      expect(await own.app.privacy.applyRetention()).toEqual({ casesAnonymised: 0, exceptionsAnonymised: 0 });
+      const [noticed] = await own.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+      expect(noticed!.studentLeftAt).toBe(clock.now());
+
+      clock.t += 731 * DAY;
+      expect(await own.app.privacy.applyRetention()).toEqual({ casesAnonymised: 1, exceptionsAnonymised: 1 });
+      const [gone] = await own.app.store.collection<BullyingCase>('bullyingCases').findBy('schoolId', 'demo');
+      expect(gone).toMatchObject({ studentRef: 'geanonimiseerd', status: 'closed' });
+      const [ended] = await own.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('schoolId', 'demo');
+      expect(ended).toMatchObject({ studentRef: 'geanonimiseerd', status: 'ended', purposeDetail: '' });
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -121,6 +121,8 @@ export interface BullyingCase extends VersionedRecord {
   agreements: Agreement[];
   sanctions: Sanction[];
   escalations: Escalation[];
+  /** When retention first found the student gone from the school file (they left the school). */
+  studentLeftAt?: number | null;
 }
 
 /** The protocol's next step for a case: the first one of the current stage not yet recorded. */

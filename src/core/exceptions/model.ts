@@ -83,4 +83,6 @@ export interface ExceptionRequest extends VersionedRecord {
   reviewDue: string | null;
   reviews: Review[];
   misuse: MisuseEvent[];
+  /** When retention first found the student gone from the school file (they left the school). */
+  studentLeftAt?: number | null;
 }

@@ -138,43 +138,33 @@ export class PrivacyService {
   /**
    * Retention: closed cases, and exception requests that ended (rejected, revoked, ended), are
    * anonymised once the school's period has passed since they closed — the student number, notes and
-   * free text go; kind, stage, dates and categories stay, so the figures keep their counts.
+   * free text go; kind, stage, dates and categories stay, so the figures keep their counts. A student who
+   * left the school (no longer in the school file) is noticed on the first run; once the period has
+   * passed since then, their open cases are closed and their exceptions ended, and anonymised too.
    */
   async applyRetention(): Promise<RetentionReport> {
-    const cutoff = this.deps.clock.now() - this.school.retention.days * DAY_MS;
+    const now = this.deps.clock.now();
+    const cutoff = now - this.school.retention.days * DAY_MS;
+    const left = (ref: string) => ref !== ANONYMISED && !this.deps.directory.findStudent(ref);
     let casesAnonymised = 0;
-    for (const c of await this.cases.findBy('status', 'closed')) {
-      if (c.schoolId !== this.school.id || c.studentRef === ANONYMISED || c.closedAt === null || c.closedAt > cutoff) continue;
-      const anonymous: BullyingCase = {
-        ...c,
-        studentRef: ANONYMISED,
-        studentsInvolved: [],
-        signals: c.signals.map((s) => ({ ...s, description: '', others: '', bullies: [] })),
-        steps: c.steps.map((s) => ({ ...s, notes: {}, outcome: '' })),
-        agreements: c.agreements.map((a) => ({ ...a, what: '' })),
-        sanctions: c.sanctions.map((s) => ({ ...s, motivation: '' })),
-      };
-      if (await this.cases.update(anonymous)) casesAnonymised++;
+    for (const c of await this.cases.findBy('schoolId', this.school.id)) {
+      if (c.studentRef === ANONYMISED) continue;
+      if (c.status === 'closed' && c.closedAt !== null && c.closedAt <= cutoff) {
+        if (await this.cases.update(anonymousCase(c))) casesAnonymised++;
+      } else if (c.status === 'open' && left(c.studentRef)) {
+        if (!c.studentLeftAt) await this.cases.update({ ...c, studentLeftAt: now });
+        else if (c.studentLeftAt <= cutoff && (await this.cases.update({ ...anonymousCase(c), status: 'closed', closedAt: now }))) casesAnonymised++;
+      }
     }
     let exceptionsAnonymised = 0;
-    for (const status of ['rejected', 'revoked', 'ended'] as const) {
-      for (const r of await this.requests.findBy('status', status)) {
-        const closedAt = Math.max(r.decision?.at ?? 0, r.updatedAt, ...r.reviews.map((v) => v.at), ...r.misuse.map((m) => m.at));
-        if (r.schoolId !== this.school.id || r.studentRef === ANONYMISED || closedAt > cutoff) continue;
-        const anonymous: ExceptionRequest = {
-          ...r,
-          studentRef: ANONYMISED,
-          purposeDetail: '',
-          studentWords: '',
-          documentsLocation: '',
-          when: '',
-          apps: '',
-          votes: r.votes.map((v) => ({ ...v, motivation: '' })),
-          decision: r.decision ? { ...r.decision, motivation: '' } : null,
-          reviews: r.reviews.map((v) => ({ ...v, adjust: '' })),
-          misuse: r.misuse.map((m) => ({ ...m, note: '' })),
-        };
-        if (await this.requests.update(anonymous)) exceptionsAnonymised++;
+    for (const r of await this.requests.findBy('schoolId', this.school.id)) {
+      if (r.studentRef === ANONYMISED) continue;
+      const closedAt = Math.max(r.decision?.at ?? 0, r.updatedAt, ...r.reviews.map((v) => v.at), ...r.misuse.map((m) => m.at));
+      if ((r.status === 'rejected' || r.status === 'revoked' || r.status === 'ended') && closedAt <= cutoff) {
+        if (await this.requests.update(anonymousRequest(r))) exceptionsAnonymised++;
+      } else if (r.status !== 'rejected' && r.status !== 'revoked' && r.status !== 'ended' && left(r.studentRef)) {
+        if (!r.studentLeftAt) await this.requests.update({ ...r, studentLeftAt: now });
+        else if (r.studentLeftAt <= cutoff && (await this.requests.update({ ...anonymousRequest(r), status: 'ended', updatedAt: now }))) exceptionsAnonymised++;
       }
     }
     if (casesAnonymised + exceptionsAnonymised > 0) await this.audit('system', 'privacy.retention', `${casesAnonymised}+${exceptionsAnonymised}`, 'scheduler');
@@ -190,4 +180,34 @@ function csvField(value: string): string {
   // Quotes around every field; a leading = + - @ is neutralised so a spreadsheet never runs it.
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** A case without the student's number, names of others, notes or free text; the rest stays for the figures. */
+function anonymousCase(c: BullyingCase): BullyingCase {
+  return {
+    ...c,
+    studentRef: ANONYMISED,
+    studentsInvolved: [],
+    signals: c.signals.map((s) => ({ ...s, description: '', others: '', bullies: [] })),
+    steps: c.steps.map((s) => ({ ...s, notes: {}, outcome: '' })),
+    agreements: c.agreements.map((a) => ({ ...a, what: '' })),
+    sanctions: c.sanctions.map((s) => ({ ...s, motivation: '' })),
+  };
+}
+
+/** An exception request without the student's number or any free text; categories and dates stay. */
+function anonymousRequest(r: ExceptionRequest): ExceptionRequest {
+  return {
+    ...r,
+    studentRef: ANONYMISED,
+    purposeDetail: '',
+    studentWords: '',
+    documentsLocation: '',
+    when: '',
+    apps: '',
+    votes: r.votes.map((v) => ({ ...v, motivation: '' })),
+    decision: r.decision ? { ...r.decision, motivation: '' } : null,
+    reviews: r.reviews.map((v) => ({ ...v, adjust: '' })),
+    misuse: r.misuse.map((m) => ({ ...m, note: '' })),
+  };
 }
