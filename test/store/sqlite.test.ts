@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -11,4 +13,32 @@ storeContract('SQLite', async () => {
     reopen: async () => openSqliteStore(dir),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
+});
+
+describe('SQLite file after a deletion', () => {
+  it('no longer holds a deleted value anywhere in the file (secure_delete), once the log is folded in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-secure-'));
+    try {
+      const store = openSqliteStore(dir);
+      const cases = store.collection<{ id: string; version: number; schoolId: string; note: string }>('bullyingCases');
+      const secret = 'UNIEK-GEHEIM-7f3a9c';
+      await cases.create({ id: 'c1', schoolId: 'demo', note: secret });
+      await cases.create({ id: 'c2', schoolId: 'demo', note: 'blijft staan' });
+      await store.close();
+      const fileHas = (text: string) => {
+        const db = new Database(join(dir, 'zorgpad.sqlite'));
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        return readFileSync(join(dir, 'zorgpad.sqlite')).includes(Buffer.from(text));
+      };
+      expect(fileHas(secret)).toBe(true);
+      const reopened = openSqliteStore(dir);
+      expect(await reopened.collection('bullyingCases').delete('c1')).toBe(true);
+      await reopened.close();
+      expect(fileHas(secret)).toBe(false);
+      expect(fileHas('blijft staan')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
