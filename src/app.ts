@@ -92,11 +92,12 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     const report = await privacy.applyRetention();
     log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised });
   };
-  const retentionTimer = setInterval(() => {
+  const runRetention = () => {
     retention().catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
-  }, 3_600_000);
+  };
+  const retentionTimer = setInterval(runRetention, 3_600_000);
   retentionTimer.unref();
-  const firstRetention = setTimeout(() => void retention().catch(() => undefined), 30_000);
+  const firstRetention = setTimeout(runRetention, 30_000);
   firstRetention.unref();
   if (config.teams.mode === 'unauthenticated') {
     log.warn('teams.UNAUTHENTICATED', {

@@ -225,14 +225,12 @@ function inputBlock(element: Json): SlackBlock | null {
   const label = plain(str(element.label) || str(element.placeholder) || id, LIMITS.labelText);
   const optional = element.isRequired !== true;
   const placeholder = str(element.placeholder) ? { placeholder: plain(str(element.placeholder), LIMITS.placeholderText) } : {};
+  const block = { type: 'input' as const, block_id: id, label, optional };
   switch (element.type) {
     case 'Input.Text': {
       const maxLength = typeof element.maxLength === 'number' ? element.maxLength : Number(element.maxLength);
       return {
-        type: 'input',
-        block_id: id,
-        label,
-        optional,
+        ...block,
         element: {
           type: 'plain_text_input',
           action_id: id,
@@ -244,15 +242,12 @@ function inputBlock(element: Json): SlackBlock | null {
       };
     }
     case 'Input.Date':
-      return { type: 'input', block_id: id, label, optional, element: { type: 'datepicker', action_id: id, ...placeholder } };
+      return { ...block, element: { type: 'datepicker', action_id: id, ...placeholder } };
     case 'Input.ChoiceSet': {
       const choices = ((element.choices as Json[] | undefined) ?? []).slice(0, LIMITS.options);
       const multiple = element.isMultiSelect === true || element.isMultiSelect === 'true';
       return {
-        type: 'input',
-        block_id: id,
-        label,
-        optional,
+        ...block,
         element: {
           type: multiple ? 'multi_static_select' : 'static_select',
           action_id: id,
@@ -329,10 +324,8 @@ export function limitProblems(blocks: SlackBlock[], surface: Surface): string[] 
         if (surface === 'home') problems.push(`${at}: inputs do not belong on the home tab`);
         if (block.label.text.length > LIMITS.labelText) problems.push(`${at}: label longer than ${LIMITS.labelText}`);
         const e = block.element;
-        if ((e.type === 'static_select' || e.type === 'multi_static_select') && (e.options.length === 0 || e.options.length > LIMITS.options)) {
-          problems.push(`${at}: ${e.options.length} options (1 to ${LIMITS.options})`);
-        }
         if (e.type === 'static_select' || e.type === 'multi_static_select') {
+          if (e.options.length === 0 || e.options.length > LIMITS.options) problems.push(`${at}: ${e.options.length} options (1 to ${LIMITS.options})`);
           for (const o of e.options) if ([...o.text.text].length > LIMITS.optionText) problems.push(`${at}: option text longer than ${LIMITS.optionText}`);
         }
         break;

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { Assistant, Inbound, OutboundMessage, Reply } from '../../core/app/assistant.js';
+import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
-import { translator, type Locale, type Translate } from '../../core/i18n/index.js';
+import { translator, type Locale, type MessageKey, type Translate } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock } from './blocks.js';
@@ -72,7 +72,7 @@ export class SlackBot {
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
       const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
-      await this.post(m.channel, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+      await this.post(m.channel, replyMessages(reply));
     });
 
     app.event('app_home_opened', async ({ context }) => {
@@ -156,7 +156,7 @@ export class SlackBot {
     }
     const channel = action.container?.channel_id ?? action.channel?.id ?? user;
     const reply = await this.turn(team, user, deliveryId, input);
-    await this.post(channel, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+    await this.post(channel, replyMessages(reply));
   }
 
   private turn(team: string, user: string, deliveryId: string, input: Input | CardAction): Promise<Reply> {
@@ -220,21 +220,25 @@ export class SlackBot {
     await this.client.views.update({ view_id: viewId, view: this.dialogView(reply) as never });
   }
 
-  private loadingView(): View {
+  /** What every Zorgpad modal has: its kind, a title and a close button. */
+  private modalFrame(callbackId: string, title: MessageKey): View {
     return {
       type: 'modal',
-      callback_id: DIALOG_VIEW,
-      title: { type: 'plain_text', text: clip(this.t('slack.modal.title'), LIMITS.modalTitle) },
+      callback_id: callbackId,
+      title: { type: 'plain_text', text: clip(this.t(title), LIMITS.modalTitle) },
       close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.loading')) } }],
     };
+  }
+
+  private loadingView(): View {
+    return { ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.loading')) } }] };
   }
 
   /** A turn's reply as a modal: what was said, then the question (its inputs, and Send as Submit). */
   dialogView(reply: Reply): View {
     const blocks: SlackBlock[] = [];
     let submit: ReturnType<typeof translateCard>['submit'] = null;
-    const messages = reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages;
+    const messages = replyMessages(reply);
     for (const message of messages) {
       if (message.card) {
         const translated = translateCard(message.card, 'modal');
@@ -246,14 +250,11 @@ export class SlackBot {
     }
     if (blocks.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('teams.invoke.done')) } });
     return {
-      type: 'modal',
-      callback_id: DIALOG_VIEW,
-      title: { type: 'plain_text', text: clip(this.t('slack.modal.title'), LIMITS.modalTitle) },
-      close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
+      ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title'),
       ...(submit
         ? {
-            submit: { type: 'plain_text', text: clip((submit as { title: string }).title, LIMITS.modalButton) },
-            private_metadata: JSON.stringify((submit as { data: { data: unknown } }).data.data),
+            submit: { type: 'plain_text', text: clip(submit.title, LIMITS.modalButton) },
+            private_metadata: JSON.stringify(submit.data.data),
           }
         : {}),
       blocks: fitBlocks(blocks, this.t('slack.modal.more')),
@@ -264,11 +265,8 @@ export class SlackBot {
     const t = this.t;
     const choice = t(vote.vote === 'approve' ? 'exception.vote.approve' : vote.vote === 'reject' ? 'exception.vote.reject' : 'exception.vote.discuss');
     return {
-      type: 'modal',
-      callback_id: VOTE_VIEW,
-      title: { type: 'plain_text', text: clip(t('slack.vote.title'), LIMITS.modalTitle) },
+      ...this.modalFrame(VOTE_VIEW, 'slack.vote.title'),
       submit: { type: 'plain_text', text: clip(t('slack.vote.submit'), LIMITS.modalButton) },
-      close: { type: 'plain_text', text: clip(t('slack.modal.close'), LIMITS.modalButton) },
       private_metadata: JSON.stringify({ zorgpad: { vote: vote.vote, requestId: vote.requestId } }),
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.vote.intro', { vote: choice })) } },

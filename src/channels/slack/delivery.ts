@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
-import { translator } from '../../core/i18n/index.js';
+import { tellBeheerders } from '../../core/notify/unreachable.js';
 import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -67,8 +67,7 @@ export class SlackDelivery {
         await this.outbox.markUnreachable(item, 'slack');
         await this.tellBeheerder(item.staffId);
       } else {
-        const delay = Math.min(5_000 * 2 ** item.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
-        await this.outbox.postpone(item, delay);
+        await this.outbox.backOff(item, 5_000);
       }
       return false;
     }
@@ -98,12 +97,6 @@ export class SlackDelivery {
   }
 
   private async tellBeheerder(staffId: string): Promise<void> {
-    if (staffId === KERNTEAM_CHANNEL) return;
-    const person = this.directory.staffById(staffId);
-    const t = translator(this.directory.school.locale);
-    for (const admin of await this.roleBook.staffWithRole('beheerder')) {
-      if (admin.id === staffId) continue;
-      await this.outbox.notify(`unreachable:slack:${staffId}:${admin.id}`, admin.id, { text: t('slack.unreachable', { name: person?.name ?? staffId }) });
-    }
+    if (staffId !== KERNTEAM_CHANNEL) await tellBeheerders({ outbox: this.outbox, roleBook: this.roleBook, directory: this.directory }, staffId, 'slack', 'slack.unreachable');
   }
 }

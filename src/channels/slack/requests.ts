@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** Slack allows five minutes between its timestamp and ours, either way. */
@@ -167,7 +167,7 @@ export function deliveryKey(request: SlackRequest): string | null {
 }
 
 function hashState(state: SlackState | undefined): string {
-  return createHmac('sha256', 'zorgpad').update(JSON.stringify(state ?? {})).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(state ?? {})).digest('hex').slice(0, 16);
 }
 
 /** The values of a form's inputs, by input id, as Adaptive Card inputs would send them. */

@@ -1,5 +1,5 @@
 import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder';
-import type { Assistant, OutboundMessage, Reply } from '../../core/app/assistant.js';
+import { replyMessages, type Assistant, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
@@ -52,7 +52,7 @@ export class TeamsBot {
       return;
     }
     const reply = await this.turn(activity, input, locale);
-    await this.send(context, reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages);
+    await this.send(context, replyMessages(reply));
   }
 
   /** `adaptiveCard/action`: answered with a card, or a short message; never empty. */

@@ -1,5 +1,5 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import { translator } from '../../core/i18n/index.js';
+import { tellBeheerders } from '../../core/notify/unreachable.js';
 import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -84,22 +84,14 @@ export class TeamsDelivery {
         await this.references.markUnreachable(target.record);
         await this.tellBeheerder(item.staffId);
       } else {
-        const base = RETRY_STATUSES.has(status ?? 0) ? 2_000 : 10_000;
-        const delay = Math.min(base * 2 ** item.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
-        await this.outbox.postpone(item, delay);
+        await this.outbox.backOff(item, RETRY_STATUSES.has(status ?? 0) ? 2_000 : 10_000);
       }
       return false;
     }
   }
 
-  private async tellBeheerder(staffId: string): Promise<void> {
-    const person = this.directory.staffById(staffId);
-    const t = translator(this.directory.school.locale);
-    for (const admin of await this.roleBook.staffWithRole('beheerder')) {
-      if (admin.id === staffId) continue;
-      // Keyed per person: the beheerder is told once, however many messages bounce.
-      await this.outbox.notify(`unreachable:teams:${staffId}:${admin.id}`, admin.id, { text: t('teams.unreachable', { name: person?.name ?? staffId }) });
-    }
+  private tellBeheerder(staffId: string): Promise<void> {
+    return tellBeheerders({ outbox: this.outbox, roleBook: this.roleBook, directory: this.directory }, staffId, 'teams', 'teams.unreachable');
   }
 }
 

@@ -7,7 +7,7 @@ import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
-import { handle, IDLE, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
+import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
 import type { Flow } from '../protocol/schema.js';
 import type { Option } from '../protocol/answers.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
@@ -37,6 +37,11 @@ export interface Reply {
   card?: AdaptiveCardJson;
   /** True when this delivery was seen before; nothing was done. */
   duplicate: boolean;
+}
+
+/** Everything a reply shows, in order, for a channel that cannot put a card in the clicked card's place. */
+export function replyMessages(reply: Reply): OutboundMessage[] {
+  return reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages;
 }
 
 /** The stored form of DialogState. */
@@ -126,6 +131,16 @@ export class Assistant {
       log.info('turn.record-denied', { platform: inbound.platform });
       return { messages: [{ text: t('case.denied') }], duplicate: false };
     }
+    // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
+    // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
+    const loaders: Record<PickSource, () => Promise<Option[]>> = {
+      myCases: () => this.caseOptions(caseActor, locale),
+      agenda: () => this.deps.exceptions.agendaRequests(caseActor),
+      reviewable: () => this.deps.exceptions.reviewable(caseActor),
+      managed: () => this.deps.exceptions.managed(caseActor),
+    };
+    const loaded: Partial<Record<PickSource, Option[]>> = {};
+    const wanted = new Set<PickSource>();
     const ctx = {
       flows: this.deps.flows,
       roles,
@@ -138,30 +153,19 @@ export class Assistant {
       },
       staffOptions: () =>
         directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
-      sources: {} as Partial<Record<PickSource, Option[]>>,
+      sources: new Proxy(loaded, {
+        get: (target, name) => {
+          const source = name as PickSource;
+          if (!(source in target)) wanted.add(source);
+          return target[source];
+        },
+      }),
     };
-    // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
-    // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
-    const loaders: Record<PickSource, () => Promise<Option[]>> = {
-      myCases: async () => (CASE_ROLES.some((r) => roles.has(r)) ? this.deps.cases.optionsFor(caseActor, locale) : []),
-      agenda: () => this.deps.exceptions.agendaRequests(caseActor),
-      reviewable: () => this.deps.exceptions.reviewable(caseActor),
-      managed: () => this.deps.exceptions.managed(caseActor),
-    };
-    const loaded: Partial<Record<PickSource, Option[]>> = {};
-    const wanted = new Set<PickSource>();
-    ctx.sources = new Proxy(loaded, {
-      get: (target, name) => {
-        const source = name as PickSource;
-        if (!(source in target)) wanted.add(source);
-        return target[source];
-      },
-    });
     const runEngine = async (state: DialogState) => {
       for (;;) {
         wanted.clear();
         const outcome = handle(state, input, ctx);
-        const missing = [...wanted].filter((source) => !(source in loaded) && source in loaders);
+        const missing = [...wanted].filter((source) => source in loaders);
         if (missing.length === 0) return outcome;
         for (const source of missing) loaded[source] = await loaders[source]();
       }
@@ -199,7 +203,7 @@ export class Assistant {
    * stranger. Each item carries the card data that opens it, so the channel needs no knowledge of flows.
    */
   async overview(platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
-    const { directory, roleBook, flows, cases, exceptions } = this.deps;
+    const { directory, roleBook, flows, exceptions } = this.deps;
     const actor = directory.findStaff(platform, userId);
     if (!actor) return null;
     const roles = await roleBook.rolesOf(actor.id);
@@ -207,10 +211,9 @@ export class Assistant {
     const start = (flowId: string, extra: Record<string, string> = {}) => ({ zorgpad: { start: flowId, ...extra } });
     const procedures = HOME_PROCEDURES.flatMap((flowId) => {
       const flow = flows.get(flowId);
-      if (!flow || (flow.roles !== 'staff' && !flow.roles.some((r) => roles.has(r)))) return [];
-      return [{ label: flow.title[locale], data: start(flowId) }];
+      return flow && mayStartFlow(flow, roles) ? [{ label: flow.title[locale], data: start(flowId) }] : [];
     });
-    const myCases = CASE_ROLES.some((r) => roles.has(r)) ? await cases.optionsFor(caseActor, locale) : [];
+    const myCases = await this.caseOptions(caseActor, locale);
     const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
     const reviews = await exceptions.reviewable(caseActor);
     return {
@@ -219,6 +222,11 @@ export class Assistant {
       drafts: drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
       reviews: reviews.map((r) => ({ label: r.label, data: start('evaluatie', { requestId: r.value }) })),
     };
+  }
+
+  /** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
+  private caseOptions(actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
+    return CASE_ROLES.some((r) => actor.roles.has(r)) ? this.deps.cases.optionsFor(actor, locale) : Promise.resolve([]);
   }
 
   /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */

@@ -36,6 +36,9 @@ export interface BundleItem {
 }
 
 const MAX_BUNDLES_PER_SLOT = 200;
+
+/** Oldest first; the key decides between messages made in the same millisecond. */
+const oldestFirst = (a: Notification, b: Notification) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 /** More than this in one message is no longer a reminder but a list; the rest go in the next one. */
 const MAX_BUNDLE_ITEMS = 10;
 
@@ -161,7 +164,7 @@ export class Outbox {
   /** Pending messages for one person, oldest first. */
   async pendingFor(staffId: string): Promise<Notification[]> {
     const all = await this.items.findBy('staffId', staffId);
-    return all.filter((n) => n.status === 'pending').sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return all.filter((n) => n.status === 'pending').sort(oldestFirst);
   }
 
   /** The card of a notification, if it has one. */
@@ -175,7 +178,7 @@ export class Outbox {
     const pending = await this.items.findBy('status', 'pending');
     return pending
       .filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .sort(oldestFirst)
       .slice(0, limit);
   }
 
@@ -230,6 +233,15 @@ export class Outbox {
   /** A failed attempt: try again after a back-off that grows with every attempt. */
   async postpone(notification: Notification, delayMs: number): Promise<void> {
     await this.items.update({ ...notification, attempts: notification.attempts + 1, nextAttemptAt: this.clock.now() + delayMs });
+  }
+
+  /**
+   * A failed attempt to be tried again after `baseMs`, doubling with every attempt up to 15 minutes,
+   * with jitter so that many messages that failed together do not all come back at once.
+   */
+  async backOff(notification: Notification, baseMs: number): Promise<void> {
+    const delay = Math.min(baseMs * 2 ** notification.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
+    await this.postpone(notification, delay);
   }
 
   /** The person cannot be reached on this platform (blocked or removed the app); not retried. */

@@ -30,8 +30,12 @@ export class RoleBook {
   }
 
   async rolesOf(staffId: string): Promise<Set<Role>> {
+    return this.withChanges(staffId, await this.assignments.get(this.recordId(staffId)));
+  }
+
+  /** A person's roles: those of the school file, with the grants and revocations made in chat. */
+  private withChanges(staffId: string, assignment: RoleAssignment | null | undefined): Set<Role> {
     const roles = new Set(this.directory.fileRoles(staffId));
-    const assignment = await this.assignments.get(this.recordId(staffId));
     for (const role of assignment?.granted ?? []) roles.add(role);
     for (const role of assignment?.revoked ?? []) roles.delete(role);
     return roles;
@@ -41,11 +45,7 @@ export class RoleBook {
   /** Everyone who holds a role now: the school file's roles with the changes made in chat, in one read. */
   async staffWithRole(role: Role): Promise<StaffMember[]> {
     const changes = new Map((await this.assignments.findBy('schoolId', this.directory.school.id)).map((a) => [a.staffId, a]));
-    return this.directory.staff.filter((member) => {
-      const change = changes.get(member.id);
-      if (change?.revoked.includes(role)) return false;
-      return this.directory.fileRoles(member.id).includes(role) || (change?.granted.includes(role) ?? false);
-    });
+    return this.directory.staff.filter((member) => this.withChanges(member.id, changes.get(member.id)).has(role));
   }
 
   /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */

@@ -67,15 +67,20 @@ export class PrivacyService {
     if (!can(actor, 'audit.read')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
-    const { cases, requests } = await this.recordsOf(student.ref);
-    const entries: AuditEntry[] = [];
-    for (const c of cases) entries.push(...(await this.deps.store.audit.forRecord('bullyingCase', c.id)));
-    for (const r of requests) entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', r.id)));
-    // Reads of "has this student an exception?" when there was none are kept under the student number.
-    entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', student.ref)));
-    entries.push(...(await this.deps.store.audit.forRecord('student', student.ref)));
+    const entries = await this.trailOf(student.ref, await this.recordsOf(student.ref));
     await this.audit(actor.staffId, 'privacy.audit-read', student.ref, channel);
-    return { ok: true, value: entries.sort((a, b) => a.at - b.at) };
+    return { ok: true, value: entries };
+  }
+
+  /** The audit entries of a student's records, and those kept under their number; oldest first. */
+  private async trailOf(ref: string, records: { cases: BullyingCase[]; requests: ExceptionRequest[] }): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    for (const c of records.cases) entries.push(...(await this.deps.store.audit.forRecord('bullyingCase', c.id)));
+    for (const r of records.requests) entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', r.id)));
+    // Reads of "has this student an exception?" when there was none are kept under the student number.
+    entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', ref)));
+    entries.push(...(await this.deps.store.audit.forRecord('student', ref)));
+    return entries.sort((a, b) => a.at - b.at);
   }
 
   /** The audit trail as CSV (semicolon-separated, as Dutch spreadsheets expect), with staff names. */
@@ -92,17 +97,17 @@ export class PrivacyService {
     if (!can(actor, 'student.export')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
-    const { cases, requests } = await this.recordsOf(student.ref);
-    const trail = await this.auditTrail({ ...actor, roles: new Set([...actor.roles, 'beheerder']) }, student.ref, channel);
+    const records = await this.recordsOf(student.ref);
+    const trail = await this.trailOf(student.ref, records);
     await this.audit(actor.staffId, 'privacy.export', student.ref, channel);
     return {
       ok: true,
       value: {
         studentRef: student.ref,
         exportedAt: new Date(this.deps.clock.now()).toISOString(),
-        bullyingCases: cases,
-        exceptionRequests: requests,
-        audit: trail.ok ? trail.value : [],
+        bullyingCases: records.cases,
+        exceptionRequests: records.requests,
+        audit: trail,
       },
     };
   }

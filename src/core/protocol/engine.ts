@@ -302,7 +302,12 @@ function optionsFor(step: AskingStep, ctx: EngineContext): Option[] {
 }
 
 function mayStart(flow: Flow | undefined, ctx: EngineContext): boolean {
-  return !!flow && (flow.roles === 'staff' || flow.roles.some((r) => ctx.roles.has(r)));
+  return mayStartFlow(flow, ctx.roles);
+}
+
+/** Whether someone with these roles may start the flow (it exists and is for staff, or for one of their roles). */
+export function mayStartFlow(flow: Flow | undefined, roles: ReadonlySet<Role>): boolean {
+  return !!flow && (flow.roles === 'staff' || flow.roles.some((r) => roles.has(r)));
 }
 
 function activeStep(state: DialogState, flows: ReadonlyMap<string, Flow>): { flow: Flow; step: AskingStep } | null {
