@@ -158,7 +158,9 @@ export function deliveryKey(request: SlackRequest): string | null {
     case 'interaction': {
       const i = request.interaction;
       if (i.type === 'block_actions') return `action:${i.trigger_id}:${i.actions[0]?.action_ts ?? ''}`;
-      if (i.type === 'view_submission') return `view:${i.view.id}:${hashState(i.view.state)}`;
+      // The same window asks question after question: the question (in the metadata) is part of the key,
+      // so the same answer to the next question is not taken for a repeat.
+      if (i.type === 'view_submission') return `view:${i.view.id}:${hashOf([i.view.private_metadata ?? '', i.view.state ?? {}])}`;
       return null;
     }
     default:
@@ -166,8 +168,8 @@ export function deliveryKey(request: SlackRequest): string | null {
   }
 }
 
-function hashState(state: SlackState | undefined): string {
-  return createHash('sha256').update(JSON.stringify(state ?? {})).digest('hex').slice(0, 16);
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 /** The values of a form's inputs, by input id, as Adaptive Card inputs would send them. */
