@@ -17,6 +17,8 @@ export interface Relation {
   classMentor?: boolean;
   /** They submitted the exception request (or drafted it). */
   requester?: boolean;
+  /** A mentor recorded which CLZ they consulted (the protocol lets a mentor apply a measure only so). */
+  consultedClz?: boolean;
   /** Roles whose members vote in the kernteam (from the school file). */
   kernteamRoles?: readonly Role[];
 }
@@ -49,15 +51,25 @@ export const RULES = {
     what: { nl: 'overzicht van zaken per fase, aantallen, zonder notities', en: 'overview of cases by stage, counts, no notes' },
     allow: (actor) => has(actor, 'anti-pestcoordinator', 'clz', 'directie'),
   },
-  'case.sanction.light': {
-    who: { nl: 'wie de zaak mag behandelen', en: 'whoever may work the case' },
-    what: { nl: 'sanctie: gesprek met afspraken', en: 'sanction: conversation with agreements' },
-    allow: mayWorkCase,
+  'case.sanction.apply': {
+    who: { nl: 'CLZ, directie; de mentor van de zaak na overleg met de CLZ', en: 'CLZ, directie; the case\'s mentor after consulting the CLZ' },
+    what: { nl: 'maatregel voor een leerling die pest: gesprek met afspraken, MT/directie inschakelen (met motivatie)', en: 'measure for a student who bullies: conversation with agreements, involve management (with motivation)' },
+    allow: (actor, rel) => mayWorkCase(actor, rel) && (has(actor, 'clz', 'directie') || (has(actor, 'mentor') && rel.consultedClz === true)),
   },
-  'case.sanction.heavy': {
+  'case.sanction.propose': {
+    who: { nl: 'CLZ', en: 'CLZ' },
+    what: { nl: 'schorsing of verwijdering voorstellen aan de directie (met motivatie)', en: 'propose suspension or expulsion to directie (with motivation)' },
+    allow: (actor) => has(actor, 'clz'),
+  },
+  'case.sanction.decide': {
     who: { nl: 'directie', en: 'directie' },
-    what: { nl: 'sancties met MT, schorsing, verwijdering (met motivatie)', en: 'sanctions involving MT, suspension, expulsion (with motivation)' },
+    what: { nl: 'besluiten over schorsing en verwijdering, na horen van leerling en ouders; melding aan de Inspectie', en: 'decide on suspension and expulsion, after hearing student and parents; notice to the Inspectie' },
     allow: (actor) => has(actor, 'directie'),
+  },
+  'case.figures': {
+    who: { nl: 'anti-pestcoördinator, directie', en: 'anti-bullying coordinator, directie' },
+    what: { nl: 'jaarcijfers pesten per schooljaar, leerjaar, klas, vorm, fase en uitkomst (alleen aantallen)', en: 'yearly bullying figures per school year, year group, class, form, stage and outcome (counts only)' },
+    allow: (actor) => has(actor, 'anti-pestcoordinator', 'directie'),
   },
   'exception.functional': {
     who: { nl: 'iedere medewerker', en: 'any staff member' },

@@ -6,7 +6,7 @@ import type { FieldCipher } from './cipher.js';
  * free-text descriptions and motivations. `a[].b` means field b of every element of array a.
  */
 export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
-  bullyingCases: ['signals[].description', 'signals[].others', 'steps[].notes', 'steps[].outcome', 'agreements[].what', 'sanctions[].motivation'],
+  bullyingCases: ['signals[].description', 'signals[].others', 'steps[].notes', 'steps[].outcome', 'agreements[].what', 'sanctions[].motivation', 'sanctions[].decision.motivation'],
   exceptionRequests: [
     'purposeDetail',
     'studentWords',

@@ -59,7 +59,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
 
   it('carries a teacher\'s bullying signal in 1:1 to the mentor, proactively', async () => {
     await post(installPersonal(connector.url, 'm.devries'));
-    await say('t.bakker', ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
+    await say('t.bakker', ['pesten melden', '1', 'L1001', 'L1002', 'geen', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
     expect(connector.texts(personalConversation('t.bakker'))).toContain(
       'Je melding is vastgelegd. Marloes de Vries is op de hoogte gebracht en neemt het op. Dank je wel voor het melden.',
     );

@@ -66,7 +66,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await page.goto(`${bot.base}/playground`);
     await page.selectOption('#persona', 't.bakker');
     const type = (text: string) => typeInPlayground(page, text);
-    for (const text of ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']) await type(text);
+    for (const text of ['pesten melden', '1', 'L1001', 'L1002', 'geen', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']) await type(text);
     await page.locator('.card', { hasText: 'Tekst voor Magister' }).waitFor();
 
     await page.selectOption('#persona', 'm.devries');

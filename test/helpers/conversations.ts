@@ -9,7 +9,7 @@ export const SIGNAL = [
   'Het is pesten',
   'L1001',
   'L1002, l1003',
-  '-',
+  'geen',
   'In de les',
   'vandaag',
   '1, 4',

@@ -119,7 +119,13 @@ export function context(roles: Role[] = ['vakdocent'], locale: 'nl' | 'en' = 'nl
     studentExample: 'L1001',
     findStudent: (text) => (text.toUpperCase() === 'L1001' ? { ref: 'L1001', display: 'L1001 (1A)' } : null),
     staffOptions: () => [{ value: 'm.devries', label: 'Marloes de Vries' }],
-    sources: { myCases: [{ value: 'case-1', label: 'L1001 (1A) — mentor' }] },
+    sources: {
+      myCases: [{ value: 'case-1', label: 'L1001 (1A) — mentor' }],
+      // Lists about a record are keyed by the record; with no answer yet the key ends in ":".
+      'caseBullies:': [{ value: 'L1003', label: 'L1003 (1A)' }],
+      'sanctionProposals:': [{ value: 's-1', label: 'schorsing van één dag voor L1003 (voorstel van Selin Yilmaz)' }],
+      clzStaff: [{ value: 's.yilmaz', label: 'Selin Yilmaz' }],
+    },
   };
 }
 

@@ -42,7 +42,7 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
     'Het is pesten',
     'L1001',
     'L1002, l1003',
-    '-',
+    'geen',
     'In de les',
     'vandaag',
     '1, 4',
@@ -253,7 +253,7 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
   it('works in English too', async () => {
     const check = await conversation(
       'm.devries',
-      ['report bullying', '1', 'L1001', 'L1002', '-', '1', 'today', '2', '1', 'no', '-'],
+      ['report bullying', '1', 'L1001', 'L1002', '5', '1', 'today', '2', '1', 'no', '-'],
       'en',
     );
     expect(check.texts[0]).toMatch(/^Is this right\? Student L1001 \(1A\), bully\/bullies L1002 \(1A\), In class/);

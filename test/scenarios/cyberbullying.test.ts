@@ -65,7 +65,7 @@ describe('cyberbullying advice', () => {
 
   it('offers the advice after a report about something that happened online', async () => {
     const said = await advice('t.bakker', [
-      'pesten melden', '1', 'L2001', 'L2002', '-', 'Online', 'vandaag', '1', '2', 'nee', '-', 'ja',
+      'pesten melden', '1', 'L2001', 'L2002', 'geen', 'Online', 'vandaag', '1', '2', 'nee', '-', 'ja',
     ]);
     expect(said.at(-1)).toMatch(/^Het speelde online\. Wil je ook het advies bij cyberpesten zien\?/);
     expect((await advice('t.bakker', ['Ja, graag']))[0]).toMatch(/^Wat voor incident is het\?/);

@@ -119,7 +119,7 @@ describe('reminders', () => {
   });
 
   it('asks on the agreed date whether the bullying stopped, and proposes the CLZ when it did not', async () => {
-    await say('t.bakker', ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
+    await say('t.bakker', ['pesten melden', '1', 'L1001', 'L1002', 'geen', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
     await say('m.devries', ['mijn zaken', '1', 'Gezamenlijk gesprek en afspraken', 'L1002 laat L1001 met rust in en buiten de les.', '14-12-2026', 'nee']);
     await inbox('m.devries');
     expect(await at('2026-12-14T08:00:00+01:00')).toBe(0); // due 08:30
@@ -136,7 +136,7 @@ describe('reminders', () => {
   });
 
   it('nudges the owner of a case without a step for 14 days, and bundles reminders due together', async () => {
-    await say('t.bakker', ['pesten melden', '1', 'L2001', 'L2002', '-', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
+    await say('t.bakker', ['pesten melden', '1', 'L2001', 'L2002', 'geen', '1', 'vandaag', '2', '1', 'nee', '-', 'ja']);
     await bot.app.store.jobs.schedule({ id: 'notice-1', kind: 'notice', payload: { staffId: 'j.pietersen', title: 'Ouderavond', text: 'Ouderavond 2B donderdag.' }, dueAt: Date.parse('2026-12-14T10:00:00+01:00') });
     await inbox('j.pietersen');
     expect(await at('2026-12-13T12:00:00+01:00')).toBe(0); // Sunday, and not yet 14 days

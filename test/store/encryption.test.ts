@@ -29,7 +29,7 @@ describe('sensitive fields at rest', () => {
   });
 
   async function signal(app: TestApp): Promise<void> {
-    for (const text of ['pesten melden', '1', 'L1001', 'L1002', '-', '1', 'vandaag', '2', '1', 'nee', SECRET, 'ja']) await app.say('t.bakker', text);
+    for (const text of ['pesten melden', '1', 'L1001', 'L1002', 'geen', '1', 'vandaag', '2', '1', 'nee', SECRET, 'ja']) await app.say('t.bakker', text);
   }
 
   function rawDatabaseText(dataDir: string): string {

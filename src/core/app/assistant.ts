@@ -8,7 +8,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
 import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
-import type { Flow } from '../protocol/schema.js';
+import type { Flow, PickSource } from '../protocol/schema.js';
 import type { Option } from '../protocol/answers.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
@@ -86,7 +86,6 @@ export interface Overview {
 /** The three procedures a home screen offers. */
 const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
 
-type PickSource = 'myCases' | 'agenda' | 'reviewable' | 'managed';
 
 /** Roles that work bullying cases and get the case list in `pick` steps. */
 const CASE_ROLES: Role[] = ['mentor', 'clz', 'directie'];
@@ -133,14 +132,18 @@ export class Assistant {
     }
     // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
     // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
-    const loaders: Record<PickSource, () => Promise<Option[]>> = {
+    // A list that is about a record (`source:recordId`) is read for that record, with the same checks.
+    const loaders: Record<PickSource, (about: string) => Promise<Option[]>> = {
       myCases: () => this.caseOptions(caseActor, locale),
       agenda: () => this.deps.exceptions.agendaRequests(caseActor),
       reviewable: () => this.deps.exceptions.reviewable(caseActor),
       managed: () => this.deps.exceptions.managed(caseActor),
+      caseBullies: (caseId) => this.deps.cases.bullyOptions(caseActor, caseId),
+      sanctionProposals: (caseId) => this.deps.cases.proposalOptions(caseActor, caseId, locale),
+      clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),
     };
-    const loaded: Partial<Record<PickSource, Option[]>> = {};
-    const wanted = new Set<PickSource>();
+    const loaded: Partial<Record<string, Option[]>> = {};
+    const wanted = new Set<string>();
     const ctx = {
       flows: this.deps.flows,
       roles,
@@ -155,9 +158,9 @@ export class Assistant {
         directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
       sources: new Proxy(loaded, {
         get: (target, name) => {
-          const source = name as PickSource;
-          if (!(source in target)) wanted.add(source);
-          return target[source];
+          if (typeof name !== 'string') return undefined;
+          if (!(name in target)) wanted.add(name);
+          return target[name];
         },
       }),
     };
@@ -165,9 +168,12 @@ export class Assistant {
       for (;;) {
         wanted.clear();
         const outcome = handle(state, input, ctx);
-        const missing = [...wanted].filter((source) => source in loaders);
+        const missing = [...wanted].filter((name) => Object.hasOwn(loaders, name.split(':')[0]!));
         if (missing.length === 0) return outcome;
-        for (const source of missing) loaded[source] = await loaders[source]();
+        for (const name of missing) {
+          const [source, about = ''] = name.split(':') as [PickSource, string?];
+          loaded[name] = await loaders[source](about);
+        }
       }
     };
 

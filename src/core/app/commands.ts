@@ -7,7 +7,7 @@ import type { PrivacyService } from '../privacy/service.js';
 import { can } from '../permissions.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { Scheduler } from '../reminders/scheduler.js';
-import { BULLYING_FORMS, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
+import { BULLYING_FORMS, BYSTANDER_ROLES, SANCTION_RUNGS, STEP_KINDS } from '../cases/model.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import { dayIn } from '../time.js';
@@ -50,6 +50,9 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'escalate-case',
   'close-case',
   'record-sanction',
+  'decide-sanction',
+  'add-bully',
+  'case-figures',
   'describe-case',
   'case-overview',
   'my-signals',
@@ -179,6 +182,7 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         const signal = signalSchema.safeParse({
           studentRef: ctx.answers.leerling?.value,
           bullies: ctx.answers.pesters?.value ?? [],
+          bystanders: asList(ctx.answers.omstanders?.value).filter((r) => r !== 'geen'),
           others: ctx.answers.anderen?.value ?? '',
           where: ctx.answers.waar?.display,
           date: ctx.answers.datum?.value,
@@ -203,23 +207,53 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
             .filter(([k]) => k !== 'caseId' && k !== 'uitkomst' && k !== 'stap')
             .map(([k, a]) => [k, a.display]),
         );
-        return run(ctx, cases.recordStep(actorOf(ctx), caseId(ctx), kind.data, text(ctx.answers.uitkomst), notes, ctx.channel, ctx.locale));
+        // The talk with the one who bullies names that student; every other step is about the case.
+        const withStudent = kind.data === 'gesprek-pester' ? text(ctx.answers.pester) || undefined : undefined;
+        return run(ctx, cases.recordStep(actorOf(ctx), caseId(ctx), kind.data, text(ctx.answers.uitkomst), notes, ctx.channel, ctx.locale, withStudent));
       },
     ],
     [
       'add-agreement',
-      (ctx) => run(ctx, cases.addAgreement(actorOf(ctx), caseId(ctx), text(ctx.answers.afspraak), text(ctx.answers.datum), ctx.channel, ctx.locale)),
+      (ctx) =>
+        run(
+          ctx,
+          cases.addAgreement(actorOf(ctx), caseId(ctx), text(ctx.answers.afspraak), text(ctx.answers.datum), ctx.channel, ctx.locale, {
+            // Agreements from the joint conversation record that talk too; "agreements with a date" do not.
+            jointTalk: ctx.answers.stap?.value !== 'afspraken',
+          }),
+        ),
     ],
     ['escalate-case', (ctx) => run(ctx, cases.escalate(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
     ['close-case', (ctx) => run(ctx, cases.close(actorOf(ctx), caseId(ctx), text(ctx.answers.reden), ctx.channel, ctx.locale))],
     [
       'record-sanction',
       async (ctx) => {
-        const rung = z.enum(SANCTION_RUNGS).safeParse(ctx.answers.trede?.value);
-        if (!rung.success) return [{ text: ctx.t('case.invalid') }];
-        return run(ctx, cases.recordSanction(actorOf(ctx), caseId(ctx), rung.data, text(ctx.answers.motivatie), ctx.channel, ctx.locale));
+        const input = sanctionSchema.safeParse({
+          rung: ctx.answers.trede?.value,
+          studentRefs: ctx.answers.leerlingen?.value,
+          motivation: text(ctx.answers.motivatie),
+          consultedStaffId: text(ctx.answers.overlegMet) || undefined,
+        });
+        if (!input.success) return [{ text: ctx.t('case.invalid') }];
+        return run(ctx, cases.recordSanction(actorOf(ctx), caseId(ctx), input.data, ctx.channel, ctx.locale));
       },
     ],
+    [
+      'decide-sanction',
+      async (ctx) => {
+        const input = decisionSchema.safeParse({
+          sanctionId: ctx.answers.voorstel?.value,
+          outcome: ctx.answers.besluit?.value,
+          heard: ctx.answers.gehoord?.value ?? false,
+          inspectie: ctx.answers.inspectie?.value ?? 'niet-nodig',
+          motivation: text(ctx.answers.motivatie),
+        });
+        if (!input.success) return [{ text: ctx.t('case.invalid') }];
+        return run(ctx, cases.decideSanction(actorOf(ctx), caseId(ctx), input.data, ctx.channel, ctx.locale));
+      },
+    ],
+    ['add-bully', (ctx) => run(ctx, cases.addBully(actorOf(ctx), caseId(ctx), text(ctx.answers.leerling), ctx.channel, ctx.locale))],
+    ['case-figures', (ctx) => run(ctx, cases.figuresSaid(actorOf(ctx), ctx.channel, ctx.locale))],
     ['describe-case', (ctx) => run(ctx, cases.describe(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
     ['case-overview', (ctx) => run(ctx, cases.overview(actorOf(ctx), ctx.channel, ctx.locale))],
     ['ask-coordinator', (ctx) => run(ctx, cases.askCoordinator(actorOf(ctx), caseId(ctx), ctx.channel, ctx.locale))],
@@ -228,9 +262,25 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
   return new Map(handlers);
 }
 
+const sanctionSchema = z.object({
+  rung: z.enum(SANCTION_RUNGS),
+  studentRefs: z.array(z.string().min(1)).min(1),
+  motivation: z.string(),
+  consultedStaffId: z.string().optional(),
+});
+
+const decisionSchema = z.object({
+  sanctionId: z.string().min(1),
+  outcome: z.enum(['decided', 'declined']),
+  heard: z.boolean(),
+  inspectie: z.enum(['gemeld', 'nog-melden', 'niet-nodig']),
+  motivation: z.string().min(10),
+});
+
 const signalSchema = z.object({
   studentRef: z.string().min(1),
   bullies: z.array(z.string()),
+  bystanders: z.array(z.enum(BYSTANDER_ROLES)).default([]),
   others: z.string(),
   where: z.string().min(1),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -277,7 +327,7 @@ async function agreementCheck({ cases }: CommandDeps, ctx: CommandContext): Prom
     return [{ text: ctx.t(planned ? 'reminder.later' : 'case.denied') }];
   }
   const stopped = answer === 'ja';
-  const result = await cases.recordStep(actor, caseId, 'controle-afspraak', ctx.t(stopped ? 'case.check.stopped' : 'case.check.notStopped'), {}, ctx.channel, ctx.locale);
+  const result = await cases.recordStep(actor, caseId, 'controle-afspraak', ctx.t(stopped ? 'case.check.stopped' : 'case.check.notStopped'), { gestopt: stopped ? 'ja' : 'nee' }, ctx.channel, ctx.locale);
   if (!result.ok) return caseSaid(result, ctx.t);
   if (stopped) return [{ text: ctx.t('reminder.stopped') }];
   const escalate = (await cases.stageOf(caseId)) === 'mentor';
@@ -307,12 +357,17 @@ function jobKindKey(kind: string): MessageKey {
   return (JOB_KINDS as readonly string[]).includes(kind) ? (`reminder.kind.${kind}` as MessageKey) : 'reminder.kind.notice';
 }
 
+function asList(value: Answer['value'] | undefined): string[] {
+  return Array.isArray(value) ? value : [];
+}
+
 function text(answer: Answer | undefined): string {
   return typeof answer?.value === 'string' ? answer.value : '';
 }
 
 function caseSaid(result: CaseResult, t: Translate): OutboundMessage[] {
   if (result.ok) return result.said;
+  if (result.said) return result.said;
   const key = result.reason === 'denied' ? 'case.denied' : result.reason === 'not-found' ? 'case.notFound' : 'case.invalid';
   return [{ text: t(key) }];
 }

@@ -1,7 +1,7 @@
 import { can } from '../permissions.js';
 import type { Actor } from '../turn.js';
 import type { SchoolDirectory } from '../people/school.js';
-import type { BullyingCase, SanctionRung } from './model.js';
+import { RUNGS_FOR_MANAGEMENT, type BullyingCase, type SanctionRung } from './model.js';
 
 /**
  * Who may do what with a bullying case. Pure rules, checked on the server for every command,
@@ -26,10 +26,30 @@ export function maySeeOverview(actor: Actor): boolean {
 }
 
 /**
- * Record a sanction. The lowest rung (conversation with agreements) by whoever works the case;
- * involving MT, suspensions and expulsion only by directie.
+ * What this person may do with a rung of the sanctions ladder on this case: apply it, propose it to
+ * directie, or nothing. Directie applies every rung; the CLZ applies the lower rungs and proposes
+ * suspension and expulsion; the case's mentor applies the lower rungs after consulting the CLZ.
  */
-export function mayRecordSanction(actor: Actor, c: BullyingCase, rung: SanctionRung, directory: SchoolDirectory): boolean {
-  const relation = { owner: c.ownerStaffId === actor.staffId, classMentor: isClassMentor(actor, c, directory) };
-  return can(actor, rung === 'gesprek-afspraken' ? 'case.sanction.light' : 'case.sanction.heavy', relation);
+export function sanctionAuthority(
+  actor: Actor,
+  c: BullyingCase,
+  rung: SanctionRung,
+  directory: SchoolDirectory,
+  consultedClz = false,
+): 'apply' | 'propose' | null {
+  const relation = { owner: c.ownerStaffId === actor.staffId, classMentor: isClassMentor(actor, c, directory), consultedClz };
+  if (!mayWork(actor, c, directory)) return null;
+  if (can(actor, 'case.sanction.decide')) return 'apply';
+  if (RUNGS_FOR_MANAGEMENT.includes(rung)) return can(actor, 'case.sanction.propose', relation) ? 'propose' : null;
+  return can(actor, 'case.sanction.apply', relation) ? 'apply' : null;
+}
+
+/** Decide on a proposed suspension or expulsion: directie. */
+export function mayDecideSanction(actor: Actor, c: BullyingCase, directory: SchoolDirectory): boolean {
+  return mayWork(actor, c, directory) && can(actor, 'case.sanction.decide');
+}
+
+/** The yearly bullying figures (counts only): anti-pestcoördinator and directie. */
+export function maySeeFigures(actor: Actor): boolean {
+  return can(actor, 'case.figures');
 }

@@ -12,6 +12,17 @@ export const BULLYING_FORMS = [
 ] as const;
 export type BullyingForm = (typeof BULLYING_FORMS)[number];
 
+/**
+ * The roles around a bullying situation besides the bullied student and the one who bullies, as the
+ * protocol names them. A report says which were there.
+ */
+export const BYSTANDER_ROLES = ['meelopers', 'aanmoedigers', 'publiek', 'verdedigers'] as const;
+export type BystanderRole = (typeof BYSTANDER_ROLES)[number];
+
+/** The underlying causes the protocol lists for bullying behaviour, for the talk with the one who bullies. */
+export const UNDERLYING_CAUSES = ['thuissituatie', 'anonimiteit', 'machtsstrijd', 'incompetentie', 'autonomie', 'anders', 'onbekend'] as const;
+export type UnderlyingCause = (typeof UNDERLYING_CAUSES)[number];
+
 /** The steps of the protocol a case can record, mentor's first, then the CLZ's. */
 export const STEP_KINDS = [
   'gesprek-gepeste',
@@ -39,9 +50,13 @@ export const MENTOR_STEPS: readonly StepKind[] = [
   'uitleg-vervolg',
 ];
 
-/** The CLZ's steps after taking a case over. */
-export const CLZ_STEPS: readonly StepKind[] = [
-  'clz-gesprek',
+/**
+ * The CLZ's steps after taking a case over (protocol, CLZ steps 2-9). The talks come first: either
+ * with each student apart or with both together (`clz-gesprekken` stands for either); `clz-gesprek`
+ * is what older records called a talk by the CLZ and still counts.
+ */
+export const CLZ_STEPS: readonly (StepKind | 'clz-gesprekken')[] = [
+  'clz-gesprekken',
   'hulp-leerlingbegeleider',
   'alle-ouders-geinformeerd',
   'terugkoppeling-mentor',
@@ -51,12 +66,23 @@ export const CLZ_STEPS: readonly StepKind[] = [
 export const SANCTION_RUNGS = ['gesprek-afspraken', 'mt-directie', 'schorsing-dag', 'schorsing-lang', 'verwijdering'] as const;
 export type SanctionRung = (typeof SANCTION_RUNGS)[number];
 
+/**
+ * Rungs the one working the case applies (the CLZ; the mentor after consulting the CLZ), and rungs
+ * that Dutch law leaves to the school's management (bevoegd gezag): suspension and expulsion. The CLZ
+ * proposes those; directie decides, after hearing the student and the parents.
+ */
+export const RUNGS_FOR_MANAGEMENT: readonly SanctionRung[] = ['schorsing-dag', 'schorsing-lang', 'verwijdering'];
+/** Rungs whose decision must be reported to the Inspectie van het Onderwijs (suspension over a day, expulsion). */
+export const RUNGS_REPORTED_TO_INSPECTIE: readonly SanctionRung[] = ['schorsing-lang', 'verwijdering'];
+
 /** What a staff member saw and reported. */
 export interface Signal {
   at: number;
   byStaffId: string;
   /** Student numbers of those who bully. */
   bullies: string[];
+  /** Which bystander roles the reporter saw (may be empty; older records have none). */
+  bystanders?: BystanderRole[];
   /** Followers, encouragers, bystanders, as the reporter described them (may be empty). */
   others: string;
   where: string;
@@ -73,6 +99,8 @@ export interface CaseStep {
   at: number;
   byStaffId: string;
   kind: StepKind;
+  /** The student the step was with, when it was a talk with one student (older records: absent). */
+  studentRef?: string;
   /** The short outcome, as entered. Sensitive. */
   outcome: string;
   /** Answers to the conversation guide, by question key. Sensitive. */
@@ -88,11 +116,38 @@ export interface Agreement {
   createdAt: number;
 }
 
+/** The directie's decision on a proposed measure, with the legal checklist. */
+export interface SanctionDecision {
+  at: number;
+  byStaffId: string;
+  outcome: 'decided' | 'declined';
+  motivation: string;
+  /** The student and the parents were heard before the decision. */
+  heard: boolean;
+  /** The Inspectie: told, still to be told, or not needed for this rung. */
+  inspectie: 'gemeld' | 'nog-melden' | 'niet-nodig';
+}
+
+/**
+ * A rung of the ladder for one or more students who bully. Applied straight away, or proposed to
+ * directie, who decides. Older records have neither `id`, `studentRefs` nor `status`: they were applied
+ * and named no student.
+ */
 export interface Sanction {
+  id?: string;
   at: number;
   rung: SanctionRung;
+  /** The students the measure is for: students recorded as bullying in the case. */
+  studentRefs?: string[];
+  status?: 'applied' | 'proposed' | 'decided' | 'declined';
+  /** Who applied it, or who decided on the proposal (empty while proposed). */
   decidedBy: string;
+  /** Who proposed it to directie. */
+  proposedBy?: string;
+  /** The CLZ a mentor consulted before applying a rung. */
+  consultedStaffId?: string;
   motivation: string;
+  decision?: SanctionDecision;
 }
 
 export interface Escalation {
@@ -110,6 +165,8 @@ export interface BullyingCase extends VersionedRecord {
   classId: string;
   /** Every student named in the case (bullied and bullies), for repetition checks. */
   studentsInvolved: string[];
+  /** Students added as bullying after the reports (by whoever works the case). */
+  addedBullies?: string[];
   status: 'open' | 'closed';
   stage: 'mentor' | 'clz' | 'directie';
   /** Who works the case now: the mentor, or the CLZ after escalation. */
@@ -125,9 +182,25 @@ export interface BullyingCase extends VersionedRecord {
   studentLeftAt?: number | null;
 }
 
-/** The protocol's next step for a case: the first one of the current stage not yet recorded. */
-export function nextStep(c: BullyingCase): StepKind | null {
-  const done = new Set(c.steps.map((s) => s.kind));
-  const order = c.stage === 'mentor' ? MENTOR_STEPS : CLZ_STEPS;
-  return order.find((k) => !done.has(k)) ?? null;
+/** The students recorded as bullying in a case: named in its reports or added later; never the bullied student. */
+export function bulliesOf(c: BullyingCase): string[] {
+  const all = [...c.signals.flatMap((s) => s.bullies), ...(c.addedBullies ?? [])];
+  return [...new Set(all)].filter((ref) => ref !== c.studentRef);
+}
+
+/**
+ * The protocol's next step for a case: the first one of the current stage not yet recorded. In the
+ * CLZ's stage only what was recorded after the hand-over counts, and the talks are done when the CLZ
+ * spoke with both students apart, or with both together.
+ */
+export function nextStep(c: BullyingCase): StepKind | 'clz-gesprekken' | null {
+  if (c.stage === 'mentor') {
+    const done = new Set(c.steps.map((s) => s.kind));
+    return MENTOR_STEPS.find((k) => !done.has(k)) ?? null;
+  }
+  const since = c.escalations.at(-1)?.at ?? c.createdAt;
+  const done = new Set(c.steps.filter((s) => s.at >= since).map((s) => s.kind));
+  const talked =
+    done.has('clz-gesprek') || done.has('gezamenlijk-gesprek') || (done.has('gesprek-pester') && done.has('gesprek-gepeste'));
+  return CLZ_STEPS.find((k) => (k === 'clz-gesprekken' ? !talked : !done.has(k))) ?? null;
 }

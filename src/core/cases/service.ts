@@ -8,11 +8,18 @@ import type { Clock, Store } from '../ports.js';
 import type { OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
-import { mayRecordSanction, mayWork, maySeeOverview, type Actor } from './access.js';
+import { recordText } from '../text/record-text.js';
+import { mayDecideSanction, mayWork, maySeeFigures, maySeeOverview, sanctionAuthority, type Actor } from './access.js';
+import { computeCaseFigures, caseFiguresCsv } from './figures.js';
 import {
+  bulliesOf,
   nextStep,
+  RUNGS_REPORTED_TO_INSPECTIE,
+  type Sanction,
+  type SanctionDecision,
   type Agreement,
   type BullyingForm,
+  type BystanderRole,
   type BullyingCase,
   type CaseStep,
   type SanctionRung,
@@ -30,7 +37,28 @@ export interface CaseServiceDeps {
   newId: () => string;
 }
 
-export type CaseResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
+/** A refusal may carry its own words (what to do instead, and what the person typed, so it is not lost). */
+export type CaseResult =
+  | { ok: true; said: OutboundMessage[] }
+  | { ok: false; reason: 'denied' | 'not-found' | 'invalid'; said?: OutboundMessage[] };
+
+/** A measure as the sanction dialog collected it. */
+export interface SanctionInput {
+  rung: SanctionRung;
+  studentRefs: string[];
+  motivation: string;
+  /** The CLZ a mentor consulted (required for a mentor). */
+  consultedStaffId?: string;
+}
+
+/** The directie's decision on a proposal, as the decision dialog collected it. */
+export interface SanctionDecisionInput {
+  sanctionId: string;
+  outcome: 'decided' | 'declined';
+  heard: boolean;
+  inspectie: SanctionDecision['inspectie'];
+  motivation: string;
+}
 
 /** What the signal dialog collected: a signal, before it is stamped, about one bullied student. */
 export type NewSignal = Omit<Signal, 'at' | 'byStaffId'> & { studentRef: string };
@@ -68,6 +96,8 @@ export class CaseService {
         (c.status === 'open' || (c.closedAt !== null && c.closedAt >= windowStart)),
     );
     const repetition = earlier.length > 0;
+    // The student now bullied was reported as bullying before, or the other way round.
+    const reversed = earlier.some((c) => bulliesOf(c).includes(input.studentRef) || input.bullies.includes(c.studentRef));
 
     let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
     if (stored) {
@@ -112,15 +142,15 @@ export class CaseService {
     const key = `signal:${stored.id}:${stored.signals.length}`;
     for (const person of recipients.values()) {
       if (person.id === actor.staffId) continue;
-      await this.notifySignal(`${key}:${person.id}`, person, stored, signal, repetition);
+      await this.notifySignal(`${key}:${person.id}`, person, stored, signal, repetition, reversed);
     }
 
     const t = translator(locale);
-    const note = t('case.magister.signal', {
+    const note = recordText(t, 'case.magister.signal', {
       date: formatDate(input.date, locale),
       student: stored.studentRef,
       forms: input.forms.map((f) => t(formKey(f))).join(', '),
-      where: input.where,
+      where: input.where.toLocaleLowerCase(locale),
     });
     const said: OutboundMessage[] = [
       {
@@ -174,12 +204,33 @@ export class CaseService {
     notes: Record<string, string>,
     channel: string,
     locale: Locale,
+    /** The student a talk was with (the one who bullies, for that talk); the bullied student otherwise. */
+    withStudent?: string,
   ): Promise<CaseResult> {
     const found = await this.cases.get(caseId);
     if (!found) return { ok: false, reason: 'not-found' };
     if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
-    const step: CaseStep = { at: this.deps.clock.now(), byStaffId: actor.staffId, kind, outcome, notes };
-    const updated = await this.change(caseId, (c) => ({ ...c, steps: [...c.steps, step] }));
+    if (kind === 'gesprek-pester' && withStudent === found.studentRef) {
+      return { ok: false, reason: 'invalid', said: [{ text: translator(locale)('case.bully.isVictim', { student: withStudent }) }] };
+    }
+    const step: CaseStep = {
+      at: this.deps.clock.now(),
+      byStaffId: actor.staffId,
+      kind,
+      ...(withStudent ? { studentRef: withStudent } : {}),
+      outcome,
+      notes,
+    };
+    const updated = await this.change(caseId, (c) => {
+      const newBully = kind === 'gesprek-pester' && withStudent && withStudent !== c.studentRef && !bulliesOf(c).includes(withStudent);
+      return {
+        ...c,
+        steps: [...c.steps, step],
+        ...(newBully
+          ? { addedBullies: [...(c.addedBullies ?? []), withStudent], studentsInvolved: [...new Set([...c.studentsInvolved, withStudent])] }
+          : {}),
+      };
+    });
     if (!updated) return { ok: false, reason: 'not-found' };
     await this.audit(actor, `case.step.${kind}`, caseId, channel);
     await this.planNudge(updated);
@@ -195,20 +246,38 @@ export class CaseService {
         });
       }
     }
-    said.push(this.noteCard(t, t('case.magister.step', { step: t(stepKey(kind)), student: updated.studentRef, outcome })));
+    const about = withStudent ?? updated.studentRef;
+    const subject = withStudent ? t('case.magister.student', { student: about }) : t('case.magister.caseOf', { student: about });
+    const note = recordText(t, outcome ? 'case.magister.step' : 'case.magister.stepOnly', { step: t(stepKey(kind)), subject, outcome });
+    said.push(this.noteCard(t, note));
     said.push({ text: this.nextText(updated, t) });
     return { ok: true, said };
   }
 
   /** A SMART agreement from the joint conversation, with the date to check whether bullying stopped. */
-  async addAgreement(actor: Actor, caseId: string, what: string, dueDate: string, channel: string, locale: Locale): Promise<CaseResult> {
+  async addAgreement(
+    actor: Actor,
+    caseId: string,
+    what: string,
+    dueDate: string,
+    channel: string,
+    locale: Locale,
+    opts: { jointTalk: boolean } = { jointTalk: true },
+  ): Promise<CaseResult> {
     const found = await this.cases.get(caseId);
     if (!found) return { ok: false, reason: 'not-found' };
     if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
     const now = this.deps.clock.now();
     const agreement: Agreement = { id: this.deps.newId(), what, dueDate, ownerStaffId: found.ownerStaffId || actor.staffId, createdAt: now };
     const step: CaseStep = { at: now, byStaffId: actor.staffId, kind: 'gezamenlijk-gesprek', outcome: what, notes: { afspraak: what, datum: dueDate } };
-    const updated = await this.change(caseId, (c) => ({ ...c, agreements: [...c.agreements, agreement], steps: [...c.steps, step] }));
+    // A second agreement from the same joint conversation does not record the conversation again.
+    const talkRecorded = (c: BullyingCase) =>
+      c.steps.some((s) => s.kind === 'gezamenlijk-gesprek' && s.byStaffId === actor.staffId && now - s.at < 3 * 3_600_000);
+    const updated = await this.change(caseId, (c) => ({
+      ...c,
+      agreements: [...c.agreements, agreement],
+      steps: opts.jointTalk && !talkRecorded(c) ? [...c.steps, step] : c.steps,
+    }));
     if (!updated) return { ok: false, reason: 'not-found' };
     // The reminders issue delivers this; the job is stored now so no agreement is forgotten.
     await this.deps.store.jobs.schedule({
@@ -223,7 +292,7 @@ export class CaseService {
       ok: true,
       said: [
         { text: t('case.agreement.recorded', { date: formatDate(dueDate, locale) }) },
-        this.noteCard(t, t('case.magister.agreement', { student: updated.studentRef, what, date: formatDate(dueDate, locale) })),
+        this.noteCard(t, recordText(t, 'case.magister.agreement', { student: updated.studentRef, what, date: formatDate(dueDate, locale) })),
         { text: this.nextText(updated, t) },
       ],
     };
@@ -254,7 +323,7 @@ export class CaseService {
       ok: true,
       said: [
         { text: t('case.escalate.done', { clz: clz.name }) },
-        this.noteCard(t, t('case.magister.escalated', { student: updated.studentRef })),
+        this.noteCard(t, recordText(t, 'case.magister.escalated', { student: updated.studentRef })),
       ],
     };
   }
@@ -294,27 +363,213 @@ export class CaseService {
     return { ok: true, said: [{ text: t('case.closed', { days: this.school.protocol.repetitionWindowDays }) }] };
   }
 
-  async recordSanction(actor: Actor, caseId: string, rung: SanctionRung, motivation: string, channel: string, locale: Locale): Promise<CaseResult> {
+  /**
+   * A rung of the sanctions ladder for one or more students who bully in this case. Directie applies
+   * any rung; the CLZ applies the lower rungs and proposes suspension and expulsion to directie; the
+   * case's mentor applies the lower rungs after consulting the CLZ. A refusal repeats the typed
+   * motivation and says what to do instead.
+   */
+  async recordSanction(actor: Actor, caseId: string, input: SanctionInput, channel: string, locale: Locale): Promise<CaseResult> {
+    const t = translator(locale);
     const found = await this.cases.get(caseId);
     if (!found) return { ok: false, reason: 'not-found' };
-    if (!mayRecordSanction(actor, found, rung, this.deps.directory)) return this.denied(actor, caseId, channel);
-    if (rung !== 'gesprek-afspraken' && motivation.trim().length < 10) return { ok: false, reason: 'invalid' };
+    const consulted = input.consultedStaffId ? await this.hasRole(input.consultedStaffId, 'clz') : false;
+    const authority = sanctionAuthority(actor, found, input.rung, this.deps.directory, consulted);
+    const keep = input.motivation ? [{ text: t('case.sanction.keepText', { motivation: input.motivation }) }] : [];
+    if (!authority) {
+      await this.denied(actor, caseId, channel);
+      const instead = mayWork(actor, found, this.deps.directory)
+        ? t(actor.roles.has('mentor') && !consulted ? 'case.sanction.insteadConsult' : 'case.sanction.insteadClz')
+        : t('case.denied');
+      return { ok: false, reason: 'denied', said: [{ text: instead }, ...keep] };
+    }
+    const bullies = bulliesOf(found);
+    const students = [...new Set(input.studentRefs)];
+    if (students.length === 0 || students.some((ref) => !bullies.includes(ref))) {
+      return { ok: false, reason: 'invalid', said: [{ text: t('case.sanction.notABully', { students: bullies.join(', ') || '-' }) }, ...keep] };
+    }
+    if (input.motivation.trim().length < 10) return { ok: false, reason: 'invalid', said: [{ text: t('case.sanction.motivationShort') }, ...keep] };
     const now = this.deps.clock.now();
+    const sanction: Sanction = {
+      id: this.deps.newId(),
+      at: now,
+      rung: input.rung,
+      studentRefs: students,
+      status: authority === 'apply' ? 'applied' : 'proposed',
+      decidedBy: authority === 'apply' ? actor.staffId : '',
+      ...(authority === 'propose' ? { proposedBy: actor.staffId } : {}),
+      ...(consulted && input.consultedStaffId ? { consultedStaffId: input.consultedStaffId } : {}),
+      motivation: input.motivation,
+    };
+    const raisesToDirectie = authority === 'apply' && input.rung !== 'gesprek-afspraken';
     const updated = await this.change(caseId, (c) => ({
       ...c,
-      stage: rung === 'gesprek-afspraken' ? c.stage : 'directie',
-      sanctions: [...c.sanctions, { at: now, rung, decidedBy: actor.staffId, motivation }],
+      stage: raisesToDirectie ? 'directie' : c.stage,
+      sanctions: [...c.sanctions, sanction],
     }));
     if (!updated) return { ok: false, reason: 'not-found' };
-    await this.audit(actor, `case.sanction.${rung}`, caseId, channel);
-    const t = translator(locale);
+    await this.audit(actor, `case.sanction.${authority === 'apply' ? '' : 'propose.'}${input.rung}`, caseId, channel);
+    const rung = t(rungKey(input.rung));
+    const studentsText = students.join(', ');
+    if (authority === 'propose' || input.rung === 'mt-directie') {
+      await this.tellDirectie(actor, updated, sanction, authority === 'propose');
+    }
+    if (authority === 'propose') {
+      return {
+        ok: true,
+        said: [
+          { text: t('case.sanction.proposed', { rung, students: studentsText }) },
+          this.noteCard(t, recordText(t, 'case.magister.proposal', { rung, students: studentsText, motivation: input.motivation })),
+        ],
+      };
+    }
     return {
       ok: true,
       said: [
-        { text: t('case.sanction.recorded', { rung: t(rungKey(rung)) }) },
-        this.noteCard(t, t('case.magister.sanction', { student: updated.studentRef, rung: t(rungKey(rung)), motivation })),
+        { text: t('case.sanction.recorded', { rung, students: studentsText }) },
+        this.noteCard(t, recordText(t, 'case.magister.sanction', { rung, students: studentsText, motivation: input.motivation })),
       ],
     };
+  }
+
+  /**
+   * Directie decides on a proposed suspension or expulsion, after hearing the student and the parents.
+   * A decision that must be reported to the Inspectie and was not yet, is recorded with that to do.
+   */
+  async decideSanction(actor: Actor, caseId: string, input: SanctionDecisionInput, channel: string, locale: Locale): Promise<CaseResult> {
+    const t = translator(locale);
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayDecideSanction(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    const proposal = found.sanctions.find((x) => x.id === input.sanctionId && x.status === 'proposed');
+    if (!proposal) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
+    if (input.outcome === 'decided' && !input.heard) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.hearFirst') }] };
+    const mustReport = input.outcome === 'decided' && RUNGS_REPORTED_TO_INSPECTIE.includes(proposal.rung);
+    const inspectie: SanctionDecision['inspectie'] = !mustReport ? (input.outcome === 'decided' && input.inspectie === 'gemeld' ? 'gemeld' : 'niet-nodig') : input.inspectie === 'gemeld' ? 'gemeld' : 'nog-melden';
+    const now = this.deps.clock.now();
+    const decision: SanctionDecision = { at: now, byStaffId: actor.staffId, outcome: input.outcome, motivation: input.motivation, heard: input.heard, inspectie };
+    let changed = false;
+    const updated = await this.change(caseId, (c) => {
+      changed = false;
+      const sanctions = c.sanctions.map((x) => {
+        if (x.id !== proposal.id || x.status !== 'proposed') return x;
+        changed = true;
+        return { ...x, status: input.outcome, decidedBy: actor.staffId, decision };
+      });
+      return changed ? { ...c, sanctions, stage: input.outcome === 'decided' ? 'directie' : c.stage } : c;
+    });
+    if (!updated) return { ok: false, reason: 'not-found' };
+    if (!changed) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
+    await this.audit(actor, `case.sanction.${input.outcome === 'decided' ? 'decide' : 'decline'}.${proposal.rung}`, caseId, channel);
+    const rung = t(rungKey(proposal.rung));
+    const students = (proposal.studentRefs ?? []).join(', ');
+    const proposer = proposal.proposedBy ? this.deps.directory.staffById(proposal.proposedBy) : null;
+    if (proposer && proposer.id !== actor.staffId) {
+      const pt = translator(this.school.locale);
+      await this.deps.outbox.notify(`sanction-decision:${caseId}:${proposal.id}:${proposer.id}`, proposer.id, {
+        text: pt(input.outcome === 'decided' ? 'case.notify.decided' : 'case.notify.declined', { rung: pt(rungKey(proposal.rung)), students, student: updated.studentRef }),
+      });
+    }
+    const said: OutboundMessage[] = [
+      { text: t(input.outcome === 'decided' ? 'case.decision.decided' : 'case.decision.declined', { rung, students }) },
+    ];
+    if (inspectie === 'nog-melden') said.push({ text: t('case.decision.reportInspectie') });
+    said.push(this.noteCard(t, recordText(t, input.outcome === 'decided' ? 'case.magister.decided' : 'case.magister.declined', { rung, students, motivation: input.motivation })));
+    return { ok: true, said };
+  }
+
+  /** Adds a student as one who bullies in this case (after a talk or new information), so a measure can name them. */
+  async addBully(actor: Actor, caseId: string, studentRef: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const t = translator(locale);
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    if (!this.deps.directory.findStudent(studentRef)) return { ok: false, reason: 'invalid' };
+    if (studentRef === found.studentRef) return { ok: false, reason: 'invalid', said: [{ text: t('case.bully.isVictim', { student: studentRef }) }] };
+    if (bulliesOf(found).includes(studentRef)) return { ok: true, said: [{ text: t('case.bully.already', { student: studentRef }) }] };
+    const updated = await this.change(caseId, (c) =>
+      bulliesOf(c).includes(studentRef)
+        ? c
+        : { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] },
+    );
+    if (!updated) return { ok: false, reason: 'not-found' };
+    await this.audit(actor, 'case.add-bully', caseId, channel);
+    return { ok: true, said: [{ text: t('case.bully.added', { student: studentRef }) }] };
+  }
+
+  /** The students bullying in a case, as options for the measure's "for whom"; none when the person may not work it. */
+  async bullyOptions(actor: Actor, caseId: string): Promise<Option[]> {
+    const found = await this.cases.get(caseId);
+    if (!found || !mayWork(actor, found, this.deps.directory)) return [];
+    return bulliesOf(found).map((ref) => {
+      const student = this.deps.directory.findStudent(ref);
+      return { value: ref, label: student ? `${ref} (${student.class})` : ref };
+    });
+  }
+
+  /** Proposals waiting for directie's decision on a case, as options. */
+  async proposalOptions(actor: Actor, caseId: string, locale: Locale): Promise<Option[]> {
+    const found = await this.cases.get(caseId);
+    if (!found || !mayDecideSanction(actor, found, this.deps.directory)) return [];
+    const t = translator(locale);
+    return found.sanctions
+      .filter((x) => x.status === 'proposed' && x.id)
+      .map((x) => ({
+        value: x.id!,
+        label: t('case.proposal.label', {
+          rung: t(rungKey(x.rung)),
+          students: (x.studentRefs ?? []).join(', '),
+          by: (x.proposedBy && this.deps.directory.staffById(x.proposedBy)?.name) || '-',
+        }),
+      }));
+  }
+
+  /** The yearly evaluation figures for bullying (counts only), with a CSV. */
+  async figuresSaid(actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
+    if (!maySeeFigures(actor)) return this.denied(actor, 'figures', channel);
+    const t = translator(locale);
+    const all = await this.cases.findBy('schoolId', this.school.id);
+    const figures = computeCaseFigures(all, this.school, this.deps.clock.now());
+    await this.audit(actor, 'case.figures', 'figures', channel);
+    const lines = figures.rows
+      .filter((r) => r.schoolYear === figures.schoolYear && r.group === 'totaal')
+      .map((r) => t('case.figures.total', { cases: r.counts.cases, open: r.counts.open, closed: r.counts.closed, repetition: r.counts.repetition, clz: r.counts.reachedClz, directie: r.counts.reachedDirectie, stopped: r.counts.stopped }));
+    return {
+      ok: true,
+      said: [
+        { text: `${t('case.figures.title', { year: figures.schoolYear })}\n${lines.join('\n') || t('case.figures.none')}` },
+        { text: `${t('case.figures.csv')}\n${caseFiguresCsv(figures, locale)}` },
+      ],
+    };
+  }
+
+  private async tellDirectie(actor: Actor, c: BullyingCase, sanction: Sanction, proposal: boolean): Promise<void> {
+    const pt = translator(this.school.locale);
+    const proposer = this.deps.directory.staffById(actor.staffId);
+    const text = pt(proposal ? 'case.notify.proposal' : 'case.notify.mtInvolved', {
+      who: proposer?.name ?? '',
+      rung: pt(rungKey(sanction.rung)),
+      students: (sanction.studentRefs ?? []).join(', '),
+      student: c.studentRef,
+      cls: c.classId,
+    });
+    for (const person of await this.withRole('directie')) {
+      if (person.id === actor.staffId) continue;
+      const card = this.deps.cards.render('notice', {
+        title: pt(proposal ? 'case.notify.proposalTitle' : 'case.notify.mtTitle'),
+        text,
+        actions: [
+          proposal
+            ? { title: pt('case.action.decide'), flowId: 'sanctie-besluit', caseId: c.id }
+            : { title: pt('case.action.open'), flowId: 'zaak', caseId: c.id },
+        ],
+      });
+      await this.deps.outbox.notify(`sanction:${c.id}:${sanction.id}:${person.id}`, person.id, { text, card });
+    }
+  }
+
+  private async hasRole(staffId: string, role: 'clz'): Promise<boolean> {
+    return (await this.deps.roleBook.rolesOf(staffId)).has(role);
   }
 
   /** Where a case stands and what comes next. Audited as a read. */
@@ -376,7 +631,7 @@ export class CaseService {
     return { ok: true, said: [{ text: t('case.overview', { open: open.length, closed: closedRecently, stages: lines.join('\n') }) }] };
   }
 
-  private async notifySignal(key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean): Promise<void> {
+  private async notifySignal(key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean, reversed: boolean): Promise<void> {
     const t = translator(this.school.locale);
     const lines = [
       t(signal.severe ? 'case.notify.severe' : 'case.notify.signal', { student: c.studentRef, cls: c.classId }),
@@ -386,8 +641,10 @@ export class CaseService {
         forms: signal.forms.map((f) => t(formKey(f))).join(', '),
       }),
     ];
+    if (signal.bystanders?.length) lines.push(t('case.notify.bystanders', { roles: signal.bystanders.map((r) => t(bystanderKey(r))).join(', ') }));
     if (signal.description) lines.push(signal.description);
     if (repetition) lines.push(t('case.notify.repetition', { days: this.school.protocol.repetitionWindowDays }));
+    if (reversed) lines.push(t('case.notify.reversed'));
     const canEscalate = repetition && c.stage === 'mentor';
     const card = this.deps.cards.render('notice', {
       title: t(signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
@@ -404,7 +661,11 @@ export class CaseService {
     const lines = [t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length })];
     for (const step of c.steps) lines.push(`- ${formatDate(dayIn(this.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
     for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
-    for (const s of c.sanctions) lines.push(`- ${t(rungKey(s.rung))}: ${s.motivation}`);
+    for (const s of c.sanctions) {
+      const who = s.studentRefs?.length ? ` (${s.studentRefs.join(', ')})` : '';
+      const status = s.status && s.status !== 'applied' ? ` [${t(sanctionStatusKey(s.status))}]` : '';
+      lines.push(`- ${t(rungKey(s.rung))}${who}${status}: ${s.motivation}`);
+    }
     return lines.join('\n');
   }
 
@@ -452,7 +713,9 @@ export class CaseService {
 
 // Typed so that a form, step, rung or stage without a catalogue text does not compile.
 export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;
-export const stepKey = (kind: StepKind): MessageKey => `case.step.${kind}`;
+export const stepKey = (kind: StepKind | 'clz-gesprekken'): MessageKey => `case.step.${kind}`;
 export const rungKey = (rung: SanctionRung): MessageKey => `case.rung.${rung}`;
+export const bystanderKey = (role: BystanderRole): MessageKey => `case.bystander.${role}`;
+export const sanctionStatusKey = (status: 'proposed' | 'decided' | 'declined'): MessageKey => `case.sanction.status.${status}`;
 export const stageKey = (stage: BullyingCase['stage']): MessageKey => `case.stage.${stage}`;
 

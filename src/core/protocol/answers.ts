@@ -22,8 +22,11 @@ export interface AnswerContext {
   /** An example student number for messages. */
   studentExample: string;
   staffOptions(): Option[];
-  /** Per-person option lists for `pick` steps, loaded by the application before the turn. */
-  sources: Partial<Record<'myCases' | 'agenda' | 'reviewable' | 'managed', Option[]>>;
+  /**
+   * Per-person option lists for `pick` steps, loaded by the application: by source name, or
+   * `source:value` for a step that is `about` an answer (e.g. `caseBullies:case-1`).
+   */
+  sources: Partial<Record<string, Option[]>>;
 }
 
 export type ParseResult =
@@ -83,7 +86,7 @@ export function parseAnswer(step: AskingStep, raw: string, ctx: AnswerContext, o
       return { ok: true, answer: { value: found.map((f) => f.ref), display: found.map((f) => f.display).join(', ') } };
     }
     case 'pick':
-      return pickOptions(options, text, false, 'answer.pick.invalid');
+      return pickOptions(options, text, step.multiple, 'answer.pick.invalid');
   }
 }
 

@@ -118,7 +118,7 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
 
 function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
   const t = translator(ctx.locale);
-  const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx));
+  const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
   if (!parsed.ok) {
     const hints: Effect[] = [say(t(parsed.error, parsed.params))];
     return { state, effects: [...hints, ask(flow, state.stepId!, step, state, ctx)] };
@@ -186,7 +186,7 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[], r
       stepId = step.next ?? null;
       continue;
     }
-    if (step.type === 'pick' && optionsFor(step, ctx).length === 0) {
+    if (step.type === 'pick' && optionsFor(step, ctx, state).length === 0) {
       effects.push(say(localize(step.empty, ctx.locale)));
       break;
     }
@@ -275,14 +275,14 @@ export function questionFor(flow: Flow, stepId: string, step: AskingStep, state:
           { value: 'ja', label: translator(ctx.locale)('card.yes') },
           { value: 'nee', label: translator(ctx.locale)('card.no') },
         ]
-      : optionsFor(step, ctx);
+      : optionsFor(step, ctx, state);
   return {
     flowId: flow.id,
     stepId,
     type: step.type,
     prompt: localize(step.prompt, ctx.locale, displays(state)),
     options,
-    multiple: step.type === 'choice' && step.multiple,
+    multiple: (step.type === 'choice' || step.type === 'pick') && step.multiple,
     optional: step.type === 'text' && step.optional,
     maxLength: step.type === 'text' ? step.maxLength : 200,
   };
@@ -292,13 +292,20 @@ export function questionFor(flow: Flow, stepId: string, step: AskingStep, state:
  * The options a person is offered. An option that starts a flow is left out when that flow is not
  * installed at this school or the person's roles may not start it.
  */
-function optionsFor(step: AskingStep, ctx: EngineContext): Option[] {
+function optionsFor(step: AskingStep, ctx: EngineContext, state: DialogState): Option[] {
   if (step.type === 'staff') return ctx.staffOptions();
-  if (step.type === 'pick') return ctx.sources[step.source] ?? [];
+  if (step.type === 'pick') return ctx.sources[sourceKey(step, state)] ?? [];
   if (step.type !== 'choice') return [];
   return step.options
     .filter((o) => !o.flow || mayStart(ctx.flows.get(o.flow), ctx))
     .map((o) => ({ value: o.value, label: localize(o.label, ctx.locale) }));
+}
+
+/** The name of a pick step's list: its source, with the value of the answer it is about. */
+export function sourceKey(step: Extract<AskingStep, { type: 'pick' }>, state: DialogState): string {
+  if (!step.about) return step.source;
+  const value = state.answers[step.about]?.value;
+  return `${step.source}:${typeof value === 'string' ? value : ''}`;
 }
 
 function mayStart(flow: Flow | undefined, ctx: EngineContext): boolean {

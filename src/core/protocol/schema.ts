@@ -41,6 +41,10 @@ const optionSchema = z.strictObject({
   carry: z.array(keySchema).default([]),
 });
 
+/** The per-person lists a `pick` step can offer; the application fills them. */
+export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'caseBullies', 'sanctionProposals', 'clzStaff'] as const;
+export type PickSource = (typeof PICK_SOURCES)[number];
+
 export const stepSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message'), ...base, text: localizedSchema, next: idSchema.optional() }),
   z.strictObject({
@@ -68,7 +72,11 @@ export const stepSchema = z.discriminatedUnion('type', [
     type: z.literal('pick'),
     ...asking,
     /** Where the options come from, filled per person by the application (e.g. `myCases`). */
-    source: z.enum(['myCases', 'agenda', 'reviewable', 'managed']),
+    source: z.enum(PICK_SOURCES),
+    /** The answer whose value the list is about (e.g. `caseId` for the students bullying in that case). */
+    about: keySchema.optional(),
+    /** More than one may be picked (comma-separated when typed). */
+    multiple: z.boolean().default(false),
     /** Said, ending the flow, when there is nothing to pick. */
     empty: localizedSchema,
     /** Start this flow with the picked answer, instead of going on to `next`. */
