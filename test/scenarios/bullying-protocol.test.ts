@@ -226,6 +226,24 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect((await theCase()).steps.filter((s) => s.kind === 'gezamenlijk-gesprek')).toHaveLength(1);
   });
 
+  it('records the protocol\'s short steps with a Magister text each, and closes the case', async () => {
+    await conversation('t.bakker', REPORT);
+    for (const [label, outcome] of [
+      ['Notitie in Magister gemaakt', 'Situatie genoteerd bij beide leerlingen.'],
+      ['Vervolg bij herhaling uitgelegd', 'Uitgelegd dat de CLZ het bij herhaling overneemt.'],
+      ['Klassengesprek gehouden', 'Mentoruur over groepssfeer gehouden!'],
+    ] as const) {
+      const done = await conversation('m.devries', ['mijn zaken', '1', label, outcome]);
+      expect(done.texts[0]).toMatch(/^Vastgelegd: /);
+      expect(magister(done)[0]).toMatch(new RegExp(`, in de zaak rond leerling L1002\\. Uitkomst: ${outcome.replace(/[.!?]$/, '')}[.!?]$`));
+    }
+    const help = await conversation('s.yilmaz', ['mijn zaken', '1', 'Hulp leerlingbegeleider aangeboden', 'Beide leerlingen krijgen een gesprek aangeboden.']);
+    expect(help.texts[0]).toBe('Vastgelegd: hulp van de leerlingbegeleider aangeboden.');
+    const closed = await conversation('m.devries', ['mijn zaken', '1', 'Zaak sluiten', 'Pesten is gestopt, afspraken nagekomen.', 'ja']);
+    expect(closed.texts[0]).toMatch(/^De zaak is gesloten\./);
+    expect((await theCase()).status).toBe('closed');
+  });
+
   it('offers expulsion among the steps for a severe incident', async () => {
     const severe = [...REPORT];
     severe[10] = 'ja';

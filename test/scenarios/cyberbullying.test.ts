@@ -71,3 +71,66 @@ describe('cyberbullying advice', () => {
     expect((await advice('t.bakker', ['Ja, graag']))[0]).toMatch(/^Wat voor incident is het\?/);
   });
 });
+
+/**
+ * Every kind of incident, walked to the end: where an image may be sexual and show a minor, the
+ * safeguard comes before any other advice, nothing tells anyone to keep or screenshot it, no
+ * "is it severe?" is asked, and the summary says what was advised. Elsewhere the evidence advice comes.
+ */
+describe('cyberbullying advice per kind of incident', () => {
+  let bot: TestApp;
+  beforeEach(async () => {
+    bot = await startTestApp();
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  const SEXUAL = ['ongewenst-materiaal', 'seksueel-beeld', 'sextortion'];
+  const KINDS = [
+    ['berichten', []],
+    ['stalking', []],
+    ['ongewenst-materiaal', []],
+    ['geweldsbeelden', []],
+    ['vreemden', []],
+    ['seksueel-beeld', []],
+    ['sextortion', []],
+    ['hacken', []],
+    ['bewerkte-fotos', ['ja']],
+    ['bewerkte-fotos', ['weet-niet']],
+    ['bewerkte-fotos', ['nee']],
+    ['reacties', []],
+    ['prive-info', []],
+  ] as const;
+
+  it.each(KINDS)('%s %s', async (kind, extra) => {
+    const said: string[] = [];
+    for (const text of ['cyberpesten', kind, 'WhatsApp', ...extra]) said.push(...(await bot.say('t.bakker', text)).texts);
+    const sexual = SEXUAL.includes(kind) || extra[0] === 'ja' || extra[0] === 'weet-niet';
+    const afterPlatform = said.findIndex((t) => t.startsWith('Op welk platform')) + 1;
+    const firstAdvice = said.slice(afterPlatform).find((t) => !t.startsWith('Is de foto seksueel'));
+    if (sexual) {
+      expect(firstAdvice).toMatch(/^Eerst dit: niet kopiëren, niet bewaren, niet doorsturen\n/);
+      expect(said.join('\n')).not.toMatch(/Bewijs bewaren|maak screenshots|screenshots waarop|Is het ernstig/);
+      // Which student the advice about deleting is for: recipients never keep it.
+      expect(firstAdvice).toMatch(/Leerlingen die het beeld kregen: niet bewaren en niet doorsturen/);
+      expect(firstAdvice).toMatch(/De leerling die op het beeld staat, hoeft niets te bewaren/);
+      const summary = said.find((t) => t.startsWith('Samenvatting om te bewaren'))!;
+      expect(summary).toMatch(/Advies gegeven: geen beeld kopiëren, bewaren of doorsturen; politie inschakelen/);
+      expect(summary).not.toMatch(/bewijs/i);
+      if (kind === 'sextortion') expect(said.join('\n')).toMatch(/niet betalen/);
+    } else {
+      expect(firstAdvice).toMatch(/^Bewijs bewaren\n/);
+      expect(said.join('\n')).not.toMatch(/Eerst dit/);
+      expect(said.at(-1)).toMatch(/^Is het ernstig/);
+    }
+  });
+
+  it('does not offer a second report when the advice was opened from a report', async () => {
+    const report = ['pesten melden', '1', 'L2001', 'L2002', 'geen', 'Online', 'vandaag', '1', '2', 'nee', '-', 'ja', 'Ja, graag', 'Scheld-, roddel- of dreigberichten', 'Instagram', 'nee'];
+    let last: string[] = [];
+    for (const text of report) last = (await bot.say('t.bakker', text)).texts;
+    expect(last.at(-1)).toBe('Je melding is al vastgelegd; de mentor of de CLZ pakt het op. Typ "help" als je nog iets nodig hebt.');
+    expect(last.join('\n')).not.toMatch(/Wil je het nu als pesten melden/);
+  });
+});
