@@ -244,6 +244,16 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect((await theCase()).status).toBe('closed');
   });
 
+  it('erases a student who bullied from the measures and talks that name them', async () => {
+    await conversation('t.bakker', REPORT);
+    await conversation('m.devries', ['mijn zaken', '1', 'Gesprek met de leerling die pest', 'L1003', 'Uitlachen benoemd.', '7', '-', 'ja', 'ja', 'Erkent het.']);
+    await conversation('s.yilmaz', ['mijn zaken', '1', 'Maatregel vastleggen of voorstellen', '1', 'Schorsing van één dag voorstellen', 'Gaat door ondanks afspraken.', 'ja']);
+    const erased = await bot.app.privacy.eraseStudent({ staffId: 'b.koster', roles: new Set(['beheerder']) }, 'L1003', 'test');
+    expect(erased).toMatchObject({ ok: true, value: { mentions: 1 } });
+    const raw = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('schoolId', 'demo');
+    expect(JSON.stringify(raw)).not.toMatch(/L1003/);
+  });
+
   it('offers expulsion among the steps for a severe incident', async () => {
     const severe = [...REPORT];
     severe[10] = 'ja';

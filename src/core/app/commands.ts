@@ -204,7 +204,8 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         // Every answer of the step's guide is kept as a note; the outcome separately.
         const notes = Object.fromEntries(
           Object.entries(ctx.answers)
-            .filter(([k]) => k !== 'caseId' && k !== 'uitkomst' && k !== 'stap')
+            // The student a talk was with is kept as the step's student, not as a note.
+            .filter(([k]) => k !== 'caseId' && k !== 'uitkomst' && k !== 'stap' && k !== 'pester')
             .map(([k, a]) => [k, a.display]),
         );
         // The talk with the one who bullies names that student; every other step is about the case.

@@ -129,9 +129,22 @@ export class PrivacyService {
       if (c.studentRef.toUpperCase() === ref.toUpperCase()) {
         if (await this.cases.delete(c.id)) deletedCases++;
       } else {
-        const involved = c.studentsInvolved.map((s) => (s.toUpperCase() === ref.toUpperCase() ? ANONYMISED : s));
-        const signals = c.signals.map((s) => ({ ...s, bullies: s.bullies.map((b) => (b.toUpperCase() === ref.toUpperCase() ? ANONYMISED : b)) }));
-        if (await this.cases.update({ ...c, studentsInvolved: involved, signals })) mentions++;
+        const hide = (s: string) => (s.toUpperCase() === ref.toUpperCase() ? ANONYMISED : s);
+        const involved = c.studentsInvolved.map(hide);
+        const signals = c.signals.map((s) => ({ ...s, bullies: s.bullies.map(hide) }));
+        // A measure or a talk names the student who bullies: that number goes too.
+        const sanctions = c.sanctions.map((s) => (s.studentRefs ? { ...s, studentRefs: s.studentRefs.map(hide) } : s));
+        // Typed notes may name the student by number too.
+        const pattern = new RegExp(`\\b${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi');
+        const scrub = (text: string) => text.replace(pattern, ANONYMISED);
+        const steps = c.steps.map((s) => ({
+          ...s,
+          ...(s.studentRef ? { studentRef: hide(s.studentRef) } : {}),
+          outcome: scrub(s.outcome),
+          notes: Object.fromEntries(Object.entries(s.notes).map(([k, v]) => [k, scrub(v)])),
+        }));
+        const addedBullies = c.addedBullies?.map(hide);
+        if (await this.cases.update({ ...c, studentsInvolved: involved, signals, sanctions, steps, ...(addedBullies ? { addedBullies } : {}) })) mentions++;
       }
     }
     let deletedRequests = 0;
@@ -193,10 +206,16 @@ function anonymousCase(c: BullyingCase): BullyingCase {
     ...c,
     studentRef: ANONYMISED,
     studentsInvolved: [],
+    addedBullies: [],
     signals: c.signals.map((s) => ({ ...s, description: '', others: '', bullies: [] })),
-    steps: c.steps.map((s) => ({ ...s, notes: {}, outcome: '' })),
+    steps: c.steps.map(({ studentRef: _student, ...s }) => ({ ...s, notes: {}, outcome: '' })),
     agreements: c.agreements.map((a) => ({ ...a, what: '' })),
-    sanctions: c.sanctions.map((s) => ({ ...s, motivation: '' })),
+    sanctions: c.sanctions.map((s) => ({
+      ...s,
+      motivation: '',
+      ...(s.studentRefs ? { studentRefs: [] } : {}),
+      ...(s.decision ? { decision: { ...s.decision, motivation: '' } } : {}),
+    })),
   };
 }
 
