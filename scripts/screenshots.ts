@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     // A mentor asks an exception; a zorgcoördinator votes in the card.
     await page.goto(base);
     await page.selectOption('#persona', 'm.devries');
-    for (const text of ['uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '2']) {
+    for (const text of ['uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '1', '1, 4', '2']) {
       await typeInPlayground(page, text);
     }
     await page.locator('.card .ac-pushButton', { hasText: 'Indienen' }).click();

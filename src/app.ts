@@ -57,7 +57,10 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
-  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
+  // The teachers' view of an exception is built from the request dialog's answers whose audience is the teachers.
+  const requestFlow = flows.get('uitzondering-aanvragen');
+  const teacherFields = new Set(Object.values(requestFlow?.steps ?? {}).flatMap((step) => ('audience' in step && step.audience === 'teachers' ? [step.key] : [])));
+  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID(), teacherFields });
   const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId });
   const privacy = new PrivacyService({ store, directory, clock });
   const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy });

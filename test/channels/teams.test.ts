@@ -84,7 +84,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     await post(installPersonal(connector.url, 'a.jansen'));
     await post(installPersonal(connector.url, 'l.verhoeven'));
     await say('m.devries', [
-      'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '2', '1',
+      'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '1', '1, 4', '2', '1',
     ]);
     const posted = await connector.waitFor((s) => s.conversationId === KERNTEAM_CHANNEL && s.method === 'POST' && /^Aanvraag uitzondering/.test(cardTitle(s.activity) ?? ''));
     const card = posted.activity.attachments![0]!.content;

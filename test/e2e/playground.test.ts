@@ -86,7 +86,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     // Marloes may still be in the conversation of an earlier test: stop it first.
     for (const text of [
       'stop', 'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2',
-      'alle lessen', 'glucose-app', '2',
+      'alle lessen', 'glucose-app', '1', '1, 4', '2',
     ]) await type(text);
     await page.locator('.card .ac-pushButton', { hasText: 'Indienen' }).click();
     await page.locator('.msg .text', { hasText: 'De aanvraag is ingediend bij het kernteam' }).waitFor();

@@ -96,7 +96,7 @@ describe('when the store fails in the middle of a conversation', () => {
 
   it('a vote stored just before a crash is on the card at the next refresh (the card shows the stored truth)', async () => {
     bot = await startTestApp();
-    for (const text of [...FIRST_ANSWERS, 'Diabetes type 1', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik wil mijn waarden zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '2', 'Indienen']) {
+    for (const text of [...FIRST_ANSWERS, 'Diabetes type 1', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik wil mijn waarden zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen']) {
       await bot.say('m.devries', text);
     }
     const requests = bot.app.store.collection<ExceptionRequest>('exceptionRequests');

@@ -35,5 +35,7 @@ export const EXCEPTION_REQUEST = [
   'Ook in toetsweken',
   'alle lessen',
   'glucose-app, alleen meldingen en waarden',
+  'Meldingen bekijken en er meteen op reageren',
+  '1, 4',
   '2',
 ];

@@ -125,6 +125,7 @@ export function context(roles: Role[] = ['vakdocent'], locale: 'nl' | 'en' = 'nl
       'caseBullies:': [{ value: 'L1003', label: 'L1003 (1A)' }],
       'sanctionProposals:': [{ value: 's-1', label: 'schorsing van één dag voor L1003 (voorstel van Selin Yilmaz)' }],
       clzStaff: [{ value: 's.yilmaz', label: 'Selin Yilmaz' }],
+      'classSubjects:': [{ value: 'alle', label: 'Alle lessen' }, { value: 'wiskunde', label: 'wiskunde' }],
     },
   };
 }

@@ -25,7 +25,7 @@ describe('permissions, as every role', () => {
   beforeAll(async () => {
     bot = await startTestApp();
     for (const text of ['pesten melden', 'Het is pesten', 'L1001', 'L1002', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', 'Uitgelachen.', 'ja']) await bot.say('t.bakker', text);
-    for (const text of ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)', 'Glucosesensor', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik moet het zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '2', 'Indienen']) {
+    for (const text of ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)', 'Glucosesensor', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik moet het zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen']) {
       await bot.say('m.devries', text);
     }
     caseId = (await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001'))[0]!.id;

@@ -51,7 +51,7 @@ describe('reminders', () => {
   /** A structural exception for L1001, granted today: review due in ten weeks (Monday 8 February 2027). */
   async function grantedException(): Promise<ExceptionRequest> {
     await say('m.devries', [
-      'uitzondering aanvragen', 'L1001', '1', '2', '-', '1', '3', '1', '2', '-', 'dossier in Magister', '1', 'alle lessen', 'glucose-app', '2', 'Indienen',
+      'uitzondering aanvragen', 'L1001', '1', '2', '-', '1', '3', '1', '2', '-', 'dossier in Magister', '1', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen',
     ]);
     const res = await fetch(`${bot.base}/playground/api/inbox?personaId=a.jansen`);
     const card = ((await res.json()) as { messages: OutboundMessage[] }).messages.find((m) => m.card)!;

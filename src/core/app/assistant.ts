@@ -141,6 +141,7 @@ export class Assistant {
       caseBullies: (caseId) => this.deps.cases.bullyOptions(caseActor, caseId),
       sanctionProposals: (caseId) => this.deps.cases.proposalOptions(caseActor, caseId, locale),
       clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),
+      classSubjects: async (studentRef) => this.deps.exceptions.subjectOptions(studentRef, locale),
     };
     const loaded: Partial<Record<string, Option[]>> = {};
     const wanted = new Set<string>();

@@ -58,6 +58,10 @@ export function computeFigures(requests: readonly ExceptionRequest[], school: Sc
  */
 export function subjectsInScope(r: ExceptionRequest, school: SchoolFile): Array<{ staff: string; subject: string }> {
   const teachers = school.classes.find((c) => c.id === r.classId)?.teachers ?? [];
+  if (r.subjects) {
+    if (r.subjects.length === 0 || r.subjects.includes('alle')) return teachers;
+    return teachers.filter((t) => r.subjects!.includes(t.subject));
+  }
   const when = r.when.toLowerCase();
   const named = teachers.filter((t) => when.includes(t.subject.toLowerCase()));
   if (!when || /\balle\b|\ball\b/.test(when) || named.length === 0) return teachers;

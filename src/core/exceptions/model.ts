@@ -7,6 +7,10 @@ export const DOCUMENTS = ['verwijsbrief', 'opp', 'diagnose', 'motivatie'] as con
 export const DOCUMENT_STATES = ['aanwezig', 'volgt', 'nvt'] as const;
 export const SCOPES = ['lessen', 'ook-toetsen', 'ook-tussenuren'] as const;
 export const KINDS = ['tijdelijk', 'structureel'] as const;
+/** What the student may do with the phone in class: shown to teachers, never a reason. */
+export const FUNCTIONS = ['meldingen', 'hulp-app', 'communicatie', 'contact', 'geluid'] as const;
+/** What is asked of the subject teacher. */
+export const TEACHER_ACTIONS = ['zichtbaar', 'zonder-vragen', 'even-weg', 'geen-uitleg', 'contactpersoon'] as const;
 export const VOTES = ['approve', 'reject', 'discuss'] as const;
 
 export type DocumentName = (typeof DOCUMENTS)[number];
@@ -71,11 +75,20 @@ export interface ExceptionRequest extends VersionedRecord {
   documentsLocation: string;
   /** Sensitive: the student's own words, verbatim as typed by staff. */
   studentWords: string;
+  /** The first of `scopes` (older records have only this). */
   scope: string | null;
-  /** Which subjects or times, as agreed (functional: shown to teachers). */
+  /** Where it applies: in lessons, also in test weeks, also in free periods (shown to teachers). */
+  scopes?: string[];
+  /** Which subjects, as the names in the school file, or `alle` (shown to teachers). */
+  subjects?: string[];
+  /** The subjects as shown ("Alle lessen", "wiskunde, Engels"); older records: as typed. */
   when: string;
-  /** Which apps or functions (functional: shown to teachers). */
+  /** Which apps or functions, as typed. Kernteam and requester only (may name a condition). */
   apps: string;
+  /** What the student may do with the phone (FUNCTIONS; shown to teachers). */
+  functions?: string[];
+  /** What is asked of the subject teacher (TEACHER_ACTIONS; shown to teachers). */
+  teacherActions?: string[];
   kind: string | null;
   votes: KernteamVote[];
   decision: Decision | null;

@@ -13,6 +13,11 @@ import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
 
+/** Where an exception applies: every chosen scope (older records: their one scope). */
+export function scopesOf(r: ExceptionRequest): string[] {
+  return r.scopes ?? (r.scope ? [r.scope] : []);
+}
+
 export interface ExceptionServiceDeps {
   store: Store;
   directory: SchoolDirectory;
@@ -21,6 +26,11 @@ export interface ExceptionServiceDeps {
   cards: CardRenderer;
   clock: Clock;
   newId: () => string;
+  /**
+   * The answer keys of the request dialog whose audience is the teachers (declared in the dialog file).
+   * The teachers' signal and the lookup are built from these and nothing else.
+   */
+  teacherFields: ReadonlySet<string>;
 }
 
 export type ExceptionResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete' };
@@ -62,6 +72,10 @@ export class ExceptionService {
     const student = typeof answers.leerling?.value === 'string' ? this.deps.directory.findStudent(answers.leerling.value) : null;
     const text = (key: string) => (typeof answers[key]?.value === 'string' ? (answers[key]!.value as string) : '');
     const choice = (key: string) => text(key) || null;
+    const list = (key: string): string[] => {
+      const value = answers[key]?.value;
+      return Array.isArray(value) ? value : typeof value === 'string' && value ? [value] : [];
+    };
     const documents: ExceptionRequest['documents'] = {};
     for (const doc of DOCUMENTS) {
       const state = text(`doc_${doc}`);
@@ -77,9 +91,13 @@ export class ExceptionService {
       documents,
       documentsLocation: text('bewaarplaats'),
       studentWords: text('woordenLeerling'),
-      scope: choice('reikwijdte'),
-      when: text('wanneer'),
+      scope: list('reikwijdte')[0] ?? null,
+      scopes: list('reikwijdte'),
+      subjects: list('wanneer'),
+      when: answers.wanneer?.display ?? '',
       apps: text('apps'),
+      functions: list('functies'),
+      teacherActions: list('aanpak'),
       kind: choice('soort'),
       updatedAt: now,
     };
@@ -124,9 +142,14 @@ export class ExceptionService {
     for (const doc of DOCUMENTS) put(`doc_${doc}`, r.documents[doc] ?? null, r.documents[doc] ? t(docStateKey(r.documents[doc]!)) : undefined);
     put('bewaarplaats', r.documentsLocation);
     put('woordenLeerling', r.studentWords);
-    put('reikwijdte', r.scope, r.scope ? t(scopeKey(r.scope)) : undefined);
-    put('wanneer', r.when);
+    const putList = (key: string, values: string[] | undefined, label: (v: string) => string) => {
+      if (values?.length) answers[key] = { value: values, display: values.map(label).join(', ') };
+    };
+    putList('reikwijdte', scopesOf(r), (v) => t(scopeKey(v)));
+    if (r.subjects?.length) answers.wanneer = { value: r.subjects, display: r.when };
     put('apps', r.apps);
+    putList('functies', r.functions, (v) => t(functionKey(v)));
+    putList('aanpak', r.teacherActions, (v) => t(actionKey(v)));
     put('soort', r.kind, r.kind ? t(kindKey(r.kind)) : undefined);
     return answers;
   }
@@ -288,11 +311,15 @@ export class ExceptionService {
     if (!r.ground) blocking.push('exception.field.grond');
     if (!r.purpose) blocking.push('exception.field.doel');
     if (!r.scope) blocking.push('exception.field.reikwijdte');
+    if (r.subjects !== undefined && r.subjects.length === 0) blocking.push('exception.field.wanneer');
     if (!r.kind) blocking.push('exception.field.soort');
+    // Which documents must be there depends on the ground (school file); "not applicable" only blocks
+    // a document the ground requires.
+    const required = this.requiredDocuments(r.ground);
     for (const doc of DOCUMENTS) {
       const state = r.documents[doc];
       const key = docKey(doc);
-      if (this.school.exceptions.blockingDocuments.includes(doc) && state !== 'aanwezig') blocking.push(key);
+      if (required.includes(doc) && state !== 'aanwezig') blocking.push(key);
       else if (!state || state === 'volgt') notes.push(key);
     }
     return { blocking, notes };
@@ -524,8 +551,9 @@ export class ExceptionService {
     }
   }
 
+  /** The teachers of the subjects in scope, without the person who asked for it (they know). */
   private teachersOf(r: ExceptionRequest): Set<string> {
-    return new Set(subjectsInScope(r, this.school).map((x) => x.staff));
+    return new Set(subjectsInScope(r, this.school).map((x) => x.staff).filter((id) => id !== r.requesterStaffId));
   }
 
   private async tellTeachers(r: ExceptionRequest, key: 'exception.signal.paused' | 'exception.signal.resumed' | 'exception.signal.ended'): Promise<void> {
@@ -541,13 +569,45 @@ export class ExceptionService {
     return updateWithRetry(this.requests, id, apply, MAX_ATTEMPTS);
   }
 
+  /**
+   * What a subject teacher reads: short lines, built only from the answers whose audience is the
+   * teachers (declared in the dialog file), the review date and whom to ask. Never the ground, the
+   * purpose, the apps as typed or any other free text.
+   */
   private functionalText(r: ExceptionRequest, t: Translate, locale: Locale): string {
-    return t('exception.functional.yes', { student: r.studentRef, what: this.scopeText(r, t, locale), contact: this.contactName(r) });
+    const shown = this.deps.teacherFields;
+    const lines = [t('exception.teacher.has', { student: shown.has('leerling') ? `${r.studentRef} (${r.classId})` : r.studentRef })];
+    const scopes = scopesOf(r);
+    if (shown.has('reikwijdte') && scopes.length) lines.push(t('exception.teacher.where', { scope: scopes.map((v) => t(scopeKey(v))).join(', ') }));
+    if (shown.has('wanneer')) {
+      const subjects = r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : (r.subjects ?? []).join(', ');
+      if (subjects) lines.push(t('exception.teacher.subjects', { subjects }));
+    }
+    if (shown.has('functies') && r.functions?.length) lines.push(t('exception.teacher.may', { what: r.functions.map((v) => t(functionKey(v))).join('; ') }));
+    if (shown.has('aanpak') && r.teacherActions?.length) lines.push(t('exception.teacher.ask', { what: r.teacherActions.map((v) => t(actionKey(v))).join('; ') }));
+    if (r.reviewDue) lines.push(t('exception.teacher.until', { date: formatDate(r.reviewDue, locale) }));
+    lines.push(t('exception.teacher.contact', { contact: this.contacts(r, t) }));
+    return lines.join('\n');
+  }
+
+  /** The class's subjects as options for "bij welke vakken", with "all lessons" first. */
+  async subjectOptions(studentRef: string, locale: Locale): Promise<Option[]> {
+    const student = this.deps.directory.findStudent(studentRef);
+    const teachers = student ? (this.school.classes.find((c) => c.id === student.class)?.teachers ?? []) : [];
+    const subjects = [...new Set(teachers.map((x) => x.subject))];
+    if (!subjects.length) return [];
+    return [{ value: 'alle', label: translator(locale)('exception.subjects.all') }, ...subjects.map((x) => ({ value: x, label: x }))];
+  }
+
+  /** The documents a request on this ground must have (school file, per ground). */
+  private requiredDocuments(ground: string | null): readonly DocumentName[] {
+    const perGround = this.school.exceptions.requiredDocuments as Partial<Record<string, readonly DocumentName[]>>;
+    return [...this.school.exceptions.blockingDocuments, ...((ground && perGround[ground]) || [])];
   }
 
   private scopeText(r: ExceptionRequest, t: Translate, locale: Locale): string {
     return t('exception.scopeText', {
-      scope: r.scope ? t(scopeKey(r.scope)) : '-',
+      scope: scopesOf(r).map((v) => t(scopeKey(v))).join(', ') || '-',
       when: r.when || '-',
       apps: r.apps || '-',
       until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
@@ -555,8 +615,18 @@ export class ExceptionService {
   }
 
   private contactName(r: ExceptionRequest): string {
-    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
-    return this.deps.directory.staffById(mentor ?? r.requesterStaffId)?.name ?? '-';
+    return this.contacts(r, translator(this.school.locale));
+  }
+
+  /** Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. */
+  private contacts(r: ExceptionRequest, t: Translate): string {
+    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor ?? r.requesterStaffId;
+    const people = [`${this.nameOf(mentor)} (${t('role.mentor')})`];
+    for (const id of this.school.exceptions.contacts) {
+      const person = this.deps.directory.staffById(id);
+      if (person && person.id !== mentor) people.push(`${person.name} (${t('exception.contact.care')})`);
+    }
+    return people.join(t('exception.contact.or'));
   }
 
   private nextReviewDate(r: ExceptionRequest, from: number): string {
@@ -619,9 +689,11 @@ export class ExceptionService {
       { title: t('exception.field.leerling'), value: `${r.studentRef} (${t('exception.yearGroup', { year: r.yearGroup })})` },
       { title: t('exception.field.grond'), value: r.ground ? t(groundKey(r.ground)) : '-' },
       { title: t('exception.field.doel'), value: r.purpose ? t(purposeKey(r.purpose)) : '-' },
-      { title: t('exception.field.reikwijdte'), value: r.scope ? t(scopeKey(r.scope)) : '-' },
+      { title: t('exception.field.reikwijdte'), value: scopesOf(r).map((v) => t(scopeKey(v))).join(', ') || '-' },
       { title: t('exception.field.wanneer'), value: r.when || '-' },
       { title: t('exception.field.apps'), value: r.apps || '-' },
+      { title: t('exception.field.functies'), value: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-' },
+      { title: t('exception.field.aanpak'), value: (r.teacherActions ?? []).map((v) => t(actionKey(v))).join('; ') || '-' },
       { title: t('exception.field.soort'), value: r.kind ? t(kindKey(r.kind)) : '-' },
       {
         title: t('exception.field.documenten'),
@@ -651,6 +723,8 @@ const groundKey = (g: string) => `exception.ground.${g}` as MessageKey;
 const purposeKey = (p: string) => `exception.purpose.${p}` as MessageKey;
 const scopeKey = (s: string) => `exception.scope.${s}` as MessageKey;
 const kindKey = (k: string) => `exception.kind.${k}` as MessageKey;
+const functionKey = (f: string) => `exception.function.${f}` as MessageKey;
+const actionKey = (a: string) => `exception.action.${a}` as MessageKey;
 const docKey = (d: DocumentName): MessageKey => `exception.doc.${d}`;
 const docStateKey = (s: string) => `exception.docState.${s}` as MessageKey;
 const voteKey = (v: VoteChoice): MessageKey => `exception.vote.${v}`;

@@ -36,6 +36,8 @@ const studentSchema = z.strictObject({
   class: z.string().min(1),
 });
 
+const documentName = z.enum(['verwijsbrief', 'opp', 'diagnose', 'motivatie']);
+
 export const schoolFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'expected lower-case letters, digits and dashes'),
   name: z.string().min(1),
@@ -68,14 +70,39 @@ export const schoolFileSchema = z.strictObject({
   /** Phone-ban exception settings. */
   exceptions: z
     .strictObject({
-      /** Documents that must be present before a request can be submitted. */
-      blockingDocuments: z.array(z.enum(['verwijsbrief', 'opp', 'diagnose', 'motivatie'])).default(['verwijsbrief']),
+      /** Documents that must be present for every ground (on top of `requiredDocuments`). */
+      blockingDocuments: z.array(z.enum(['verwijsbrief', 'opp', 'diagnose', 'motivatie'])).default([]),
+      /** Documents that must be present before a request on this ground can be submitted. */
+      requiredDocuments: z
+        .strictObject({
+          medisch: z.array(documentName).default(['verwijsbrief']),
+          psychisch: z.array(documentName).default(['verwijsbrief']),
+          didactisch: z.array(documentName).default([]),
+          beperking: z.array(documentName).default(['verwijsbrief']),
+        })
+        .default({ medisch: ['verwijsbrief'], psychisch: ['verwijsbrief'], didactisch: [], beperking: ['verwijsbrief'] }),
+      /** Staff ids, besides the mentor, whom teachers may ask about an exception (zorgcoördinator or IB). */
+      contacts: z.array(z.string().min(1)).default([]),
       /** Weeks until the first review: temporary exceptions 6-8, structural 2-3 months. */
       reviewWeeks: z
         .strictObject({ tijdelijk: z.number().int().min(1).max(8).default(6), structureel: z.number().int().min(4).max(26).default(10) })
         .default({ tijdelijk: 6, structureel: 10 }),
+      /** School days before a review's due date that the first reminder goes out, so the talk can be planned. */
+      reviewNoticeSchoolDays: z.number().int().min(0).max(40).default(10),
+      /** School days the kernteam has to decide; when they pass, the kernteam is reminded. */
+      decisionSchoolDays: z.number().int().min(1).max(40).default(10),
+      /** The school's assessment criteria, shown on the kernteam card next to the request. */
+      criteria: z.array(z.string().min(1).max(200)).max(10).default([]),
     })
-    .default({ blockingDocuments: ['verwijsbrief'], reviewWeeks: { tijdelijk: 6, structureel: 10 } }),
+    .default({
+      blockingDocuments: [],
+      requiredDocuments: { medisch: ['verwijsbrief'], psychisch: ['verwijsbrief'], didactisch: [], beperking: ['verwijsbrief'] },
+      contacts: [],
+      reviewWeeks: { tijdelijk: 6, structureel: 10 },
+      reviewNoticeSchoolDays: 10,
+      decisionSchoolDays: 10,
+      criteria: [],
+    }),
   /** When reminders go out, and the protocol's timings for them. */
   reminders: z
     .strictObject({

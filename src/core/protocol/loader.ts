@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { flowSchema, type Flow, type Step } from './schema.js';
+import { flowSchema, isAsking as isAskingStep, type Flow, type Step } from './schema.js';
 
 export class DialogFileError extends Error {
   override name = 'DialogFileError';
@@ -53,6 +53,14 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
       for (const target of flowTargets(step)) {
         // A school may leave a procedure out; the option is then hidden, not an error.
         if (!flows.has(target)) warnings.push(`${at(stepId)}: flow "${target}" is not installed; its option is hidden`);
+      }
+      // A flow that keeps a record says, for every question, who may read the answer.
+      if (flow.draft && isAskingStep(step) && !step.audience) {
+        throw new DialogFileError(`${at(stepId)}: a question of a flow with a draft needs an audience (kernteam, teachers or requester)`);
+      }
+      // Typed text never reaches teachers: what they see is chosen from fixed options.
+      if (step.type === 'text' && step.audience === 'teachers') {
+        throw new DialogFileError(`${at(stepId)}: free text cannot have the audience teachers; offer choices instead`);
       }
       if (step.type === 'command' && !known.commands.has(step.command)) {
         throw new DialogFileError(`${at(stepId)}: unknown command "${step.command}"`);

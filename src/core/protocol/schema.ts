@@ -22,10 +22,19 @@ const base = {
   /** Shown on `help` while at this step. */
   help: localizedSchema.optional(),
 };
+/**
+ * Who may read an answer once it is stored (product brief, "audiences"): the kernteam only (health
+ * grounds, the student's words, motivations), the teachers who teach the student (functional: what to
+ * allow in class, never a diagnosis), or the requester. Flows that keep a record declare it per question.
+ */
+export const AUDIENCES = ['kernteam', 'teachers', 'requester'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
 const asking = {
   ...base,
   /** Where the answer is kept in the dialog's answers. */
   key: keySchema,
+  audience: z.enum(AUDIENCES).optional(),
   prompt: localizedSchema,
   next: idSchema.optional(),
 };
@@ -42,7 +51,7 @@ const optionSchema = z.strictObject({
 });
 
 /** The per-person lists a `pick` step can offer; the application fills them. */
-export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'caseBullies', 'sanctionProposals', 'clzStaff'] as const;
+export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'caseBullies', 'sanctionProposals', 'clzStaff', 'classSubjects'] as const;
 export type PickSource = (typeof PICK_SOURCES)[number];
 
 export const stepSchema = z.discriminatedUnion('type', [
