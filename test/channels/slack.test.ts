@@ -4,41 +4,13 @@ import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
 import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
-import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
+import { blockText, buttons, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TEAM = 'TDEMO';
 const USERS = { bakker: 'UDEMO0001', devries: 'UDEMO0003', jansen: 'UDEMO0007', verhoeven: 'UDEMO0008', koster: 'UDEMO0010' } as const;
 const KERNTEAM_CHANNEL = 'CDEMOKERN';
 const dmChannel = (user: string) => `D${user.slice(1)}`;
-
-type Block = Record<string, unknown> & { type: string; elements?: Array<Record<string, unknown>>; text?: { text: string }; accessory?: Record<string, unknown> };
-
-/** Every text in a list of blocks, for assertions. */
-function blockText(blocks: Block[] | undefined): string {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (typeof o.text === 'string') out.push(o.text);
-      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(blocks ?? []);
-  return out.join('\n');
-}
-
-function buttons(blocks: Block[] | undefined): Array<{ action_id: string; text: string; value: string }> {
-  const found: Array<{ action_id: string; text: string; value: string }> = [];
-  for (const block of blocks ?? []) {
-    const elements = block.type === 'actions' ? (block.elements ?? []) : block.accessory ? [block.accessory] : [];
-    for (const e of elements) {
-      if (e.type === 'button') found.push({ action_id: String(e.action_id), text: (e.text as { text: string }).text, value: String(e.value ?? '') });
-    }
-  }
-  return found;
-}
 
 describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) => {
   let slack: FakeSlack;

@@ -125,3 +125,32 @@ export function slackHeaders(secret: string, body: string, contentType: string, 
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
 }
+
+export type Block = Record<string, unknown> & { type: string; elements?: Array<Record<string, unknown>>; text?: { text: string }; accessory?: Record<string, unknown> };
+
+/** Every text in a list of blocks, for assertions. */
+export function blockText(blocks: Block[] | undefined): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === 'string') out.push(o.text);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(blocks ?? []);
+  return out.join('\n');
+}
+
+export function buttons(blocks: Block[] | undefined): Array<{ action_id: string; text: string; value: string }> {
+  const found: Array<{ action_id: string; text: string; value: string }> = [];
+  for (const block of blocks ?? []) {
+    const elements = block.type === 'actions' ? (block.elements ?? []) : block.accessory ? [block.accessory] : [];
+    for (const e of elements) {
+      if (e.type === 'button') found.push({ action_id: String(e.action_id), text: (e.text as { text: string }).text, value: String(e.value ?? '') });
+    }
+  }
+  return found;
+}
+

@@ -151,7 +151,7 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     const request = await submitRequest();
     const card = await kernteamCard('a.jansen');
     expect((await bot.click('t.bakker', buttonData(card, 'Details (alleen kernteam)'))).texts).toEqual([
-      'Dit kun je met jouw rollen niet inzien of doen. Er is niets veranderd.',
+      'De details zijn alleen voor het kernteam en wie de aanvraag deed. Er is niets veranderd.',
     ]);
     const teacherVote = await vote('t.bakker', card, 'Toekennen', 'Lijkt me prima.');
     expect(teacherVote.texts).toEqual(['Alleen leden van het kernteam kunnen stemmen. Er is niets veranderd.']);

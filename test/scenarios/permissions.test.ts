@@ -11,7 +11,7 @@ import { shippedReferences } from '../helpers/shipped.js';
 const school = loadSchoolFile('schools/demo.yaml');
 const PERSONAS = school.staff.map((s) => ({ id: s.id, roles: new Set<string>(s.roles) }));
 const { flows } = loadFlows('dialogs', shippedReferences());
-const DENIED = /alleen voor:|kun je met jouw rollen niet|Alleen leden van het kernteam|Dat mag alleen/;
+const DENIED = /alleen voor:|kun je met jouw rollen niet|Alleen leden van het kernteam|Dat mag alleen|alleen voor het kernteam|alleen voor de leden van het kernteam/;
 
 /**
  * Every command (every flow that can be typed) and every card action, tried as every person of the
@@ -63,9 +63,12 @@ describe('permissions, as every role', () => {
     if (!allowed) expect(reply.texts[0]).toMatch(DENIED);
   });
 
-  it.each(PERSONAS.map((p) => [p.id, p]))('%s refreshing the kernteam card gets categories only, never free text', async (_id, persona) => {
+  it.each(PERSONAS.map((p) => [p.id, p]))('%s refreshing the kernteam card sees it only as a kernteam member, never the free text', async (_id, persona) => {
     const reply = await bot.click(persona.id, { zorgpad: { refresh: requestId } });
     expect(JSON.stringify(reply.card)).not.toMatch(/Glucosesensor|Ik moet het zien|dossier/);
+    const member = ['a.jansen', 'l.verhoeven'].includes(persona.id);
+    expect(JSON.stringify(reply.card).includes('L1001'), persona.id).toBe(member);
+    if (!member) expect(reply.texts[0]).toMatch(DENIED);
   });
 
   it('counts a vote only from the kernteam; everyone else is refused and nothing is stored', async () => {

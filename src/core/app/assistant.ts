@@ -246,12 +246,12 @@ export class Assistant {
         return { messages: result.said, card: result.card, duplicate: false };
       }
       case 'refresh': {
-        const card = await exceptions.cardFor(actor, action.requestId, locale);
-        return card ? { messages: [], card, duplicate: false } : { messages: [{ text: t('exception.notFound') }], duplicate: false };
+        const shown = await exceptions.cardFor(actor, action.requestId, channel, locale);
+        return shown ? { messages: shown.said, card: shown.card, duplicate: false } : { messages: [{ text: t('exception.notFound') }], duplicate: false };
       }
       case 'details': {
         const result = await exceptions.details(actor, action.requestId, channel, locale);
-        return { messages: result.ok ? result.said : [{ text: t('exception.denied') }], duplicate: false };
+        return { messages: result.ok ? result.said : [{ text: t(result.reason === 'denied' ? 'exception.details.denied' : 'exception.notFound') }], duplicate: false };
       }
       case 'snooze': {
         const done = await this.deps.scheduler.snooze(actor.staffId, action.jobId);

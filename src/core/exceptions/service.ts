@@ -369,14 +369,16 @@ export class ExceptionService {
   async vote(actor: Actor, id: string, choice: VoteChoice, motivation: string, channel: string, locale: Locale): Promise<VoteResult> {
     const t = translator(locale);
     const role = can(actor, 'exception.vote', { kernteamRoles: this.rule.kernteamRoles }) ? kernteamRole(actor.roles, this.rule) : null;
+    if (!role) {
+      // Not a member: a refusal in words and a card without any of the request's content.
+      await this.audit(actor.staffId, 'exception.vote-denied', id, channel);
+      return { card: this.kernteamOnlyCard(locale), said: [{ text: t('exception.vote.denied') }] };
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const r = await this.requests.get(id);
       if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
+      await this.audit(actor.staffId, 'exception.card-read', id, channel);
       if (r.decision) return { card: await this.outcomeCard(r, locale), said: [{ text: t('exception.vote.alreadyDecided') }] };
-      if (!role) {
-        await this.audit(actor.staffId, 'exception.vote-denied', id, channel);
-        return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.denied') }] };
-      }
       const trimmed = motivation.trim();
       if (trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
       const earlier = r.votes.find((v) => v.staffId === actor.staffId);
@@ -439,11 +441,26 @@ export class ExceptionService {
   }
 
   /** The card for a kernteam member or the channel: the current state, and the viewer's own vote. */
-  async cardFor(actor: Actor, id: string, locale: Locale): Promise<AdaptiveCardJson | null> {
+  /**
+   * The kernteam card as this person may see it: its current state for a kernteam member (every read
+   * audited); for anyone else a refusal without content, audited too.
+   */
+  async cardFor(actor: Actor, id: string, channel: string, locale: Locale): Promise<{ card: AdaptiveCardJson; said: OutboundMessage[] } | null> {
+    if (!can(actor, 'exception.vote', { kernteamRoles: this.rule.kernteamRoles })) {
+      await this.audit(actor.staffId, 'exception.card-denied', id, channel);
+      return { card: this.kernteamOnlyCard(locale), said: [{ text: translator(locale)('exception.card.kernteamOnly') }] };
+    }
     const r = await this.requests.get(id);
     if (!r || r.status === 'draft') return null;
-    if (r.decision) return this.outcomeCard(r, locale);
-    return this.requestCard(r, kernteamRole(actor.roles, this.rule) ? actor.staffId : null, locale);
+    await this.audit(actor.staffId, 'exception.card-read', id, channel);
+    if (r.decision) return { card: await this.outcomeCard(r, locale), said: [] };
+    return { card: await this.requestCard(r, actor.staffId, locale), said: [] };
+  }
+
+  /** What a person outside the kernteam gets in the card's place: no student, no content. */
+  private kernteamOnlyCard(locale: Locale): AdaptiveCardJson {
+    const t = translator(locale);
+    return this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.card.kernteamOnly') });
   }
 
   /** The details (purpose text, student's words, where documents are): kernteam and requester only. */

@@ -319,6 +319,8 @@ export const en: Record<MessageKey, string> = {
   'exception.action.even-weg': 'the student may briefly leave the room',
   'exception.action.geen-uitleg': 'do not ask for the reason in class',
   'exception.action.contactpersoon': 'when in doubt ask the contact person, not the student',
+  'exception.card.kernteamOnly': 'This card is for the members of the kernteam only. You cannot see its content; nothing changed.',
+  'exception.details.denied': 'The details are only for the kernteam and whoever made the request. Nothing changed.',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

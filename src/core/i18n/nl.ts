@@ -317,6 +317,8 @@ export const nl = {
   'exception.action.even-weg': 'de leerling mag even het lokaal uit',
   'exception.action.geen-uitleg': 'vraag in de klas niet naar de reden',
   'exception.action.contactpersoon': 'vraag bij twijfel de contactpersoon, niet de leerling',
+  'exception.card.kernteamOnly': 'Deze kaart is alleen voor de leden van het kernteam. Je kunt de inhoud niet inzien; er is niets veranderd.',
+  'exception.details.denied': 'De details zijn alleen voor het kernteam en wie de aanvraag deed. Er is niets veranderd.',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
