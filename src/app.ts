@@ -30,6 +30,7 @@ export interface App {
   /** The port actually listened on (useful with PORT=0). */
   port: number;
   scheduler: Scheduler;
+  exceptions: ExceptionService;
   privacy: PrivacyService;
   clock: AdjustableClock;
   /** The Teams channel, when it is on. */
@@ -61,7 +62,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const requestFlow = flows.get('uitzondering-aanvragen');
   const teacherFields = new Set(Object.values(requestFlow?.steps ?? {}).flatMap((step) => ('audience' in step && step.audience === 'teachers' ? [step.key] : [])));
   const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID(), teacherFields });
-  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId });
+  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions });
   const privacy = new PrivacyService({ store, directory, clock });
   const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
@@ -95,8 +96,16 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     const report = await privacy.applyRetention();
     log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised });
   };
+  // Once a day, too: reviews for students who changed class or year group, and at the start of the school year.
+  const exceptionChecks = async () => {
+    const day = dayIn(directory.school.timeZone, clock.now());
+    if (!(await store.idempotency.claim(`exception-checks:${directory.school.id}:${day}`, clock.now()))) return;
+    const report = await exceptions.dailyChecks();
+    log.info('exception-checks', report);
+  };
   const runRetention = () => {
     retention().catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
+    exceptionChecks().catch((error: unknown) => log.error('exception-checks.error', { error: error instanceof Error ? error.name : 'unknown' }));
   };
   const retentionTimer = setInterval(runRetention, 3_600_000);
   retentionTimer.unref();
@@ -140,6 +149,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     teams,
     slack,
     scheduler,
+    exceptions,
     privacy,
     clock,
     async close() {

@@ -14,7 +14,11 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
     'votes[].motivation',
     'decision.motivation',
     'misuse[].note',
+    'misuse[].meanwhile',
     'reviews[].adjust',
+    'reviewTalks[].reason',
+    // What the mentor typed about apps may name a condition: kernteam only.
+    'apps',
   ],
   // Everything typed in a dialog, until it lands in a record.
   dialogStates: ['answers'],

@@ -118,7 +118,12 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     const told = await inbox('m.devries');
     const decision = told.find((m) => m.text.startsWith('Het kernteam heeft besloten'))!;
     expect(decision.text).toMatch(/toegekend/);
-    expect(decision.text).toMatch(/Tekst voor Magister\/SOMtoday: Uitzondering telefoonverbod voor L1001 toegekend/);
+    expect(decision.text).toMatch(
+      /Tekst voor Magister\/SOMtoday:\nUitzondering telefoonverbod voor L1001 toegekend door het kernteam\. Geldt ook in toetsweken, bij alle lessen; de leerling mag: meldingen bekijken en er meteen op reageren; evaluatie uiterlijk \d\d-\d\d-\d{4}\./,
+    );
+    expect(decision.text).toMatch(/Tekst voor het OPP \(ontwikkelingsperspectiefplan\):\nOndersteuning: L1001 mag de telefoon gebruiken als hulpmiddel/);
+    // Colleagues read Magister and the OPP: what the mentor typed about apps stays out.
+    expect(decision.text).not.toMatch(/glucose/);
 
     // The subject teachers of 1A get the functional facts only.
     const signal = (await inbox('t.bakker')).map((m) => m.text).join('\n');
@@ -233,9 +238,10 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     const support = await conversation('m.devries', ['misbruik opvolgen', '1', 'Ondersteunende maatregel', 'Dagelijkse check met de mentor', 'Elke ochtend kort langs.']);
     expect(support.texts).toEqual(['De ondersteunende maatregel is vastgelegd.']);
 
-    const short = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', 'Te kort']);
+    const meanwhile = 'De mentor kijkt elk uur met de leerling naar de meldingen.';
+    const short = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', meanwhile, 'Te kort']);
     expect(short.texts).toEqual(['Dat kon ik niet vastleggen: er ontbreekt iets of het klopt niet. Er is niets veranderd.']);
-    const paused = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', 'Opnieuw chatten in de les; weer in aanmerking na twee weken zonder misbruik.']);
+    const paused = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', meanwhile, 'Opnieuw chatten in de les; weer in aanmerking na twee weken zonder misbruik.']);
     expect(paused.texts[0]).toMatch(/^De uitzondering is gepauzeerd tot 31-12-2099\./);
     const pausedSignal = (await inbox('t.bakker')).map((m) => m.text);
     expect(pausedSignal).toEqual([

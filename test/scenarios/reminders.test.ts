@@ -64,6 +64,13 @@ describe('reminders', () => {
 
   it('sends the review reminder on its day in school hours, and lets the mentor record the review from it', async () => {
     await grantedException();
+    // Ten school days before the due date: plan the conversation with student and parents.
+    expect(await at('2027-01-22T12:00:00+01:00')).toBe(0);
+    expect(await at('2027-01-25T08:45:00+01:00')).toBe(1);
+    const [notice] = await inbox('m.devries');
+    expect(notice!.text).toBe(
+      'Evaluatie plannen\n- De uitzondering voor L1001 moet uiterlijk 08-02-2027 geëvalueerd worden. Plan nu het gesprek met leerling en ouders (over 10 schooldagen is de uiterste datum).',
+    );
     expect(await at('2027-02-05T12:00:00+01:00')).toBe(0); // Friday before: not due
     expect(await at('2027-02-08T07:00:00+01:00')).toBe(0); // due 08:30
     expect(await at('2027-02-08T08:45:00+01:00')).toBe(1);
@@ -82,6 +89,8 @@ describe('reminders', () => {
 
   it('holds a reminder due after hours until the next school morning, and tells the zorgcoördinator a week after a missed review', async () => {
     const request = await grantedException();
+    await at('2027-01-25T09:00:00+01:00'); // the first reminder, to plan the conversation
+    await inbox('m.devries');
     expect(await at('2027-02-06T10:00:00+01:00')).toBe(0); // Saturday, and not due yet
     expect(await at('2027-02-08T18:00:00+01:00')).toBe(0); // due, but after hours
     expect(await inbox('m.devries')).toEqual([]);
@@ -101,6 +110,8 @@ describe('reminders', () => {
 
   it('snoozes a reminder for a week, and hands one over to the zorgcoördinator', async () => {
     await grantedException();
+    await at('2027-01-25T09:00:00+01:00');
+    await inbox('m.devries');
     await at('2027-02-08T09:00:00+01:00');
     const [reminder] = await inbox('m.devries');
     const actions = (reminder!.card!.body as Array<{ items?: Array<{ actions?: Array<{ title: string; data: unknown }> }> }>)[1]!.items![2]!.actions!;
@@ -154,7 +165,7 @@ describe('reminders', () => {
   it('lists what is coming in "mijn herinneringen"', async () => {
     await grantedException();
     const list = await say('m.devries', ['mijn herinneringen']);
-    expect(list.texts[0]).toBe('Wat er voor je klaarstaat:\n- 08-02-2027: evaluatie van een uitzondering');
+    expect(list.texts[0]).toBe('Wat er voor je klaarstaat:\n- 25-01-2027: evaluatie plannen\n- 08-02-2027: evaluatie van een uitzondering');
     expect((await say('t.bakker', ['mijn herinneringen'])).texts).toEqual(['Er staan geen herinneringen voor je klaar.']);
   });
 

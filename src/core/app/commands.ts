@@ -63,6 +63,7 @@ export const COMMAND_NAMES: ReadonlySet<string> = new Set([
   'exception-check',
   'joint-decision',
   'record-review',
+  'plan-review-talk',
   'misuse-signal',
   'misuse-follow-up',
   'exception-figures',
@@ -154,11 +155,14 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
     [
       'misuse-follow-up',
       async (ctx) => {
-        const kind = z.enum(['conversation', 'support', 'suspend', 'resume', 'revoke']).safeParse(ctx.answers.stap?.value);
+        const kind = z.enum(['conversation', 'support', 'suspend', 'extend', 'resume', 'revoke']).safeParse(ctx.answers.stap?.value);
         if (!kind.success) return [{ text: ctx.t('exception.invalid') }];
         const until = text(ctx.answers.tot) || undefined;
         const note = [ctx.answers.maatregel?.display, text(ctx.answers.notitie)].filter(Boolean).join(': ');
-        return runX(ctx, exceptions.followUpMisuse(actorOf(ctx), text(ctx.answers.requestId), kind.data, note, until, ctx.channel, ctx.locale));
+        return runX(
+          ctx,
+          exceptions.followUpMisuse(actorOf(ctx), text(ctx.answers.requestId), kind.data, note, until, ctx.channel, ctx.locale, text(ctx.answers.intussen)),
+        );
       },
     ],
     [
@@ -174,6 +178,10 @@ export function createCommands(deps: CommandDeps): Map<string, CommandHandler> {
         if (!review.success) return [{ text: ctx.t('exception.invalid') }];
         return runX(ctx, exceptions.review(actorOf(ctx), text(ctx.answers.requestId), review.data, ctx.channel, ctx.locale));
       },
+    ],
+    [
+      'plan-review-talk',
+      (ctx) => runX(ctx, exceptions.planReviewTalk(actorOf(ctx), text(ctx.answers.requestId), text(ctx.answers.waaromNiet), text(ctx.answers.gesprekDatum), ctx.channel, ctx.locale)),
     ],
     ['assign-role', (ctx) => assignRole(deps, ctx)],
     [
@@ -353,7 +361,17 @@ async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: Command
   return [{ text: `${ctx.t('reminder.failed.title')}\n${lines.join('\n')}` }];
 }
 
-const JOB_KINDS = ['exception-review', 'exception-review-missed', 'exception-reconsider', 'agreement-followup', 'case-nudge', 'notice'] as const;
+const JOB_KINDS = [
+  'exception-review',
+  'exception-review-notice',
+  'exception-review-talk',
+  'exception-review-missed',
+  'exception-reconsider',
+  'exception-decision-due',
+  'agreement-followup',
+  'case-nudge',
+  'notice',
+] as const;
 function jobKindKey(kind: string): MessageKey {
   return (JOB_KINDS as readonly string[]).includes(kind) ? (`reminder.kind.${kind}` as MessageKey) : 'reminder.kind.notice';
 }

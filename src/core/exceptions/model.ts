@@ -48,11 +48,24 @@ export interface Review {
 export interface MisuseEvent {
   at: number;
   byStaffId: string;
-  kind: 'signal' | 'conversation' | 'support' | 'suspend' | 'resume' | 'revoke';
+  /** `extend` moves a pause's end; `pause-ended` is the pause ending by itself on its end date. */
+  kind: 'signal' | 'conversation' | 'support' | 'suspend' | 'extend' | 'resume' | 'pause-ended' | 'revoke';
   /** Confidential note (what was seen, what was agreed, conditions, motivation). */
   note: string;
   /** For a suspension: until when, YYYY-MM-DD. */
   until?: string;
+  /** For a suspension: how the student's need (a medical one above all) is met during the pause. */
+  meanwhile?: string;
+}
+
+/** A review that could not be held because the student and parents were not heard yet: why, and when the talk is. */
+export interface ReviewTalk {
+  at: number;
+  byStaffId: string;
+  /** Why they were not heard. Sensitive. */
+  reason: string;
+  /** The planned conversation, YYYY-MM-DD. */
+  date: string;
 }
 
 /** An exception to the phone ban, from draft to decision and the reviews after it. */
@@ -95,6 +108,11 @@ export interface ExceptionRequest extends VersionedRecord {
   /** The date the next review is due, YYYY-MM-DD. */
   reviewDue: string | null;
   reviews: Review[];
+  /** Why the next review is due: the regular moment, a change of class or year group, the new school year. */
+  reviewReason?: 'regular' | 'class-change' | 'school-year';
+  reviewTalks?: ReviewTalk[];
+  /** The school year whose start-of-year review was planned, e.g. "2026-2027". */
+  schoolYearReview?: string;
   misuse: MisuseEvent[];
   /** When retention first found the student gone from the school file (they left the school). */
   studentLeftAt?: number | null;

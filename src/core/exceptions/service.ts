@@ -8,10 +8,25 @@ import type { Clock, Store } from '../ports.js';
 import type { Actor, OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
+import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
+import { recordText } from '../text/record-text.js';
 import { can } from '../permissions.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
+
+/** The end date of the pause in force: of the last pause or extension. */
+export function currentPauseEnd(r: ExceptionRequest): string | undefined {
+  return [...r.misuse].reverse().find((m) => m.kind === 'suspend' || m.kind === 'extend')?.until;
+}
+
+/** The school year a day falls in, starting on the school's start day (MM-DD), and whether it has begun. */
+function schoolYearOfStart(today: string, startDay: string): { name: string; start: string; started: boolean } {
+  const year = Number(today.slice(0, 4));
+  const thisStart = `${year}-${startDay}`;
+  const startYear = today >= thisStart ? year : year - 1;
+  return { name: `${startYear}-${startYear + 1}`, start: `${startYear}-${startDay}`, started: true };
+}
 
 /** Where an exception applies: every chosen scope (older records: their one scope). */
 export function scopesOf(r: ExceptionRequest): string[] {
@@ -222,40 +237,153 @@ export class ExceptionService {
   async followUpMisuse(
     actor: Actor,
     id: string,
-    kind: 'conversation' | 'support' | 'suspend' | 'resume' | 'revoke',
+    kind: 'conversation' | 'support' | 'suspend' | 'extend' | 'resume' | 'revoke',
     note: string,
     until: string | undefined,
     channel: string,
     locale: Locale,
+    /** For a pause: how the student's need is met meanwhile (required). */
+    meanwhile = '',
   ): Promise<ExceptionResult> {
     const t = translator(locale);
     const r = await this.requests.get(id);
     if (!r || (r.status !== 'granted' && r.status !== 'suspended')) return { ok: false, reason: 'not-found' };
     if (!this.mayManage(actor, r)) return { ok: false, reason: 'denied' };
     if ((kind === 'revoke' || kind === 'suspend') && note.trim().length < 10) return { ok: false, reason: 'invalid' };
-    if (kind === 'suspend' && !until) return { ok: false, reason: 'invalid' };
-    if (kind === 'resume' && r.status !== 'suspended') return { ok: false, reason: 'invalid' };
+    if ((kind === 'suspend' || kind === 'extend') && !until) return { ok: false, reason: 'invalid' };
+    // A pause never leaves a student without what they need: how it is met meanwhile is required.
+    if (kind === 'suspend' && meanwhile.trim().length < 10) return { ok: false, reason: 'invalid' };
+    if ((kind === 'resume' || kind === 'extend') && r.status !== 'suspended') return { ok: false, reason: 'invalid' };
     const status: ExceptionRequest['status'] = kind === 'suspend' ? 'suspended' : kind === 'resume' ? 'granted' : kind === 'revoke' ? 'revoked' : r.status;
-    const written = await this.change(id, (cur) => ({
-      ...cur,
-      status,
-      misuse: [...cur.misuse, { at: this.deps.clock.now(), byStaffId: actor.staffId, kind, note: note.trim(), ...(until ? { until } : {}) }],
-    }));
+    const event = {
+      at: this.deps.clock.now(),
+      byStaffId: actor.staffId,
+      kind,
+      note: note.trim(),
+      ...(until ? { until } : {}),
+      ...(kind === 'suspend' ? { meanwhile: meanwhile.trim() } : {}),
+    };
+    const written = await this.change(id, (cur) => ({ ...cur, status, misuse: [...cur.misuse, event] }));
     if (!written) return { ok: false, reason: 'not-found' };
     await this.audit(actor.staffId, `exception.misuse.${kind}`, id, channel);
-    if (kind === 'suspend') {
+    if (kind === 'suspend' || kind === 'extend') {
+      // On its end date the pause ends by itself (a later extension makes this job find nothing to do).
       await this.deps.store.jobs.schedule({
         id: `reconsider:${id}:${until}`,
         kind: 'exception-reconsider',
-        payload: { requestId: id, staffId: actor.staffId },
+        payload: { requestId: id, staffId: actor.staffId, until: until! },
         dueAt: zonedTime(until!, this.school.protocol.reminderTime, this.school.timeZone),
       });
-      await this.tellTeachers(written, 'exception.signal.paused');
     }
+    if (kind === 'suspend') await this.tellTeachers(written, 'exception.signal.paused');
     if (kind === 'resume') await this.tellTeachers(written, 'exception.signal.resumed');
     if (kind === 'revoke') await this.tellTeachers(written, 'exception.signal.ended');
     const done: MessageKey = `exception.misuse.done.${kind}`;
     return { ok: true, said: [{ text: t(done, { until: until ? formatDate(until, locale) : '' }) }] };
+  }
+
+  /**
+   * A pause's end date has come: unless it was extended, ended or revoked since, the exception applies
+   * again, the teachers are told, and the one who paused it hears of it. Idempotent.
+   */
+  async endPause(id: string, until: string): Promise<ExceptionRequest | null> {
+    let ended = false;
+    const written = await this.change(id, (r) => {
+      ended = r.status === 'suspended' && currentPauseEnd(r) === until;
+      if (!ended) return r;
+      return { ...r, status: 'granted', misuse: [...r.misuse, { at: this.deps.clock.now(), byStaffId: 'system', kind: 'pause-ended', note: '' }] };
+    });
+    if (!written || !ended) return null;
+    await this.audit('system', 'exception.pause-ended', id, 'scheduler');
+    await this.tellTeachers(written, 'exception.signal.resumed');
+    return written;
+  }
+
+  /**
+   * The student and parents were not heard, so the review cannot be held yet: why, and the date of
+   * the conversation, with a reminder on that day.
+   */
+  async planReviewTalk(actor: Actor, id: string, reason: string, date: string, channel: string, locale: Locale): Promise<ExceptionResult> {
+    const t = translator(locale);
+    const r = await this.requests.get(id);
+    if (!r || r.status !== 'granted') return { ok: false, reason: 'not-found' };
+    if (!this.mayManage(actor, r)) return { ok: false, reason: 'denied' };
+    if (reason.trim().length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, reason: 'invalid' };
+    const talk = { at: this.deps.clock.now(), byStaffId: actor.staffId, reason: reason.trim(), date };
+    const written = await this.change(id, (cur) => ({ ...cur, reviewTalks: [...(cur.reviewTalks ?? []), talk] }));
+    if (!written) return { ok: false, reason: 'not-found' };
+    await this.deps.store.jobs.schedule({
+      id: `review-talk:${id}:${date}`,
+      kind: 'exception-review-talk',
+      payload: { requestId: id, staffId: actor.staffId },
+      dueAt: zonedTime(schoolDayOnOrBefore(date, schoolHours(this.school)), this.school.protocol.reminderTime, this.school.timeZone),
+    });
+    await this.audit(actor.staffId, 'exception.review-talk', id, channel);
+    return { ok: true, said: [{ text: t('exception.review.talkPlanned', { date: formatDate(date, locale) }) }] };
+  }
+
+  /**
+   * Once a day: a student who changed class or year group gets a review soon, and so does every
+   * exception at the start of the school year (with a reminder to put it on the development
+   * conversation's agenda). Idempotent per request and school year.
+   */
+  async dailyChecks(): Promise<{ classChanges: number; schoolYear: number }> {
+    const now = this.deps.clock.now();
+    const today = dayIn(this.school.timeZone, now);
+    const hours = schoolHours(this.school);
+    const soon = schoolDaysAfter(today, this.school.exceptions.reviewNoticeSchoolDays, hours);
+    const year = schoolYearOfStart(today, this.school.exceptions.schoolYearStart);
+    const t = translator(this.school.locale);
+    let classChanges = 0;
+    let schoolYear = 0;
+    for (const status of ['granted', 'suspended'] as const) {
+      for (const r of await this.requests.findBy('status', status)) {
+        if (r.schoolId !== this.school.id) continue;
+        const student = this.deps.directory.findStudent(r.studentRef);
+        const cls = student ? this.deps.directory.classOf(student) : undefined;
+        if (student && cls && cls.id !== r.classId) {
+          const reviewDue = r.reviewDue && r.reviewDue < soon ? r.reviewDue : soon;
+          const written = await this.change(r.id, (cur) =>
+            cur.classId === cls.id ? cur : { ...cur, classId: cls.id, yearGroup: cls.yearGroup, reviewDue, reviewReason: 'class-change' },
+          );
+          if (written && written.classId === cls.id && written.reviewReason === 'class-change' && written.reviewDue === reviewDue) {
+            classChanges++;
+            await this.scheduleReview(written, reviewDue, true);
+            await this.audit('system', 'exception.class-change', r.id, 'scheduler');
+          }
+          continue;
+        }
+        const grantedBefore = r.decision && dayIn(this.school.timeZone, r.decision.at) < year.start;
+        if (year.started && grantedBefore && r.schoolYearReview !== year.name && status === 'granted') {
+          const reviewDue = r.reviewDue && r.reviewDue < soon ? r.reviewDue : soon;
+          const written = await this.change(r.id, (cur) =>
+            cur.schoolYearReview === year.name ? cur : { ...cur, schoolYearReview: year.name, reviewDue, reviewReason: 'school-year' },
+          );
+          if (written && written.schoolYearReview === year.name && written.reviewReason === 'school-year') {
+            schoolYear++;
+            await this.scheduleReview(written, reviewDue, true);
+            await this.deps.outbox.notify(`school-year:${r.id}:${year.name}`, this.mentorOf(written), {
+              text: t('exception.schoolYear.agenda', { student: written.studentRef, date: formatDate(reviewDue, this.school.locale) }),
+            });
+          }
+        }
+      }
+    }
+    return { classChanges, schoolYear };
+  }
+
+  /** The kernteam has a number of school days to decide; each member is reminded when they pass. */
+  private async planDecisionDeadline(r: ExceptionRequest): Promise<void> {
+    const hours = schoolHours(this.school);
+    const due = schoolDaysAfter(dayIn(this.school.timeZone, r.submittedAt ?? this.deps.clock.now()), this.school.exceptions.decisionSchoolDays, hours);
+    for (const member of await this.kernteamMembers()) {
+      await this.deps.store.jobs.schedule({
+        id: `decision-due:${r.id}:${member}`,
+        kind: 'exception-decision-due',
+        payload: { requestId: r.id, staffId: member },
+        dueAt: zonedTime(due, this.school.protocol.reminderTime, this.school.timeZone),
+      });
+    }
   }
 
   /** Who may see the figures: zorgcoördinator, anti-pestcoördinator, directie. */
@@ -351,6 +479,7 @@ export class ExceptionService {
       const submitted = await this.requests.update({ ...r, status: 'submitted', submittedAt: now });
       if (!submitted) continue;
       await this.audit(actor.staffId, 'exception.submit', id, channel);
+      await this.planDecisionDeadline(submitted);
       const ct = translator(this.school.locale);
       await this.deps.outbox.notify(`kernteam:${id}`, KERNTEAM_CHANNEL, {
         text: ct('exception.card.newRequest', { student: submitted.studentRef, year: submitted.yearGroup }),
@@ -544,7 +673,8 @@ export class ExceptionService {
     const lines = [t('exception.notify.requester', { student: r.studentRef, outcome: t(statusKey(r.status)), motivation: r.decision?.motivation ?? '' })];
     if (r.status === 'granted' && r.reviewDue) {
       await this.scheduleReview(r, r.reviewDue);
-      lines.push(t('exception.magister', { student: r.studentRef, what: this.scopeText(r, t, this.school.locale) }));
+      lines.push(`${t('exception.magister.title')}\n${recordText(t, 'exception.magister', { student: r.studentRef, what: this.scopeText(r, t, this.school.locale) })}`);
+      lines.push(`${t('exception.opp.title')}\n${recordText(t, 'exception.opp', { student: r.studentRef, what: this.scopeText(r, t, this.school.locale), date: formatDate(r.reviewDue, this.school.locale) })}`);
       await this.signalTeachers(r);
     }
     await this.deps.outbox.notify(`decision:${r.id}:${r.requesterStaffId}`, r.requesterStaffId, { text: lines.join('\n\n') });
@@ -623,10 +753,11 @@ export class ExceptionService {
   }
 
   private scopeText(r: ExceptionRequest, t: Translate, locale: Locale): string {
+    // Texts for Magister and the OPP are read by colleagues: only what teachers may read goes in.
     return t('exception.scopeText', {
       scope: scopesOf(r).map((v) => t(scopeKey(v))).join(', ') || '-',
-      when: r.when || '-',
-      apps: r.apps || '-',
+      when: r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : r.subjects ? r.subjects.join(', ') || '-' : r.when || '-',
+      functions: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-',
       until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
     });
   }
@@ -651,14 +782,36 @@ export class ExceptionService {
     return addDays(dayIn(this.school.timeZone, from), weeks * 7);
   }
 
-  private async scheduleReview(r: ExceptionRequest, due: string): Promise<void> {
-    const contact = this.school.classes.find((c) => c.id === r.classId)?.mentor ?? r.requesterStaffId;
+  /**
+   * The review's reminders for the class mentor: a first one some school days before the due date, so
+   * the conversation with student and parents can be planned (at once when `now` is set and that day
+   * has passed), and one on the last school day on or before the due date.
+   */
+  private async scheduleReview(r: ExceptionRequest, due: string, now = false): Promise<void> {
+    const contact = this.mentorOf(r);
+    const hours = schoolHours(this.school);
+    const at = (day: string) => zonedTime(day, this.school.protocol.reminderTime, this.school.timeZone);
     await this.deps.store.jobs.schedule({
       id: `review:${r.id}:${due}`,
       kind: 'exception-review',
       payload: { requestId: r.id, staffId: contact, reviewDue: due },
-      dueAt: zonedTime(due, this.school.protocol.reminderTime, this.school.timeZone),
+      dueAt: at(schoolDayOnOrBefore(due, hours)),
     });
+    const days = this.school.exceptions.reviewNoticeSchoolDays;
+    const noticeDay = schoolDaysBefore(due, days, hours);
+    const today = dayIn(this.school.timeZone, this.deps.clock.now());
+    if (days > 0 && (noticeDay > today || now)) {
+      await this.deps.store.jobs.schedule({
+        id: `review-notice:${r.id}:${due}`,
+        kind: 'exception-review-notice',
+        payload: { requestId: r.id, staffId: contact, reviewDue: due },
+        dueAt: noticeDay > today ? at(noticeDay) : this.deps.clock.now(),
+      });
+    }
+  }
+
+  private mentorOf(r: ExceptionRequest): string {
+    return this.school.classes.find((c) => c.id === r.classId)?.mentor ?? r.requesterStaffId;
   }
 
   private async requestCard(r: ExceptionRequest, viewer: string | null, locale: Locale): Promise<AdaptiveCardJson> {
@@ -717,6 +870,8 @@ export class ExceptionService {
         value: DOCUMENTS.map((d) => `${t(docKey(d))}: ${r.documents[d] ? t(docStateKey(r.documents[d]!)) : '-'}`).join('; '),
       },
       { title: t('exception.field.aanvrager'), value: this.nameOf(r.requesterStaffId) },
+      // The school's assessment criteria, next to the request (school file).
+      ...(this.school.exceptions.criteria.length ? [{ title: t('exception.field.criteria'), value: this.school.exceptions.criteria.map((c) => `- ${c}`).join('\n') }] : []),
     ];
   }
 

@@ -93,6 +93,8 @@ export const schoolFileSchema = z.strictObject({
       decisionSchoolDays: z.number().int().min(1).max(40).default(10),
       /** The school's assessment criteria, shown on the kernteam card next to the request. */
       criteria: z.array(z.string().min(1).max(200)).max(10).default([]),
+      /** The day (MM-DD) from which exceptions get their start-of-year review. */
+      schoolYearStart: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a day as MM-DD').default('08-20'),
     })
     .default({
       blockingDocuments: [],
@@ -102,6 +104,7 @@ export const schoolFileSchema = z.strictObject({
       reviewNoticeSchoolDays: 10,
       decisionSchoolDays: 10,
       criteria: [],
+      schoolYearStart: '08-20',
     }),
   /** When reminders go out, and the protocol's timings for them. */
   reminders: z

@@ -39,3 +39,35 @@ function isSchoolDay(day: string, hours: SendingHours): boolean {
   if (!hours.days.includes(weekday)) return false;
   return !hours.holidays.some((h) => day >= h.from && day <= h.to);
 }
+
+/** The school's sending hours from its school file. */
+export function schoolHours(school: {
+  timeZone: string;
+  reminders: { start: string; end: string; days: readonly number[]; holidays: ReadonlyArray<{ from: string; to: string }> };
+}): SendingHours {
+  const r = school.reminders;
+  return { timeZone: school.timeZone, start: r.start, end: r.end, days: r.days, holidays: r.holidays };
+}
+
+/** The last school day on or before `day` (a due date on a Sunday is reminded of on the Friday). */
+export function schoolDayOnOrBefore(day: string, hours: SendingHours): string {
+  for (let i = 0; i < 400 && !isSchoolDay(day, hours); i++) day = addDays(day, -1);
+  return day;
+}
+
+/** The school day `n` school days before `day` (0: `day` itself, or the school day before it). */
+export function schoolDaysBefore(day: string, n: number, hours: SendingHours): string {
+  let at = schoolDayOnOrBefore(day, hours);
+  for (let i = 0; i < n; i++) at = schoolDayOnOrBefore(addDays(at, -1), hours);
+  return at;
+}
+
+/** The school day `n` school days after `day`. */
+export function schoolDaysAfter(day: string, n: number, hours: SendingHours): string {
+  let at = day;
+  for (let i = 0; i < n; i++) {
+    at = addDays(at, 1);
+    for (let guard = 0; guard < 400 && !isSchoolDay(at, hours); guard++) at = addDays(at, 1);
+  }
+  return at;
+}

@@ -8,7 +8,13 @@ import type { SchoolDirectory } from '../people/school.js';
 import { addDays, formatDate } from '../protocol/answers.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
 import { dayIn, zonedTime } from '../time.js';
-import { nextAllowed, type SendingHours } from './calendar.js';
+import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
+import type { MessageKey } from '../i18n/index.js';
+
+/** The first reminder before a review says why it is due. */
+function reviewReasonKey(reason: ExceptionRequest['reviewReason']): MessageKey {
+  return reason === 'class-change' ? 'reminder.reviewNotice.classChange' : reason === 'school-year' ? 'reminder.reviewNotice.schoolYear' : 'reminder.reviewNotice.text';
+}
 
 export interface SchedulerDeps {
   store: Store;
@@ -20,6 +26,8 @@ export interface SchedulerDeps {
   log: Logger;
   /** This process's name as lease owner. */
   owner: string;
+  /** Ends a pause whose end date has come (the exception applies again; the teachers are told). */
+  pauses?: { endPause(requestId: string, until: string): Promise<ExceptionRequest | null> };
   leaseMs?: number;
 }
 
@@ -48,8 +56,7 @@ export class Scheduler {
   }
 
   get hours(): SendingHours {
-    const r = this.school.reminders;
-    return { timeZone: this.school.timeZone, start: r.start, end: r.end, days: r.days, holidays: r.holidays };
+    return schoolHours(this.school);
   }
 
   /** Handles what is due now, up to `max` jobs. Returns how many reminders were bundled. */
@@ -121,9 +128,54 @@ export class Scheduler {
       case 'exception-review-missed':
         return this.missedReview(job, t);
       case 'exception-reconsider': {
+        // The pause's end date: it ends by itself (unless it was extended or ended before).
+        const until = typeof job.payload.until === 'string' ? job.payload.until : /:(\d{4}-\d{2}-\d{2})$/.exec(job.id)?.[1];
+        const ended = until && this.deps.pauses ? await this.deps.pauses.endPause(String(job.payload.requestId), until) : null;
+        if (!ended) return null;
+        return { staffId, item: { title: t('reminder.reconsider.title'), text: t('reminder.reconsider.text', { student: ended.studentRef }), actions: [] } };
+      }
+      case 'exception-review-notice': {
         const r = await this.request(job);
-        if (!r || r.status !== 'suspended') return null;
-        return { staffId, item: { title: t('reminder.reconsider.title'), text: t('reminder.reconsider.text', { student: r.studentRef }), actions: [] } };
+        if (!r || r.status !== 'granted' || !r.reviewDue || r.reviewDue !== job.payload.reviewDue) return null;
+        return {
+          staffId,
+          item: {
+            title: t('reminder.reviewNotice.title'),
+            text: t(reviewReasonKey(r.reviewReason), { student: r.studentRef, date: formatDate(r.reviewDue, this.school.locale), days: this.school.exceptions.reviewNoticeSchoolDays }),
+            actions: [
+              { title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } },
+              { title: t('reminder.handOver'), data: { zorgpad: { start: 'overdragen', jobId: job.id } } },
+            ],
+          },
+        };
+      }
+      case 'exception-review-talk': {
+        const r = await this.request(job);
+        if (!r || r.status !== 'granted') return null;
+        return {
+          staffId,
+          item: {
+            title: t('reminder.reviewTalk.title'),
+            text: t('reminder.reviewTalk.text', { student: r.studentRef }),
+            actions: [{ title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } }],
+          },
+        };
+      }
+      case 'exception-decision-due': {
+        const r = await this.request(job);
+        if (!r || (r.status !== 'submitted' && r.status !== 'agenda')) return null;
+        return {
+          staffId,
+          item: {
+            title: t('reminder.decisionDue.title'),
+            text: t('reminder.decisionDue.text', {
+              student: r.studentRef,
+              date: formatDate(dayIn(this.school.timeZone, r.submittedAt ?? r.createdAt), this.school.locale),
+              days: this.school.exceptions.decisionSchoolDays,
+            }),
+            actions: [],
+          },
+        };
       }
       case 'agreement-followup': {
         const c = await this.deps.store.collection<BullyingCase>('bullyingCases').get(String(job.payload.caseId));

@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../src/core/app/assistant.js';
+import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
+import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+
+class TestClock {
+  constructor(public t: number) {}
+  now(): number {
+    return this.t;
+  }
+  set(iso: string): void {
+    this.t = Date.parse(iso);
+  }
+}
+
+/**
+ * Reviews that can be planned, pauses that keep the student safe, and the rest of the guidance's
+ * timings, with the demo clock moved by the test: the first review reminder ten school days ahead, a
+ * review when the student changes class and at the start of the school year, a conversation planned
+ * when the student was not heard, a pause that asks how the need is met and ends by itself, and the
+ * kernteam's decision term.
+ */
+describe('exception reviews and pauses over time', () => {
+  let bot: TestApp;
+  let clock: TestClock;
+  let dir: string;
+  let schoolFile: string;
+
+  beforeEach(async () => {
+    // Monday 30 November 2026, 10:00 in Amsterdam. The school file is a copy the test can change.
+    clock = new TestClock(Date.parse('2026-11-30T10:00:00+01:00'));
+    dir = mkdtempSync(join(tmpdir(), 'zorgpad-school-'));
+    schoolFile = join(dir, 'school.yaml');
+    writeFileSync(schoolFile, readFileSync('schools/demo.yaml', 'utf8'));
+    bot = await startTestApp({ ZORGPAD_DELIVERY_INTERVAL_MS: '600000', ZORGPAD_SCHOOL_FILE: schoolFile }, 'sqlite', clock);
+  });
+  afterEach(async () => {
+    await bot.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function say(persona: string, texts: string[]): Promise<PlaygroundReply> {
+    let reply: PlaygroundReply | undefined;
+    for (const text of texts) reply = await bot.say(persona, text);
+    return reply!;
+  }
+  async function inbox(persona: string): Promise<OutboundMessage[]> {
+    const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`)).json()) as { messages: OutboundMessage[] };
+    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
+    return body.messages.filter((m) => !('channel' in m));
+  }
+  const texts = async (persona: string) => (await inbox(persona)).map((m) => m.text);
+  /** The kernteam channel's card, as a kernteam member sees it in the playground. */
+  async function kernteamCard(): Promise<OutboundMessage> {
+    const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=a.jansen`)).json()) as { messages: OutboundMessage[] };
+    return body.messages.find((m) => m.card && 'channel' in m)!;
+  }
+  async function at(iso: string): Promise<number> {
+    clock.set(iso);
+    return bot.app.scheduler.tick();
+  }
+  const request = async () => (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001'))[0]!;
+
+  /** Marloes asks for a structural exception for L1001 on medical grounds; the kernteam grants it. */
+  async function granted(kind: '1' | '2' = '2'): Promise<ExceptionRequest> {
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', '-', '1', '3', '1', '2', '-', 'dossier in Magister', '1', 'alle lessen', 'glucose-app', '1', '1, 4', kind, 'Indienen',
+    ]);
+    const card = await kernteamCard();
+    for (const persona of ['a.jansen', 'l.verhoeven']) await bot.click(persona, { ...(buttonData(card, 'Toekennen') as object), motivation: 'Akkoord.' });
+    for (const persona of ['m.devries', 't.bakker', 'a.jansen', 'l.verhoeven']) await inbox(persona);
+    return request();
+  }
+
+  it('reminds on the last school day before a due date that falls on a Sunday, with the first reminder ten school days earlier', async () => {
+    // Granted on Sunday 29 November: a temporary exception is reviewed six weeks on, Sunday 10 January.
+    clock.set('2026-11-29T10:00:00+01:00');
+    const r = await granted('1');
+    expect(r.reviewDue).toBe('2027-01-10');
+    const jobs = await bot.app.scheduler.upcoming('m.devries');
+    expect(jobs.map((j) => [j.kind, new Date(j.dueAt).toISOString()])).toEqual([
+      ['exception-review-notice', '2026-12-25T07:30:00.000Z'], // ten school days before: Friday 25 December
+      ['exception-review', '2027-01-08T07:30:00.000Z'], // the Friday before the Sunday, 08:30
+    ]);
+    expect(await at('2026-12-25T08:45:00+01:00')).toBe(1);
+    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie plannen\n- De uitzondering voor L1001 moet uiterlijk 10-01-2027 geëvalueerd worden\. Plan nu het gesprek/);
+    expect(await at('2027-01-07T12:00:00+01:00')).toBe(0);
+    expect(await at('2027-01-08T08:45:00+01:00')).toBe(1);
+    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 10-01-2027 geëvalueerd worden/);
+  });
+
+  it('asks why when the student and parents were not heard, plans the conversation and reminds on its day', async () => {
+    await granted();
+    const asked = await say('m.devries', ['evaluatie', '1', 'nee']);
+    expect(asked.texts).toEqual(['Waarom nog niet?']);
+    const planned = await say('m.devries', ['Ouders konden pas na de vakantie.', '14-12-2026']);
+    expect(planned.texts).toEqual([
+      'Het gesprek met leerling en ouders staat op 14-12-2026; die dag herinner ik je eraan. Leg de evaluatie vast zodra ze gehoord zijn. De uitzondering blijft zolang gelden.',
+    ]);
+    const r = await request();
+    expect(r.reviews).toEqual([]);
+    expect(r.reviewTalks).toMatchObject([{ byStaffId: 'm.devries', reason: 'Ouders konden pas na de vakantie.', date: '2026-12-14' }]);
+    expect(await at('2026-12-14T08:45:00+01:00')).toBe(1);
+    const [reminder] = await inbox('m.devries');
+    expect(reminder!.text).toBe('Gesprek over een uitzondering\n- Vandaag spreek je leerling en ouders over de uitzondering van L1001. Leg daarna de evaluatie vast.');
+  });
+
+  it('plans a review soon when the student changes class, and reminds the new mentor', async () => {
+    const r = await granted();
+    expect(r.reviewDue).toBe('2027-02-08');
+    // The school file now has L1001 in 2B (mentor Joost Pietersen).
+    writeFileSync(schoolFile, readFileSync(schoolFile, 'utf8').replace('{ ref: L1001, initials: A.K., class: 1A }', '{ ref: L1001, initials: A.K., class: 2B }'));
+    await bot.restart();
+    clock.set('2026-12-07T07:00:00+01:00');
+    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 1, schoolYear: 0 });
+    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 }); // once
+    expect(await request()).toMatchObject({ classId: '2B', yearGroup: 2, reviewDue: '2026-12-21', reviewReason: 'class-change' });
+    expect(await at('2026-12-07T08:05:00+01:00')).toBe(1);
+    expect(await texts('j.pietersen')).toEqual([
+      'Evaluatie plannen\n- L1001 zit in een andere klas of een ander leerjaar. Evalueer de uitzondering uiterlijk 21-12-2026 met leerling en ouders: vakken en docenten kunnen veranderd zijn.',
+    ]);
+    expect(await texts('m.devries')).toEqual([]);
+    expect(await at('2026-12-21T08:45:00+01:00')).toBe(1);
+    expect((await texts('j.pietersen'))[0]).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 21-12-2026/);
+  });
+
+  it('plans a review at the start of the school year, with the development conversation on the agenda', async () => {
+    await granted();
+    clock.set('2027-08-19T09:00:00+02:00');
+    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });
+    // Meanwhile reviewed in June: the exception runs on.
+    const r = await request();
+    await bot.app.store.collection<ExceptionRequest>('exceptionRequests').update({ ...r, reviewDue: '2027-10-01' });
+    clock.set('2027-08-23T07:00:00+02:00');
+    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 1 });
+    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });
+    expect(await request()).toMatchObject({ reviewDue: '2027-09-06', reviewReason: 'school-year', schoolYearReview: '2027-2028' });
+    expect(await texts('m.devries')).toEqual([
+      'Nieuw schooljaar: zet de uitzondering van L1001 op de agenda van het ontwikkelgesprek met leerling en ouders, en evalueer haar uiterlijk 06-09-2027.',
+    ]);
+  });
+
+  it('asks how a medical need is met during a pause, and ends the pause by itself on its end date', async () => {
+    await granted();
+    const started = await say('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '11-12-2026']);
+    expect(started.texts[0]).toMatch(/^Hoe krijgt de leerling tijdens de pauze wat nodig is\? Bij een medische grond/);
+    expect((await say('m.devries', ['Weet niet'])).texts[0]).toBe('Dat is te kort. Schrijf minstens 10 tekens.');
+    const paused = await say('m.devries', ['De mentor kijkt elk uur met de leerling naar de meldingen.', 'Opnieuw chatten in de les; na twee weken zonder misbruik weer.']);
+    expect(paused.texts[0]).toMatch(/^De uitzondering is gepauzeerd tot 11-12-2026\..*Op 11-12-2026 geldt ze vanzelf weer/);
+    const r = await request();
+    expect(r.status).toBe('suspended');
+    expect(r.misuse.at(-1)).toMatchObject({ kind: 'suspend', until: '2026-12-11', meanwhile: 'De mentor kijkt elk uur met de leerling naar de meldingen.' });
+    expect(await texts('t.bakker')).toEqual([
+      'De uitzondering op het telefoonverbod van L1001 is tijdelijk gepauzeerd. Vragen? Neem contact op met Marloes de Vries (mentor) of Anouk Jansen (zorgcoördinator).',
+    ]);
+
+    // Extended once: the first end date passes without ending it.
+    await say('m.devries', ['misbruik opvolgen', '1', 'De pauze verlengen', '18-12-2026', 'Nog een week, in overleg met ouders.']);
+    expect(await at('2026-12-11T09:00:00+01:00')).toBe(0);
+    expect((await request()).status).toBe('suspended');
+
+    // On the new end date it applies again, the teachers are told, and the mentor hears of it.
+    expect(await at('2026-12-18T09:00:00+01:00')).toBe(1);
+    expect((await request()).status).toBe('granted');
+    expect((await request()).misuse.at(-1)).toMatchObject({ kind: 'pause-ended', byStaffId: 'system' });
+    expect(await texts('t.bakker')).toEqual([
+      'De uitzondering op het telefoonverbod van L1001 geldt weer zoals eerder afgesproken. Vragen? Neem contact op met Marloes de Vries (mentor) of Anouk Jansen (zorgcoördinator).',
+    ]);
+    expect((await texts('m.devries'))[0]).toMatch(/^Pauze uitzondering afgelopen\n- De pauze van de uitzondering voor L1001 is afgelopen; de uitzondering geldt weer/);
+    expect((await say('t.bakker', ['heeft L1001 een uitzondering?'])).texts[0]).toMatch(/^L1001 \(1A\) heeft een uitzondering/);
+  });
+
+  it('reminds the kernteam when the decision term of ten school days has passed', async () => {
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', '-', '1', '3', '1', '2', '-', 'dossier in Magister', '1', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen',
+    ]);
+    expect(await at('2026-12-11T09:00:00+01:00')).toBe(0);
+    expect(await at('2026-12-14T08:45:00+01:00')).toBe(2); // ten school days after Monday 30 November
+    for (const member of ['a.jansen', 'l.verhoeven']) {
+      expect((await texts(member)).at(-1)).toBe(
+        'Besluit kernteam nodig\n- De aanvraag voor L1001 (ingediend 30-11-2026) wacht nog op een besluit van het kernteam; de termijn is 10 schooldagen.',
+      );
+    }
+  });
+
+  it('shows the school\'s criteria on the kernteam card, and asks teachers to signal without accusing', async () => {
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', '-', '1', '3', '1', '2', '-', 'dossier in Magister', '1', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen',
+    ]);
+    const card = await kernteamCard();
+    expect(JSON.stringify(card.card)).toContain('Is er geen passend alternatief zonder telefoon?');
+    expect((await say('t.bakker', ['misbruik melden', 'L1001'])).texts[0]).toMatch(/Signaleren is geen beschuldigen/);
+  });
+});
