@@ -78,7 +78,10 @@ export const RULES = {
   },
   'exception.vote': {
     who: { nl: 'leden van het kernteam (rollen uit het schoolbestand)', en: 'kernteam members (roles from the school file)' },
-    what: { nl: 'stemmen over een aanvraag, met motivatie; de kaart toont categorieën, geen vrije tekst', en: 'vote on a request, with motivation; the card shows categories, no free text' },
+    what: {
+      nl: 'de kernteamkaart zien (ververs, stem, details; elke keer in het logboek) en stemmen met motivatie; anderen krijgen een weigering zonder inhoud',
+      en: 'see the kernteam card (refresh, vote, details; every time in the audit trail) and vote with a motivation; others get a refusal without content',
+    },
     allow: inKernteam,
   },
   'exception.details': {

@@ -47,6 +47,7 @@ describe('dialog files', () => {
       'stap-vastleggen',
       'uitzondering-aanvragen',
       'uitzondering-check',
+      'uitzondering-route',
       'zaak',
     ]);
   });

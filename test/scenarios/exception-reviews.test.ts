@@ -196,3 +196,18 @@ describe('exception reviews and pauses over time', () => {
     expect((await say('t.bakker', ['misbruik melden', 'L1001'])).texts[0]).toMatch(/Signaleren is geen beschuldigen/);
   });
 });
+
+describe('a subject teacher asking to request an exception', () => {
+  it('is told the route through the mentor, not "not allowed"', async () => {
+    const bot = await startTestApp();
+    try {
+      const reply = await bot.say('t.bakker', 'uitzondering aanvragen');
+      expect(reply.texts[0]).toMatch(/^Een uitzondering loopt via de mentor\nDe mentor vraagt een uitzondering op het telefoonverbod aan, samen met de leerling en de ouders\./);
+      expect(reply.texts.join('\n')).not.toMatch(/alleen voor/);
+      // The mentor still gets the request itself.
+      expect((await bot.say('m.devries', 'uitzondering aanvragen')).texts.at(-1)).toMatch(/^Voor welke leerling\?/);
+    } finally {
+      await bot.stop();
+    }
+  });
+});

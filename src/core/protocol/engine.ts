@@ -158,6 +158,9 @@ function startFlow(
   const t = translator(ctx.locale);
   const flow = ctx.flows.get(flowId);
   if (!flow) return { state: IDLE, effects: [...before, say(t('dialog.unavailableFlow'))] };
+  if (!mayStart(flow, ctx) && flow.instead && mayStart(ctx.flows.get(flow.instead), ctx)) {
+    return startFlow(flow.instead, ctx, before, {}, false);
+  }
   if (!mayStart(flow, ctx) && flow.roles !== 'staff') {
     const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
     return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };

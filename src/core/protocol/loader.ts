@@ -46,6 +46,7 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
   for (const { flow, file } of flows.values()) {
     const at = (stepId: string) => `${file}: step "${stepId}"`;
     if (!flow.steps[flow.start]) throw new DialogFileError(`${file}: start "${flow.start}" is not a step of this flow`);
+    if (flow.instead && !flows.has(flow.instead)) warnings.push(`${file}: flow "${flow.instead}" (instead) is not installed`);
     for (const [stepId, step] of Object.entries(flow.steps)) {
       for (const target of stepTargets(step)) {
         if (!flow.steps[target]) throw new DialogFileError(`${at(stepId)}: "${target}" is not a step of this flow`);

@@ -130,6 +130,8 @@ export const flowSchema = z.strictObject({
   patterns: z.strictObject({ nl: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).optional(),
   /** Who may start it; `staff` means anyone known to the school. */
   roles: z.union([z.literal('staff'), z.array(roleSchema).min(1)]),
+  /** For people whose roles may not start it: the flow they get instead (e.g. how to ask for it). */
+  instead: idSchema.optional(),
   start: idSchema,
   /** The answers are kept as a draft record after every answer (and resumed from it). */
   draft: z.enum(['exception-request']).optional(),
