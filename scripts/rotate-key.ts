@@ -21,7 +21,7 @@ for (const name of Object.keys(SENSITIVE_FIELDS) as Array<keyof typeof SENSITIVE
   const collection = store.collection<VersionedRecord & { schoolId: string }>(name);
   for (const record of await collection.findBy('schoolId', school.id)) {
     // Reading decrypts with whichever key wrote it; writing seals with the current key.
-    await updateWithRetry(collection, record.id, (current) => current);
+    await updateWithRetry(collection, record.id, (current) => ({ ...current }));
     count++;
   }
 }

@@ -13,6 +13,8 @@ import { RoleBook } from './core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
 import { systemClock, type Clock, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
+import { operationIds } from './core/operation.js';
+import { operationAwareStore } from './core/operation-store.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
@@ -46,7 +48,12 @@ export interface App {
  * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
  * in a file is checked before the store is opened or a port is taken.
  */
-export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock): Promise<App> {
+/** For tests: a wrapper around the opened store (e.g. one that fails a chosen write). */
+export interface StartOptions {
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock, options: StartOptions = {}): Promise<App> {
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
   const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
@@ -54,18 +61,21 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_NAMES, cards: new Set(cards.names) });
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
 
-  const store = await openStore(config, log);
+  const opened = await openStore(config, log);
+  const store = operationAwareStore(options.wrapStore ? options.wrapStore(opened) : opened);
+  // Ids made inside an operation of a turn are the same when the operation runs again (operation.ts).
+  const newId = operationIds(() => randomUUID());
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
-  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID() });
+  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId });
   // The teachers' view of an exception is built from the request dialog's answers whose audience is the teachers.
   const requestFlow = flows.get('uitzondering-aanvragen');
   const teacherFields = new Set(Object.values(requestFlow?.steps ?? {}).flatMap((step) => ('audience' in step && step.audience === 'teachers' ? [step.key] : [])));
-  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId: () => randomUUID(), teacherFields });
+  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields });
   const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions });
   const privacy = new PrivacyService({ store, directory, clock });
   const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy });
-  const assistant = new Assistant({ store, cases, exceptions, scheduler, newId: () => randomUUID(), flows, cards, directory, roleBook, commands, clock, log });
+  const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));

@@ -9,7 +9,8 @@ import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
 import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
 import type { Flow, PickSource } from '../protocol/schema.js';
-import type { Option } from '../protocol/answers.js';
+import type { Answer, Option } from '../protocol/answers.js';
+import { inOperation } from '../operation.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
@@ -44,6 +45,23 @@ export function replyMessages(reply: Reply): OutboundMessage[] {
   return reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages;
 }
 
+/**
+ * A turn's work, written with the dialog state in one conditional write before any of it is done: the
+ * draft to save and the effects (domain commands and what to say). It is then carried out as
+ * operations that can run again without doing anything twice (operation.ts), and cleared. When that
+ * fails half-way, the next message of the same person (or a retried delivery) finishes it first: the
+ * state, the draft, the domain changes and the messages all happen, once, or the turn never happened.
+ */
+export interface PendingTurn {
+  id: string;
+  /** What the person sent (a fingerprint), so the same message sent again only finishes the turn. */
+  input: string;
+  effects: Effect[];
+  draft: { id: string; answers: Record<string, Answer> } | null;
+  /** How often finishing it was tried after the first time. */
+  attempts: number;
+}
+
 /** The stored form of DialogState. */
 export interface DialogStateRecord extends VersionedRecord, DialogState {
   userKey: string;
@@ -51,7 +69,14 @@ export interface DialogStateRecord extends VersionedRecord, DialogState {
   updatedAt: number;
   /** The last deliveries handled, so a retried delivery is recognised in the same write. */
   recentDeliveries: string[];
+  /** A turn written but not yet carried out in full (absent or null when there is none). */
+  pending?: PendingTurn | null;
+  /** A turn given up after repeated failures, kept for the beheerder (never carried out again). */
+  abandoned?: PendingTurn | null;
 }
+
+/** Attempts to finish a pending turn before it is given up (kept, and the person told). */
+const MAX_FINISH_ATTEMPTS = 5;
 
 export interface AssistantDeps {
   store: Store;
@@ -179,26 +204,47 @@ export class Assistant {
     };
 
     const key = userKey(inbound);
+    const turnContext: TurnContext = { actor, roles, channel: inbound.platform, t, locale };
+    const sent = fingerprint(input);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.states.get(key);
+      let stored = await this.states.get(key);
+      let finished: OutboundMessage[] = [];
+      if (stored?.pending) {
+        // An earlier turn was written but not carried out in full: finish it first.
+        const result = await this.finishPending(stored, turnContext);
+        if (!result) continue;
+        if (result.input === sent) return { messages: result.messages, duplicate: false };
+        stored = result.state;
+        finished = result.messages;
+      }
       if (inbound.deliveryId && stored?.recentDeliveries.includes(inbound.deliveryId)) {
         log.info('turn.duplicate', { platform: inbound.platform });
-        return { messages: [], duplicate: true };
+        return { messages: finished, duplicate: finished.length === 0 };
       }
       const before: DialogState = stored ?? IDLE;
       const outcome = await runEngine(before);
       const draft = this.draftOf(outcome.state);
-      const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId);
+      const work = outcome.effects.some((e) => e.kind === 'command') || draft !== null;
+      const pending: PendingTurn | null = work
+        ? {
+            id: `${key}|${inbound.deliveryId ?? this.deps.newId()}`,
+            input: sent,
+            effects: outcome.effects,
+            draft: draft ? { id: draft.id, answers: draft.state.answers } : null,
+            attempts: 0,
+          }
+        : null;
+      // One conditional write: the new dialog state, the delivery id and the work the turn will do.
+      const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId, pending);
       if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
-      if (draft) await this.deps.exceptions.saveDraft(caseActor, draft.id, draft.state.answers);
       log.info('turn', {
         platform: inbound.platform,
         flow: outcome.state.flowId ?? before.flowId,
         step: outcome.state.stepId,
         effects: outcome.effects.length,
       });
-      const messages = await this.perform(outcome.effects, { actor, roles, channel: inbound.platform, t, locale });
-      return { messages, duplicate: false };
+      const messages = saved.pending ? await this.carryOut(saved, turnContext) : await this.perform(outcome.effects, turnContext, null);
+      return { messages: [...finished, ...messages], duplicate: false };
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };
@@ -277,11 +323,48 @@ export class Assistant {
     return this.deps.store.collection<DialogStateRecord>('dialogStates');
   }
 
+  /**
+   * Carries out a written turn: the draft, then the effects in order (each domain command as an
+   * operation of this turn), then clears it. A failure leaves it written, to be finished later.
+   */
+  private async carryOut(state: DialogStateRecord, ctx: TurnContext): Promise<OutboundMessage[]> {
+    const pending = state.pending!;
+    const actor = { staffId: ctx.actor.id, roles: ctx.roles };
+    if (pending.draft) {
+      const { id, answers } = pending.draft;
+      await inOperation(`${pending.id}:draft`, () => this.deps.exceptions.saveDraft(actor, id, answers));
+    }
+    const messages = await this.perform(pending.effects, ctx, pending.id);
+    // Cleared only if nobody wrote since; otherwise the next turn finds it and finishes it (a no-op).
+    await this.states.update({ ...state, pending: null });
+    return messages;
+  }
+
+  /**
+   * Finishes a turn an earlier attempt wrote but did not carry out in full. Counts the attempt first;
+   * a turn that keeps failing is given up (kept as `abandoned`) and the person told so. Null when the
+   * state changed meanwhile (read again).
+   */
+  private async finishPending(stored: DialogStateRecord, ctx: TurnContext): Promise<{ state: DialogStateRecord; messages: OutboundMessage[]; input: string } | null> {
+    const pending = stored.pending!;
+    if (pending.attempts >= MAX_FINISH_ATTEMPTS) {
+      this.deps.log.error('turn.abandoned', { attempts: pending.attempts });
+      const state = await this.states.update({ ...stored, pending: null, abandoned: pending });
+      return state ? { state, messages: [{ text: ctx.t('error.abandoned') }], input: pending.input } : null;
+    }
+    const counted = await this.states.update({ ...stored, pending: { ...pending, attempts: pending.attempts + 1 } });
+    if (!counted) return null;
+    this.deps.log.info('turn.finish-pending', { attempts: pending.attempts + 1 });
+    const messages = await this.carryOut(counted, ctx);
+    return { state: (await this.states.get(counted.id)) ?? counted, messages, input: pending.input };
+  }
+
   private async save(
     stored: DialogStateRecord | null,
     key: string,
     state: DialogState,
     deliveryId: string | undefined,
+    pending: PendingTurn | null = null,
   ): Promise<DialogStateRecord | null> {
     const recentDeliveries = deliveryId
       ? [...(stored?.recentDeliveries ?? []), deliveryId].slice(-RECENT_DELIVERIES)
@@ -296,6 +379,8 @@ export class Assistant {
       history: state.history,
       updatedAt: this.deps.clock.now(),
       recentDeliveries,
+      pending,
+      ...(stored?.abandoned ? { abandoned: stored.abandoned } : {}),
     };
     if (stored) return this.states.update({ ...record, version: stored.version });
     try {
@@ -306,9 +391,10 @@ export class Assistant {
     }
   }
 
-  private async perform(effects: Effect[], ctx: TurnContext): Promise<OutboundMessage[]> {
+  /** What the effects say, in order; each domain command runs as operation `turnId:i` of the turn. */
+  private async perform(effects: Effect[], ctx: TurnContext, turnId: string | null): Promise<OutboundMessage[]> {
     const messages: OutboundMessage[] = [];
-    for (const effect of effects) {
+    for (const [index, effect] of effects.entries()) {
       switch (effect.kind) {
         case 'say':
           messages.push({ text: effect.text });
@@ -323,7 +409,8 @@ export class Assistant {
         }
         case 'command': {
           const handler = this.deps.commands.get(effect.name);
-          const said = handler ? await this.runCommand(handler, effect, ctx) : [{ text: ctx.t('command.failed') }];
+          const run = () => (handler ? this.runCommand(handler, effect, ctx) : Promise.resolve([{ text: ctx.t('command.failed') }]));
+          const said = turnId ? await inOperation(`${turnId}:${index}`, run) : await run();
           messages.push(...said);
           break;
         }
@@ -340,8 +427,9 @@ export class Assistant {
     try {
       return await handler({ ...ctx, answers: effect.answers, args: effect.args });
     } catch (error) {
+      // Not swallowed: the turn stays written and is finished later, so nothing the person gave is lost.
       this.deps.log.error('command.failed', { command: effect.name, error: error instanceof Error ? error.name : 'unknown' });
-      return [{ text: ctx.t('command.failed') }];
+      throw error;
     }
   }
 
@@ -379,6 +467,13 @@ export class Assistant {
 
 function isCardAction(input: Input | CardAction): input is CardAction {
   return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
+}
+
+/** What a person sent, so that the same message sent again after a failure is recognised. */
+function fingerprint(input: Input): string {
+  if (input.kind === 'text') return `t:${input.text.trim().toLowerCase()}`;
+  if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}`;
+  return `s:${input.flowId}:${JSON.stringify(Object.fromEntries(Object.entries(input.answers ?? {}).map(([k, a]) => [k, a.value])))}`;
 }
 
 /** Dialog state is kept per platform, tenant, user and conversation. */

@@ -77,6 +77,8 @@ export const RUNGS_REPORTED_TO_INSPECTIE: readonly SanctionRung[] = ['schorsing-
 
 /** What a staff member saw and reported. */
 export interface Signal {
+  /** Older records have none. */
+  id?: string;
   at: number;
   byStaffId: string;
   /** Student numbers of those who bully. */

@@ -61,7 +61,7 @@ export interface SanctionDecisionInput {
 }
 
 /** What the signal dialog collected: a signal, before it is stamped, about one bullied student. */
-export type NewSignal = Omit<Signal, 'at' | 'byStaffId'> & { studentRef: string };
+export type NewSignal = Omit<Signal, 'id' | 'at' | 'byStaffId'> & { studentRef: string };
 
 /**
  * Bullying cases: signals, protocol steps, agreements, escalation, sanctions. Every method checks
@@ -85,13 +85,18 @@ export class CaseService {
     const student = directory.findStudent(input.studentRef);
     if (!student) return { ok: false, reason: 'invalid' };
     const now = clock.now();
-    const signal: Signal = { at: now, byStaffId: actor.staffId, ...input };
+    // The signal's id comes first, so that the same report run again (after a failure later in the
+    // turn) finds itself: it is neither added twice nor taken for a repetition of itself.
+    const signalId = this.deps.newId();
+    const signal: Signal = { id: signalId, at: now, byStaffId: actor.staffId, ...input };
     const involved = [input.studentRef, ...input.bullies];
+    const isThis = (c: BullyingCase) => c.signals.some((s) => s.id === signalId);
 
     const all = await this.cases.findBy('schoolId', this.school.id);
     const windowStart = now - this.school.protocol.repetitionWindowDays * 86_400_000;
     const earlier = all.filter(
       (c) =>
+        !(isThis(c) && c.signals.length === 1) &&
         c.studentsInvolved.some((s) => involved.includes(s)) &&
         (c.status === 'open' || (c.closedAt !== null && c.closedAt >= windowStart)),
     );
@@ -101,18 +106,16 @@ export class CaseService {
 
     let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
     if (stored) {
-      stored = await this.change(stored.id, (c) => ({
-        ...c,
-        signals: [...c.signals, signal],
-        studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])],
-      }));
+      stored = await this.change(stored.id, (c) =>
+        isThis(c) ? c : { ...c, signals: [...c.signals, signal], studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])] },
+      );
       if (!stored) return { ok: false, reason: 'not-found' };
     } else {
       const mentor = directory.mentorOf(student);
       const toClz = !mentor || input.scope === 'buiten-klas' || input.severe;
       const owner = toClz ? await this.firstWithRole('clz') : mentor;
       stored = await this.cases.create({
-        id: `case-${this.deps.newId()}`,
+        id: `case-${signalId}`,
         schoolId: this.school.id,
         studentRef: student.ref,
         classId: student.class,

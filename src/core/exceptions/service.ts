@@ -6,7 +6,7 @@ import type { SchoolDirectory } from '../people/school.js';
 import { addDays, formatDate, type Answer, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
 import type { Actor, OutboundMessage } from '../turn.js';
-import { updateWithRetry } from '../records.js';
+import { updateOnce, updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
 import { recordText } from '../text/record-text.js';
@@ -470,24 +470,25 @@ export class ExceptionService {
   async submit(actor: Actor, id: string, channel: string, locale: Locale): Promise<ExceptionResult> {
     const t = translator(locale);
     const now = this.deps.clock.now();
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const r = await this.requests.get(id);
-      if (!r) return { ok: false, reason: 'not-found' };
-      if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
-      if (r.status !== 'draft') return { ok: true, said: [{ text: t('exception.submit.already') }] };
-      if (this.missing(r).blocking.length) return { ok: false, reason: 'incomplete' };
-      const submitted = await this.requests.update({ ...r, status: 'submitted', submittedAt: now });
-      if (!submitted) continue;
-      await this.audit(actor.staffId, 'exception.submit', id, channel);
-      await this.planDecisionDeadline(submitted);
-      const ct = translator(this.school.locale);
-      await this.deps.outbox.notify(`kernteam:${id}`, KERNTEAM_CHANNEL, {
-        text: ct('exception.card.newRequest', { student: submitted.studentRef, year: submitted.yearGroup }),
-        card: await this.requestCard(submitted, null, this.school.locale),
-      });
-      return { ok: true, said: [{ text: t('exception.submit.done') }] };
-    }
-    throw new Error('submit kept conflicting');
+    const r = await this.requests.get(id);
+    if (!r) return { ok: false, reason: 'not-found' };
+    if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
+    if (r.status === 'draft' && this.missing(r).blocking.length) return { ok: false, reason: 'incomplete' };
+    // Applied once; run again after a failure later in the turn, it goes on with the announcements.
+    const result = await updateOnce(this.requests, id, (cur): ExceptionRequest =>
+      cur.status === 'draft' && !this.missing(cur).blocking.length ? { ...cur, status: 'submitted', submittedAt: now } : cur,
+    );
+    if (!result) return { ok: false, reason: 'not-found' };
+    if (!result.applied) return result.record.status === 'draft' ? { ok: false, reason: 'incomplete' } : { ok: true, said: [{ text: t('exception.submit.already') }] };
+    const submitted = result.record;
+    await this.audit(actor.staffId, 'exception.submit', id, channel);
+    await this.planDecisionDeadline(submitted);
+    const ct = translator(this.school.locale);
+    await this.deps.outbox.notify(`kernteam:${id}`, KERNTEAM_CHANNEL, {
+      text: ct('exception.card.newRequest', { student: submitted.studentRef, year: submitted.yearGroup }),
+      card: await this.requestCard(submitted, null, this.school.locale),
+    });
+    return { ok: true, said: [{ text: t('exception.submit.done') }] };
   }
 
   /**
@@ -507,11 +508,17 @@ export class ExceptionService {
       const r = await this.requests.get(id);
       if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
       await this.audit(actor.staffId, 'exception.card-read', id, channel);
-      if (r.decision) return { card: await this.outcomeCard(r, locale), said: [{ text: t('exception.vote.alreadyDecided') }] };
+      if (r.decision) {
+        // Decided: make sure the decision was announced (a click after a failure half-way finishes it; all keyed, so once).
+        await this.afterDecision(r, channel);
+        return { card: await this.outcomeCard(r, locale), said: [{ text: t('exception.vote.alreadyDecided') }] };
+      }
       const trimmed = motivation.trim();
       if (trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
       const earlier = r.votes.find((v) => v.staffId === actor.staffId);
       if (earlier && earlier.vote === choice && earlier.motivation === trimmed) {
+        // The same vote again (a retried click): finish what the first click may have left undone.
+        await this.announceVote(r);
         return { card: await this.requestCard(r, actor.staffId, locale), said: [] };
       }
       const vote: KernteamVote = { staffId: actor.staffId, role, vote: choice, motivation: trimmed, at: this.deps.clock.now() };
@@ -532,17 +539,22 @@ export class ExceptionService {
         await this.afterDecision(written, channel);
         return { card: await this.outcomeCard(written, locale), said: [{ text: t('exception.vote.decided') }] };
       }
-      if (written.status === 'agenda' && r.status !== 'agenda') await this.announceAgenda(written);
-      // The posted card shows the votes so far (Slack cannot refresh a card per viewer; Teams gets
-      // the same update for members who do not refresh).
-      await this.deps.outbox.notify(`kernteam-update:${id}:${written.version}`, KERNTEAM_CHANNEL, {
-        text: translator(this.school.locale)('exception.card.newRequest', { student: written.studentRef, year: written.yearGroup }),
-        card: await this.requestCard(written, null, this.school.locale),
-        replaces: `kernteam:${id}`,
-      });
+      await this.announceVote(written);
       return { card: await this.requestCard(written, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
     }
     throw new Error('vote kept conflicting');
+  }
+
+  /** After a vote without decision: the agenda notice, and the posted card updated to show the votes. Keyed: once. */
+  private async announceVote(r: ExceptionRequest): Promise<void> {
+    if (r.status === 'agenda') await this.announceAgenda(r);
+    // The posted card shows the votes so far (Slack cannot refresh a card per viewer; Teams gets
+    // the same update for members who do not refresh).
+    await this.deps.outbox.notify(`kernteam-update:${r.id}:${r.version}`, KERNTEAM_CHANNEL, {
+      text: translator(this.school.locale)('exception.card.newRequest', { student: r.studentRef, year: r.yearGroup }),
+      card: await this.requestCard(r, null, this.school.locale),
+      replaces: `kernteam:${r.id}`,
+    });
   }
 
   /** The zorgcoördinator records the kernteam meeting's joint decision on an agenda item. */
@@ -550,26 +562,24 @@ export class ExceptionService {
     if (!can(actor, 'exception.joint')) return { ok: false, reason: 'denied' };
     if (motivation.trim().length < 10) return { ok: false, reason: 'invalid' };
     const t = translator(locale);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const r = await this.requests.get(id);
-      if (!r) return { ok: false, reason: 'not-found' };
-      if (r.decision) return { ok: true, said: [{ text: t('exception.vote.alreadyDecided') }] };
-      const now = this.deps.clock.now();
-      const written = await this.requests.update({
-        ...r,
-        status: outcome,
-        decision: { outcome, at: now, decidedBy: actor.staffId, motivation: motivation.trim() },
-        reviewDue: outcome === 'granted' ? this.nextReviewDate(r, now) : null,
-      });
-      if (!written) continue;
-      await this.audit(actor.staffId, 'exception.joint-decision', id, channel);
-      await this.afterDecision(written, channel);
-      return { ok: true, said: [{ text: t('exception.joint.done', { outcome: t(statusKey(outcome)) }) }] };
-    }
-    throw new Error('decision kept conflicting');
+    const now = this.deps.clock.now();
+    const result = await updateOnce(this.requests, id, (r) =>
+      r.decision
+        ? r
+        : {
+            ...r,
+            status: outcome,
+            decision: { outcome, at: now, decidedBy: actor.staffId, motivation: motivation.trim() },
+            reviewDue: outcome === 'granted' ? this.nextReviewDate(r, now) : null,
+          },
+    );
+    if (!result) return { ok: false, reason: 'not-found' };
+    if (!result.applied) return { ok: true, said: [{ text: t('exception.vote.alreadyDecided') }] };
+    await this.audit(actor.staffId, 'exception.joint-decision', id, channel);
+    await this.afterDecision(result.record, channel);
+    return { ok: true, said: [{ text: t('exception.joint.done', { outcome: t(statusKey(outcome)) }) }] };
   }
 
-  /** The card for a kernteam member or the channel: the current state, and the viewer's own vote. */
   /**
    * The kernteam card as this person may see it: its current state for a kernteam member (every read
    * audited); for anyone else a refusal without content, audited too.
@@ -632,28 +642,31 @@ export class ExceptionService {
   /** Records a review. The exception stays active unless the review ends it. */
   async review(actor: Actor, id: string, review: Omit<Review, 'at' | 'byStaffId'>, channel: string, locale: Locale): Promise<ExceptionResult> {
     const t = translator(locale);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const r = await this.requests.get(id);
-      if (!r || r.status !== 'granted') return { ok: false, reason: 'not-found' };
-      if (!this.mayManage(actor, r)) return { ok: false, reason: 'denied' };
-      const now = this.deps.clock.now();
-      const reviewDue = review.outcome === 'end' ? null : this.nextReviewDate(r, now);
-      const written = await this.requests.update({
-        ...r,
-        status: review.outcome === 'end' ? 'ended' : 'granted',
-        reviewDue,
-        reviews: [...r.reviews, { ...review, at: now, byStaffId: actor.staffId }],
-      });
-      if (!written) continue;
-      await this.audit(actor.staffId, 'exception.review', id, channel);
-      if (reviewDue) await this.scheduleReview(written, reviewDue);
-      if (review.outcome === 'end') await this.tellTeachers(written, 'exception.signal.ended');
-      return {
-        ok: true,
-        said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
-      };
-    }
-    throw new Error('review kept conflicting');
+    const found = await this.requests.get(id);
+    if (!found || found.status !== 'granted') return { ok: false, reason: 'not-found' };
+    if (!this.mayManage(actor, found)) return { ok: false, reason: 'denied' };
+    const now = this.deps.clock.now();
+    const result = await updateOnce(this.requests, id, (r): ExceptionRequest =>
+      r.status !== 'granted'
+        ? r
+        : {
+            ...r,
+            status: review.outcome === 'end' ? 'ended' : 'granted',
+            reviewDue: review.outcome === 'end' ? null : this.nextReviewDate(r, now),
+            reviewReason: 'regular',
+            reviews: [...r.reviews, { ...review, at: now, byStaffId: actor.staffId }],
+          },
+    );
+    if (!result?.applied) return { ok: false, reason: 'not-found' };
+    const written = result.record;
+    const reviewDue = written.reviewDue;
+    await this.audit(actor.staffId, 'exception.review', id, channel);
+    if (reviewDue) await this.scheduleReview(written, reviewDue);
+    if (review.outcome === 'end') await this.tellTeachers(written, 'exception.signal.ended');
+    return {
+      ok: true,
+      said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
+    };
   }
 
   private mayManage(actor: Actor, r: ExceptionRequest): boolean {

@@ -339,6 +339,7 @@ export const en: Record<MessageKey, string> = {
   'reminder.kind.exception-review-notice': 'plan a review',
   'reminder.kind.exception-review-talk': 'conversation about an exception',
   'reminder.kind.exception-decision-due': 'kernteam decision',
+  'error.abandoned': 'Your previous answer could not be recorded, even after a few attempts. It has been kept for the administrator; please contact the Zorgpad administrator.',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

@@ -337,6 +337,7 @@ export const nl = {
   'reminder.kind.exception-review-notice': 'evaluatie plannen',
   'reminder.kind.exception-review-talk': 'gesprek over een uitzondering',
   'reminder.kind.exception-decision-due': 'besluit van het kernteam',
+  'error.abandoned': 'Je vorige antwoord kon ook na een paar pogingen niet worden vastgelegd. Het is bewaard voor de beheerder; neem contact op met de beheerder van Zorgpad.',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',

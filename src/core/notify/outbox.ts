@@ -71,7 +71,9 @@ export class Outbox {
       await this.items.create(this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
     } catch (error) {
       if (!(error instanceof DuplicateRecordError)) throw error;
-      return;
+      // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
+      // older replacements are superseded all the same.
+      if (!message.replaces || (await this.items.get(key))?.status !== 'pending') return;
     }
     if (message.replaces) {
       for (const older of await this.pendingFor(staffId)) {

@@ -1,0 +1,39 @@
+import { inAnOperation } from './operation.js';
+import { DuplicateRecordError, type CollectionName, type RecordCollection, type Store, type VersionedRecord } from './ports.js';
+
+/**
+ * The store as operations use it (operation.ts): inside an operation, a create whose record already
+ * exists is the same create run again after a failure later in the turn, and returns that record.
+ * Outside an operation a create of an existing id still fails, as callers that detect races expect.
+ */
+export function operationAwareStore(inner: Store): Store {
+  const wrapped = new Map<CollectionName, RecordCollection<VersionedRecord>>();
+  return {
+    ...inner,
+    kind: inner.kind,
+    close: () => inner.close(),
+    collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+      const existing = wrapped.get(name);
+      if (existing) return existing as unknown as RecordCollection<T>;
+      const base = inner.collection<T>(name);
+      const collection: RecordCollection<T> = {
+        get: (id) => base.get(id),
+        update: (record) => base.update(record),
+        findBy: (field, value) => base.findBy(field, value),
+        delete: (id) => base.delete(id),
+        create: async (record) => {
+          try {
+            return await base.create(record);
+          } catch (error) {
+            if (!(error instanceof DuplicateRecordError) || !inAnOperation()) throw error;
+            const found = await base.get(record.id);
+            if (!found) throw error;
+            return found;
+          }
+        },
+      };
+      wrapped.set(name, collection as unknown as RecordCollection<VersionedRecord>);
+      return collection;
+    },
+  };
+}
