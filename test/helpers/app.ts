@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type StartOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config/env.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { AdaptiveCardJson } from '../../src/core/cards/render.js';
@@ -43,12 +43,12 @@ export function testStores(): TestStore[] {
  * Starts the whole bot on a free loopback port with a fresh store: a SQLite file in a temporary
  * directory, or a fresh database on MONGODB_URI.
  */
-export async function startTestApp(env: Record<string, string> = {}, store: TestStore = 'sqlite', clock?: Clock): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, store: TestStore = 'sqlite', clock?: Clock, options: StartOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zorgpad-app-'));
   const mongo = store === 'mongodb' ? { MONGODB_URI: process.env.MONGODB_URI!, MONGODB_DB: `zorgpad_app_${randomUUID().slice(0, 8)}` } : {};
   const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...mongo, ...env });
   const log = createLogger('silent');
-  let app = await startApp(config, log, clock);
+  let app = await startApp(config, log, clock, options);
   const test: TestApp = {
     get app() {
       return app;
@@ -74,7 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}, store: Test
     },
     async restart() {
       await app.close();
-      app = await startApp(config, log, clock);
+      app = await startApp(config, log, clock, options);
     },
     async stop() {
       await app.close();

@@ -508,18 +508,19 @@ export class ExceptionService {
       const r = await this.requests.get(id);
       if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
       await this.audit(actor.staffId, 'exception.card-read', id, channel);
+      const trimmed = motivation.trim();
+      const same = r.votes.some((v) => v.staffId === actor.staffId && v.vote === choice && v.motivation === trimmed);
       if (r.decision) {
         // Decided: make sure the decision was announced (a click after a failure half-way finishes it; all keyed, so once).
         await this.afterDecision(r, channel);
-        return { card: await this.outcomeCard(r, locale), said: [{ text: t('exception.vote.alreadyDecided') }] };
+        return { card: await this.outcomeCard(r, locale), said: [{ text: t(same ? 'exception.vote.decided' : 'exception.vote.alreadyDecided') }] };
       }
-      const trimmed = motivation.trim();
       if (trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
       const earlier = r.votes.find((v) => v.staffId === actor.staffId);
       if (earlier && earlier.vote === choice && earlier.motivation === trimmed) {
         // The same vote again (a retried click): finish what the first click may have left undone.
         await this.announceVote(r);
-        return { card: await this.requestCard(r, actor.staffId, locale), said: [] };
+        return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
       }
       const vote: KernteamVote = { staffId: actor.staffId, role, vote: choice, motivation: trimmed, at: this.deps.clock.now() };
       const votes = [...r.votes.filter((v) => v.staffId !== actor.staffId), vote];
