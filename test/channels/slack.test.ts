@@ -178,6 +178,16 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(blockText(answer.args.blocks as Block[])).toContain('Gesprek met de gepeste leerling');
   });
 
+  it('delivers to people it can reach even when many older messages wait for people it cannot', async () => {
+    // Sixty messages for people without a Slack account, older than anything else.
+    for (let i = 0; i < 60; i++) await bot.app.outbox.notify(`stuck-${i}`, `x.zonder-slack-${i}`, { text: 'Wacht op een kanaal.' });
+    await conversation(USERS.bakker, SIGNAL);
+    const toMentor = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.devries));
+    expect(String(toMentor.args.text)).toMatch(/L1001/);
+    // The ones nobody can deliver are still there, untouched.
+    expect((await bot.app.outbox.get('stuck-0'))?.status).toBe('pending');
+  });
+
   it('sends a typed answer from a question message in DM with its Send button', async () => {
     const question = (await dm(USERS.bakker, 'pesten melden')).at(-1)!;
     const pesten = buttons(question.args.blocks as Block[]).find((b) => b.text === 'Het is pesten')!;

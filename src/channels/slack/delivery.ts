@@ -29,7 +29,11 @@ export class SlackDelivery {
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
   ) {
-    this.round = new DeliveryRound(outbox, (due) => this.deliver(due));
+    this.round = new DeliveryRound(
+      outbox,
+      (due) => this.deliver(due),
+      (due) => this.target(due.staffId) !== null,
+    );
   }
 
   /** Where a notification goes in Slack, or null when it is not for Slack. */

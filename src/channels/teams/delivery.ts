@@ -33,7 +33,16 @@ export class TeamsDelivery {
     /** How long a message may wait for a person who has not installed the app. */
     private readonly notInstalledAfterMs = 24 * 3_600_000,
   ) {
-    this.round = new DeliveryRound(outbox, (due) => this.deliver(due));
+    // Asked only for what Teams can send now, or what has waited long enough to be recorded as undeliverable.
+    this.round = new DeliveryRound(
+      outbox,
+      (due) => this.deliver(due),
+      async (due) => {
+        const target = await this.references.get(due.staffId);
+        if (target !== null && !target.record.unreachable) return true;
+        return Date.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId);
+      },
+    );
   }
 
   private readonly round: DeliveryRound;

@@ -175,13 +175,19 @@ export class Outbox {
   }
 
   /** Messages waiting for delivery whose back-off has passed, oldest first. */
-  async due(limit: number): Promise<Notification[]> {
+  /**
+   * The oldest messages due now that `accept` says this channel can deliver (up to `limit`): messages
+   * for people the channel cannot reach are passed over, so they never hold up everyone else's.
+   */
+  async due(limit: number, accept: (n: Notification) => boolean | Promise<boolean> = () => true): Promise<Notification[]> {
     const now = this.clock.now();
-    const pending = await this.items.findBy('status', 'pending');
-    return pending
-      .filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now)
-      .sort(oldestFirst)
-      .slice(0, limit);
+    const pending = (await this.items.findBy('status', 'pending')).filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now).sort(oldestFirst);
+    const out: Notification[] = [];
+    for (const n of pending) {
+      if (out.length >= limit) break;
+      if (await accept(n)) out.push(n);
+    }
+    return out;
   }
 
   /** Messages that could not be delivered (blocked or removed app). */
@@ -259,6 +265,8 @@ export class DeliveryRound {
   constructor(
     private readonly outbox: Outbox,
     private readonly deliver: (due: Notification) => Promise<boolean>,
+    /** Whether this channel can deliver it now; the others are not asked for (no head-of-line blocking). */
+    private readonly accept: (due: Notification) => boolean | Promise<boolean> = () => true,
   ) {}
 
   /** Delivers what is due (at most `limit`); returns how many went out. */
@@ -267,7 +275,7 @@ export class DeliveryRound {
     this.running = true;
     let delivered = 0;
     try {
-      for (const item of await this.outbox.due(limit)) {
+      for (const item of await this.outbox.due(limit, this.accept)) {
         if (await this.deliver(item)) delivered++;
       }
     } finally {
