@@ -116,11 +116,23 @@ export const COLLECTIONS = {
 export type CollectionName = keyof typeof COLLECTIONS;
 
 /** Everything persistent, behind one port. */
+/** What a sweep removed. */
+export interface SweepReport {
+  idempotencyKeys: number;
+  jobs: number;
+  claims: number;
+}
+
 export interface Store {
   collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T>;
   jobs: JobStore;
   idempotency: IdempotencyStore;
   audit: AuditLog;
+  /**
+   * Removes what is only kept for a while: idempotency keys claimed, finished jobs due, and write claims
+   * taken before `before`. Run daily (FerretDB 1.x has no TTL indexes, so a sweep works everywhere).
+   */
+  sweep(before: number): Promise<SweepReport>;
   /** A short name for logs: "sqlite" or "mongodb". */
   kind: string;
   close(): Promise<void>;

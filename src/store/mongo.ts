@@ -188,6 +188,12 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
         }
       },
     },
+    async sweep(before) {
+      const idempotencyKeys = (await keys.deleteMany({ at: { $lt: before } })).deletedCount;
+      const swept = (await jobs.deleteMany({ status: { $in: ['done', 'failed'] }, dueAt: { $lt: before } })).deletedCount;
+      const claimed = (await claims.deleteMany({ at: { $lt: before } })).deletedCount;
+      return { idempotencyKeys, jobs: swept, claims: claimed };
+    },
     audit: {
       async append(entry) {
         // seq orders entries written in the same millisecond by this process.

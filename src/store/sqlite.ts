@@ -120,6 +120,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
        WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
     ),
     claimKey: db.prepare('INSERT INTO idempotency_keys (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    sweepKeys: db.prepare('DELETE FROM idempotency_keys WHERE at < ?'),
+    sweepJobs: db.prepare("DELETE FROM jobs WHERE status IN ('done', 'failed') AND due_at < ?"),
     appendAudit: db.prepare(
       'INSERT INTO audit (at, school_id, actor, action, record_kind, record_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -195,6 +197,10 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       async claim(key, now) {
         return stmt.claimKey.run(key, now).changes === 1;
       },
+    },
+    async sweep(before) {
+      // SQLite writes are atomic per statement: it needs no write claims.
+      return { idempotencyKeys: stmt.sweepKeys.run(before).changes, jobs: stmt.sweepJobs.run(before).changes, claims: 0 };
     },
     audit: {
       async append(e: AuditEntry) {

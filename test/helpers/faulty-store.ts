@@ -33,6 +33,7 @@ export class WriteFaults {
     return {
       kind: inner.kind,
       close: () => inner.close(),
+      sweep: async (before) => (faults.write('sweep'), inner.sweep(before)),
       collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
         const known = collections.get(name);
         if (known) return known as unknown as RecordCollection<T>;

@@ -10,6 +10,7 @@ import { updateOnce, updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
 import { recordText } from '../text/record-text.js';
+import { auditSubject } from '../privacy/service.js';
 import { can } from '../permissions.js';
 import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
@@ -634,7 +635,8 @@ export class ExceptionService {
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
     const active = (await this.requests.findBy('studentRef', student.ref)).find((r) => r.schoolId === this.school.id && (r.status === 'granted' || r.status === 'suspended'));
-    await this.audit(actor.staffId, 'exception.functional-read', active?.id ?? student.ref, channel);
+    // With no exception to point at, the read is kept under the student's pseudonym, never the number.
+    await this.audit(actor.staffId, 'exception.functional-read', active?.id ?? auditSubject(this.school.id, student.ref), channel);
     if (!active) return { ok: true, said: [{ text: t('exception.functional.none', { student: student.ref }) }] };
     if (active.status === 'suspended') return { ok: true, said: [{ text: t('exception.functional.paused', { student: student.ref, contact: this.contactName(active) }) }] };
     return { ok: true, said: [{ text: this.functionalText(active, t, locale) }] };

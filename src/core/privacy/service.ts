@@ -5,6 +5,19 @@ import type { AuditEntry, Clock, Store } from '../ports.js';
 import type { Actor } from '../turn.js';
 
 import { can } from '../permissions.js';
+import { createHash } from 'node:crypto';
+import type { CollectionName, VersionedRecord } from '../ports.js';
+import { mentions, STUDENT_DATA } from './collections.js';
+
+/** How long kept-for-a-while things live: delivered messages, idempotency keys, finished jobs, claims. */
+const SHORT_LIVED_DAYS = 30;
+/** A dialog nobody touched for this long is forgotten (drafts live on in their own records). */
+const IDLE_DIALOG_DAYS = 90;
+
+/** The audit trail's name for a student: a pseudonym, so the trail never holds the student number. */
+export function auditSubject(schoolId: string, studentRef: string): string {
+  return `leerling-${createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16)}`;
+}
 
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
 
@@ -14,6 +27,8 @@ export interface StudentExport {
   exportedAt: string;
   bullyingCases: BullyingCase[];
   exceptionRequests: ExceptionRequest[];
+  /** Dialogs and messages that name the student (collections that hold text, see collections.ts). */
+  mentions: Partial<Record<CollectionName, VersionedRecord[]>>;
   audit: AuditEntry[];
 }
 
@@ -21,6 +36,10 @@ export interface StudentExport {
 export interface RetentionReport {
   casesAnonymised: number;
   exceptionsAnonymised: number;
+  /** Delivered messages and idle dialogs removed, and what the store swept. */
+  messagesRemoved: number;
+  dialogsRemoved: number;
+  swept: number;
 }
 
 /** Stands in for a student number once a record is anonymised; counts in the figures stay. */
@@ -77,9 +96,13 @@ export class PrivacyService {
     const entries: AuditEntry[] = [];
     for (const c of records.cases) entries.push(...(await this.deps.store.audit.forRecord('bullyingCase', c.id)));
     for (const r of records.requests) entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', r.id)));
-    // Reads of "has this student an exception?" when there was none are kept under the student number.
-    entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', ref)));
-    entries.push(...(await this.deps.store.audit.forRecord('student', ref)));
+    // Reads of "has this student an exception?" when there was none, and privacy actions, are kept under
+    // the student's pseudonym (older entries: under the number).
+    const subject = auditSubject(this.school.id, ref);
+    for (const id of [subject, ref]) {
+      entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', id)));
+      entries.push(...(await this.deps.store.audit.forRecord('student', id)));
+    }
     return entries.sort((a, b) => a.at - b.at);
   }
 
@@ -107,6 +130,7 @@ export class PrivacyService {
         exportedAt: new Date(this.deps.clock.now()).toISOString(),
         bullyingCases: records.cases,
         exceptionRequests: records.requests,
+        mentions: await this.textMentions(student.ref),
         audit: trail,
       },
     };
@@ -117,7 +141,7 @@ export class PrivacyService {
    * requests and the cases about them are deleted; in other cases where they were named, their number
    * is replaced. The audit trail keeps that it happened, by whom, and no content.
    */
-  async eraseStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<{ cases: number; requests: number; mentions: number }>> {
+  async eraseStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<{ cases: number; requests: number; mentions: number; texts: number }>> {
     if (!can(actor, 'student.erase')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     const ref = student?.ref ?? studentRef.toUpperCase();
@@ -129,28 +153,22 @@ export class PrivacyService {
       if (c.studentRef.toUpperCase() === ref.toUpperCase()) {
         if (await this.cases.delete(c.id)) deletedCases++;
       } else {
-        const hide = (s: string) => (s.toUpperCase() === ref.toUpperCase() ? ANONYMISED : s);
-        const involved = c.studentsInvolved.map(hide);
-        const signals = c.signals.map((s) => ({ ...s, bullies: s.bullies.map(hide) }));
-        // A measure or a talk names the student who bullies: that number goes too.
-        const sanctions = c.sanctions.map((s) => (s.studentRefs ? { ...s, studentRefs: s.studentRefs.map(hide) } : s));
-        // Typed notes may name the student by number too.
+        // Every place the number appears goes: in the fields that list students, and anywhere in what
+        // was typed (descriptions, notes, outcomes, agreements, motivations).
         const pattern = new RegExp(`\\b${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi');
-        const scrub = (text: string) => text.replace(pattern, ANONYMISED);
-        const steps = c.steps.map((s) => ({
-          ...s,
-          ...(s.studentRef ? { studentRef: hide(s.studentRef) } : {}),
-          outcome: scrub(s.outcome),
-          notes: Object.fromEntries(Object.entries(s.notes).map(([k, v]) => [k, scrub(v)])),
-        }));
-        const addedBullies = c.addedBullies?.map(hide);
-        if (await this.cases.update({ ...c, studentsInvolved: involved, signals, sanctions, steps, ...(addedBullies ? { addedBullies } : {}) })) mentions++;
+        const scrubbed = JSON.parse(JSON.stringify(c).replace(pattern, ANONYMISED)) as BullyingCase;
+        if (await this.cases.update({ ...scrubbed, version: c.version })) mentions++;
       }
     }
     let deletedRequests = 0;
+    let texts = 0;
     for (const r of requests) if (await this.requests.delete(r.id)) deletedRequests++;
+    // Dialogs and messages that name the student go as a whole (the person starts that dialog afresh).
+    for (const [name, found] of Object.entries(await this.textMentions(ref)) as Array<[CollectionName, VersionedRecord[]]>) {
+      for (const record of found) if (await this.deps.store.collection(name).delete(record.id)) texts++;
+    }
     await this.audit(actor.staffId, 'privacy.erase', ref, channel);
-    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions } };
+    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions, texts } };
   }
 
   /**
@@ -185,12 +203,40 @@ export class PrivacyService {
         else if (r.studentLeftAt <= cutoff && (await this.requests.update({ ...anonymousRequest(r), status: 'ended', updatedAt: now }))) exceptionsAnonymised++;
       }
     }
-    if (casesAnonymised + exceptionsAnonymised > 0) await this.audit('system', 'privacy.retention', `${casesAnonymised}+${exceptionsAnonymised}`, 'scheduler');
-    return { casesAnonymised, exceptionsAnonymised };
+    // Kept for a while only: delivered or replaced messages, dialogs nobody touched, keys, jobs, claims.
+    const shortCutoff = now - SHORT_LIVED_DAYS * DAY_MS;
+    let messagesRemoved = 0;
+    const outbox = this.deps.store.collection<VersionedRecord & { schoolId: string; status: string; createdAt: number; deliveredAt?: number | null }>('outbox');
+    for (const n of await outbox.findBy('schoolId', this.school.id)) {
+      const done = n.status === 'delivered' || n.status === 'superseded' || (n.status === 'unreachable' && n.createdAt <= cutoff);
+      if (done && (n.deliveredAt ?? n.createdAt) <= shortCutoff && (await outbox.delete(n.id))) messagesRemoved++;
+    }
+    let dialogsRemoved = 0;
+    const states = this.deps.store.collection<VersionedRecord & { updatedAt: number; pending?: unknown }>('dialogStates');
+    for (const d of await states.findBy('schoolId', this.school.id)) {
+      if (!d.pending && d.updatedAt <= now - IDLE_DIALOG_DAYS * DAY_MS && (await states.delete(d.id))) dialogsRemoved++;
+    }
+    const sweep = await this.deps.store.sweep(shortCutoff);
+    const swept = sweep.idempotencyKeys + sweep.jobs + sweep.claims;
+    if (casesAnonymised + exceptionsAnonymised > 0) await this.audit('system', 'privacy.retention', null, 'scheduler', `${casesAnonymised}+${exceptionsAnonymised}`);
+    return { casesAnonymised, exceptionsAnonymised, messagesRemoved, dialogsRemoved, swept };
   }
 
-  private async audit(actor: string, action: string, studentRef: string, channel: string): Promise<void> {
-    await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'student', recordId: studentRef, channel });
+  /** Records of the collections that hold text (collections.ts) in which the student is named. */
+  private async textMentions(studentRef: string): Promise<Partial<Record<CollectionName, VersionedRecord[]>>> {
+    const out: Partial<Record<CollectionName, VersionedRecord[]>> = {};
+    for (const [name, reference] of Object.entries(STUDENT_DATA) as Array<[CollectionName, (typeof STUDENT_DATA)[CollectionName]]>) {
+      if (reference.kind !== 'text') continue;
+      const found = (await this.deps.store.collection(name).findBy('schoolId', this.school.id)).filter((r) => mentions(r, studentRef));
+      if (found.length) out[name] = found;
+    }
+    return out;
+  }
+
+  /** An audit entry about a student, under their pseudonym; `studentRef: null` for one about no student. */
+  private async audit(actor: string, action: string, studentRef: string | null, channel: string, detail = ''): Promise<void> {
+    const recordId = studentRef === null ? detail : auditSubject(this.school.id, studentRef);
+    await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'student', recordId, channel });
   }
 }
 
@@ -232,6 +278,7 @@ function anonymousRequest(r: ExceptionRequest): ExceptionRequest {
     votes: r.votes.map((v) => ({ ...v, motivation: '' })),
     decision: r.decision ? { ...r.decision, motivation: '' } : null,
     reviews: r.reviews.map((v) => ({ ...v, adjust: '' })),
-    misuse: r.misuse.map((m) => ({ ...m, note: '' })),
+    reviewTalks: (r.reviewTalks ?? []).map((v) => ({ ...v, reason: '' })),
+    misuse: r.misuse.map(({ meanwhile: _meanwhile, ...m }) => ({ ...m, note: '' })),
   };
 }

@@ -1,0 +1,32 @@
+import type { CollectionName } from '../ports.js';
+
+/**
+ * How each collection can refer to a student, so that export, erasure and retention cover all of them.
+ * A new collection does not compile until it says how it refers to students (and a test checks what
+ * erasure leaves behind in every collection).
+ * - `records`: records about a student, found by their number in named fields.
+ * - `text`: may name a student anywhere in what was typed or said (dialog answers, message texts).
+ * - `none`: holds no student data, with the reason.
+ * Outside the record collections: jobs carry only record ids (a job whose record is gone does nothing),
+ * idempotency keys and write claims carry delivery ids and versions, and the audit trail keeps students
+ * under a pseudonym (`auditSubject`), never their number.
+ */
+export type StudentReference =
+  | { kind: 'records'; fields: readonly string[] }
+  | { kind: 'text'; what: string }
+  | { kind: 'none'; why: string };
+
+export const STUDENT_DATA: Record<CollectionName, StudentReference> = {
+  bullyingCases: { kind: 'records', fields: ['studentRef', 'studentsInvolved', 'addedBullies', 'signals[].bullies', 'sanctions[].studentRefs', 'steps[].studentRef'] },
+  exceptionRequests: { kind: 'records', fields: ['studentRef'] },
+  dialogStates: { kind: 'text', what: 'answers typed in a dialog and a turn not yet carried out (student numbers, drafts)' },
+  outbox: { kind: 'text', what: 'messages and reminders, which name students' },
+  roleAssignments: { kind: 'none', why: 'staff members and their roles' },
+  conversationRefs: { kind: 'none', why: 'where to reach staff members in Teams' },
+};
+
+/** Whether a stored value (any shape) names the student, as a whole word (case-insensitive). */
+export function mentions(value: unknown, studentRef: string): boolean {
+  const escaped = studentRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\b`, 'i').test(JSON.stringify(value) ?? '');
+}
