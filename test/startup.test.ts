@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,7 @@ describe('start-up', () => {
   });
 
   it('keeps the playground off in production unless it is switched on', async () => {
-    const result = await start({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: Buffer.alloc(32, 1).toString('base64') }, '"event":"started"');
+    const result = await start({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: randomBytes(32).toString('base64') }, '"event":"started"');
     expect(result.stdout).toMatch(/"playground":false/);
     expect(result.stdout).not.toMatch(/Zorgpad playground:/);
   });

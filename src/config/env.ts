@@ -33,6 +33,8 @@ const envSchema = z.object({
   ZORGPAD_DIALOGS_DIR: z.string().min(1, 'expected a directory path').default('./dialogs'),
   ZORGPAD_CARDS_DIR: z.string().min(1, 'expected a directory path').default('./cards'),
   ZORGPAD_PLAYGROUND: booleanFlag.optional(),
+  /** The playground lets anyone act as anyone: in production only with this, on purpose. */
+  ZORGPAD_PLAYGROUND_IN_PRODUCTION_ANYONE_CAN_ACT_AS_ANYONE: booleanFlag.optional(),
   ZORGPAD_DEFAULT_LOCALE: z.enum(['nl', 'en'], { message: 'expected nl or en' }).default('nl'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'expected debug, info, warn, error or silent' }).default('info'),
   MicrosoftAppId: z.string().uuid({ message: 'expected the bot\'s Microsoft app id (a GUID)' }).optional(),
@@ -46,6 +48,8 @@ const envSchema = z.object({
   ZORGPAD_DATA_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
+    // A key of zeros, one repeated byte or a few values is not a secret: random bytes, please.
+    .refine((v) => new Set(Buffer.from(v, 'base64')).size >= 16, 'expected 32 random bytes (this key is too regular to be secret; openssl rand -base64 32)')
     .optional(),
   /** Earlier data keys, comma-separated, still needed to read values written before a rotation. */
   ZORGPAD_DATA_KEYS_PREVIOUS: z
@@ -129,6 +133,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (production && e.TEAMS_OPENID_METADATA_URL) {
     throw new ConfigError('Configuration error: TEAMS_OPENID_METADATA_URL: only for development and tests, not allowed when NODE_ENV=production');
+  }
+  if (production && e.ZORGPAD_PLAYGROUND && !e.ZORGPAD_PLAYGROUND_IN_PRODUCTION_ANYONE_CAN_ACT_AS_ANYONE) {
+    throw new ConfigError(
+      'Configuration error: ZORGPAD_PLAYGROUND: not allowed when NODE_ENV=production (anyone could act as any staff member); set ZORGPAD_PLAYGROUND_IN_PRODUCTION_ANYONE_CAN_ACT_AS_ANYONE=true as well if you really mean it',
+    );
   }
   if (production && !e.ZORGPAD_DATA_KEY) {
     throw new ConfigError('Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes, base64-encoded, in production (not set)');

@@ -98,13 +98,24 @@ describe('Teams channel (development mode, loopback connector)', () => {
       expect(res.status).toBe(200);
       return (await res.json()) as { statusCode: number; type: string; value: Record<string, unknown> };
     };
+    // A blank motivation and a subject teacher's vote are refused in words, on the card Teams shows.
+    const blank = await vote('a.jansen', '  ');
+    expect((blank.value.body as Array<{ text: string }>)[0]!.text).toMatch(/motivatie/i);
+    const teacher = await post(cardAction(connector.url, 't.bakker', KERNTEAM_CHANNEL, approve.verb, { ...approve.data, motivation: 'Prima.' }));
+    const refused = (await teacher.json()) as { value: { body: Array<{ text: string }> } };
+    expect(refused.value.body[0]!.text).toBe('Alleen leden van het kernteam kunnen stemmen. Er is niets veranderd.');
+    expect(JSON.stringify(refused)).not.toMatch(/L1001/);
     const first = await vote('a.jansen', 'Medisch nodig, goed onderbouwd.');
     expect(first).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(JSON.stringify(first.value)).toContain('Jouw stem: Toekennen');
     expect(cardProblems(first.value)).toEqual([]);
 
     const second = await vote('l.verhoeven', 'Akkoord, alleen meldingen.');
-    expect((second.value.body as Array<{ text: string }>)[0]!.text).toBe('Besluit over L1001: toegekend');
+    // What the bot says comes on top of the card that takes the clicked one's place.
+    expect((second.value.body as Array<{ text: string }>).map((b) => b.text).slice(0, 2)).toEqual([
+      'Je stem is vastgelegd en daarmee is er een besluit.',
+      'Besluit over L1001: toegekend',
+    ]);
     expect(second.value.actions).toBeUndefined();
 
     // Everyone in the channel sees the outcome: the request card is updated in place.
@@ -120,7 +131,10 @@ describe('Teams channel (development mode, loopback connector)', () => {
 
     // A click on the old card after the decision gets the outcome back, and decides nothing twice.
     const late = await vote('a.jansen', 'Nog een klik.');
-    expect((late.value.body as Array<{ text: string }>)[0]!.text).toBe('Besluit over L1001: toegekend');
+    expect((late.value.body as Array<{ text: string }>).map((b) => b.text).slice(0, 2)).toEqual([
+      'Over deze aanvraag is al besloten; er is niets veranderd.',
+      'Besluit over L1001: toegekend',
+    ]);
     const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001');
     expect(request!.votes).toHaveLength(2);
     expect(request!.status).toBe('granted');

@@ -19,11 +19,18 @@ describe('configuration', () => {
     });
   });
 
-  const KEY = Buffer.alloc(32, 7).toString('base64');
+  // 32 random-looking bytes (a fixed value, so the test is repeatable).
+  const KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 73 + 41) % 256)).toString('base64');
 
   it('turns the playground off in production unless it is switched on explicitly', () => {
     expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY }).playground).toBe(false);
-    expect(parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY, ZORGPAD_PLAYGROUND: 'true' }).playground).toBe(true);
+    // Switched on in production it is refused, unless the loudly named second variable says so too.
+    expect(() => parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY, ZORGPAD_PLAYGROUND: 'true' })).toThrow(
+      /^Configuration error: ZORGPAD_PLAYGROUND: not allowed when NODE_ENV=production/,
+    );
+    expect(
+      parseConfig({ NODE_ENV: 'production', ZORGPAD_DATA_KEY: KEY, ZORGPAD_PLAYGROUND: 'true', ZORGPAD_PLAYGROUND_IN_PRODUCTION_ANYONE_CAN_ACT_AS_ANYONE: 'true' }).playground,
+    ).toBe(true);
     expect(parseConfig({ ZORGPAD_PLAYGROUND: 'false' }).playground).toBe(false);
   });
 
@@ -32,6 +39,10 @@ describe('configuration', () => {
       'Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes, base64-encoded, in production (not set)',
     );
     expect(() => parseConfig({ ZORGPAD_DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/^Configuration error: ZORGPAD_DATA_KEY: expected 32 bytes/);
+    // Weak keys: all zeros, one repeated byte, a few values over and over.
+    for (const weak of [Buffer.alloc(32), Buffer.alloc(32, 7), Buffer.from(Array.from({ length: 32 }, (_, i) => i % 4))]) {
+      expect(() => parseConfig({ ZORGPAD_DATA_KEY: weak.toString('base64') })).toThrow(/^Configuration error: ZORGPAD_DATA_KEY: expected 32 random bytes/);
+    }
   });
 
   it('keeps Slack off without credentials, on with both, and refuses half a pair', () => {

@@ -69,6 +69,14 @@ export function mrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\*\*(.+?)\*\*/g, '*$1*');
 }
 
+/**
+ * A message's `text` as Slack must get it: &, < and > escaped, so that what someone typed ("<!channel>",
+ * "<@U123>", "<https://x|klik>") shows as typed and never notifies a channel or hides a link.
+ */
+export function slackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 const plain = (text: string, max: number): PlainText => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
 
 /** Splits a long text into pieces of at most `max` characters, at a line break or space where possible. */
@@ -267,7 +275,7 @@ function inputBlock(element: Json): SlackBlock | null {
  */
 export function toMessages(card: Json, options: TranslateOptions = {}): Array<{ blocks: SlackBlock[]; text: string }> {
   const { blocks, text } = translateCard(card, 'message', options);
-  const fallback = clip(text || ' ', LIMITS.fallbackText);
+  const fallback = slackText(clip(text || ' ', LIMITS.fallbackText));
   const parts: Array<{ blocks: SlackBlock[]; text: string }> = [];
   for (let i = 0; i < blocks.length || parts.length === 0; i += LIMITS.messageBlocks) {
     parts.push({ blocks: blocks.slice(i, i + LIMITS.messageBlocks), text: fallback });

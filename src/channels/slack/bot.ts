@@ -4,7 +4,7 @@ import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
-import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock } from './blocks.js';
+import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
 import { TurnQueue } from './queue.js';
 import { inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
@@ -40,6 +40,8 @@ export class SlackBot {
     private readonly log: Logger,
     /** Called after every turn: deliver what it queued without waiting for the next tick. */
     private readonly afterTurn: () => void,
+    /** Hands messages that could not be posted to the outbox, which retries them in order. */
+    private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void> = async () => undefined,
   ) {}
 
   private get client(): Client {
@@ -59,7 +61,8 @@ export class SlackBot {
       const { command } = request;
       const opened = await this.openLoading(command.trigger_id);
       const sub = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
-      const text = SUBCOMMANDS[sub] ?? command.text.trim();
+      // Only the subcommands themselves: "constructor" or "__proto__" are just text.
+      const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
       const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text });
       await this.showInModal(opened, reply, command.user_id);
     });
@@ -72,7 +75,7 @@ export class SlackBot {
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
       const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
-      await this.post(m.channel, replyMessages(reply));
+      await this.post(m.channel, replyMessages(reply), m.user);
     });
 
     app.event('app_home_opened', async ({ context }) => {
@@ -101,7 +104,7 @@ export class SlackBot {
       const input = parseCardSubmit({ ...(data as object), motivation });
       if (!input || input.kind !== 'vote') return;
       const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input);
-      await this.post(submission.user.id, reply.messages);
+      await this.post(submission.user.id, reply.messages, submission.user.id);
     });
 
     app.view(DIALOG_VIEW, async ({ ack, context }) => {
@@ -156,7 +159,7 @@ export class SlackBot {
     }
     const channel = action.container?.channel_id ?? action.channel?.id ?? user;
     const reply = await this.turn(team, user, deliveryId, input);
-    await this.post(channel, replyMessages(reply));
+    await this.post(channel, replyMessages(reply), user);
   }
 
   private turn(team: string, user: string, deliveryId: string, input: Input | CardAction): Promise<Reply> {
@@ -180,17 +183,27 @@ export class SlackBot {
       .finally(() => this.afterTurn());
   }
 
-  /** Posts messages in a conversation (a DM channel, or a user id for their DM with the app). */
-  async post(channel: string, messages: OutboundMessage[]): Promise<void> {
-    for (const message of messages) {
-      if (message.card) {
-        for (const part of toMessages(message.card)) {
-          await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+  /**
+   * Posts messages in a conversation (a DM channel, or a user id for their DM with the app). When Slack
+   * refuses one, it and the ones after it go to the outbox for this person (retried with back-off, in
+   * order), so the person always gets the question, once.
+   */
+  async post(channel: string, messages: OutboundMessage[], user?: string): Promise<void> {
+    for (const [index, message] of messages.entries()) {
+      try {
+        if (message.card) {
+          for (const part of toMessages(message.card)) {
+            await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+          }
+        } else if (message.text) {
+          for (const piece of splitText(message.text, LIMITS.sectionText)) {
+            await this.client.chat.postMessage({ channel, text: slackText(piece), mrkdwn: false });
+          }
         }
-      } else if (message.text) {
-        for (const piece of splitText(message.text, LIMITS.sectionText)) {
-          await this.client.chat.postMessage({ channel, text: piece, mrkdwn: false });
-        }
+      } catch (error) {
+        this.log.warn('slack.reply-failed', { error: errorCode(error), left: messages.length - index });
+        await this.later(user ?? channel, messages.slice(index));
+        return;
       }
     }
   }
@@ -213,7 +226,7 @@ export class SlackBot {
 
   private async showInModal(viewId: string | null, reply: Reply, user?: string): Promise<void> {
     if (viewId) await this.updateModal(viewId, reply);
-    else if (user) await this.post(user, reply.messages);
+    else if (user) await this.post(user, reply.messages, user);
   }
 
   private async updateModal(viewId: string, reply: Reply): Promise<void> {

@@ -5,7 +5,7 @@ import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outb
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
-import { LIMITS, splitText, toMessages } from './blocks.js';
+import { LIMITS, slackText, splitText, toMessages } from './blocks.js';
 import { errorCode } from './bot.js';
 
 /** Slack allows about one message a second per channel. */
@@ -82,7 +82,7 @@ export class SlackDelivery {
     const client = this.app.client;
     const card = Outbox.card(item);
     // In the kernteam channel the card's buttons ask for the motivation in a modal.
-    const parts = card ? toMessages(card, { inputs: item.staffId !== KERNTEAM_CHANNEL }) : splitText(item.text, LIMITS.sectionText).map((text) => ({ text, blocks: undefined }));
+    const parts = card ? toMessages(card, { inputs: item.staffId !== KERNTEAM_CHANNEL }) : splitText(item.text, LIMITS.sectionText).map((text) => ({ text: slackText(text), blocks: undefined }));
     const [where, ts] = (replaced?.deliveredMessageId ?? '').split('|');
     if (where && ts && parts[0]) {
       await client.chat.update({ channel: where, ts, text: parts[0].text, ...(parts[0].blocks ? { blocks: parts[0].blocks as never } : {}) });

@@ -45,7 +45,8 @@ const messageEventSchema = z.object({
   user: id.optional(),
   channel: id,
   channel_type: z.string().max(20).optional(),
-  text: text.optional(),
+  // Slack allows up to 40,000 characters; the dialog says politely when an answer is too long.
+  text: z.string().max(40_000).optional(),
   subtype: z.string().max(50).optional(),
   bot_id: z.string().max(64).optional(),
 });

@@ -1,3 +1,4 @@
+import type { OutboundMessage } from '../../core/turn.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
@@ -53,7 +54,18 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, ...ids });
   const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log);
   const kick = () => void delivery.tick().catch(() => undefined);
-  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick);
+  // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.
+  let replies = 0;
+  const later = async (user: string, messages: OutboundMessage[]) => {
+    const staff = deps.directory.findStaff('slack', user);
+    if (!staff) return;
+    const key = `reply:${deps.clock.now()}:${String(replies++).padStart(6, '0')}`;
+    for (const [i, m] of messages.entries()) {
+      await deps.outbox.notify(`${key}:${String(i).padStart(3, '0')}`, staff.id, { text: m.text, ...(m.card ? { card: m.card } : {}) });
+    }
+    kick();
+  };
+  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later);
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 

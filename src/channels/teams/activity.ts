@@ -12,10 +12,11 @@ const account = z.object({ id: printableId(500), aadObjectId: z.string().max(100
 export const activitySchema = z
   .object({
     type: z.string().min(1).max(100),
-    id: z.string().max(500).optional(),
+    id: printableId(500).optional(),
     name: z.string().max(200).optional(),
     channelId: z.string().min(1).max(100),
-    serviceUrl: z.string().url().max(2000),
+    // Where replies are POSTed: an http(s) URL, nothing else.
+    serviceUrl: z.string().url().max(2000).regex(/^https?:\/\//i, 'expected an http(s) URL'),
     locale: z.string().max(20).optional(),
     text: z.string().max(10_000).optional(),
     value: z.unknown().optional(),

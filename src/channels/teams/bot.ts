@@ -1,6 +1,7 @@
 import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder';
 import { replyMessages, type Assistant, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
+import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
@@ -16,6 +17,8 @@ export class TeamsBot {
     private readonly assistant: Assistant,
     private readonly references: TeamsReferences,
     private readonly log: Logger,
+    /** Hands replies the connector did not take to the outbox, which retries them in order. */
+    private readonly later: (aadObjectId: string, messages: OutboundMessage[]) => Promise<void> = async () => undefined,
   ) {}
 
   async onTurn(context: TurnContext, activity: InboundActivity): Promise<void> {
@@ -30,7 +33,7 @@ export class TeamsBot {
       case ActivityTypes.ConversationUpdate:
         // The reference is stored above; a personal install gets a short welcome.
         if (activity.conversation.conversationType === 'personal' && (activity as { action?: string }).action !== 'remove') {
-          await context.sendActivity(translator(locale)('teams.welcome'));
+          await this.sendOrLater(context, activity, [{ text: translator(locale)('teams.welcome') }]);
         }
         return;
       default:
@@ -52,7 +55,17 @@ export class TeamsBot {
       return;
     }
     const reply = await this.turn(activity, input, locale);
-    await this.send(context, replyMessages(reply));
+    await this.sendOrLater(context, activity, replyMessages(reply));
+  }
+
+  /** Sends the reply; when the connector does not take it, the outbox delivers it later (the turn is done). */
+  private async sendOrLater(context: TurnContext, activity: InboundActivity, messages: OutboundMessage[]): Promise<void> {
+    try {
+      await this.send(context, messages);
+    } catch (error) {
+      this.log.warn('teams.reply-failed', { error: error instanceof Error ? error.name : 'unknown', count: messages.length });
+      if (activity.from.aadObjectId) await this.later(activity.from.aadObjectId, messages);
+    }
   }
 
   /** `adaptiveCard/action`: answered with a card, or a short message; never empty. */
@@ -71,12 +84,14 @@ export class TeamsBot {
     }
     const reply = await this.turn(activity, input, locale);
     if (reply.card) {
-      // Votes, refreshes: the card takes the clicked card's place; confirmations are on the card.
-      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: await this.references.forTeams(reply.card) });
+      // Votes, refreshes: the card takes the clicked card's place. What the bot says with it (a refusal,
+      // "a motivation is needed", a confirmation) goes on top of that card: Teams shows only the card.
+      const card = reply.messages.length ? withNotice(reply.card, reply.messages.map((m) => m.text).filter(Boolean)) : reply.card;
+      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: await this.references.forTeams(card) });
       return;
     }
     await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: reply.messages[0]?.text ?? t('teams.invoke.done') });
-    await this.send(context, reply.messages);
+    await this.sendOrLater(context, activity, reply.messages);
   }
 
   private turn(activity: InboundActivity, input: Input | CardAction, locale: Locale): Promise<Reply> {
@@ -97,6 +112,13 @@ export class TeamsBot {
     await context.sendActivities(ready.map(toActivity));
     this.log.debug('teams.sent', { count: messages.length });
   }
+}
+
+/** The card with the bot's words on top, so that an invoke answer (one card) drops nothing. */
+function withNotice(card: AdaptiveCardJson, texts: string[]): AdaptiveCardJson {
+  if (!texts.length) return card;
+  const notice = { type: 'TextBlock', text: texts.join('\n\n'), wrap: true, weight: 'Bolder', color: 'Attention' };
+  return { ...card, body: [notice, ...((card.body as unknown[] | undefined) ?? [])] };
 }
 
 /** A core message as a Teams message: a card when there is one, text otherwise. */

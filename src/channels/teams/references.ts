@@ -37,9 +37,12 @@ export class TeamsReferences {
     const reference = TurnContext.getConversationReference(activity as never) as ConversationReference;
     const channelId = activity.channelData?.channel?.id ?? activity.conversation.id;
     const kernteamChannel = this.directory.school.kernteam.teamsChannel;
-    if (kernteamChannel && (channelId === kernteamChannel || activity.conversation.id.startsWith(kernteamChannel))) {
-      // Post into the channel itself, not into the thread of the message that came in.
-      await this.save(KERNTEAM_CHANNEL, { ...reference, conversation: { ...reference.conversation, id: kernteamChannel } });
+    const sender = activity.from.aadObjectId ? this.directory.findStaff('teams', activity.from.aadObjectId) : null;
+    if (sender && kernteamChannel && (channelId === kernteamChannel || activity.conversation.id.startsWith(kernteamChannel))) {
+      // Only from a known member of staff, and without who sent it: the reference says where the
+      // channel is, not who spoke there. Post into the channel itself, not into the message's thread.
+      const { user: _user, ...where } = reference;
+      await this.save(KERNTEAM_CHANNEL, { ...where, conversation: { ...reference.conversation, id: kernteamChannel } });
     }
     if (activity.conversation.conversationType === 'personal' && activity.from.aadObjectId) {
       const staff = this.directory.findStaff('teams', activity.from.aadObjectId);

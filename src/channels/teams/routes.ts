@@ -1,3 +1,4 @@
+import type { OutboundMessage } from '../../core/turn.js';
 import type { Activity } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { TeamsConfig } from '../../config/env.js';
@@ -33,12 +34,40 @@ export interface TeamsChannel {
   stop(): void;
 }
 
+/**
+ * botframework-connector prints every failed token check to the console, with a stack trace and the
+ * signing keys; Zorgpad logs one JSON line (`teams.unauthorized`) instead, so those prints are dropped.
+ * Everything else printed to the console passes through.
+ */
+function quietTokenErrors(): void {
+  const original = console.error.bind(console);
+  if ((console.error as { zorgpadQuiet?: boolean }).zorgpadQuiet) return;
+  const quiet = (...args: unknown[]) => {
+    const [first] = args;
+    const name = first instanceof Error ? first.name : '';
+    const text = typeof first === 'string' ? first : '';
+    if (name === 'TokenExpiredError' || name === 'JsonWebTokenError' || name === 'NotBeforeError' || text.startsWith('Error finding key for token')) return;
+    original(...args);
+  };
+  console.error = Object.assign(quiet, { zorgpadQuiet: true });
+}
+
 /** `POST /api/messages` on the shared server, and the outbox delivery loop. */
 export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   const { config, log } = deps;
+  quietTokenErrors();
   const adapter = createAdapter(config);
   const references = new TeamsReferences(deps.store, deps.directory, deps.clock);
-  const bot = new TeamsBot(deps.assistant, references, log);
+  let replies = 0;
+  const later = async (aadObjectId: string, messages: OutboundMessage[]) => {
+    const staff = deps.directory.findStaff('teams', aadObjectId);
+    if (!staff) return;
+    const key = `reply:${deps.clock.now()}:${String(replies++).padStart(6, '0')}`;
+    for (const [i, m] of messages.entries()) {
+      await deps.outbox.notify(`${key}:${String(i).padStart(3, '0')}`, staff.id, { text: m.text, ...(m.card ? { card: m.card } : {}) });
+    }
+  };
+  const bot = new TeamsBot(deps.assistant, references, log, later);
   const appId = config.mode === 'authenticated' ? config.appId : '';
   const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.reachableElsewhere);
 
@@ -67,7 +96,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
       }
     } catch (error) {
       if (error instanceof AuthenticationError || !turnStarted) {
-        log.warn('teams.unauthorized', {});
+        log.warn('teams.unauthorized', { reason: error instanceof Error ? error.name : 'unknown' });
         throw new HttpError(401, 'unauthorized');
       }
       throw error;
