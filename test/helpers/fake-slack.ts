@@ -23,6 +23,8 @@ export class FakeSlack {
   readonly rateLimitedChannels = new Map<string, number>();
   /** Channels that answer `channel_not_found`. */
   readonly missingChannels = new Set<string>();
+  /** Channels whose next N posts fail with an internal error (Slack having a bad moment). */
+  readonly failingChannels = new Map<string, number>();
   private server: Server | undefined;
   private counter = 0;
   url = '';
@@ -48,6 +50,13 @@ export class FakeSlack {
           else this.rateLimitedChannels.set(channel, channelLimited - 1);
           this.calls.push({ method: `${method}:429`, at, args });
           reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+          return;
+        }
+        const failing = this.failingChannels.get(channel) ?? 0;
+        if (failing > 0) {
+          this.failingChannels.set(channel, failing - 1);
+          this.calls.push({ method: `${method}:error`, at, args });
+          reply(200, { ok: false, error: 'internal_error' });
           return;
         }
         if (typeof args.channel === 'string' && this.missingChannels.has(args.channel)) {
