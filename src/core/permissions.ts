@@ -46,6 +46,16 @@ export const RULES = {
     what: { nl: 'een zaak inzien met notities, stappen, afspraken en gesprekken vastleggen, escaleren, sluiten', en: 'read a case with notes, record steps, agreements and conversations, escalate, close' },
     allow: mayWorkCase,
   },
+  'case.list': {
+    who: { nl: 'mentor, CLZ, directie', en: 'mentor, CLZ, directie' },
+    what: { nl: 'de lijst "mijn zaken" (alleen zaken die de persoon mag behandelen)', en: 'the "my cases" list (only cases the person may work)' },
+    allow: (actor) => has(actor, 'mentor', 'clz', 'directie'),
+  },
+  'case.consulted': {
+    who: { nl: 'CLZ', en: 'CLZ' },
+    what: { nl: 'kan worden genoemd als de CLZ met wie een mentor over een maatregel overlegde', en: 'can be named as the CLZ a mentor consulted about a measure' },
+    allow: (actor) => has(actor, 'clz'),
+  },
   'case.overview': {
     who: { nl: 'anti-pestcoördinator, CLZ, directie', en: 'anti-bullying coordinator, CLZ, directie' },
     what: { nl: 'overzicht van zaken per fase, aantallen, zonder notities', en: 'overview of cases by stage, counts, no notes' },
@@ -70,6 +80,11 @@ export const RULES = {
     who: { nl: 'anti-pestcoördinator, directie', en: 'anti-bullying coordinator, directie' },
     what: { nl: 'jaarcijfers pesten per schooljaar, leerjaar, klas, vorm, fase en uitkomst (alleen aantallen)', en: 'yearly bullying figures per school year, year group, class, form, stage and outcome (counts only)' },
     allow: (actor) => has(actor, 'anti-pestcoordinator', 'directie'),
+  },
+  'exception.draft': {
+    who: { nl: 'wie de aanvraag begon', en: 'whoever started the request' },
+    what: { nl: 'een concept-aanvraag bewaren, hervatten, controleren en indienen', en: 'save, resume, check and submit a draft request' },
+    allow: (_actor, rel) => rel.requester === true,
   },
   'exception.functional': {
     who: { nl: 'iedere medewerker', en: 'any staff member' },
@@ -108,6 +123,11 @@ export const RULES = {
     who: { nl: 'beheerder', en: 'administrator (beheerder)' },
     what: { nl: 'rollen toekennen en intrekken', en: 'grant and revoke roles' },
     allow: (actor) => has(actor, 'beheerder'),
+  },
+  'reminder.receive-handover': {
+    who: { nl: 'mentor, zorgcoördinator', en: 'mentor, zorgcoördinator' },
+    what: { nl: 'een herinnering overgedragen krijgen van een collega', en: 'receive a reminder handed over by a colleague' },
+    allow: (actor) => has(actor, 'mentor', 'zorgcoordinator'),
   },
   'deliveries.failed': {
     who: { nl: 'beheerder', en: 'administrator (beheerder)' },

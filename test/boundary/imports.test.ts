@@ -61,4 +61,15 @@ describe('boundaries', () => {
   it('finds the imports it looks for (the check itself works)', () => {
     expect(importsOf('src/store/mongo.ts')).toContain('mongodb');
   });
+
+  it('keeps every permission rule in src/core/permissions.ts: no role checks anywhere else', () => {
+    // The engine reads a dialog's own role conditions (data), and the decision rule counts the roles of
+    // votes; neither decides who may see or change a record.
+    const allowed = new Set(['src/core/permissions.ts', join('src', 'core', 'protocol', 'engine.ts'), join('src', 'core', 'exceptions', 'decision.ts')]);
+    const check = /\broles\.(has|some|includes)\(|\.has\('(mentor|clz|directie|zorgcoordinator|orthopedagoog|vakdocent|beheerder|anti-pestcoordinator)'\)/;
+    const offenders = filesUnder('src').flatMap((file) =>
+      allowed.has(file) ? [] : readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (check.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

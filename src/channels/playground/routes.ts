@@ -1,3 +1,4 @@
+import { can } from '../../core/permissions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
@@ -145,8 +146,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
 
   async function isKernteamMember(staffId: string): Promise<boolean> {
     if (!directory.staffById(staffId)) return false;
-    const roles = await roleBook.rolesOf(staffId);
-    return directory.school.kernteam.roles.some((r) => roles.has(r));
+    return can({ staffId, roles: await roleBook.rolesOf(staffId) }, 'exception.vote', { kernteamRoles: directory.school.kernteam.roles });
   }
 }
 

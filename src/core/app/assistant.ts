@@ -11,6 +11,7 @@ import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, 
 import type { Flow, PickSource } from '../protocol/schema.js';
 import type { Answer, Option } from '../protocol/answers.js';
 import { inOperation } from '../operation.js';
+import { can } from '../permissions.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
@@ -112,8 +113,6 @@ export interface Overview {
 const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
 
 
-/** Roles that work bullying cases and get the case list in `pick` steps. */
-const CASE_ROLES: Role[] = ['mentor', 'clz', 'directie'];
 
 const RECENT_DELIVERIES = 20;
 const MAX_ATTEMPTS = 4;
@@ -279,7 +278,7 @@ export class Assistant {
 
   /** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
   private caseOptions(actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
-    return CASE_ROLES.some((r) => actor.roles.has(r)) ? this.deps.cases.optionsFor(actor, locale) : Promise.resolve([]);
+    return can(actor, 'case.list') ? this.deps.cases.optionsFor(actor, locale) : Promise.resolve([]);
   }
 
   /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */

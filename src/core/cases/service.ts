@@ -9,6 +9,7 @@ import type { OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { recordText } from '../text/record-text.js';
+import { can } from '../permissions.js';
 import { mayDecideSanction, mayWork, maySeeFigures, maySeeOverview, sanctionAuthority, type Actor } from './access.js';
 import { computeCaseFigures, caseFiguresCsv } from './figures.js';
 import {
@@ -376,13 +377,15 @@ export class CaseService {
     const t = translator(locale);
     const found = await this.cases.get(caseId);
     if (!found) return { ok: false, reason: 'not-found' };
-    const consulted = input.consultedStaffId ? await this.hasRole(input.consultedStaffId, 'clz') : false;
+    const consulted = input.consultedStaffId
+      ? can({ staffId: input.consultedStaffId, roles: await this.deps.roleBook.rolesOf(input.consultedStaffId) }, 'case.consulted')
+      : false;
     const authority = sanctionAuthority(actor, found, input.rung, this.deps.directory, consulted);
     const keep = input.motivation ? [{ text: t('case.sanction.keepText', { motivation: input.motivation }) }] : [];
     if (!authority) {
       await this.denied(actor, caseId, channel);
       const instead = mayWork(actor, found, this.deps.directory)
-        ? t(actor.roles.has('mentor') && !consulted ? 'case.sanction.insteadConsult' : 'case.sanction.insteadClz')
+        ? t(!consulted && sanctionAuthority(actor, found, input.rung, this.deps.directory, true) ? 'case.sanction.insteadConsult' : 'case.sanction.insteadClz')
         : t('case.denied');
       return { ok: false, reason: 'denied', said: [{ text: instead }, ...keep] };
     }
@@ -571,9 +574,6 @@ export class CaseService {
     }
   }
 
-  private async hasRole(staffId: string, role: 'clz'): Promise<boolean> {
-    return (await this.deps.roleBook.rolesOf(staffId)).has(role);
-  }
 
   /** Where a case stands and what comes next. Audited as a read. */
   async describe(actor: Actor, caseId: string, channel: string, locale: Locale): Promise<CaseResult> {

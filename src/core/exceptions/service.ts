@@ -136,7 +136,7 @@ export class ExceptionService {
         });
         return;
       }
-      if (current.requesterStaffId !== actor.staffId || current.status !== 'draft') return;
+      if (!this.isRequester(actor, current) || current.status !== 'draft') return;
       if (await this.requests.update({ ...current, ...fields })) return;
     }
   }
@@ -144,7 +144,7 @@ export class ExceptionService {
   /** The answers of a draft, to resume its dialog elsewhere. Only for its requester. */
   async draftAnswers(actor: Actor, id: string, locale: Locale): Promise<Record<string, Answer> | null> {
     const r = await this.requests.get(id);
-    if (!r || r.requesterStaffId !== actor.staffId || r.status !== 'draft') return null;
+    if (!r || !this.isRequester(actor, r) || r.status !== 'draft') return null;
     const t = translator(locale);
     const answers: Record<string, Answer> = { draftId: { value: r.id, display: '' } };
     const put = (key: string, value: string | null, display?: string) => {
@@ -457,7 +457,7 @@ export class ExceptionService {
   async check(actor: Actor, id: string, locale: Locale): Promise<ExceptionResult> {
     const r = await this.requests.get(id);
     if (!r) return { ok: false, reason: 'not-found' };
-    if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
+    if (!this.isRequester(actor, r)) return { ok: false, reason: 'denied' };
     const t = translator(locale);
     const { blocking, notes } = this.missing(r);
     const lines: string[] = [];
@@ -473,7 +473,7 @@ export class ExceptionService {
     const now = this.deps.clock.now();
     const r = await this.requests.get(id);
     if (!r) return { ok: false, reason: 'not-found' };
-    if (r.requesterStaffId !== actor.staffId) return { ok: false, reason: 'denied' };
+    if (!this.isRequester(actor, r)) return { ok: false, reason: 'denied' };
     if (r.status === 'draft' && this.missing(r).blocking.length) return { ok: false, reason: 'incomplete' };
     // Applied once; run again after a failure later in the turn, it goes on with the announcements.
     const result = await updateOnce(this.requests, id, (cur): ExceptionRequest =>
@@ -670,6 +670,11 @@ export class ExceptionService {
       ok: true,
       said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
     };
+  }
+
+  /** The draft is theirs: they started it (permissions.ts, `exception.draft`). */
+  private isRequester(actor: Actor, r: ExceptionRequest): boolean {
+    return can(actor, 'exception.draft', { requester: r.requesterStaffId === actor.staffId });
   }
 
   private mayManage(actor: Actor, r: ExceptionRequest): boolean {

@@ -9,6 +9,7 @@ import { addDays, formatDate } from '../protocol/answers.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
 import { dayIn, zonedTime } from '../time.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
+import { can } from '../permissions.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** The first reminder before a review says why it is due. */
@@ -114,8 +115,7 @@ export class Scheduler {
     const job = await this.deps.store.jobs.get(jobId);
     const target = this.deps.directory.staffById(toStaffId);
     if (!job || job.payload.staffId !== staffId || !target) return false;
-    const roles = await this.deps.roleBook.rolesOf(target.id);
-    if (!roles.has('mentor') && !roles.has('zorgcoordinator')) return false;
+    if (!can({ staffId: target.id, roles: await this.deps.roleBook.rolesOf(target.id) }, 'reminder.receive-handover')) return false;
     return this.deps.store.jobs.schedule({ id: `${jobId}:to-${target.id}`, kind: job.kind, payload: { ...job.payload, staffId: target.id }, dueAt: this.deps.clock.now() });
   }
 
