@@ -6,16 +6,7 @@ import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
-
-class TestClock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  set(iso: string): void {
-    this.t = Date.parse(iso);
-  }
-}
+import { TestClock } from '../helpers/clock.js';
 
 /**
  * Reviews that can be planned, pauses that keep the student safe, and the rest of the guidance's

@@ -3,17 +3,7 @@ import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
-
-/** A clock the test moves by hand. */
-class TestClock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  set(iso: string): void {
-    this.t = Date.parse(iso);
-  }
-}
+import { TestClock } from '../helpers/clock.js';
 
 /** Reminders as the people receive them, with the clock moved by the test. */
 describe('reminders', () => {

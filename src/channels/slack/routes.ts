@@ -55,14 +55,10 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log);
   const kick = () => void delivery.tick().catch(() => undefined);
   // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.
-  let replies = 0;
   const later = async (user: string, messages: OutboundMessage[]) => {
     const staff = deps.directory.findStaff('slack', user);
     if (!staff) return;
-    const key = `reply:${deps.clock.now()}:${String(replies++).padStart(6, '0')}`;
-    for (const [i, m] of messages.entries()) {
-      await deps.outbox.notify(`${key}:${String(i).padStart(3, '0')}`, staff.id, { text: m.text, ...(m.card ? { card: m.card } : {}) });
-    }
+    await deps.outbox.queueReplies(staff.id, messages);
     kick();
   };
   const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later);

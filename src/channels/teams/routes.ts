@@ -58,14 +58,10 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   quietTokenErrors();
   const adapter = createAdapter(config);
   const references = new TeamsReferences(deps.store, deps.directory, deps.clock);
-  let replies = 0;
+  // A reply the connector did not take goes to the outbox, addressed to the person, and is retried in order.
   const later = async (aadObjectId: string, messages: OutboundMessage[]) => {
     const staff = deps.directory.findStaff('teams', aadObjectId);
-    if (!staff) return;
-    const key = `reply:${deps.clock.now()}:${String(replies++).padStart(6, '0')}`;
-    for (const [i, m] of messages.entries()) {
-      await deps.outbox.notify(`${key}:${String(i).padStart(3, '0')}`, staff.id, { text: m.text, ...(m.card ? { card: m.card } : {}) });
-    }
+    if (staff) await deps.outbox.queueReplies(staff.id, messages);
   };
   const bot = new TeamsBot(deps.assistant, references, log, later);
   const appId = config.mode === 'authenticated' ? config.appId : '';

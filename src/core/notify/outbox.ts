@@ -47,6 +47,7 @@ const MAX_BUNDLE_ITEMS = 10;
  * deliver them afterwards (ack fast, work after). The key makes a notification idempotent.
  */
 export class Outbox {
+  private replies = 0;
   /** Per bundle moment, the first bundle number that may still be open (a hint; the store decides). */
   private readonly openBundle = new Map<string, number>();
   private renderBundle: ((items: BundleItem[]) => { text: string; card: AdaptiveCardJson }) | null = null;
@@ -79,6 +80,17 @@ export class Outbox {
       for (const older of await this.pendingFor(staffId)) {
         if (older.id !== key && older.replaces === message.replaces) await this.items.update({ ...older, status: 'superseded' });
       }
+    }
+  }
+
+  /**
+   * Replies the platform did not take (a refused post, a connector that did not answer): queued for the
+   * person under keys that keep their order, so the delivery round retries them with back-off, in order.
+   */
+  async queueReplies(staffId: string, messages: ReadonlyArray<{ text: string; card?: AdaptiveCardJson }>): Promise<void> {
+    const key = `reply:${this.clock.now()}:${String(this.replies++).padStart(6, '0')}`;
+    for (const [i, m] of messages.entries()) {
+      await this.notify(`${key}:${String(i).padStart(3, '0')}`, staffId, { text: m.text, ...(m.card ? { card: m.card } : {}) });
     }
   }
 
