@@ -21,7 +21,7 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
     'apps',
   ],
   // Everything typed in a dialog, until it lands in a record.
-  dialogStates: ['answers', 'pending', 'abandoned'],
+  dialogStates: ['answers', 'parked', 'pending', 'abandoned'],
   // Notifications repeat what was reported.
   outbox: ['text', 'cardJson', 'items'],
 };

@@ -376,6 +376,7 @@ export class Assistant {
       stepId: state.stepId,
       answers: state.answers,
       history: state.history,
+      parked: state.parked ?? null,
       updatedAt: this.deps.clock.now(),
       recentDeliveries,
       pending,

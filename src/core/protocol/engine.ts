@@ -15,6 +15,18 @@ export interface DialogState {
   answers: Record<string, Answer>;
   /** Asking steps answered so far, for `terug`. */
   history: string[];
+  /**
+   * A dialog interrupted by another procedure (its trigger typed, its button pressed) and kept with its
+   * answers, to be offered again when the other one ends ("verder").
+   */
+  parked?: ParkedDialog | null;
+}
+
+export interface ParkedDialog {
+  flowId: string;
+  stepId: string;
+  answers: Record<string, Answer>;
+  history: string[];
 }
 
 export const IDLE: DialogState = { flowId: null, stepId: null, answers: {}, history: [] };
@@ -45,7 +57,7 @@ export type Effect =
   | { kind: 'ask'; question: Question }
   | { kind: 'command'; name: string; flowId: string; args: Record<string, string>; answers: Record<string, Answer> }
   /** A card from a template of cards/, filled with the answers' display texts. */
-  | { kind: 'card'; template: string; data: Record<string, string> };
+  | { kind: 'card'; template: string; data: Record<string, unknown> };
 
 export interface EngineContext extends AnswerContext {
   flows: ReadonlyMap<string, Flow>;
@@ -62,15 +74,52 @@ const WORDS = {
   back: new Set(['terug', 'vorige', 'back']),
   help: new Set(['help', 'hulp', 'menu', '?']),
   restart: new Set(['opnieuw', 'restart', 'start over']),
+  resume: new Set(['verder', 'ga verder', 'doorgaan', 'continue', 'resume']),
 };
 const MENU_FLOW = 'menu';
 const MAX_STEPS_PER_TURN = 100;
 
 export function handle(state: DialogState, input: Input, ctx: EngineContext): Outcome {
+  return keepParked(state, handleTurn(state, input, ctx), ctx);
+}
+
+/**
+ * What happens to a parked dialog after a turn: it stays parked while another dialog runs; when that one
+ * ends, the person is offered to go on with it; resuming or stopping it removes it.
+ */
+function keepParked(before: DialogState, outcome: Outcome, ctx: EngineContext): Outcome {
+  const parked = outcome.state.parked === undefined ? (before.parked ?? null) : outcome.state.parked;
+  const { parked: _dropped, ...without } = outcome.state;
+  if (!parked) return { ...outcome, state: without };
+  const flow = ctx.flows.get(parked.flowId);
+  const step = flow?.steps[parked.stepId];
+  // A flow or step removed from the dialog files since it was parked: nothing to go back to.
+  if (!flow || !step || !isAsking(step)) return { ...outcome, state: without };
+  const ended = outcome.state.flowId === null && before.flowId !== null && before.flowId !== parked.flowId;
+  if (!ended) return { ...outcome, state: { ...outcome.state, parked } };
+  const t = translator(ctx.locale);
+  const title = localize(flow.title, ctx.locale);
+  const offer: Effect = {
+    kind: 'card',
+    template: 'offer',
+    data: { text: t('dialog.parkedOffer', { title }), actions: [{ title: t('dialog.resumeParked', { title }), flowId: flow.id }] },
+  };
+  return { state: { ...outcome.state, parked }, effects: [...outcome.effects, offer] };
+}
+
+function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outcome {
   const t = translator(ctx.locale);
   const current = activeStep(state, ctx.flows);
 
-  if (input.kind === 'start') return startFlow(input.flowId, ctx, [], input.answers, input.resume);
+  if (input.kind === 'start') {
+    // The button of the parked dialog: on with it, where it was, with its answers.
+    if (state.parked && input.flowId === state.parked.flowId && !input.answers?.caseId && !input.answers?.draftId && !input.answers?.requestId) {
+      return resumeParked(state, ctx);
+    }
+    // Another procedure's button while a dialog is open: that dialog is parked, not lost.
+    const started = startFlow(input.flowId, ctx, [], input.answers, input.resume);
+    return current && started.state.flowId !== state.flowId ? { ...started, state: { ...started.state, parked: parkable(state) ?? state.parked ?? null } } : started;
+  }
 
   if (input.kind === 'answer') {
     if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) {
@@ -87,7 +136,9 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
 
   const word = input.text.trim().toLowerCase();
   if (!current) {
+    if (state.parked && WORDS.resume.has(word)) return resumeParked(state, ctx);
     if (WORDS.help.has(word)) return startFlow(MENU_FLOW, ctx, []);
+    if (state.parked && WORDS.stop.has(word)) return { state: { ...IDLE, parked: null }, effects: [say(t('dialog.parkedDropped'))] };
     if (WORDS.stop.has(word) || WORDS.back.has(word) || WORDS.restart.has(word)) {
       return { state: IDLE, effects: [say(t('dialog.nothingToStop'))] };
     }
@@ -102,6 +153,12 @@ export function handle(state: DialogState, input: Input, ctx: EngineContext): Ou
 
   const { flow, step } = current;
   if (WORDS.stop.has(word)) return { state: IDLE, effects: [say(t('dialog.stopped'))] };
+  // A procedure's trigger typed at an open question starts that procedure; this dialog is parked.
+  const other = interruption(state, flow, step, input.text, ctx);
+  if (other) {
+    const started = startFlow(other.id, ctx, []);
+    return { ...started, state: { ...started.state, parked: parkable(state) ?? state.parked ?? null } };
+  }
   if (WORDS.restart.has(word)) return startFlow(flow.id, ctx, [say(t('dialog.restarted'))]);
   if (WORDS.help.has(word)) {
     const hints = [step.help ? say(localize(step.help, ctx.locale)) : null, say(t('dialog.globalHelp'))];
@@ -137,6 +194,37 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   }
   if (step.type === 'pick' && step.flow && parsed.answer) return startFlow(step.flow, ctx, [], { [step.key]: parsed.answer });
   return run({ ...answered, stepId: nextAfter(step, parsed.answer) }, ctx, []);
+}
+
+/**
+ * The flow whose trigger this text is, when it should interrupt the open question: the person may start
+ * it (or what it offers instead), it is not the dialog already open, and the text is not an answer to the
+ * question. At a free-text question only a trigger of two words or more counts ("pesten melden"), so
+ * that a one-word answer that happens to be a trigger is taken as the answer.
+ */
+function interruption(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Flow | null {
+  const word = raw.trim().toLowerCase();
+  const target = [...ctx.flows.values()].find((f) => [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word));
+  if (!target || target.id === flow.id) return null;
+  if (!mayStart(target, ctx) && !(target.instead && mayStart(ctx.flows.get(target.instead), ctx))) return null;
+  if (step.type === 'text') return word.includes(' ') ? target : null;
+  return parseAnswer(step, raw, ctx, optionsFor(step, ctx, state)).ok ? null : target;
+}
+
+/** The open dialog as it can be parked: menus and dialogs not yet answered are not worth keeping. */
+function parkable(state: DialogState): ParkedDialog | null {
+  if (!state.flowId || !state.stepId || state.flowId.startsWith(MENU_FLOW) || state.history.length === 0) return null;
+  return { flowId: state.flowId, stepId: state.stepId, answers: state.answers, history: state.history };
+}
+
+/** Back to the parked dialog, at its question, with its answers. */
+function resumeParked(state: DialogState, ctx: EngineContext): Outcome {
+  const parked = state.parked!;
+  const flow = ctx.flows.get(parked.flowId)!;
+  const step = flow.steps[parked.stepId] as AskingStep;
+  const resumed: DialogState = { flowId: parked.flowId, stepId: parked.stepId, answers: parked.answers, history: parked.history, parked: null };
+  const t = translator(ctx.locale);
+  return { state: resumed, effects: [say(t('dialog.resumed', { title: localize(flow.title, ctx.locale) })), ask(flow, parked.stepId, step, resumed, ctx)] };
 }
 
 /** Where a flow goes after an asking step has this answer (null: the flow ends). */

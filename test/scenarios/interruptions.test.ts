@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DialogStateRecord } from '../../src/core/app/assistant.js';
+import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+
+/**
+ * Commands that always work: a procedure's trigger typed at any kind of open question starts it, the
+ * open dialog is parked with its answers, and offered again when the other procedure ends.
+ */
+describe('interruptions', () => {
+  let bot: TestApp;
+  beforeEach(async () => {
+    bot = await startTestApp();
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  async function say(persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
+    let reply: PlaygroundReply | undefined;
+    for (const text of texts) reply = await bot.say(persona, text);
+    return reply!;
+  }
+  const REPORT_REST = ['Het is pesten', 'L1002', 'L1003', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', '-', 'ja'];
+
+  it('starts a procedure typed at the menu (the README walk-through: help, then "pesten melden")', async () => {
+    expect((await bot.say('t.bakker', 'help')).texts[0]).toMatch(/^Waarmee kan ik je helpen\?/);
+    const started = await bot.say('t.bakker', 'pesten melden');
+    expect(started.texts[0]).toMatch(/^Je wilt pesten melden\./);
+    // A menu is not kept for later.
+    const done = await say('t.bakker', REPORT_REST);
+    expect(done.texts.join('\n')).not.toMatch(/Je was nog bezig/);
+  });
+
+  it.each([
+    ['a choice', ['uitzondering aanvragen', 'L1001'], 'Op welke grond?'],
+    ['a student number', ['pesten melden', 'Het is pesten', 'L1001'], 'Wie pest?'],
+    ['a date', ['pesten melden', 'Het is pesten', 'L1001', 'L1002', 'geen', 'In de les'], 'Wanneer gebeurde het'],
+    ['a free text', ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)'], 'Licht het doel kort toe'],
+  ] as const)('starts "mijn zaken" typed at %s, parks the dialog and brings it back with its answers', async (_kind, before, question) => {
+    await bot.say('m.devries', 'pesten melden'); // (a report first, so that "mijn zaken" has a case) …
+    await say('m.devries', REPORT_REST.map((t) => (t === 'L1002' ? 'L1001' : t === 'L1003' ? 'L1002' : t)));
+    const asked = await say('m.devries', before);
+    expect(asked.texts.at(-1)).toContain(question);
+    const [stateBefore] = await bot.app.store.collection<DialogStateRecord>('dialogStates').findBy('schoolId', 'demo');
+
+    const other = await bot.say('m.devries', 'mijn zaken');
+    expect(other.texts.at(-1)).toMatch(/^Welke zaak wil je bekijken\?/);
+    const stop = await bot.say('m.devries', 'stop');
+    // The other procedure ended: the parked one is offered, with a button.
+    expect(stop.texts.join('\n')).toMatch(/Je was nog bezig met "(Uitzondering telefoonverbod aanvragen|Pesten melden)"\. Je antwoorden staan nog klaar/);
+    const offer = stop.messages.find((m) => m.card && /Je was nog bezig/.test(m.text));
+    const resumed = await bot.click('m.devries', buttonData(offer, `Verder met ${/Pesten melden/.test(offer!.text) ? 'Pesten melden' : 'Uitzondering telefoonverbod aanvragen'}`));
+    expect(resumed.texts[0]).toMatch(/^We gaan verder met "/);
+    expect(resumed.texts.at(-1)).toContain(question);
+    const [after] = await bot.app.store.collection<DialogStateRecord>('dialogStates').findBy('schoolId', 'demo');
+    expect(after!.answers).toEqual(stateBefore!.answers);
+    expect(after!.stepId).toBe(stateBefore!.stepId);
+  });
+
+  it('takes a one-word trigger typed at a free-text question as the answer, a two-word one as a command', async () => {
+    await say('m.devries', ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)']);
+    const answered = await bot.say('m.devries', 'uitzondering');
+    expect(answered.texts.at(-1)).toMatch(/^Verwijsbrief/);
+    const [draft] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    expect(draft!.purposeDetail).toBe('uitzondering');
+    const interrupted = await bot.say('m.devries', 'pesten melden');
+    expect(interrupted.texts[0]).toMatch(/^Je wilt pesten melden\./);
+    // Typing "verder" after the report brings the request back.
+    await say('m.devries', REPORT_REST.map((t) => (t === 'L1002' ? 'L1001' : t === 'L1003' ? 'L1002' : t)));
+    const back = await bot.say('m.devries', 'verder');
+    expect(back.texts[0]).toBe('We gaan verder met "Uitzondering telefoonverbod aanvragen", waar je was:');
+    expect(back.texts.at(-1)).toMatch(/^Verwijsbrief/);
+  });
+
+  it('drops the parked dialog on "stop" when nothing else is open', async () => {
+    await say('m.devries', ['uitzondering aanvragen', 'L1001']);
+    await bot.say('m.devries', 'pesten melden');
+    await bot.say('m.devries', 'stop');
+    expect((await bot.say('m.devries', 'stop')).texts).toEqual(['Goed, dat laten we rusten. Typ "help" als je iets anders wilt doen.']);
+    expect((await bot.say('m.devries', 'verder')).texts[0]).toMatch(/^Dat herken ik niet/);
+  });
+});
