@@ -70,7 +70,7 @@ describe('protocol engine', () => {
       [['proef', 'x'.repeat(21)], /te lang \(21 tekens\)\. Het maximum is 20/],
       [['proef', 'a', 'Z9999'], /geen leerling met "Z9999".*L1001/],
       [['proef', 'a', 'L1001', '7'], /Kies een van de mogelijkheden/],
-      [['proef', 'a', 'L1001', '1', '31-02-2026'], /geen datum die ik herken.*26-11-2026/],
+      [['proef', 'a', 'L1001', '1', '31-02-2026'], /geen datum die ik herken. Typ bijvoorbeeld "morgen".*03-12-2026/],
       [['proef', 'a', 'L1001', '1', '25-11-2026'], /in het verleden/],
       [['proef', 'a', 'L1001', '1', 'morgen', '-', 'misschien'], /"ja" of "nee"/],
     ];

@@ -63,8 +63,14 @@ export function parseAnswer(step: AskingStep, raw: string, ctx: AnswerContext, o
       return { ok: false, error: 'answer.yesno.invalid' };
     }
     case 'date': {
-      const iso = parseDate(text, ctx.today);
-      if (!iso) return { ok: false, error: 'answer.date.invalid', params: { example: formatDate(ctx.today, ctx.locale) } };
+      // A weekday or a day without a year means the last one for a date that may not lie ahead, the
+      // next one for a date that may not lie behind.
+      const direction = step.notAfter === 'today' ? 'past' : 'future';
+      const iso = parseDate(text, ctx.today, direction);
+      if (!iso) {
+        const example = formatDate(addDays(ctx.today, direction === 'past' ? -1 : 7), ctx.locale);
+        return { ok: false, error: direction === 'past' ? 'answer.date.invalidPast' : 'answer.date.invalidFuture', params: { example } };
+      }
       if (step.notBefore === 'today' && iso < ctx.today) return { ok: false, error: 'answer.date.past' };
       if (step.notAfter === 'today' && iso > ctx.today) return { ok: false, error: 'answer.date.future' };
       return { ok: true, answer: { value: iso, display: formatDate(iso, ctx.locale) } };
@@ -109,17 +115,53 @@ function findOption(options: Option[], token: string): Option | undefined {
   return options.find((o) => o.value.toLowerCase() === lower || o.label.toLowerCase() === lower);
 }
 
-/** Accepts dd-mm-yyyy (also with / or .), yyyy-mm-dd, and today/tomorrow in both languages. */
-export function parseDate(text: string, today: string): string | null {
-  const word = text.toLowerCase();
-  if (word === 'vandaag' || word === 'today') return today;
-  if (word === 'morgen' || word === 'tomorrow') return addDays(today, 1);
-  let y: number, m: number, d: number;
-  const dutch = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(text);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (dutch) [d, m, y] = [Number(dutch[1]), Number(dutch[2]), Number(dutch[3])];
-  else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else return null;
+const WEEKDAYS: Record<string, number> = {
+  maandag: 1, dinsdag: 2, woensdag: 3, donderdag: 4, vrijdag: 5, zaterdag: 6, zondag: 7,
+  ma: 1, di: 2, wo: 3, do: 4, vr: 5, za: 6, zo: 7,
+  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
+};
+const MONTHS: Record<string, number> = {
+  jan: 1, januari: 1, january: 1, feb: 2, februari: 2, february: 2, mrt: 3, maart: 3, mar: 3, march: 3,
+  apr: 4, april: 4, mei: 5, may: 5, jun: 6, juni: 6, june: 6, jul: 7, juli: 7, july: 7, aug: 8, augustus: 8, august: 8,
+  sep: 9, sept: 9, september: 9, okt: 10, oktober: 10, oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+};
+const RELATIVE: Record<string, number> = {
+  vandaag: 0, today: 0, gisteren: -1, yesterday: -1, eergisteren: -2, morgen: 1, tomorrow: 1, overmorgen: 2,
+};
+
+/**
+ * Accepts dd-mm-yyyy (also with / or .), yyyy-mm-dd, today/yesterday/tomorrow and the day before
+ * yesterday in both languages, a weekday ("maandag": the last one for past dates, the next one for
+ * future dates, today when it is that day), and a day and month without a year ("2 dec", "2-12"),
+ * in the year that makes it past or future as the question needs.
+ */
+export function parseDate(text: string, today: string, direction: 'past' | 'future' = 'future'): string | null {
+  const word = text.trim().toLowerCase().replace(/\.$/, '');
+  if (word in RELATIVE) return addDays(today, RELATIVE[word]!);
+  if (word in WEEKDAYS) {
+    const todayIso = new Date(`${today}T12:00:00Z`).getUTCDay() || 7;
+    const wanted = WEEKDAYS[word]!;
+    const delta = direction === 'past' ? -((todayIso - wanted + 7) % 7) : (wanted - todayIso + 7) % 7;
+    return addDays(today, delta);
+  }
+  const dutch = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(word);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(word);
+  if (dutch) return validDate(Number(dutch[3]), Number(dutch[2]), Number(dutch[1]));
+  if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  const dayMonth = /^(\d{1,2})[-/.](\d{1,2})$/.exec(word);
+  const named = /^(\d{1,2})\s+([a-z]+)\.?$/.exec(word);
+  const month = dayMonth ? Number(dayMonth[2]) : named ? MONTHS[named[2]!] : undefined;
+  const day = Number((dayMonth ?? named)?.[1]);
+  if (!month || !day) return null;
+  const year = Number(today.slice(0, 4));
+  const thisYear = validDate(year, month, day);
+  if (!thisYear) return null;
+  if (direction === 'past' && thisYear > today) return validDate(year - 1, month, day);
+  if (direction === 'future' && thisYear < today) return validDate(year + 1, month, day);
+  return thisYear;
+}
+
+function validDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
   return date.toISOString().slice(0, 10);
