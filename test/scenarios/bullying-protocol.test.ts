@@ -254,6 +254,22 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect(JSON.stringify(raw)).not.toMatch(/L1003/);
   });
 
+  it('offers the protocol\'s next step as a button after each recorded step, which opens that step for the case', async () => {
+    await conversation('t.bakker', REPORT);
+    const talk = await conversation('m.devries', ['mijn zaken', '1', 'Gesprek met de leerling die pest', 'L1003', 'Uitlachen benoemd.', '7', '-', 'ja', 'ja', 'Erkent het.']);
+    const next = talk.messages.at(-1)!;
+    expect(next.text).toBe('Volgende stap volgens het protocol: gesprek met de gepeste leerling.');
+    const opened = await bot.click('m.devries', buttonData(next, 'Nu: gesprek met de gepeste leerling'));
+    expect(opened.texts[0]).toMatch(/^Gesprek met de gepeste leerling\n/);
+    expect(opened.texts.at(-1)).toBe('Herkent de leerling dat hij of zij gepest wordt?');
+    // A short step: the button opens it with its name, for this case.
+    const [c] = await cases().findBy('studentRef', 'L1002');
+    const noted = await bot.click('m.devries', { zorgpad: { start: 'stap-vastleggen', caseId: c!.id, stap: 'magister-notitie' } });
+    expect(noted.texts.at(-1)).toBe('Notitie in Magister — wat is er gebeurd of afgesproken? Eén of twee zinnen.');
+    // Someone who may not work the case gets nothing from such a button.
+    expect((await bot.click('t.bakker', { zorgpad: { start: 'stap-vastleggen', caseId: c!.id, stap: 'magister-notitie' } })).texts[0]).toMatch(/^Deze zaak kun je/);
+  });
+
   it('offers expulsion among the steps for a severe incident', async () => {
     const severe = [...REPORT];
     severe[10] = 'ja';

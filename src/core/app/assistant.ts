@@ -11,6 +11,8 @@ import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, 
 import type { Flow, PickSource } from '../protocol/schema.js';
 import type { Answer, Option } from '../protocol/answers.js';
 import { inOperation } from '../operation.js';
+import type { StepKind } from '../cases/model.js';
+import { stepKey } from '../cases/service.js';
 import { can } from '../permissions.js';
 import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
 import { dayIn } from '../time.js';
@@ -444,7 +446,10 @@ export class Assistant {
     if (typeof caseId === 'string') {
       const label = await this.deps.cases.labelFor(actor, caseId);
       if (!label) return null;
-      return { ...input, answers: { ...input.answers, caseId: { value: caseId, display: label } } };
+      const answers: Record<string, Answer> = { ...input.answers, caseId: { value: caseId, display: label } };
+      const stap = input.answers?.stap?.value;
+      if (typeof stap === 'string') answers.stap = { value: stap, display: stepLabel(stap as StepKind, locale) };
+      return { ...input, answers };
     }
     const draftId = input.answers?.draftId?.value;
     if (typeof draftId === 'string') {
@@ -467,6 +472,12 @@ export class Assistant {
 
 function isCardAction(input: Input | CardAction): input is CardAction {
   return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
+}
+
+/** A protocol step's name, as the case menu shows it (capitalised). */
+function stepLabel(kind: StepKind, locale: Locale): string {
+  const text = translator(locale)(stepKey(kind));
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
 /** What a person sent, so that the same message sent again after a failure is recognised. */

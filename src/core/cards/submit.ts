@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Input } from '../protocol/engine.js';
+import { STEP_KINDS } from '../cases/model.js';
 
 const idText = z.string().min(1).max(100);
 
@@ -18,6 +19,8 @@ const startSchema = z.object({
     draftId: idText.optional(),
     requestId: idText.optional(),
     jobId: z.string().min(1).max(300).optional(),
+    /** The protocol step a "next step" button opens (its label is filled in by the application). */
+    stap: z.enum(STEP_KINDS).optional(),
   }),
 });
 const snoozeSchema = z.object({ zorgpad: z.object({ snooze: z.string().min(1).max(300) }) });
@@ -51,13 +54,14 @@ export function parseCardSubmit(data: unknown): Input | CardAction | null {
   if (snooze.success) return { kind: 'snooze', jobId: snooze.data.zorgpad.snooze };
   const start = startSchema.safeParse(data);
   if (start.success) {
-    const { start: flowId, caseId, draftId, requestId, jobId } = start.data.zorgpad;
+    const { start: flowId, caseId, draftId, requestId, jobId, stap } = start.data.zorgpad;
     // Displays and draft answers are filled in by the application, which checks the person may see them.
     const answers = {
       ...(caseId ? { caseId: { value: caseId, display: '' } } : {}),
       ...(draftId ? { draftId: { value: draftId, display: '' } } : {}),
       ...(requestId ? { requestId: { value: requestId, display: '' } } : {}),
       ...(jobId ? { jobId: { value: jobId, display: '' } } : {}),
+      ...(stap ? { stap: { value: stap, display: '' } } : {}),
     };
     return { kind: 'start', flowId, answers, resume: draftId !== undefined || requestId !== undefined };
   }

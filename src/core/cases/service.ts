@@ -254,7 +254,7 @@ export class CaseService {
     const subject = withStudent ? t('case.magister.student', { student: about }) : t('case.magister.caseOf', { student: about });
     const note = recordText(t, outcome ? 'case.magister.step' : 'case.magister.stepOnly', { step: t(stepKey(kind)), subject, outcome });
     said.push(this.noteCard(t, note));
-    said.push({ text: this.nextText(updated, t) });
+    said.push(this.nextMessage(updated, t));
     return { ok: true, said };
   }
 
@@ -297,7 +297,7 @@ export class CaseService {
       said: [
         { text: t('case.agreement.recorded', { date: formatDate(dueDate, locale) }) },
         this.noteCard(t, recordText(t, 'case.magister.agreement', { student: updated.studentRef, what, date: formatDate(dueDate, locale) })),
-        { text: this.nextText(updated, t) },
+        this.nextMessage(updated, t),
       ],
     };
   }
@@ -677,6 +677,19 @@ export class CaseService {
     return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
   }
 
+  /**
+   * The protocol's next step, one press away: its text, with a button that opens that step for this
+   * case (for the CLZ's talks: apart or together), and one that opens the case.
+   */
+  private nextMessage(c: BullyingCase, t: Translate): OutboundMessage {
+    const text = this.nextText(c, t);
+    const next = nextStep(c);
+    const kinds: StepKind[] = next === 'clz-gesprekken' ? ['gesprek-pester', 'gesprek-gepeste', 'gezamenlijk-gesprek'] : next ? [next] : [];
+    if (!kinds.length) return { text };
+    const actions = kinds.map((kind) => ({ title: t('case.action.nextStep', { step: t(stepKey(kind)) }), flowId: STEP_FLOWS[kind], caseId: c.id, stap: kind }));
+    return { text, card: this.deps.cards.render('next-step', { text, actions }) };
+  }
+
   private noteCard(t: Translate, note: string): OutboundMessage {
     return {
       text: `${t('case.magister.title')}\n${note}`,
@@ -713,6 +726,22 @@ export class CaseService {
     return (await this.withRole(role))[0] ?? null;
   }
 }
+
+/** The dialog that records each protocol step (the short ones share one, told which step it is). */
+const STEP_FLOWS: Record<StepKind, string> = {
+  'gesprek-gepeste': 'gesprek-gepeste',
+  'gesprek-pester': 'gesprek-pester',
+  'gezamenlijk-gesprek': 'afspraken',
+  'magister-notitie': 'stap-vastleggen',
+  'ouders-geinformeerd': 'ouders',
+  'uitleg-vervolg': 'stap-vastleggen',
+  klassengesprek: 'stap-vastleggen',
+  'clz-gesprek': 'stap-vastleggen',
+  'hulp-leerlingbegeleider': 'stap-vastleggen',
+  'alle-ouders-geinformeerd': 'alle-ouders',
+  'terugkoppeling-mentor': 'stap-vastleggen',
+  'controle-afspraak': 'afspraak-controle',
+};
 
 // Typed so that a form, step, rung or stage without a catalogue text does not compile.
 export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;

@@ -345,6 +345,7 @@ export const en: Record<MessageKey, string> = {
   'dialog.resumeParked': 'Continue with {title}',
   'dialog.parkedDropped': 'All right, we leave that be. Type "help" if you want to do something else.',
   'dialog.resumed': 'We continue with "{title}", where you were:',
+  'case.action.nextStep': 'Now: {step}',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

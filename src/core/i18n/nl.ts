@@ -343,6 +343,7 @@ export const nl = {
   'dialog.resumeParked': 'Verder met {title}',
   'dialog.parkedDropped': 'Goed, dat laten we rusten. Typ "help" als je iets anders wilt doen.',
   'dialog.resumed': 'We gaan verder met "{title}", waar je was:',
+  'case.action.nextStep': 'Nu: {step}',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
