@@ -140,6 +140,35 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(request!.status).toBe('granted');
   });
 
+  it('greets a personal install once, asks each question as one card, and settles an answered card in place', async () => {
+    // Teams sends an installationUpdate and a conversationUpdate for one install: one greeting.
+    await post(installPersonal(connector.url, 't.bakker'));
+    await post({ ...installPersonal(connector.url, 't.bakker'), type: 'conversationUpdate', membersAdded: [{ id: '28:zorgpad-bot' }] });
+    expect(connector.texts(personalConversation('t.bakker')).filter((t) => /^Hallo! Ik ben Zorgpad/.test(t))).toHaveLength(1);
+
+    const before = connector.to(personalConversation('t.bakker')).length;
+    await say('t.bakker', ['pesten melden']);
+    const question = connector.to(personalConversation('t.bakker')).slice(before);
+    expect(question).toHaveLength(1); // one activity: the card, not also the numbered text
+    const card = question[0]!.activity.attachments![0]!.content as { actions: Array<{ title: string; verb: string; data: unknown }> };
+    const sure = card.actions.find((a) => a.title === 'Het is pesten')!;
+
+    // Pressing the button: the invoke answer is the question settled with the answer, without buttons;
+    // the next question arrives once, as a new card.
+    const sent = connector.to(personalConversation('t.bakker')).length;
+    const res = await post(cardAction(connector.url, 't.bakker', personalConversation('t.bakker'), sure.verb, sure.data));
+    const answer = (await res.json()) as { type: string; value: { body: Array<{ text: string }>; actions?: unknown[] } };
+    expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(answer.value.body.map((b) => b.text)).toEqual([
+      'Je wilt pesten melden. Weet je zeker dat het om pesten gaat, of twijfel je of het plagen is?',
+      'Jouw antwoord: Het is pesten',
+    ]);
+    expect(answer.value.actions).toBeUndefined();
+    const next = connector.to(personalConversation('t.bakker')).slice(sent);
+    expect(next).toHaveLength(1);
+    expect(JSON.stringify(next[0]!.activity)).toContain('Welke leerling wordt gepest?');
+  });
+
   it('answers the kernteam when mentioned in the channel, without the mention', async () => {
     await post(channelConversationUpdate(connector.url, 'a.jansen'));
     expect((await post(channelMention(connector.url, 'a.jansen', 'help'))).status).toBe(200);

@@ -159,6 +159,14 @@ export class SlackBot {
     }
     const channel = action.container?.channel_id ?? action.channel?.id ?? user;
     const reply = await this.turn(team, user, deliveryId, input);
+    // An answered question settles in place: its answer, no buttons; what comes next is posted after it.
+    const ts = action.container?.message_ts;
+    if (reply.settled && ts && action.container?.channel_id) {
+      const [settled] = toMessages(reply.settled);
+      await this.client.chat
+        .update({ channel: action.container.channel_id, ts, text: settled!.text, blocks: settled!.blocks as never })
+        .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
+    }
     await this.post(channel, replyMessages(reply), user);
   }
 

@@ -32,7 +32,11 @@ export class TeamsBot {
       case ActivityTypes.InstallationUpdate:
       case ActivityTypes.ConversationUpdate:
         // The reference is stored above; a personal install gets a short welcome.
-        if (activity.conversation.conversationType === 'personal' && (activity as { action?: string }).action !== 'remove') {
+        if (
+          activity.conversation.conversationType === 'personal' &&
+          (activity as { action?: string }).action !== 'remove' &&
+          (await this.references.firstWelcome(activity.conversation.id))
+        ) {
           await this.sendOrLater(context, activity, [{ text: translator(locale)('teams.welcome') }]);
         }
         return;
@@ -83,6 +87,13 @@ export class TeamsBot {
       return;
     }
     const reply = await this.turn(activity, input, locale);
+    if (reply.settled) {
+      // An answer on a question's card: the card settles (the answer, no buttons) and what comes next
+      // arrives as new messages, each question once.
+      await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: reply.settled });
+      await this.sendOrLater(context, activity, reply.messages);
+      return;
+    }
     if (reply.card) {
       // Votes, refreshes: the card takes the clicked card's place. What the bot says with it (a refusal,
       // "a motivation is needed", a confirmation) goes on top of that card: Teams shows only the card.

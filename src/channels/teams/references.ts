@@ -50,6 +50,11 @@ export class TeamsReferences {
     }
   }
 
+  /** True the first time for a conversation: Teams sends both conversationUpdate and installationUpdate on an install. */
+  firstWelcome(conversationId: string): Promise<boolean> {
+    return this.store.idempotency.claim(`teams:welcome:${conversationId}`, this.clock.now());
+  }
+
   async get(staffId: string): Promise<{ record: TeamsReference; reference: ConversationReference } | null> {
     const record = await this.refs.get(this.id(staffId));
     return record ? { record, reference: JSON.parse(record.reference) as ConversationReference } : null;

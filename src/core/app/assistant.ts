@@ -39,6 +39,11 @@ export interface Reply {
   messages: OutboundMessage[];
   /** For a card action: the card that takes the clicked card's place (Teams answers the invoke with it). */
   card?: AdaptiveCardJson;
+  /**
+   * For an answer given on a question's card: that question, settled with the answer and without
+   * buttons, for the channel to put in the card's place (Teams' invoke answer, Slack's chat.update).
+   */
+  settled?: AdaptiveCardJson;
   /** True when this delivery was seen before; nothing was done. */
   duplicate: boolean;
 }
@@ -245,7 +250,11 @@ export class Assistant {
         effects: outcome.effects.length,
       });
       const messages = saved.pending ? await this.carryOut(saved, turnContext) : await this.perform(outcome.effects, turnContext, null);
-      return { messages: [...finished, ...messages], duplicate: false };
+      const settled =
+        input.kind === 'answer' && outcome.answered
+          ? this.deps.cards.render('answered', { prompt: outcome.answered.prompt, answer: t('card.yourAnswer', { answer: outcome.answered.answer }) })
+          : undefined;
+      return { messages: [...finished, ...messages], duplicate: false, ...(settled ? { settled } : {}) };
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };

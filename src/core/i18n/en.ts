@@ -346,6 +346,8 @@ export const en: Record<MessageKey, string> = {
   'dialog.parkedDropped': 'All right, we leave that be. Type "help" if you want to do something else.',
   'dialog.resumed': 'We continue with "{title}", where you were:',
   'case.action.nextStep': 'Now: {step}',
+  'card.skipped': '(skipped)',
+  'card.yourAnswer': 'Your answer: {answer}',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

@@ -344,6 +344,8 @@ export const nl = {
   'dialog.parkedDropped': 'Goed, dat laten we rusten. Typ "help" als je iets anders wilt doen.',
   'dialog.resumed': 'We gaan verder met "{title}", waar je was:',
   'case.action.nextStep': 'Nu: {step}',
+  'card.skipped': '(overgeslagen)',
+  'card.yourAnswer': 'Jouw antwoord: {answer}',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',

@@ -67,6 +67,8 @@ export interface EngineContext extends AnswerContext {
 export interface Outcome {
   state: DialogState;
   effects: Effect[];
+  /** The question this turn answered, and the answer as shown: a channel settles the question's card with it. */
+  answered?: { prompt: string; answer: string };
 }
 
 const WORDS = {
@@ -104,7 +106,7 @@ function keepParked(before: DialogState, outcome: Outcome, ctx: EngineContext): 
     template: 'offer',
     data: { text: t('dialog.parkedOffer', { title }), actions: [{ title: t('dialog.resumeParked', { title }), flowId: flow.id }] },
   };
-  return { state: { ...outcome.state, parked }, effects: [...outcome.effects, offer] };
+  return { ...outcome, state: { ...outcome.state, parked }, effects: [...outcome.effects, offer] };
 }
 
 function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outcome {
@@ -174,6 +176,14 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
 }
 
 function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
+  const outcome = answerStep(state, flow, step, raw, ctx);
+  if (outcome.state === state) return outcome; // not accepted: the question stays open
+  const given = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
+  const shown = given.ok && given.answer ? given.answer.display : translator(ctx.locale)('card.skipped');
+  return { ...outcome, answered: { prompt: localize(step.prompt, ctx.locale, displays(state)), answer: shown } };
+}
+
+function answerStep(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
   const t = translator(ctx.locale);
   const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
   if (!parsed.ok) {
