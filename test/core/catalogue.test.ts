@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_STATES, GROUNDS, KINDS, PURPOSES, SCOPES } from '../../src/core/exceptions/model.js';
 import { LOCALES, translator, type MessageKey } from '../../src/core/i18n/index.js';
@@ -24,5 +26,35 @@ describe('message catalogues', () => {
     for (const key of Object.keys(nl) as MessageKey[]) {
       expect(placeholders(en[key]), key).toEqual(placeholders(nl[key]));
     }
+  });
+});
+
+describe('one term per concept', () => {
+  /** Terms we do not use, with the one we use instead. */
+  const AVOID: Array<[RegExp, string]> = [
+    [/\bsancties?\b/i, 'maatregel'],
+    [/verkennend/i, 'informatief gesprek'],
+    [/gesprek door de CLZ/i, 'gezamenlijk gesprek, of het gesprek met één leerling'],
+  ];
+
+  /** Every Dutch text the bot can say: the catalogue and the dialog files' `nl` texts. */
+  function dutchTexts(): Array<[string, string]> {
+    const out: Array<[string, string]> = Object.entries(nl).map(([key, text]) => [`nl.ts ${key}`, text]);
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'nl' && typeof v === 'string') out.push([where, v]);
+          else walk(v, `${where}.${k}`);
+        }
+      }
+    };
+    for (const file of readdirSync('dialogs').filter((f) => f.endsWith('.yaml'))) walk(parseYaml(readFileSync(`dialogs/${file}`, 'utf8')), file);
+    return out;
+  }
+
+  it.each(AVOID.map(([pattern, instead]) => [String(pattern), pattern, instead] as const))('says %s nowhere', (_name, pattern, instead) => {
+    const found = dutchTexts().filter(([, text]) => pattern.test(text)).map(([where]) => where);
+    expect(found, `use "${instead}"`).toEqual([]);
   });
 });

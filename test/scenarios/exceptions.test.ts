@@ -229,12 +229,12 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect(signalled.texts[0]).toMatch(/^Dank je\. De mentor en de zorgcoördinator zijn vertrouwelijk ingelicht/);
     for (const persona of ['m.devries', 'a.jansen']) {
       expect((await inbox(persona)).map((m) => m.text)).toEqual([
-        'Vertrouwelijk: Rachid El Moussaoui meldt mogelijk misbruik van de uitzondering door L1001: "Zat tijdens de toets op een chat-app te typen.". Bespreek het in het zorgteam en begin met een verkennend gesprek; typ "misbruik opvolgen" om een stap vast te leggen.',
+        'Vertrouwelijk: Rachid El Moussaoui meldt mogelijk misbruik van de uitzondering door L1001: "Zat tijdens de toets op een chat-app te typen.". Bespreek het in het zorgteam en begin met een informatief gesprek; typ "misbruik opvolgen" om een stap vast te leggen.',
       ]);
     }
     expect(await inbox('t.bakker')).toEqual([]);
 
-    await conversation('m.devries', ['misbruik opvolgen', '1', 'Verkennend gesprek met leerling en/of ouders', 'Leerling legt uit dat een vriendin appte; afspraak: alleen de glucose-app.']);
+    await conversation('m.devries', ['misbruik opvolgen', '1', 'Informatief gesprek met leerling en/of ouders', 'Leerling legt uit dat een vriendin appte; afspraak: alleen de glucose-app.']);
     const support = await conversation('m.devries', ['misbruik opvolgen', '1', 'Ondersteunende maatregel', 'Dagelijkse check met de mentor', 'Elke ochtend kort langs.']);
     expect(support.texts).toEqual(['De ondersteunende maatregel is vastgelegd.']);
 
