@@ -103,14 +103,30 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(stranger[0]?.args.text).toMatch(/medewerker|beheerder/i);
   });
 
+  it('says in a finished window that it can be closed and how to go on', async () => {
+    await command(USERS.bakker, 'cyberpesten');
+    const first = await slack.until((calls) => calls.find((c) => c.method === 'views.update'));
+    expect((first.args.view as { title: { text: string } }).title.text).toBe('Advies bij cyberpesten');
+    await command(USERS.bakker, 'help');
+    const update = await slack.until((calls) => calls.filter((c) => c.method === 'views.update').at(1));
+    // A menu still asks something: no closing line yet.
+    expect(blockText((update.args.view as { blocks: Block[] }).blocks)).not.toMatch(/je kunt het sluiten/);
+    const stopped = await command(USERS.bakker, 'stop');
+    expect(stopped.status).toBe(200);
+    const last = await slack.until((calls) => calls.filter((c) => c.method === 'views.update').at(2));
+    expect(blockText((last.args.view as { blocks: Block[] }).blocks)).toMatch(/Klaar in dit venster; je kunt het sluiten\./);
+  });
+
   it('opens a modal for /zorgpad pesten at once and fills it with the first question', async () => {
     const res = await command(USERS.bakker, 'pesten');
     expect(res.status).toBe(200);
     const open = await slack.until((calls) => calls.find((c) => c.method === 'views.open'));
     expect(open.args.trigger_id).toMatch(/^trig-/);
     const update = await slack.until((calls) => calls.find((c) => c.method === 'views.update'));
-    const view = update.args.view as { type: string; blocks: Block[]; callback_id: string };
+    const view = update.args.view as { type: string; blocks: Block[]; callback_id: string; title: { text: string } };
     expect(view.type).toBe('modal');
+    // The window is named after the procedure (within Slack's 24 characters).
+    expect(view.title.text).toBe('Pesten melden');
     expect(blockText(view.blocks)).toMatch(/plagen|pesten/i);
     expect(buttons(view.blocks).map((b) => b.text)).toContain('Het is pesten');
 

@@ -63,7 +63,10 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     const list = await conversation('m.devries', ['mijn aanvragen']);
     expect(list.texts).toEqual(['L1001 — concept']);
     const resumed = await bot.click('m.devries', buttonData(list.messages[0], 'Verder invullen'));
-    expect(resumed.texts).toEqual(['Licht het doel kort toe (alleen het kernteam ziet dit). Typ "-" als het doel voor zich spreekt.']);
+    expect(resumed.texts).toEqual([
+      'Je gaat verder met "Uitzondering telefoonverbod aanvragen" voor L1001 (1A). Wat je al had ingevuld, staat er nog.',
+      'Licht het doel kort toe (alleen het kernteam ziet dit). Typ "-" als het doel voor zich spreekt.',
+    ]);
     const rest = await conversation('m.devries', REQUEST.slice(4));
     expect(rest.texts[0]).toBe('Nog niet aanwezig (indienen kan wel): motivatie leerling.');
   });

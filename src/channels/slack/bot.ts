@@ -241,12 +241,12 @@ export class SlackBot {
     await this.client.views.update({ view_id: viewId, view: this.dialogView(reply) as never });
   }
 
-  /** What every Zorgpad modal has: its kind, a title and a close button. */
-  private modalFrame(callbackId: string, title: MessageKey): View {
+  /** What every Zorgpad modal has: its kind, a title (the procedure's, when known) and a close button. */
+  private modalFrame(callbackId: string, title: MessageKey, named?: string): View {
     return {
       type: 'modal',
       callback_id: callbackId,
-      title: { type: 'plain_text', text: clip(this.t(title), LIMITS.modalTitle) },
+      title: { type: 'plain_text', text: clip(named ?? this.t(title), LIMITS.modalTitle) },
       close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
     };
   }
@@ -270,8 +270,10 @@ export class SlackBot {
       }
     }
     if (blocks.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('teams.invoke.done')) } });
+    // Nothing more to answer here: say so, and how to go on, since nothing can be typed in a window.
+    if (!submit) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.finished')) }] });
     return {
-      ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title'),
+      ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title', reply.title),
       ...(submit
         ? {
             submit: { type: 'plain_text', text: clip(submit.title, LIMITS.modalButton) },

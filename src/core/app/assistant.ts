@@ -44,6 +44,8 @@ export interface Reply {
    * buttons, for the channel to put in the card's place (Teams' invoke answer, Slack's chat.update).
    */
   settled?: AdaptiveCardJson;
+  /** The title of the procedure this reply belongs to, for a window (Slack) to name it. */
+  title?: string;
   /** True when this delivery was seen before; nothing was done. */
   duplicate: boolean;
 }
@@ -254,7 +256,9 @@ export class Assistant {
         input.kind === 'answer' && outcome.answered
           ? this.deps.cards.render('answered', { prompt: outcome.answered.prompt, answer: t('card.yourAnswer', { answer: outcome.answered.answer }) })
           : undefined;
-      return { messages: [...finished, ...messages], duplicate: false, ...(settled ? { settled } : {}) };
+      const flowId = outcome.state.flowId ?? before.flowId;
+      const title = flowId ? this.deps.flows.get(flowId)?.title[locale] : undefined;
+      return { messages: [...finished, ...messages], duplicate: false, ...(settled ? { settled } : {}), ...(title ? { title } : {}) };
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };

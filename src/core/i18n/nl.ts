@@ -346,6 +346,8 @@ export const nl = {
   'case.action.nextStep': 'Nu: {step}',
   'card.skipped': '(overgeslagen)',
   'card.yourAnswer': 'Jouw antwoord: {answer}',
+  'slack.modal.finished': 'Klaar in dit venster; je kunt het sluiten. Verder gaan of iets anders doen: /zorgpad of een bericht aan Zorgpad.',
+  'dialog.draftResumed': 'Je gaat verder met "{title}" voor {student}. Wat je al had ingevuld, staat er nog.',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',

@@ -263,7 +263,10 @@ function startFlow(
     const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
     return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };
   }
-  return run({ flowId, stepId: flow.start, answers, history: [] }, ctx, before, resume);
+  // A draft taken up again says which student it is about, before the first question still open.
+  const student = answers.leerling?.display;
+  const intro = resume && flow.draft && student ? [say(t('dialog.draftResumed', { title: localize(flow.title, ctx.locale), student }))] : [];
+  return run({ flowId, stepId: flow.start, answers, history: [] }, ctx, [...before, ...intro], resume);
 }
 
 /** Walks from the state's step through non-asking steps until the flow asks something or ends. */
