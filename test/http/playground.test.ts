@@ -116,3 +116,24 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
     );
   });
 });
+
+describe('the playground welcome', () => {
+  it('greets each persona with what their roles let them start, and a stranger with how to get access', async () => {
+    const bot = await startTestApp();
+    try {
+      const welcome = async (persona: string) =>
+        (await (await fetch(`${bot.base}/playground/api/welcome?personaId=${persona}`)).json()) as { card: { body: Array<{ text: string }>; actions?: Array<{ title: string; data: unknown }> } };
+      const mentor = await welcome('m.devries');
+      expect(mentor.card.body[0]!.text).toMatch(/^Welkom, Marloes de Vries\./);
+      expect(mentor.card.actions!.map((a) => a.title)).toEqual(['Pesten melden', 'Advies bij cyberpesten', 'Uitzondering telefoonverbod aanvragen']);
+      const teacher = await welcome('t.bakker');
+      expect(teacher.card.actions!.map((a) => a.title)).toEqual(['Pesten melden', 'Advies bij cyberpesten']);
+      // Its buttons start the procedure.
+      const started = await bot.click('t.bakker', teacher.card.actions![0]!.data);
+      expect(started.texts[0]).toMatch(/^Je wilt pesten melden\./);
+      expect((await welcome('onbekend')).card.body[0]!.text).toMatch(/^Zorgpad is er alleen voor medewerkers/);
+    } finally {
+      await bot.stop();
+    }
+  });
+});

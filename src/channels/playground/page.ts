@@ -40,6 +40,7 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
   .msg.me { text-align: right; }
   .msg.me .text { background: #dbe9f6; }
   .card { background: #fff; border-radius: 6px; padding: 4px; margin-top: 4px; max-width: 520px; }
+  .welcome { background: #fff; border-radius: 6px; padding: 4px; margin: 8px 0; max-width: 520px; }
   form { position: fixed; bottom: 0; left: 0; right: 0; display: flex; gap: 8px; padding: 12px 20px; background: #fff; border-top: 1px solid #ddd; }
   form input { flex: 1; font-size: 16px; padding: 8px; }
   .error { color: #a4262c; }
@@ -54,6 +55,7 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
     <select id="lang"><option value="nl">Nederlands</option><option value="en">English</option></select></label>
   <span>${escapeHtml(t('playground.clock'))}: <span id="clock"></span> <button id="forward" type="button">${escapeHtml(t('playground.clockForward'))}</button></span>
 </div>
+<section id="welcome" class="welcome" aria-label="welkom"></section>
 <main id="log" aria-live="polite"></main>
 <form id="composer">
   <input id="text" autocomplete="off" placeholder="${escapeHtml(t('playground.placeholder'))}" aria-label="${escapeHtml(t('playground.placeholder'))}">
@@ -73,7 +75,16 @@ for (const p of boot.personas) {
 }
 const saved = sessionStorage.getItem('zorgpad.persona');
 if (saved && boot.personas.some(p => p.id === saved)) personaSelect.value = saved;
-personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; pollInbox(); });
+personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; welcome(); pollInbox(); });
+// A welcome with what this persona can start, on opening and after switching persona.
+async function welcome() {
+  const holder = document.getElementById('welcome');
+  holder.innerHTML = '';
+  try {
+    const res = await fetch('/playground/api/welcome?personaId=' + encodeURIComponent(personaSelect.value) + '&lang=' + boot.locale);
+    if (res.ok) renderInto(holder, (await res.json()).card);
+  } catch (e) { /* the chat works without it */ }
+}
 
 function add(who, text, mine) {
   const div = document.createElement('div');
@@ -113,6 +124,8 @@ async function send(body, shown, replaceCard) {
     if (!res.ok) { add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error'); return; }
     const reply = await res.json();
     if (reply.card && replaceCard) replaceCard(reply.card);
+    // An answered question settles in place: its answer, no buttons.
+    else if (reply.settled && replaceCard) replaceCard(reply.settled);
     for (const m of reply.messages) {
       if (m.card) addCard(m.card);
       else add(boot.texts['playground.bot'], m.text);
@@ -140,6 +153,7 @@ document.getElementById('forward').addEventListener('click', async () => {
   if (res.ok) { document.getElementById('clock').textContent = (await res.json()).now.slice(0, 10); pollInbox(); }
 });
 setInterval(pollInbox, 2000);
+welcome();
 pollInbox();
 document.getElementById('composer').addEventListener('submit', (e) => {
   e.preventDefault();

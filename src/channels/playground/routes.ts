@@ -1,3 +1,4 @@
+import type { CardRenderer } from '../../core/cards/render.js';
 import { can } from '../../core/permissions.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,10 +43,11 @@ export interface PlaygroundDeps {
   exceptions: ExceptionService;
   clock: AdjustableClock;
   scheduler: Scheduler;
+  cards: CardRenderer;
 }
 
 export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
-  const { assistant, directory, outbox, roleBook, exceptions, clock, scheduler } = deps;
+  const { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards } = deps;
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
 
@@ -88,6 +90,19 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
       input,
     });
     sendJson(res, 200, reply);
+  });
+
+  // A welcome for the chosen persona: who they are here and what they can start (their roles decide).
+  http.route('GET', '/playground/api/welcome', async (_req, res, url) => {
+    const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
+    if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
+    const locale: Locale = url.searchParams.get('lang') === 'en' ? 'en' : 'nl';
+    const t = translator(locale);
+    const overview = await assistant.overview('playground', personaId.data, locale);
+    const person = directory.staffById(personaId.data);
+    const text = overview && person ? t('playground.welcome', { name: person.name }) : t('access.unknown');
+    const actions = (overview?.procedures ?? []).map((p) => ({ title: p.label, flowId: (p.data as { zorgpad: { start: string } }).zorgpad.start }));
+    sendJson(res, 200, { card: cards.render('offer', { text, actions }) });
   });
 
   // The playground is where notifications land locally: the page asks for a persona's new ones.

@@ -350,6 +350,7 @@ export const en: Record<MessageKey, string> = {
   'card.yourAnswer': 'Your answer: {answer}',
   'slack.modal.finished': 'Done in this window; you can close it. To go on or do something else: /zorgpad or a message to Zorgpad.',
   'dialog.draftResumed': 'You continue with "{title}" for {student}. What you filled in before is still there.',
+  'playground.welcome': 'Welcome, {name}. This is what you can start here; type "help" for everything you can do.',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

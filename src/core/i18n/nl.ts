@@ -348,6 +348,7 @@ export const nl = {
   'card.yourAnswer': 'Jouw antwoord: {answer}',
   'slack.modal.finished': 'Klaar in dit venster; je kunt het sluiten. Verder gaan of iets anders doen: /zorgpad of een bericht aan Zorgpad.',
   'dialog.draftResumed': 'Je gaat verder met "{title}" voor {student}. Wat je al had ingevuld, staat er nog.',
+  'playground.welcome': 'Welkom, {name}. Dit kun je hier beginnen; typ "help" voor alles wat je kunt doen.',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
