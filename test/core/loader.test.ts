@@ -49,6 +49,7 @@ describe('dialog files', () => {
       'uitzondering-check',
       'uitzondering-route',
       'zaak',
+      'zaak-geschiedenis',
     ]);
   });
 

@@ -270,6 +270,16 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect((await bot.click('t.bakker', { zorgpad: { start: 'stap-vastleggen', caseId: c!.id, stap: 'magister-notitie' } })).texts[0]).toMatch(/^Deze zaak kun je/);
   });
 
+  it('shows a reopened case as where it stands and what comes next, with the whole history one choice away', async () => {
+    await conversation('t.bakker', REPORT);
+    await conversation('m.devries', ['mijn zaken', '1', 'Ouders geïnformeerd', 'Telefonisch', 'vandaag', 'Moeder gebeld; zij herkent het.']);
+    const reopened = await conversation('m.devries', ['mijn zaken', '1']);
+    expect(reopened.texts[0]).toMatch(/^Zaak rond L1002 \(1A\) — ligt bij: mentor\. Meldingen: 1\.\nLaatst vastgelegd \(\d\d-\d\d-\d{4}\): ouders geïnformeerd\.\nVolgende stap volgens het protocol: gesprek met de gepeste leerling\.$/);
+    expect(reopened.texts[0]).not.toMatch(/Moeder gebeld/);
+    const history = await conversation('m.devries', ['Geschiedenis van de zaak']);
+    expect(history.texts[0]).toMatch(/ouders geïnformeerd — Moeder gebeld; zij herkent het\./);
+  });
+
   it('offers expulsion among the steps for a severe incident', async () => {
     const severe = [...REPORT];
     severe[10] = 'ja';

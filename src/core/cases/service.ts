@@ -321,7 +321,12 @@ export class CaseService {
     await this.audit(actor, 'case.escalate', caseId, channel);
     const ct = translator(this.school.locale);
     await this.deps.outbox.notify(`escalate:${caseId}:${updated.escalations.length}:${clz.id}`, clz.id, {
-      text: `${ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId })}\n${this.history(updated, ct)}`,
+      text: `${ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId })}\n${ct('case.summary', { student: updated.studentRef, cls: updated.classId, stage: ct(stageKey(updated.stage)), signals: updated.signals.length })}`,
+      card: this.deps.cards.render('notice', {
+        title: ct('case.notify.escalatedTitle'),
+        text: ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId }),
+        actions: [{ title: ct('case.action.open'), flowId: 'zaak', caseId }],
+      }),
     });
     return {
       ok: true,
@@ -582,7 +587,21 @@ export class CaseService {
     if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
     await this.audit(actor, 'case.read', caseId, channel);
     const t = translator(locale);
-    return { ok: true, said: [{ text: `${this.history(found, t, locale)}\n${this.nextText(found, t)}` }] };
+    // Where it stands and what comes next; the whole history is one choice away ("Geschiedenis").
+    const lines = [t('case.summary', { student: found.studentRef, cls: found.classId, stage: t(stageKey(found.stage)), signals: found.signals.length })];
+    const last = found.steps.at(-1);
+    if (last) lines.push(t('case.lastStep', { date: formatDate(dayIn(this.school.timeZone, last.at), locale), step: t(stepKey(last.kind)) }));
+    lines.push(this.nextText(found, t));
+    return { ok: true, said: [{ text: lines.join('\n') }] };
+  }
+
+  /** The whole history of a case: steps, agreements, measures. Audited as a read. */
+  async historyOf(actor: Actor, caseId: string, channel: string, locale: Locale): Promise<CaseResult> {
+    const found = await this.cases.get(caseId);
+    if (!found) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, found, this.deps.directory)) return this.denied(actor, caseId, channel);
+    await this.audit(actor, 'case.read', caseId, channel);
+    return { ok: true, said: [{ text: this.history(found, translator(locale), locale) }] };
   }
 
   /** The open cases this person may work on, as options for a `pick` step. */

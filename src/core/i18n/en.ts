@@ -54,7 +54,7 @@ export const en: Record<MessageKey, string> = {
   'case.notify.details': 'When: {date}. Where: {where}. Form: {forms}.',
   'case.notify.repetition':
     'Note: in the last {days} days there was already a case about this student (or these students). The protocol says to report repetition to the CLZ.',
-  'case.notify.escalated': 'The mentor handed the case around {student} ({cls}) to you. What happened so far:',
+  'case.notify.escalated': 'The mentor has handed the case around {student} ({cls}) over to you. Open the case for where it stands and the next step; its history is there too.',
   'case.notify.feedback': 'Feedback from the CLZ about {student}: {outcome}',
   'case.action.open': 'Open case',
   'case.action.escalate': 'To the CLZ',
@@ -351,6 +351,8 @@ export const en: Record<MessageKey, string> = {
   'slack.modal.finished': 'Done in this window; you can close it. To go on or do something else: /zorgpad or a message to Zorgpad.',
   'dialog.draftResumed': 'You continue with "{title}" for {student}. What you filled in before is still there.',
   'playground.welcome': 'Welcome, {name}. This is what you can start here; type "help" for everything you can do.',
+  'case.lastStep': 'Last recorded ({date}): {step}.',
+  'case.notify.escalatedTitle': 'Case handed over to you',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

@@ -52,7 +52,7 @@ export const nl = {
   'case.notify.details': 'Wanneer: {date}. Waar: {where}. Vorm: {forms}.',
   'case.notify.repetition':
     'Let op: over deze leerling(en) liep in de afgelopen {days} dagen al een zaak. Volgens het protocol meld je herhaling bij de CLZ.',
-  'case.notify.escalated': 'De mentor heeft de zaak rond {student} ({cls}) aan jou overgedragen. Wat er tot nu toe is gebeurd:',
+  'case.notify.escalated': 'De mentor heeft de zaak rond {student} ({cls}) aan jou overgedragen. Open de zaak voor waar ze staat en de volgende stap; de geschiedenis staat erbij.',
   'case.notify.feedback': 'Terugkoppeling van de CLZ over {student}: {outcome}',
   'case.action.open': 'Zaak openen',
   'case.action.escalate': 'Naar de CLZ',
@@ -349,6 +349,8 @@ export const nl = {
   'slack.modal.finished': 'Klaar in dit venster; je kunt het sluiten. Verder gaan of iets anders doen: /zorgpad of een bericht aan Zorgpad.',
   'dialog.draftResumed': 'Je gaat verder met "{title}" voor {student}. Wat je al had ingevuld, staat er nog.',
   'playground.welcome': 'Welkom, {name}. Dit kun je hier beginnen; typ "help" voor alles wat je kunt doen.',
+  'case.lastStep': 'Laatst vastgelegd ({date}): {step}.',
+  'case.notify.escalatedTitle': 'Zaak overgedragen aan jou',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
