@@ -176,7 +176,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(stored).toMatchObject({ ownerStaffId: 'm.devries', status: 'open' });
 
     // The mentor opens the case from the button in that DM; the answer comes in the same DM.
-    const open = buttons(toMentor.args.blocks as Block[])[0]!;
+    const open = buttons(toMentor.args.blocks as Block[]).find((b) => b.text === 'Zaak openen')!;
     const mentorDm = toMentor.result!.channel as string;
     const before = postsTo(mentorDm).length;
     const click = await interact({

@@ -256,6 +256,11 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
 
   it('offers the protocol\'s next step as a button after each recorded step, which opens that step for the case', async () => {
     await conversation('t.bakker', REPORT);
+    // The mentor's notification opens the step that is due.
+    const [notice] = await inbox('m.devries');
+    const due = await bot.click('m.devries', buttonData(notice, 'Nu: gesprek met de gepeste leerling'));
+    expect(due.texts.at(-1)).toBe('Herkent de leerling dat hij of zij gepest wordt?');
+    await bot.say('m.devries', 'stop');
     const talk = await conversation('m.devries', ['mijn zaken', '1', 'Gesprek met de leerling die pest', 'L1003', 'Uitlachen benoemd.', '7', '-', 'ja', 'ja', 'Erkent het.']);
     const next = talk.messages.at(-1)!;
     expect(next.text).toBe('Volgende stap volgens het protocol: gesprek met de gepeste leerling.');

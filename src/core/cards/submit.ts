@@ -19,8 +19,15 @@ const startSchema = z.object({
     draftId: idText.optional(),
     requestId: idText.optional(),
     jobId: z.string().min(1).max(300).optional(),
-    /** The protocol step a "next step" button opens (its label is filled in by the application). */
-    stap: z.enum(STEP_KINDS).optional(),
+    /**
+     * The protocol step a "next step" button opens (its label is filled in by the application). Cards
+     * whose buttons open no particular step leave it empty (or unfilled): then it is simply not there.
+     */
+    stap: z
+      .string()
+      .max(100)
+      .optional()
+      .transform((v) => ((STEP_KINDS as readonly string[]).includes(v ?? '') ? (v as (typeof STEP_KINDS)[number]) : undefined)),
   }),
 });
 const snoozeSchema = z.object({ zorgpad: z.object({ snooze: z.string().min(1).max(300) }) });

@@ -668,12 +668,16 @@ export class CaseService {
     if (repetition) lines.push(t('case.notify.repetition', { days: this.school.protocol.repetitionWindowDays }));
     if (reversed) lines.push(t('case.notify.reversed'));
     const canEscalate = repetition && c.stage === 'mentor';
+    // The step that is due, one press away (the first of the CLZ's talks when the CLZ has it).
+    const due = nextStep(c);
+    const dueKind: StepKind | null = due === 'clz-gesprekken' ? 'gesprek-gepeste' : due;
     const card = this.deps.cards.render('notice', {
       title: t(signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
       text: lines.join('\n\n'),
       actions: [
-        { title: t('case.action.open'), flowId: 'zaak', caseId: c.id },
-        ...(canEscalate ? [{ title: t('case.action.escalate'), flowId: 'escaleren', caseId: c.id }] : []),
+        ...(dueKind && !canEscalate ? [{ title: t('case.action.nextStep', { step: t(stepKey(dueKind)) }), flowId: STEP_FLOWS[dueKind], caseId: c.id, stap: dueKind }] : []),
+        { title: t('case.action.open'), flowId: 'zaak', caseId: c.id, stap: '' },
+        ...(canEscalate ? [{ title: t('case.action.escalate'), flowId: 'escaleren', caseId: c.id, stap: '' }] : []),
       ],
     });
     await this.deps.outbox.notify(key, person.id, { text: lines.join('\n'), card });
