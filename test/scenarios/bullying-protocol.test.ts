@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
+import type { CollectionName, VersionedRecord } from '../../src/core/ports.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
@@ -283,6 +284,31 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect(reopened.texts[0]).not.toMatch(/Moeder gebeld/);
     const history = await conversation('m.devries', ['Geschiedenis van de zaak']);
     expect(history.texts[0]).toMatch(/ouders geïnformeerd — Moeder gebeld; zij herkent het\./);
+  });
+
+  it('keeps one open case when two teachers report the same student at the same moment', async () => {
+    // A store that is slow to create a case: both reports look for an open case before either exists.
+    await bot.stop();
+    bot = await startTestApp({}, store, undefined, {
+      wrapStore: (inner) => ({
+        ...inner,
+        collection: <T extends VersionedRecord>(name: CollectionName) => {
+          const base = inner.collection<T>(name);
+          if (name !== 'bullyingCases') return base;
+          return { ...base, create: async (record: Omit<T, 'version'>) => (await new Promise((r) => setTimeout(r, 150)), base.create(record)) };
+        },
+      }),
+    });
+    const upToConfirm = REPORT.slice(0, -1);
+    await Promise.all([conversation('t.bakker', upToConfirm), conversation('r.elmoussaoui', upToConfirm)]);
+    const [a, b] = await Promise.all([bot.say('t.bakker', 'ja'), bot.say('r.elmoussaoui', 'ja')]);
+    expect(a.texts[0]).toMatch(/^Je melding is vastgelegd/);
+    expect(b.texts[0]).toMatch(/^Je melding is vastgelegd/);
+    const found = await cases().findBy('studentRef', 'L1002');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.signals.map((s) => s.byStaffId).sort()).toEqual(['r.elmoussaoui', 't.bakker']);
+    // The case id names no student.
+    expect(found[0]!.id).not.toMatch(/L100/);
   });
 
   it('offers expulsion among the steps for a severe incident', async () => {

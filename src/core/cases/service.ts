@@ -4,7 +4,8 @@ import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import { formatDate, type Option } from '../protocol/answers.js';
-import type { Clock, Store } from '../ports.js';
+import { DuplicateRecordError, type Clock, type Store } from '../ports.js';
+import { createHash } from 'node:crypto';
 import type { OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
@@ -105,35 +106,47 @@ export class CaseService {
     // The student now bullied was reported as bullying before, or the other way round.
     const reversed = earlier.some((c) => bulliesOf(c).includes(input.studentRef) || input.bullies.includes(c.studentRef));
 
+    const addTo = (c: BullyingCase): BullyingCase =>
+      isThis(c) ? c : { ...c, signals: [...c.signals, signal], studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])] };
     let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
     if (stored) {
-      stored = await this.change(stored.id, (c) =>
-        isThis(c) ? c : { ...c, signals: [...c.signals, signal], studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])] },
-      );
+      stored = await this.change(stored.id, addTo);
       if (!stored) return { ok: false, reason: 'not-found' };
     } else {
       const mentor = directory.mentorOf(student);
       const toClz = !mentor || input.scope === 'buiten-klas' || input.severe;
       const owner = toClz ? await this.firstWithRole('clz') : mentor;
-      stored = await this.cases.create({
-        id: `case-${signalId}`,
-        schoolId: this.school.id,
-        studentRef: student.ref,
-        classId: student.class,
-        studentsInvolved: [...new Set(involved)],
-        status: 'open',
-        stage: toClz ? 'clz' : 'mentor',
-        ownerStaffId: owner?.id ?? '',
-        createdAt: now,
-        closedAt: null,
-        signals: [signal],
-        steps: [],
-        agreements: [],
-        sanctions: [],
-        escalations: toClz
-          ? [{ at: now, byStaffId: actor.staffId, to: 'clz', reason: input.severe ? 'ernstig' : input.scope === 'buiten-klas' ? 'buiten-klas' : 'mentor' }]
-          : [],
-      });
+      // One open case per student: its id follows from the student (a pseudonym, never the number) and
+      // how many cases they had, so two reports at the same moment meet at one id; the one that finds
+      // the case already made adds its signal to it.
+      const earlierCases = all.filter((c) => c.studentRef === student.ref).length;
+      let created: BullyingCase | null = null;
+      // An id already taken by a closed or anonymised case: the next number.
+      for (let seq = earlierCases + 1; !created; seq++) {
+        const found = await this.createOrFind({
+          id: `case-${caseKey(this.school.id, student.ref, seq)}`,
+          schoolId: this.school.id,
+          studentRef: student.ref,
+          classId: student.class,
+          studentsInvolved: [...new Set(involved)],
+          status: 'open',
+          stage: toClz ? 'clz' : 'mentor',
+          ownerStaffId: owner?.id ?? '',
+          createdAt: now,
+          closedAt: null,
+          signals: [signal],
+          steps: [],
+          agreements: [],
+          sanctions: [],
+          escalations: toClz
+            ? [{ at: now, byStaffId: actor.staffId, to: 'clz', reason: input.severe ? 'ernstig' : input.scope === 'buiten-klas' ? 'buiten-klas' : 'mentor' }]
+            : [],
+        });
+        if (found.status === 'open' && found.studentRef === student.ref) created = found;
+        else if (seq > earlierCases + 20) throw new Error('no free case id');
+      }
+      stored = isThis(created) ? created : await this.change(created.id, addTo);
+      if (!stored) return { ok: false, reason: 'not-found' };
     }
     await this.audit(actor, 'case.signal', stored.id, channel);
     await this.planNudge(stored);
@@ -720,6 +733,18 @@ export class CaseService {
     };
   }
 
+  /** Creates the case, or returns the one another report just created under the same id. */
+  private async createOrFind(record: Omit<BullyingCase, 'version'>): Promise<BullyingCase> {
+    try {
+      return await this.cases.create(record);
+    } catch (error) {
+      if (!(error instanceof DuplicateRecordError)) throw error;
+      const found = await this.cases.get(record.id);
+      if (!found) throw error;
+      return found;
+    }
+  }
+
   private change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
     return updateWithRetry(this.cases, id, apply);
   }
@@ -765,6 +790,11 @@ const STEP_FLOWS: Record<StepKind, string> = {
   'terugkoppeling-mentor': 'stap-vastleggen',
   'controle-afspraak': 'afspraak-controle',
 };
+
+/** A case's key: a pseudonym of the student with the number of their case, never the student number. */
+function caseKey(schoolId: string, studentRef: string, seq: number): string {
+  return `${createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16)}-${seq}`;
+}
 
 // Typed so that a form, step, rung or stage without a catalogue text does not compile.
 export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;
