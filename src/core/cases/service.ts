@@ -194,7 +194,8 @@ export class CaseService {
     if (!agreement) return false;
     const now = this.deps.clock.now();
     await this.deps.store.jobs.schedule({
-      id: `agreement:${caseId}:${agreement.id}:later-${now}`,
+      // Keyed by the action (an id of this turn's operation), not the clock: a retried click plans it once.
+      id: `agreement:${caseId}:${agreement.id}:later-${this.deps.newId()}`,
       kind: 'agreement-followup',
       payload: { caseId, agreementId: agreement.id, staffId: found.ownerStaffId || actor.staffId },
       dueAt: now + 7 * 86_400_000,
@@ -363,8 +364,9 @@ export class CaseService {
     if (coordinators.length === 0) return { ok: true, said: [{ text: t('case.coordinator.none') }] };
     const asker = this.deps.directory.staffById(actor.staffId);
     const ct = translator(this.school.locale);
+    const request = this.deps.newId(); // of this turn's operation: a retried turn asks once
     for (const person of coordinators) {
-      await this.deps.outbox.notify(`coordinator:${caseId}:${this.deps.clock.now()}:${person.id}`, person.id, {
+      await this.deps.outbox.notify(`coordinator:${caseId}:${request}:${person.id}`, person.id, {
         text: ct('case.notify.coordinator', { asker: asker?.name ?? '', student: found.studentRef, cls: found.classId, stage: ct(stageKey(found.stage)) }),
       });
     }
