@@ -35,7 +35,6 @@ const envSchema = z.object({
   ZORGPAD_PLAYGROUND: booleanFlag.optional(),
   /** The playground lets anyone act as anyone: in production only with this, on purpose. */
   ZORGPAD_PLAYGROUND_IN_PRODUCTION_ANYONE_CAN_ACT_AS_ANYONE: booleanFlag.optional(),
-  ZORGPAD_DEFAULT_LOCALE: z.enum(['nl', 'en'], { message: 'expected nl or en' }).default('nl'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'expected debug, info, warn, error or silent' }).default('info'),
   MicrosoftAppId: z.string().uuid({ message: 'expected the bot\'s Microsoft app id (a GUID)' }).optional(),
   MicrosoftAppPassword: z.string().min(1).optional(),
@@ -79,7 +78,6 @@ export interface Config {
   cardsDir: string;
   /** The playground lets anyone act as any persona, so it is off in production unless switched on. */
   playground: boolean;
-  defaultLocale: 'nl' | 'en';
   logLevel: Env['LOG_LEVEL'];
   teams: TeamsConfig;
   slack: SlackConfig;
@@ -188,7 +186,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dialogsDir: e.ZORGPAD_DIALOGS_DIR,
     cardsDir: e.ZORGPAD_CARDS_DIR,
     playground: e.ZORGPAD_PLAYGROUND ?? e.NODE_ENV !== 'production',
-    defaultLocale: e.ZORGPAD_DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
     teams,
     slack,

@@ -7,7 +7,6 @@ describe('configuration', () => {
       port: 3978,
       store: { kind: 'sqlite', dataDir: './data' },
       playground: true,
-      defaultLocale: 'nl',
     });
   });
 
