@@ -103,6 +103,26 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(stranger[0]?.args.text).toMatch(/medewerker|beheerder/i);
   });
 
+  it('starts a procedure typed in a DM at an open question and brings the parked one back; /zorgpad over an open window starts the new one', async () => {
+    // Direct messages: a trigger at a student question starts the report; the request waits.
+    await conversation(USERS.devries, ['uitzondering aanvragen', 'L1001']);
+    const report = await dm(USERS.devries, 'pesten melden');
+    expect(String(report.at(-1)!.args.text)).toMatch(/^Je wilt pesten melden\./);
+    const stopped = await dm(USERS.devries, 'stop');
+    expect(stopped.map((c) => `${c.args.text}\n${blockText(c.args.blocks as Block[])}`).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
+    const back = await dm(USERS.devries, 'verder');
+    expect(String(back.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
+
+    // A window: /zorgpad cyberpesten is left open at its first question; /zorgpad pesten starts the report.
+    await command(USERS.bakker, 'cyberpesten');
+    await slack.until((calls) => calls.find((c) => c.method === 'views.update' && /Wat voor incident is het\?/.test(blockText((c.args.view as { blocks: Block[] }).blocks))));
+    await command(USERS.bakker, 'pesten');
+    const window = await slack.until((calls) =>
+      calls.find((c) => c.method === 'views.update' && (c.args.view as { title: { text: string } }).title.text === 'Pesten melden'),
+    );
+    expect(blockText((window.args.view as { blocks: Block[] }).blocks)).toMatch(/Je wilt pesten melden/);
+  });
+
   it('says in a finished window that it can be closed and how to go on', async () => {
     await command(USERS.bakker, 'cyberpesten');
     const first = await slack.until((calls) => calls.find((c) => c.method === 'views.update'));

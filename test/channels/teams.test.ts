@@ -169,6 +169,20 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(JSON.stringify(next[0]!.activity)).toContain('Welke leerling wordt gepest?');
   });
 
+  it('starts a procedure typed at an open question, parks the dialog and brings it back with "verder"', async () => {
+    await post(installPersonal(connector.url, 'm.devries'));
+    await say('m.devries', ['uitzondering aanvragen', 'L1001']);
+    expect(connector.texts(personalConversation('m.devries')).at(-1)).toBe('Op welke grond?');
+    await say('m.devries', ['pesten melden']);
+    const asked = lastTo(personalConversation('m.devries')).activity;
+    expect(JSON.stringify(asked)).toContain('Je wilt pesten melden.');
+    await say('m.devries', ['stop']);
+    const offer = connector.to(personalConversation('m.devries')).at(-1)!.activity;
+    expect(JSON.stringify(offer)).toContain('Je was nog bezig met \\"Uitzondering telefoonverbod aanvragen\\"');
+    await say('m.devries', ['verder']);
+    expect(JSON.stringify(lastTo(personalConversation('m.devries')).activity)).toContain('Op welke grond?');
+  });
+
   it('answers the kernteam when mentioned in the channel, without the mention', async () => {
     await post(channelConversationUpdate(connector.url, 'a.jansen'));
     expect((await post(channelMention(connector.url, 'a.jansen', 'help'))).status).toBe(200);

@@ -65,8 +65,17 @@ export class CardRenderer {
     return JSON.parse(text) as AdaptiveCardJson;
   }
 
-  /** The card that asks a dialog question, with the same answers as typing would give. */
+  /**
+   * The card that asks a dialog question, with the same answers as typing would give, and a quiet line
+   * saying that "terug", "stop" and "help" always work.
+   */
   question(question: Question, locale: Locale): AdaptiveCardJson {
+    const card = this.questionCard(question, locale);
+    const hint = { type: 'TextBlock', id: 'zorgpad-controls', text: translator(locale)('card.controlsHint'), wrap: true, isSubtle: true, size: 'Small' };
+    return { ...card, body: [...((card.body as unknown[] | undefined) ?? []), hint] };
+  }
+
+  private questionCard(question: Question, locale: Locale): AdaptiveCardJson {
     const t = translator(locale);
     const common = {
       flowId: question.flowId,

@@ -353,6 +353,7 @@ export const en: Record<MessageKey, string> = {
   'playground.welcome': 'Welcome, {name}. This is what you can start here; type "help" for everything you can do.',
   'case.lastStep': 'Last recorded ({date}): {step}.',
   'case.notify.escalatedTitle': 'Case handed over to you',
+  'card.controlsHint': 'Always possible: type "back" (previous question), "stop" or "help".',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

@@ -351,6 +351,7 @@ export const nl = {
   'playground.welcome': 'Welkom, {name}. Dit kun je hier beginnen; typ "help" voor alles wat je kunt doen.',
   'case.lastStep': 'Laatst vastgelegd ({date}): {step}.',
   'case.notify.escalatedTitle': 'Zaak overgedragen aan jou',
+  'card.controlsHint': 'Altijd mogelijk: typ "terug" (vorige vraag), "stop" of "help".',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
