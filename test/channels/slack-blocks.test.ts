@@ -114,7 +114,7 @@ describe('Block Kit translation of the cards', () => {
     expect(date.submit?.title).toBe('Verstuur');
     // In a message the same card keeps its Send button.
     const inMessage = translateCard(cards.question(question as never, 'nl'), 'message');
-    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'actions']);
+    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'context', 'actions']) // in a DM the quiet line says what can always be typed;
   });
 
   it('escapes Slack markup in texts and turns **bold** into *bold*', () => {
