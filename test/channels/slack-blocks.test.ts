@@ -114,7 +114,8 @@ describe('Block Kit translation of the cards', () => {
     expect(date.submit?.title).toBe('Verstuur');
     // In a message the same card keeps its Send button.
     const inMessage = translateCard(cards.question(question as never, 'nl'), 'message');
-    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'context', 'actions']) // in a DM the quiet line says what can always be typed;
+    // In a DM the quiet line says what can always be typed.
+    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'context', 'actions']);
   });
 
   it('escapes Slack markup in texts and turns **bold** into *bold*', () => {
