@@ -11,4 +11,6 @@ export interface Actor {
 export interface OutboundMessage {
   text: string;
   card?: AdaptiveCardJson;
+  /** The message asks a dialog question: a channel remembers it, to settle it once it is answered. */
+  question?: true;
 }

@@ -112,6 +112,11 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(stopped.map((c) => `${c.args.text}\n${blockText(c.args.blocks as Block[])}`).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
     const back = await dm(USERS.devries, 'verder');
     expect(String(back.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
+    // Answering it by typing settles that question's message in place: the answer, no buttons.
+    await dm(USERS.devries, 'Medisch');
+    const settled = await slack.until((calls) => calls.find((c) => c.method === 'chat.update' && c.args.ts === back.at(-1)!.result?.ts));
+    expect(blockText(settled.args.blocks as Block[])).toMatch(/Op welke grond\?[\s\S]*Jouw antwoord: Medisch/);
+    expect(buttons(settled.args.blocks as Block[])).toEqual([]);
 
     // A window: /zorgpad cyberpesten is left open at its first question; /zorgpad pesten starts the report.
     await command(USERS.bakker, 'cyberpesten');

@@ -140,7 +140,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(request!.status).toBe('granted');
   });
 
-  it('greets a personal install once, asks each question as one card, and settles an answered card in place', async () => {
+  it('greets a personal install once, asks each question as one card, and settles an answered card in place (clicked or typed)', async () => {
     // Teams sends an installationUpdate and a conversationUpdate for one install: one greeting.
     await post(installPersonal(connector.url, 't.bakker'));
     await post({ ...installPersonal(connector.url, 't.bakker'), type: 'conversationUpdate', membersAdded: [{ id: '28:zorgpad-bot' }] });
@@ -167,6 +167,13 @@ describe('Teams channel (development mode, loopback connector)', () => {
     const next = connector.to(personalConversation('t.bakker')).slice(sent);
     expect(next).toHaveLength(1);
     expect(JSON.stringify(next[0]!.activity)).toContain('Welke leerling wordt gepest?');
+
+    // A typed answer settles that question's card in place (an update of the same activity).
+    await say('t.bakker', ['L1001']);
+    const settled = await connector.waitFor((s) => s.method === 'PUT' && s.activityId === next[0]!.id);
+    const settledCard = settled.activity.attachments![0]!.content as { body: Array<{ text: string }>; actions?: unknown[] };
+    expect(settledCard.body.map((b) => b.text)).toEqual(['Welke leerling wordt gepest? Typ het leerlingnummer.', 'Jouw antwoord: L1001 (1A)']);
+    expect(settledCard.actions).toBeUndefined();
   });
 
   it('starts a procedure typed at an open question, parks the dialog and brings it back with "verder"', async () => {

@@ -107,12 +107,15 @@ function renderInto(holder, json) {
 }
 // Channel cards by key, so that an update (votes so far, the outcome) takes the card's place.
 const placed = {};
+// The last question's card, which a typed answer settles.
+let lastQuestion = null;
 function addCard(json, key) {
   const holder = document.createElement('div');
   holder.className = 'card';
   renderInto(holder, json);
   log.appendChild(holder); holder.scrollIntoView();
   if (key) placed[key] = holder;
+  return holder;
 }
 async function send(body, shown, replaceCard) {
   add(boot.texts['playground.you'], shown, true);
@@ -124,10 +127,12 @@ async function send(body, shown, replaceCard) {
     if (!res.ok) { add(boot.texts['playground.bot'], boot.texts['playground.error']).classList.add('error'); return; }
     const reply = await res.json();
     if (reply.card && replaceCard) replaceCard(reply.card);
-    // An answered question settles in place: its answer, no buttons.
+    // An answered question settles in place: its answer, no buttons (typed: the last question asked).
     else if (reply.settled && replaceCard) replaceCard(reply.settled);
+    else if (reply.settled && lastQuestion && lastQuestion.isConnected) { lastQuestion.innerHTML = ''; renderInto(lastQuestion, reply.settled); }
+    lastQuestion = null;
     for (const m of reply.messages) {
-      if (m.card) addCard(m.card);
+      if (m.card) { const holder = addCard(m.card); if (m.question) lastQuestion = holder; }
       else add(boot.texts['playground.bot'], m.text);
     }
   } catch (e) {

@@ -44,6 +44,9 @@ export class SlackBot {
     private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void> = async () => undefined,
   ) {}
 
+  /** The last question posted in each person's DM, to settle it when the answer is typed (this process). */
+  private readonly lastQuestion = new Map<string, { channel: string; ts: string }>();
+
   private get client(): Client {
     return this.app.client;
   }
@@ -75,6 +78,15 @@ export class SlackBot {
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
       const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
+      // A typed answer settles the question's message: its answer shown, its buttons gone.
+      const open = this.lastQuestion.get(m.user);
+      if (reply.settled && open) {
+        this.lastQuestion.delete(m.user);
+        const [settled] = toMessages(reply.settled);
+        await this.client.chat
+          .update({ channel: open.channel, ts: open.ts, text: settled!.text, blocks: settled!.blocks as never })
+          .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
+      }
       await this.post(m.channel, replyMessages(reply), m.user);
     });
 
@@ -201,7 +213,8 @@ export class SlackBot {
       try {
         if (message.card) {
           for (const part of toMessages(message.card)) {
-            await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+            const sent = await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+            if (message.question && user && sent.channel && sent.ts) this.lastQuestion.set(user, { channel: sent.channel, ts: sent.ts });
           }
         } else if (message.text) {
           for (const piece of splitText(message.text, LIMITS.sectionText)) {

@@ -13,6 +13,9 @@ const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /** Turns one Teams activity into one core turn and the reply into Teams activities. */
 export class TeamsBot {
+  /** The last question card sent in each conversation, to settle it when the answer is typed (this process). */
+  private readonly lastQuestion = new Map<string, string>();
+
   constructor(
     private readonly assistant: Assistant,
     private readonly references: TeamsReferences,
@@ -59,6 +62,14 @@ export class TeamsBot {
       return;
     }
     const reply = await this.turn(activity, input, locale);
+    // A typed answer settles the question's card: its answer shown, its buttons gone.
+    const open = this.lastQuestion.get(activity.conversation.id);
+    if (reply.settled && open) {
+      this.lastQuestion.delete(activity.conversation.id);
+      await context
+        .updateActivity({ id: open, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(reply.settled)] })
+        .catch((error: unknown) => this.log.warn('teams.settle-failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    }
     await this.sendOrLater(context, activity, replyMessages(reply));
   }
 
@@ -120,7 +131,10 @@ export class TeamsBot {
   private async send(context: TurnContext, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const ready = await Promise.all(messages.map(async (m) => (m.card ? { ...m, card: await this.references.forTeams(m.card) } : m)));
-    await context.sendActivities(ready.map(toActivity));
+    const sent = await context.sendActivities(ready.map(toActivity));
+    const asked = messages.map((m) => m.question === true).lastIndexOf(true);
+    const id = asked >= 0 ? sent[asked]?.id : undefined;
+    if (id) this.lastQuestion.set(context.activity.conversation.id, id);
     this.log.debug('teams.sent', { count: messages.length });
   }
 }

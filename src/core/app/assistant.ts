@@ -252,8 +252,9 @@ export class Assistant {
         effects: outcome.effects.length,
       });
       const messages = saved.pending ? await this.carryOut(saved, turnContext) : await this.perform(outcome.effects, turnContext, null);
+      // The question just answered, settled: on its card (a button or form) or, typed, on the last question's card.
       const settled =
-        input.kind === 'answer' && outcome.answered
+        input.kind !== 'start' && outcome.answered
           ? this.deps.cards.render('answered', { prompt: outcome.answered.prompt, answer: t('card.yourAnswer', { answer: outcome.answered.answer }) })
           : undefined;
       const flowId = outcome.state.flowId ?? before.flowId;
@@ -415,7 +416,7 @@ export class Assistant {
           messages.push({ text: effect.text });
           break;
         case 'ask':
-          messages.push({ text: questionText(effect.question), card: this.deps.cards.question(effect.question, ctx.locale) });
+          messages.push({ text: questionText(effect.question), card: this.deps.cards.question(effect.question, ctx.locale), question: true });
           break;
         case 'card': {
           const card = this.deps.cards.render(effect.template, { ...effect.data, locale: ctx.locale });
