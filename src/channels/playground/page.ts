@@ -14,6 +14,7 @@ const PAGE_KEYS: MessageKey[] = [
   'playground.notification',
   'playground.clock',
   'playground.clockForward',
+  'playground.channel',
 ];
 
 /** The playground page. Every visible text comes from the catalogue; data goes in as escaped JSON. */
@@ -33,7 +34,12 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
   header h1 { margin: 0; font-size: 20px; }
   .notice { background: #fff4ce; border-bottom: 1px solid #e6d38a; padding: 8px 20px; font-size: 14px; }
   .bar { display: flex; gap: 16px; align-items: center; padding: 10px 20px; background: #fff; border-bottom: 1px solid #ddd; }
-  #log { max-width: 760px; margin: 0 auto; padding: 16px 20px 120px; }
+  .layout { display: flex; gap: 16px; justify-content: center; align-items: flex-start; padding: 0 20px 120px; }
+  #log { flex: 1 1 560px; max-width: 760px; padding-top: 16px; }
+  #channel { flex: 0 1 440px; padding-top: 16px; }
+  #channel:empty { display: none; }
+  #channel h2 { font-size: 15px; margin: 0 0 4px; color: #444; }
+  @media (max-width: 900px) { .layout { flex-direction: column; } #channel { width: 100%; } }
   .msg { margin: 10px 0; }
   .msg .who { font-size: 12px; color: #666; }
   .msg .text { white-space: pre-wrap; background: #fff; border-radius: 6px; padding: 8px 12px; display: inline-block; max-width: 100%; }
@@ -56,7 +62,10 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
   <span>${escapeHtml(t('playground.clock'))}: <span id="clock"></span> <button id="forward" type="button">${escapeHtml(t('playground.clockForward'))}</button></span>
 </div>
 <section id="welcome" class="welcome" aria-label="welkom"></section>
+<div class="layout">
 <main id="log" aria-live="polite"></main>
+<aside id="channel" aria-label="${escapeHtml(t('playground.channel'))}"></aside>
+</div>
 <form id="composer">
   <input id="text" autocomplete="off" placeholder="${escapeHtml(t('playground.placeholder'))}" aria-label="${escapeHtml(t('playground.placeholder'))}">
   <button type="submit">${escapeHtml(t('playground.send'))}</button>
@@ -75,7 +84,7 @@ for (const p of boot.personas) {
 }
 const saved = sessionStorage.getItem('zorgpad.persona');
 if (saved && boot.personas.some(p => p.id === saved)) personaSelect.value = saved;
-personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; welcome(); pollInbox(); });
+personaSelect.addEventListener('change', () => { sessionStorage.setItem('zorgpad.persona', personaSelect.value); log.innerHTML = ''; document.getElementById('channel').innerHTML = ''; welcome(); pollInbox(); });
 // A welcome with what this persona can start, on opening and after switching persona.
 async function welcome() {
   const holder = document.getElementById('welcome');
@@ -109,11 +118,11 @@ function renderInto(holder, json) {
 const placed = {};
 // The last question's card, which a typed answer settles.
 let lastQuestion = null;
-function addCard(json, key) {
+function addCard(json, key, where) {
   const holder = document.createElement('div');
   holder.className = 'card';
   renderInto(holder, json);
-  log.appendChild(holder); holder.scrollIntoView();
+  (where || log).appendChild(holder); holder.scrollIntoView();
   if (key) placed[key] = holder;
   return holder;
 }
@@ -148,6 +157,13 @@ async function pollInbox() {
     for (const m of inbox.messages) {
       const target = m.replaces && placed[m.replaces];
       if (m.card && target && target.isConnected) { target.innerHTML = ''; renderInto(target, m.card); continue; }
+      // The kernteam channel, for its members: beside the chat, as in Teams or Slack.
+      if (m.channel === 'kernteam') {
+        const aside = document.getElementById('channel');
+        if (!aside.firstChild) { const h = document.createElement('h2'); h.textContent = boot.texts['playground.channel']; aside.appendChild(h); }
+        if (m.card) addCard(m.card, m.key, aside); else add(boot.texts['playground.channel'], m.text);
+        continue;
+      }
       add(boot.texts['playground.notification'], m.card ? '' : m.text).classList.add('notification');
       if (m.card) addCard(m.card, m.key);
     }

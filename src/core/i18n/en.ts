@@ -354,6 +354,7 @@ export const en: Record<MessageKey, string> = {
   'case.lastStep': 'Last recorded ({date}): {step}.',
   'case.notify.escalatedTitle': 'Case handed over to you',
   'card.controlsHint': 'Always possible: type "back" (previous question), "stop" or "help".',
+  'playground.channel': 'Kernteam channel',
   'case.step.controle-afspraak': 'check whether the bullying stopped',
   'case.check.stopped': 'the bullying has stopped',
   'case.check.notStopped': 'the bullying has not stopped',

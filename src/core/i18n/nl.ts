@@ -352,6 +352,7 @@ export const nl = {
   'case.lastStep': 'Laatst vastgelegd ({date}): {step}.',
   'case.notify.escalatedTitle': 'Zaak overgedragen aan jou',
   'card.controlsHint': 'Altijd mogelijk: typ "terug" (vorige vraag), "stop" of "help".',
+  'playground.channel': 'Kernteamkanaal',
   'case.step.controle-afspraak': 'controle of het pesten gestopt is',
   'case.check.stopped': 'het pesten is gestopt',
   'case.check.notStopped': 'het pesten is niet gestopt',
