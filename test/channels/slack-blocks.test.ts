@@ -1,3 +1,4 @@
+import { buttons } from '../helpers/fake-slack.js';
 import { describe, expect, it } from 'vitest';
 import { fitBlocks, limitProblems, LIMITS, mrkdwn, toMessages, translateCard, type SlackBlock } from '../../src/channels/slack/blocks.js';
 import { CardRenderer } from '../../src/core/cards/render.js';
@@ -110,12 +111,14 @@ describe('Block Kit translation of the cards', () => {
   it('turns the question cards into Slack inputs, and the Send button into the modal\'s Submit', () => {
     const question = { flowId: 'f', stepId: 's', prompt: 'Welke datum?', type: 'date' as const, options: [], multiple: false, optional: false, maxLength: 100 };
     const date = translateCard(cards.question(question as never, 'nl'), 'modal');
-    expect(date.blocks).toEqual([expect.objectContaining({ type: 'input', block_id: 'answer', element: expect.objectContaining({ type: 'datepicker' }) })]);
+    expect(date.blocks[0]).toEqual(expect.objectContaining({ type: 'input', block_id: 'answer', element: expect.objectContaining({ type: 'datepicker' }) }));
+    // Back, stop and help stay buttons in the window; the Send button, not one of them, is its Submit.
+    expect(buttons(date.blocks).map((b) => b.text)).toEqual(['Terug', 'Stop', 'Help']);
     expect(date.submit?.title).toBe('Verstuur');
-    // In a message the same card keeps its Send button.
+    // In a message the same card keeps its Send button, next to back, stop and help.
     const inMessage = translateCard(cards.question(question as never, 'nl'), 'message');
-    // In a DM the quiet line says what can always be typed.
-    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'context', 'actions']);
+    expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'actions', 'actions']);
+    expect(buttons(inMessage.blocks).map((b) => b.text)).toEqual(['Terug', 'Stop', 'Help', 'Verstuur']);
   });
 
   it('escapes Slack markup in texts and turns **bold** into *bold*', () => {

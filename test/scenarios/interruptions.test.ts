@@ -81,3 +81,25 @@ describe('interruptions', () => {
     expect((await bot.say('m.devries', 'verder')).texts[0]).toMatch(/^Dat herken ik niet/);
   });
 });
+
+describe('back, stop and help on every question', () => {
+  it('are buttons on the question card that work like the words, without filling in the question', async () => {
+    const bot = await startTestApp();
+    try {
+      await bot.say('t.bakker', 'pesten melden');
+      const asked = await bot.say('t.bakker', 'Het is pesten');
+      const question = asked.messages.at(-1)!;
+      const controls = (question.card!.body as Array<{ type: string; actions?: Array<{ title: string; data: unknown }> }>).find((b) => b.type === 'ActionSet')!.actions!;
+      expect(controls.map((a) => a.title)).toEqual(['Terug', 'Stop', 'Help']);
+      const help = await bot.click('t.bakker', controls[2]!.data);
+      expect(help.texts.join('\n')).toMatch(/Je kunt altijd typen: "terug"/);
+      const back = await bot.click('t.bakker', controls[0]!.data);
+      expect(back.texts.at(-1)).toMatch(/^Je wilt pesten melden\./);
+      const again = await bot.say('t.bakker', 'Het is pesten');
+      const stopButton = (again.messages.at(-1)!.card!.body as Array<{ type: string; actions?: Array<{ title: string; data: unknown }> }>).find((b) => b.type === 'ActionSet')!.actions![1]!;
+      expect((await bot.click('t.bakker', stopButton.data)).texts).toEqual(['Gestopt. Typ "help" als je iets anders wilt doen.']);
+    } finally {
+      await bot.stop();
+    }
+  });
+});

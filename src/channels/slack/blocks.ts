@@ -147,8 +147,6 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
     if (element.isVisible === false) return;
     switch (element.type) {
       case 'TextBlock': {
-        // "Type terug, stop or help" means nothing in a window, where nothing can be typed.
-        if (surface === 'modal' && element.id === 'zorgpad-controls') return;
         const big = element.weight === 'Bolder' && (element.size === 'Medium' || element.size === 'Large' || element.size === 'ExtraLarge');
         addText(str(element.text), big ? 'header' : element.isSubtle === true ? 'context' : 'section');
         return;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import { CONTROL_PREFIX } from '../protocol/engine.js';
 import { translator, type Locale } from '../i18n/index.js';
 import type { Question } from '../protocol/engine.js';
 
@@ -13,6 +14,7 @@ export class CardTemplateError extends Error {
 
 /** Single choices with at most this many options become buttons; longer lists a drop-down. */
 const MAX_BUTTONS = 5;
+
 
 /** Expands the templates of `cards/` with data. Pure once loaded. */
 /** How many expanded cards are kept (least recently used goes first); a few MB at most. */
@@ -66,13 +68,19 @@ export class CardRenderer {
   }
 
   /**
-   * The card that asks a dialog question, with the same answers as typing would give, and a quiet line
-   * saying that "terug", "stop" and "help" always work.
+   * The card that asks a dialog question, with the same answers as typing would give, and a row of
+   * buttons that always work: back to the previous question, stop, help. They send no inputs, so a
+   * required field never stands in their way.
    */
   question(question: Question, locale: Locale): AdaptiveCardJson {
     const card = this.questionCard(question, locale);
-    const hint = { type: 'TextBlock', id: 'zorgpad-controls', text: translator(locale)('card.controlsHint'), wrap: true, isSubtle: true, size: 'Small' };
-    return { ...card, body: [...((card.body as unknown[] | undefined) ?? []), hint] };
+    const t = translator(locale);
+    const control = (title: string, word: string) => {
+      const data = { zorgpad: { flowId: question.flowId, stepId: question.stepId, value: `${CONTROL_PREFIX}${word}` } };
+      return { type: 'Action.Execute', title, verb: 'zorgpad.answer', data, associatedInputs: 'none', fallback: { type: 'Action.Submit', title, data, associatedInputs: 'none' } };
+    };
+    const controls = { type: 'ActionSet', id: 'zorgpad-controls', actions: [control(t('card.back'), 'terug'), control(t('card.stop'), 'stop'), control(t('card.help'), 'help')] };
+    return { ...card, body: [...((card.body as unknown[] | undefined) ?? []), controls] };
   }
 
   private questionCard(question: Question, locale: Locale): AdaptiveCardJson {

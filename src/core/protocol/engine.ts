@@ -3,6 +3,9 @@ import type { Role } from '../people/roles.js';
 import { parseAnswer, type Answer, type AnswerContext, type Option } from './answers.js';
 import { isAsking, type AskingStep, type Condition, type Flow, type Step } from './schema.js';
 
+/** What a question card's back, stop and help buttons send before the word (see cards/render.ts). */
+export const CONTROL_PREFIX = 'zorgpad:';
+
 /**
  * The protocol engine: `(state, input) → (state', effects)`. Pure: no I/O, no clock of its own.
  * The application loads and stores the state and carries out the effects.
@@ -121,6 +124,11 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
     // Another procedure's button while a dialog is open: that dialog is parked, not lost.
     const started = startFlow(input.flowId, ctx, [], input.answers, input.resume);
     return current && started.state.flowId !== state.flowId ? { ...started, state: { ...started.state, parked: parkable(state) ?? state.parked ?? null } } : started;
+  }
+
+  // A question card's back, stop or help button: the same as typing the word at that question.
+  if (input.kind === 'answer' && input.value.startsWith(CONTROL_PREFIX) && current && state.flowId === input.flowId && state.stepId === input.stepId) {
+    return handleTurn(state, { kind: 'text', text: input.value.slice(CONTROL_PREFIX.length) }, ctx);
   }
 
   if (input.kind === 'answer') {
