@@ -103,7 +103,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(stranger[0]?.args.text).toMatch(/medewerker|beheerder/i);
   });
 
-  it('starts a procedure typed in a DM at an open question and brings the parked one back; /zorgpad over an open window starts the new one', async () => {
+  it('starts a procedure typed in a DM at an open question, or asked for with /zorgpad over an open window; the parked dialog comes back with its answers', async () => {
     // Direct messages: a trigger at a student question starts the report; the request waits.
     await conversation(USERS.devries, ['uitzondering aanvragen', 'L1001']);
     const report = await dm(USERS.devries, 'pesten melden');
@@ -118,14 +118,29 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(blockText(settled.args.blocks as Block[])).toMatch(/Op welke grond\?[\s\S]*Jouw antwoord: Medisch/);
     expect(buttons(settled.args.blocks as Block[])).toEqual([]);
 
-    // A window: /zorgpad cyberpesten is left open at its first question; /zorgpad pesten starts the report.
-    await command(USERS.bakker, 'cyberpesten');
-    await slack.until((calls) => calls.find((c) => c.method === 'views.update' && /Wat voor incident is het\?/.test(blockText((c.args.view as { blocks: Block[] }).blocks))));
-    await command(USERS.bakker, 'pesten');
+    // A window: /zorgpad uitzondering answered up to its second question and left open; /zorgpad pesten
+    // starts the report in a new window; afterwards "verder" brings the request back with its answers.
+    await command(USERS.jansen, 'uitzondering');
+    const first = await slack.until((calls) => calls.find((c) => c.method === 'views.update' && /Voor welke leerling\?/.test(blockText((c.args.view as { blocks: Block[] }).blocks))));
+    const firstView = first.args.view as { private_metadata: string };
+    await interact({
+      type: 'view_submission',
+      user: { id: USERS.jansen },
+      team: { id: TEAM },
+      view: { id: first.args.view_id, callback_id: 'zorgpad.dialog', private_metadata: firstView.private_metadata, state: { values: { answer: { answer: { type: 'plain_text_input', value: 'L1001' } } } } },
+    });
+    await slack.until((calls) => calls.find((c) => c.method === 'views.update' && /Op welke grond\?/.test(blockText((c.args.view as { blocks: Block[] }).blocks))));
+    await command(USERS.jansen, 'pesten');
     const window = await slack.until((calls) =>
       calls.find((c) => c.method === 'views.update' && (c.args.view as { title: { text: string } }).title.text === 'Pesten melden'),
     );
     expect(blockText((window.args.view as { blocks: Block[] }).blocks)).toMatch(/Je wilt pesten melden/);
+    const offered = await dm(USERS.jansen, 'stop');
+    expect(offered.map((c) => blockText(c.args.blocks as Block[])).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
+    const resumed = await dm(USERS.jansen, 'verder');
+    expect(String(resumed.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
+    const [draft] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'a.jansen');
+    expect(draft?.studentRef).toBe('L1001');
   });
 
   it('says in a finished window that it can be closed and how to go on', async () => {
@@ -252,6 +267,13 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const send = buttons(blocks).find((b) => b.text === 'Verstuur')!;
     const after = await clickIn(send, { answer: { answer: { type: 'plain_text_input', value: 'L1001' } } }, /Wie pest\?/);
     expect(blockText(after.args.blocks as Block[])).toMatch(/Wie pest\?/);
+    // Each answered question message was settled in place (the message the button was on): its answer, no buttons.
+    const settled = slack.of('chat.update').filter((c) => c.args.channel === dmChannel(USERS.bakker) && c.args.ts === '1');
+    expect(settled.map((c) => blockText(c.args.blocks as Block[]))).toEqual([
+      expect.stringMatching(/Je wilt pesten melden[\s\S]*Jouw antwoord: Het is pesten/),
+      expect.stringMatching(/Welke leerling wordt gepest\?[\s\S]*Jouw antwoord: L1001 \(1A\)/),
+    ]);
+    expect(settled.every((c) => buttons(c.args.blocks as Block[]).length === 0)).toBe(true);
   });
 
   it('processes a retried event once, and acknowledges the retry', async () => {
