@@ -1,5 +1,6 @@
 import { inAnOperation } from './operation.js';
-import { DuplicateRecordError, type CollectionName, type RecordCollection, type Store, type VersionedRecord } from './ports.js';
+import type { CollectionName, RecordCollection, Store, VersionedRecord } from './ports.js';
+import { createOrExisting } from './records.js';
 
 /**
  * The store as operations use it (operation.ts): inside an operation, a create whose record already
@@ -21,16 +22,7 @@ export function operationAwareStore(inner: Store): Store {
         update: (record) => base.update(record),
         findBy: (field, value) => base.findBy(field, value),
         delete: (id) => base.delete(id),
-        create: async (record) => {
-          try {
-            return await base.create(record);
-          } catch (error) {
-            if (!(error instanceof DuplicateRecordError) || !inAnOperation()) throw error;
-            const found = await base.get(record.id);
-            if (!found) throw error;
-            return found;
-          }
-        },
+        create: (record) => (inAnOperation() ? createOrExisting(base, record) : base.create(record)),
       };
       wrapped.set(name, collection as unknown as RecordCollection<VersionedRecord>);
       return collection;

@@ -1,5 +1,5 @@
 import { nextWriteKey } from './operation.js';
-import type { RecordCollection, VersionedRecord } from './ports.js';
+import { DuplicateRecordError, type RecordCollection, type VersionedRecord } from './ports.js';
 
 /** How many operation keys a record remembers: enough for the updates of any one turn. */
 const KEPT_KEYS = 32;
@@ -44,4 +44,16 @@ export async function updateOnce<T extends VersionedRecord>(
     if (written) return { record: written, applied: true };
   }
   throw new Error(`update of ${id} kept conflicting`);
+}
+
+/** Creates the record, or returns the one already stored under its id (made by a concurrent or earlier run). */
+export async function createOrExisting<T extends VersionedRecord>(collection: RecordCollection<T>, record: Omit<T, 'version'>): Promise<T> {
+  try {
+    return await collection.create(record);
+  } catch (error) {
+    if (!(error instanceof DuplicateRecordError)) throw error;
+    const found = await collection.get(record.id);
+    if (!found) throw error;
+    return found;
+  }
 }

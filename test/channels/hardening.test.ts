@@ -3,10 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notification } from '../../src/core/notify/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { SIGNAL } from '../helpers/conversations.js';
-import { FakeConnector } from '../helpers/fake-connector.js';
 import { blockText, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
 import { freePort } from '../helpers/net.js';
-import { personalConversation, personalMessage } from '../helpers/teams.js';
+import { personalConversation, personalMessage, startTeamsTest, type TeamsTest } from '../helpers/teams.js';
 
 /** What an attack run and a code review found at the edges of the two channels, now answered properly. */
 describe('Slack, the findings', () => {
@@ -81,20 +80,14 @@ describe('Slack, the findings', () => {
 });
 
 describe('Teams, the findings', () => {
-  let connector: FakeConnector;
-  let bot: TestApp;
+  let teams: TeamsTest;
   beforeEach(async () => {
-    connector = await new FakeConnector().start();
-    bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: '600000', ZORGPAD_PLAYGROUND: 'false' });
+    teams = await startTeamsTest('600000');
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
-  const post = (activity: unknown) =>
-    fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  afterEach(() => teams.stop());
 
   it('refuses an activity id with a lone surrogate and a serviceUrl that is not http(s) with 400, and writes nothing', async () => {
+    const { bot, connector, post } = teams;
     const surrogate = { ...personalMessage(connector.url, 'm.devries', 'help'), id: 'abc\ud800def' };
     expect((await post(surrogate)).status).toBe(400);
     for (const serviceUrl of ['ftp://127.0.0.1/', 'javascript:alert(1)', 'file:///etc/passwd']) {
@@ -104,6 +97,7 @@ describe('Teams, the findings', () => {
   });
 
   it('answers 200 when the loopback connector does not answer, and keeps the reply for later', async () => {
+    const { bot, connector, post } = teams;
     const dead = `http://127.0.0.1:${await freePort()}/`;
     const res = await post(personalMessage(dead, 'm.devries', 'help'));
     expect(res.status).toBe(200);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import type { Notification } from '../../src/core/notify/outbox.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { cardTitle, FakeConnector } from '../helpers/fake-connector.js';
 import {
   cardAction,
@@ -12,6 +12,8 @@ import {
   KERNTEAM_CHANNEL,
   personalConversation,
   personalMessage,
+  startTeamsTest,
+  type TeamsTest,
 } from '../helpers/teams.js';
 
 /**
@@ -19,21 +21,17 @@ import {
  * proactive messages arriving at a local fake Bot Connector (the activities' serviceUrl).
  */
 describe('Teams channel (development mode, loopback connector)', () => {
+  let teams: TeamsTest;
   let bot: TestApp;
   let connector: FakeConnector;
 
   beforeEach(async () => {
-    connector = await new FakeConnector().start();
-    bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: '100', ZORGPAD_PLAYGROUND: 'false' });
+    teams = await startTeamsTest();
+    ({ bot, connector } = teams);
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-  });
+  afterEach(() => teams.stop());
 
-  async function post(activity: unknown): Promise<Response> {
-    return fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-  }
+  const post = (activity: unknown) => teams.post(activity);
 
   /** Sends 1:1 messages one by one, each answered before the next. */
   async function say(staffId: string, texts: string[]): Promise<void> {
@@ -220,7 +218,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect((await bot.app.outbox.get('old-1'))!.status).toBe('unreachable');
     await bot.app.teams!.delivery.tick();
     await connector.waitFor((s) => s.conversationId === personalConversation('b.koster') && /Henk Smit is via Teams niet te bereiken/.test(s.activity.text ?? ''));
-    const list = await fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(connector.url, 'b.koster', 'mislukte berichten')) });
+    const list = await post(personalMessage(connector.url, 'b.koster', 'mislukte berichten'));
     expect(list.status).toBe(200);
     await connector.waitFor((s) => s.conversationId === personalConversation('b.koster') && /^Niet afgeleverde berichten:\n- Henk Smit \(teams\)/.test(s.activity.text ?? ''));
   });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadSchoolFile } from '../../src/core/people/school.js';
+import { startTestApp, type TestApp } from './app.js';
+import { FakeConnector } from './fake-connector.js';
 
 const school = loadSchoolFile('schools/demo.yaml');
 export const TENANT = '00000000-0000-4000-8000-00000000aaaa';
@@ -68,5 +70,28 @@ function base(serviceUrl: string, staffId: string, fields: Record<string, unknow
     recipient: BOT,
     channelData: { tenant: { id: TENANT } },
     ...fields,
+  };
+}
+
+/** The bot with its Teams channel in development mode (playground off) and a fake connector on loopback. */
+export interface TeamsTest {
+  bot: TestApp;
+  connector: FakeConnector;
+  /** Posts an activity to /api/messages as Teams does. */
+  post(activity: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startTeamsTest(deliveryIntervalMs = '100'): Promise<TeamsTest> {
+  const connector = await new FakeConnector().start();
+  const bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: deliveryIntervalMs, ZORGPAD_PLAYGROUND: 'false' });
+  return {
+    bot,
+    connector,
+    post: (activity) => fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }),
+    async stop() {
+      await bot.stop();
+      await connector.stop();
+    },
   };
 }

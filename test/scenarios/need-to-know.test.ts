@@ -3,9 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
-import { FakeConnector } from '../helpers/fake-connector.js';
 import { buttons, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
-import { cardAction, channelConversationUpdate, installPersonal, KERNTEAM_CHANNEL as TEAMS_KERNTEAM, personalConversation, personalMessage } from '../helpers/teams.js';
+import { cardAction, channelConversationUpdate, installPersonal, KERNTEAM_CHANNEL as TEAMS_KERNTEAM, personalConversation, personalMessage, startTeamsTest, type TeamsTest } from '../helpers/teams.js';
 
 /**
  * Need-to-know for phone-ban exceptions, on every channel path: a mentor types the same medical words
@@ -89,20 +88,14 @@ describe('need-to-know: medical words never reach a subject teacher', () => {
   });
 
   describe('in Teams', () => {
-    let bot: TestApp;
-    let connector: FakeConnector;
+    let teams: TeamsTest;
     beforeEach(async () => {
-      connector = await new FakeConnector().start();
-      bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: '100', ZORGPAD_PLAYGROUND: 'false' });
+      teams = await startTeamsTest();
     });
-    afterEach(async () => {
-      await bot.stop();
-      await connector.stop();
-    });
-    const post = (activity: unknown) =>
-      fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    afterEach(() => teams.stop());
 
     it('sends the teachers only the functional facts, in 1:1 and in card answers', async () => {
+      const { bot, connector, post } = teams;
       await post(channelConversationUpdate(connector.url, 'a.jansen'));
       for (const person of ['m.devries', 'a.jansen', 'l.verhoeven', ...TEACHERS]) await post(installPersonal(connector.url, person));
       for (const text of REQUEST) {

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../../core/i18n/index.js';
@@ -82,10 +83,7 @@ export class SlackBot {
       const open = this.lastQuestion.get(m.user);
       if (reply.settled && open) {
         this.lastQuestion.delete(m.user);
-        const [settled] = toMessages(reply.settled);
-        await this.client.chat
-          .update({ channel: open.channel, ts: open.ts, text: settled!.text, blocks: settled!.blocks as never })
-          .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
+        await this.settle(open.channel, open.ts, reply.settled);
       }
       await this.post(m.channel, replyMessages(reply), m.user);
     });
@@ -173,12 +171,7 @@ export class SlackBot {
     const reply = await this.turn(team, user, deliveryId, input);
     // An answered question settles in place: its answer, no buttons; what comes next is posted after it.
     const ts = action.container?.message_ts;
-    if (reply.settled && ts && action.container?.channel_id) {
-      const [settled] = toMessages(reply.settled);
-      await this.client.chat
-        .update({ channel: action.container.channel_id, ts, text: settled!.text, blocks: settled!.blocks as never })
-        .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
-    }
+    if (reply.settled && ts && action.container?.channel_id) await this.settle(action.container.channel_id, ts, reply.settled);
     await this.post(channel, replyMessages(reply), user);
   }
 
@@ -227,6 +220,14 @@ export class SlackBot {
         return;
       }
     }
+  }
+
+  /** Puts an answered question's settled card (its answer, no buttons) in the place of its message. */
+  private async settle(channel: string, ts: string, card: AdaptiveCardJson): Promise<void> {
+    const [settled] = toMessages(card);
+    await this.client.chat
+      .update({ channel, ts, text: settled!.text, blocks: settled!.blocks as never })
+      .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
   }
 
   async publishHome(user: string): Promise<void> {

@@ -121,8 +121,6 @@ export interface Overview {
 /** The three procedures a home screen offers. */
 const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
 
-
-
 const RECENT_DELIVERIES = 20;
 const MAX_ATTEMPTS = 4;
 
@@ -251,7 +249,7 @@ export class Assistant {
         step: outcome.state.stepId,
         effects: outcome.effects.length,
       });
-      const messages = saved.pending ? await this.carryOut(saved, turnContext) : await this.perform(outcome.effects, turnContext, null);
+      const messages = saved.pending ? (await this.carryOut(saved, turnContext)).messages : await this.perform(outcome.effects, turnContext, null);
       // The question just answered, settled: on its card (a button or form) or, typed, on the last question's card.
       const settled =
         input.kind !== 'start' && outcome.answered
@@ -342,7 +340,7 @@ export class Assistant {
    * Carries out a written turn: the draft, then the effects in order (each domain command as an
    * operation of this turn), then clears it. A failure leaves it written, to be finished later.
    */
-  private async carryOut(state: DialogStateRecord, ctx: TurnContext): Promise<OutboundMessage[]> {
+  private async carryOut(state: DialogStateRecord, ctx: TurnContext): Promise<{ messages: OutboundMessage[]; cleared: DialogStateRecord | null }> {
     const pending = state.pending!;
     const actor = { staffId: ctx.actor.id, roles: ctx.roles };
     if (pending.draft) {
@@ -351,8 +349,8 @@ export class Assistant {
     }
     const messages = await this.perform(pending.effects, ctx, pending.id);
     // Cleared only if nobody wrote since; otherwise the next turn finds it and finishes it (a no-op).
-    await this.states.update({ ...state, pending: null });
-    return messages;
+    const cleared = await this.states.update({ ...state, pending: null });
+    return { messages, cleared };
   }
 
   /**
@@ -370,8 +368,9 @@ export class Assistant {
     const counted = await this.states.update({ ...stored, pending: { ...pending, attempts: pending.attempts + 1 } });
     if (!counted) return null;
     this.deps.log.info('turn.finish-pending', { attempts: pending.attempts + 1 });
-    const messages = await this.carryOut(counted, ctx);
-    return { state: (await this.states.get(counted.id)) ?? counted, messages, input: pending.input };
+    const { messages, cleared } = await this.carryOut(counted, ctx);
+    // Someone wrote meanwhile (or the state was erased): read what is there now.
+    return { state: cleared ?? (await this.states.get(counted.id)) ?? counted, messages, input: pending.input };
   }
 
   private async save(

@@ -4,10 +4,10 @@ import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import { formatDate, type Option } from '../protocol/answers.js';
-import { DuplicateRecordError, type Clock, type Store } from '../ports.js';
-import { createHash } from 'node:crypto';
+import type { Clock, Store } from '../ports.js';
+import { studentPseudonym } from '../privacy/collections.js';
 import type { OutboundMessage } from '../turn.js';
-import { updateWithRetry } from '../records.js';
+import { createOrExisting, updateWithRetry } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { recordText } from '../text/record-text.js';
 import { can } from '../permissions.js';
@@ -123,8 +123,9 @@ export class CaseService {
       let created: BullyingCase | null = null;
       // An id already taken by a closed or anonymised case: the next number.
       for (let seq = earlierCases + 1; !created; seq++) {
-        const found = await this.createOrFind({
-          id: `case-${caseKey(this.school.id, student.ref, seq)}`,
+        // Made by another report at the same moment: found, and the signal is added to it below.
+        const found = await createOrExisting(this.cases, {
+          id: `case-${studentPseudonym(this.school.id, student.ref)}-${seq}`,
           schoolId: this.school.id,
           studentRef: student.ref,
           classId: student.class,
@@ -239,15 +240,10 @@ export class CaseService {
       outcome,
       notes,
     };
+    // A talk with a student the case does not yet name as bullying adds them.
     const updated = await this.change(caseId, (c) => {
-      const newBully = kind === 'gesprek-pester' && withStudent && withStudent !== c.studentRef && !bulliesOf(c).includes(withStudent);
-      return {
-        ...c,
-        steps: [...c.steps, step],
-        ...(newBully
-          ? { addedBullies: [...(c.addedBullies ?? []), withStudent], studentsInvolved: [...new Set([...c.studentsInvolved, withStudent])] }
-          : {}),
-      };
+      const withStep = { ...c, steps: [...c.steps, step] };
+      return kind === 'gesprek-pester' && withStudent ? withBully(withStep, withStudent) : withStep;
     });
     if (!updated) return { ok: false, reason: 'not-found' };
     await this.audit(actor, `case.step.${kind}`, caseId, channel);
@@ -334,11 +330,12 @@ export class CaseService {
     if (!updated) return { ok: false, reason: 'not-found' };
     await this.audit(actor, 'case.escalate', caseId, channel);
     const ct = translator(this.school.locale);
+    const handedOver = ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId });
     await this.deps.outbox.notify(`escalate:${caseId}:${updated.escalations.length}:${clz.id}`, clz.id, {
-      text: `${ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId })}\n${ct('case.summary', { student: updated.studentRef, cls: updated.classId, stage: ct(stageKey(updated.stage)), signals: updated.signals.length })}`,
+      text: `${handedOver}\n${this.summaryLine(updated, ct)}`,
       card: this.deps.cards.render('notice', {
         title: ct('case.notify.escalatedTitle'),
-        text: ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId }),
+        text: handedOver,
         actions: [{ title: ct('case.action.open'), flowId: 'zaak', caseId }],
       }),
     });
@@ -513,11 +510,7 @@ export class CaseService {
     if (!this.deps.directory.findStudent(studentRef)) return { ok: false, reason: 'invalid' };
     if (studentRef === found.studentRef) return { ok: false, reason: 'invalid', said: [{ text: t('case.bully.isVictim', { student: studentRef }) }] };
     if (bulliesOf(found).includes(studentRef)) return { ok: true, said: [{ text: t('case.bully.already', { student: studentRef }) }] };
-    const updated = await this.change(caseId, (c) =>
-      bulliesOf(c).includes(studentRef)
-        ? c
-        : { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] },
-    );
+    const updated = await this.change(caseId, (c) => withBully(c, studentRef));
     if (!updated) return { ok: false, reason: 'not-found' };
     await this.audit(actor, 'case.add-bully', caseId, channel);
     return { ok: true, said: [{ text: t('case.bully.added', { student: studentRef }) }] };
@@ -603,7 +596,7 @@ export class CaseService {
     await this.audit(actor, 'case.read', caseId, channel);
     const t = translator(locale);
     // Where it stands and what comes next; the whole history is one choice away ("Geschiedenis").
-    const lines = [t('case.summary', { student: found.studentRef, cls: found.classId, stage: t(stageKey(found.stage)), signals: found.signals.length })];
+    const lines = [this.summaryLine(found, t)];
     const last = found.steps.at(-1);
     if (last) lines.push(t('case.lastStep', { date: formatDate(dayIn(this.school.timeZone, last.at), locale), step: t(stepKey(last.kind)) }));
     lines.push(this.nextText(found, t));
@@ -698,8 +691,13 @@ export class CaseService {
     await this.deps.outbox.notify(key, person.id, { text: lines.join('\n'), card });
   }
 
+  /** Whose case, where it stands, how many reports. */
+  private summaryLine(c: BullyingCase, t: Translate): string {
+    return t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
+  }
+
   private history(c: BullyingCase, t: Translate, locale: Locale = this.school.locale): string {
-    const lines = [t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length })];
+    const lines = [this.summaryLine(c, t)];
     for (const step of c.steps) lines.push(`- ${formatDate(dayIn(this.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
     for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
     for (const s of c.sanctions) {
@@ -733,18 +731,6 @@ export class CaseService {
       text: `${t('case.magister.title')}\n${note}`,
       card: this.deps.cards.render('info', { title: t('case.magister.title'), text: note }),
     };
-  }
-
-  /** Creates the case, or returns the one another report just created under the same id. */
-  private async createOrFind(record: Omit<BullyingCase, 'version'>): Promise<BullyingCase> {
-    try {
-      return await this.cases.create(record);
-    } catch (error) {
-      if (!(error instanceof DuplicateRecordError)) throw error;
-      const found = await this.cases.get(record.id);
-      if (!found) throw error;
-      return found;
-    }
   }
 
   private change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
@@ -793,9 +779,10 @@ const STEP_FLOWS: Record<StepKind, string> = {
   'controle-afspraak': 'afspraak-controle',
 };
 
-/** A case's key: a pseudonym of the student with the number of their case, never the student number. */
-function caseKey(schoolId: string, studentRef: string, seq: number): string {
-  return `${createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16)}-${seq}`;
+/** The case with the student recorded as bullying in it (unchanged when they are, or are the bullied student). */
+function withBully(c: BullyingCase, studentRef: string): BullyingCase {
+  if (studentRef === c.studentRef || bulliesOf(c).includes(studentRef)) return c;
+  return { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] };
 }
 
 // Typed so that a form, step, rung or stage without a catalogue text does not compile.

@@ -16,6 +16,11 @@ import { evaluate, kernteamRole, type DecisionRule } from './decision.js';
 import { COUNT_NAMES, computeFigures, subjectsInScope, type Counts, type Figures } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type KernteamVote, type Review, type VoteChoice } from './model.js';
 
+/** The subjects an exception is for, as shown: "alle lessen", or the subjects named. */
+function subjectsText(r: ExceptionRequest, t: Translate, locale: Locale): string {
+  return r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : (r.subjects ?? []).join(', ');
+}
+
 /** The end date of the pause in force: of the last pause or extension. */
 export function currentPauseEnd(r: ExceptionRequest): string | undefined {
   return [...r.misuse].reverse().find((m) => m.kind === 'suspend' || m.kind === 'extend')?.until;
@@ -748,7 +753,7 @@ export class ExceptionService {
     const scopes = scopesOf(r);
     if (shown.has('reikwijdte') && scopes.length) lines.push(t('exception.teacher.where', { scope: scopes.map((v) => t(scopeKey(v))).join(', ') }));
     if (shown.has('wanneer')) {
-      const subjects = r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : (r.subjects ?? []).join(', ');
+      const subjects = subjectsText(r, t, locale);
       if (subjects) lines.push(t('exception.teacher.subjects', { subjects }));
     }
     if (shown.has('functies') && r.functions?.length) lines.push(t('exception.teacher.may', { what: r.functions.map((v) => t(functionKey(v))).join('; ') }));
@@ -777,7 +782,7 @@ export class ExceptionService {
     // Texts for Magister and the OPP are read by colleagues: only what teachers may read goes in.
     return t('exception.scopeText', {
       scope: scopesOf(r).map((v) => t(scopeKey(v))).join(', ') || '-',
-      when: r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : r.subjects ? r.subjects.join(', ') || '-' : r.when || '-',
+      when: r.subjects ? subjectsText(r, t, locale) || '-' : r.when || '-',
       functions: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-',
       until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
     });
@@ -789,7 +794,7 @@ export class ExceptionService {
 
   /** Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. */
   private contacts(r: ExceptionRequest, t: Translate): string {
-    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor ?? r.requesterStaffId;
+    const mentor = this.mentorOf(r);
     const people = [`${this.nameOf(mentor)} (${t('role.mentor')})`];
     for (const id of this.school.exceptions.contacts) {
       const person = this.deps.directory.staffById(id);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CollectionName } from '../ports.js';
 
 /**
@@ -25,8 +26,21 @@ export const STUDENT_DATA: Record<CollectionName, StudentReference> = {
   conversationRefs: { kind: 'none', why: 'where to reach staff members in Teams' },
 };
 
+/** The student's number as a whole word, case-insensitive (`g` to replace every one). */
+export function studentPattern(studentRef: string, flags = 'i'): RegExp {
+  const escaped = studentRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\b`, flags);
+}
+
 /** Whether a stored value (any shape) names the student, as a whole word (case-insensitive). */
 export function mentions(value: unknown, studentRef: string): boolean {
-  const escaped = studentRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b${escaped}\\b`, 'i').test(JSON.stringify(value) ?? '');
+  return studentPattern(studentRef).test(JSON.stringify(value) ?? '');
+}
+
+/**
+ * A stable pseudonym for a student at a school, for places that must point at the student without
+ * holding the number: the audit trail, and the ids of the student's bullying cases.
+ */
+export function studentPseudonym(schoolId: string, studentRef: string): string {
+  return createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16);
 }

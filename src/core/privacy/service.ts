@@ -5,9 +5,8 @@ import type { AuditEntry, Clock, Store } from '../ports.js';
 import type { Actor } from '../turn.js';
 
 import { can } from '../permissions.js';
-import { createHash } from 'node:crypto';
 import type { CollectionName, VersionedRecord } from '../ports.js';
-import { mentions, STUDENT_DATA } from './collections.js';
+import { mentions, STUDENT_DATA, studentPattern, studentPseudonym } from './collections.js';
 
 /** How long kept-for-a-while things live: delivered messages, idempotency keys, finished jobs, claims. */
 const SHORT_LIVED_DAYS = 30;
@@ -16,7 +15,7 @@ const IDLE_DIALOG_DAYS = 90;
 
 /** The audit trail's name for a student: a pseudonym, so the trail never holds the student number. */
 export function auditSubject(schoolId: string, studentRef: string): string {
-  return `leerling-${createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16)}`;
+  return `leerling-${studentPseudonym(schoolId, studentRef)}`;
 }
 
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
@@ -155,8 +154,7 @@ export class PrivacyService {
       } else {
         // Every place the number appears goes: in the fields that list students, and anywhere in what
         // was typed (descriptions, notes, outcomes, agreements, motivations).
-        const pattern = new RegExp(`\\b${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi');
-        const scrubbed = JSON.parse(JSON.stringify(c).replace(pattern, ANONYMISED)) as BullyingCase;
+        const scrubbed = JSON.parse(JSON.stringify(c).replace(studentPattern(ref, 'gi'), ANONYMISED)) as BullyingCase;
         if (await this.cases.update({ ...scrubbed, version: c.version })) mentions++;
       }
     }

@@ -152,9 +152,7 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
     if (WORDS.stop.has(word) || WORDS.back.has(word) || WORDS.restart.has(word)) {
       return { state: IDLE, effects: [say(t('dialog.nothingToStop'))] };
     }
-    const flow = [...ctx.flows.values()].find((f) =>
-      [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word),
-    );
+    const flow = flowByTrigger(word, ctx);
     if (flow) return startFlow(flow.id, ctx, []);
     const matched = matchPattern(input.text, ctx);
     if (matched) return startFlow(matched.flowId, ctx, [], matched.answers, true);
@@ -184,20 +182,15 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
 }
 
 function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
-  const outcome = answerStep(state, flow, step, raw, ctx);
-  if (outcome.state === state) return outcome; // not accepted: the question stays open
-  const given = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
-  const shown = given.ok && given.answer ? given.answer.display : translator(ctx.locale)('card.skipped');
-  return { ...outcome, answered: { prompt: localize(step.prompt, ctx.locale, displays(state)), answer: shown } };
-}
-
-function answerStep(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
   const t = translator(ctx.locale);
   const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
   if (!parsed.ok) {
+    // Not accepted: the question stays open.
     const hints: Effect[] = [say(t(parsed.error, parsed.params))];
     return { state, effects: [...hints, ask(flow, state.stepId!, step, state, ctx)] };
   }
+  // What a channel settles the question's card with.
+  const settled = { prompt: localize(step.prompt, ctx.locale, displays(state)), answer: parsed.answer ? parsed.answer.display : t('card.skipped') };
   const answers = { ...state.answers };
   if (parsed.answer) answers[step.key] = parsed.answer;
   else delete answers[step.key];
@@ -207,11 +200,11 @@ function answerStep(state: DialogState, flow: Flow, step: AskingStep, raw: strin
     const option = step.options.find((o) => o.value === parsed.answer!.value);
     if (option?.flow) {
       const carried = Object.fromEntries(option.carry.flatMap((k) => (answers[k] ? [[k, answers[k]]] : [])));
-      return startFlow(option.flow, ctx, [], carried);
+      return { ...startFlow(option.flow, ctx, [], carried), answered: settled };
     }
   }
-  if (step.type === 'pick' && step.flow && parsed.answer) return startFlow(step.flow, ctx, [], { [step.key]: parsed.answer });
-  return run({ ...answered, stepId: nextAfter(step, parsed.answer) }, ctx, []);
+  if (step.type === 'pick' && step.flow && parsed.answer) return { ...startFlow(step.flow, ctx, [], { [step.key]: parsed.answer }), answered: settled };
+  return { ...run({ ...answered, stepId: nextAfter(step, parsed.answer) }, ctx, []), answered: settled };
 }
 
 /**
@@ -222,11 +215,16 @@ function answerStep(state: DialogState, flow: Flow, step: AskingStep, raw: strin
  */
 function interruption(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Flow | null {
   const word = raw.trim().toLowerCase();
-  const target = [...ctx.flows.values()].find((f) => [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word));
+  const target = flowByTrigger(word, ctx);
   if (!target || target.id === flow.id) return null;
   if (!mayStart(target, ctx) && !(target.instead && mayStart(ctx.flows.get(target.instead), ctx))) return null;
   if (step.type === 'text') return word.includes(' ') ? target : null;
   return parseAnswer(step, raw, ctx, optionsFor(step, ctx, state)).ok ? null : target;
+}
+
+/** The flow whose trigger (in either language) is this text, lower-cased and trimmed. */
+function flowByTrigger(word: string, ctx: EngineContext): Flow | undefined {
+  return [...ctx.flows.values()].find((f) => [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word));
 }
 
 /** The open dialog as it can be parked: menus and dialogs not yet answered are not worth keeping. */
