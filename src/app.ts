@@ -44,15 +44,15 @@ export interface App {
   close(): Promise<void>;
 }
 
-/**
- * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
- * in a file is checked before the store is opened or a port is taken.
- */
 /** For tests: a wrapper around the opened store (e.g. one that fails a chosen write). */
 export interface StartOptions {
   wrapStore?: (store: Store) => Store;
 }
 
+/**
+ * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
+ * in a file is checked before the store is opened or a port is taken.
+ */
 export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock, options: StartOptions = {}): Promise<App> {
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();

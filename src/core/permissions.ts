@@ -5,7 +5,7 @@ import type { Actor } from './turn.js';
  * Need-to-know, in one place. Every read and write of a record asks `can(actor, permission, relation)`
  * on the server, whatever a dialog or card showed. `relation` says how the person stands to the record
  * (they reported it, own it, are the class mentor, asked for it). docs/privacy.md shows this table;
- * test/core/permissions.test.ts checks that the document and this table say the same.
+ * test/scenarios/permissions.test.ts checks that the document and this table say the same.
  */
 export type Permission = keyof typeof RULES;
 

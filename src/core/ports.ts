@@ -115,7 +115,6 @@ export const COLLECTIONS = {
 
 export type CollectionName = keyof typeof COLLECTIONS;
 
-/** Everything persistent, behind one port. */
 /** What a sweep removed. */
 export interface SweepReport {
   idempotencyKeys: number;
@@ -123,6 +122,7 @@ export interface SweepReport {
   claims: number;
 }
 
+/** Everything persistent, behind one port. */
 export interface Store {
   collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T>;
   jobs: JobStore;

@@ -15,11 +15,6 @@ import {
 } from '../core/ports.js';
 
 /**
- * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
- * statement below is atomic within the process, and SQLite's write lock makes it atomic across
- * processes sharing the file.
- */
-/**
  * Claims the earliest due job: pending ones first, then those whose claimer's lease ran out (as the
  * MongoDB store does). Each lookup walks its index in order and stops at the first row, so a claim
  * costs the same with ten due jobs or ten thousand (`npm run bench` shows the query plan).
@@ -36,6 +31,11 @@ export function findBySql(collection: string, field: string): string {
   return `SELECT id, version, data FROM records INDEXED BY "records_${collection}_${field}" WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`;
 }
 
+/**
+ * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
+ * statement below is atomic within the process, and SQLite's write lock makes it atomic across
+ * processes sharing the file.
+ */
 export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, fileName));

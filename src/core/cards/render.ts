@@ -15,11 +15,10 @@ export class CardTemplateError extends Error {
 /** Single choices with at most this many options become buttons; longer lists a drop-down. */
 const MAX_BUTTONS = 5;
 
-
-/** Expands the templates of `cards/` with data. Pure once loaded. */
 /** How many expanded cards are kept (least recently used goes first); a few MB at most. */
 const RECENT_CARDS = 500;
 
+/** Expands the templates of `cards/` with data. Pure once loaded. */
 export class CardRenderer {
   /** Expanded cards by template and data, as JSON text (callers get their own copy). */
   private readonly recent = new Map<string, string>();

@@ -186,7 +186,6 @@ export class Outbox {
     return notification.cardJson ? (JSON.parse(notification.cardJson) as AdaptiveCardJson) : undefined;
   }
 
-  /** Messages waiting for delivery whose back-off has passed, oldest first. */
   /**
    * The oldest messages due now that `accept` says this channel can deliver (up to `limit`): messages
    * for people the channel cannot reach are passed over, so they never hold up everyone else's.

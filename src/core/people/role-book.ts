@@ -41,8 +41,7 @@ export class RoleBook {
     return roles;
   }
 
-  /** Everyone who holds a role now, in school-file order. */
-  /** Everyone who holds a role now: the school file's roles with the changes made in chat, in one read. */
+  /** Everyone who holds a role now (the school file's roles with the changes made in chat), in school-file order, in one read. */
   async staffWithRole(role: Role): Promise<StaffMember[]> {
     const changes = new Map((await this.assignments.findBy('schoolId', this.directory.school.id)).map((a) => [a.staffId, a]));
     return this.directory.staff.filter((member) => this.withChanges(member.id, changes.get(member.id)).has(role));

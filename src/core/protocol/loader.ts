@@ -13,16 +13,16 @@ export interface SourceFile {
   text: string;
 }
 
-/**
- * Validates flow files and the references between them. Throws a DialogFileError whose message
- * names the file and the step at fault.
- */
 /** What dialog files may refer to outside themselves. */
 export interface FlowReferences {
   commands: ReadonlySet<string>;
   cards: ReadonlySet<string>;
 }
 
+/**
+ * Validates flow files and the references between them. Throws a DialogFileError whose message
+ * names the file and the step at fault.
+ */
 export function parseFlowFiles(files: SourceFile[], known: FlowReferences): LoadedFlows {
   const warnings: string[] = [];
   const flows = new Map<string, { flow: Flow; file: string }>();
