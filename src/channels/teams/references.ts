@@ -1,5 +1,6 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../../core/ports.js';
+import type { Clock, Store, VersionedRecord } from '../../core/ports.js';
+import { KEEP, writeRecord } from '../../core/records.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import type { InboundActivity } from './activity.js';
@@ -102,19 +103,6 @@ export class TeamsReferences {
     this.userIds.delete(staffId);
     const id = this.id(staffId);
     const fields = { schoolId: this.directory.school.id, staffId, reference: JSON.stringify(reference), unreachable: false, updatedAt: this.clock.now() };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.refs.get(id);
-      if (current && current.reference === fields.reference && !current.unreachable) return;
-      if (current ? await this.refs.update({ ...current, ...fields }) : await this.create({ id, ...fields })) return;
-    }
-  }
-
-  private async create(record: Omit<TeamsReference, 'version'>): Promise<TeamsReference | null> {
-    try {
-      return await this.refs.create(record);
-    } catch (error) {
-      if (error instanceof DuplicateRecordError) return null;
-      throw error;
-    }
+    await writeRecord(this.refs, id, (current) => (current && current.reference === fields.reference && !current.unreachable ? KEEP : { ...current, id, ...fields }));
   }
 }

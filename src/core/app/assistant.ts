@@ -14,7 +14,8 @@ import { inOperation } from '../operation.js';
 import type { StepKind } from '../cases/model.js';
 import { stepKey } from '../cases/service.js';
 import { can } from '../permissions.js';
-import { DuplicateRecordError, type Clock, type Logger, type Store, type VersionedRecord } from '../ports.js';
+import type { Clock, Logger, Store, VersionedRecord } from '../ports.js';
+import { createIfAbsent } from '../records.js';
 import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
 import type { CommandContext, CommandHandler } from './commands.js';
@@ -397,14 +398,9 @@ export class Assistant {
       pending,
       ...(stored?.abandoned ? { abandoned: stored.abandoned } : {}),
     };
-    if (stored) return this.states.update({ ...record, version: stored.version });
-    try {
-      return await this.states.create(record);
-    } catch (error) {
-      if (error instanceof DuplicateRecordError) return null;
-      throw error;
-    }
+    return stored ? this.states.update({ ...record, version: stored.version }) : createIfAbsent(this.states, record);
   }
+
 
   /** What the effects say, in order; each domain command runs as operation `turnId:i` of the turn. */
   private async perform(effects: Effect[], ctx: TurnContext, turnId: string | null): Promise<OutboundMessage[]> {

@@ -6,7 +6,7 @@ import type { SchoolDirectory } from '../people/school.js';
 import { addDays, formatDate, type Answer, type Option } from '../protocol/answers.js';
 import type { Clock, Store } from '../ports.js';
 import type { Actor, OutboundMessage } from '../turn.js';
-import { updateOnce, updateWithRetry } from '../records.js';
+import { KEEP, updateOnce, updateWithRetry, writeRecord } from '../records.js';
 import { dayIn, zonedTime } from '../time.js';
 import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
 import { recordText } from '../text/record-text.js';
@@ -65,8 +65,6 @@ export interface VoteResult {
 /** The outbox target of the school's kernteam channel. */
 export const KERNTEAM_CHANNEL = 'channel:kernteam';
 
-const MAX_ATTEMPTS = 8;
-
 /**
  * Phone-ban exceptions: drafts saved at every answer, the completeness check, submission to the
  * kernteam, votes and the decision rule, the discreet signal to teachers and the review dates.
@@ -122,10 +120,9 @@ export class ExceptionService {
       kind: choice('soort'),
       updatedAt: now,
     };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.requests.get(draftId);
+    await writeRecord(this.requests, draftId, (current): Omit<ExceptionRequest, 'version'> | typeof KEEP => {
       if (!current) {
-        await this.requests.create({
+        return {
           id: draftId,
           schoolId: this.school.id,
           requesterStaffId: actor.staffId,
@@ -138,12 +135,10 @@ export class ExceptionService {
           reviews: [],
           misuse: [],
           ...fields,
-        });
-        return;
+        };
       }
-      if (!this.isRequester(actor, current) || current.status !== 'draft') return;
-      if (await this.requests.update({ ...current, ...fields })) return;
-    }
+      return this.isRequester(actor, current) && current.status === 'draft' ? { ...current, ...fields } : KEEP;
+    });
   }
 
   /** The answers of a draft, to resume its dialog elsewhere. Only for its requester. */
@@ -510,46 +505,36 @@ export class ExceptionService {
       await this.audit(actor.staffId, 'exception.vote-denied', id, channel);
       return { card: this.kernteamOnlyCard(locale), said: [{ text: t('exception.vote.denied') }] };
     }
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const r = await this.requests.get(id);
-      if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
-      await this.audit(actor.staffId, 'exception.card-read', id, channel);
-      const trimmed = motivation.trim();
-      const same = r.votes.some((v) => v.staffId === actor.staffId && v.vote === choice && v.motivation === trimmed);
-      if (r.decision) {
-        // Decided: make sure the decision was announced (a click after a failure half-way finishes it; all keyed, so once).
-        await this.afterDecision(r, channel);
-        return { card: await this.outcomeCard(r, locale), said: [{ text: t(same ? 'exception.vote.decided' : 'exception.vote.alreadyDecided') }] };
-      }
-      if (trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
-      const earlier = r.votes.find((v) => v.staffId === actor.staffId);
-      if (earlier && earlier.vote === choice && earlier.motivation === trimmed) {
-        // The same vote again (a retried click): finish what the first click may have left undone.
-        await this.announceVote(r);
-        return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
-      }
-      const vote: KernteamVote = { staffId: actor.staffId, role, vote: choice, motivation: trimmed, at: this.deps.clock.now() };
+    const trimmed = motivation.trim();
+    const at = this.deps.clock.now();
+    const sameVote = (r: ExceptionRequest) => r.votes.some((v) => v.staffId === actor.staffId && v.vote === choice && v.motivation === trimmed);
+    const { record: r, written } = await writeRecord(this.requests, id, (r): ExceptionRequest | typeof KEEP => {
+      if (!r || r.status === 'draft' || r.decision || trimmed.length < 3 || sameVote(r)) return KEEP;
+      const vote: KernteamVote = { staffId: actor.staffId, role, vote: choice, motivation: trimmed, at };
       const votes = [...r.votes.filter((v) => v.staffId !== actor.staffId), vote];
       const result = evaluate(votes, this.rule);
       const decided = result.state === 'decided';
-      const next: ExceptionRequest = {
+      return {
         ...r,
         votes,
         status: decided ? result.outcome : result.state === 'agenda' ? 'agenda' : 'submitted',
-        decision: decided ? { outcome: result.outcome, at: vote.at, decidedBy: 'rule', motivation: votes.map((v) => v.motivation).join(' / ') } : null,
-        reviewDue: decided && result.outcome === 'granted' ? this.nextReviewDate(r, vote.at) : r.reviewDue,
+        decision: decided ? { outcome: result.outcome, at, decidedBy: 'rule', motivation: votes.map((v) => v.motivation).join(' / ') } : null,
+        reviewDue: decided && result.outcome === 'granted' ? this.nextReviewDate(r, at) : r.reviewDue,
       };
-      const written = await this.requests.update(next);
-      if (!written) continue;
-      await this.audit(actor.staffId, `exception.vote.${choice}`, id, channel);
-      if (decided) {
-        await this.afterDecision(written, channel);
-        return { card: await this.outcomeCard(written, locale), said: [{ text: t('exception.vote.decided') }] };
-      }
-      await this.announceVote(written);
-      return { card: await this.requestCard(written, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
+    });
+    if (!r || r.status === 'draft') return { card: this.deps.cards.render('info', { title: t('exception.title'), text: t('exception.notFound') }), said: [] };
+    await this.audit(actor.staffId, 'exception.card-read', id, channel);
+    if (written) await this.audit(actor.staffId, `exception.vote.${choice}`, id, channel);
+    if (r.decision) {
+      // Decided (by this vote, or earlier): make sure the decision was announced (a click after a failure half-way finishes it; all keyed, so once).
+      await this.afterDecision(r, channel);
+      const said = written || sameVote(r) ? 'exception.vote.decided' : 'exception.vote.alreadyDecided';
+      return { card: await this.outcomeCard(r, locale), said: [{ text: t(said) }] };
     }
-    throw new Error('vote kept conflicting');
+    if (!written && trimmed.length < 3) return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.motivationRequired') }] };
+    // Recorded now, or the same vote again (a retried click): finish what the first click may have left undone.
+    await this.announceVote(r);
+    return { card: await this.requestCard(r, actor.staffId, locale), said: [{ text: t('exception.vote.recorded') }] };
   }
 
   /** After a vote without decision: the agenda notice, and the posted card updated to show the votes. Keyed: once. */
@@ -739,7 +724,7 @@ export class ExceptionService {
   }
 
   private change(id: string, apply: (r: ExceptionRequest) => ExceptionRequest): Promise<ExceptionRequest | null> {
-    return updateWithRetry(this.requests, id, apply, MAX_ATTEMPTS);
+    return updateWithRetry(this.requests, id, apply);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
-import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
+import type { Clock, Store, VersionedRecord } from '../ports.js';
+import { createIfAbsent, KEEP, writeRecord } from '../records.js';
 
 /** A message for one staff member, kept until a channel has delivered it. */
 export interface Notification extends VersionedRecord {
@@ -68,14 +69,10 @@ export class Outbox {
    * message pointless: they are marked superseded so that an old state never overwrites a newer one.
    */
   async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string }): Promise<void> {
-    try {
-      await this.items.create(this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
-    } catch (error) {
-      if (!(error instanceof DuplicateRecordError)) throw error;
-      // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
-      // older replacements are superseded all the same.
-      if (!message.replaces || (await this.items.get(key))?.status !== 'pending') return;
-    }
+    const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
+    // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
+    // older replacements are superseded all the same.
+    if (!created && (!message.replaces || (await this.items.get(key))?.status !== 'pending')) return;
     if (message.replaces) {
       for (const older of await this.pendingFor(staffId)) {
         if (older.id !== key && older.replaces === message.replaces) await this.items.update({ ...older, status: 'superseded' });
@@ -106,30 +103,21 @@ export class Outbox {
     const from = firstAttempt ? (this.openBundle.get(baseKey) ?? 1) : 1;
     for (let n = from; n <= MAX_BUNDLES_PER_SLOT; n++) {
       const key = `${baseKey}#${n}`;
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const current = await this.items.get(key);
-        if (current?.items.some((i) => i.jobId === item.jobId)) return;
-        // Delivered, or full: try the next bundle of this moment (bundles never lose items, so a
-        // job found in none of them is in none).
-        if (current && (current.status !== 'pending' || current.items.length >= MAX_BUNDLE_ITEMS)) {
-          this.rememberOpen(baseKey, n + 1);
-          break;
-        }
-        const items = [...(current?.items ?? []), item];
-        if (current) {
-          if (await this.items.update({ ...current, items, text: '', cardJson: null })) return;
-          continue;
-        }
-        try {
-          await this.items.create(this.fresh(key, staffId, '', undefined, { items }));
-          this.rememberOpen(baseKey, n);
-          return;
-        } catch (error) {
-          if (!(error instanceof DuplicateRecordError)) throw error;
-        }
+      // Delivered, or full: try the next bundle of this moment (bundles never lose items, so a job
+      // found in none of them is in none).
+      const closed = (b: Notification) => b.status !== 'pending' || b.items.length >= MAX_BUNDLE_ITEMS;
+      const { record } = await writeRecord(this.items, key, (current) => {
+        if (!current) return this.fresh(key, staffId, '', undefined, { items: [item] });
+        if (current.items.some((i) => i.jobId === item.jobId) || closed(current)) return KEEP;
+        return { ...current, items: [...current.items, item], text: '', cardJson: null };
+      });
+      if (record?.items.some((i) => i.jobId === item.jobId)) {
+        this.rememberOpen(baseKey, n);
+        return;
       }
+      this.rememberOpen(baseKey, n + 1);
     }
-    throw new Error('reminder bundle kept conflicting');
+    throw new Error('reminder bundles of this moment are all full');
   }
 
   private rememberOpen(baseKey: string, n: number): void {

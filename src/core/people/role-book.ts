@@ -1,4 +1,5 @@
-import { DuplicateRecordError, type Clock, type Store, type VersionedRecord } from '../ports.js';
+import type { Clock, Store, VersionedRecord } from '../ports.js';
+import { KEEP, writeRecord } from '../records.js';
 import { can } from '../permissions.js';
 import type { Role } from './roles.js';
 import type { SchoolDirectory, StaffMember } from './school.js';
@@ -52,44 +53,31 @@ export class RoleBook {
     if (!can({ staffId: actorId, roles: await this.rolesOf(actorId) }, 'roles.assign')) return 'denied';
     if (!this.directory.staffById(staffId)) return 'unknown-staff';
     const id = this.recordId(staffId);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if ((await this.rolesOf(staffId)).has(role) === grant) return 'unchanged';
-      const current = await this.assignments.get(id);
-      const base = current ?? { id, version: 0, schoolId: this.directory.school.id, staffId, granted: [], revoked: [] };
+    const fileRoles = this.directory.fileRoles(staffId);
+    const { written } = await writeRecord(this.assignments, id, (current): Omit<RoleAssignment, 'version'> | typeof KEEP => {
+      if (this.withChanges(staffId, current).has(role) === grant) return KEEP;
+      const base = current ?? { id, schoolId: this.directory.school.id, staffId, granted: [], revoked: [] };
       const granted = new Set(base.granted);
       const revoked = new Set(base.revoked);
       if (grant) {
         revoked.delete(role);
-        if (!this.directory.fileRoles(staffId).includes(role)) granted.add(role);
+        if (!fileRoles.includes(role)) granted.add(role);
       } else {
         granted.delete(role);
-        if (this.directory.fileRoles(staffId).includes(role)) revoked.add(role);
+        if (fileRoles.includes(role)) revoked.add(role);
       }
-      const next = { ...base, granted: [...granted].sort(), revoked: [...revoked].sort() };
-      const written = current ? await this.assignments.update(next) : await this.createOrNull(next);
-      if (written) {
-        await this.store.audit.append({
-          at: this.clock.now(),
-          schoolId: this.directory.school.id,
-          actor: actorId,
-          action: grant ? 'role.grant' : 'role.revoke',
-          recordKind: 'roleAssignment',
-          recordId: id,
-          channel,
-        });
-        return 'changed';
-      }
-    }
-    throw new Error('role assignment kept conflicting');
-  }
-
-  private async createOrNull(record: RoleAssignment): Promise<RoleAssignment | null> {
-    try {
-      const { version: _v, ...rest } = record;
-      return await this.assignments.create(rest);
-    } catch (error) {
-      if (error instanceof DuplicateRecordError) return null;
-      throw error;
-    }
+      return { ...base, granted: [...granted].sort(), revoked: [...revoked].sort() };
+    });
+    if (!written) return 'unchanged';
+    await this.store.audit.append({
+      at: this.clock.now(),
+      schoolId: this.directory.school.id,
+      actor: actorId,
+      action: grant ? 'role.grant' : 'role.revoke',
+      recordKind: 'roleAssignment',
+      recordId: id,
+      channel,
+    });
+    return 'changed';
   }
 }
