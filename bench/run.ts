@@ -13,7 +13,6 @@ import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { parseConfig } from '../src/config/env.js';
 import { CardRenderer } from '../src/core/cards/render.js';
-import type { ExceptionRequest } from '../src/core/exceptions/model.js';
 import { Outbox } from '../src/core/notify/outbox.js';
 import { RoleBook } from '../src/core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from '../src/core/people/school.js';
@@ -280,7 +279,7 @@ function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; 
 /** Seeds one submitted exception request, for refresh and vote invokes. */
 async function seedRequest(env: Record<string, string>, id: string): Promise<void> {
   const store = await openStore(parseConfig(env), createLogger('silent'));
-  await store.collection<ExceptionRequest>('exceptionRequests').create(exceptionRecord(id, 1, 'submitted', Date.now(), null));
+  await store.collection('exceptionRequests').create(exceptionRecord(id, 1, 'submitted', Date.now(), null));
   await store.close();
 }
 
@@ -333,8 +332,8 @@ async function ratioAndSaturation(fakes: BenchFakes, school: string, storeKind: 
     const sentWithin = performance.now() - t0;
     await stopServer(zorgpad);
     const check = await openStore(parseConfig(env), createLogger('silent'));
-    const request = (await check.collection<ExceptionRequest>('exceptionRequests').get('req-votes'))!;
-    const outcome = await check.collection<{ id: string; version: number }>('outbox').get('kernteam-outcome:req-votes');
+    const request = (await check.collection('exceptionRequests').get('req-votes'))!;
+    const outcome = await check.collection('outbox').get('kernteam-outcome:req-votes');
     const audit = (await check.audit.forRecord('exceptionRequest', 'req-votes')).filter((e) => e.action.startsWith('exception.vote.'));
     await check.close();
     const distinct = new Set(request.votes.map((v) => v.staffId)).size;

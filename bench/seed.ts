@@ -61,8 +61,8 @@ export function caseRecord(id: string, n: number, now: number): Omit<BullyingCas
 /** Fills a store with `exceptions` granted exceptions, `cases` open cases and `due` review reminders due now. */
 export async function seedScale(store: Store, counts: { exceptions: number; cases: number; due: number }, now: number, onProgress?: (done: number) => void): Promise<void> {
   const today = new Date(now).toISOString().slice(0, 10);
-  const exceptions = store.collection<ExceptionRequest>('exceptionRequests');
-  const cases = store.collection<BullyingCase>('bullyingCases');
+  const exceptions = store.collection('exceptionRequests');
+  const cases = store.collection('bullyingCases');
   for (let n = 1; n <= counts.exceptions; n++) {
     await exceptions.create(exceptionRecord(`x${n}`, n, 'granted', now, today));
     if (n <= counts.due) {

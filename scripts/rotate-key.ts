@@ -2,7 +2,6 @@
 // to ZORGPAD_DATA_KEYS_PREVIOUS; when it is done, the old key can be removed.
 import { loadConfig } from '../src/config/env.js';
 import { loadSchoolFile } from '../src/core/people/school.js';
-import type { VersionedRecord } from '../src/core/ports.js';
 import { updateWithRetry } from '../src/core/records.js';
 import { dataKey } from '../src/store/cipher.js';
 import { SENSITIVE_FIELDS } from '../src/store/encrypting.js';
@@ -18,7 +17,7 @@ const school = loadSchoolFile(config.schoolFile);
 const store = await openStore(config, createLogger('warn'));
 let count = 0;
 for (const name of Object.keys(SENSITIVE_FIELDS) as Array<keyof typeof SENSITIVE_FIELDS>) {
-  const collection = store.collection<VersionedRecord & { schoolId: string }>(name);
+  const collection = store.collection(name);
   for (const record of await collection.findBy('schoolId', school.id)) {
     // Reading decrypts with whichever key wrote it; writing seals with the current key.
     await updateWithRetry(collection, record.id, (current) => ({ ...current }));

@@ -15,6 +15,7 @@ import { systemClock, type Clock, type Logger, type Store } from './core/ports.j
 import { loadFlows } from './core/protocol/loader.js';
 import { operationIds } from './core/operation.js';
 import { operationAwareStore } from './core/operation-store.js';
+import { parsedStore } from './core/collections.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
@@ -62,7 +63,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
 
   const opened = await openStore(config, log);
-  const store = operationAwareStore(options.wrapStore ? options.wrapStore(opened) : opened);
+  const store = operationAwareStore(parsedStore(options.wrapStore ? options.wrapStore(opened) : opened));
   // Ids made inside an operation of a turn are the same when the operation runs again (operation.ts).
   const newId = operationIds(() => randomUUID());
   const roleBook = new RoleBook(store, directory, clock);

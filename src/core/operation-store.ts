@@ -1,3 +1,4 @@
+import type { RecordOf } from './collections.js';
 import { inAnOperation } from './operation.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from './ports.js';
 import { createOrExisting } from './records.js';
@@ -13,11 +14,11 @@ export function operationAwareStore(inner: Store): Store {
     ...inner,
     kind: inner.kind,
     close: () => inner.close(),
-    collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+    collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
       const existing = wrapped.get(name);
-      if (existing) return existing as unknown as RecordCollection<T>;
-      const base = inner.collection<T>(name);
-      const collection: RecordCollection<T> = {
+      if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
+      const base = inner.collection(name);
+      const collection: RecordCollection<RecordOf<N>> = {
         get: (id) => base.get(id),
         update: (record) => base.update(record),
         findBy: (field, value) => base.findBy(field, value),

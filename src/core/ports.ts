@@ -1,3 +1,5 @@
+import type { RecordOf } from './collections.js';
+
 /**
  * The interfaces the core needs from the outside world. Stores implement them for SQLite and MongoDB;
  * both run the same contract suite (test/store/contract.ts).
@@ -124,7 +126,8 @@ export interface SweepReport {
 
 /** Everything persistent, behind one port. */
 export interface Store {
-  collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T>;
+  /** The collection `name`, typed by its record kind (collections.ts `RECORD_SCHEMAS`). */
+  collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>>;
   jobs: JobStore;
   idempotency: IdempotencyStore;
   audit: AuditLog;

@@ -1,3 +1,4 @@
+import type { RecordOf } from '../core/collections.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../core/ports.js';
 import type { FieldCipher } from './cipher.js';
 
@@ -33,15 +34,15 @@ export function encryptingStore(inner: Store, cipher: FieldCipher): Store {
     ...inner,
     kind: inner.kind,
     close: () => inner.close(),
-    collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+    collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
       const fields = SENSITIVE_FIELDS[name];
-      if (!fields) return inner.collection<T>(name);
+      if (!fields) return inner.collection(name);
       const existing = wrapped.get(name);
-      if (existing) return existing as unknown as RecordCollection<T>;
-      const base = inner.collection<T>(name);
+      if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
+      const base = inner.collection(name);
       const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
       const open = <R>(record: R): R => transform(record, fields, (v) => cipher.decrypt(v));
-      const collection: RecordCollection<T> = {
+      const collection: RecordCollection<RecordOf<N>> = {
         get: async (id) => {
           const found = await base.get(id);
           return found ? open(found) : null;

@@ -1,3 +1,4 @@
+import type { RecordOf } from '../core/collections.js';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import {
   COLLECTIONS,
@@ -68,35 +69,35 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   let auditSeq = 0;
 
-  function collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+  function collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
     const existing = collections.get(name);
-    if (existing) return existing as unknown as RecordCollection<T>;
+    if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
     const indexed = new Set<string>(COLLECTIONS[name]);
     const coll: Collection<Document> = db.collection(name);
-    const created: RecordCollection<T> = {
+    const created: RecordCollection<RecordOf<N>> = {
       async get(id) {
         const doc = await coll.findOne({ _id: id as never });
-        return doc ? fromDoc<T>(doc) : null;
+        return doc ? fromDoc<RecordOf<N>>(doc) : null;
       },
       async create(record) {
-        const { id, ...rest } = record as Omit<T, 'version'> & { id: string };
+        const { id, ...rest } = record as Omit<RecordOf<N>, 'version'> & { id: string };
         try {
           await coll.insertOne({ ...rest, _id: id as never, version: 1 });
         } catch (error) {
           if (isDuplicateKey(error)) throw new DuplicateRecordError(name, id);
           throw error;
         }
-        return { ...record, version: 1 } as T;
+        return { ...record, version: 1 } as RecordOf<N>;
       },
       async update(record) {
         const { id, version, ...rest } = record;
         const written = await casWrite(coll, `${name}:${id}`, id, version, rest);
-        return written ? ({ ...record, version: version + 1 } as T) : null;
+        return written ? ({ ...record, version: version + 1 } as RecordOf<N>) : null;
       },
       async findBy(field: string, value: FieldValue) {
         if (!indexed.has(field)) throw new Error(`${name}.${field} is not an indexed field`);
         const docs = await coll.find({ [field]: value }).sort({ _id: 1 }).toArray();
-        return docs.map((d) => fromDoc<T>(d));
+        return docs.map((d) => fromDoc<RecordOf<N>>(d));
       },
       async delete(id) {
         const result = await coll.deleteOne({ _id: id as never });

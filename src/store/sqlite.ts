@@ -1,3 +1,4 @@
+import type { RecordOf } from '../core/collections.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,19 +131,19 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     ),
   };
 
-  function collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+  function collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
     const existing = collections.get(name);
-    if (existing) return existing as unknown as RecordCollection<T>;
+    if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
     const indexed = new Set<string>(COLLECTIONS[name]);
-    const created: RecordCollection<T> = {
+    const created: RecordCollection<RecordOf<N>> = {
       async get(id) {
         const row = stmt.getRecord.get(name, id);
-        return row ? ({ ...JSON.parse(row.data), id, version: row.version } as T) : null;
+        return row ? ({ ...JSON.parse(row.data), id, version: row.version } as RecordOf<N>) : null;
       },
       async create(record) {
         const { changes } = stmt.insertRecord.run(name, record.id, JSON.stringify(withoutVersion(record)));
         if (changes !== 1) throw new DuplicateRecordError(name, record.id);
-        return { ...record, version: 1 } as T;
+        return { ...record, version: 1 } as RecordOf<N>;
       },
       async update(record) {
         const { changes } = stmt.updateRecord.run(JSON.stringify(withoutVersion(record)), name, record.id, record.version);
@@ -160,7 +161,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
           findStatements.set(key, statement);
         }
         const rows = statement.all(name, typeof value === 'boolean' ? Number(value) : value);
-        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as T);
+        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>);
       },
       async delete(id) {
         return stmt.deleteRecord.run(name, id).changes === 1;

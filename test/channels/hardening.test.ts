@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/core/notify/outbox.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { SIGNAL } from '../helpers/conversations.js';
 import { blockText, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
@@ -101,7 +100,7 @@ describe('Teams, the findings', () => {
     const dead = `http://127.0.0.1:${await freePort()}/`;
     const res = await post(personalMessage(dead, 'm.devries', 'help'));
     expect(res.status).toBe(200);
-    const queued = (await bot.app.store.collection<Notification>('outbox').findBy('staffId', 'm.devries')).filter((n) => n.id.startsWith('reply:'));
+    const queued = (await bot.app.store.collection('outbox').findBy('staffId', 'm.devries')).filter((n) => n.id.startsWith('reply:'));
     expect(queued).toHaveLength(1);
     // Once Teams is reachable again the person gets it (after the outbox's back-off).
     expect((await post(personalMessage(connector.url, 'm.devries', 'stop'))).status).toBe(200);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import type { BullyingCase } from '../../src/core/cases/model.js';
+
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
 import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { blockText, buttons, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
@@ -139,7 +138,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(offered.map((c) => blockText(c.args.blocks as Block[])).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
     const resumed = await dm(USERS.jansen, 'verder');
     expect(String(resumed.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
-    const [draft] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'a.jansen');
+    const [draft] = await bot.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'a.jansen');
     expect(draft?.studentRef).toBe('L1001');
   });
 
@@ -212,7 +211,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(done.map((c) => c.args.text).join('\n')).toMatch(/Je melding is vastgelegd/);
     const toMentor = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === USERS.devries));
     expect(`${toMentor.args.text}\n${blockText(toMentor.args.blocks as Block[])}`).toMatch(/L1001/);
-    const [stored] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    const [stored] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1001');
     expect(stored).toMatchObject({ ownerStaffId: 'm.devries', status: 'open' });
 
     // The mentor opens the case from the button in that DM; the answer comes in the same DM.
@@ -289,7 +288,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
 
   it('posts the exception request to the kernteam channel, updates it after each vote and replaces it with the outcome', async () => {
     await conversation(USERS.devries, REQUEST);
-    const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    const [request] = await bot.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'm.devries');
     expect(request?.status).toBe('submitted');
 
     const card = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === KERNTEAM_CHANNEL));
@@ -342,7 +341,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     );
     expect(outcome.args.ts).toBe(card.result?.ts);
     expect(blockText(outcome.args.blocks as Block[])).toMatch(/toegekend/i);
-    const decided = (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').get(request!.id))!;
+    const decided = (await bot.app.store.collection('exceptionRequests').get(request!.id))!;
     expect(decided.status).toBe('granted');
     expect(decided.votes).toHaveLength(2);
     // The requester hears the decision by DM.

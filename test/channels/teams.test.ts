@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import type { Notification } from '../../src/core/notify/outbox.js';
+
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import type { TestApp } from '../helpers/app.js';
 import { cardTitle, FakeConnector } from '../helpers/fake-connector.js';
@@ -133,7 +132,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
       'Over deze aanvraag is al besloten; er is niets veranderd.',
       'Besluit over L1001: toegekend',
     ]);
-    const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001');
+    const [request] = await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001');
     expect(request!.votes).toHaveLength(2);
     expect(request!.status).toBe('granted');
   });
@@ -213,7 +212,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     await post(installPersonal(connector.url, 'b.koster'));
     await bot.app.outbox.notify('old-1', 'h.smit', { text: 'Bericht' });
     const item = (await bot.app.outbox.get('old-1'))!;
-    await bot.app.store.collection<Notification>('outbox').update({ ...item, createdAt: Date.now() - 25 * 3_600_000 });
+    await bot.app.store.collection('outbox').update({ ...item, createdAt: Date.now() - 25 * 3_600_000 });
     await bot.app.teams!.delivery.tick();
     expect((await bot.app.outbox.get('old-1'))!.status).toBe('unreachable');
     await bot.app.teams!.delivery.tick();

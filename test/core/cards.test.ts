@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CardRenderer } from '../../src/core/cards/render.js';
 import { parseCardSubmit } from '../../src/core/cards/submit.js';
-import { LOCALES } from '../../src/core/i18n/index.js';
-import { ROLES } from '../../src/core/people/roles.js';
-import { IDLE, questionFor, run } from '../../src/core/protocol/engine.js';
+import { IDLE, questionFor } from '../../src/core/protocol/engine.js';
 import { loadFlows } from '../../src/core/protocol/loader.js';
-import { isAsking } from '../../src/core/protocol/schema.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import { context, flows as sampleFlows } from '../helpers/engine.js';
+import { context } from '../helpers/engine.js';
 import { everyCard } from '../helpers/every-card.js';
 import { shippedReferences } from '../helpers/shipped.js';
 

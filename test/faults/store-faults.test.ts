@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DialogStateRecord } from '../../src/core/app/assistant.js';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/net.js';
 
@@ -48,8 +47,8 @@ describe('when the store fails in the middle of a conversation', () => {
   });
 
   async function draftAndState(b: TestApp) {
-    const [draft] = await b.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
-    const [state] = (await b.app.store.collection<DialogStateRecord>('dialogStates').findBy('schoolId', 'demo')).filter((s) => s.userKey.includes('m.devries'));
+    const [draft] = await b.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    const [state] = (await b.app.store.collection('dialogStates').findBy('schoolId', 'demo')).filter((s) => s.userKey.includes('m.devries'));
     return { draft, state };
   }
 
@@ -70,7 +69,7 @@ describe('when the store fails in the middle of a conversation', () => {
     // The same answer now goes through, from where the dialog was.
     const retried = await bot.say('m.devries', 'Diabetes type 1');
     expect(retried.texts.join('\n')).not.toContain(TRY_AGAIN);
-    const [draft] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    const [draft] = await bot.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'm.devries');
     expect(draft?.purposeDetail).toBe('Diabetes type 1');
   }, 60_000);
 
@@ -99,7 +98,7 @@ describe('when the store fails in the middle of a conversation', () => {
     for (const text of [...FIRST_ANSWERS, 'Diabetes type 1', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik wil mijn waarden zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen']) {
       await bot.say('m.devries', text);
     }
-    const requests = bot.app.store.collection<ExceptionRequest>('exceptionRequests');
+    const requests = bot.app.store.collection('exceptionRequests');
     const [request] = await requests.findBy('requesterStaffId', 'm.devries');
     expect(request?.status).toBe('submitted');
     // As if the process died right after writing the vote: no card update, no notification.

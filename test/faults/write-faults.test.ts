@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BullyingCase } from '../../src/core/cases/model.js';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import type { Notification } from '../../src/core/notify/outbox.js';
+
+
 import { startTestApp, testStores, type PlaygroundReply, type TestApp, type TestStore } from '../helpers/app.js';
 import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { WriteFaults } from '../helpers/faulty-store.js';
@@ -24,9 +23,9 @@ interface Scenario {
   check(bot: TestApp): Promise<void>;
 }
 
-const cases = (bot: TestApp) => bot.app.store.collection<BullyingCase>('bullyingCases');
-const requests = (bot: TestApp) => bot.app.store.collection<ExceptionRequest>('exceptionRequests');
-const outbox = async (bot: TestApp) => (await bot.app.store.collection<Notification>('outbox').findBy('schoolId', 'demo'));
+const cases = (bot: TestApp) => bot.app.store.collection('bullyingCases');
+const requests = (bot: TestApp) => bot.app.store.collection('exceptionRequests');
+const outbox = async (bot: TestApp) => (await bot.app.store.collection('outbox').findBy('schoolId', 'demo'));
 
 async function say(bot: TestApp, persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
   let reply: PlaygroundReply | undefined;
@@ -75,7 +74,7 @@ const submission: Scenario = {
     const found = await requests(bot).findBy('studentRef', 'L1001');
     expect(found).toHaveLength(1);
     expect(found[0]!.status).toBe('submitted');
-    expect(await bot.app.store.collection<Notification>('outbox').get(`kernteam:${found[0]!.id}`)).not.toBeNull();
+    expect(await bot.app.store.collection('outbox').get(`kernteam:${found[0]!.id}`)).not.toBeNull();
     expect(await bot.app.store.jobs.get(`decision-due:${found[0]!.id}:a.jansen`)).not.toBeNull();
   },
 };
@@ -87,7 +86,7 @@ const firstVote: Scenario = {
   async check(bot) {
     const [r] = await requests(bot).findBy('studentRef', 'L1001');
     expect(r!.votes.map((v) => v.staffId)).toEqual(['a.jansen']);
-    expect(await bot.app.store.collection<Notification>('outbox').get(`kernteam-update:${r!.id}:${r!.version}`)).not.toBeNull();
+    expect(await bot.app.store.collection('outbox').get(`kernteam-update:${r!.id}:${r!.version}`)).not.toBeNull();
   },
 };
 

@@ -1,3 +1,4 @@
+import type { RecordOf } from '../../src/core/collections.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
 
 /**
@@ -34,11 +35,11 @@ export class WriteFaults {
       kind: inner.kind,
       close: () => inner.close(),
       sweep: async (before) => (faults.write('sweep'), inner.sweep(before)),
-      collection<T extends VersionedRecord>(name: CollectionName): RecordCollection<T> {
+      collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
         const known = collections.get(name);
-        if (known) return known as unknown as RecordCollection<T>;
-        const base = inner.collection<T>(name);
-        const collection: RecordCollection<T> = {
+        if (known) return known as unknown as RecordCollection<RecordOf<N>>;
+        const base = inner.collection(name);
+        const collection: RecordCollection<RecordOf<N>> = {
           get: (id) => base.get(id),
           findBy: (field, value) => base.findBy(field, value),
           create: async (record) => (faults.write(`${name}.create`), base.create(record)),

@@ -89,7 +89,7 @@ describe.each(backends)('reminders delivered exactly once (%s)', (_name, makeBac
 
     // Every reminder is in exactly one delivered-or-pending message.
     const all: Notification[] = [];
-    for (const id of staff) all.push(...(await stores[0]!.collection<Notification>('outbox').findBy('staffId', id)));
+    for (const id of staff) all.push(...(await stores[0]!.collection('outbox').findBy('staffId', id)));
     const counts = new Map<string, number>();
     for (const n of all) for (const item of n.items) counts.set(item.jobId, (counts.get(item.jobId) ?? 0) + 1);
     expect(counts.size).toBe(1000);

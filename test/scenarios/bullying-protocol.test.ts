@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import type { CollectionName, VersionedRecord } from '../../src/core/ports.js';
+import type { CollectionName } from '../../src/core/ports.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
@@ -33,7 +33,7 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     return ((await res.json()) as { messages: OutboundMessage[] }).messages;
   }
 
-  const cases = () => bot.app.store.collection<BullyingCase>('bullyingCases');
+  const cases = () => bot.app.store.collection('bullyingCases');
   async function theCase(): Promise<BullyingCase> {
     const [found] = await cases().findBy('studentRef', 'L1002');
     return found!;
@@ -251,7 +251,7 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     await conversation('s.yilmaz', ['mijn zaken', '1', 'Maatregel vastleggen of voorstellen', '1', 'Schorsing van één dag voorstellen', 'Gaat door ondanks afspraken.', 'ja']);
     const erased = await bot.app.privacy.eraseStudent({ staffId: 'b.koster', roles: new Set(['beheerder']) }, 'L1003', 'test');
     expect(erased).toMatchObject({ ok: true, value: { mentions: 1 } });
-    const raw = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('schoolId', 'demo');
+    const raw = await bot.app.store.collection('bullyingCases').findBy('schoolId', 'demo');
     expect(JSON.stringify(raw)).not.toMatch(/L1003/);
   });
 
@@ -292,10 +292,10 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     bot = await startTestApp({}, store, undefined, {
       wrapStore: (inner) => ({
         ...inner,
-        collection: <T extends VersionedRecord>(name: CollectionName) => {
-          const base = inner.collection<T>(name);
+        collection: <N extends CollectionName>(name: N) => {
+          const base = inner.collection(name);
           if (name !== 'bullyingCases') return base;
-          return { ...base, create: async (record: Omit<T, 'version'>) => (await new Promise((r) => setTimeout(r, 150)), base.create(record)) };
+          return { ...base, create: async (record: Parameters<typeof base.create>[0]) => (await new Promise((r) => setTimeout(r, 150)), base.create(record)) };
         },
       }),
     });

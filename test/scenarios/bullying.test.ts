@@ -34,7 +34,7 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
     return body.messages;
   }
 
-  const cases = () => bot.app.store.collection<BullyingCase>('bullyingCases');
+  const cases = () => bot.app.store.collection('bullyingCases');
 
   /** Tessa (vakdocent) reports that L1001 (class 1A, mentor Marloes) is bullied by L1002 and L1003. */
   const SIGNAL = [

@@ -36,7 +36,7 @@ describe('erasing a student', () => {
     await say('m.devries', ['mijn zaken', '2', 'Gesprek met de leerling die pest', 'L1001', 'Duwen benoemd.', '7', '-', 'ja', 'ja', 'L1001 erkent het.']);
     // An exception request for L1001, granted, with teachers told.
     await say('m.devries', [...EXCEPTION_REQUEST, 'Indienen']);
-    const [request] = await bot.app.store.collection<{ id: string; version: number }>('exceptionRequests').findBy('studentRef', 'L1001');
+    const [request] = await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001');
     for (const persona of ['a.jansen', 'l.verhoeven']) await bot.click(persona, { zorgpad: { vote: 'approve', requestId: request!.id }, motivation: 'Akkoord voor L1001.' });
     // Lookups, a half-finished dialog naming L1001, and a read of the audit trail.
     await say('t.bakker', ['heeft L1001 een uitzondering?']);
@@ -76,7 +76,7 @@ describe('erasing a student', () => {
 
     expect(rowsNaming(/\bL1001\b/i)).toEqual([]);
     // The other case is still there, without the number; the audit trail keeps that the erasure happened.
-    const [other] = await bot.app.store.collection<{ id: string; version: number; studentsInvolved: string[] }>('bullyingCases').findBy('studentRef', 'L1003');
+    const [other] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1003');
     expect(other!.studentsInvolved).toEqual(['L1003', 'geanonimiseerd']);
     expect(rowsNaming(/privacy\.erase/).length).toBe(1);
   });

@@ -54,7 +54,7 @@ describe('exception reviews and pauses over time', () => {
     clock.set(iso);
     return bot.app.scheduler.tick();
   }
-  const request = async () => (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001'))[0]!;
+  const request = async () => (await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001'))[0]!;
 
   /** Marloes asks for a structural exception for L1001 on medical grounds; the kernteam grants it. */
   async function granted(kind: '1' | '2' = '2'): Promise<ExceptionRequest> {
@@ -125,7 +125,7 @@ describe('exception reviews and pauses over time', () => {
     expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });
     // Meanwhile reviewed in June: the exception runs on.
     const r = await request();
-    await bot.app.store.collection<ExceptionRequest>('exceptionRequests').update({ ...r, reviewDue: '2027-10-01' });
+    await bot.app.store.collection('exceptionRequests').update({ ...r, reviewDue: '2027-10-01' });
     clock.set('2027-08-23T07:00:00+02:00');
     expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 1 });
     expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });

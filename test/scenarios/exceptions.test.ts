@@ -31,7 +31,7 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     return body.messages;
   }
 
-  const requests = () => bot.app.store.collection<ExceptionRequest>('exceptionRequests');
+  const requests = () => bot.app.store.collection('exceptionRequests');
 
   const REQUEST = EXCEPTION_REQUEST;
 

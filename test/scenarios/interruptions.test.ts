@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DialogStateRecord } from '../../src/core/app/assistant.js';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
 /**
@@ -42,7 +41,7 @@ describe('interruptions', () => {
     await say('m.devries', REPORT_REST.map((t) => (t === 'L1002' ? 'L1001' : t === 'L1003' ? 'L1002' : t)));
     const asked = await say('m.devries', before);
     expect(asked.texts.at(-1)).toContain(question);
-    const [stateBefore] = await bot.app.store.collection<DialogStateRecord>('dialogStates').findBy('schoolId', 'demo');
+    const [stateBefore] = await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo');
 
     const other = await bot.say('m.devries', 'mijn zaken');
     expect(other.texts.at(-1)).toMatch(/^Welke zaak wil je bekijken\?/);
@@ -53,7 +52,7 @@ describe('interruptions', () => {
     const resumed = await bot.click('m.devries', buttonData(offer, `Verder met ${/Pesten melden/.test(offer!.text) ? 'Pesten melden' : 'Uitzondering telefoonverbod aanvragen'}`));
     expect(resumed.texts[0]).toMatch(/^We gaan verder met "/);
     expect(resumed.texts.at(-1)).toContain(question);
-    const [after] = await bot.app.store.collection<DialogStateRecord>('dialogStates').findBy('schoolId', 'demo');
+    const [after] = await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo');
     expect(after!.answers).toEqual(stateBefore!.answers);
     expect(after!.stepId).toBe(stateBefore!.stepId);
   });
@@ -62,7 +61,7 @@ describe('interruptions', () => {
     await say('m.devries', ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)']);
     const answered = await bot.say('m.devries', 'uitzondering');
     expect(answered.texts.at(-1)).toMatch(/^Verwijsbrief/);
-    const [draft] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('requesterStaffId', 'm.devries');
+    const [draft] = await bot.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'm.devries');
     expect(draft!.purposeDetail).toBe('uitzondering');
     const interrupted = await bot.say('m.devries', 'pesten melden');
     expect(interrupted.texts[0]).toMatch(/^Je wilt pesten melden\./);

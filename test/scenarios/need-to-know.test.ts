@@ -40,7 +40,7 @@ const REQUEST = [
 const TEACHERS = ['t.bakker', 'r.elmoussaoui', 'p.vandam'];
 
 async function grantedRequest(bot: TestApp): Promise<ExceptionRequest> {
-  const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001');
+  const [request] = await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001');
   expect(request).toMatchObject({ status: 'granted', apps: SECRET, purposeDetail: SECRET, studentWords: SECRET, documentsLocation: SECRET });
   return request!;
 }
@@ -197,7 +197,7 @@ describe('need-to-know: medical words never reach a subject teacher', () => {
           view: { id: `V-${randomUUID()}`, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { motivation: { motivation: { type: 'plain_text_input', value: `Akkoord: ${SECRET}` } } } } },
         });
       }
-      await slack.until(async () => (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001'))[0]?.status === 'granted');
+      await slack.until(async () => (await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001'))[0]?.status === 'granted');
       await grantedRequest(bot);
       for (const teacher of TEACHERS) {
         await slack.until(() => postsTo(USERS[teacher]!).some((c) => /heeft een uitzondering/.test(String(c.args.text))));

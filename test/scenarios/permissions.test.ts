@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BullyingCase } from '../../src/core/cases/model.js';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+
 import { loadSchoolFile } from '../../src/core/people/school.js';
 import { permissionTable } from '../../src/core/permissions.js';
 import { loadFlows } from '../../src/core/protocol/loader.js';
@@ -28,8 +27,8 @@ describe('permissions, as every role', () => {
     for (const text of ['uitzondering aanvragen', 'L1001', 'Medisch', 'Medische app (bijvoorbeeld glucosemeting)', 'Glucosesensor', 'Aanwezig', 'Niet van toepassing', 'Aanwezig', 'Volgt nog', 'Ik moet het zien', 'dossier', 'Ook in toetsweken', 'alle lessen', 'glucose-app', '1', '1, 4', '2', 'Indienen']) {
       await bot.say('m.devries', text);
     }
-    caseId = (await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001'))[0]!.id;
-    requestId = (await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001'))[0]!.id;
+    caseId = (await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1001'))[0]!.id;
+    requestId = (await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001'))[0]!.id;
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();
@@ -77,7 +76,7 @@ describe('permissions, as every role', () => {
       const reply = await bot.click(persona.id, { zorgpad: { vote: 'approve', requestId }, motivation: 'Ik stem ook mee.' });
       expect(reply.texts[0], persona.id).toMatch(/Alleen leden van het kernteam/);
     }
-    const request = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').get(requestId);
+    const request = await bot.app.store.collection('exceptionRequests').get(requestId);
     expect(request!.votes).toEqual([]);
   });
 });

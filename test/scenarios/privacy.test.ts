@@ -77,8 +77,8 @@ describe.each(testStores())('privacy (%s store)', (store) => {
   it('erases a student after confirmation: their records go, other cases lose the number, the log keeps that it happened', async () => {
     await conversation('t.bakker', SIGNAL);
     await conversation('m.devries', REQUEST);
-    const cases = bot.app.store.collection<BullyingCase>('bullyingCases');
-    const requests = bot.app.store.collection<ExceptionRequest>('exceptionRequests');
+    const cases = bot.app.store.collection('bullyingCases');
+    const requests = bot.app.store.collection('exceptionRequests');
 
     const declined = await conversation('b.koster', ['gegevens wissen', 'L1003', 'nee']);
     expect(declined.texts).toEqual(['Er is niets gewist.']);
@@ -101,7 +101,7 @@ describe.each(testStores())('privacy (%s store)', (store) => {
 
   it('anonymises closed cases after the retention period, keeps the counts, and leaves younger ones alone', async () => {
     await conversation('t.bakker', SIGNAL);
-    const cases = bot.app.store.collection<BullyingCase>('bullyingCases');
+    const cases = bot.app.store.collection('bullyingCases');
     const [open] = await cases.findBy('studentRef', 'L1001');
     await cases.update({ ...open!, status: 'closed', closedAt: clock.now() });
 
@@ -127,14 +127,14 @@ describe.each(testStores())('privacy (%s store)', (store) => {
       writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*- \{ ref: L1001,.*$\n/m, ''));
       await own.restart();
       expect(await own.app.privacy.applyRetention()).toMatchObject({ casesAnonymised: 0, exceptionsAnonymised: 0 });
-      const [noticed] = await own.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+      const [noticed] = await own.app.store.collection('bullyingCases').findBy('studentRef', 'L1001');
       expect(noticed!.studentLeftAt).toBe(clock.now());
 
       clock.t += 731 * DAY;
       expect(await own.app.privacy.applyRetention()).toMatchObject({ casesAnonymised: 1, exceptionsAnonymised: 1 });
-      const [gone] = await own.app.store.collection<BullyingCase>('bullyingCases').findBy('schoolId', 'demo');
+      const [gone] = await own.app.store.collection('bullyingCases').findBy('schoolId', 'demo');
       expect(gone).toMatchObject({ studentRef: 'geanonimiseerd', status: 'closed' });
-      const [ended] = await own.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('schoolId', 'demo');
+      const [ended] = await own.app.store.collection('exceptionRequests').findBy('schoolId', 'demo');
       expect(ended).toMatchObject({ studentRef: 'geanonimiseerd', status: 'ended', purposeDetail: '' });
     } finally {
       await own.stop();

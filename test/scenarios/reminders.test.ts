@@ -46,7 +46,7 @@ describe('reminders', () => {
     const res = await fetch(`${bot.base}/playground/api/inbox?personaId=a.jansen`);
     const card = ((await res.json()) as { messages: OutboundMessage[] }).messages.find((m) => m.card)!;
     for (const persona of ['a.jansen', 'l.verhoeven']) await bot.click(persona, { ...(buttonData(card, 'Toekennen') as object), motivation: 'Akkoord.' });
-    const [request] = await bot.app.store.collection<ExceptionRequest>('exceptionRequests').findBy('studentRef', 'L1001');
+    const [request] = await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1001');
     expect(request).toMatchObject({ status: 'granted', reviewDue: '2027-02-08' });
     await inbox('m.devries');
     return request!;
@@ -94,7 +94,7 @@ describe('reminders', () => {
     expect((await inbox('a.jansen')).map((m) => m.text)).toEqual([
       'Evaluatie te laat\n- De evaluatie van de uitzondering voor L1001 had uiterlijk 08-02-2027 moeten plaatsvinden. De uitzondering blijft gelden tot er geëvalueerd is.',
     ]);
-    expect((await bot.app.store.collection<ExceptionRequest>('exceptionRequests').get(request.id))!.status).toBe('granted');
+    expect((await bot.app.store.collection('exceptionRequests').get(request.id))!.status).toBe('granted');
     expect((await say('m.devries', ['mijn aanvragen'])).texts[0]).toMatch(/evaluatie te laat \(de uitzondering blijft gelden\)/);
   });
 

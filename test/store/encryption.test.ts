@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BullyingCase } from '../../src/core/cases/model.js';
 import { dataKey, FieldCipher, generateDataKey } from '../../src/store/cipher.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -42,7 +41,7 @@ describe('sensitive fields at rest', () => {
   it('keeps notes out of the database file in plain text, with a development key generated next to the data', async () => {
     bot = await startTestApp();
     await signal(bot);
-    const [stored] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    const [stored] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1001');
     expect(stored!.signals[0]!.description).toBe(SECRET);
     expect(existsSync(join(bot.dataDir, 'zorgpad-dev.key'))).toBe(true);
     const raw = new Database(join(bot.dataDir, 'zorgpad.sqlite'), { readonly: true });
@@ -53,7 +52,7 @@ describe('sensitive fields at rest', () => {
     expect(rawDatabaseText(bot.dataDir)).not.toContain('GEHEIM-4711');
     // After a restart the same key reads it back.
     await bot.restart();
-    const [again] = await bot.app.store.collection<BullyingCase>('bullyingCases').findBy('studentRef', 'L1001');
+    const [again] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1001');
     expect(again!.signals[0]!.description).toBe(SECRET);
   });
 

@@ -30,7 +30,7 @@ export class TeamsReferences {
   ) {}
 
   private get refs() {
-    return this.store.collection<TeamsReference>('conversationRefs');
+    return this.store.collection('conversationRefs');
   }
 
   /** Remembers where this activity came from: the person's 1:1 chat, or the kernteam channel. */

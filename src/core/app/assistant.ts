@@ -10,11 +10,12 @@ import type { Role } from '../people/roles.js';
 import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
 import type { Flow, PickSource } from '../protocol/schema.js';
 import type { Answer, Option } from '../protocol/answers.js';
+import type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 import { inOperation } from '../operation.js';
 import type { StepKind } from '../cases/model.js';
 import { stepKey } from '../cases/service.js';
 import { can } from '../permissions.js';
-import type { Clock, Logger, Store, VersionedRecord } from '../ports.js';
+import type { Clock, Logger, Store } from '../ports.js';
 import { createIfAbsent } from '../records.js';
 import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
@@ -35,6 +36,7 @@ export interface Inbound {
 }
 
 export type { OutboundMessage };
+export type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 
 export interface Reply {
   messages: OutboundMessage[];
@@ -54,36 +56,6 @@ export interface Reply {
 /** Everything a reply shows, in order, for a channel that cannot put a card in the clicked card's place. */
 export function replyMessages(reply: Reply): OutboundMessage[] {
   return reply.card ? [...reply.messages, { text: '', card: reply.card }] : reply.messages;
-}
-
-/**
- * A turn's work, written with the dialog state in one conditional write before any of it is done: the
- * draft to save and the effects (domain commands and what to say). It is then carried out as
- * operations that can run again without doing anything twice (operation.ts), and cleared. When that
- * fails half-way, the next message of the same person (or a retried delivery) finishes it first: the
- * state, the draft, the domain changes and the messages all happen, once, or the turn never happened.
- */
-export interface PendingTurn {
-  id: string;
-  /** What the person sent (a fingerprint), so the same message sent again only finishes the turn. */
-  input: string;
-  effects: Effect[];
-  draft: { id: string; answers: Record<string, Answer> } | null;
-  /** How often finishing it was tried after the first time. */
-  attempts: number;
-}
-
-/** The stored form of DialogState. */
-export interface DialogStateRecord extends VersionedRecord, DialogState {
-  userKey: string;
-  schoolId: string;
-  updatedAt: number;
-  /** The last deliveries handled, so a retried delivery is recognised in the same write. */
-  recentDeliveries: string[];
-  /** A turn written but not yet carried out in full (absent or null when there is none). */
-  pending?: PendingTurn | null;
-  /** A turn given up after repeated failures, kept for the beheerder (never carried out again). */
-  abandoned?: PendingTurn | null;
 }
 
 /** Attempts to finish a pending turn before it is given up (kept, and the person told). */
@@ -334,7 +306,7 @@ export class Assistant {
   }
 
   private get states() {
-    return this.deps.store.collection<DialogStateRecord>('dialogStates');
+    return this.deps.store.collection('dialogStates');
   }
 
   /**

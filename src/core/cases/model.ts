@@ -1,4 +1,5 @@
-import type { VersionedRecord } from '../ports.js';
+import { z } from 'zod';
+import { recordSchema } from '../record-schema.js';
 
 /** The forms bullying takes, as the protocol names them. */
 export const BULLYING_FORMS = [
@@ -76,113 +77,120 @@ export const RUNGS_FOR_MANAGEMENT: readonly SanctionRung[] = ['schorsing-dag', '
 export const RUNGS_REPORTED_TO_INSPECTIE: readonly SanctionRung[] = ['schorsing-lang', 'verwijdering'];
 
 /** What a staff member saw and reported. */
-export interface Signal {
+export const signalSchema = z.object({
   /** Older records have none. */
-  id?: string;
-  at: number;
-  byStaffId: string;
+  id: z.string().optional(),
+  at: z.number(),
+  byStaffId: z.string(),
   /** Student numbers of those who bully. */
-  bullies: string[];
+  bullies: z.array(z.string()),
   /** Which bystander roles the reporter saw (may be empty; older records have none). */
-  bystanders?: BystanderRole[];
-  /** Followers, encouragers, bystanders, as the reporter described them (may be empty). */
-  others: string;
-  where: string;
+  bystanders: z.array(z.enum(BYSTANDER_ROLES)).optional(),
+  /** Followers, encouragers, bystanders, as the reporter described them (may be empty). Sensitive. */
+  others: z.string(),
+  where: z.string(),
   /** The day it happened, YYYY-MM-DD. */
-  date: string;
-  forms: BullyingForm[];
-  scope: 'klas' | 'buiten-klas';
-  severe: boolean;
+  date: z.string(),
+  forms: z.array(z.enum(BULLYING_FORMS)),
+  scope: z.enum(['klas', 'buiten-klas']),
+  severe: z.boolean(),
   /** What the reporter wrote down. Sensitive. */
-  description: string;
-}
+  description: z.string(),
+});
+export type Signal = z.infer<typeof signalSchema>;
 
-export interface CaseStep {
-  at: number;
-  byStaffId: string;
-  kind: StepKind;
+export const caseStepSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
+  kind: z.enum(STEP_KINDS),
   /** The student the step was with, when it was a talk with one student (older records: absent). */
-  studentRef?: string;
+  studentRef: z.string().optional(),
   /** The short outcome, as entered. Sensitive. */
-  outcome: string;
+  outcome: z.string(),
   /** Answers to the conversation guide, by question key. Sensitive. */
-  notes: Record<string, string>;
-}
+  notes: z.record(z.string(), z.string()),
+});
+export type CaseStep = z.infer<typeof caseStepSchema>;
 
-export interface Agreement {
-  id: string;
-  what: string;
+export const agreementSchema = z.object({
+  id: z.string(),
+  what: z.string(),
   /** When to check whether the bullying stopped, YYYY-MM-DD. */
-  dueDate: string;
-  ownerStaffId: string;
-  createdAt: number;
-}
+  dueDate: z.string(),
+  ownerStaffId: z.string(),
+  createdAt: z.number(),
+});
+export type Agreement = z.infer<typeof agreementSchema>;
 
 /** The directie's decision on a proposed measure, with the legal checklist. */
-export interface SanctionDecision {
-  at: number;
-  byStaffId: string;
-  outcome: 'decided' | 'declined';
-  motivation: string;
+export const sanctionDecisionSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
+  outcome: z.enum(['decided', 'declined']),
+  motivation: z.string(),
   /** The student and the parents were heard before the decision. */
-  heard: boolean;
+  heard: z.boolean(),
   /** The Inspectie: told, still to be told, or not needed for this rung. */
-  inspectie: 'gemeld' | 'nog-melden' | 'niet-nodig';
-}
+  inspectie: z.enum(['gemeld', 'nog-melden', 'niet-nodig']),
+});
+export type SanctionDecision = z.infer<typeof sanctionDecisionSchema>;
 
 /**
  * A rung of the ladder for one or more students who bully. Applied straight away, or proposed to
  * directie, who decides. Older records have neither `id`, `studentRefs` nor `status`: they were applied
  * and named no student.
  */
-export interface Sanction {
-  id?: string;
-  at: number;
-  rung: SanctionRung;
+export const sanctionSchema = z.object({
+  id: z.string().optional(),
+  at: z.number(),
+  rung: z.enum(SANCTION_RUNGS),
   /** The students the measure is for: students recorded as bullying in the case. */
-  studentRefs?: string[];
-  status?: 'applied' | 'proposed' | 'decided' | 'declined';
+  studentRefs: z.array(z.string()).optional(),
+  status: z.enum(['applied', 'proposed', 'decided', 'declined']).optional(),
   /** Who applied it, or who decided on the proposal (empty while proposed). */
-  decidedBy: string;
+  decidedBy: z.string(),
   /** Who proposed it to directie. */
-  proposedBy?: string;
+  proposedBy: z.string().optional(),
   /** The CLZ a mentor consulted before applying a rung. */
-  consultedStaffId?: string;
-  motivation: string;
-  decision?: SanctionDecision;
-}
+  consultedStaffId: z.string().optional(),
+  motivation: z.string(),
+  decision: sanctionDecisionSchema.optional(),
+});
+export type Sanction = z.infer<typeof sanctionSchema>;
 
-export interface Escalation {
-  at: number;
-  byStaffId: string;
-  to: 'clz' | 'directie';
-  reason: 'herhaling' | 'buiten-klas' | 'ernstig' | 'mentor';
-}
+export const escalationSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
+  to: z.enum(['clz', 'directie']),
+  reason: z.enum(['herhaling', 'buiten-klas', 'ernstig', 'mentor']),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
 
 /** One bullying situation around one bullied student. */
-export interface BullyingCase extends VersionedRecord {
-  schoolId: string;
+export const bullyingCaseSchema = recordSchema({
+  schoolId: z.string(),
   /** The bullied student. */
-  studentRef: string;
-  classId: string;
+  studentRef: z.string(),
+  classId: z.string(),
   /** Every student named in the case (bullied and bullies), for repetition checks. */
-  studentsInvolved: string[];
+  studentsInvolved: z.array(z.string()),
   /** Students added as bullying after the reports (by whoever works the case). */
-  addedBullies?: string[];
-  status: 'open' | 'closed';
-  stage: 'mentor' | 'clz' | 'directie';
+  addedBullies: z.array(z.string()).optional(),
+  status: z.enum(['open', 'closed']),
+  stage: z.enum(['mentor', 'clz', 'directie']),
   /** Who works the case now: the mentor, or the CLZ after escalation. */
-  ownerStaffId: string;
-  createdAt: number;
-  closedAt: number | null;
-  signals: Signal[];
-  steps: CaseStep[];
-  agreements: Agreement[];
-  sanctions: Sanction[];
-  escalations: Escalation[];
+  ownerStaffId: z.string(),
+  createdAt: z.number(),
+  closedAt: z.number().nullable(),
+  signals: z.array(signalSchema),
+  steps: z.array(caseStepSchema),
+  agreements: z.array(agreementSchema),
+  sanctions: z.array(sanctionSchema),
+  escalations: z.array(escalationSchema),
   /** When retention first found the student gone from the school file (they left the school). */
-  studentLeftAt?: number | null;
-}
+  studentLeftAt: z.number().nullable().optional(),
+});
+export type BullyingCase = z.infer<typeof bullyingCaseSchema>;
 
 /** The students recorded as bullying in a case: named in its reports or added later; never the bullied student. */
 export function bulliesOf(c: BullyingCase): string[] {

@@ -74,7 +74,7 @@ export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
   private get cases() {
-    return this.deps.store.collection<BullyingCase>('bullyingCases');
+    return this.deps.store.collection('bullyingCases');
   }
 
   private get school() {

@@ -1,5 +1,6 @@
-import type { Role } from '../people/roles.js';
-import type { VersionedRecord } from '../ports.js';
+import { z } from 'zod';
+import { roleSchema } from '../people/roles.js';
+import { recordSchema } from '../record-schema.js';
 
 export const GROUNDS = ['medisch', 'psychisch', 'didactisch', 'beperking'] as const;
 export const PURPOSES = ['prikkelregulatie', 'medische-app', 'structuur-app', 'communicatie', 'anders'] as const;
@@ -17,103 +18,114 @@ export type DocumentName = (typeof DOCUMENTS)[number];
 export type DocumentState = (typeof DOCUMENT_STATES)[number];
 export type VoteChoice = (typeof VOTES)[number];
 
-export interface KernteamVote {
-  staffId: string;
+export const kernteamVoteSchema = z.object({
+  staffId: z.string(),
   /** The kernteam role the member voted in (the first kernteam role they hold). */
-  role: Role;
-  vote: VoteChoice;
-  motivation: string;
-  at: number;
-}
+  role: roleSchema,
+  vote: z.enum(VOTES),
+  /** Sensitive. */
+  motivation: z.string(),
+  at: z.number(),
+});
+export type KernteamVote = z.infer<typeof kernteamVoteSchema>;
 
-export interface Decision {
-  outcome: 'granted' | 'rejected';
-  at: number;
+export const decisionSchema = z.object({
+  outcome: z.enum(['granted', 'rejected']),
+  at: z.number(),
   /** `rule` when the votes decided; otherwise the zorgcoördinator who recorded the joint decision. */
-  decidedBy: string;
-  motivation: string;
-}
+  decidedBy: z.string(),
+  /** Sensitive. */
+  motivation: z.string(),
+});
+export type Decision = z.infer<typeof decisionSchema>;
 
-export interface Review {
-  at: number;
-  byStaffId: string;
-  effective: boolean;
-  stillNeeded: boolean;
-  adjust: string;
-  outcome: 'continue' | 'end';
-  parentsAndStudentHeard: boolean;
-}
+export const reviewSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
+  effective: z.boolean(),
+  stillNeeded: z.boolean(),
+  /** Sensitive. */
+  adjust: z.string(),
+  outcome: z.enum(['continue', 'end']),
+  parentsAndStudentHeard: z.boolean(),
+});
+export type Review = z.infer<typeof reviewSchema>;
 
 /** A step in the layered, supportive response to possible misuse. */
-export interface MisuseEvent {
-  at: number;
-  byStaffId: string;
+export const misuseEventSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
   /** `extend` moves a pause's end; `pause-ended` is the pause ending by itself on its end date. */
-  kind: 'signal' | 'conversation' | 'support' | 'suspend' | 'extend' | 'resume' | 'pause-ended' | 'revoke';
+  kind: z.enum(['signal', 'conversation', 'support', 'suspend', 'extend', 'resume', 'pause-ended', 'revoke']),
   /** Confidential note (what was seen, what was agreed, conditions, motivation). */
-  note: string;
+  note: z.string(),
   /** For a suspension: until when, YYYY-MM-DD. */
-  until?: string;
+  until: z.string().optional(),
   /** For a suspension: how the student's need (a medical one above all) is met during the pause. */
-  meanwhile?: string;
-}
+  meanwhile: z.string().optional(),
+});
+export type MisuseEvent = z.infer<typeof misuseEventSchema>;
 
 /** A review that could not be held because the student and parents were not heard yet: why, and when the talk is. */
-export interface ReviewTalk {
-  at: number;
-  byStaffId: string;
+export const reviewTalkSchema = z.object({
+  at: z.number(),
+  byStaffId: z.string(),
   /** Why they were not heard. Sensitive. */
-  reason: string;
+  reason: z.string(),
   /** The planned conversation, YYYY-MM-DD. */
-  date: string;
-}
+  date: z.string(),
+});
+export type ReviewTalk = z.infer<typeof reviewTalkSchema>;
+
+export const EXCEPTION_STATUSES = ['draft', 'submitted', 'agenda', 'granted', 'rejected', 'suspended', 'revoked', 'ended'] as const;
 
 /** An exception to the phone ban, from draft to decision and the reviews after it. */
-export interface ExceptionRequest extends VersionedRecord {
-  schoolId: string;
-  studentRef: string;
-  classId: string;
-  yearGroup: number;
-  requesterStaffId: string;
-  status: 'draft' | 'submitted' | 'agenda' | 'granted' | 'rejected' | 'suspended' | 'revoked' | 'ended';
-  createdAt: number;
-  updatedAt: number;
-  submittedAt: number | null;
-  ground: string | null;
-  purpose: string | null;
+export const exceptionRequestSchema = recordSchema({
+  schoolId: z.string(),
+  studentRef: z.string(),
+  classId: z.string(),
+  yearGroup: z.number(),
+  requesterStaffId: z.string(),
+  status: z.enum(EXCEPTION_STATUSES),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  submittedAt: z.number().nullable(),
+  ground: z.string().nullable(),
+  purpose: z.string().nullable(),
   /** Sensitive: free text about the purpose (may touch on health). Kernteam and requester only. */
-  purposeDetail: string;
-  documents: Partial<Record<DocumentName, DocumentState>>;
+  purposeDetail: z.string(),
+  documents: z.partialRecord(z.enum(DOCUMENTS), z.enum(DOCUMENT_STATES)),
   /** Where the documents are kept, e.g. "dossier in Magister". Kernteam and requester only. */
-  documentsLocation: string;
+  documentsLocation: z.string(),
   /** Sensitive: the student's own words, verbatim as typed by staff. */
-  studentWords: string;
+  studentWords: z.string(),
   /** The first of `scopes` (older records have only this). */
-  scope: string | null;
+  scope: z.string().nullable(),
   /** Where it applies: in lessons, also in test weeks, also in free periods (shown to teachers). */
-  scopes?: string[];
+  scopes: z.array(z.string()).optional(),
   /** Which subjects, as the names in the school file, or `alle` (shown to teachers). */
-  subjects?: string[];
+  subjects: z.array(z.string()).optional(),
   /** The subjects as shown ("Alle lessen", "wiskunde, Engels"); older records: as typed. */
-  when: string;
+  when: z.string(),
   /** Which apps or functions, as typed. Kernteam and requester only (may name a condition). */
-  apps: string;
+  apps: z.string(),
   /** What the student may do with the phone (FUNCTIONS; shown to teachers). */
-  functions?: string[];
+  functions: z.array(z.string()).optional(),
   /** What is asked of the subject teacher (TEACHER_ACTIONS; shown to teachers). */
-  teacherActions?: string[];
-  kind: string | null;
-  votes: KernteamVote[];
-  decision: Decision | null;
+  teacherActions: z.array(z.string()).optional(),
+  kind: z.string().nullable(),
+  votes: z.array(kernteamVoteSchema),
+  decision: decisionSchema.nullable(),
   /** The date the next review is due, YYYY-MM-DD. */
-  reviewDue: string | null;
-  reviews: Review[];
+  reviewDue: z.string().nullable(),
+  reviews: z.array(reviewSchema),
   /** Why the next review is due: the regular moment, a change of class or year group, the new school year. */
-  reviewReason?: 'regular' | 'class-change' | 'school-year';
-  reviewTalks?: ReviewTalk[];
+  reviewReason: z.enum(['regular', 'class-change', 'school-year']).optional(),
+  reviewTalks: z.array(reviewTalkSchema).optional(),
   /** The school year whose start-of-year review was planned, e.g. "2026-2027". */
-  schoolYearReview?: string;
-  misuse: MisuseEvent[];
+  schoolYearReview: z.string().optional(),
+  misuse: z.array(misuseEventSchema),
   /** When retention first found the student gone from the school file (they left the school). */
-  studentLeftAt?: number | null;
-}
+  studentLeftAt: z.number().nullable().optional(),
+});
+export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;

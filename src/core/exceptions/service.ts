@@ -73,7 +73,7 @@ export class ExceptionService {
   constructor(private readonly deps: ExceptionServiceDeps) {}
 
   private get requests() {
-    return this.deps.store.collection<ExceptionRequest>('exceptionRequests');
+    return this.deps.store.collection('exceptionRequests');
   }
 
   private get school() {

@@ -1,40 +1,44 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
-import type { Clock, Store, VersionedRecord } from '../ports.js';
+import { z } from 'zod';
+import type { Clock, Store } from '../ports.js';
+import { recordSchema } from '../record-schema.js';
 import { createIfAbsent, KEEP, writeRecord } from '../records.js';
 
+/** One reminder in a bundle. */
+export const bundleItemSchema = z.object({
+  jobId: z.string(),
+  title: z.string(),
+  text: z.string(),
+  actions: z.array(z.object({ title: z.string(), data: z.record(z.string(), z.unknown()) })),
+});
+export type BundleItem = z.infer<typeof bundleItemSchema>;
+
 /** A message for one staff member, kept until a channel has delivered it. */
-export interface Notification extends VersionedRecord {
-  schoolId: string;
-  staffId: string;
-  createdAt: number;
-  text: string;
+export const notificationSchema = recordSchema({
+  schoolId: z.string(),
+  staffId: z.string(),
+  createdAt: z.number(),
+  text: z.string(),
   /**
    * The card as JSON text: card keys such as `$schema` are not valid field names in every
    * MongoDB-wire server.
    */
-  cardJson: string | null;
+  cardJson: z.string().nullable(),
   /** `superseded`: a newer notification replaces the same message before this one went out. */
-  status: 'pending' | 'delivered' | 'unreachable' | 'superseded';
-  deliveredAt: number | null;
-  deliveredVia: string | null;
+  status: z.enum(['pending', 'delivered', 'unreachable', 'superseded']),
+  deliveredAt: z.number().nullable(),
+  deliveredVia: z.string().nullable(),
   /** The platform's id of the delivered message, so that a later notification can replace it. */
-  deliveredMessageId: string | null;
+  deliveredMessageId: z.string().nullable(),
   /** The key of an earlier notification this one takes the place of (an outcome replacing a request card). */
-  replaces: string | null;
-  attempts: number;
+  replaces: z.string().nullable(),
+  attempts: z.number(),
   /** Not before this moment (epoch ms): backing off after a failed delivery. */
-  nextAttemptAt: number;
+  nextAttemptAt: z.number(),
   /** For a bundle of reminders: what it holds, one item per scheduled job. */
-  items: BundleItem[];
-}
-
-/** One reminder in a bundle. */
-export interface BundleItem {
-  jobId: string;
-  title: string;
-  text: string;
-  actions: Array<{ title: string; data: Record<string, unknown> }>;
-}
+  items: z.array(bundleItemSchema),
+});
+export type Notification = z.infer<typeof notificationSchema>;
 
 const MAX_BUNDLES_PER_SLOT = 200;
 
@@ -60,7 +64,7 @@ export class Outbox {
   ) {}
 
   private get items() {
-    return this.store.collection<Notification>('outbox');
+    return this.store.collection('outbox');
   }
 
   /**

@@ -1,16 +1,19 @@
-import type { Clock, Store, VersionedRecord } from '../ports.js';
+import { z } from 'zod';
+import type { Clock, Store } from '../ports.js';
+import { recordSchema } from '../record-schema.js';
 import { KEEP, writeRecord } from '../records.js';
 import { can } from '../permissions.js';
-import type { Role } from './roles.js';
+import { roleSchema, type Role } from './roles.js';
 import type { SchoolDirectory, StaffMember } from './school.js';
 
 /** Roles changed in chat by a beheerder, kept on top of the school file's roles. */
-export interface RoleAssignment extends VersionedRecord {
-  schoolId: string;
-  staffId: string;
-  granted: Role[];
-  revoked: Role[];
-}
+export const roleAssignmentSchema = recordSchema({
+  schoolId: z.string(),
+  staffId: z.string(),
+  granted: z.array(roleSchema),
+  revoked: z.array(roleSchema),
+});
+export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 
 export type RoleChange = 'changed' | 'unchanged' | 'denied' | 'unknown-staff';
 
@@ -23,7 +26,7 @@ export class RoleBook {
   ) {}
 
   private get assignments() {
-    return this.store.collection<RoleAssignment>('roleAssignments');
+    return this.store.collection('roleAssignments');
   }
 
   private recordId(staffId: string): string {

@@ -3,7 +3,6 @@ import type { ExceptionRequest } from '../exceptions/model.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { AuditEntry, Clock, Store } from '../ports.js';
 import type { Actor } from '../turn.js';
-
 import { can } from '../permissions.js';
 import type { CollectionName, VersionedRecord } from '../ports.js';
 import { mentions, STUDENT_DATA, studentPattern, studentPseudonym } from './collections.js';
@@ -61,11 +60,11 @@ export class PrivacyService {
   ) {}
 
   private get cases() {
-    return this.deps.store.collection<BullyingCase>('bullyingCases');
+    return this.deps.store.collection('bullyingCases');
   }
 
   private get requests() {
-    return this.deps.store.collection<ExceptionRequest>('exceptionRequests');
+    return this.deps.store.collection('exceptionRequests');
   }
 
   private get school() {
@@ -204,13 +203,13 @@ export class PrivacyService {
     // Kept for a while only: delivered or replaced messages, dialogs nobody touched, keys, jobs, claims.
     const shortCutoff = now - SHORT_LIVED_DAYS * DAY_MS;
     let messagesRemoved = 0;
-    const outbox = this.deps.store.collection<VersionedRecord & { schoolId: string; status: string; createdAt: number; deliveredAt?: number | null }>('outbox');
+    const outbox = this.deps.store.collection('outbox');
     for (const n of await outbox.findBy('schoolId', this.school.id)) {
       const done = n.status === 'delivered' || n.status === 'superseded' || (n.status === 'unreachable' && n.createdAt <= cutoff);
       if (done && (n.deliveredAt ?? n.createdAt) <= shortCutoff && (await outbox.delete(n.id))) messagesRemoved++;
     }
     let dialogsRemoved = 0;
-    const states = this.deps.store.collection<VersionedRecord & { updatedAt: number; pending?: unknown }>('dialogStates');
+    const states = this.deps.store.collection('dialogStates');
     for (const d of await states.findBy('schoolId', this.school.id)) {
       if (!d.pending && d.updatedAt <= now - IDLE_DIALOG_DAYS * DAY_MS && (await states.delete(d.id))) dialogsRemoved++;
     }

@@ -1,12 +1,14 @@
+import { z } from 'zod';
 import type { MessageKey } from '../i18n/index.js';
 import type { Locale } from '../i18n/index.js';
 import type { AskingStep } from './schema.js';
 
 /** An answer as kept in the dialog: the value the core works with and the text shown back to people. */
-export interface Answer {
-  value: string | string[] | boolean;
-  display: string;
-}
+export const answerSchema = z.object({
+  value: z.union([z.string(), z.array(z.string()), z.boolean()]),
+  display: z.string(),
+});
+export type Answer = z.infer<typeof answerSchema>;
 
 export interface Option {
   value: string;

@@ -1,5 +1,4 @@
 import type { CardRenderer } from '../cards/render.js';
-import type { BullyingCase } from '../cases/model.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import { translator, type Translate } from '../i18n/index.js';
 import type { BundleItem, Outbox } from '../notify/outbox.js';
@@ -178,7 +177,7 @@ export class Scheduler {
         };
       }
       case 'agreement-followup': {
-        const c = await this.deps.store.collection<BullyingCase>('bullyingCases').get(String(job.payload.caseId));
+        const c = await this.deps.store.collection('bullyingCases').get(String(job.payload.caseId));
         const agreement = c?.agreements.find((a) => a.id === job.payload.agreementId);
         if (!c || c.status !== 'open' || !agreement) return null;
         return {
@@ -194,7 +193,7 @@ export class Scheduler {
         };
       }
       case 'case-nudge': {
-        const c = await this.deps.store.collection<BullyingCase>('bullyingCases').get(String(job.payload.caseId));
+        const c = await this.deps.store.collection('bullyingCases').get(String(job.payload.caseId));
         // Only when nothing happened since the nudge was planned.
         if (!c || c.status !== 'open' || c.steps.length !== job.payload.steps || c.signals.length !== job.payload.signals) return null;
         return {
@@ -258,7 +257,7 @@ export class Scheduler {
   }
 
   private request(job: Job): Promise<ExceptionRequest | null> {
-    return this.deps.store.collection<ExceptionRequest>('exceptionRequests').get(String(job.payload.requestId));
+    return this.deps.store.collection('exceptionRequests').get(String(job.payload.requestId));
   }
 
   private renderBundle(items: BundleItem[]) {

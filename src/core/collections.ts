@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { dialogStateRecordSchema } from './app/dialog-state.js';
+import { bullyingCaseSchema } from './cases/model.js';
+import { exceptionRequestSchema } from './exceptions/model.js';
+import { notificationSchema } from './notify/outbox.js';
+import { roleAssignmentSchema } from './people/role-book.js';
+import { recordSchema } from './record-schema.js';
+import { COLLECTIONS, type CollectionName, type RecordCollection, type Store } from './ports.js';
+
+/** Where to reach a person (or a channel) proactively: the chat platform's reference, as JSON text. */
+export const conversationRefSchema = recordSchema({
+  schoolId: z.string(),
+  /** A staff id, or `channel:kernteam`. */
+  staffId: z.string(),
+  /** The platform's conversation reference (Bot Framework's for Teams), as JSON text. */
+  reference: z.string(),
+  /** Set on a 403: the person blocked or removed the app. */
+  unreachable: z.boolean(),
+  updatedAt: z.number(),
+});
+export type ConversationRef = z.infer<typeof conversationRefSchema>;
+
+/**
+ * Each collection's record kind, by name: `store.collection('bullyingCases')` yields `BullyingCase`
+ * records, and every record read is parsed with its schema.
+ *
+ * Older documents: a field added after records were first written is optional in its schema (or
+ * nullable), so documents written before it still parse; fields the schema does not name are kept
+ * as they are (read loosely), so a document written by a newer version survives an older one. A
+ * document that does not parse is not used: the read fails with `RecordParseError` (collection, id and
+ * the paths at fault; never content), and the beheerder repairs it or restores it from a backup.
+ */
+export const RECORD_SCHEMAS = {
+  bullyingCases: bullyingCaseSchema,
+  exceptionRequests: exceptionRequestSchema,
+  roleAssignments: roleAssignmentSchema,
+  dialogStates: dialogStateRecordSchema,
+  conversationRefs: conversationRefSchema,
+  outbox: notificationSchema,
+} as const satisfies Record<CollectionName, z.ZodType>;
+
+export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;
+
+export class RecordParseError extends Error {
+  override name = 'RecordParseError';
+  constructor(collection: string, id: string, paths: string[]) {
+    super(`record ${id} in ${collection} does not match its schema at ${paths.join(', ') || '(root)'}`);
+  }
+}
+
+const loose = Object.fromEntries(Object.entries(RECORD_SCHEMAS).map(([name, schema]) => [name, schema.loose()])) as unknown as Record<CollectionName, z.ZodType>;
+
+/** A stored document as its record kind; throws `RecordParseError` when it does not match. */
+export function parseRecord<N extends CollectionName>(name: N, document: unknown): RecordOf<N> {
+  const result = loose[name].safeParse(document);
+  if (result.success) return result.data as RecordOf<N>;
+  const id = typeof (document as { id?: unknown })?.id === 'string' ? (document as { id: string }).id : '?';
+  throw new RecordParseError(name, id, [...new Set(result.error.issues.map((i) => i.path.join('.')))].slice(0, 5));
+}
+
+/** The store as the core reads it: every record read (get, findBy, and what a write returns) parsed with its schema. */
+export function parsedStore(inner: Store): Store {
+  const wrapped = new Map<CollectionName, unknown>();
+  return {
+    ...inner,
+    kind: inner.kind,
+    close: () => inner.close(),
+    collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
+      const existing = wrapped.get(name);
+      if (existing) return existing as RecordCollection<RecordOf<N>>;
+      const base = inner.collection(name);
+      const parse = (document: unknown) => parseRecord(name, document);
+      const collection: RecordCollection<RecordOf<N>> = {
+        get: async (id) => {
+          const found = await base.get(id);
+          return found ? parse(found) : null;
+        },
+        create: async (record) => parse(await base.create(record)),
+        update: async (record) => {
+          const written = await base.update(record);
+          return written ? parse(written) : null;
+        },
+        findBy: async (field, value) => (await base.findBy(field, value)).map(parse),
+        delete: (id) => base.delete(id),
+      };
+      wrapped.set(name, collection);
+      return collection;
+    },
+  };
+}
+
+/** Every collection has a schema (checked where the list of collections is declared). */
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
