@@ -4,7 +4,7 @@ import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
 import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
-import { COMMAND_NAMES, createCommands } from './core/app/commands.js';
+import { COMMAND_ANSWERS, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
 import { ExceptionService } from './core/exceptions/service.js';
@@ -48,6 +48,11 @@ export interface App {
 /** For tests: a wrapper around the opened store (e.g. one that fails a chosen write). */
 export interface StartOptions {
   wrapStore?: (store: Store) => Store;
+  /**
+   * The daily upkeep (retention, exception checks) runs 30 s after start and then hourly; false leaves
+   * it out, for a test that watches every write to the store.
+   */
+  dailyUpkeep?: boolean;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const instanceId = randomUUID();
   const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
   const cards = CardRenderer.load(config.cardsDir);
-  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_NAMES, cards: new Set(cards.names) });
+  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, cards: new Set(cards.names) });
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
 
   const opened = await openStore(config, log);
@@ -118,10 +123,11 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     retention().catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
     exceptionChecks().catch((error: unknown) => log.error('exception-checks.error', { error: error instanceof Error ? error.name : 'unknown' }));
   };
-  const retentionTimer = setInterval(runRetention, 3_600_000);
-  retentionTimer.unref();
-  const firstRetention = setTimeout(runRetention, 30_000);
-  firstRetention.unref();
+  const upkeep = options.dailyUpkeep ?? true;
+  const retentionTimer = upkeep ? setInterval(runRetention, 3_600_000) : undefined;
+  retentionTimer?.unref();
+  const firstRetention = upkeep ? setTimeout(runRetention, 30_000) : undefined;
+  firstRetention?.unref();
   if (config.teams.mode === 'unauthenticated') {
     log.warn('teams.UNAUTHENTICATED', {
       detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
