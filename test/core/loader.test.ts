@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFlows, parseFlowFiles } from '../../src/core/protocol/loader.js';
 import { KNOWN, SAMPLE_FLOW } from '../helpers/engine.js';
@@ -109,5 +111,46 @@ describe('dialog files', () => {
       `id: menu\ntitle: { nl: M, en: M }\ntriggers: { nl: [], en: [] }\nroles: staff\nstart: k\nsteps:\n  k:\n    type: choice\n    key: k\n    prompt: { nl: K, en: K }\n    options:\n      - { value: x, label: { nl: X, en: X }, flow: ontbreekt }\n`,
     );
     expect(warnings).toEqual(['dialogs/proef.yaml: step "k": flow "ontbreekt" is not installed; its option is hidden']);
+  });
+
+  describe('the answers a command needs', () => {
+    const shipped = (change: (name: string, text: string) => string) =>
+      readdirSync('dialogs')
+        .filter((n) => n.endsWith('.yaml'))
+        .map((n) => ({ name: `dialogs/${n}`, text: change(n, readFileSync(join('dialogs', n), 'utf8')) }));
+
+    it('refuses a dialog whose question key was renamed away from what its command reads', () => {
+      // pesten-melden asks "vormen" (the forms of bullying); record-signal cannot work without it.
+      const renamed = shipped((name, text) => (name === 'pesten-melden.yaml' ? text.replace('key: vormen', 'key: soorten') : text));
+      expect(() => parseFlowFiles(renamed, shippedReferences())).toThrow(
+        /dialogs\/pesten-melden\.yaml: step "\w+": command "record-signal" needs the answer "vormen", which not every path to this step collects/,
+      );
+    });
+
+    it('refuses a command step that one path reaches without the answer (a branch that skips the question)', () => {
+      const flow = `id: kort\ntitle: { nl: K, en: K }\ntriggers: { nl: [kort], en: [short] }\nroles: staff\nstart: vraag\nsteps:
+  vraag: { type: yesno, key: zeker, prompt: { nl: Zeker?, en: Sure? }, yes: naam, no: opslaan }
+  naam: { type: text, key: staff, prompt: { nl: Wie?, en: Who? }, next: opslaan }
+  opslaan: { type: command, command: assign-role, next: klaar }
+  klaar: { type: end }
+`;
+      const needsStaff = { commands: new Map([['assign-role', ['staff']]]), cards: new Set<string>() };
+      expect(() => parseFlowFiles([{ name: 'dialogs/kort.yaml', text: flow }], needsStaff)).toThrow(
+        'dialogs/kort.yaml: step "opslaan": command "assign-role" needs the answer "staff", which not every path to this step collects',
+      );
+      const always = flow.replace('no: opslaan', 'no: naam');
+      expect(() => parseFlowFiles([{ name: 'dialogs/kort.yaml', text: always }], needsStaff)).not.toThrow();
+    });
+
+    it('refuses a flow opened from a case menu when the option does not hand over the case', () => {
+      const withoutCarry = shipped((name, text) => (name === 'zaak.yaml' ? text.replace(/flow: escaleren, carry: \[caseId\]/, 'flow: escaleren') : text));
+      expect(withoutCarry.find((f) => f.name === 'dialogs/zaak.yaml')!.text).not.toContain('flow: escaleren, carry');
+      expect(() => parseFlowFiles(withoutCarry, shippedReferences())).toThrow(/dialogs\/zaak\.yaml: step "\w+": flow "escaleren" is given "caseId", which this step does not hand over/);
+    });
+
+    it('refuses given answers on a flow that can be started by typing', () => {
+      const typed = `id: getypt\ntitle: { nl: G, en: G }\ntriggers: { nl: [getypt], en: [typed] }\nroles: staff\nstart: klaar\ngiven: [caseId]\nsteps:\n  klaar: { type: end }\n`;
+      expect(() => parse(typed)).toThrow('dialogs/proef.yaml: a flow that can be started by typing cannot be given answers (caseId)');
+    });
   });
 });

@@ -99,7 +99,7 @@ steps:
 `;
 
 /** The commands and card templates the sample dialogs may refer to. */
-export const KNOWN = { commands: new Set(['assign-role']), cards: new Set(['info']) };
+export const KNOWN = { commands: new Map<string, readonly string[]>([['assign-role', []]]), cards: new Set(['info']) };
 
 export const { flows } = parseFlowFiles(
   [

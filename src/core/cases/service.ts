@@ -8,6 +8,7 @@ import type { Clock, Store } from '../ports.js';
 import { studentPseudonym } from '../privacy/collections.js';
 import type { OutboundMessage } from '../turn.js';
 import { createOrExisting, updateWithRetry } from '../records.js';
+import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../time.js';
 import { recordText } from '../text/record-text.js';
 import { can } from '../permissions.js';
@@ -194,10 +195,9 @@ export class CaseService {
     const agreement = found.agreements.at(-1);
     if (!agreement) return false;
     const now = this.deps.clock.now();
-    await this.deps.store.jobs.schedule({
+    await planJob(this.deps.store.jobs, 'agreement-followup', {
       // Keyed by the action (an id of this turn's operation), not the clock: a retried click plans it once.
       id: `agreement:${caseId}:${agreement.id}:later-${this.deps.newId()}`,
-      kind: 'agreement-followup',
       payload: { caseId, agreementId: agreement.id, staffId: found.ownerStaffId || actor.staffId },
       dueAt: now + 7 * 86_400_000,
     });
@@ -206,9 +206,8 @@ export class CaseService {
 
   /** A nudge when nothing is recorded on an open case for a while; superseded by any later step or signal. */
   private async planNudge(c: BullyingCase): Promise<void> {
-    await this.deps.store.jobs.schedule({
+    await planJob(this.deps.store.jobs, 'case-nudge', {
       id: `nudge:${c.id}:${c.steps.length}:${c.signals.length}`,
-      kind: 'case-nudge',
       payload: { caseId: c.id, staffId: c.ownerStaffId, steps: c.steps.length, signals: c.signals.length },
       dueAt: this.deps.clock.now() + this.school.reminders.nudgeDays * 86_400_000,
     });
@@ -294,9 +293,8 @@ export class CaseService {
     }));
     if (!updated) return { ok: false, reason: 'not-found' };
     // The reminders issue delivers this; the job is stored now so no agreement is forgotten.
-    await this.deps.store.jobs.schedule({
+    await planJob(this.deps.store.jobs, 'agreement-followup', {
       id: `agreement:${caseId}:${agreement.id}`,
-      kind: 'agreement-followup',
       payload: { caseId, agreementId: agreement.id, staffId: agreement.ownerStaffId },
       dueAt: zonedTime(dueDate, this.school.protocol.reminderTime, this.school.timeZone),
     });

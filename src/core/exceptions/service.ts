@@ -7,6 +7,7 @@ import { addDays, formatDate, type Answer, type Option } from '../protocol/answe
 import type { Clock, Store } from '../ports.js';
 import type { Actor, OutboundMessage } from '../turn.js';
 import { KEEP, updateOnce, updateWithRetry, writeRecord } from '../records.js';
+import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../time.js';
 import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
 import { recordText } from '../text/record-text.js';
@@ -269,9 +270,8 @@ export class ExceptionService {
     await this.audit(actor.staffId, `exception.misuse.${kind}`, id, channel);
     if (kind === 'suspend' || kind === 'extend') {
       // On its end date the pause ends by itself (a later extension makes this job find nothing to do).
-      await this.deps.store.jobs.schedule({
+      await planJob(this.deps.store.jobs, 'exception-reconsider', {
         id: `reconsider:${id}:${until}`,
-        kind: 'exception-reconsider',
         payload: { requestId: id, staffId: actor.staffId, until: until! },
         dueAt: zonedTime(until!, this.school.protocol.reminderTime, this.school.timeZone),
       });
@@ -313,9 +313,8 @@ export class ExceptionService {
     const talk = { at: this.deps.clock.now(), byStaffId: actor.staffId, reason: reason.trim(), date };
     const written = await this.change(id, (cur) => ({ ...cur, reviewTalks: [...(cur.reviewTalks ?? []), talk] }));
     if (!written) return { ok: false, reason: 'not-found' };
-    await this.deps.store.jobs.schedule({
+    await planJob(this.deps.store.jobs, 'exception-review-talk', {
       id: `review-talk:${id}:${date}`,
-      kind: 'exception-review-talk',
       payload: { requestId: id, staffId: actor.staffId },
       dueAt: zonedTime(schoolDayOnOrBefore(date, schoolHours(this.school)), this.school.protocol.reminderTime, this.school.timeZone),
     });
@@ -378,9 +377,8 @@ export class ExceptionService {
     const hours = schoolHours(this.school);
     const due = schoolDaysAfter(dayIn(this.school.timeZone, r.submittedAt ?? this.deps.clock.now()), this.school.exceptions.decisionSchoolDays, hours);
     for (const member of await this.kernteamMembers()) {
-      await this.deps.store.jobs.schedule({
+      await planJob(this.deps.store.jobs, 'exception-decision-due', {
         id: `decision-due:${r.id}:${member}`,
-        kind: 'exception-decision-due',
         payload: { requestId: r.id, staffId: member },
         dueAt: zonedTime(due, this.school.protocol.reminderTime, this.school.timeZone),
       });
@@ -802,9 +800,8 @@ export class ExceptionService {
     const contact = this.mentorOf(r);
     const hours = schoolHours(this.school);
     const at = (day: string) => zonedTime(day, this.school.protocol.reminderTime, this.school.timeZone);
-    await this.deps.store.jobs.schedule({
+    await planJob(this.deps.store.jobs, 'exception-review', {
       id: `review:${r.id}:${due}`,
-      kind: 'exception-review',
       payload: { requestId: r.id, staffId: contact, reviewDue: due },
       dueAt: at(schoolDayOnOrBefore(due, hours)),
     });
@@ -812,9 +809,8 @@ export class ExceptionService {
     const noticeDay = schoolDaysBefore(due, days, hours);
     const today = dayIn(this.school.timeZone, this.deps.clock.now());
     if (days > 0 && (noticeDay > today || now)) {
-      await this.deps.store.jobs.schedule({
+      await planJob(this.deps.store.jobs, 'exception-review-notice', {
         id: `review-notice:${r.id}:${due}`,
-        kind: 'exception-review-notice',
         payload: { requestId: r.id, staffId: contact, reviewDue: due },
         dueAt: noticeDay > today ? at(noticeDay) : this.deps.clock.now(),
       });

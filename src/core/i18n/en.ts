@@ -14,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   'dialog.unavailableFlow': 'This procedure is not available at your school yet.',
   'dialog.globalHelp':
     'You can always type: "back" (previous question), "restart" (start over), "stop" (stop) or "help".',
+  'dialog.openFromButton': 'You open this with the button on a case or a reminder. Type "help" for the menu.',
   'dialog.busy': 'Your previous message is still being handled. Please try again in a moment.',
   'answer.text.tooShort': 'That is too short. Write at least {min} characters.',
   'answer.text.tooLong': 'That is too long ({length} characters). The maximum is {max}.',

@@ -12,6 +12,7 @@ export const nl = {
   'dialog.unavailableFlow': 'Deze procedure is op jouw school nog niet beschikbaar.',
   'dialog.globalHelp':
     'Je kunt altijd typen: "terug" (vorige vraag), "opnieuw" (bij het begin beginnen), "stop" (stoppen) of "help".',
+  'dialog.openFromButton': 'Dit onderdeel open je met de knop bij een zaak of een herinnering. Typ "help" voor het menu.',
   'dialog.busy': 'Je vorige bericht wordt nog verwerkt. Probeer het zo nog eens.',
   'answer.text.tooShort': 'Dat is te kort. Schrijf minstens {min} tekens.',
   'answer.text.tooLong': 'Dat is te lang ({length} tekens). Het maximum is {max}.',

@@ -269,6 +269,8 @@ function startFlow(
     const roles = flow.roles.map((r) => t(`role.${r}`)).join(', ');
     return { state: IDLE, effects: [...before, say(t('access.roleRequired', { roles }))] };
   }
+  // A flow given answers by the button that opens it (a case, a reminder) cannot start without them.
+  if (flow.given.some((key) => !answers[key])) return { state: IDLE, effects: [...before, say(t('dialog.openFromButton'))] };
   // A draft taken up again says which student it is about, before the first question still open.
   const student = answers.leerling?.display;
   const intro = resume && flow.draft && student ? [say(t('dialog.draftResumed', { title: localize(flow.title, ctx.locale), student }))] : [];

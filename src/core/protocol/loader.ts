@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { flowSchema, isAsking as isAskingStep, type Flow, type Step } from './schema.js';
+import { collectedAt, stepTargets } from './reach.js';
+import { flowSchema, isAsking, type Flow, type Step } from './schema.js';
 
 export class DialogFileError extends Error {
   override name = 'DialogFileError';
@@ -15,7 +16,8 @@ export interface SourceFile {
 
 /** What dialog files may refer to outside themselves. */
 export interface FlowReferences {
-  commands: ReadonlySet<string>;
+  /** The commands, each with the answer keys it needs (command.ts `defineCommand`). */
+  commands: ReadonlyMap<string, readonly string[]>;
   cards: ReadonlySet<string>;
 }
 
@@ -56,7 +58,7 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
         if (!flows.has(target)) warnings.push(`${at(stepId)}: flow "${target}" is not installed; its option is hidden`);
       }
       // A flow that keeps a record says, for every question, who may read the answer.
-      if (flow.draft && isAskingStep(step) && !step.audience) {
+      if (flow.draft && isAsking(step) && !step.audience) {
         throw new DialogFileError(`${at(stepId)}: a question of a flow with a draft needs an audience (kernteam, teachers or requester)`);
       }
       // Typed text never reaches teachers: what they see is chosen from fixed options.
@@ -71,7 +73,42 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
       }
     }
   }
+  for (const { flow, file } of flows.values()) checkAnswers(flow, file, flows, known);
   return { flows: new Map([...flows].map(([id, { flow }]) => [id, flow])), warnings };
+}
+
+/** The answers a flow starts with: those it is `given`, and the draft's id in a flow that keeps a draft. */
+function startAnswers(flow: Flow): string[] {
+  return [...flow.given, ...(flow.draft ? ['draftId'] : [])];
+}
+
+/**
+ * The contract between dialog files and commands: every command step is reached only with the answers
+ * its command needs, and every start of a flow from another one hands over the answers it is given.
+ */
+function checkAnswers(flow: Flow, file: string, flows: ReadonlyMap<string, { flow: Flow }>, known: FlowReferences): void {
+  const at = (stepId: string) => `${file}: step "${stepId}"`;
+  const typed = flow.triggers.nl.length + flow.triggers.en.length > 0;
+  if (typed && flow.given.length) throw new DialogFileError(`${file}: a flow that can be started by typing cannot be given answers (${flow.given.join(', ')})`);
+  const collected = collectedAt(flow, startAnswers(flow));
+  for (const [stepId, has] of collected) {
+    const step = flow.steps[stepId]!;
+    if (step.type === 'command') {
+      const missing = (known.commands.get(step.command) ?? []).filter((key) => !has.has(key));
+      if (missing.length) {
+        throw new DialogFileError(`${at(stepId)}: command "${step.command}" needs the answer ${missing.map((k) => `"${k}"`).join(', ')}, which not every path to this step collects`);
+      }
+    }
+    const after = new Set(has);
+    if (isAsking(step)) after.add(step.key);
+    const starts: Array<[string, string[]]> =
+      step.type === 'choice' ? step.options.flatMap((o) => (o.flow ? [[o.flow, o.carry] as [string, string[]]] : [])) : step.type === 'pick' && step.flow ? [[step.flow, [step.key]]] : [];
+    for (const [target, handed] of starts) {
+      const needed = flows.get(target)?.flow.given ?? [];
+      const missing = needed.filter((key) => !handed.includes(key) || !after.has(key));
+      if (missing.length) throw new DialogFileError(`${at(stepId)}: flow "${target}" is given ${missing.map((k) => `"${k}"`).join(', ')}, which this step does not hand over`);
+    }
+  }
 }
 
 export interface LoadedFlows {
@@ -90,21 +127,6 @@ export function loadFlows(dir: string, known: FlowReferences): LoadedFlows {
   }
   const files = names.map((n) => ({ name: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
   return parseFlowFiles(files, known);
-}
-
-function stepTargets(step: Step): string[] {
-  switch (step.type) {
-    case 'branch':
-      return [...step.cases.map((c) => c.goto), step.otherwise];
-    case 'choice':
-      return [step.next, ...step.options.map((o) => o.goto)].filter(isString);
-    case 'yesno':
-      return [step.next, step.yes, step.no].filter(isString);
-    case 'end':
-      return [];
-    default:
-      return [step.next].filter(isString);
-  }
 }
 
 function flowTargets(step: Step): string[] {

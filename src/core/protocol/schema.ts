@@ -133,6 +133,12 @@ export const flowSchema = z.strictObject({
   /** For people whose roles may not start it: the flow they get instead (e.g. how to ask for it). */
   instead: idSchema.optional(),
   start: idSchema,
+  /**
+   * Answers this flow is always started with: by a button that carries them (a case's menu, a
+   * reminder) or by another flow's option that `carry`s them. A flow that can be started by typing
+   * has none. The loader counts them as collected at the start.
+   */
+  given: z.array(keySchema).default([]),
   /** The answers are kept as a draft record after every answer (and resumed from it). */
   draft: z.enum(['exception-request']).optional(),
   steps: z.record(idSchema, stepSchema),

@@ -1,20 +1,14 @@
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
-import { translator, type Translate } from '../i18n/index.js';
+import { translator } from '../i18n/index.js';
 import type { BundleItem, Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
-import { addDays, formatDate } from '../protocol/answers.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
-import { dayIn, zonedTime } from '../time.js';
+import { dayIn } from '../time.js';
+import { JOB_DEFINITIONS, type Reminder } from './jobs.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
 import { can } from '../permissions.js';
-import type { MessageKey } from '../i18n/index.js';
-
-/** The first reminder before a review says why it is due. */
-function reviewReasonKey(reason: ExceptionRequest['reviewReason']): MessageKey {
-  return reason === 'class-change' ? 'reminder.reviewNotice.classChange' : reason === 'school-year' ? 'reminder.reviewNotice.schoolYear' : 'reminder.reviewNotice.text';
-}
 
 export interface SchedulerDeps {
   store: Store;
@@ -30,9 +24,6 @@ export interface SchedulerDeps {
   pauses?: { endPause(requestId: string, until: string): Promise<ExceptionRequest | null> };
   leaseMs?: number;
 }
-
-/** What a due job turns into: a reminder for one person, or nothing when it no longer applies. */
-type Reminder = { staffId: string; item: Omit<BundleItem, 'jobId'> } | null;
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -118,146 +109,20 @@ export class Scheduler {
     return this.deps.store.jobs.schedule({ id: `${jobId}:to-${target.id}`, kind: job.kind, payload: { ...job.payload, staffId: target.id }, dueAt: this.deps.clock.now() });
   }
 
+  /** The reminder a due job becomes, by its kind's definition (jobs.ts); a payload that does not fit is logged and dropped. */
   private async remind(job: Job): Promise<Reminder> {
-    const t = translator(this.school.locale);
-    const staffId = String(job.payload.staffId ?? '');
-    switch (job.kind) {
-      case 'exception-review':
-        return this.reviewReminder(job, staffId, t);
-      case 'exception-review-missed':
-        return this.missedReview(job, t);
-      case 'exception-reconsider': {
-        // The pause's end date: it ends by itself (unless it was extended or ended before).
-        const until = typeof job.payload.until === 'string' ? job.payload.until : /:(\d{4}-\d{2}-\d{2})$/.exec(job.id)?.[1];
-        const ended = until && this.deps.pauses ? await this.deps.pauses.endPause(String(job.payload.requestId), until) : null;
-        if (!ended) return null;
-        return { staffId, item: { title: t('reminder.reconsider.title'), text: t('reminder.reconsider.text', { student: ended.studentRef }), actions: [] } };
-      }
-      case 'exception-review-notice': {
-        const r = await this.request(job);
-        if (!r || r.status !== 'granted' || !r.reviewDue || r.reviewDue !== job.payload.reviewDue) return null;
-        return {
-          staffId,
-          item: {
-            title: t('reminder.reviewNotice.title'),
-            text: t(reviewReasonKey(r.reviewReason), { student: r.studentRef, date: formatDate(r.reviewDue, this.school.locale), days: this.school.exceptions.reviewNoticeSchoolDays }),
-            actions: [
-              { title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } },
-              { title: t('reminder.handOver'), data: { zorgpad: { start: 'overdragen', jobId: job.id } } },
-            ],
-          },
-        };
-      }
-      case 'exception-review-talk': {
-        const r = await this.request(job);
-        if (!r || r.status !== 'granted') return null;
-        return {
-          staffId,
-          item: {
-            title: t('reminder.reviewTalk.title'),
-            text: t('reminder.reviewTalk.text', { student: r.studentRef }),
-            actions: [{ title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } }],
-          },
-        };
-      }
-      case 'exception-decision-due': {
-        const r = await this.request(job);
-        if (!r || (r.status !== 'submitted' && r.status !== 'agenda')) return null;
-        return {
-          staffId,
-          item: {
-            title: t('reminder.decisionDue.title'),
-            text: t('reminder.decisionDue.text', {
-              student: r.studentRef,
-              date: formatDate(dayIn(this.school.timeZone, r.submittedAt ?? r.createdAt), this.school.locale),
-              days: this.school.exceptions.decisionSchoolDays,
-            }),
-            actions: [],
-          },
-        };
-      }
-      case 'agreement-followup': {
-        const c = await this.deps.store.collection('bullyingCases').get(String(job.payload.caseId));
-        const agreement = c?.agreements.find((a) => a.id === job.payload.agreementId);
-        if (!c || c.status !== 'open' || !agreement) return null;
-        return {
-          staffId: c.ownerStaffId || staffId,
-          item: {
-            title: t('reminder.agreement.title'),
-            text: t('reminder.agreement.text', { student: c.studentRef, what: agreement.what }),
-            actions: [
-              { title: t('reminder.agreement.check'), data: { zorgpad: { start: 'afspraak-controle', caseId: c.id } } },
-              { title: t('reminder.snooze'), data: { zorgpad: { snooze: job.id } } },
-            ],
-          },
-        };
-      }
-      case 'case-nudge': {
-        const c = await this.deps.store.collection('bullyingCases').get(String(job.payload.caseId));
-        // Only when nothing happened since the nudge was planned.
-        if (!c || c.status !== 'open' || c.steps.length !== job.payload.steps || c.signals.length !== job.payload.signals) return null;
-        return {
-          staffId: c.ownerStaffId,
-          item: {
-            title: t('reminder.nudge.title'),
-            text: t('reminder.nudge.text', { student: c.studentRef, days: this.school.reminders.nudgeDays }),
-            actions: [{ title: t('case.action.open'), data: { zorgpad: { start: 'zaak', caseId: c.id } } }],
-          },
-        };
-      }
-      case 'notice':
-        // A plain reminder with its own text (used for notices planned by the school's staff, and in tests).
-        return { staffId, item: { title: String(job.payload.title ?? ''), text: String(job.payload.text ?? ''), actions: [] } };
-      default:
-        this.deps.log.warn('reminder.unknown-kind', { kind: job.kind });
-        return null;
+    const definition = JOB_DEFINITIONS.get(job.kind);
+    if (!definition) {
+      this.deps.log.warn('reminder.unknown-kind', { kind: job.kind });
+      return null;
     }
-  }
-
-  private async reviewReminder(job: Job, staffId: string, t: Translate): Promise<Reminder> {
-    const r = await this.request(job);
-    if (!r || r.status !== 'granted' || !r.reviewDue) return null;
-    // A review recorded since this reminder was planned moved the due date: this one is obsolete.
-    if (job.payload.reviewDue && job.payload.reviewDue !== r.reviewDue) return null;
-    const missedAt = zonedTime(addDays(r.reviewDue, this.school.reminders.missedReviewDays), this.school.reminders.start, this.school.timeZone);
-    await this.deps.store.jobs.schedule({
-      id: `missed:${r.id}:${r.reviewDue}`,
-      kind: 'exception-review-missed',
-      payload: { requestId: r.id, reviewDue: r.reviewDue },
-      dueAt: missedAt,
-    });
-    const limit = r.kind === 'tijdelijk' ? t('reminder.review.limitTemporary') : t('reminder.review.limitStructural');
-    return {
-      staffId,
-      item: {
-        title: t('reminder.review.title'),
-        text: t('reminder.review.text', { student: r.studentRef, date: formatDate(r.reviewDue, this.school.locale), limit }),
-        actions: [
-          { title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } },
-          { title: t('reminder.snooze'), data: { zorgpad: { snooze: job.id } } },
-          { title: t('reminder.handOver'), data: { zorgpad: { start: 'overdragen', jobId: job.id } } },
-        ],
-      },
-    };
-  }
-
-  private async missedReview(job: Job, t: Translate): Promise<Reminder> {
-    const r = await this.request(job);
-    if (!r || r.status !== 'granted' || !r.reviewDue || r.reviewDue !== job.payload.reviewDue) return null;
-    const zorg = (await this.deps.roleBook.staffWithRole('zorgcoordinator'))[0];
-    if (!zorg) return null;
-    return {
-      staffId: zorg.id,
-      item: {
-        title: t('reminder.missed.title'),
-        text: t('reminder.missed.text', { student: r.studentRef, date: formatDate(r.reviewDue, this.school.locale) }),
-        actions: [{ title: t('reminder.review.record'), data: { zorgpad: { start: 'evaluatie', requestId: r.id } } }],
-      },
-    };
-  }
-
-  private request(job: Job): Promise<ExceptionRequest | null> {
-    return this.deps.store.collection('exceptionRequests').get(String(job.payload.requestId));
+    const payload = definition.payload.safeParse(job.payload);
+    if (!payload.success) {
+      this.deps.log.warn('reminder.bad-payload', { kind: job.kind });
+      return null;
+    }
+    const { store, directory, roleBook, pauses } = this.deps;
+    return definition.remind({ store, directory, roleBook, pauses, t: translator(this.school.locale) }, job, payload.data);
   }
 
   private renderBundle(items: BundleItem[]) {

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { CardRenderer } from '../cards/render.js';
+import type { CaseService } from '../cases/service.js';
+import type { ExceptionService } from '../exceptions/service.js';
+import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import type { Outbox } from '../notify/outbox.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { Role } from '../people/roles.js';
+import type { SchoolDirectory, StaffMember } from '../people/school.js';
+import type { PrivacyService } from '../privacy/service.js';
+import type { Answer } from '../protocol/answers.js';
+import type { Scheduler } from '../reminders/scheduler.js';
+import type { OutboundMessage } from '../turn.js';
+
+/** What a domain command gets to work with. Commands check permissions themselves. */
+export interface CommandContext {
+  actor: StaffMember;
+  roles: ReadonlySet<Role>;
+  answers: Record<string, Answer>;
+  args: Record<string, string>;
+  channel: string;
+  locale: Locale;
+  t: Translate;
+}
+
+export interface CommandDeps {
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  cases: CaseService;
+  exceptions: ExceptionService;
+  cards: CardRenderer;
+  scheduler: Scheduler;
+  outbox: Outbox;
+  privacy: PrivacyService;
+}
+
+/** A command returns what to say to the person who ran it. */
+export type CommandHandler = (ctx: CommandContext) => Promise<OutboundMessage[]>;
+
+/** An answer as a command reads it: its value checked by `value`, and the text shown for it. */
+export function answer<S extends z.ZodType>(value: S) {
+  return z.object({ value, display: z.string() });
+}
+/** An answer whose value is text. */
+export const textAnswer = answer(z.string());
+
+/**
+ * A domain command: its name as dialog files use it, the answers it reads (a zod object over the
+ * dialog's answer keys; the keys that are not optional are the ones every dialog must have collected
+ * before its command step, which the loader checks), what to say when the answers do not fit, and
+ * what it does with them.
+ */
+export interface CommandDefinition {
+  name: string;
+  /** The answer keys a dialog must have collected before this command runs. */
+  required: readonly string[];
+  handler(deps: CommandDeps): CommandHandler;
+}
+
+export function defineCommand<S extends z.ZodRawShape>(
+  name: string,
+  answers: S,
+  run: (deps: CommandDeps, ctx: CommandContext, a: z.infer<z.ZodObject<S>>) => Promise<OutboundMessage[]>,
+  invalid: MessageKey = 'command.failed',
+): CommandDefinition {
+  // Loose: a command may also read answers it does not name (the notes of a conversation guide).
+  const schema = z.object(answers).loose();
+  const required = Object.entries(answers)
+    .filter(([, s]) => !(s as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
+  return {
+    name,
+    required,
+    handler: (deps) => async (ctx) => {
+      const parsed = schema.safeParse(ctx.answers);
+      if (!parsed.success) return [{ text: ctx.t(invalid) }];
+      return run(deps, ctx, parsed.data as z.infer<z.ZodObject<S>>);
+    },
+  };
+}
+
+/** The acting person as the services take it. */
+export function actorOf(ctx: CommandContext): { staffId: string; roles: ReadonlySet<Role> } {
+  return { staffId: ctx.actor.id, roles: ctx.roles };
+}

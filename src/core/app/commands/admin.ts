@@ -1,0 +1,83 @@
+import { can } from '../../permissions.js';
+import { roleSchema } from '../../people/roles.js';
+import { formatDate } from '../../protocol/answers.js';
+import { reminderKindKey } from '../../reminders/jobs.js';
+import { dayIn } from '../../time.js';
+import type { OutboundMessage } from '../../turn.js';
+import { z } from 'zod';
+import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type CommandDeps } from '../command.js';
+
+/** Roles, reminders, deliveries and the rights of students (audit trail, export, erasure). */
+export const ADMIN_COMMANDS = [
+  defineCommand('assign-role', { staff: textAnswer, role: answer(roleSchema), action: answer(z.enum(['grant', 'revoke'])) }, async ({ directory, roleBook }, ctx, a) => {
+    const staff = directory.staffById(a.staff.value);
+    if (!staff) return [{ text: ctx.t('command.failed') }];
+    const grant = a.action.value === 'grant';
+    const result = await roleBook.setRole(ctx.actor.id, staff.id, a.role.value, grant, ctx.channel);
+    const params = { staff: staff.name, role: ctx.t(`role.${a.role.value}`) };
+    switch (result) {
+      case 'denied':
+        return [{ text: ctx.t('command.denied') }];
+      case 'unknown-staff':
+        return [{ text: ctx.t('command.failed') }];
+      case 'unchanged':
+        return [{ text: ctx.t('command.assignRole.unchanged', params) }];
+      case 'changed':
+        return [{ text: ctx.t(grant ? 'command.assignRole.done' : 'command.revokeRole.done', params) }];
+    }
+  }),
+  defineCommand('handover-reminder', { staff: textAnswer, jobId: textAnswer }, async ({ directory, scheduler }, ctx, a) => {
+    const to = directory.staffById(a.staff.value);
+    const done = to ? await scheduler.handOver(ctx.actor.id, a.jobId.value, to.id) : false;
+    return [{ text: done ? ctx.t('reminder.handedOver', { name: to!.name }) : ctx.t('reminder.handOverFailed') }];
+  }),
+  defineCommand('my-reminders', {}, (deps, ctx) => myReminders(deps, ctx)),
+  defineCommand('failed-deliveries', {}, (deps, ctx) => failedDeliveries(deps, ctx)),
+  defineCommand('student-audit', { leerling: textAnswer }, async ({ privacy, directory }, ctx, a) => {
+    const student = a.leerling.value;
+    const result = await privacy.auditTrail(actorOf(ctx), student, ctx.channel);
+    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+    if (!result.value.length) return [{ text: ctx.t('privacy.audit.none', { student }) }];
+    const shown = result.value.slice(-20).map((e) => {
+      const who = directory.staffById(e.actor)?.name ?? e.actor;
+      return `${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')} — ${who} — ${e.action} — ${e.channel}`;
+    });
+    return [
+      { text: ctx.t('privacy.audit.title', { student, count: result.value.length }) + '\n' + shown.join('\n') },
+      { text: ctx.t('privacy.audit.csv') + '\n' + privacy.auditCsv(result.value) },
+    ];
+  }),
+  defineCommand('student-export', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
+    const result = await privacy.exportStudent(actorOf(ctx), a.leerling.value, ctx.channel);
+    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+    const v = result.value;
+    return [
+      { text: ctx.t('privacy.export.done', { student: v.studentRef, cases: v.bullyingCases.length, requests: v.exceptionRequests.length, audit: v.audit.length }) },
+      { text: JSON.stringify(v, null, 2) },
+    ];
+  }),
+  defineCommand('student-erase', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
+    const result = await privacy.eraseStudent(actorOf(ctx), a.leerling.value, ctx.channel);
+    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
+    const { cases, requests, mentions } = result.value;
+    return [{ text: ctx.t('privacy.erase.done', { student: a.leerling.value, cases, requests, mentions }) }];
+  }),
+];
+
+/** What reminders are coming for this person. */
+async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+  const jobs = await scheduler.upcoming(ctx.actor.id);
+  if (jobs.length === 0) return [{ text: ctx.t('reminder.none') }];
+  const tz = directory.school.timeZone;
+  const lines = jobs.map((j) => `- ${formatDate(dayIn(tz, j.dueAt), ctx.locale)}: ${ctx.t(reminderKindKey(j.kind))}`);
+  return [{ text: `${ctx.t('reminder.list.title')}\n${lines.join('\n')}` }];
+}
+
+/** For the beheerder: messages that could not be delivered, and to whom. */
+async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+  if (!can(actorOf(ctx), 'deliveries.failed')) return [{ text: ctx.t('command.denied') }];
+  const failed = await outbox.unreachable();
+  if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
+  const lines = failed.map((n) => `- ${directory.staffById(n.staffId)?.name ?? n.staffId} (${n.deliveredVia ?? '?'}): ${formatDate(dayIn(directory.school.timeZone, n.createdAt), ctx.locale)}`);
+  return [{ text: `${ctx.t('reminder.failed.title')}\n${lines.join('\n')}` }];
+}
