@@ -116,7 +116,7 @@ export class ExceptionCore {
 
   /** The teachers of the subjects in scope, without the person who asked for it (they know). */
   teachersOf(r: ExceptionRequest): Set<string> {
-    return new Set(subjectsInScope(r, this.school).map((x) => x.staff).filter((id) => id !== r.requesterStaffId));
+    return new Set(subjectsInScope(r, this.school).map((s) => s.staff).filter((id) => id !== r.requesterStaffId));
   }
 
   nextReviewDate(r: ExceptionRequest, from: number): string {

@@ -68,7 +68,7 @@ export async function figuresSaid(x: ExceptionCore, actor: Actor, channel: strin
     ...f.bySubject.map((s) => ({ title: s.subject, value: line(s.counts) })),
   ];
   const card = x.deps.cards.render('exception-details', { title: t('exception.figures.title', { year: f.schoolYear }), facts });
-  const text = [t('exception.figures.title', { year: f.schoolYear }), ...facts.map((x) => `${x.title}: ${x.value}`)].join('\n');
+  const text = [t('exception.figures.title', { year: f.schoolYear }), ...facts.map((f) => `${f.title}: ${f.value}`)].join('\n');
   return { ok: true, said: [{ text, card }, { text: t('exception.figures.csv') }] };
 }
 
@@ -92,7 +92,7 @@ export async function functionalAnswer(x: ExceptionCore, actor: Actor, studentRe
 export async function subjectOptions(x: ExceptionCore, studentRef: string, locale: Locale): Promise<Option[]> {
   const student = x.deps.directory.findStudent(studentRef);
   const teachers = student ? (x.school.classes.find((c) => c.id === student.class)?.teachers ?? []) : [];
-  const subjects = [...new Set(teachers.map((x) => x.subject))];
+  const subjects = [...new Set(teachers.map((s) => s.subject))];
   if (!subjects.length) return [];
-  return [{ value: 'alle', label: translator(locale)('exception.subjects.all') }, ...subjects.map((x) => ({ value: x, label: x }))];
+  return [{ value: 'alle', label: translator(locale)('exception.subjects.all') }, ...subjects.map((s) => ({ value: s, label: s }))];
 }

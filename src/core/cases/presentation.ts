@@ -1,0 +1,82 @@
+/**
+ * How cases are shown: the summary line, the history, what comes next (text and buttons), the note
+ * card. Rules live in the sibling files; this file only presents.
+ */
+import { type Locale, type MessageKey, type Translate } from '../i18n/index.js';
+import { formatDate } from '../protocol/answers.js';
+import type { OutboundMessage } from '../turn.js';
+import { dayIn } from '../time.js';
+import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type SanctionRung, type StepKind } from './model.js';
+import { CaseCore } from './context.js';
+
+/** Whose case, where it stands, how many reports. */
+export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate): string {
+  return t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
+}
+
+export function history(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {
+  const lines = [summaryLine(x, c, t)];
+  for (const step of c.steps) lines.push(`- ${formatDate(dayIn(x.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
+  for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
+  for (const s of c.sanctions) {
+    const who = s.studentRefs?.length ? ` (${s.studentRefs.join(', ')})` : '';
+    const status = s.status && s.status !== 'applied' ? ` [${t(sanctionStatusKey(s.status))}]` : '';
+    lines.push(`- ${t(rungKey(s.rung))}${who}${status}: ${s.motivation}`);
+  }
+  return lines.join('\n');
+}
+
+export function nextText(x: CaseCore, c: BullyingCase, t: Translate): string {
+  const next = nextStep(c);
+  return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
+}
+
+/**
+ * The protocol's next step, one press away: its text, with a button that opens that step for this
+ * case (for the CLZ's talks: apart or together), and one that opens the case.
+ */
+export function nextMessage(x: CaseCore, c: BullyingCase, t: Translate): OutboundMessage {
+  const text = nextText(x, c, t);
+  const next = nextStep(c);
+  const kinds: StepKind[] = next === 'clz-gesprekken' ? ['gesprek-pester', 'gesprek-gepeste', 'gezamenlijk-gesprek'] : next ? [next] : [];
+  if (!kinds.length) return { text };
+  const actions = kinds.map((kind) => ({ title: t('case.action.nextStep', { step: t(stepKey(kind)) }), flowId: STEP_FLOWS[kind], caseId: c.id, stap: kind }));
+  return { text, card: x.deps.cards.render('next-step', { text, actions }) };
+}
+
+export function noteCard(x: CaseCore, t: Translate, note: string): OutboundMessage {
+  return {
+    text: `${t('case.magister.title')}\n${note}`,
+    card: x.deps.cards.render('info', { title: t('case.magister.title'), text: note }),
+  };
+}
+
+/** The dialog that records each protocol step (the short ones share one, told which step it is). */
+export const STEP_FLOWS: Record<StepKind, string> = {
+  'gesprek-gepeste': 'gesprek-gepeste',
+  'gesprek-pester': 'gesprek-pester',
+  'gezamenlijk-gesprek': 'afspraken',
+  'magister-notitie': 'stap-vastleggen',
+  'ouders-geinformeerd': 'ouders',
+  'uitleg-vervolg': 'stap-vastleggen',
+  klassengesprek: 'stap-vastleggen',
+  'clz-gesprek': 'stap-vastleggen',
+  'hulp-leerlingbegeleider': 'stap-vastleggen',
+  'alle-ouders-geinformeerd': 'alle-ouders',
+  'terugkoppeling-mentor': 'stap-vastleggen',
+  'controle-afspraak': 'afspraak-controle',
+};
+
+/** The case with the student recorded as bullying in it (unchanged when they are, or are the bullied student). */
+export function withBully(c: BullyingCase, studentRef: string): BullyingCase {
+  if (studentRef === c.studentRef || bulliesOf(c).includes(studentRef)) return c;
+  return { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] };
+}
+
+// Typed so that a form, step, rung or stage without a catalogue text does not compile.
+export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;
+export const stepKey = (kind: StepKind | 'clz-gesprekken'): MessageKey => `case.step.${kind}`;
+export const rungKey = (rung: SanctionRung): MessageKey => `case.rung.${rung}`;
+export const bystanderKey = (role: BystanderRole): MessageKey => `case.bystander.${role}`;
+export const sanctionStatusKey = (status: 'proposed' | 'decided' | 'declined'): MessageKey => `case.sanction.status.${status}`;
+export const stageKey = (stage: BullyingCase['stage']): MessageKey => `case.stage.${stage}`;

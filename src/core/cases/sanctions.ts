@@ -1,0 +1,172 @@
+/**
+ * Measures for the students who bully: applied by who may, proposed to directie for suspension and
+ * expulsion, decided by directie; adding a student who bullies.
+ */
+import { translator, type Locale } from '../i18n/index.js';
+import { type Option } from '../protocol/answers.js';
+import type { OutboundMessage } from '../turn.js';
+import { recordText } from '../text/record-text.js';
+import { can } from '../permissions.js';
+import { mayDecideSanction, mayWork, sanctionAuthority, type Actor } from './access.js';
+import { bulliesOf, RUNGS_REPORTED_TO_INSPECTIE, type Sanction, type SanctionDecision } from './model.js';
+import { CaseCore, type CaseResult, type SanctionDecisionInput, type SanctionInput } from './context.js';
+import { noteCard, rungKey, withBully } from './presentation.js';
+
+/**
+ * A rung of the sanctions ladder for one or more students who bully in this case. Directie applies
+ * any rung; the CLZ applies the lower rungs and proposes suspension and expulsion to directie; the
+ * case's mentor applies the lower rungs after consulting the CLZ. A refusal repeats the typed
+ * motivation and says what to do instead.
+ */
+export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, input: SanctionInput, channel: string, locale: Locale): Promise<CaseResult> {
+  const t = translator(locale);
+  const found = await x.cases.get(caseId);
+  if (!found) return { ok: false, reason: 'not-found' };
+  const consulted = input.consultedStaffId
+    ? can({ staffId: input.consultedStaffId, roles: await x.deps.roleBook.rolesOf(input.consultedStaffId) }, 'case.consulted')
+    : false;
+  const authority = sanctionAuthority(actor, found, input.rung, x.deps.directory, consulted);
+  const keep = input.motivation ? [{ text: t('case.sanction.keepText', { motivation: input.motivation }) }] : [];
+  if (!authority) {
+    await x.denied(actor, caseId, channel);
+    const instead = mayWork(actor, found, x.deps.directory)
+      ? t(!consulted && sanctionAuthority(actor, found, input.rung, x.deps.directory, true) ? 'case.sanction.insteadConsult' : 'case.sanction.insteadClz')
+      : t('case.denied');
+    return { ok: false, reason: 'denied', said: [{ text: instead }, ...keep] };
+  }
+  const bullies = bulliesOf(found);
+  const students = [...new Set(input.studentRefs)];
+  if (students.length === 0 || students.some((ref) => !bullies.includes(ref))) {
+    return { ok: false, reason: 'invalid', said: [{ text: t('case.sanction.notABully', { students: bullies.join(', ') || '-' }) }, ...keep] };
+  }
+  if (input.motivation.trim().length < 10) return { ok: false, reason: 'invalid', said: [{ text: t('case.sanction.motivationShort') }, ...keep] };
+  const now = x.deps.clock.now();
+  const sanction: Sanction = {
+    id: x.deps.newId(),
+    at: now,
+    rung: input.rung,
+    studentRefs: students,
+    status: authority === 'apply' ? 'applied' : 'proposed',
+    decidedBy: authority === 'apply' ? actor.staffId : '',
+    ...(authority === 'propose' ? { proposedBy: actor.staffId } : {}),
+    ...(consulted && input.consultedStaffId ? { consultedStaffId: input.consultedStaffId } : {}),
+    motivation: input.motivation,
+  };
+  const raisesToDirectie = authority === 'apply' && input.rung !== 'gesprek-afspraken';
+  const updated = await x.change(caseId, (c) => ({
+    ...c,
+    stage: raisesToDirectie ? 'directie' : c.stage,
+    sanctions: [...c.sanctions, sanction],
+  }));
+  if (!updated) return { ok: false, reason: 'not-found' };
+  await x.audit(actor, `case.sanction.${authority === 'apply' ? '' : 'propose.'}${input.rung}`, caseId, channel);
+  const rung = t(rungKey(input.rung));
+  const studentsText = students.join(', ');
+  if (authority === 'propose' || input.rung === 'mt-directie') {
+    await x.tellDirectie(actor, updated, sanction, authority === 'propose');
+  }
+  if (authority === 'propose') {
+    return {
+      ok: true,
+      said: [
+        { text: t('case.sanction.proposed', { rung, students: studentsText }) },
+        noteCard(x, t, recordText(t, 'case.magister.proposal', { rung, students: studentsText, motivation: input.motivation })),
+      ],
+    };
+  }
+  return {
+    ok: true,
+    said: [
+      { text: t('case.sanction.recorded', { rung, students: studentsText }) },
+      noteCard(x, t, recordText(t, 'case.magister.sanction', { rung, students: studentsText, motivation: input.motivation })),
+    ],
+  };
+}
+
+/**
+ * Directie decides on a proposed suspension or expulsion, after hearing the student and the parents.
+ * A decision that must be reported to the Inspectie and was not yet, is recorded with that to do.
+ */
+export async function decideSanction(x: CaseCore, actor: Actor, caseId: string, input: SanctionDecisionInput, channel: string, locale: Locale): Promise<CaseResult> {
+  const t = translator(locale);
+  const found = await x.cases.get(caseId);
+  if (!found) return { ok: false, reason: 'not-found' };
+  if (!mayDecideSanction(actor, found, x.deps.directory)) return x.denied(actor, caseId, channel);
+  const proposal = found.sanctions.find((s) => s.id === input.sanctionId && s.status === 'proposed');
+  if (!proposal) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
+  if (input.outcome === 'decided' && !input.heard) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.hearFirst') }] };
+  const mustReport = input.outcome === 'decided' && RUNGS_REPORTED_TO_INSPECTIE.includes(proposal.rung);
+  const inspectie: SanctionDecision['inspectie'] = !mustReport ? (input.outcome === 'decided' && input.inspectie === 'gemeld' ? 'gemeld' : 'niet-nodig') : input.inspectie === 'gemeld' ? 'gemeld' : 'nog-melden';
+  const now = x.deps.clock.now();
+  const decision: SanctionDecision = { at: now, byStaffId: actor.staffId, outcome: input.outcome, motivation: input.motivation, heard: input.heard, inspectie };
+  let changed = false;
+  const updated = await x.change(caseId, (c) => {
+    changed = false;
+    const sanctions = c.sanctions.map((s) => {
+      if (s.id !== proposal.id || s.status !== 'proposed') return s;
+      changed = true;
+      return { ...s, status: input.outcome, decidedBy: actor.staffId, decision };
+    });
+    return changed ? { ...c, sanctions, stage: input.outcome === 'decided' ? 'directie' : c.stage } : c;
+  });
+  if (!updated) return { ok: false, reason: 'not-found' };
+  if (!changed) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
+  await x.audit(actor, `case.sanction.${input.outcome === 'decided' ? 'decide' : 'decline'}.${proposal.rung}`, caseId, channel);
+  const rung = t(rungKey(proposal.rung));
+  const students = (proposal.studentRefs ?? []).join(', ');
+  const proposer = proposal.proposedBy ? x.deps.directory.staffById(proposal.proposedBy) : null;
+  if (proposer && proposer.id !== actor.staffId) {
+    const pt = translator(x.school.locale);
+    await x.deps.outbox.notify(`sanction-decision:${caseId}:${proposal.id}:${proposer.id}`, proposer.id, {
+      text: pt(input.outcome === 'decided' ? 'case.notify.decided' : 'case.notify.declined', { rung: pt(rungKey(proposal.rung)), students, student: updated.studentRef }),
+    });
+  }
+  const said: OutboundMessage[] = [
+    { text: t(input.outcome === 'decided' ? 'case.decision.decided' : 'case.decision.declined', { rung, students }) },
+  ];
+  if (inspectie === 'nog-melden') said.push({ text: t('case.decision.reportInspectie') });
+  said.push(noteCard(x, t, recordText(t, input.outcome === 'decided' ? 'case.magister.decided' : 'case.magister.declined', { rung, students, motivation: input.motivation })));
+  return { ok: true, said };
+}
+
+/** Adds a student as one who bullies in this case (after a talk or new information), so a measure can name them. */
+export async function addBully(x: CaseCore, actor: Actor, caseId: string, studentRef: string, channel: string, locale: Locale): Promise<CaseResult> {
+  const t = translator(locale);
+  const found = await x.cases.get(caseId);
+  if (!found) return { ok: false, reason: 'not-found' };
+  if (!mayWork(actor, found, x.deps.directory)) return x.denied(actor, caseId, channel);
+  if (!x.deps.directory.findStudent(studentRef)) return { ok: false, reason: 'invalid' };
+  if (studentRef === found.studentRef) return { ok: false, reason: 'invalid', said: [{ text: t('case.bully.isVictim', { student: studentRef }) }] };
+  if (bulliesOf(found).includes(studentRef)) return { ok: true, said: [{ text: t('case.bully.already', { student: studentRef }) }] };
+  const updated = await x.change(caseId, (c) => withBully(c, studentRef));
+  if (!updated) return { ok: false, reason: 'not-found' };
+  await x.audit(actor, 'case.add-bully', caseId, channel);
+  return { ok: true, said: [{ text: t('case.bully.added', { student: studentRef }) }] };
+}
+
+/** The students bullying in a case, as options for the measure's "for whom"; none when the person may not work it. */
+export async function bullyOptions(x: CaseCore, actor: Actor, caseId: string): Promise<Option[]> {
+  const found = await x.cases.get(caseId);
+  if (!found || !mayWork(actor, found, x.deps.directory)) return [];
+  return bulliesOf(found).map((ref) => {
+    const student = x.deps.directory.findStudent(ref);
+    return { value: ref, label: student ? `${ref} (${student.class})` : ref };
+  });
+}
+
+/** Proposals waiting for directie's decision on a case, as options. */
+export async function proposalOptions(x: CaseCore, actor: Actor, caseId: string, locale: Locale): Promise<Option[]> {
+  const found = await x.cases.get(caseId);
+  if (!found || !mayDecideSanction(actor, found, x.deps.directory)) return [];
+  const t = translator(locale);
+  return found.sanctions
+    .filter((s) => s.status === 'proposed' && s.id)
+    .map((s) => ({
+      value: s.id!,
+      label: t('case.proposal.label', {
+        rung: t(rungKey(s.rung)),
+        students: (s.studentRefs ?? []).join(', '),
+        by: (s.proposedBy && x.deps.directory.staffById(s.proposedBy)?.name) || '-',
+      }),
+    }));
+}

@@ -1,0 +1,166 @@
+/**
+ * A teacher's signal: a new case, or a new signal on the bullied student's open case (a repetition),
+ * told to the mentor; and the signals a person made.
+ */
+import { translator, type Locale } from '../i18n/index.js';
+import type { StaffMember } from '../people/school.js';
+import { formatDate } from '../protocol/answers.js';
+import { studentPseudonym } from '../privacy/collections.js';
+import type { OutboundMessage } from '../turn.js';
+import { createOrExisting } from '../records.js';
+import { recordText } from '../text/record-text.js';
+import { type Actor } from './access.js';
+import { bulliesOf, nextStep, type BullyingCase, type Signal, type StepKind } from './model.js';
+import { CaseCore, type CaseResult, type NewSignal } from './context.js';
+import { STEP_FLOWS, bystanderKey, formKey, noteCard, stageKey, stepKey } from './presentation.js';
+
+/** A teacher's signal: a new case, or a new signal on the bullied student's open case. */
+export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, channel: string, locale: Locale): Promise<CaseResult> {
+  const { directory, clock } = x.deps;
+  const student = directory.findStudent(input.studentRef);
+  if (!student) return { ok: false, reason: 'invalid' };
+  const now = clock.now();
+  // The signal's id comes first, so that the same report run again (after a failure later in the
+  // turn) finds itself: it is neither added twice nor taken for a repetition of itself.
+  const signalId = x.deps.newId();
+  const signal: Signal = { id: signalId, at: now, byStaffId: actor.staffId, ...input };
+  const involved = [input.studentRef, ...input.bullies];
+  const isThis = (c: BullyingCase) => c.signals.some((s) => s.id === signalId);
+
+  const all = await x.cases.findBy('schoolId', x.school.id);
+  const windowStart = now - x.school.protocol.repetitionWindowDays * 86_400_000;
+  const earlier = all.filter(
+    (c) =>
+      !(isThis(c) && c.signals.length === 1) &&
+      c.studentsInvolved.some((s) => involved.includes(s)) &&
+      (c.status === 'open' || (c.closedAt !== null && c.closedAt >= windowStart)),
+  );
+  const repetition = earlier.length > 0;
+  // The student now bullied was reported as bullying before, or the other way round.
+  const reversed = earlier.some((c) => bulliesOf(c).includes(input.studentRef) || input.bullies.includes(c.studentRef));
+
+  const addTo = (c: BullyingCase): BullyingCase =>
+    isThis(c) ? c : { ...c, signals: [...c.signals, signal], studentsInvolved: [...new Set([...c.studentsInvolved, ...input.bullies])] };
+  let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
+  if (stored) {
+    stored = await x.change(stored.id, addTo);
+    if (!stored) return { ok: false, reason: 'not-found' };
+  } else {
+    const mentor = directory.mentorOf(student);
+    const toClz = !mentor || input.scope === 'buiten-klas' || input.severe;
+    const owner = toClz ? await x.firstWithRole('clz') : mentor;
+    // One open case per student: its id follows from the student (a pseudonym, never the number) and
+    // how many cases they had, so two reports at the same moment meet at one id; the one that finds
+    // the case already made adds its signal to it.
+    const earlierCases = all.filter((c) => c.studentRef === student.ref).length;
+    let created: BullyingCase | null = null;
+    // An id already taken by a closed or anonymised case: the next number.
+    for (let seq = earlierCases + 1; !created; seq++) {
+      // Made by another report at the same moment: found, and the signal is added to it below.
+      const found = await createOrExisting(x.cases, {
+        id: `case-${studentPseudonym(x.school.id, student.ref)}-${seq}`,
+        schoolId: x.school.id,
+        studentRef: student.ref,
+        classId: student.class,
+        studentsInvolved: [...new Set(involved)],
+        status: 'open',
+        stage: toClz ? 'clz' : 'mentor',
+        ownerStaffId: owner?.id ?? '',
+        createdAt: now,
+        closedAt: null,
+        signals: [signal],
+        steps: [],
+        agreements: [],
+        sanctions: [],
+        escalations: toClz
+          ? [{ at: now, byStaffId: actor.staffId, to: 'clz', reason: input.severe ? 'ernstig' : input.scope === 'buiten-klas' ? 'buiten-klas' : 'mentor' }]
+          : [],
+      });
+      if (found.status === 'open' && found.studentRef === student.ref) created = found;
+      else if (seq > earlierCases + 20) throw new Error('no free case id');
+    }
+    stored = isThis(created) ? created : await x.change(created.id, addTo);
+    if (!stored) return { ok: false, reason: 'not-found' };
+  }
+  await x.audit(actor, 'case.signal', stored.id, channel);
+  await x.planNudge(stored);
+
+  // Who hears of it: the owner; on a severe incident the CLZ and directie as well.
+  const recipients = new Map<string, StaffMember>();
+  const owner = directory.staffById(stored.ownerStaffId);
+  if (owner) recipients.set(owner.id, owner);
+  if (input.severe) for (const d of await x.withRole('directie')) recipients.set(d.id, d);
+  const key = `signal:${stored.id}:${stored.signals.length}`;
+  for (const person of recipients.values()) {
+    if (person.id === actor.staffId) continue;
+    await notifySignal(x, `${key}:${person.id}`, person, stored, signal, repetition, reversed);
+  }
+
+  const t = translator(locale);
+  const note = recordText(t, 'case.magister.signal', {
+    date: formatDate(input.date, locale),
+    student: stored.studentRef,
+    forms: input.forms.map((f) => t(formKey(f))).join(', '),
+    where: input.where.toLocaleLowerCase(locale),
+  });
+  const said: OutboundMessage[] = [
+    {
+      text: owner
+        ? t('case.signal.recorded', { owner: owner.name })
+        : t('case.signal.recordedNoOwner'),
+    },
+  ];
+  if (repetition) said.push({ text: t('case.signal.repetitionToReporter') });
+  said.push(noteCard(x, t, note));
+  return { ok: true, said };
+}
+
+export async function notifySignal(x: CaseCore, key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean, reversed: boolean): Promise<void> {
+  const t = translator(x.school.locale);
+  const lines = [
+    t(signal.severe ? 'case.notify.severe' : 'case.notify.signal', { student: c.studentRef, cls: c.classId }),
+    t('case.notify.details', {
+      date: formatDate(signal.date, x.school.locale),
+      where: signal.where,
+      forms: signal.forms.map((f) => t(formKey(f))).join(', '),
+    }),
+  ];
+  if (signal.bystanders?.length) lines.push(t('case.notify.bystanders', { roles: signal.bystanders.map((r) => t(bystanderKey(r))).join(', ') }));
+  if (signal.description) lines.push(signal.description);
+  if (repetition) lines.push(t('case.notify.repetition', { days: x.school.protocol.repetitionWindowDays }));
+  if (reversed) lines.push(t('case.notify.reversed'));
+  const canEscalate = repetition && c.stage === 'mentor';
+  // The step that is due, one press away (the first of the CLZ's talks when the CLZ has it).
+  const due = nextStep(c);
+  const dueKind: StepKind | null = due === 'clz-gesprekken' ? 'gesprek-gepeste' : due;
+  const card = x.deps.cards.render('notice', {
+    title: t(signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
+    text: lines.join('\n\n'),
+    actions: [
+      ...(dueKind && !canEscalate ? [{ title: t('case.action.nextStep', { step: t(stepKey(dueKind)) }), flowId: STEP_FLOWS[dueKind], caseId: c.id, stap: dueKind }] : []),
+      { title: t('case.action.open'), flowId: 'zaak', caseId: c.id, stap: '' },
+      ...(canEscalate ? [{ title: t('case.action.escalate'), flowId: 'escaleren', caseId: c.id, stap: '' }] : []),
+    ],
+  });
+  await x.deps.outbox.notify(key, person.id, { text: lines.join('\n'), card });
+}
+
+/**
+ * The signals this person made and whether they were picked up: for a teacher, who sees no
+ * notes and no steps, only that the report did not get lost.
+ */
+export async function signalsBy(x: CaseCore, actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
+  const t = translator(locale);
+  const all = await x.cases.findBy('schoolId', x.school.id);
+  const lines: string[] = [];
+  for (const c of all) {
+    for (const signal of c.signals.filter((s) => s.byStaffId === actor.staffId)) {
+      const actedOn = c.steps.some((step) => step.at >= signal.at) || c.escalations.some((e) => e.at > signal.at);
+      const status = c.status === 'closed' ? 'case.mine.closed' : actedOn ? 'case.mine.actedOn' : 'case.mine.received';
+      lines.push(`- ${formatDate(signal.date, locale)} ${c.studentRef}: ${t(status, { stage: t(stageKey(c.stage)) })}`);
+      await x.audit(actor, 'case.read-own-signal', c.id, channel);
+    }
+  }
+  if (lines.length === 0) return { ok: true, said: [{ text: t('case.mine.none') }] };
+  return { ok: true, said: [{ text: `${t('case.mine.title')}\n${lines.sort().join('\n')}` }] };
+}
