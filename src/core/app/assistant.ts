@@ -7,19 +7,19 @@ import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
-import { handle, IDLE, mayStartFlow, type DialogState, type Effect, type Input, type Question } from '../protocol/engine.js';
-import type { Flow, PickSource } from '../protocol/schema.js';
-import type { Answer, Option } from '../protocol/answers.js';
+import { IDLE, type DialogState, type Effect, type Input } from '../protocol/engine.js';
+import type { Flow } from '../protocol/schema.js';
+import type { Answer } from '../protocol/answers.js';
 import type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 import { inOperation } from '../operation.js';
 import type { StepKind } from '../cases/model.js';
-import { stepKey } from '../cases/service.js';
-import { can } from '../permissions.js';
 import type { Clock, Logger, Store } from '../ports.js';
 import { createIfAbsent } from '../records.js';
-import { dayIn } from '../time.js';
 import type { OutboundMessage } from '../turn.js';
 import type { CommandContext, CommandHandler } from './commands.js';
+import { overview, type Overview } from './home.js';
+import { engineRunner } from './engine-runner.js';
+import { cardText, fingerprint, isCardAction, questionText, stepLabel, userKey } from './turn-text.js';
 
 /** One message from a person, as every channel hands it to the core. */
 export interface Inbound {
@@ -36,6 +36,8 @@ export interface Inbound {
 }
 
 export type { OutboundMessage };
+export type { Overview, OverviewItem } from './home.js';
+export { cardText, questionText, userKey } from './turn-text.js';
 export type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 
 export interface Reply {
@@ -78,22 +80,6 @@ export interface AssistantDeps {
 
 type TurnContext = Omit<CommandContext, 'answers' | 'args'>;
 
-/** One entry of a home screen: what it says and the card data that opens it. */
-export interface OverviewItem {
-  label: string;
-  data: Record<string, unknown>;
-}
-
-export interface Overview {
-  procedures: OverviewItem[];
-  cases: OverviewItem[];
-  drafts: OverviewItem[];
-  reviews: OverviewItem[];
-}
-
-/** The three procedures a home screen offers. */
-const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
-
 const RECENT_DELIVERIES = 20;
 const MAX_ATTEMPTS = 4;
 
@@ -134,53 +120,7 @@ export class Assistant {
       log.info('turn.record-denied', { platform: inbound.platform });
       return { messages: [{ text: t('case.denied') }], duplicate: false };
     }
-    // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
-    // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
-    // A list that is about a record (`source:recordId`) is read for that record, with the same checks.
-    const loaders: Record<PickSource, (about: string) => Promise<Option[]>> = {
-      myCases: () => this.caseOptions(caseActor, locale),
-      agenda: () => this.deps.exceptions.agendaRequests(caseActor),
-      reviewable: () => this.deps.exceptions.reviewable(caseActor),
-      managed: () => this.deps.exceptions.managed(caseActor),
-      caseBullies: (caseId) => this.deps.cases.bullyOptions(caseActor, caseId),
-      sanctionProposals: (caseId) => this.deps.cases.proposalOptions(caseActor, caseId, locale),
-      clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),
-      classSubjects: async (studentRef) => this.deps.exceptions.subjectOptions(studentRef, locale),
-    };
-    const loaded: Partial<Record<string, Option[]>> = {};
-    const wanted = new Set<string>();
-    const ctx = {
-      flows: this.deps.flows,
-      roles,
-      locale,
-      today: dayIn(directory.school.timeZone, this.deps.clock.now()),
-      studentExample: directory.studentExample,
-      findStudent: (text: string) => {
-        const student = directory.findStudent(text);
-        return student ? { ref: student.ref, display: `${student.ref} (${student.class})` } : null;
-      },
-      staffOptions: () =>
-        directory.staff.map((s) => ({ value: s.id, label: s.name })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
-      sources: new Proxy(loaded, {
-        get: (target, name) => {
-          if (typeof name !== 'string') return undefined;
-          if (!(name in target)) wanted.add(name);
-          return target[name];
-        },
-      }),
-    };
-    const runEngine = async (state: DialogState) => {
-      for (;;) {
-        wanted.clear();
-        const outcome = handle(state, input, ctx);
-        const missing = [...wanted].filter((name) => Object.hasOwn(loaders, name.split(':')[0]!));
-        if (missing.length === 0) return outcome;
-        for (const name of missing) {
-          const [source, about = ''] = name.split(':') as [PickSource, string?];
-          loaded[name] = await loaders[source](about);
-        }
-      }
-    };
+    const runEngine = engineRunner(this.deps, input, { actor, roles, locale });
 
     const key = userKey(inbound);
     const turnContext: TurnContext = { actor, roles, channel: inbound.platform, t, locale };
@@ -236,36 +176,9 @@ export class Assistant {
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };
   }
 
-  /**
-   * What a person has open, for a channel's home screen (Slack's App Home): the procedures they may
-   * start, their cases, their exception drafts and the reviews they are due to record. Null for a
-   * stranger. Each item carries the card data that opens it, so the channel needs no knowledge of flows.
-   */
-  async overview(platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
-    const { directory, roleBook, flows, exceptions } = this.deps;
-    const actor = directory.findStaff(platform, userId);
-    if (!actor) return null;
-    const roles = await roleBook.rolesOf(actor.id);
-    const caseActor = { staffId: actor.id, roles };
-    const start = (flowId: string, extra: Record<string, string> = {}) => ({ zorgpad: { start: flowId, ...extra } });
-    const procedures = HOME_PROCEDURES.flatMap((flowId) => {
-      const flow = flows.get(flowId);
-      return flow && mayStartFlow(flow, roles) ? [{ label: flow.title[locale], data: start(flowId) }] : [];
-    });
-    const myCases = await this.caseOptions(caseActor, locale);
-    const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
-    const reviews = await exceptions.reviewable(caseActor);
-    return {
-      procedures,
-      cases: myCases.map((c) => ({ label: c.label, data: start('zaak', { caseId: c.value }) })),
-      drafts: drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
-      reviews: reviews.map((r) => ({ label: r.label, data: start('evaluatie', { requestId: r.value }) })),
-    };
-  }
-
-  /** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
-  private caseOptions(actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
-    return can(actor, 'case.list') ? this.deps.cases.optionsFor(actor, locale) : Promise.resolve([]);
+  /** What a person has open, for a channel's home screen (home.ts). */
+  overview(platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
+    return overview(this.deps, platform, userId, locale);
   }
 
   /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */
@@ -450,50 +363,3 @@ export class Assistant {
     return input;
   }
 }
-
-function isCardAction(input: Input | CardAction): input is CardAction {
-  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
-}
-
-/** A protocol step's name, as the case menu shows it (capitalised). */
-function stepLabel(kind: StepKind, locale: Locale): string {
-  const text = translator(locale)(stepKey(kind));
-  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
-}
-
-/** What a person sent, so that the same message sent again after a failure is recognised. */
-function fingerprint(input: Input): string {
-  if (input.kind === 'text') return `t:${input.text.trim().toLowerCase()}`;
-  if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}`;
-  return `s:${input.flowId}:${JSON.stringify(Object.fromEntries(Object.entries(input.answers ?? {}).map(([k, a]) => [k, a.value])))}`;
-}
-
-/** Dialog state is kept per platform, tenant, user and conversation. */
-export function userKey(inbound: Pick<Inbound, 'platform' | 'tenantId' | 'userId' | 'conversationId'>): string {
-  return [inbound.platform, inbound.tenantId, inbound.userId, inbound.conversationId].join('|');
-}
-
-/** The question as plain text, for clients that show no cards and for notifications. */
-export function questionText(question: Question): string {
-  if (question.options.length === 0) return question.prompt;
-  return [question.prompt, ...question.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
-}
-
-/** The text blocks of a card, for clients that show no cards. */
-export function cardText(card: AdaptiveCardJson): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const element = node as Record<string, unknown>;
-      if (element.type === 'TextBlock' && typeof element.text === 'string') texts.push(element.text);
-      for (const key of ['body', 'items', 'columns', 'facts']) walk(element[key]);
-      if (element.type === 'FactSet') {
-        for (const fact of (element.facts as Array<{ title: string; value: string }>) ?? []) texts.push(`${fact.title}: ${fact.value}`);
-      }
-    }
-  };
-  walk(card.body);
-  return texts.join('\n');
-}
-

@@ -1,3 +1,11 @@
+/**
+ * The dialog engine: a pure state machine, handle(state, input, ctx) → { state, effects }.
+ *
+ * Longer than our ~350-line habit on purpose: handle, run, startFlow and answer call each other for
+ * every kind of input (typed text, a button, a trigger that interrupts, a draft resumed), and the order
+ * in which one turn moves through steps is easiest to check when it reads as one piece. What it
+ * depends on is elsewhere: answers.ts parses answers, schema.ts defines flows, reach.ts checks them.
+ */
 import { localize, translator, type Locale, type MessageKey } from '../i18n/index.js';
 import type { Role } from '../people/roles.js';
 import { parseAnswer, type Answer, type AnswerContext, type Option } from './answers.js';

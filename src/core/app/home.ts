@@ -1,0 +1,66 @@
+import type { CaseService } from '../cases/service.js';
+import type { ExceptionService } from '../exceptions/service.js';
+import type { Locale } from '../i18n/index.js';
+import { can } from '../permissions.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { Role } from '../people/roles.js';
+import type { Platform, SchoolDirectory } from '../people/school.js';
+import type { Option } from '../protocol/answers.js';
+import { mayStartFlow } from '../protocol/engine.js';
+import type { Flow } from '../protocol/schema.js';
+
+/** One entry of a home screen: what it says and the card data that opens it. */
+export interface OverviewItem {
+  label: string;
+  data: Record<string, unknown>;
+}
+
+export interface Overview {
+  procedures: OverviewItem[];
+  cases: OverviewItem[];
+  drafts: OverviewItem[];
+  reviews: OverviewItem[];
+}
+
+/** The three procedures a home screen offers. */
+const HOME_PROCEDURES = ['pesten-melden', 'cyberpesten', 'uitzondering-aanvragen'];
+
+export interface HomeDeps {
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  flows: ReadonlyMap<string, Flow>;
+  cases: CaseService;
+  exceptions: ExceptionService;
+}
+
+/**
+ * What a person has open, for a channel's home screen (Slack's App Home): the procedures they may
+ * start, their cases, their exception drafts and the reviews they are due to record. Null for a
+ * stranger. Each item carries the card data that opens it, so the channel needs no knowledge of flows.
+ */
+export async function overview(deps: HomeDeps, platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
+  const { directory, roleBook, flows, exceptions } = deps;
+  const actor = directory.findStaff(platform, userId);
+  if (!actor) return null;
+  const roles = await roleBook.rolesOf(actor.id);
+  const caseActor = { staffId: actor.id, roles };
+  const start = (flowId: string, extra: Record<string, string> = {}) => ({ zorgpad: { start: flowId, ...extra } });
+  const procedures = HOME_PROCEDURES.flatMap((flowId) => {
+    const flow = flows.get(flowId);
+    return flow && mayStartFlow(flow, roles) ? [{ label: flow.title[locale], data: start(flowId) }] : [];
+  });
+  const myCases = await caseOptions(deps.cases, caseActor, locale);
+  const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
+  const reviews = await exceptions.reviewable(caseActor);
+  return {
+    procedures,
+    cases: myCases.map((c) => ({ label: c.label, data: start('zaak', { caseId: c.value }) })),
+    drafts: drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
+    reviews: reviews.map((r) => ({ label: r.label, data: start('evaluatie', { requestId: r.value }) })),
+  };
+}
+
+/** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
+export function caseOptions(cases: CaseService, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
+  return can(actor, 'case.list') ? cases.optionsFor(actor, locale) : Promise.resolve([]);
+}

@@ -1,0 +1,55 @@
+/** The texts of a turn: questions and cards as plain text, a protocol step's label, and what identifies a person's dialog and message. */
+import type { AdaptiveCardJson } from '../cards/render.js';
+import { stepKey } from '../cases/service.js';
+import type { StepKind } from '../cases/model.js';
+import { translator, type Locale } from '../i18n/index.js';
+import type { Input, Question } from '../protocol/engine.js';
+import type { CardAction } from '../cards/submit.js';
+import type { Inbound } from './assistant.js';
+
+export function isCardAction(input: Input | CardAction): input is CardAction {
+  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
+}
+
+/** A protocol step's name, as the case menu shows it (capitalised). */
+export function stepLabel(kind: StepKind, locale: Locale): string {
+  const text = translator(locale)(stepKey(kind));
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+}
+
+/** What a person sent, so that the same message sent again after a failure is recognised. */
+export function fingerprint(input: Input): string {
+  if (input.kind === 'text') return `t:${input.text.trim().toLowerCase()}`;
+  if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}`;
+  return `s:${input.flowId}:${JSON.stringify(Object.fromEntries(Object.entries(input.answers ?? {}).map(([k, a]) => [k, a.value])))}`;
+}
+
+/** Dialog state is kept per platform, tenant, user and conversation. */
+export function userKey(inbound: Pick<Inbound, 'platform' | 'tenantId' | 'userId' | 'conversationId'>): string {
+  return [inbound.platform, inbound.tenantId, inbound.userId, inbound.conversationId].join('|');
+}
+
+/** The question as plain text, for clients that show no cards and for notifications. */
+export function questionText(question: Question): string {
+  if (question.options.length === 0) return question.prompt;
+  return [question.prompt, ...question.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+}
+
+/** The text blocks of a card, for clients that show no cards. */
+export function cardText(card: AdaptiveCardJson): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const element = node as Record<string, unknown>;
+      if (element.type === 'TextBlock' && typeof element.text === 'string') texts.push(element.text);
+      for (const key of ['body', 'items', 'columns', 'facts']) walk(element[key]);
+      if (element.type === 'FactSet') {
+        for (const fact of (element.facts as Array<{ title: string; value: string }>) ?? []) texts.push(`${fact.title}: ${fact.value}`);
+      }
+    }
+  };
+  walk(card.body);
+  return texts.join('\n');
+}
+
