@@ -5,7 +5,8 @@ import { exceptionRequestSchema } from './exceptions/model.js';
 import { notificationSchema } from './notify/outbox.js';
 import { roleAssignmentSchema } from './people/role-book.js';
 import { recordSchema } from './record-schema.js';
-import { COLLECTIONS, type CollectionName, type RecordCollection, type Store } from './ports.js';
+import { COLLECTIONS, type CollectionName, type Store } from './ports.js';
+import { mappedCollection, wrapCollections } from './store-wrap.js';
 
 /** Where to reach a person (or a channel) proactively: the chat platform's reference, as JSON text. */
 export const conversationRefSchema = recordSchema({
@@ -60,33 +61,7 @@ export function parseRecord<N extends CollectionName>(name: N, document: unknown
 
 /** The store as the core reads it: every record read (get, findBy, and what a write returns) parsed with its schema. */
 export function parsedStore(inner: Store): Store {
-  const wrapped = new Map<CollectionName, unknown>();
-  return {
-    ...inner,
-    kind: inner.kind,
-    close: () => inner.close(),
-    collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
-      const existing = wrapped.get(name);
-      if (existing) return existing as RecordCollection<RecordOf<N>>;
-      const base = inner.collection(name);
-      const parse = (document: unknown) => parseRecord(name, document);
-      const collection: RecordCollection<RecordOf<N>> = {
-        get: async (id) => {
-          const found = await base.get(id);
-          return found ? parse(found) : null;
-        },
-        create: async (record) => parse(await base.create(record)),
-        update: async (record) => {
-          const written = await base.update(record);
-          return written ? parse(written) : null;
-        },
-        findBy: async (field, value) => (await base.findBy(field, value)).map(parse),
-        delete: (id) => base.delete(id),
-      };
-      wrapped.set(name, collection);
-      return collection;
-    },
-  };
+  return wrapCollections(inner, (name, base) => mappedCollection(base, (document) => parseRecord(name, document)));
 }
 
 /** Every collection has a schema (checked where the list of collections is declared). */

@@ -1,6 +1,6 @@
-import type { RecordOf } from '../core/collections.js';
-import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../core/ports.js';
+import type { CollectionName, Store } from '../core/ports.js';
 import type { FieldCipher } from './cipher.js';
+import { mappedCollection, wrapCollections } from '../core/store-wrap.js';
 
 /**
  * The sensitive fields of each collection: conversation notes, health details, students' words,
@@ -29,36 +29,12 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
 
 /** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */
 export function encryptingStore(inner: Store, cipher: FieldCipher): Store {
-  const wrapped = new Map<CollectionName, RecordCollection<VersionedRecord>>();
-  return {
-    ...inner,
-    kind: inner.kind,
-    close: () => inner.close(),
-    collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
-      const fields = SENSITIVE_FIELDS[name];
-      if (!fields) return inner.collection(name);
-      const existing = wrapped.get(name);
-      if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
-      const base = inner.collection(name);
-      const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
-      const open = <R>(record: R): R => transform(record, fields, (v) => cipher.decrypt(v));
-      const collection: RecordCollection<RecordOf<N>> = {
-        get: async (id) => {
-          const found = await base.get(id);
-          return found ? open(found) : null;
-        },
-        create: async (record) => open(await base.create(seal(record))),
-        update: async (record) => {
-          const written = await base.update(seal(record));
-          return written ? open(written) : null;
-        },
-        findBy: async (field, value) => (await base.findBy(field, value)).map(open),
-        delete: (id) => base.delete(id),
-      };
-      wrapped.set(name, collection as unknown as RecordCollection<VersionedRecord>);
-      return collection;
-    },
-  };
+  return wrapCollections(inner, (name, base) => {
+    const fields = SENSITIVE_FIELDS[name];
+    if (!fields) return base;
+    const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
+    return mappedCollection(base, (record) => transform(record, fields, (v) => cipher.decrypt(v)), seal);
+  });
 }
 
 /** A copy of `record` with `fn` applied to the value at each path (missing paths are left alone). */
