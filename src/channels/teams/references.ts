@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { Clock, Store, VersionedRecord } from '../../core/ports.js';
 import { KEEP, writeRecord } from '../../core/records.js';
@@ -56,9 +57,12 @@ export class TeamsReferences {
     return this.store.idempotency.claim(`teams:welcome:${conversationId}`, this.clock.now());
   }
 
+  /** A person's stored reference, parsed; null when there is none or it is not one Zorgpad can use. */
   async get(staffId: string): Promise<{ record: TeamsReference; reference: ConversationReference } | null> {
     const record = await this.refs.get(this.id(staffId));
-    return record ? { record, reference: JSON.parse(record.reference) as ConversationReference } : null;
+    if (!record) return null;
+    const parsed = storedReferenceSchema.safeParse(safeJson(record.reference));
+    return parsed.success ? { record, reference: parsed.data as unknown as ConversationReference } : null;
   }
 
   /**
@@ -104,5 +108,24 @@ export class TeamsReferences {
     const id = this.id(staffId);
     const fields = { schoolId: this.directory.school.id, staffId, reference: JSON.stringify(reference), unreachable: false, updatedAt: this.clock.now() };
     await writeRecord(this.refs, id, (current) => (current && current.reference === fields.reference && !current.unreachable ? KEEP : { ...current, id, ...fields }));
+  }
+}
+
+/** What Zorgpad stores of a Bot Framework conversation reference, as it is read back: where to post, and to which conversation. */
+const storedReferenceSchema = z
+  .object({
+    serviceUrl: z.string().url(),
+    channelId: z.string().optional(),
+    conversation: z.object({ id: z.string().min(1) }).loose(),
+    bot: z.object({ id: z.string() }).loose().optional(),
+    user: z.object({ id: z.string() }).loose().optional(),
+  })
+  .loose();
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

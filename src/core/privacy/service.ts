@@ -1,3 +1,4 @@
+import { parseRecord } from '../collections.js';
 import type { BullyingCase } from '../cases/model.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import type { SchoolDirectory } from '../people/school.js';
@@ -153,7 +154,7 @@ export class PrivacyService {
       } else {
         // Every place the number appears goes: in the fields that list students, and anywhere in what
         // was typed (descriptions, notes, outcomes, agreements, motivations).
-        const scrubbed = JSON.parse(JSON.stringify(c).replace(studentPattern(ref, 'gi'), ANONYMISED)) as BullyingCase;
+        const scrubbed = parseRecord('bullyingCases', JSON.parse(JSON.stringify(c).replace(studentPattern(ref, 'gi'), ANONYMISED)));
         if (await this.cases.update({ ...scrubbed, version: c.version })) mentions++;
       }
     }
