@@ -3,6 +3,7 @@ import { dialogStateRecordSchema } from './app/dialog-state.js';
 import { bullyingCaseSchema } from './cases/model.js';
 import { exceptionRequestSchema } from './exceptions/model.js';
 import { notificationSchema } from './notify/outbox.js';
+import { parentLinkSchema } from './parents/model.js';
 import { roleAssignmentSchema } from './people/role-book.js';
 import { recordSchema } from './record-schema.js';
 import { COLLECTIONS, type CollectionName, type Store } from './ports.js';
@@ -38,6 +39,7 @@ export const RECORD_SCHEMAS = {
   dialogStates: dialogStateRecordSchema,
   conversationRefs: conversationRefSchema,
   outbox: notificationSchema,
+  parentLinks: parentLinkSchema,
 } as const satisfies Record<CollectionName, z.ZodType>;
 
 export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;

@@ -91,6 +91,14 @@ export const RULES = {
     what: { nl: 'of een leerling een uitzondering heeft, en wat die praktisch inhoudt; nooit de grond', en: 'whether a student has an exception and what it means in practice; never the ground' },
     allow: () => true,
   },
+  'parents.link': {
+    who: { nl: 'mentor van de klas van de leerling, zorgcoördinator', en: "the student's class mentor, zorgcoördinator" },
+    what: {
+      nl: 'een persoonlijke formulierlink voor de ouders van één leerling maken (de school stuurt die zelf); de antwoorden komen in het eigen concept',
+      en: "make a personal form link for one student's parents (the school sends it itself); the answers land in their own draft",
+    },
+    allow: (actor, rel) => (rel.classMentor === true && has(actor, 'mentor')) || has(actor, 'zorgcoordinator'),
+  },
   'exception.vote': {
     who: { nl: 'leden van het kernteam (rollen uit het schoolbestand)', en: 'kernteam members (roles from the school file)' },
     what: {

@@ -113,6 +113,8 @@ export const COLLECTIONS = {
   conversationRefs: ['schoolId', 'staffId'],
   /** Messages to people, written by the core and delivered by whichever channel reaches them. */
   outbox: ['schoolId', 'staffId', 'status'],
+  /** Personal form links for parents (one student each), by the hash of their secret. */
+  parentLinks: ['schoolId', 'studentRef', 'staffId'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

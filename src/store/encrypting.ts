@@ -20,11 +20,15 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
     'reviewTalks[].reason',
     // What the mentor typed about apps may name a condition: kernteam only.
     'apps',
+    // What the parents sent with the form link.
+    'fromParents',
   ],
   // Everything typed in a dialog, until it lands in a record.
   dialogStates: ['answers', 'parked', 'pending', 'abandoned'],
   // Notifications repeat what was reported.
   outbox: ['text', 'cardJson', 'items'],
+  // What parents wrote about their child.
+  parentLinks: ['submission'],
 };
 
 /** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */

@@ -34,6 +34,7 @@ describe('dialog files', () => {
       'misbruik-melden',
       'misbruik-opvolgen',
       'mislukte-berichten',
+      'ouderformulier',
       'ouders',
       'overdragen',
       'overzicht',

@@ -112,7 +112,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
     expect(reply.texts[0]).toBe('What can I help you with?\n1. Bullying\n2. Phones in class\n3. My reminders');
     const phones = await bot.say('m.devries', '2', { locale: 'en' });
     expect(phones.texts[0]).toBe(
-      'What would you like to do?\n1. Does a student have an exception?\n2. Report possible misuse\n3. Request an exception\n4. How is an exception requested?\n5. My requests\n6. Review an exception\n7. Follow up misuse',
+      'What would you like to do?\n1. Does a student have an exception?\n2. Report possible misuse\n3. Request an exception\n4. How is an exception requested?\n5. Form for parents\n6. My requests\n7. Review an exception\n8. Follow up misuse',
     );
   });
 });

@@ -8,6 +8,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import type { PrivacyService } from '../privacy/service.js';
+import type { ParentService } from '../parents/service.js';
 import type { Answer } from '../protocol/answers.js';
 import type { Scheduler } from '../reminders/scheduler.js';
 import type { OutboundMessage } from '../turn.js';
@@ -32,6 +33,7 @@ export interface CommandDeps {
   scheduler: Scheduler;
   outbox: Outbox;
   privacy: PrivacyService;
+  parents: ParentService;
 }
 
 /** A command returns what to say to the person who ran it. */

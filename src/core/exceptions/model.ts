@@ -77,6 +77,22 @@ export const reviewTalkSchema = z.object({
 });
 export type ReviewTalk = z.infer<typeof reviewTalkSchema>;
 
+/** What parents and their child filled in on the form, as it arrived. Sensitive. */
+export const parentSubmissionSchema = z.object({
+  at: z.number(),
+  /** What the student needs the phone for, in the parents' words. */
+  need: z.string(),
+  /** The student's own words. */
+  studentWords: z.string(),
+  /** Which documents exist (or will follow, or are not needed). */
+  documents: z.partialRecord(z.enum(DOCUMENTS), z.enum(DOCUMENT_STATES)),
+  /** Where those documents are (no uploads: Zorgpad keeps no documents). */
+  documentsWhere: z.string(),
+  /** The parents agreed to share this with the school's kernteam. */
+  consent: z.literal(true),
+});
+export type ParentSubmission = z.infer<typeof parentSubmissionSchema>;
+
 export const EXCEPTION_STATUSES = ['draft', 'submitted', 'agenda', 'granted', 'rejected', 'suspended', 'revoked', 'ended'] as const;
 
 /** An exception to the phone ban, from draft to decision and the reviews after it. */
@@ -127,5 +143,7 @@ export const exceptionRequestSchema = recordSchema({
   misuse: z.array(misuseEventSchema),
   /** When retention first found the student gone from the school file (they left the school). */
   studentLeftAt: z.number().nullable().optional(),
+  /** What the parents and the student sent with the form link (parents/service.ts), kept as they sent it. Sensitive. */
+  fromParents: parentSubmissionSchema.extend({ linkId: z.string() }).optional(),
 });
 export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;

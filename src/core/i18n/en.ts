@@ -17,6 +17,11 @@ export const en: Record<MessageKey, string> = {
   'dialog.globalHelp':
     'You can always type: "back" (previous question), "restart" (start over), "stop" (stop) or "help".',
   'dialog.openFromButton': 'You open this with the button on a case or a reminder. Type "help" for the menu.',
+  'parents.arrived': 'The parents of {student} filled in the form ({date}). Their answers are in your draft request for {student}, marked "from the parents". Type "my requests" to go on.',
+  'parents.link.done': 'Here is the personal link for the parents of {student}. It works once, until and including {date}:\n{url}\n\nSend it to the parents yourself, for example by school e-mail. Zorgpad sends nothing to parents. When the parents have filled in the form, you will hear it here.',
+  'parents.link.off': 'Forms for parents are not switched on at your school. The beheerder switches them on in the school file (parents.forms).',
+  'parents.link.denied': "Only the mentor of the student's class or the zorgcoördinator can make a link for parents.",
+  'parents.link.notFound': 'I do not know that student. Check the student number.',
   'dialog.busy': 'Your previous message is still being handled. Please try again in a moment.',
   'answer.text.tooShort': 'That is too short. Write at least {min} characters.',
   'answer.text.tooLong': 'That is too long ({length} characters). The maximum is {max}.',

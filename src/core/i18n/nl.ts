@@ -15,6 +15,11 @@ export const nl = {
   'dialog.globalHelp':
     'Je kunt altijd typen: "terug" (vorige vraag), "opnieuw" (bij het begin beginnen), "stop" (stoppen) of "help".',
   'dialog.openFromButton': 'Dit onderdeel open je met de knop bij een zaak of een herinnering. Typ "help" voor het menu.',
+  'parents.arrived': 'De ouders van {student} hebben het formulier ingevuld ({date}). Hun antwoorden staan in je concept-aanvraag voor {student}, gemarkeerd als "van de ouders". Typ "mijn aanvragen" om verder te gaan.',
+  'parents.link.done': 'Hier is de persoonlijke link voor de ouders van {student}. Hij werkt één keer en tot en met {date}:\n{url}\n\nStuur hem zelf naar de ouders, bijvoorbeeld via de schoolmail. Zorgpad stuurt niets naar ouders. Als de ouders het formulier hebben ingevuld, hoor je het hier.',
+  'parents.link.off': 'Formulieren voor ouders staan op jouw school niet aan. De beheerder zet ze aan in het schoolbestand (parents.forms).',
+  'parents.link.denied': 'Een link voor ouders kan alleen de mentor van de klas van de leerling of de zorgcoördinator maken.',
+  'parents.link.notFound': 'Die leerling ken ik niet. Controleer het leerlingnummer.',
   'dialog.busy': 'Je vorige bericht wordt nog verwerkt. Probeer het zo nog eens.',
   'answer.text.tooShort': 'Dat is te kort. Schrijf minstens {min} tekens.',
   'answer.text.tooLong': 'Dat is te lang ({length} tekens). Het maximum is {max}.',

@@ -122,6 +122,29 @@ export const schoolFileSchema = z.strictObject({
       missedReviewDays: z.number().int().min(1).max(60).default(7),
     })
     .default({ start: '08:00', end: '17:00', days: [1, 2, 3, 4, 5], holidays: [], nudgeDays: 14, missedReviewDays: 7 }),
+  /**
+   * The parents' and students' side of the exception rule: the public information page, and the
+   * personal form links a mentor or zorgcoördinator can ask for (sent by the school itself).
+   */
+  parents: z
+    .strictObject({
+      /** Serve `/info/telefoon-uitzondering`, the information page in plain language. */
+      infoPage: z.boolean().default(false),
+      /** Offer personal form links (`ouderformulier`). */
+      forms: z.boolean().default(false),
+      /** How many days a form link works. */
+      linkDays: z.number().int().min(1).max(60).default(14),
+      /** The one point of contact named on the page and the form. */
+      contact: z
+        .strictObject({
+          name: z.string().min(1).max(100),
+          role: z.string().min(1).max(100),
+          email: z.string().email().optional(),
+          phone: z.string().regex(/^[0-9 +()-]{6,20}$/, 'expected a phone number').optional(),
+        })
+        .optional(),
+    })
+    .default({ infoPage: false, forms: false, linkDays: 14 }),
   /** How long records are kept once a case is closed or an exception has ended; then they are anonymised. */
   retention: z.strictObject({ days: z.number().int().min(30).max(3650).default(730) }).default({ days: 730 }),
   staff: z.array(staffSchema).min(1, 'expected at least one staff member'),

@@ -24,6 +24,7 @@ export const STUDENT_DATA: Record<CollectionName, StudentReference> = {
   outbox: { kind: 'text', what: 'messages and reminders, which name students' },
   roleAssignments: { kind: 'none', why: 'staff members and their roles' },
   conversationRefs: { kind: 'none', why: 'where to reach staff members in Teams' },
+  parentLinks: { kind: 'records', fields: ['studentRef'] },
 };
 
 /** The student's number as a whole word, case-insensitive (`g` to replace every one). */

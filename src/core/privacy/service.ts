@@ -161,6 +161,9 @@ export class PrivacyService {
     let deletedRequests = 0;
     let texts = 0;
     for (const r of requests) if (await this.requests.delete(r.id)) deletedRequests++;
+    // Form links for the student's parents, with what the parents wrote.
+    const links = this.deps.store.collection('parentLinks');
+    for (const link of await links.findBy('studentRef', ref)) if (await links.delete(link.id)) deletedRequests++;
     // Dialogs and messages that name the student go as a whole (the person starts that dialog afresh).
     for (const [name, found] of Object.entries(await this.textMentions(ref)) as Array<[CollectionName, VersionedRecord[]]>) {
       for (const record of found) if (await this.deps.store.collection(name).delete(record.id)) texts++;

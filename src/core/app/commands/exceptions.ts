@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDate } from '../../protocol/answers.js';
 import type { ExceptionResult } from '../../exceptions/service.js';
 import type { Translate } from '../../i18n/index.js';
 import type { OutboundMessage } from '../../turn.js';
@@ -76,6 +77,11 @@ export const EXCEPTION_COMMANDS = [
     },
     'exception.invalid',
   ),
+  defineCommand('parent-link', { leerling: textAnswer }, async ({ parents }, ctx, a) => {
+    const result = await parents.createLink(actorOf(ctx), a.leerling.value, ctx.channel);
+    if ('error' in result) return [{ text: ctx.t(result.error === 'off' ? 'parents.link.off' : result.error === 'denied' ? 'parents.link.denied' : 'parents.link.notFound') }];
+    return [{ text: ctx.t('parents.link.done', { student: result.studentRef, date: formatDate(result.expires, ctx.locale), url: result.url }) }];
+  }),
   defineCommand('plan-review-talk', { ...requestId, waaromNiet: textAnswer, gesprekDatum: textAnswer }, ({ exceptions }, ctx, a) =>
     run(ctx, exceptions.planReviewTalk(actorOf(ctx), a.requestId.value, a.waaromNiet.value, a.gesprekDatum.value, ctx.channel, ctx.locale)),
   ),

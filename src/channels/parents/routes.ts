@@ -1,0 +1,162 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { DOCUMENT_STATES, DOCUMENTS } from '../../core/exceptions/model.js';
+import type { ParentService } from '../../core/parents/service.js';
+import { FORM_PATH } from '../../core/parents/service.js';
+import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Logger } from '../../core/ports.js';
+import { HttpError, readBody, type HttpServer } from '../../http/server.js';
+import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type ResultKind } from './pages.js';
+import { textsFor, type PageTexts } from './texts.js';
+
+export const INFO_PATH = '/info/telefoon-uitzondering';
+const CSRF_COOKIE = 'zp_form';
+/** Form requests per address: this many in this window, then a "please wait" page. */
+const RATE = { max: 30, windowMs: 10 * 60_000 };
+
+export interface ParentsDeps {
+  parents: ParentService;
+  directory: SchoolDirectory;
+  /** Cookies marked Secure (the school's public host is HTTPS). */
+  secureCookies: boolean;
+  log: Logger;
+}
+
+const docState = z.enum(DOCUMENT_STATES).optional();
+
+/** What the form sends (application/x-www-form-urlencoded); anything else is refused. */
+const formSchema = z.strictObject({
+  t: z.string().max(100),
+  csrf: z.string().max(100),
+  lang: z.enum(['nl', 'en']).optional(),
+  need: z.string().max(1000).default(''),
+  words: z.string().max(1000).default(''),
+  where: z.string().max(300).default(''),
+  consent: z.literal('ja').optional(),
+  'doc-verwijsbrief': docState,
+  'doc-opp': docState,
+  'doc-diagnose': docState,
+  'doc-motivatie': docState,
+});
+
+/**
+ * The parents' pages: the information page (public, no personal data, no JavaScript) and the form
+ * behind a personal link. The form is protected against cross-site posting (a cookie and a hidden
+ * field that must match, and the Origin when the browser sends one), rate-limited per address, and
+ * sent with no-store, no-referrer and a strict content security policy.
+ */
+export function mountParents(http: HttpServer, deps: ParentsDeps): void {
+  const school = deps.directory.school;
+  const attempts = new Map<string, { count: number; resetAt: number }>();
+  const limited = (req: IncomingMessage): boolean => {
+    const key = req.socket.remoteAddress ?? '?';
+    const now = Date.now();
+    const entry = attempts.get(key);
+    if (!entry || entry.resetAt <= now) {
+      if (attempts.size > 10_000) attempts.clear();
+      attempts.set(key, { count: 1, resetAt: now + RATE.windowMs });
+      return false;
+    }
+    entry.count++;
+    return entry.count > RATE.max;
+  };
+
+  if (school.parents.infoPage) {
+    http.route('GET', INFO_PATH, (_req, res, url) => {
+      send(res, 200, infoPage(textsFor(url.searchParams.get('lang')), school, INFO_PATH));
+    });
+  }
+  if (!school.parents.forms) return;
+
+  const infoHref = (t: PageTexts) => (school.parents.infoPage ? `${INFO_PATH}?lang=${t.lang}` : null);
+  const result = (res: ServerResponse, status: number, t: PageTexts, kind: ResultKind) =>
+    send(res, status, resultPage(t, school, kind, `${FORM_PATH}?lang=${t.otherLang.code}`, infoHref(t)));
+  const refusal = { unknown: 404, used: 410, expired: 410 } as const;
+
+  http.route('GET', FORM_PATH, async (req, res, url) => {
+    const t = textsFor(url.searchParams.get('lang'));
+    if (limited(req)) return result(res, 429, t, 'busy');
+    const secret = url.searchParams.get('t') ?? '';
+    const state = await deps.parents.open(secret);
+    if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
+    const csrf = randomBytes(18).toString('base64url');
+    res.setHeader('set-cookie', `${CSRF_COOKIE}=${csrf}; Path=${FORM_PATH}; HttpOnly; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);
+    send(res, 200, formPage(t, school, { action: FORM_PATH, secret, csrf, infoHref: infoHref(t) ?? FORM_PATH }));
+  });
+
+  http.route('POST', FORM_PATH, async (req, res) => {
+    if (limited(req)) return result(res, 429, textsFor(null), 'busy');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw new HttpError(415, 'expected a form');
+    const raw = Object.fromEntries(new URLSearchParams((await readBody(req, 32 * 1024)).toString('utf8')));
+    const parsed = formSchema.safeParse(raw);
+    const t = textsFor(parsed.success ? (parsed.data.lang ?? null) : typeof raw.lang === 'string' ? raw.lang : null);
+    if (!parsed.success) {
+      deps.log.warn('parents.bad-form', {});
+      return result(res, 400, t, 'csrf');
+    }
+    const form = parsed.data;
+    if (!sameOrigin(req) || !csrfMatches(req, form.csrf)) {
+      deps.log.warn('parents.csrf', {});
+      return result(res, 403, t, 'csrf');
+    }
+    const values: FormValues = {
+      need: form.need.trim(),
+      words: form.words.trim(),
+      where: form.where.trim(),
+      consent: form.consent === 'ja',
+      documents: Object.fromEntries(DOCUMENTS.flatMap((d) => (form[`doc-${d}`] ? [[d, form[`doc-${d}`]!]] : []))),
+    };
+    const errors: FormErrors = {};
+    if (values.need.length < 3) errors.need = true;
+    if (values.words.length < 3) errors.words = true;
+    if (!values.consent) errors.consent = true;
+    if (DOCUMENTS.some((d) => !values.documents[d])) errors.documents = true;
+    if (Object.keys(errors).length) {
+      // The link must still work before the form is shown again.
+      const state = await deps.parents.open(form.t);
+      if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
+      return send(res, 422, formPage(t, school, { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, values, errors }));
+    }
+    const state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true });
+    if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
+    deps.log.info('parents.form-sent', {});
+    res.setHeader('set-cookie', `${CSRF_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);
+    result(res, 200, t, 'done');
+  });
+}
+
+/** The hidden field equals the cookie set with the form (a page on another site can set neither). */
+function csrfMatches(req: IncomingMessage, field: string): boolean {
+  const cookie = String(req.headers.cookie ?? '')
+    .split(/;\s*/)
+    .find((c) => c.startsWith(`${CSRF_COOKIE}=`))
+    ?.slice(CSRF_COOKIE.length + 1);
+  if (!cookie || !field) return false;
+  const a = Buffer.from(cookie);
+  const b = Buffer.from(field);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A browser that says where the form came from must say it came from here. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  });
+  res.end(html);
+}

@@ -1,0 +1,234 @@
+/**
+ * Every text parents and students read, in plain language (B1): short sentences, everyday words, "u"
+ * for the parents. Dutch first; English second. A school may add a human translation in another home
+ * language by adding a locale with the same keys (`PageTexts`); Zorgpad does not machine-translate.
+ * test/parents/plain-language.test.ts holds every text, filled with the demo school, to a B1 budget.
+ */
+export interface PageTexts {
+  lang: string;
+  langName: string;
+  otherLang: { code: string; name: string };
+  info: {
+    title: string;
+    intro: string[];
+    whoTitle: string;
+    who: string[];
+    stepsTitle: string;
+    steps: Array<{ title: string; text: string }>;
+    checklistTitle: string;
+    checklist: string[];
+    checklistNote: string;
+    privacyTitle: string;
+    privacy: string[];
+    contactTitle: string;
+    contact: string;
+    contactNone: string;
+    email: string;
+    phone: string;
+  };
+  form: {
+    title: string;
+    intro: string[];
+    need: { label: string; hint: string };
+    words: { label: string; hint: string };
+    documentsTitle: string;
+    documentsHint: string;
+    documents: Record<'verwijsbrief' | 'opp' | 'diagnose' | 'motivatie', string>;
+    states: Record<'aanwezig' | 'volgt' | 'nvt', string>;
+    where: { label: string; hint: string };
+    consent: string;
+    send: string;
+    errorsTitle: string;
+    errors: { need: string; words: string; consent: string; documents: string };
+    optional: string;
+  };
+  result: {
+    doneTitle: string;
+    done: string[];
+    usedTitle: string;
+    used: string[];
+    expiredTitle: string;
+    expired: string[];
+    unknownTitle: string;
+    unknown: string[];
+    csrfTitle: string;
+    csrf: string[];
+    busyTitle: string;
+    busy: string[];
+  };
+  infoLink: string;
+}
+
+export const nl: PageTexts = {
+  lang: 'nl',
+  langName: 'Nederlands',
+  otherLang: { code: 'en', name: 'English' },
+  info: {
+    title: 'Telefoon in de les: een uitzondering vragen',
+    intro: [
+      'In de les blijft de telefoon weg. Dat is de regel op school.',
+      'Soms heeft een leerling de telefoon wel nodig. Bijvoorbeeld voor een app die bij een ziekte hoort. Dan kan de school een uitzondering maken.',
+    ],
+    whoTitle: 'Voor wie is dit?',
+    who: [
+      'Voor leerlingen die de telefoon nodig hebben voor hun gezondheid.',
+      'Of voor leerlingen die zonder telefoon niet goed mee kunnen doen in de les. Denk aan diabetes, epilepsie, dyslexie of veel spanning.',
+    ],
+    stepsTitle: 'Zo gaat het',
+    steps: [
+      { title: 'Praten', text: 'U praat met de mentor of met de zorgcoördinator.' },
+      { title: 'Formulier', text: 'U krijgt een link van school. U vult het formulier samen met uw kind in.' },
+      { title: 'Besluit', text: 'Het zorgteam van school kijkt naar de vraag. U hoort wat de school besluit, en waarom.' },
+      { title: 'Samen kijken', text: 'Na een paar weken kijken we samen of het goed gaat.' },
+    ],
+    checklistTitle: 'Wat is handig om te hebben?',
+    checklist: [
+      'Een brief van de dokter, de psycholoog of een begeleider.',
+      'Het OPP (het plan van school voor uw kind), als uw kind dat heeft.',
+      'Een verklaring, bijvoorbeeld voor dyslexie of ADHD.',
+      'Een paar zinnen van uw kind zelf. Waarom helpt de telefoon?',
+    ],
+    checklistNote: 'U hoeft niets op te sturen. In het formulier schrijft u waar de papieren zijn.',
+    privacyTitle: 'Wie leest wat?',
+    privacy: [
+      'Wat u invult, leest alleen het zorgteam van school.',
+      'Docenten horen alleen wat zij in de les moeten weten. Zij horen nooit waarom.',
+    ],
+    contactTitle: 'Vragen?',
+    contact: 'U kunt altijd bellen of mailen met {name}, {role}.',
+    contactNone: 'U kunt altijd terecht bij de mentor van uw kind.',
+    email: 'Mail',
+    phone: 'Telefoon',
+  },
+  form: {
+    title: 'Een uitzondering vragen voor de telefoon',
+    intro: [
+      'Vul dit formulier samen met uw kind in. Het kost ongeveer tien minuten.',
+      'U kunt het formulier één keer versturen. Daarna werkt de link niet meer.',
+    ],
+    need: { label: 'Waarvoor heeft uw kind de telefoon nodig op school?', hint: 'Schrijf het in uw eigen woorden. Bijvoorbeeld: voor de app die de suiker meet.' },
+    words: { label: 'Wat zegt uw kind zelf?', hint: 'Laat uw kind vertellen waarom de telefoon helpt. Schrijf het op zoals uw kind het zegt.' },
+    documentsTitle: 'Welke papieren zijn er?',
+    documentsHint: 'Kies bij elk papier wat klopt.',
+    documents: {
+      verwijsbrief: 'Een brief van de dokter, de psycholoog of een begeleider',
+      opp: 'Het OPP (het plan van school voor uw kind)',
+      diagnose: 'Een verklaring, bijvoorbeeld voor dyslexie of ADHD',
+      motivatie: 'Een eigen uitleg van uw kind',
+    },
+    states: { aanwezig: 'Ja, dat is er', volgt: 'Dat komt nog', nvt: 'Niet nodig' },
+    where: { label: 'Waar zijn deze papieren?', hint: 'Bijvoorbeeld: bij de huisarts, of de school heeft ze al. U hoeft niets mee te sturen.' },
+    consent: 'Wij vinden het goed dat het zorgteam van school dit leest.',
+    send: 'Versturen',
+    errorsTitle: 'Er mist nog iets',
+    errors: {
+      need: 'Schrijf op waarvoor uw kind de telefoon nodig heeft.',
+      words: 'Schrijf op wat uw kind zelf zegt.',
+      consent: 'Zet een vinkje als u het goed vindt dat het zorgteam dit leest.',
+      documents: 'Kies bij elk papier wat klopt.',
+    },
+    optional: '(mag leeg blijven)',
+  },
+  result: {
+    doneTitle: 'Dank u wel',
+    done: ['De school heeft uw antwoorden.', 'De mentor of de zorgcoördinator neemt contact met u op.'],
+    usedTitle: 'Deze link is al gebruikt',
+    used: ['Het formulier is al verstuurd. De school heeft de antwoorden.', 'Wilt u iets veranderen? Neem dan contact op met de school.'],
+    expiredTitle: 'Deze link werkt niet meer',
+    expired: ['De link is te oud.', 'Vraag de school om een nieuwe link.'],
+    unknownTitle: 'Deze link klopt niet',
+    unknown: ['Kijk of u de hele link heeft gekopieerd.', 'Lukt het niet? Vraag de school om een nieuwe link.'],
+    csrfTitle: 'Het formulier kon niet worden verstuurd',
+    csrf: ['Er ging iets mis. Er is niets opgeslagen.', 'Open de link opnieuw en probeer het nog een keer.'],
+    busyTitle: 'Even wachten',
+    busy: ['U heeft het vaak geprobeerd.', 'Wacht tien minuten en probeer het dan opnieuw.'],
+  },
+  infoLink: 'Lees hoe het werkt',
+};
+
+export const en: PageTexts = {
+  lang: 'en',
+  langName: 'English',
+  otherLang: { code: 'nl', name: 'Nederlands' },
+  info: {
+    title: 'Phones in class: asking for an exception',
+    intro: [
+      'Phones stay away during lessons. That is the rule at school.',
+      'Sometimes a student does need the phone. For example for an app that goes with an illness. Then the school can make an exception.',
+    ],
+    whoTitle: 'Who is this for?',
+    who: [
+      'For students who need the phone for their health.',
+      'Or for students who cannot take part well in class without it. Think of diabetes, epilepsy, dyslexia or a lot of stress.',
+    ],
+    stepsTitle: 'How it works',
+    steps: [
+      { title: 'Talk', text: 'You talk to the mentor or to the care coordinator.' },
+      { title: 'Form', text: 'The school gives you a link. You fill in the form together with your child.' },
+      { title: 'Decision', text: 'The school care team looks at the request. You hear what the school decides, and why.' },
+      { title: 'Look back', text: 'After a few weeks we look together at how it goes.' },
+    ],
+    checklistTitle: 'What is good to have?',
+    checklist: [
+      'A letter from the doctor, the psychologist or a counsellor.',
+      "The OPP (the school's plan for your child), if your child has one.",
+      'A statement, for example for dyslexia or ADHD.',
+      'A few sentences from your child. Why does the phone help?',
+    ],
+    checklistNote: 'You do not need to send anything. In the form you write where the papers are.',
+    privacyTitle: 'Who reads what?',
+    privacy: ['Only the school care team reads what you fill in.', 'Teachers only hear what they need to know in class. They never hear why.'],
+    contactTitle: 'Questions?',
+    contact: 'You can always call or e-mail {name}, {role}.',
+    contactNone: "You can always ask your child's mentor.",
+    email: 'E-mail',
+    phone: 'Phone',
+  },
+  form: {
+    title: 'Asking for a phone exception',
+    intro: ['Fill in this form together with your child. It takes about ten minutes.', 'You can send the form once. After that the link no longer works.'],
+    need: { label: 'What does your child need the phone for at school?', hint: 'Write it in your own words. For example: for the app that measures blood sugar.' },
+    words: { label: 'What does your child say?', hint: 'Let your child tell why the phone helps. Write it down the way your child says it.' },
+    documentsTitle: 'Which papers are there?',
+    documentsHint: 'For each paper, choose what is true.',
+    documents: {
+      verwijsbrief: 'A letter from the doctor, the psychologist or a counsellor',
+      opp: "The OPP (the school's plan for your child)",
+      diagnose: 'A statement, for example for dyslexia or ADHD',
+      motivatie: 'An explanation by your child',
+    },
+    states: { aanwezig: 'Yes, we have it', volgt: 'It will follow', nvt: 'Not needed' },
+    where: { label: 'Where are these papers?', hint: 'For example: at the family doctor, or the school already has them. You do not need to send anything.' },
+    consent: 'We agree that the school care team reads this.',
+    send: 'Send',
+    errorsTitle: 'Something is still missing',
+    errors: {
+      need: 'Write down what your child needs the phone for.',
+      words: 'Write down what your child says.',
+      consent: 'Tick the box if you agree that the care team reads this.',
+      documents: 'For each paper, choose what is true.',
+    },
+    optional: '(may stay empty)',
+  },
+  result: {
+    doneTitle: 'Thank you',
+    done: ['The school has your answers.', 'The mentor or the care coordinator will contact you.'],
+    usedTitle: 'This link has been used',
+    used: ['The form was already sent. The school has the answers.', 'Do you want to change something? Please contact the school.'],
+    expiredTitle: 'This link no longer works',
+    expired: ['The link is too old.', 'Ask the school for a new link.'],
+    unknownTitle: 'This link is not right',
+    unknown: ['Check that you copied the whole link.', 'Still not working? Ask the school for a new link.'],
+    csrfTitle: 'The form could not be sent',
+    csrf: ['Something went wrong. Nothing was saved.', 'Open the link again and try once more.'],
+    busyTitle: 'Please wait',
+    busy: ['You have tried many times.', 'Wait ten minutes and then try again.'],
+  },
+  infoLink: 'Read how it works',
+};
+
+export const PAGE_TEXTS: Record<string, PageTexts> = { nl, en };
+
+export function textsFor(lang: string | null): PageTexts {
+  return PAGE_TEXTS[lang ?? ''] ?? nl;
+}

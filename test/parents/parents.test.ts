@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestClock } from '../helpers/clock.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const DAY = 86_400_000;
+
+/** A browser's visit: the form page with its cookie and hidden fields. */
+async function openForm(base: string, url: string): Promise<{ status: number; html: string; cookie: string; csrf: string; secret: string }> {
+  const res = await fetch(url.replace(/^https?:\/\/[^/]+/, base));
+  const html = await res.text();
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return {
+    status: res.status,
+    html,
+    cookie,
+    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    secret: /name="t" value="([^"]+)"/.exec(html)?.[1] ?? '',
+  };
+}
+
+const FILLED = {
+  need: 'Voor de app die haar suiker meet; die geeft een seintje als het te laag is.',
+  words: 'Ik wil niet steeds naar de gang om te kijken.',
+  where: 'Brief van de kinderarts ligt thuis.',
+  consent: 'ja',
+  'doc-verwijsbrief': 'aanwezig',
+  'doc-opp': 'nvt',
+  'doc-diagnose': 'volgt',
+  'doc-motivatie': 'aanwezig',
+};
+
+function send(base: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}/ouders/formulier`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+describe('the parents’ form behind a personal link', () => {
+  let bot: TestApp;
+  let clock: TestClock;
+  beforeEach(async () => {
+    clock = new TestClock(Date.parse('2026-11-30T10:00:00+01:00'));
+    bot = await startTestApp({}, 'sqlite', clock);
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  /** The mentor asks the bot for a link for L1002 (class 1A, mentor M. de Vries). */
+  async function link(persona = 'm.devries', student = 'L1002'): Promise<string> {
+    await bot.say(persona, 'formulier voor ouders');
+    const reply = await bot.say(persona, student);
+    const url = /https?:\/\/\S+\/ouders\/formulier\?t=[A-Za-z0-9_-]+/.exec(reply.texts.join('\n'))?.[0];
+    expect(url, reply.texts.join('\n')).toBeTruthy();
+    return url!;
+  }
+  const draftsOf = async (student: string) => (await bot.app.store.collection('exceptionRequests').findBy('studentRef', student)).filter((r) => r.status === 'draft');
+  const notesFor = async (staffId: string) => (await bot.app.store.collection('outbox').findBy('staffId', staffId)).map((n) => n.text);
+
+  it('gives the mentor a single-use link that names no student, and puts what the parents send in the mentor’s draft', async () => {
+    const url = await link();
+    expect(url).not.toMatch(/L1002|1A|B\.M\./);
+    const form = await openForm(bot.base, url);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Waarvoor heeft uw kind de telefoon nodig op school?');
+    expect(form.html).not.toMatch(/L1002|B\.M\./);
+    const done = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie, origin: bot.base });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('De school heeft uw antwoorden.');
+
+    const [draft] = await draftsOf('L1002');
+    expect(draft?.requesterStaffId).toBe('m.devries');
+    expect(draft?.fromParents).toMatchObject({ need: FILLED.need, studentWords: FILLED.words, documentsWhere: FILLED.where, consent: true });
+    expect(draft?.studentWords).toBe(FILLED.words);
+    expect(draft?.documents).toEqual({ verwijsbrief: 'aanwezig', opp: 'nvt', diagnose: 'volgt', motivatie: 'aanwezig' });
+    expect((await notesFor('m.devries')).join('\n')).toMatch(/De ouders van L1002 hebben het formulier ingevuld/);
+
+    // Spent: the page says so, and sending again changes nothing.
+    const again = await openForm(bot.base, url);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('Deze link is al gebruikt');
+    const replay = await send(bot.base, { ...FILLED, need: 'iets anders', t: form.secret, csrf: form.csrf }, { cookie: form.cookie });
+    expect(replay.status).toBe(410);
+    expect((await draftsOf('L1002'))[0]?.fromParents?.need).toBe(FILLED.need);
+  });
+
+  it('shows a clear page for an expired link and stores nothing', async () => {
+    const url = await link();
+    const form = await openForm(bot.base, url);
+    clock.t += 15 * DAY;
+    const expired = await openForm(bot.base, url);
+    expect(expired.status).toBe(410);
+    expect(expired.html).toContain('Deze link werkt niet meer');
+    const late = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie });
+    expect(late.status).toBe(410);
+    expect((await draftsOf('L1002'))[0]?.fromParents).toBeUndefined();
+  });
+
+  it('shows a clear page for a forged or mistyped link and stores nothing', async () => {
+    await link();
+    for (const t of ['', 'abc', 'A'.repeat(32), '../../etc/passwd', 'L1002']) {
+      const page = await openForm(bot.base, `${bot.base}/ouders/formulier?t=${encodeURIComponent(t)}`);
+      expect(page.status).toBe(404);
+      expect(page.html).toContain('Deze link klopt niet');
+      const forged = await send(bot.base, { ...FILLED, t, csrf: 'x'.repeat(24) }, { cookie: `zp_form=${'x'.repeat(24)}` });
+      expect([403, 404, 400]).toContain(forged.status);
+    }
+    expect((await draftsOf('L1002'))[0]?.fromParents).toBeUndefined();
+  });
+
+  it('refuses a post without the form’s cookie, or from another site, and stores nothing', async () => {
+    const url = await link();
+    const form = await openForm(bot.base, url);
+    const noCookie = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf });
+    expect(noCookie.status).toBe(403);
+    expect(await noCookie.text()).toContain('Er is niets opgeslagen.');
+    const otherSite = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie, origin: 'https://evil.example' });
+    expect(otherSite.status).toBe(403);
+    expect((await draftsOf('L1002'))[0]?.fromParents).toBeUndefined();
+    // The link still works afterwards.
+    expect((await openForm(bot.base, url)).status).toBe(200);
+  });
+
+  it('keeps what was typed and says what is missing', async () => {
+    const url = await link();
+    const form = await openForm(bot.base, url);
+    const partial = await send(bot.base, { t: form.secret, csrf: form.csrf, need: FILLED.need, words: '', 'doc-verwijsbrief': 'aanwezig' }, { cookie: form.cookie });
+    expect(partial.status).toBe(422);
+    const html = await partial.text();
+    expect(html).toContain('Er mist nog iets');
+    expect(html).toContain('Schrijf op wat uw kind zelf zegt.');
+    expect(html).toContain(FILLED.need.replace(/;/g, ';'));
+    expect(html).toMatch(/id="doc-verwijsbrief-aanwezig" name="doc-verwijsbrief" value="aanwezig" checked/);
+    expect((await draftsOf('L1002'))[0]?.fromParents).toBeUndefined();
+  });
+
+  it('makes links only for the student’s own mentor or the zorgcoördinator', async () => {
+    // J. Pietersen mentors 2B, not 1A.
+    await bot.say('j.pietersen', 'formulier voor ouders');
+    const refused = await bot.say('j.pietersen', 'L1002');
+    expect(refused.texts.join('\n')).toMatch(/alleen de mentor van de klas van de leerling of de zorgcoördinator/);
+    expect(await bot.app.store.collection('parentLinks').findBy('studentRef', 'L1002')).toEqual([]);
+    const url = await link('a.jansen', 'L1002');
+    expect(url).toContain('/ouders/formulier?t=');
+  });
+
+  it('slows down someone who tries many links, with a page that says to wait', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await fetch(`${bot.base}/ouders/formulier?t=${'B'.repeat(31)}${i % 10}`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    const wait = await fetch(`${bot.base}/ouders/formulier?t=x`);
+    expect(wait.status).toBe(429);
+    expect(await wait.text()).toContain('Wacht tien minuten');
+  });
+
+  it('serves the information page without personal data, in Dutch and English', async () => {
+    const nl = await fetch(`${bot.base}/info/telefoon-uitzondering`);
+    expect(nl.status).toBe(200);
+    const html = await nl.text();
+    expect(html).toContain('<html lang="nl">');
+    expect(html).toContain('A. Jansen, zorgcoördinator');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/L\d{4}/);
+    const en = await (await fetch(`${bot.base}/info/telefoon-uitzondering?lang=en`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Phones in class: asking for an exception');
+  });
+});
