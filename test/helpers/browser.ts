@@ -22,14 +22,18 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
-/** A headless Chromium with a fresh profile directory, and one page in it. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * A headless Chromium with a fresh profile directory, and one page in it. `bypassCSP` lets a test
+ * inject the accessibility checker into pages whose content security policy forbids scripts.
+ */
+export async function launchBrowser(opts: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const profile = mkdtempSync(join(tmpdir(), 'zorgpad-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     headless: true,
-    viewport: { width: 1000, height: 900 },
+    viewport: opts.viewport ?? { width: 1000, height: 900 },
+    bypassCSP: opts.bypassCSP ?? false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
@@ -41,4 +45,14 @@ export async function typeInPlayground(page: Page, text: string): Promise<void> 
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
   await page.waitForFunction((n) => document.querySelectorAll('.msg, .card').length > n + 1, before);
+}
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; the violations, with the elements at fault. */
+export async function accessibilityViolations(page: Page): Promise<Array<{ id: string; impact: string | null; nodes: string[] }>> {
+  await page.addScriptTag({ path: join('node_modules', 'axe-core', 'axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
 }

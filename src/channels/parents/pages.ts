@@ -46,7 +46,7 @@ function page(t: PageTexts, school: School, title: string, body: string, switchH
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${esc(title)} | ${esc(school.name)}</title>
 <style>${STYLE}</style>
 </head>
