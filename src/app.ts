@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
 import { ParentService } from './core/parents/service.js';
+import { LetterService } from './core/parents/letter-service.js';
 import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
 import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
@@ -86,12 +87,13 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   let listening = { host: config.host, port: config.port };
   const publicBase = () => (config.publicHost ? `https://${config.publicHost}` : `http://${listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host}:${listening.port}`);
   const parents = new ParentService({ store, directory, exceptions, outbox, clock, newId, publicBase });
-  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents });
+  const letters = new LetterService({ store, directory, cases, clock, publicBase });
+  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  mountParents(http, { parents, directory, secureCookies: config.publicHost !== undefined, log });
+  mountParents(http, { parents, letters, directory, secureCookies: config.publicHost !== undefined, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
     config.slack.mode === 'on'

@@ -15,6 +15,7 @@ describe('dialog files', () => {
       'afspraken',
       'alle-ouders',
       'audit',
+      'brief-ouders',
       'cyberpesten',
       'escaleren',
       'evaluatie',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DOCUMENT_STATES, DOCUMENTS } from '../../core/exceptions/model.js';
 import type { ParentService } from '../../core/parents/service.js';
 import { FORM_PATH } from '../../core/parents/service.js';
+import { LETTER_PATH, type LetterService } from '../../core/parents/letter-service.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
 import { HttpError, readBody, type HttpServer } from '../../http/server.js';
@@ -17,6 +18,7 @@ const RATE = { max: 30, windowMs: 10 * 60_000 };
 
 export interface ParentsDeps {
   parents: ParentService;
+  letters: LetterService;
   directory: SchoolDirectory;
   /** Cookies marked Secure (the school's public host is HTTPS). */
   secureCookies: boolean;
@@ -61,6 +63,21 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     entry.count++;
     return entry.count > RATE.max;
   };
+
+  // A letter's PDF, for the member of staff who took it: the link works once, for an hour.
+  http.route('GET', LETTER_PATH, (req, res, url) => {
+    if (limited(req)) throw new HttpError(429, 'too many requests');
+    const found = deps.letters.download(url.searchParams.get('t') ?? '');
+    if (!found) throw new HttpError(404, 'this link has been used or has expired');
+    res.writeHead(200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${found.name}"`,
+      'content-length': found.pdf.byteLength,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(Buffer.from(found.pdf));
+  });
 
   if (school.parents.infoPage) {
     http.route('GET', INFO_PATH, (_req, res, url) => {

@@ -9,6 +9,7 @@ import type { Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import type { PrivacyService } from '../privacy/service.js';
 import type { ParentService } from '../parents/service.js';
+import type { LetterService } from '../parents/letter-service.js';
 import type { Answer } from '../protocol/answers.js';
 import type { Scheduler } from '../reminders/scheduler.js';
 import type { OutboundMessage } from '../turn.js';
@@ -34,6 +35,7 @@ export interface CommandDeps {
   outbox: Outbox;
   privacy: PrivacyService;
   parents: ParentService;
+  letters: LetterService;
 }
 
 /** A command returns what to say to the person who ran it. */

@@ -1,12 +1,13 @@
 import { ADMIN_COMMANDS } from './commands/admin.js';
 import { CASE_COMMANDS } from './commands/cases.js';
 import { EXCEPTION_COMMANDS } from './commands/exceptions.js';
+import { LETTER_COMMANDS } from './commands/letters.js';
 import type { CommandDeps, CommandHandler } from './command.js';
 
 export type { CommandContext, CommandDeps, CommandHandler } from './command.js';
 
 /** Every domain command, defined once (command.ts `defineCommand`): the only list of them. */
-export const COMMANDS = [...CASE_COMMANDS, ...EXCEPTION_COMMANDS, ...ADMIN_COMMANDS];
+export const COMMANDS = [...CASE_COMMANDS, ...EXCEPTION_COMMANDS, ...LETTER_COMMANDS, ...ADMIN_COMMANDS];
 
 /** What dialog files may call, with the answers each command needs: checked when the dialogs are loaded. */
 export const COMMAND_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map(COMMANDS.map((c) => [c.name, c.required]));

@@ -40,6 +40,7 @@ export function engineRunner(
     agenda: () => deps.exceptions.agendaRequests(caseActor),
     reviewable: () => deps.exceptions.reviewable(caseActor),
     managed: () => deps.exceptions.managed(caseActor),
+    decided: () => deps.exceptions.decided(caseActor),
     caseBullies: (caseId) => deps.cases.bullyOptions(caseActor, caseId),
     sanctionProposals: (caseId) => deps.cases.proposalOptions(caseActor, caseId, locale),
     clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),

@@ -43,6 +43,17 @@ export async function managed(x: ExceptionCore, actor: Actor): Promise<Option[]>
   return out;
 }
 
+/** Decided requests the person manages, for a letter to the parents. */
+export async function decided(x: ExceptionCore, actor: Actor): Promise<Option[]> {
+  const out: Option[] = [];
+  for (const status of ['granted', 'rejected', 'suspended', 'revoked'] as const) {
+    for (const r of await x.requests.findBy('status', status)) {
+      if (r.schoolId === x.school.id && x.mayManage(actor, r)) out.push({ value: r.id, label: `${r.studentRef} (${r.classId})` });
+    }
+  }
+  return out;
+}
+
 /** Who may see the figures: zorgcoördinator, anti-pestcoördinator, directie. */
 export function maySeeFigures(x: ExceptionCore, actor: Actor): boolean {
   return can(actor, 'exception.figures');

@@ -145,5 +145,7 @@ export const exceptionRequestSchema = recordSchema({
   studentLeftAt: z.number().nullable().optional(),
   /** What the parents and the student sent with the form link (parents/service.ts), kept as they sent it. Sensitive. */
   fromParents: parentSubmissionSchema.extend({ linkId: z.string() }).optional(),
+  /** Letters to the parents drafted by Zorgpad and taken by a member of staff to send: which, when, by whom. */
+  parentsInformed: z.array(z.object({ letter: z.string(), at: z.number(), byStaffId: z.string() })).optional(),
 });
 export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;

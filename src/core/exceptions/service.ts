@@ -59,6 +59,7 @@ export class ExceptionService {
   myRequests: Rest<typeof listings.myRequests> = (...a) => listings.myRequests(this.x, ...a);
   agendaRequests: Rest<typeof listings.agendaRequests> = (...a) => listings.agendaRequests(this.x, ...a);
   managed: Rest<typeof listings.managed> = (...a) => listings.managed(this.x, ...a);
+  decided: Rest<typeof listings.decided> = (...a) => listings.decided(this.x, ...a);
   maySeeFigures: Rest<typeof listings.maySeeFigures> = (...a) => listings.maySeeFigures(this.x, ...a);
   figures: Rest<typeof listings.figures> = (...a) => listings.figures(this.x, ...a);
   figuresSaid: Rest<typeof listings.figuresSaid> = (...a) => listings.figuresSaid(this.x, ...a);

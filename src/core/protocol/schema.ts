@@ -51,7 +51,7 @@ const optionSchema = z.strictObject({
 });
 
 /** The per-person lists a `pick` step can offer; the application fills them. */
-export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'caseBullies', 'sanctionProposals', 'clzStaff', 'classSubjects'] as const;
+export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'decided', 'caseBullies', 'sanctionProposals', 'clzStaff', 'classSubjects'] as const;
 export type PickSource = (typeof PICK_SOURCES)[number];
 
 export const stepSchema = z.discriminatedUnion('type', [

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { bulliesOf } from '../cases/model.js';
+import { mayWork } from '../cases/access.js';
+import type { CaseService } from '../cases/service.js';
+import { can } from '../permissions.js';
+import type { SchoolDirectory } from '../people/school.js';
+import type { Clock, Store } from '../ports.js';
+import { formatDate } from '../protocol/answers.js';
+import { KEEP, writeRecord } from '../records.js';
+import { dayIn } from '../time.js';
+import type { Actor } from '../turn.js';
+import { allowedInWords, composeLetter, whereInWords, type LetterData, type LetterKind, type LetterLang } from './letters.js';
+import { letterPdf } from './pdf.js';
+
+/** Words about health that a letter only keeps when the parents used them themselves. */
+export const MEDICAL_WORDS = [
+  'diabetes', 'insuline', 'glucose', 'epilepsie', 'epilepsy', 'adhd', 'autisme', 'autism', 'asd', 'angst', 'angststoornis', 'anxiety',
+  'depressie', 'depression', 'dyslexie', 'dyslexia', 'migraine', 'astma', 'asthma', 'medicatie', 'medication', 'medicijn', 'medicijnen', 'diagnose',
+  'diagnosis', 'psychiater', 'psychiatrist', 'stoornis', 'disorder', 'trauma', 'ptss', 'ptsd', 'hartritme',
+] as const;
+
+export type LetterRequest =
+  | { about: 'exception'; requestId: string; invitation: boolean }
+  | { about: 'case'; caseId: string; parentsOf: 'bullied' | 'bully'; bully?: string };
+
+export type LetterDraft = { ok: true; kind: LetterKind; subject: string; text: string; removed: string[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
+
+const DOWNLOAD_MS = 60 * 60_000;
+/** The path a letter's PDF is downloaded from, once, within the hour. */
+export const LETTER_PATH = '/brieven/download';
+
+export interface LetterServiceDeps {
+  store: Store;
+  directory: SchoolDirectory;
+  cases: CaseService;
+  clock: Clock;
+  publicBase: () => string;
+}
+
+/**
+ * Letters to parents drafted from the record: for an exception (the decision, an invitation to the
+ * review, a pause or the end) and for bullying (to the parents of the bullied student, or of a student
+ * who bullies). The member of staff reads and changes the draft, then copies it or downloads it as a
+ * PDF on the school's name; Zorgpad records that the parents were informed, when, and by whom. Nothing
+ * is sent to parents by Zorgpad.
+ */
+export class LetterService {
+  /** PDFs waiting to be downloaded, by the secret in their link; kept in this process for an hour. */
+  private readonly downloads = new Map<string, { pdf: Uint8Array; name: string; until: number }>();
+
+  constructor(private readonly deps: LetterServiceDeps) {}
+
+  private get school() {
+    return this.deps.directory.school;
+  }
+
+  async draft(actor: Actor & { name: string }, request: LetterRequest, lang: LetterLang): Promise<LetterDraft> {
+    const { directory } = this.deps;
+    const contact = this.contactLine(lang);
+    const base = { school: this.school.name, staff: actor.name, contact };
+    const initials = (ref: string) => directory.findStudent(ref)?.initials ?? ref;
+    if (request.about === 'exception') {
+      const r = await this.deps.store.collection('exceptionRequests').get(request.requestId);
+      if (!r || r.schoolId !== this.school.id || r.status === 'draft') return { ok: false, reason: 'not-found' };
+      const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
+      if (!can(actor, 'exception.manage', { requester: r.requesterStaffId === actor.staffId, classMentor: mentor === actor.staffId })) return { ok: false, reason: 'denied' };
+      const kind: LetterKind | null = request.invitation
+        ? r.status === 'granted' ? 'exception-review' : null
+        : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
+      if (!kind) return { ok: false, reason: 'invalid' };
+      const pauseEnd = [...r.misuse].reverse().find((m) => m.kind === 'suspend' || m.kind === 'extend')?.until;
+      const placeholder = lang === 'en' ? '[Write here, in plain words, why.]' : '[Schrijf hier in gewone woorden waarom.]';
+      const data: LetterData = {
+        ...base,
+        student: initials(r.studentRef),
+        motivation: kind === 'exception-granted' || kind === 'exception-rejected' ? (r.decision?.motivation ?? placeholder) : placeholder,
+        allowed: allowedInWords(r.functions ?? [], lang),
+        where: whereInWords(r.scopes ?? (r.scope ? [r.scope] : []), lang),
+        date: kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
+      };
+      const parentsWrote = [r.fromParents?.need, r.fromParents?.studentWords].join(' ');
+      return this.finishDraft(kind, data, lang, parentsWrote);
+    }
+    const c = await this.deps.store.collection('bullyingCases').get(request.caseId);
+    if (!c || c.schoolId !== this.school.id) return { ok: false, reason: 'not-found' };
+    if (!mayWork(actor, c, directory)) return { ok: false, reason: 'denied' };
+    if (request.parentsOf === 'bully' && (!request.bully || !bulliesOf(c).includes(request.bully))) return { ok: false, reason: 'invalid' };
+    const student = request.parentsOf === 'bully' ? request.bully! : c.studentRef;
+    return this.finishDraft(request.parentsOf === 'bully' ? 'bullying-bully' : 'bullying-bullied', { ...base, student: initials(student) }, lang, '');
+  }
+
+  /**
+   * The letter as the member of staff takes it (their changed text, or the draft): recorded as "parents
+   * informed" on the record, and a PDF to download once within the hour.
+   */
+  async take(actor: Actor & { name: string }, request: LetterRequest, lang: LetterLang, changed: string | null, channel: string): Promise<{ ok: true; text: string; url: string } | Extract<LetterDraft, { ok: false }>> {
+    const draft = await this.draft(actor, request, lang);
+    if (!draft.ok) return draft;
+    const text = changed?.trim() || draft.text;
+    const now = this.deps.clock.now();
+    if (request.about === 'exception') {
+      await writeRecord(this.deps.store.collection('exceptionRequests'), request.requestId, (r) =>
+        r ? { ...r, parentsInformed: [...(r.parentsInformed ?? []), { letter: draft.kind, at: now, byStaffId: actor.staffId }] } : KEEP,
+      );
+    } else {
+      const c = await this.deps.store.collection('bullyingCases').get(request.caseId);
+      const student = request.parentsOf === 'bully' ? request.bully : c?.studentRef;
+      const outcome = lang === 'en' ? 'A letter to the parents (drafted by Zorgpad) was sent by the school.' : 'Brief aan de ouders (concept van Zorgpad) is door school verstuurd.';
+      await this.deps.cases.recordStep(actor, request.caseId, 'ouders-geinformeerd', outcome, { brief: draft.kind }, channel, lang, student);
+    }
+    const secret = randomBytes(24).toString('base64url');
+    for (const [key, d] of this.downloads) if (d.until <= now) this.downloads.delete(key);
+    const pdf = await letterPdf(this.school.name, formatDate(dayIn(this.school.timeZone, now), lang), draft.subject, text);
+    this.downloads.set(secret, { pdf, name: `${draft.kind}.pdf`, until: now + DOWNLOAD_MS });
+    return { ok: true, text, url: `${this.deps.publicBase()}${LETTER_PATH}?t=${secret}` };
+  }
+
+  /** A letter's PDF, once; null for an unknown, used or expired link. */
+  download(secret: string): { pdf: Uint8Array; name: string } | null {
+    const found = this.downloads.get(secret);
+    this.downloads.delete(secret);
+    return found && found.until > this.deps.clock.now() ? found : null;
+  }
+
+  private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang, parentsWrote: string): LetterDraft {
+    // A health word stays out unless the parents used it themselves.
+    const allowed = parentsWrote.toLowerCase();
+    const removed: string[] = [];
+    const motivation = data.motivation?.replace(/[\p{L}]+/gu, (word) => {
+      const lower = word.toLowerCase();
+      if ((MEDICAL_WORDS as readonly string[]).includes(lower) && !new RegExp(`\\b${lower}\\b`).test(allowed)) {
+        removed.push(lower);
+        return '[…]';
+      }
+      return word;
+    });
+    const { subject, text } = composeLetter(kind, { ...data, motivation }, lang);
+    return { ok: true, kind, subject, text, removed };
+  }
+
+  private contactLine(lang: LetterLang): string {
+    const c = this.school.parents.contact;
+    if (!c) return lang === 'en' ? 'the mentor of your child' : 'de mentor van uw kind';
+    return [`${c.name} (${c.role})`, c.phone, c.email].filter(Boolean).join(', ');
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Letters to parents, drafted from the record in plain language (B1), for a member of staff to read,
+ * change and send themselves. A letter holds only what parents may read: the decision and the
+ * kernteam's motivation, what is allowed in class (never a ground or a diagnosis), dates and whom to
+ * ask. A letter about bullying never names the other student.
+ */
+export const LETTER_KINDS = ['exception-granted', 'exception-rejected', 'exception-review', 'exception-paused', 'exception-revoked', 'bullying-bullied', 'bullying-bully'] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+export type LetterLang = 'nl' | 'en';
+
+export interface LetterData {
+  /** How the letter names the child: the initials the school file has. */
+  student: string;
+  school: string;
+  /** Who signs. */
+  staff: string;
+  /** Whom parents can ask, e.g. "A. Jansen (zorgcoördinator), 010 123 45 67". */
+  contact: string;
+  /** The kernteam's or the staff member's reasons, as they wrote them (the staff member edits them into plain words). */
+  motivation?: string;
+  /** What the child may do with the phone, in parents' words. */
+  allowed?: string[];
+  /** Where it applies, in parents' words. */
+  where?: string;
+  /** A date, as written out. */
+  date?: string;
+}
+
+type Template = { subject: string; body: string[] };
+
+const NL: Record<LetterKind, Template> = {
+  'exception-granted': {
+    subject: 'De telefoon in de les: de school zegt ja',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken. Het antwoord is ja.',
+      'Waarom: {motivation}',
+      'Wat mag: {allowed}.',
+      'Wanneer: {where}.',
+      'De docenten weten wat uw kind mag. Zij weten niet waarom.',
+      'Rond {date} kijken we samen of het goed gaat. U krijgt daarvoor een uitnodiging.',
+      'Heeft u vragen? Neem contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'exception-rejected': {
+    subject: 'De telefoon in de les: de school zegt nee',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken. Het antwoord is nee.',
+      'Waarom: {motivation}',
+      'Bent u het er niet mee eens? Of verandert er iets? Praat er dan over met {contact}. U mag altijd opnieuw een vraag doen.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'exception-review': {
+    subject: 'Uitnodiging: hoe gaat het met de telefoon in de les?',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'Uw kind mag de telefoon in de les gebruiken. We willen samen kijken hoe dat gaat. Helpt het? Is het nog nodig? Moet er iets anders?',
+      'Wij nodigen u en uw kind uit voor een gesprek rond {date}.',
+      'Past dat niet? Neem dan contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'exception-paused': {
+    subject: 'De telefoon in de les: we stoppen even',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'Het gebruik van de telefoon in de les ging niet zoals we hadden afgesproken. Daarom stopt de uitzondering even, tot en met {date}.',
+      'Waarom: {motivation}',
+      'Heeft uw kind de telefoon nodig voor de gezondheid? Dan regelen we samen met u wat er in die tijd nodig is.',
+      'Heeft u vragen? Neem contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'exception-revoked': {
+    subject: 'De telefoon in de les: de uitzondering stopt',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'De school stopt de uitzondering voor de telefoon in de les.',
+      'Waarom: {motivation}',
+      'Wilt u erover praten? Neem dan contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'bullying-bullied': {
+    subject: 'Uw kind wordt gepest: wat de school doet',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'Wij hebben gezien dat uw kind op school wordt gepest. Dat vinden wij heel vervelend. Wij willen dat het stopt.',
+      'Wat doet de school? De mentor praat met uw kind. De mentor praat ook met de leerling die pest. Daarna maken we afspraken. Na een tijd kijken we of het pesten is gestopt.',
+      'Wat kunt u doen? Praat thuis met uw kind. Vraag hoe het gaat. Merkt u dat het niet stopt? Laat het ons dan meteen weten.',
+      'Heeft u vragen? Neem contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+  'bullying-bully': {
+    subject: 'Uw kind en pesten: wat de school doet',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'Wij hebben gezien dat uw kind op school een andere leerling pest. Wij willen dat het stopt. Daar hebben we uw hulp bij nodig.',
+      'Wat doet de school? De mentor praat met uw kind. We maken afspraken. Na een tijd kijken we of het pesten is gestopt. Gaat het pesten door? Dan volgen er maatregelen.',
+      'Wat kunt u doen? Praat thuis met uw kind. Vraag wat er is gebeurd. Leg uit waarom pesten pijn doet.',
+      'Heeft u vragen? Neem contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
+};
+
+const EN: Record<LetterKind, Template> = {
+  'exception-granted': {
+    subject: 'Phones in class: the school says yes',
+    body: [
+      'Dear parents or carers of {student},',
+      'You asked the school for an exception for the phone in class. The school care team talked about your request. The answer is yes.',
+      'Why: {motivation}',
+      'What is allowed: {allowed}.',
+      'When: {where}.',
+      'The teachers know what your child may do. They do not know why.',
+      'Around {date} we will look together at how it goes. You will get an invitation.',
+      'Do you have questions? Please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'exception-rejected': {
+    subject: 'Phones in class: the school says no',
+    body: [
+      'Dear parents or carers of {student},',
+      'You asked the school for an exception for the phone in class. The school care team talked about your request. The answer is no.',
+      'Why: {motivation}',
+      'Do you disagree? Or does something change? Then please talk to {contact}. You can always ask again.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'exception-review': {
+    subject: 'Invitation: how is the phone in class going?',
+    body: [
+      'Dear parents or carers of {student},',
+      'Your child may use the phone in class. We want to look together at how that goes. Does it help? Is it still needed? Should something change?',
+      'We invite you and your child to a talk around {date}.',
+      'Does that not suit you? Then please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'exception-paused': {
+    subject: 'Phones in class: a short stop',
+    body: [
+      'Dear parents or carers of {student},',
+      'Using the phone in class did not go as we agreed. So the exception stops for a while, until and including {date}.',
+      'Why: {motivation}',
+      'Does your child need the phone for their health? Then we will arrange with you what is needed in that time.',
+      'Do you have questions? Please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'exception-revoked': {
+    subject: 'Phones in class: the exception ends',
+    body: [
+      'Dear parents or carers of {student},',
+      'The school is ending the exception for the phone in class.',
+      'Why: {motivation}',
+      'Would you like to talk about it? Then please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'bullying-bullied': {
+    subject: 'Your child is being bullied: what the school does',
+    body: [
+      'Dear parents or carers of {student},',
+      'We have seen that your child is being bullied at school. We are very sorry about that. We want it to stop.',
+      'What does the school do? The mentor talks with your child. The mentor also talks with the student who bullies. Then we make agreements. After a while we check whether the bullying has stopped.',
+      'What can you do? Talk with your child at home. Ask how things are. Do you notice it does not stop? Then please tell us straight away.',
+      'Do you have questions? Please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+  'bullying-bully': {
+    subject: 'Your child and bullying: what the school does',
+    body: [
+      'Dear parents or carers of {student},',
+      'We have seen that your child bullies another student at school. We want it to stop. We need your help with that.',
+      'What does the school do? The mentor talks with your child. We make agreements. After a while we check whether the bullying has stopped. Does the bullying go on? Then measures will follow.',
+      'What can you do? Talk with your child at home. Ask what happened. Explain why bullying hurts.',
+      'Do you have questions? Please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
+};
+
+const ALLOWED: Record<LetterLang, Record<string, string>> = {
+  nl: {
+    meldingen: 'meldingen op de telefoon bekijken en er meteen iets mee doen',
+    'hulp-app': 'een app gebruiken die helpt, zoals een planner of een timer',
+    communicatie: 'de telefoon gebruiken om te praten of te schrijven',
+    contact: 'contact opnemen met een begeleider of met u',
+    geluid: 'met oortjes geluid of muziek luisteren om rustig te blijven',
+  },
+  en: {
+    meldingen: 'look at alerts on the phone and act on them straight away',
+    'hulp-app': 'use an app that helps, such as a planner or a timer',
+    communicatie: 'use the phone to speak or to write',
+    contact: 'contact a counsellor or you',
+    geluid: 'listen to sound or music with earphones to stay calm',
+  },
+};
+
+const WHERE: Record<LetterLang, Record<string, string>> = {
+  nl: { lessen: 'in de lessen', 'ook-toetsen': 'ook bij toetsen', 'ook-tussenuren': 'ook in tussenuren' },
+  en: { lessen: 'in lessons', 'ook-toetsen': 'also in tests', 'ook-tussenuren': 'also in free periods' },
+};
+
+/** The phone functions of a request in parents' words. */
+export function allowedInWords(functions: readonly string[], lang: LetterLang): string[] {
+  return functions.map((f) => ALLOWED[lang][f]).filter((s): s is string => !!s);
+}
+
+/** The scopes of a request in parents' words. */
+export function whereInWords(scopes: readonly string[], lang: LetterLang): string {
+  return scopes.map((s) => WHERE[lang][s]).filter(Boolean).join(', ');
+}
+
+/** A letter's subject and text, filled from the record; placeholders without data become "-". */
+export function composeLetter(kind: LetterKind, data: LetterData, lang: LetterLang): { subject: string; text: string } {
+  const template = (lang === 'en' ? EN : NL)[kind];
+  const values: Record<string, string> = {
+    student: data.student,
+    school: data.school,
+    staff: data.staff,
+    contact: data.contact,
+    motivation: plainEnd(data.motivation ?? '-'),
+    allowed: (data.allowed ?? []).join(lang === 'en' ? '; ' : '; ') || '-',
+    where: data.where || '-',
+    date: data.date ?? '-',
+  };
+  const text = template.body.map((p) => p.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '-')).join('\n\n');
+  return { subject: template.subject, text };
+}
+
+/** A typed reason ends with one full stop (the letter's sentence ends there). */
+function plainEnd(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
