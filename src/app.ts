@@ -1,6 +1,8 @@
+import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
+import { loadTranslations, PageLanguages } from './channels/parents/texts.js';
 import { ParentService } from './core/parents/service.js';
 import { LetterService } from './core/parents/letter-service.js';
 import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
@@ -66,6 +68,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
   const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
+  const translations = directory.school.parents.translations;
+  const languages = new PageLanguages(translations ? loadTranslations(resolve(dirname(config.schoolFile), translations)) : []);
   const cards = CardRenderer.load(config.cardsDir);
   const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, cards: new Set(cards.names) });
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
@@ -93,7 +97,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
 
   const http = new HttpServer(log);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  mountParents(http, { parents, letters, directory, secureCookies: config.publicHost !== undefined, log });
+  mountParents(http, { parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
     config.slack.mode === 'on'

@@ -3,9 +3,10 @@ import { ConfigError, loadConfig } from './config/env.js';
 import { CardTemplateError } from './core/cards/render.js';
 import { SchoolFileError } from './core/people/school.js';
 import { DialogFileError } from './core/protocol/loader.js';
+import { TranslationError } from './channels/parents/texts.js';
 import { createLogger } from './log/logger.js';
 
-const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTemplateError];
+const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTemplateError, TranslationError];
 
 async function main(): Promise<void> {
   const config = loadConfig();

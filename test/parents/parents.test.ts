@@ -159,12 +159,12 @@ describe('the parents’ form behind a personal link', () => {
     const nl = await fetch(`${bot.base}/info/telefoon-uitzondering`);
     expect(nl.status).toBe(200);
     const html = await nl.text();
-    expect(html).toContain('<html lang="nl">');
+    expect(html).toContain('<html lang="nl" dir="ltr">');
     expect(html).toContain('A. Jansen, zorgcoördinator');
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/L\d{4}/);
     const en = await (await fetch(`${bot.base}/info/telefoon-uitzondering?lang=en`)).text();
-    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('<html lang="en" dir="ltr">');
     expect(en).toContain('Phones in class: asking for an exception');
   });
 });

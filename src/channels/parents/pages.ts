@@ -40,9 +40,13 @@ button{font:inherit;font-weight:600;background:#0b4f9c;color:#fff;border:none;bo
 `;
 
 /** One whole page: header with the school's name and the language switch, the content, the contact. */
-function page(t: PageTexts, school: School, title: string, body: string, switchHref: string): string {
+/** The other languages of a page, each with the address of this page in it. */
+export type LanguageLinks = Array<{ code: string; name: string; href: string }>;
+
+function page(t: PageTexts, school: School, title: string, body: string, languages: LanguageLinks): string {
+  const links = languages.map((l) => `<a href="${esc(l.href)}" lang="${esc(l.code)}" hreflang="${esc(l.code)}">${esc(l.name)}</a>`).join(' ');
   return `<!doctype html>
-<html lang="${t.lang}">
+<html lang="${esc(t.lang)}" dir="${t.dir ?? 'ltr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -51,7 +55,7 @@ function page(t: PageTexts, school: School, title: string, body: string, switchH
 <style>${STYLE}</style>
 </head>
 <body>
-<header><span>${esc(school.name)}</span><a href="${esc(switchHref)}" lang="${t.otherLang.code}" hreflang="${t.otherLang.code}">${esc(t.otherLang.name)}</a></header>
+<header><span>${esc(school.name)}</span><nav aria-label="${esc(t.langName)}">${links}</nav></header>
 <main>
 ${body}
 </main>
@@ -70,7 +74,7 @@ function contact(t: PageTexts, school: School): string {
 }
 
 /** The public information page about the exception rule. */
-export function infoPage(t: PageTexts, school: School, path: string): string {
+export function infoPage(t: PageTexts, school: School, languages: LanguageLinks): string {
   const i = t.info;
   const steps = i.steps.map((s, n) => `<li>${icon(n)}<strong>${n + 1}. ${esc(s.title)}</strong><span>${esc(s.text)}</span></li>`).join('');
   const body = `<h1>${esc(i.title)}</h1>
@@ -84,7 +88,7 @@ ${paragraphs(i.who)}
 <p>${esc(i.checklistNote)}</p>
 <h2>${esc(i.privacyTitle)}</h2>
 ${paragraphs(i.privacy)}`;
-  return page(t, school, i.title, body, `${path}?lang=${t.otherLang.code}`);
+  return page(t, school, i.title, body, languages);
 }
 
 export interface FormValues {
@@ -98,7 +102,11 @@ export interface FormValues {
 export type FormErrors = Partial<Record<'need' | 'words' | 'consent' | 'documents', true>>;
 
 /** The form for parents and their child; with what they typed and what is missing when it comes back. */
-export function formPage(t: PageTexts, school: School, opts: { action: string; secret: string; csrf: string; infoHref: string; values?: FormValues; errors?: FormErrors }): string {
+export function formPage(
+  t: PageTexts,
+  school: School,
+  opts: { action: string; secret: string; csrf: string; infoHref: string; languages: LanguageLinks; values?: FormValues; errors?: FormErrors },
+): string {
   const f = t.form;
   const v = opts.values ?? { need: '', words: '', documents: {}, where: '', consent: false };
   const errors = opts.errors ?? {};
@@ -141,15 +149,15 @@ ${errorLine('consent')}
 <p><label class="choice" for="consent"><input type="checkbox" id="consent" name="consent" value="ja" required${v.consent ? ' checked' : ''}${errors.consent ? ' aria-invalid="true" aria-describedby="consent-error"' : ''}> ${esc(f.consent)}</label></p>
 <button type="submit">${esc(f.send)}</button>
 </form>`;
-  return page(t, school, f.title, body, `${opts.action}?t=${encodeURIComponent(opts.secret)}&lang=${t.otherLang.code}`);
+  return page(t, school, f.title, body, opts.languages);
 }
 
 export type ResultKind = 'done' | 'used' | 'expired' | 'unknown' | 'csrf' | 'busy';
 
 /** A short page after sending, or instead of the form when the link cannot be used. */
-export function resultPage(t: PageTexts, school: School, kind: ResultKind, switchHref: string, infoHref: string | null): string {
+export function resultPage(t: PageTexts, school: School, kind: ResultKind, languages: LanguageLinks, infoHref: string | null): string {
   const r = t.result;
   const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy] }[kind] as [string, string[]];
   const more = infoHref ? `<p><a href="${esc(infoHref)}">${esc(t.infoLink)}</a></p>` : '';
-  return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines)}\n${more}`, switchHref);
+  return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines)}\n${more}`, languages);
 }

@@ -8,8 +8,8 @@ import { LETTER_PATH, type LetterService } from '../../core/parents/letter-servi
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
 import { HttpError, readBody, type HttpServer } from '../../http/server.js';
-import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type ResultKind } from './pages.js';
-import { textsFor, type PageTexts } from './texts.js';
+import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type LanguageLinks, type ResultKind } from './pages.js';
+import { PageLanguages, type PageTexts } from './texts.js';
 
 export const INFO_PATH = '/info/telefoon-uitzondering';
 const CSRF_COOKIE = 'zp_form';
@@ -22,6 +22,8 @@ export interface ParentsDeps {
   directory: SchoolDirectory;
   /** Cookies marked Secure (the school's public host is HTTPS). */
   secureCookies: boolean;
+  /** Dutch, English and the school's own human translations. */
+  languages?: PageLanguages;
   log: Logger;
 }
 
@@ -31,7 +33,7 @@ const docState = z.enum(DOCUMENT_STATES).optional();
 const formSchema = z.strictObject({
   t: z.string().max(100),
   csrf: z.string().max(100),
-  lang: z.enum(['nl', 'en']).optional(),
+  lang: z.string().regex(/^[a-z]{2,3}$/).optional(),
   need: z.string().max(1000).default(''),
   words: z.string().max(1000).default(''),
   where: z.string().max(300).default(''),
@@ -50,6 +52,9 @@ const formSchema = z.strictObject({
  */
 export function mountParents(http: HttpServer, deps: ParentsDeps): void {
   const school = deps.directory.school;
+  const languages = deps.languages ?? new PageLanguages();
+  const textsFor = (lang: string | null | undefined) => languages.get(lang);
+  const linksTo = (t: PageTexts, href: (code: string) => string): LanguageLinks => languages.others(t.lang).map((l) => ({ ...l, href: href(l.code) }));
   const attempts = new Map<string, { count: number; resetAt: number }>();
   const limited = (req: IncomingMessage): boolean => {
     const key = req.socket.remoteAddress ?? '?';
@@ -81,14 +86,16 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
 
   if (school.parents.infoPage) {
     http.route('GET', INFO_PATH, (_req, res, url) => {
-      send(res, 200, infoPage(textsFor(url.searchParams.get('lang')), school, INFO_PATH));
+      const t = textsFor(url.searchParams.get('lang'));
+      send(res, 200, infoPage(t, school, linksTo(t, (code) => `${INFO_PATH}?lang=${code}`)));
     });
   }
   if (!school.parents.forms) return;
 
   const infoHref = (t: PageTexts) => (school.parents.infoPage ? `${INFO_PATH}?lang=${t.lang}` : null);
   const result = (res: ServerResponse, status: number, t: PageTexts, kind: ResultKind) =>
-    send(res, status, resultPage(t, school, kind, `${FORM_PATH}?lang=${t.otherLang.code}`, infoHref(t)));
+    send(res, status, resultPage(t, school, kind, linksTo(t, (code) => (school.parents.infoPage ? `${INFO_PATH}?lang=${code}` : `${FORM_PATH}?lang=${code}`)), infoHref(t)));
+  const formLinks = (t: PageTexts, secret: string) => linksTo(t, (code) => `${FORM_PATH}?t=${encodeURIComponent(secret)}&lang=${code}`);
   const refusal = { unknown: 404, used: 410, expired: 410 } as const;
 
   http.route('GET', FORM_PATH, async (req, res, url) => {
@@ -99,7 +106,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
     const csrf = randomBytes(18).toString('base64url');
     res.setHeader('set-cookie', `${CSRF_COOKIE}=${csrf}; Path=${FORM_PATH}; HttpOnly; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);
-    send(res, 200, formPage(t, school, { action: FORM_PATH, secret, csrf, infoHref: infoHref(t) ?? FORM_PATH }));
+    send(res, 200, formPage(t, school, { action: FORM_PATH, secret, csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, secret) }));
   });
 
   http.route('POST', FORM_PATH, async (req, res) => {
@@ -133,7 +140,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
       // The link must still work before the form is shown again.
       const state = await deps.parents.open(form.t);
       if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
-      return send(res, 422, formPage(t, school, { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, values, errors }));
+      return send(res, 422, formPage(t, school, { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, form.t), values, errors }));
     }
     const state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true });
     if (!state.ok) return result(res, refusal[state.reason], t, state.reason);

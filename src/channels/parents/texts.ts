@@ -1,68 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 /**
  * Every text parents and students read, in plain language (B1): short sentences, everyday words, "u"
  * for the parents. Dutch first; English second. A school may add a human translation in another home
  * language by adding a locale with the same keys (`PageTexts`); Zorgpad does not machine-translate.
  * test/parents/plain-language.test.ts holds every text, filled with the demo school, to a B1 budget.
  */
-export interface PageTexts {
-  lang: string;
-  langName: string;
-  otherLang: { code: string; name: string };
-  info: {
-    title: string;
-    intro: string[];
-    whoTitle: string;
-    who: string[];
-    stepsTitle: string;
-    steps: Array<{ title: string; text: string }>;
-    checklistTitle: string;
-    checklist: string[];
-    checklistNote: string;
-    privacyTitle: string;
-    privacy: string[];
-    contactTitle: string;
-    contact: string;
-    contactNone: string;
-    email: string;
-    phone: string;
-  };
-  form: {
-    title: string;
-    intro: string[];
-    need: { label: string; hint: string };
-    words: { label: string; hint: string };
-    documentsTitle: string;
-    documentsHint: string;
-    documents: Record<'verwijsbrief' | 'opp' | 'diagnose' | 'motivatie', string>;
-    states: Record<'aanwezig' | 'volgt' | 'nvt', string>;
-    where: { label: string; hint: string };
-    consent: string;
-    send: string;
-    errorsTitle: string;
-    errors: { need: string; words: string; consent: string; documents: string };
-    optional: string;
-  };
-  result: {
-    doneTitle: string;
-    done: string[];
-    usedTitle: string;
-    used: string[];
-    expiredTitle: string;
-    expired: string[];
-    unknownTitle: string;
-    unknown: string[];
-    csrfTitle: string;
-    csrf: string[];
-    busyTitle: string;
-    busy: string[];
-  };
-  infoLink: string;
-}
+const text = z.string().min(1).max(400);
+const lines = z.array(text).min(1).max(10);
+
+/** The texts of the parents' pages, in one language; a school's own translation must match this exactly. */
+export const pageTextsSchema = z.strictObject({
+  lang: z.string().regex(/^[a-z]{2,3}$/, 'expected a language code such as tr or ar'),
+  langName: text,
+  /** Right to left (Arabic, Hebrew, Farsi). */
+  dir: z.enum(['ltr', 'rtl']).default('ltr'),
+  /** Who translated it: a person, never a machine. Required for a school's own translation. */
+  translatedBy: z.string().min(2).max(100).optional(),
+  info: z.strictObject({
+    title: text,
+    intro: lines,
+    whoTitle: text,
+    who: lines,
+    stepsTitle: text,
+    steps: z.array(z.strictObject({ title: text, text })).length(4),
+    checklistTitle: text,
+    checklist: lines,
+    checklistNote: text,
+    privacyTitle: text,
+    privacy: lines,
+    contactTitle: text,
+    contact: text,
+    contactNone: text,
+    email: text,
+    phone: text,
+  }),
+  form: z.strictObject({
+    title: text,
+    intro: lines,
+    need: z.strictObject({ label: text, hint: text }),
+    words: z.strictObject({ label: text, hint: text }),
+    documentsTitle: text,
+    documentsHint: text,
+    documents: z.strictObject({ verwijsbrief: text, opp: text, diagnose: text, motivatie: text }),
+    states: z.strictObject({ aanwezig: text, volgt: text, nvt: text }),
+    where: z.strictObject({ label: text, hint: text }),
+    consent: text,
+    send: text,
+    errorsTitle: text,
+    errors: z.strictObject({ need: text, words: text, consent: text, documents: text }),
+    optional: text,
+  }),
+  result: z.strictObject({
+    doneTitle: text,
+    done: lines,
+    usedTitle: text,
+    used: lines,
+    expiredTitle: text,
+    expired: lines,
+    unknownTitle: text,
+    unknown: lines,
+    csrfTitle: text,
+    csrf: lines,
+    busyTitle: text,
+    busy: lines,
+  }),
+  infoLink: text,
+});
+export type PageTexts = z.input<typeof pageTextsSchema>;
 
 export const nl: PageTexts = {
   lang: 'nl',
   langName: 'Nederlands',
-  otherLang: { code: 'en', name: 'English' },
   info: {
     title: 'Telefoon in de les: een uitzondering vragen',
     intro: [
@@ -149,7 +160,6 @@ export const nl: PageTexts = {
 export const en: PageTexts = {
   lang: 'en',
   langName: 'English',
-  otherLang: { code: 'nl', name: 'Nederlands' },
   info: {
     title: 'Phones in class: asking for an exception',
     intro: [
@@ -227,8 +237,49 @@ export const en: PageTexts = {
   infoLink: 'Read how it works',
 };
 
-export const PAGE_TEXTS: Record<string, PageTexts> = { nl, en };
+/**
+ * The languages the parents' pages speak: Dutch and English, and any human translation the school
+ * adds (a YAML file per language in the folder the school file names in `parents.translations`).
+ */
+export class PageLanguages {
+  private readonly byCode: Map<string, PageTexts>;
 
-export function textsFor(lang: string | null): PageTexts {
-  return PAGE_TEXTS[lang ?? ''] ?? nl;
+  constructor(extra: readonly PageTexts[] = []) {
+    this.byCode = new Map([nl, en, ...extra].map((t) => [t.lang, t]));
+  }
+
+  /** The texts in a language; Dutch for anything else. */
+  get(lang: string | null | undefined): PageTexts {
+    return this.byCode.get(lang ?? '') ?? nl;
+  }
+
+  /** The other languages, for the page's language links. */
+  others(lang: string): Array<{ code: string; name: string }> {
+    return [...this.byCode.values()].filter((t) => t.lang !== lang).map((t) => ({ code: t.lang, name: t.langName }));
+  }
+}
+
+export class TranslationError extends Error {
+  override name = 'TranslationError';
+}
+
+/** Reads a school's own translations; each must be complete, name its translator, and not replace Dutch or English. */
+export function loadTranslations(dir: string): PageTexts[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    throw new TranslationError(`${dir}: the translations folder cannot be read`);
+  }
+  return names.map((name) => {
+    const file = join(dir, name);
+    const parsed = pageTextsSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new TranslationError(`${file}: ${issue.path.join('.') || 'file'}: ${issue.message}`);
+    }
+    if (!parsed.data.translatedBy) throw new TranslationError(`${file}: translatedBy is missing (a translation is made and checked by a person)`);
+    if (parsed.data.lang === 'nl' || parsed.data.lang === 'en') throw new TranslationError(`${file}: ${parsed.data.lang} is built in`);
+    return parsed.data;
+  });
 }

@@ -134,6 +134,11 @@ export const schoolFileSchema = z.strictObject({
       forms: z.boolean().default(false),
       /** How many days a form link works. */
       linkDays: z.number().int().min(1).max(60).default(14),
+      /**
+       * A folder (relative to the school file) with the school's own translations of the parents'
+       * pages, one YAML file per language, each made and checked by a person (`translatedBy`).
+       */
+      translations: z.string().min(1).optional(),
       /** The one point of contact named on the page and the form. */
       contact: z
         .strictObject({
