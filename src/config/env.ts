@@ -28,6 +28,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,38}$/, 'expected a database name of letters, digits, _ or -')
     .default('zorgpad'),
+  /**
+   * Whether each conditional write first wins a write claim (needed on FerretDB, whose conditional
+   * updates are not atomic) or is one conditional update (MongoDB, Atlas, Cosmos DB). `auto` asks the
+   * server (`buildInfo.ferretdbVersion`).
+   */
+  ZORGPAD_MONGODB_WRITE_CLAIMS: z.enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' }).default('auto'),
   ZORGPAD_DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
   ZORGPAD_SCHOOL_FILE: z.string().min(1, 'expected the path of a school file (YAML)').default('./schools/demo.yaml'),
   ZORGPAD_DIALOGS_DIR: z.string().min(1, 'expected a directory path').default('./dialogs'),
@@ -72,7 +78,7 @@ export interface Config {
   nodeEnv: Env['NODE_ENV'];
   port: number;
   host: string;
-  store: { kind: 'sqlite'; dataDir: string } | { kind: 'mongodb'; uri: string; dbName: string };
+  store: { kind: 'sqlite'; dataDir: string } | { kind: 'mongodb'; uri: string; dbName: string; writeClaims: 'auto' | 'on' | 'off' };
   schoolFile: string;
   dialogsDir: string;
   cardsDir: string;
@@ -180,7 +186,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     store: e.MONGODB_URI
-      ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
+      ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB, writeClaims: e.ZORGPAD_MONGODB_WRITE_CLAIMS }
       : { kind: 'sqlite', dataDir: e.ZORGPAD_DATA_DIR },
     schoolFile: e.ZORGPAD_SCHOOL_FILE,
     dialogsDir: e.ZORGPAD_DIALOGS_DIR,

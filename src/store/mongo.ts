@@ -18,17 +18,22 @@ import {
  * idempotency rides on `_id` uniqueness. No multi-document transactions and no `$lookup`, so
  * FerretDB, MongoDB, Atlas and Cosmos DB for MongoDB all run it.
  *
- * Why the write claims: MongoDB applies a filtered update atomically, but FerretDB 1.x reads the
- * matching documents and then writes them back by `_id`, so two concurrent conditional updates can
- * both succeed there (seen in the contract suite: two winners of one job). A unique `_id` insert is
- * atomic on every server, so the right to move a record on from version v is won by inserting
- * `collection:id@v` first. A claim whose writer died is taken over after STALE_CLAIM_MS in a next round.
+ * Two ways to write conditionally. On MongoDB (and Atlas, Cosmos DB) a filtered single-document update
+ * is atomic, so a write is one `updateOne({_id, version})`. FerretDB 1.x reads the matching documents
+ * and then writes them back by `_id`, so two concurrent conditional updates can both succeed there
+ * (seen in the contract suite: two winners of one job). A unique `_id` insert is atomic on every
+ * server, so there the right to move a record on from version v is first won by inserting
+ * `collection:id@v` (a write claim); a claim whose writer died is taken over after STALE_CLAIM_MS.
+ * `writeClaims: 'auto'` asks the server which it is (`buildInfo.ferretdbVersion`).
  */
-export async function openMongoStore(uri: string, dbName: string): Promise<Store> {
+export async function openMongoStore(uri: string, dbName: string, opts: { writeClaims?: 'auto' | 'on' | 'off' } = {}): Promise<MongoStore> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
   const db = client.db(dbName);
   await ensureIndexes(db);
+  const mode = opts.writeClaims ?? 'auto';
+  const ferretdb = await isFerretDb(db);
+  const writeClaims = mode === 'auto' ? ferretdb : mode === 'on';
 
   const jobs = db.collection<JobDoc>('jobs');
   const jobsAsDocs = db.collection<Document>('jobs');
@@ -58,9 +63,9 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
     version: number,
     set: Document,
   ): Promise<boolean> {
-    if (!(await claimVersion(key, version))) return false;
+    if (writeClaims && !(await claimVersion(key, version))) return false;
     const result = await collection.updateOne({ _id: id as never, version }, { $set: { ...set, version: version + 1 } });
-    if (result.modifiedCount !== 1) return false;
+    if (result.modifiedCount !== 1 || !writeClaims) return result.modifiedCount === 1;
     // The claim of the version before is of no use any more.
     await claims.deleteOne({ _id: `${key}@${version - 1}` }).catch(() => undefined);
     return true;
@@ -110,6 +115,8 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
 
   return {
     kind: 'mongodb',
+    writeClaims,
+    ferretdb,
     collection,
     jobs: {
       async schedule(job: NewJob) {
@@ -217,6 +224,15 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
       await client.close();
     },
   };
+}
+
+/** The MongoDB store, and how it writes: with write claims or with single conditional updates. */
+export type MongoStore = Store & { writeClaims: boolean; ferretdb: boolean };
+
+/** Whether the server is FerretDB (its buildInfo says so). */
+async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
 }
 
 const STALE_CLAIM_MS = 30_000;

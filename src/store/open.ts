@@ -8,13 +8,16 @@ import { openMongoStore } from './mongo.js';
 import { openSqliteStore } from './sqlite.js';
 
 /** MongoDB when MONGODB_URI is set, otherwise the embedded SQLite file under the data directory. */
-export async function openRawStore(config: Config['store']): Promise<Store> {
-  return config.kind === 'mongodb' ? openMongoStore(config.uri, config.dbName) : openSqliteStore(config.dataDir);
+export async function openRawStore(config: Config['store'], log?: Logger): Promise<Store> {
+  if (config.kind === 'sqlite') return openSqliteStore(config.dataDir);
+  const store = await openMongoStore(config.uri, config.dbName, { writeClaims: config.writeClaims });
+  log?.info('store.mongodb', { writeClaims: store.writeClaims, ferretdb: store.ferretdb, mode: config.writeClaims });
+  return store;
 }
 
 /** The store the application uses: sensitive fields encrypted with the configured data key. */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
-  return encryptingStore(await openRawStore(config.store), cipherFor(config, log));
+  return encryptingStore(await openRawStore(config.store, log), cipherFor(config, log));
 }
 
 export function cipherFor(config: Config, log: Logger): FieldCipher {

@@ -15,7 +15,10 @@ describe('configuration', () => {
       kind: 'mongodb',
       uri: 'mongodb://127.0.0.1:27017',
       dbName: 'school',
+      writeClaims: 'auto',
     });
+    expect(parseConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017', ZORGPAD_MONGODB_WRITE_CLAIMS: 'off' }).store).toMatchObject({ writeClaims: 'off' });
+    expect(() => parseConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017', ZORGPAD_MONGODB_WRITE_CLAIMS: 'sometimes' })).toThrow(/ZORGPAD_MONGODB_WRITE_CLAIMS: expected auto, on or off/);
   });
 
   // 32 random-looking bytes (a fixed value, so the test is repeatable).
