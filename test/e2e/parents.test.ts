@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { accessibilityViolations, CHROMIUM, chromiumAvailable, launchBrowser, typeInPlayground } from '../helpers/browser.js';
+import { accessibilityViolations, CHROMIUM, chromiumAvailable, launchBrowser, screenshotIfFailed, typeInPlayground } from '../helpers/browser.js';
 
 const available = chromiumAvailable();
 if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
@@ -18,11 +17,7 @@ describe.skipIf(!available)('the parents’ pages in a real browser (Debian Chro
     ({ context: browser, page } = await launchBrowser({ bypassCSP: true, viewport: { width: 390, height: 844 } }));
   }, 60_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail' || !page) return;
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: `test-results/${context.task.name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
-  });
+  afterEach((context) => screenshotIfFailed(context, page));
 
   afterAll(async () => {
     await browser?.close();

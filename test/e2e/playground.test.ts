@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, chromiumAvailable, launchBrowser, typeInPlayground } from '../helpers/browser.js';
+import { CHROMIUM, chromiumAvailable, launchBrowser, screenshotIfFailed, typeInPlayground } from '../helpers/browser.js';
 
 const available = chromiumAvailable();
 if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
@@ -19,11 +18,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
   }, 60_000);
 
   // A screenshot of the page when a test fails, for the CI log reader.
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail' || !page) return;
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: `test-results/${context.task.name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
-  });
+  afterEach((context) => screenshotIfFailed(context, page));
 
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -55,4 +55,11 @@ export async function accessibilityViolations(page: Page): Promise<Array<{ id: s
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
+}
+
+/** After a failed test: a screenshot of the page in test-results/, for whoever reads the CI log. */
+export async function screenshotIfFailed(test: { task: { name: string; result?: { state?: string } } }, page: Page | undefined): Promise<void> {
+  if (test.task.result?.state !== 'fail' || !page) return;
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: `test-results/${test.task.name.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
 }
