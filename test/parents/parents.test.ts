@@ -76,6 +76,12 @@ describe('the parents’ form behind a personal link', () => {
     expect(draft?.studentWords).toBe(FILLED.words);
     expect(draft?.documents).toEqual({ verwijsbrief: 'aanwezig', opp: 'nvt', diagnose: 'volgt', motivatie: 'aanwezig' });
     expect((await notesFor('m.devries')).join('\n')).toMatch(/De ouders van L1002 hebben het formulier ingevuld/);
+    // The details (kernteam and requester only) show what came from the parents, as they wrote it.
+    const details = await bot.click('m.devries', { zorgpad: { details: draft!.id } });
+    const facts = JSON.stringify(details.messages.map((m) => m.card));
+    expect(facts).toContain('van de ouders (30-11-2026)');
+    expect(facts).toContain(FILLED.need);
+    expect(facts).toContain('Ja, om dit met het kernteam te delen');
 
     // Spent: the page says so, and sending again changes nothing.
     const again = await openForm(bot.base, url);

@@ -5,6 +5,7 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
+import { dayIn } from '../time.js';
 import type { Actor, OutboundMessage } from '../turn.js';
 import { KEEP, updateOnce, writeRecord } from '../records.js';
 import { recordText } from '../text/record-text.js';
@@ -154,6 +155,14 @@ export async function details(x: ExceptionCore, actor: Actor, id: string, channe
       { title: t('exception.field.doelToelichting'), value: r.purposeDetail || '-' },
       { title: t('exception.field.woordenLeerling'), value: r.studentWords || '-' },
       { title: t('exception.field.bewaarplaats'), value: r.documentsLocation || '-' },
+      // What the parents and their child sent with the form link, as they wrote it.
+      ...(r.fromParents
+        ? [
+            { title: t('exception.field.fromParents', { date: formatDate(dayIn(x.school.timeZone, r.fromParents.at), locale) }), value: r.fromParents.need },
+            { title: t('exception.field.parentsStudentWords'), value: r.fromParents.studentWords },
+            { title: t('exception.field.parentsConsent'), value: t('exception.field.parentsConsentGiven') },
+          ]
+        : []),
     ],
   });
   return { ok: true, said: [{ text: t('exception.details.title', { student: r.studentRef }), card }] };
