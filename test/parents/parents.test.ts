@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CollectionName } from '../../src/core/ports.js';
 import { TestClock } from '../helpers/clock.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -159,6 +160,41 @@ describe('the parents’ form behind a personal link', () => {
     const wait = await fetch(`${bot.base}/ouders/formulier?t=x`);
     expect(wait.status).toBe(429);
     expect(await wait.text()).toContain('Wacht tien minuten');
+  });
+
+  it('loses nothing when the store fails half-way: the answers wait on the link and the parents’ second try finishes them', async () => {
+    await bot.stop();
+    let failNextDraftWrite = false;
+    bot = await startTestApp({}, 'sqlite', clock, {
+      wrapStore: (inner) => ({
+        ...inner,
+        collection: <N extends CollectionName>(name: N) => {
+          const base = inner.collection(name);
+          if (name !== 'exceptionRequests') return base;
+          return {
+            ...base,
+            update: async (record: Parameters<typeof base.update>[0]) => {
+              if (failNextDraftWrite) {
+                failNextDraftWrite = false;
+                throw new Error('store went away');
+              }
+              return base.update(record);
+            },
+          };
+        },
+      }),
+    });
+    const url = await link();
+    const form = await openForm(bot.base, url);
+    failNextDraftWrite = true;
+    const failed = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie });
+    expect(failed.status).toBe(503);
+    expect(await failed.text()).toContain('Ga terug en druk over een paar minuten nog een keer op Versturen.');
+    expect((await draftsOf('L1002'))[0]?.fromParents).toBeUndefined();
+    const again = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie });
+    expect(again.status).toBe(200);
+    expect((await draftsOf('L1002'))[0]?.fromParents?.need).toBe(FILLED.need);
+    expect((await notesFor('m.devries')).filter((n) => /De ouders van L1002/.test(n))).toHaveLength(1);
   });
 
   it('serves the information page without personal data, in Dutch and English', async () => {

@@ -152,12 +152,12 @@ ${errorLine('consent')}
   return page(t, school, f.title, body, opts.languages);
 }
 
-export type ResultKind = 'done' | 'used' | 'expired' | 'unknown' | 'csrf' | 'busy';
+export type ResultKind = 'done' | 'used' | 'expired' | 'unknown' | 'csrf' | 'busy' | 'error';
 
 /** A short page after sending, or instead of the form when the link cannot be used. */
 export function resultPage(t: PageTexts, school: School, kind: ResultKind, languages: LanguageLinks, infoHref: string | null): string {
   const r = t.result;
-  const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy] }[kind] as [string, string[]];
+  const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy], error: [r.errorTitle, r.error] }[kind] as [string, string[]];
   const more = infoHref ? `<p><a href="${esc(infoHref)}">${esc(t.infoLink)}</a></p>` : '';
   return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines)}\n${more}`, languages);
 }

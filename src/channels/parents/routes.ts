@@ -142,7 +142,14 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
       if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
       return send(res, 422, formPage(t, school, { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, form.t), values, errors }));
     }
-    const state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true });
+    let state;
+    try {
+      state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true });
+    } catch (error) {
+      // The store failed: either nothing was kept, or the answers are kept on the link and the next try finishes them.
+      deps.log.error('parents.submit-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return result(res, 503, t, 'error');
+    }
     if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
     deps.log.info('parents.form-sent', {});
     res.setHeader('set-cookie', `${CSRF_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);

@@ -66,6 +66,8 @@ export const pageTextsSchema = z.strictObject({
     csrf: lines,
     busyTitle: text,
     busy: lines,
+    errorTitle: text,
+    error: lines,
   }),
   infoLink: text,
 });
@@ -153,6 +155,8 @@ export const nl: PageTexts = {
     csrf: ['Er ging iets mis. Er is niets opgeslagen.', 'Open de link opnieuw en probeer het nog een keer.'],
     busyTitle: 'Even wachten',
     busy: ['U heeft het vaak geprobeerd.', 'Wacht tien minuten en probeer het dan opnieuw.'],
+    errorTitle: 'Er ging iets mis',
+    error: ['Het lukte de school even niet om uw antwoorden te verwerken.', 'Ga terug en druk over een paar minuten nog een keer op Versturen.'],
   },
   infoLink: 'Lees hoe het werkt',
 };
@@ -233,6 +237,8 @@ export const en: PageTexts = {
     csrf: ['Something went wrong. Nothing was saved.', 'Open the link again and try once more.'],
     busyTitle: 'Please wait',
     busy: ['You have tried many times.', 'Wait ten minutes and then try again.'],
+    errorTitle: 'Something went wrong',
+    error: ['The school could not handle your answers just now.', 'Go back and press Send again in a few minutes.'],
   },
   infoLink: 'Read how it works',
 };

@@ -83,7 +83,14 @@ export class ParentService {
     const { record, written } = await writeRecord(this.links, linkId(secret), (link) =>
       link && link.usedAt === null && link.expiresAt > now ? { ...link, usedAt: now, submission: { ...answers, at: now } } : KEEP,
     );
-    if (!written || !record) return this.state(record);
+    if (!written || !record) {
+      // Sent before, but not yet put in the draft (a failure half-way): the parents' second try finishes it.
+      if (record?.submission && !record.applied) {
+        await this.apply(record);
+        return { ok: true, link: record };
+      }
+      return this.state(record);
+    }
     await this.apply(record);
     return { ok: true, link: record };
   }
