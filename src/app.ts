@@ -91,7 +91,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   let listening = { host: config.host, port: config.port };
   const publicBase = () => (config.publicHost ? `https://${config.publicHost}` : `http://${listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host}:${listening.port}`);
   const parents = new ParentService({ store, directory, exceptions, outbox, clock, newId, publicBase });
-  const letters = new LetterService({ store, directory, cases, clock, publicBase });
+  const letters = new LetterService({ store, directory, cases, exceptions, clock, publicBase });
   const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
 import type { CaseService } from '../cases/service.js';
-import { can } from '../permissions.js';
+import type { ExceptionService } from '../exceptions/service.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Store } from '../ports.js';
 import { formatDate } from '../protocol/answers.js';
@@ -33,6 +33,7 @@ export interface LetterServiceDeps {
   store: Store;
   directory: SchoolDirectory;
   cases: CaseService;
+  exceptions: ExceptionService;
   clock: Clock;
   publicBase: () => string;
 }
@@ -62,8 +63,8 @@ export class LetterService {
     if (request.about === 'exception') {
       const r = await this.deps.store.collection('exceptionRequests').get(request.requestId);
       if (!r || r.schoolId !== this.school.id || r.status === 'draft') return { ok: false, reason: 'not-found' };
-      const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
-      if (!can(actor, 'exception.manage', { requester: r.requesterStaffId === actor.staffId, classMentor: mentor === actor.staffId })) return { ok: false, reason: 'denied' };
+      // The same rule as every other way to manage a decided request (exceptions/listings.ts `decided`).
+      if (!(await this.deps.exceptions.decided(actor)).some((o) => o.value === r.id)) return { ok: false, reason: 'denied' };
       const kind: LetterKind | null = request.invitation
         ? r.status === 'granted' ? 'exception-review' : null
         : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
