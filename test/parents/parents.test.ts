@@ -84,6 +84,12 @@ describe('the parents’ form behind a personal link', () => {
     expect(facts).toContain(FILLED.need);
     expect(facts).toContain('Ja, om dit met het kernteam te delen');
 
+    // An access request for the student includes the link (never its secret) and what the parents sent.
+    const exported = await bot.say('b.koster', 'gegevens van L1002');
+    const data = JSON.parse(exported.texts[1]!) as { parentLinks: Array<{ staffId: string; submission: { need: string } }> };
+    expect(data.parentLinks.map((l) => [l.staffId, l.submission.need])).toEqual([['m.devries', FILLED.need]]);
+    expect(exported.texts[1]).not.toContain(form.secret);
+
     // Spent: the page says so, and sending again changes nothing.
     const again = await openForm(bot.base, url);
     expect(again.status).toBe(410);

@@ -1,4 +1,5 @@
 import { parseRecord } from '../collections.js';
+import type { ParentLink } from '../parents/model.js';
 import type { BullyingCase } from '../cases/model.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import type { SchoolDirectory } from '../people/school.js';
@@ -26,6 +27,8 @@ export interface StudentExport {
   exportedAt: string;
   bullyingCases: BullyingCase[];
   exceptionRequests: ExceptionRequest[];
+  /** Form links for the student's parents (without their secret, which is never stored) and what the parents sent. */
+  parentLinks: ParentLink[];
   /** Dialogs and messages that name the student (collections that hold text, see collections.ts). */
   mentions: Partial<Record<CollectionName, VersionedRecord[]>>;
   audit: AuditEntry[];
@@ -129,6 +132,7 @@ export class PrivacyService {
         exportedAt: new Date(this.deps.clock.now()).toISOString(),
         bullyingCases: records.cases,
         exceptionRequests: records.requests,
+        parentLinks: await this.deps.store.collection('parentLinks').findBy('studentRef', student.ref),
         mentions: await this.textMentions(student.ref),
         audit: trail,
       },
