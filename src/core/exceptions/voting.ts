@@ -69,6 +69,7 @@ export async function announceVote(x: ExceptionCore, r: ExceptionRequest): Promi
     text: translator(x.school.locale)('exception.card.newRequest', { student: r.studentRef, year: r.yearGroup }),
     card: await requestCard(x, r, null, x.school.locale),
     replaces: `kernteam:${r.id}`,
+    order: r.version,
   });
 }
 
@@ -103,6 +104,7 @@ export async function afterDecision(x: ExceptionCore, r: ExceptionRequest, chann
     text: t('exception.card.outcomeText', { student: r.studentRef, outcome: t(statusKey(r.status)) }),
     card,
     replaces: `kernteam:${r.id}`,
+    order: r.version,
   });
   const lines = [t('exception.notify.requester', { student: r.studentRef, outcome: t(statusKey(r.status)), motivation: r.decision?.motivation ?? '' })];
   if (r.status === 'granted' && r.reviewDue) {

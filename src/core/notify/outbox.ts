@@ -32,6 +32,11 @@ export const notificationSchema = recordSchema({
   deliveredMessageId: z.string().nullable(),
   /** The key of an earlier notification this one takes the place of (an outcome replacing a request card). */
   replaces: z.string().nullable(),
+  /**
+   * For a replacement: the version of the record whose state it shows, so that an older state never
+   * takes the place of a newer one, whatever order they were queued in (older records: none).
+   */
+  order: z.number().nullable().optional(),
   attempts: z.number(),
   /** Not before this moment (epoch ms): backing off after a failed delivery. */
   nextAttemptAt: z.number(),
@@ -72,15 +77,21 @@ export class Outbox {
    * one (an updated or decided kernteam card) makes older, still pending replacements of that same
    * message pointless: they are marked superseded so that an old state never overwrites a newer one.
    */
-  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string }): Promise<void> {
-    const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null }));
+  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string; order?: number }): Promise<void> {
+    const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null, order: message.order ?? null }));
     // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
     // older replacements are superseded all the same.
     if (!created && (!message.replaces || (await this.items.get(key))?.status !== 'pending')) return;
-    if (message.replaces) {
-      for (const older of await this.pendingFor(staffId)) {
-        if (older.id !== key && older.replaces === message.replaces) await this.items.update({ ...older, status: 'superseded' });
-      }
+    if (!message.replaces) return;
+    const mine = message.order ?? Number.POSITIVE_INFINITY;
+    const others = (await this.items.findBy('staffId', staffId)).filter((n) => n.id !== key && n.replaces === message.replaces && n.status !== 'superseded');
+    // A newer state is already queued or shown: this one is out of date before it goes out.
+    if (others.some((n) => (n.order ?? Number.NEGATIVE_INFINITY) > mine)) {
+      await writeRecord(this.items, key, (n) => (n && n.status === 'pending' ? { ...n, status: 'superseded' as const } : KEEP));
+      return;
+    }
+    for (const older of others) {
+      if (older.status === 'pending') await writeRecord(this.items, older.id, (n) => (n && n.status === 'pending' ? { ...n, status: 'superseded' as const } : KEEP));
     }
   }
 
@@ -146,7 +157,7 @@ export class Outbox {
     staffId: string,
     text: string,
     card: AdaptiveCardJson | undefined,
-    extra: Partial<Pick<Notification, 'replaces' | 'items'>>,
+    extra: Partial<Pick<Notification, 'replaces' | 'items' | 'order'>>,
   ): Omit<Notification, 'version'> {
     return {
       id: key,
