@@ -6,7 +6,7 @@ import { notificationSchema } from './notify/outbox.js';
 import { parentLinkSchema } from './parents/model.js';
 import { roleAssignmentSchema } from './people/role-book.js';
 import { recordSchema } from './record-schema.js';
-import { COLLECTIONS, type CollectionName, type Store } from './ports.js';
+import type { CollectionName, Store } from './ports.js';
 import { mappedCollection, wrapCollections } from './store-wrap.js';
 
 /** Where to reach a person (or a channel) proactively: the chat platform's reference, as JSON text. */
@@ -65,6 +65,3 @@ export function parseRecord<N extends CollectionName>(name: N, document: unknown
 export function parsedStore(inner: Store): Store {
   return wrapCollections(inner, (name, base) => mappedCollection(base, (document) => parseRecord(name, document)));
 }
-
-/** Every collection has a schema (checked where the list of collections is declared). */
-export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
 import type { CaseService } from '../cases/service.js';
-import type { ExceptionService } from '../exceptions/service.js';
+import { currentPauseEnd, scopesOf, type ExceptionService } from '../exceptions/service.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Store } from '../ports.js';
 import { formatDate } from '../protocol/answers.js';
@@ -69,14 +69,14 @@ export class LetterService {
         ? r.status === 'granted' ? 'exception-review' : null
         : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
       if (!kind) return { ok: false, reason: 'invalid' };
-      const pauseEnd = [...r.misuse].reverse().find((m) => m.kind === 'suspend' || m.kind === 'extend')?.until;
+      const pauseEnd = currentPauseEnd(r);
       const placeholder = lang === 'en' ? '[Write here, in plain words, why.]' : '[Schrijf hier in gewone woorden waarom.]';
       const data: LetterData = {
         ...base,
         student: initials(r.studentRef),
         motivation: kind === 'exception-granted' || kind === 'exception-rejected' ? (r.decision?.motivation ?? placeholder) : placeholder,
         allowed: allowedInWords(r.functions ?? [], lang),
-        where: whereInWords(r.scopes ?? (r.scope ? [r.scope] : []), lang),
+        where: whereInWords(scopesOf(r), lang),
         date: kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
       };
       const parentsWrote = [r.fromParents?.need, r.fromParents?.studentWords].join(' ');

@@ -1,3 +1,5 @@
+import { sentence } from '../text/record-text.js';
+
 /**
  * Letters to parents, drafted from the record in plain language (B1), for a member of staff to read,
  * change and send themselves. A letter holds only what parents may read: the decision and the
@@ -228,17 +230,11 @@ export function composeLetter(kind: LetterKind, data: LetterData, lang: LetterLa
     school: data.school,
     staff: data.staff,
     contact: data.contact,
-    motivation: plainEnd(data.motivation ?? '-'),
-    allowed: (data.allowed ?? []).join(lang === 'en' ? '; ' : '; ') || '-',
+    motivation: sentence(data.motivation ?? '-'),
+    allowed: (data.allowed ?? []).join('; ') || '-',
     where: data.where || '-',
     date: data.date ?? '-',
   };
   const text = template.body.map((p) => p.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '-')).join('\n\n');
   return { subject: template.subject, text };
-}
-
-/** A typed reason ends with one full stop (the letter's sentence ends there). */
-function plainEnd(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parentSubmissionSchema } from '../exceptions/model.js';
 
-export { parentSubmissionSchema, type ParentSubmission } from '../exceptions/model.js';
 import { recordSchema } from '../record-schema.js';
 
 /**

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ExceptionService } from '../exceptions/service.js';
 import type { ExceptionRequest, ParentSubmission } from '../exceptions/model.js';
-import { translator, type Locale } from '../i18n/index.js';
+import { translator } from '../i18n/index.js';
 import type { Outbox } from '../notify/outbox.js';
 import { can } from '../permissions.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Store } from '../ports.js';
-import { auditSubject } from '../privacy/service.js';
+import { studentAudit } from '../privacy/service.js';
 import { formatDate } from '../protocol/answers.js';
 import { KEEP, writeRecord } from '../records.js';
 import { dayIn } from '../time.js';
@@ -142,15 +142,7 @@ export class ParentService {
   }
 
   private async audit(actor: string, action: string, studentRef: string, channel: string): Promise<void> {
-    await this.deps.store.audit.append({
-      at: this.deps.clock.now(),
-      schoolId: this.school.id,
-      actor,
-      action,
-      recordKind: 'student',
-      recordId: auditSubject(this.school.id, studentRef),
-      channel,
-    });
+    await this.deps.store.audit.append(studentAudit(this.school.id, this.deps.clock.now(), actor, action, studentRef, channel));
   }
 }
 
@@ -163,5 +155,3 @@ function linkId(secret: string): string {
 function isSecret(secret: string): boolean {
   return /^[A-Za-z0-9_-]{32}$/.test(secret);
 }
-
-export type { Locale };

@@ -19,6 +19,11 @@ export function auditSubject(schoolId: string, studentRef: string): string {
   return `leerling-${studentPseudonym(schoolId, studentRef)}`;
 }
 
+/** An audit entry about a student, who is named by their pseudonym only. */
+export function studentAudit(schoolId: string, at: number, actor: string, action: string, studentRef: string, channel: string): AuditEntry {
+  return { at, schoolId, actor, action, recordKind: 'student', recordId: auditSubject(schoolId, studentRef), channel };
+}
+
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
 
 /** Everything stored about one student, for an access request (AVG art. 15). */
@@ -240,8 +245,10 @@ export class PrivacyService {
 
   /** An audit entry about a student, under their pseudonym; `studentRef: null` for one about no student. */
   private async audit(actor: string, action: string, studentRef: string | null, channel: string, detail = ''): Promise<void> {
-    const recordId = studentRef === null ? detail : auditSubject(this.school.id, studentRef);
-    await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'student', recordId, channel });
+    const at = this.deps.clock.now();
+    await this.deps.store.audit.append(
+      studentRef === null ? { at, schoolId: this.school.id, actor, action, recordKind: 'student', recordId: detail, channel } : studentAudit(this.school.id, at, actor, action, studentRef, channel),
+    );
   }
 }
 
