@@ -1,11 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, chromiumAvailable, launchBrowser, screenshotIfFailed, typeInPlayground } from '../helpers/browser.js';
+import { browserTestsRun, launchBrowser, screenshotIfFailed, typeInPlayground } from '../helpers/browser.js';
 
-const available = chromiumAvailable();
-if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
-if (!available) console.warn(`\n*** Browser tests NOT RUN: ${CHROMIUM} is missing (apt-get install chromium). ***\n`);
+const available = browserTestsRun();
 
 describe.skipIf(!available)('the playground in a real browser (Debian Chromium)', () => {
   let bot: TestApp;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { chromiumAvailable, launchBrowser, typeInPlayground } from '../helpers/browser.js';
+import { browserTestsRun, launchBrowser, typeInPlayground } from '../helpers/browser.js';
 
 /**
  * The README's "Try it" list, step by step as written, in Debian Chromium: what a newcomer does first.
@@ -11,7 +11,7 @@ import { chromiumAvailable, launchBrowser, typeInPlayground } from '../helpers/b
 const README = readFileSync('README.md', 'utf8');
 const TRY_IT = README.slice(README.indexOf('Try it:'), README.indexOf('## Commands')).replace(/\s+/g, ' ');
 
-describe.skipIf(!chromiumAvailable())("the README's walk-through, as written", () => {
+describe.skipIf(!browserTestsRun())("the README's walk-through, as written", () => {
   let bot: TestApp;
   let browser: BrowserContext;
   let page: Page;

@@ -18,6 +18,17 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Whether the browser tests run here: yes when Debian Chromium is installed. In CI a missing Chromium
+ * is an error, never a skip; elsewhere the run says loudly that the browser tests did not run.
+ */
+export function browserTestsRun(): boolean {
+  const available = chromiumAvailable();
+  if (!available && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: the browser tests cannot run`);
+  if (!available) console.warn(`\n*** Browser tests NOT RUN: ${CHROMIUM} is missing (apt-get install chromium). ***\n`);
+  return available;
+}
+
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
