@@ -17,6 +17,9 @@ const school = loadSchoolFile(config.schoolFile);
 const store = await openStore(config, createLogger('warn'));
 let count = 0;
 for (const name of Object.keys(SENSITIVE_FIELDS) as Array<keyof typeof SENSITIVE_FIELDS>) {
+  // Short-lived records (a letter's PDF waiting for its download) expire within the hour: keep the old
+  // key in ZORGPAD_DATA_KEYS_PREVIOUS for an hour after rotating, and they are gone by themselves.
+  if (name === 'transient') continue;
   const collection = store.collection(name);
   for (const record of await collection.findBy('schoolId', school.id)) {
     // Reading decrypts with whichever key wrote it; writing seals with the current key.
@@ -25,4 +28,4 @@ for (const name of Object.keys(SENSITIVE_FIELDS) as Array<keyof typeof SENSITIVE
   }
 }
 await store.close();
-process.stdout.write(`rotate-key: ${count} records re-encrypted with key ${dataKey(config.dataKey).id}\n`);
+process.stdout.write(`rotate-key: ${count} records re-encrypted with key ${dataKey(config.dataKey).id}; keep the old key for one more hour (letter downloads still waiting)\n`);

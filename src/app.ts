@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
@@ -60,6 +61,17 @@ export interface StartOptions {
   dailyUpkeep?: boolean;
 }
 
+/** The school file, its translations, the cards and the dialogs, each checked; throws on the first problem. */
+export function loadFiles(config: Config, log: Logger) {
+  const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
+  const translations = directory.school.parents.translations;
+  const languages = new PageLanguages(translations ? loadTranslations(resolve(dirname(config.schoolFile), translations)) : []);
+  const cards = CardRenderer.load(config.cardsDir);
+  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, cards: new Set(cards.names) });
+  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
+  return { directory, languages, cards, flows };
+}
+
 /**
  * The composition root: configuration → files → store → core → HTTP. Everything that can be wrong
  * in a file is checked before the store is opened or a port is taken.
@@ -67,12 +79,7 @@ export interface StartOptions {
 export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock, options: StartOptions = {}): Promise<App> {
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
-  const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
-  const translations = directory.school.parents.translations;
-  const languages = new PageLanguages(translations ? loadTranslations(resolve(dirname(config.schoolFile), translations)) : []);
-  const cards = CardRenderer.load(config.cardsDir);
-  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, cards: new Set(cards.names) });
-  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
+  const { directory, languages, cards, flows } = loadFiles(config, log);
 
   const opened = await openStore(config, log);
   const store = operationAwareStore(parsedStore(options.wrapStore ? options.wrapStore(opened) : opened));
@@ -96,8 +103,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const http = new HttpServer(log);
-  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind }));
-  mountParents(http, { parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
+  // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
+  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0 }));
+  mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
     config.slack.mode === 'on'

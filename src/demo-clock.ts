@@ -13,7 +13,16 @@ export class AdjustableClock implements Clock {
     return this.base.now() + this.offsetMs;
   }
 
+  /** Called with the new offset after each `advance` (the other worker processes follow it). */
+  onAdvance: ((offsetMs: number) => void) | undefined;
+
   advance(ms: number): void {
     this.offsetMs += ms;
+    this.onAdvance?.(this.offsetMs);
+  }
+
+  /** Takes over the offset another worker process moved to. */
+  follow(offsetMs: number): void {
+    this.offsetMs = offsetMs;
   }
 }

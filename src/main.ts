@@ -1,25 +1,117 @@
-import { startApp } from './app.js';
-import { ConfigError, loadConfig } from './config/env.js';
+import cluster, { type Worker } from 'node:cluster';
+import { loadFiles, startApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { CardTemplateError } from './core/cards/render.js';
 import { SchoolFileError } from './core/people/school.js';
 import { DialogFileError } from './core/protocol/loader.js';
 import { TranslationError } from './channels/parents/texts.js';
+import type { Logger } from './core/ports.js';
 import { createLogger } from './log/logger.js';
+import { openStore } from './store/open.js';
 
 const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTemplateError, TranslationError];
 
+/** Messages between the primary and its workers. */
+type WorkerMessage = { type: 'zorgpad.ready'; port: number } | { type: 'zorgpad.clock'; offsetMs: number };
+
+function isWorkerMessage(value: unknown): value is WorkerMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === 'zorgpad.ready' || type === 'zorgpad.clock';
+}
+
+/**
+ * One process per core (`ZORGPAD_WORKERS`) on one port: node's cluster module hands each connection to
+ * a worker. The workers share the store and nothing else; what must hold across them (delivery leases,
+ * pacing per conversation, the parents' form limit, letter downloads, idempotency) lives in the store.
+ * With one worker, Zorgpad runs in this process.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  if (cluster.isWorker) return runWorker(config, log);
+  if (config.workers === 1) return runSingle(config, log);
+  return runPrimary(config, log);
+}
+
+async function runSingle(config: Config, log: Logger): Promise<void> {
   const app = await startApp(config, log);
+  onStop(log, () => app.close());
+  announce(config, app.port);
+}
+
+async function runWorker(config: Config, log: Logger): Promise<void> {
+  const app = await startApp(config, log);
+  // The playground's demo clock moves for every worker, not only the one that was asked.
+  app.clock.onAdvance = (offsetMs) => process.send?.({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage);
+  process.on('message', (message: unknown) => {
+    if (isWorkerMessage(message) && message.type === 'zorgpad.clock') app.clock.follow(message.offsetMs);
+  });
+  onStop(log, () => app.close());
+  process.send?.({ type: 'zorgpad.ready', port: app.port } satisfies WorkerMessage);
+}
+
+/**
+ * Checks the files and prepares the store once (schema, development key), then starts the workers. A
+ * worker that dies is replaced; a worker that fails before any has started stops the whole start-up.
+ */
+async function runPrimary(config: Config, log: Logger): Promise<void> {
+  loadFiles(config, log);
+  await (await openStore(config, log)).close();
+  let stopping = false;
+  let started = false;
+  let offsetMs = 0;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    // A worker started after the demo clock moved starts where the others are.
+    if (offsetMs !== 0) worker.once('online', () => worker.send({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage));
+    return worker;
+  };
+  cluster.on('message', (from, message: unknown) => {
+    if (!isWorkerMessage(message)) return;
+    if (message.type === 'zorgpad.ready' && !started) {
+      started = true;
+      log.info('workers.started', { workers: config.workers, port: message.port });
+      announce(config, message.port);
+    }
+    if (message.type === 'zorgpad.clock') {
+      offsetMs = message.offsetMs;
+      for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from) worker.send(message);
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (!started) {
+      // The worker said why on stderr; starting more would say it again.
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.kill();
+      process.exit(1);
+    }
+    log.warn('worker.replaced', { code: code ?? -1, signal: signal ?? 'none' });
+    setTimeout(fork, 1000).unref();
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+  onStop(log, async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.kill('SIGTERM');
+    })));
+  });
+}
+
+function onStop(log: Logger, close: () => Promise<void>): void {
   const stop = async () => {
     log.info('stopping');
-    await app.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  if (config.playground) process.stdout.write(`Zorgpad playground: http://localhost:${app.port}/playground\n`);
+}
+
+function announce(config: Config, port: number): void {
+  if (config.playground) process.stdout.write(`Zorgpad playground: http://localhost:${port}/playground\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -61,6 +62,8 @@ const envSchema = z.object({
     .string()
     .refine((v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), 'expected comma-separated 32-byte base64 keys')
     .optional(),
+  /** How many worker processes `npm start` runs on the one port (default: one per core). */
+  ZORGPAD_WORKERS: z.coerce.number({ message: 'expected a number of workers' }).int('expected a whole number of workers').min(1, 'expected 1 to 64 workers').max(64, 'expected 1 to 64 workers').optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
   /** The Slack app's signing secret (Basic Information → App Credentials). */
   SLACK_SIGNING_SECRET: z.string().min(8, 'expected the Slack app\'s signing secret').optional(),
@@ -89,6 +92,8 @@ export interface Config {
   slack: SlackConfig;
   /** How often notifications are delivered to the channels. */
   deliveryIntervalMs: number;
+  /** Worker processes sharing the port and the store (`ZORGPAD_WORKERS`, default one per core). */
+  workers: number;
   publicHost: string | undefined;
   /** Data keys; without one (development only) a key is generated next to the data. */
   dataKey: string | undefined;
@@ -196,6 +201,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     teams,
     slack,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
+    workers: e.ZORGPAD_WORKERS ?? availableParallelism(),
     publicHost: e.ZORGPAD_PUBLIC_HOST,
     dataKey: e.ZORGPAD_DATA_KEY,
     previousDataKeys: e.ZORGPAD_DATA_KEYS_PREVIOUS ? e.ZORGPAD_DATA_KEYS_PREVIOUS.split(',').map((k) => k.trim()) : [],

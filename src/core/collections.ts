@@ -1,3 +1,4 @@
+import { transientSchema } from './transient.js';
 import { z } from 'zod';
 import { dialogStateRecordSchema } from './app/dialog-state.js';
 import { bullyingCaseSchema } from './cases/model.js';
@@ -40,6 +41,7 @@ export const RECORD_SCHEMAS = {
   conversationRefs: conversationRefSchema,
   outbox: notificationSchema,
   parentLinks: parentLinkSchema,
+  transient: transientSchema,
 } as const satisfies Record<CollectionName, z.ZodType>;
 
 export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;

@@ -115,6 +115,8 @@ export const COLLECTIONS = {
   outbox: ['schoolId', 'staffId', 'status'],
   /** Personal form links for parents (one student each), by the hash of their secret. */
   parentLinks: ['schoolId', 'studentRef', 'staffId'],
+  /** Short-lived state all worker processes share (transient.ts): pacing, counters, one-time downloads. */
+  transient: ['expiresAt'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;
@@ -124,6 +126,8 @@ export interface SweepReport {
   idempotencyKeys: number;
   jobs: number;
   claims: number;
+  /** Short-lived records (transient.ts) past their expiry. */
+  transient: number;
 }
 
 /** Everything persistent, behind one port. */
@@ -135,9 +139,10 @@ export interface Store {
   audit: AuditLog;
   /**
    * Removes what is only kept for a while: idempotency keys claimed, finished jobs due, and write claims
-   * taken before `before`. Run daily (FerretDB 1.x has no TTL indexes, so a sweep works everywhere).
+   * taken before `before`, and short-lived records that expired before `now`. Run daily (FerretDB 1.x
+   * has no TTL indexes, so a sweep works everywhere; on MongoDB a TTL index removes the latter sooner).
    */
-  sweep(before: number): Promise<SweepReport>;
+  sweep(before: number, now: number): Promise<SweepReport>;
   /** A short name for logs: "sqlite" or "mongodb". */
   kind: string;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
   outbox: ['text', 'cardJson', 'items'],
   // What parents wrote about their child.
   parentLinks: ['submission'],
+  // A letter's PDF waiting for its one download.
+  transient: ['payload', 'name'],
 };
 
 /** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */

@@ -196,11 +196,12 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
         }
       },
     },
-    async sweep(before) {
+    async sweep(before, now) {
       const idempotencyKeys = (await keys.deleteMany({ at: { $lt: before } })).deletedCount;
       const swept = (await jobs.deleteMany({ status: { $in: ['done', 'failed'] }, dueAt: { $lt: before } })).deletedCount;
       const claimed = (await claims.deleteMany({ at: { $lt: before } })).deletedCount;
-      return { idempotencyKeys, jobs: swept, claims: claimed };
+      const transient = (await db.collection('transient').deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+      return { idempotencyKeys, jobs: swept, claims: claimed, transient };
     },
     audit: {
       async append(entry) {

@@ -123,6 +123,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     claimKey: db.prepare('INSERT INTO idempotency_keys (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     sweepKeys: db.prepare('DELETE FROM idempotency_keys WHERE at < ?'),
     sweepJobs: db.prepare("DELETE FROM jobs WHERE status IN ('done', 'failed') AND due_at < ?"),
+    sweepTransient: db.prepare("DELETE FROM records WHERE collection = 'transient' AND json_extract(data, '$.expiresAt') <= ?"),
     appendAudit: db.prepare(
       'INSERT INTO audit (at, school_id, actor, action, record_kind, record_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -199,9 +200,14 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return stmt.claimKey.run(key, now).changes === 1;
       },
     },
-    async sweep(before) {
+    async sweep(before, now) {
       // SQLite writes are atomic per statement: it needs no write claims.
-      return { idempotencyKeys: stmt.sweepKeys.run(before).changes, jobs: stmt.sweepJobs.run(before).changes, claims: 0 };
+      return {
+        idempotencyKeys: stmt.sweepKeys.run(before).changes,
+        jobs: stmt.sweepJobs.run(before).changes,
+        claims: 0,
+        transient: stmt.sweepTransient.run(now).changes,
+      };
     },
     audit: {
       async append(e: AuditEntry) {

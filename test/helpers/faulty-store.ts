@@ -34,7 +34,7 @@ export class WriteFaults {
     return {
       kind: inner.kind,
       close: () => inner.close(),
-      sweep: async (before) => (faults.write('sweep'), inner.sweep(before)),
+      sweep: async (before, now) => (faults.write('sweep'), inner.sweep(before, now)),
       collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
         const known = collections.get(name);
         if (known) return known as unknown as RecordCollection<RecordOf<N>>;

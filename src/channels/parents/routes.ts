@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { DOCUMENT_STATES, DOCUMENTS } from '../../core/exceptions/model.js';
@@ -6,7 +6,8 @@ import type { ParentService } from '../../core/parents/service.js';
 import { FORM_PATH } from '../../core/parents/service.js';
 import { LETTER_PATH, type LetterService } from '../../core/parents/letter-service.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger, Store } from '../../core/ports.js';
+import { countInWindow } from '../../core/transient.js';
 import { HttpError, readBody, type HttpServer } from '../../http/server.js';
 import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type LanguageLinks, type ResultKind } from './pages.js';
 import { PageLanguages, type PageTexts } from './texts.js';
@@ -25,6 +26,8 @@ export interface ParentsDeps {
   /** Dutch, English and the school's own human translations. */
   languages?: PageLanguages;
   log: Logger;
+  /** Where the request counts live (shared by the worker processes). */
+  store: Store;
 }
 
 const docState = z.enum(DOCUMENT_STATES).optional();
@@ -55,24 +58,16 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
   const languages = deps.languages ?? new PageLanguages();
   const textsFor = (lang: string | null | undefined) => languages.get(lang);
   const linksTo = (t: PageTexts, href: (code: string) => string): LanguageLinks => languages.others(t.lang).map((l) => ({ ...l, href: href(l.code) }));
-  const attempts = new Map<string, { count: number; resetAt: number }>();
-  const limited = (req: IncomingMessage): boolean => {
-    const key = req.socket.remoteAddress ?? '?';
-    const now = Date.now();
-    const entry = attempts.get(key);
-    if (!entry || entry.resetAt <= now) {
-      if (attempts.size > 10_000) attempts.clear();
-      attempts.set(key, { count: 1, resetAt: now + RATE.windowMs });
-      return false;
-    }
-    entry.count++;
-    return entry.count > RATE.max;
+  // Counted in the store, so that the limit holds whichever worker process answers; the address only as a hash.
+  const limited = async (req: IncomingMessage): Promise<boolean> => {
+    const address = createHash('sha256').update(req.socket.remoteAddress ?? '?').digest('base64url');
+    return (await countInWindow(deps.store, `parents:${address}`, RATE.windowMs, Date.now())) > RATE.max;
   };
 
   // A letter's PDF, for the member of staff who took it: the link works once, for an hour.
-  http.route('GET', LETTER_PATH, (req, res, url) => {
-    if (limited(req)) throw new HttpError(429, 'too many requests');
-    const found = deps.letters.download(url.searchParams.get('t') ?? '');
+  http.route('GET', LETTER_PATH, async (req, res, url) => {
+    if (await limited(req)) throw new HttpError(429, 'too many requests');
+    const found = await deps.letters.download(url.searchParams.get('t') ?? '');
     if (!found) throw new HttpError(404, 'this link has been used or has expired');
     res.writeHead(200, {
       'content-type': 'application/pdf',
@@ -100,7 +95,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
 
   http.route('GET', FORM_PATH, async (req, res, url) => {
     const t = textsFor(url.searchParams.get('lang'));
-    if (limited(req)) return result(res, 429, t, 'busy');
+    if (await limited(req)) return result(res, 429, t, 'busy');
     const secret = url.searchParams.get('t') ?? '';
     const state = await deps.parents.open(secret);
     if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
@@ -110,7 +105,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
   });
 
   http.route('POST', FORM_PATH, async (req, res) => {
-    if (limited(req)) return result(res, 429, textsFor(null), 'busy');
+    if (await limited(req)) return result(res, 429, textsFor(null), 'busy');
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw new HttpError(415, 'expected a form');
     const raw = Object.fromEntries(new URLSearchParams((await readBody(req, 32 * 1024)).toString('utf8')));
     const parsed = formSchema.safeParse(raw);

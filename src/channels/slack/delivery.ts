@@ -19,7 +19,6 @@ const UNREACHABLE = new Set(['channel_not_found', 'user_not_found', 'not_in_chan
  * for Slack's Retry-After through the outbox. A message another channel has claimed is left alone.
  */
 export class SlackDelivery {
-  private readonly lastSent = new Map<string, number>();
   private readonly round: DeliveryRound;
 
   constructor(
@@ -53,15 +52,13 @@ export class SlackDelivery {
     const taken = await this.outbox.take(due, 'slack');
     if (!taken) return false;
     const { item, replaced } = taken;
-    const wait = (this.lastSent.get(channel) ?? 0) + MIN_GAP_MS - Date.now();
+    const wait = await this.outbox.pace(`slack:${channel}`, MIN_GAP_MS);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     try {
       const messageId = await this.send(channel, item, replaced);
-      this.lastSent.set(channel, Date.now());
       await this.outbox.markDelivered(item, 'slack', messageId);
       return true;
     } catch (error) {
-      this.lastSent.set(channel, Date.now());
       const code = errorCode(error);
       this.log.warn('slack.delivery-failed', { code, attempts: item.attempts + 1 });
       const retryAfter = (error as { retryAfter?: unknown }).retryAfter;

@@ -18,8 +18,6 @@ const RETRY_STATUSES = new Set([412, 429, 502, 503, 504]);
  * restart because the outbox is the store.
  */
 export class TeamsDelivery {
-  private readonly lastSent = new Map<string, number>();
-
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
@@ -68,7 +66,7 @@ export class TeamsDelivery {
     if (!taken) return false;
     const { item, replaced } = taken;
     const conversation = target.reference.conversation?.id ?? '';
-    const wait = (this.lastSent.get(conversation) ?? 0) + MIN_GAP_MS - Date.now();
+    const wait = await this.outbox.pace(`teams:${conversation}`, MIN_GAP_MS);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     try {
       let messageId: string | null = null;
@@ -82,7 +80,6 @@ export class TeamsDelivery {
           messageId = (await context.sendActivity(activity))?.id ?? null;
         }
       });
-      this.lastSent.set(conversation, Date.now());
       await this.outbox.markDelivered(item, 'teams', messageId);
       return true;
     } catch (error) {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { reserveSlot } from '../transient.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { z } from 'zod';
 import type { Clock, Store } from '../ports.js';
@@ -58,6 +60,8 @@ const MAX_BUNDLE_ITEMS = 10;
  */
 export class Outbox {
   private replies = 0;
+  /** Keeps two worker processes that queue replies in the same millisecond from making the same key. */
+  private readonly process = randomUUID().slice(0, 8);
   /** Per bundle moment, the first bundle number that may still be open (a hint; the store decides). */
   private readonly openBundle = new Map<string, number>();
   private renderBundle: ((items: BundleItem[]) => { text: string; card: AdaptiveCardJson }) | null = null;
@@ -100,7 +104,7 @@ export class Outbox {
    * person under keys that keep their order, so the delivery round retries them with back-off, in order.
    */
   async queueReplies(staffId: string, messages: ReadonlyArray<{ text: string; card?: AdaptiveCardJson }>): Promise<void> {
-    const key = `reply:${this.clock.now()}:${String(this.replies++).padStart(6, '0')}`;
+    const key = `reply:${this.clock.now()}:${this.process}:${String(this.replies++).padStart(6, '0')}`;
     for (const [i, m] of messages.entries()) {
       await this.notify(`${key}:${String(i).padStart(3, '0')}`, staffId, { text: m.text, ...(m.card ? { card: m.card } : {}) });
     }
@@ -138,6 +142,14 @@ export class Outbox {
   private rememberOpen(baseKey: string, n: number): void {
     if (this.openBundle.size > 10_000) this.openBundle.clear();
     if ((this.openBundle.get(baseKey) ?? 0) < n) this.openBundle.set(baseKey, n);
+  }
+
+  /**
+   * How long to wait before the next message to `target` (a conversation or a channel), at least
+   * `gapMs` after the one before it, whichever worker process sends it (the reservation is in the store).
+   */
+  pace(target: string, gapMs: number): Promise<number> {
+    return reserveSlot(this.store, target, gapMs, Date.now());
   }
 
   /** How bundles are worded and shown; set by the scheduler that fills them. */

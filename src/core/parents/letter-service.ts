@@ -1,3 +1,4 @@
+import { keepOnce, takeOnce } from '../transient.js';
 import { randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
@@ -46,9 +47,6 @@ export interface LetterServiceDeps {
  * is sent to parents by Zorgpad.
  */
 export class LetterService {
-  /** PDFs waiting to be downloaded, by the secret in their link; kept in this process for an hour. */
-  private readonly downloads = new Map<string, { pdf: Uint8Array; name: string; until: number }>();
-
   constructor(private readonly deps: LetterServiceDeps) {}
 
   private get school() {
@@ -110,17 +108,17 @@ export class LetterService {
       await this.deps.cases.recordStep(actor, request.caseId, 'ouders-geinformeerd', outcome, { brief: draft.kind }, channel, lang, student);
     }
     const secret = randomBytes(24).toString('base64url');
-    for (const [key, d] of this.downloads) if (d.until <= now) this.downloads.delete(key);
     const pdf = await letterPdf(this.school.name, formatDate(dayIn(this.school.timeZone, now), lang), draft.subject, text);
-    this.downloads.set(secret, { pdf, name: `${draft.kind}.pdf`, until: now + DOWNLOAD_MS });
+    // Kept in the store (encrypted) so that whichever worker process gets the download can hand it out, once.
+    await keepOnce(this.deps.store, `letter:${secret}`, pdf, `${draft.kind}.pdf`, now + DOWNLOAD_MS);
     return { ok: true, text, url: `${this.deps.publicBase()}${LETTER_PATH}?t=${secret}` };
   }
 
   /** A letter's PDF, once; null for an unknown, used or expired link. */
-  download(secret: string): { pdf: Uint8Array; name: string } | null {
-    const found = this.downloads.get(secret);
-    this.downloads.delete(secret);
-    return found && found.until > this.deps.clock.now() ? found : null;
+  async download(secret: string): Promise<{ pdf: Uint8Array; name: string } | null> {
+    if (!secret) return null;
+    const found = await takeOnce(this.deps.store, `letter:${secret}`, this.deps.clock.now());
+    return found ? { pdf: found.payload, name: found.name } : null;
   }
 
   private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang, parentsWrote: string): LetterDraft {

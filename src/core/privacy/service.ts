@@ -226,8 +226,8 @@ export class PrivacyService {
     for (const d of await states.findBy('schoolId', this.school.id)) {
       if (!d.pending && d.updatedAt <= now - IDLE_DIALOG_DAYS * DAY_MS && (await states.delete(d.id))) dialogsRemoved++;
     }
-    const sweep = await this.deps.store.sweep(shortCutoff);
-    const swept = sweep.idempotencyKeys + sweep.jobs + sweep.claims;
+    const sweep = await this.deps.store.sweep(shortCutoff, now);
+    const swept = sweep.idempotencyKeys + sweep.jobs + sweep.claims + sweep.transient;
     if (casesAnonymised + exceptionsAnonymised > 0) await this.audit('system', 'privacy.retention', null, 'scheduler', `${casesAnonymised}+${exceptionsAnonymised}`);
     return { casesAnonymised, exceptionsAnonymised, messagesRemoved, dialogsRemoved, swept };
   }

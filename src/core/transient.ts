@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { recordSchema } from './record-schema.js';
+import { KEEP, writeRecord } from './records.js';
+import type { Store } from './ports.js';
+
+/**
+ * Short-lived state that every worker process must see alike: when a conversation may get its next
+ * message, how many requests an address made in this window, a letter's PDF waiting to be downloaded
+ * once. Each record says when it `expiresAt`; the store's sweep removes it after that (and MongoDB's
+ * TTL index, where the server has one).
+ */
+export const transientSchema = recordSchema({
+  expiresAt: z.number(),
+  /** Pacing: the earliest moment the next message may go out. */
+  nextAt: z.number().optional(),
+  /** Counting: requests in the window that ends at `expiresAt`. */
+  count: z.number().optional(),
+  /** A value handed over once (base64), and its file name. Encrypted at rest. */
+  payload: z.string().optional(),
+  name: z.string().optional(),
+});
+export type Transient = z.infer<typeof transientSchema>;
+
+function transient(store: Store) {
+  return store.collection('transient');
+}
+
+/**
+ * Reserves the next moment a message under `key` may go out, at least `gapMs` after the one before it,
+ * whichever process sends it. Returns how long to wait (0: now).
+ */
+export async function reserveSlot(store: Store, key: string, gapMs: number, now: number): Promise<number> {
+  let at = now;
+  await writeRecord(transient(store), `pace:${key}`, (current) => {
+    at = Math.max(now, current && current.expiresAt > now ? (current.nextAt ?? now) : now);
+    return { ...(current ?? { id: `pace:${key}` }), nextAt: at + gapMs, expiresAt: at + gapMs + 60_000 };
+  });
+  return at - now;
+}
+
+/** Counts one request under `key` in a fixed window of `windowMs`; returns the count so far, this one included. */
+export async function countInWindow(store: Store, key: string, windowMs: number, now: number): Promise<number> {
+  const { record } = await writeRecord(transient(store), `count:${key}`, (current) =>
+    current && current.expiresAt > now
+      ? { ...current, count: (current.count ?? 0) + 1 }
+      : { ...(current ?? { id: `count:${key}` }), count: 1, expiresAt: now + windowMs },
+  );
+  return record?.count ?? 1;
+}
+
+/** The stored id of a one-time value: the key is a secret from a link, so only its hash is kept. */
+function onceId(key: string): string {
+  return `once:${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+/** Keeps `payload` until `expiresAt` for one `takeOnce` with the same (secret) key. */
+export async function keepOnce(store: Store, key: string, payload: Uint8Array, name: string, expiresAt: number): Promise<void> {
+  const id = onceId(key);
+  await writeRecord(transient(store), id, (current) => (current ? KEEP : { id, payload: Buffer.from(payload).toString('base64'), name, expiresAt }));
+}
+
+/** What `keepOnce` kept, for the first caller only (the record is gone afterwards); null when used, unknown or expired. */
+export async function takeOnce(store: Store, key: string, now: number): Promise<{ payload: Uint8Array; name: string } | null> {
+  const id = onceId(key);
+  const found = await transient(store).get(id);
+  if (!found || !(await transient(store).delete(id))) return null;
+  if (found.expiresAt <= now || found.payload === undefined) return null;
+  return { payload: new Uint8Array(Buffer.from(found.payload, 'base64')), name: found.name ?? 'download' };
+}
