@@ -30,22 +30,22 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
   const db = client.db(dbName);
-  await ensureIndexes(db);
   const mode = opts.writeClaims ?? 'auto';
   const ferretdb = await isFerretDb(db);
+  await ensureIndexes(db, !ferretdb);
   const writeClaims = mode === 'auto' ? ferretdb : mode === 'on';
 
   const jobs = db.collection<JobDoc>('jobs');
   const jobsAsDocs = db.collection<Document>('jobs');
-  const keys = db.collection<{ _id: string; at: number }>('idempotency_keys');
-  const claims = db.collection<{ _id: string; at: number }>('write_claims');
+  const keys = db.collection<{ _id: string; at: number; expireAt: Date }>('idempotency_keys');
+  const claims = db.collection<{ _id: string; at: number; expireAt: Date }>('write_claims');
 
   /** Wins the sole right to move `key` on from `version`; false when someone else holds it. */
   async function claimVersion(key: string, version: number): Promise<boolean> {
     for (let round = 0; ; round++) {
       const id = round === 0 ? `${key}@${version}` : `${key}@${version}#${round}`;
       try {
-        await claims.insertOne({ _id: id, at: Date.now() });
+        await claims.insertOne({ _id: id, at: Date.now(), expireAt: new Date(Date.now() + CLAIM_TTL_MS) });
         return true;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -87,7 +87,7 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
       async create(record) {
         const { id, ...rest } = record as Omit<RecordOf<N>, 'version'> & { id: string };
         try {
-          await coll.insertOne({ ...rest, _id: id as never, version: 1 });
+          await coll.insertOne({ ...withExpiry(name, rest), _id: id as never, version: 1 });
         } catch (error) {
           if (isDuplicateKey(error)) throw new DuplicateRecordError(name, id);
           throw error;
@@ -96,7 +96,7 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
       },
       async update(record) {
         const { id, version, ...rest } = record;
-        const written = await casWrite(coll, `${name}:${id}`, id, version, rest);
+        const written = await casWrite(coll, `${name}:${id}`, id, version, withExpiry(name, rest));
         return written ? ({ ...record, version: version + 1 } as RecordOf<N>) : null;
       },
       async findBy(field: string, value: FieldValue) {
@@ -188,7 +188,7 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
     idempotency: {
       async claim(key, now) {
         try {
-          await keys.insertOne({ _id: key, at: now });
+          await keys.insertOne({ _id: key, at: now, expireAt: new Date(now + KEY_TTL_MS) });
           return true;
         } catch (error) {
           if (isDuplicateKey(error)) return false;
@@ -239,7 +239,27 @@ async function isFerretDb(db: Db): Promise<boolean> {
 const STALE_CLAIM_MS = 30_000;
 const CLAIM_CANDIDATES = 10;
 
-async function ensureIndexes(db: Db): Promise<void> {
+/** Idempotency keys are kept as long as retention keeps short-lived data (privacy service: 30 days). */
+const KEY_TTL_MS = 30 * 86_400_000;
+/** A write claim is stale after STALE_CLAIM_MS; a day is plenty. */
+const CLAIM_TTL_MS = 86_400_000;
+
+/** Short-lived records carry their expiry as a date too, for MongoDB's TTL index. */
+function withExpiry(name: CollectionName, fields: Document): Document {
+  return name === 'transient' && typeof fields.expiresAt === 'number' ? { ...fields, expireAt: new Date(fields.expiresAt) } : fields;
+}
+
+/**
+ * The lookups' indexes, and TTL indexes that let MongoDB remove keys, claims and short-lived records
+ * by itself. FerretDB 1.x has no TTL indexes (it answers "not implemented"): there the daily sweep
+ * (`sweep`) removes them, as it does everywhere.
+ */
+async function ensureIndexes(db: Db, ttl: boolean): Promise<void> {
+  if (ttl) {
+    for (const name of ['idempotency_keys', 'write_claims', 'transient']) {
+      await db.collection(name).createIndex({ expireAt: 1 }, { name: 'expireAt_ttl', expireAfterSeconds: 0 });
+    }
+  }
   for (const [name, fields] of Object.entries(COLLECTIONS)) {
     for (const field of fields) {
       await db.collection(name).createIndex({ [field]: 1 }, { name: `${field}_1` });
