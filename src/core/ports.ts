@@ -69,8 +69,15 @@ export interface JobStore {
    * At most one caller gets a given job until its lease ends.
    */
   claimDue(now: number, owner: string, leaseMs: number): Promise<Job | null>;
+  /**
+   * As `claimDue`, for up to `limit` jobs at once (earliest first): the scheduler's batched claim. Each
+   * job goes to at most one caller.
+   */
+  claimDueMany(now: number, owner: string, leaseMs: number, limit: number): Promise<Job[]>;
   /** Marks a claimed job done, only if `owner` still holds it. */
   complete(id: string, owner: string, result: string): Promise<boolean>;
+  /** `complete` for several jobs at once; returns how many `owner` still held. */
+  completeMany(ids: readonly string[], owner: string, result: string): Promise<number>;
   /** The jobs scheduled for one person (their `payload.staffId`), any status. */
   forStaff(staffId: string): Promise<Job[]>;
   /** Gives a claimed job back for a later attempt at `retryAt`, only if `owner` still holds it. */

@@ -1,4 +1,5 @@
 import type { RecordOf } from '../core/collections.js';
+import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import {
   COLLECTIONS,
@@ -167,6 +168,45 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
           }
         }
         return null;
+      },
+      async claimDueMany(now, owner, leaseMs, limit) {
+        if (writeClaims) {
+          // Where a filtered update is not atomic (FerretDB), each job is won with its own write claim.
+          const claimed: Job[] = [];
+          for (let job = await this.claimDue(now, owner, leaseMs); job; job = claimed.length < limit ? await this.claimDue(now, owner, leaseMs) : null) claimed.push(job);
+          return claimed;
+        }
+        // One update for the batch: MongoDB applies it to each document atomically, so a job matched
+        // by two claimers at once goes to one of them; the token says which jobs this call won.
+        const token = `${owner}#${randomUUID()}`;
+        const claimed: Job[] = [];
+        for (const filter of [
+          { status: 'pending' as const, dueAt: { $lte: now } },
+          { status: 'claimed' as const, leaseUntil: { $lte: now } },
+        ]) {
+          if (claimed.length >= limit) break;
+          const ids = (await jobs.find(filter, { projection: { _id: 1 } }).sort({ dueAt: 1, _id: 1 }).limit(limit - claimed.length).toArray()).map((j) => j._id);
+          if (!ids.length) continue;
+          await jobsAsDocs.updateMany(
+            { _id: { $in: ids as never[] }, ...filter },
+            { $set: { status: 'claimed', leaseOwner: owner, leaseUntil: now + leaseMs, claimToken: token }, $inc: { attempts: 1, version: 1 } },
+          );
+          const won = await jobs.find({ _id: { $in: ids }, claimToken: token } as never).sort({ dueAt: 1, _id: 1 }).toArray();
+          claimed.push(...won.map(toJob));
+        }
+        return claimed;
+      },
+      async completeMany(ids, owner, result) {
+        if (writeClaims) {
+          let done = 0;
+          for (const id of ids) if (await this.complete(id, owner, result)) done++;
+          return done;
+        }
+        const updated = await jobsAsDocs.updateMany(
+          { _id: { $in: [...ids] as never[] }, status: 'claimed', leaseOwner: owner },
+          { $set: { status: 'done', result, leaseUntil: null }, $inc: { version: 1 } },
+        );
+        return updated.modifiedCount;
       },
       async complete(id, owner, result) {
         const job = await jobs.findOne({ _id: id });

@@ -27,6 +27,16 @@ export const CLAIM_DUE_SQL = `UPDATE jobs SET status = 'claimed', lease_owner = 
   )
   RETURNING *`;
 
+/** Up to @limit due jobs in one statement, pending ones first (the same index walks as CLAIM_DUE_SQL). */
+export const CLAIM_DUE_MANY_SQL = `UPDATE jobs SET status = 'claimed', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, version = version + 1
+  WHERE id IN (
+    SELECT id FROM (SELECT id FROM jobs WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
+    UNION ALL
+    SELECT id FROM (SELECT id FROM jobs WHERE status = 'claimed' AND lease_until <= @now ORDER BY lease_until, id LIMIT @limit)
+    LIMIT @limit
+  )
+  RETURNING *`;
+
 /** The lookup of records by an indexed field (exported for the benchmark's query plan). */
 export function findBySql(collection: string, field: string): string {
   return `SELECT id, version, data FROM records INDEXED BY "records_${collection}_${field}" WHERE collection = ? AND json_extract(data, '$.${field}') = ? ORDER BY id`;
@@ -116,6 +126,11 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       `UPDATE jobs SET status = 'done', result = ?, lease_until = NULL, version = version + 1
        WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
     ),
+    claimJobs: db.prepare<[{ owner: string; leaseUntil: number; now: number; limit: number }], JobRow>(CLAIM_DUE_MANY_SQL),
+    completeJobs: db.prepare(
+      `UPDATE jobs SET status = 'done', result = ?, lease_until = NULL, version = version + 1
+       WHERE id IN (SELECT value FROM json_each(?)) AND status = 'claimed' AND lease_owner = ?`,
+    ),
     releaseJob: db.prepare(
       `UPDATE jobs SET status = 'pending', due_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, version = version + 1
        WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
@@ -188,8 +203,15 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       async claimDue(now, owner, leaseMs) {
         return jobRow(stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now }));
       },
+      async claimDueMany(now, owner, leaseMs, limit) {
+        const rows = stmt.claimJobs.all({ owner, leaseUntil: now + leaseMs, now, limit });
+        return rows.map(toJob).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+      },
       async complete(id, owner, result) {
         return stmt.completeJob.run(result, id, owner).changes === 1;
+      },
+      async completeMany(ids, owner, result) {
+        return ids.length ? stmt.completeJobs.run(result, JSON.stringify(ids), owner).changes : 0;
       },
       async release(id, owner, retryAt, result) {
         return stmt.releaseJob.run(retryAt, result, id, owner).changes === 1;

@@ -97,3 +97,41 @@ describe.each(backends)('reminders delivered exactly once (%s)', (_name, makeBac
     for (let i = 0; i < 1000; i++) expect((await stores[0]!.jobs.get(`notice-${i}`))?.status).toBe('done');
   }, 1_800_000);
 });
+
+describe('reminder bundles', () => {
+  it('writes each person\'s reminders of one pass as one bundle write (ten to a message), and adds later ones to the open bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-bundle-'));
+    const inner = openSqliteStore(dir);
+    let writes = 0;
+    const store: Store = {
+      ...inner,
+      collection: ((name) => {
+        const c = inner.collection(name);
+        if (name !== 'outbox') return c;
+        return { ...c, create: async (r: never) => (writes++, c.create(r)), update: async (r: never) => (writes++, c.update(r)) };
+      }) as Store['collection'],
+    };
+    try {
+      const clock = { t: Date.parse('2026-11-26T10:00:00+01:00'), now() { return this.t; } };
+      const scheduler = new Scheduler({ store, directory, roleBook: new RoleBook(store, directory, clock), outbox: new Outbox(store, 'demo', clock), cards, clock, log, owner: 'p' });
+      const notice = (i: number, staffId: string) => store.jobs.schedule({ id: `n${i}`, kind: 'notice', payload: { staffId, title: 'Herinnering', text: `Herinnering ${i}` }, dueAt: clock.t - 1000 });
+      for (let i = 0; i < 25; i++) await notice(i, 'm.devries');
+      for (let i = 25; i < 28; i++) await notice(i, 'a.jansen');
+      expect(await scheduler.tick()).toBe(28);
+      const bundles = async (staffId: string) => (await store.collection('outbox').findBy('staffId', staffId)).map((n) => n.items.length).sort((a, b) => b - a);
+      expect(await bundles('m.devries')).toEqual([10, 10, 5]);
+      expect(await bundles('a.jansen')).toEqual([3]);
+      // One write per bundle message, not one per reminder (28).
+      expect(writes).toBe(4);
+      writes = 0;
+      clock.t += 60_000;
+      for (let i = 28; i < 33; i++) await notice(i, 'm.devries');
+      expect(await scheduler.tick()).toBe(5);
+      expect(await bundles('m.devries')).toEqual([10, 10, 10]);
+      expect(writes).toBe(1);
+    } finally {
+      await inner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -175,6 +175,37 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await store.jobs.claimDue(5000, 'p1', 10_000)).toMatchObject({ id: 'j1', attempts: 2, result: 'HTTP 503' });
     });
 
+    it('claims due jobs in a batch, earliest first, expired leases after pending ones, and completes them together', async () => {
+      const store = await fresh();
+      for (const [id, dueAt] of [['c', 3000], ['a', 1000], ['b', 2000], ['later', 9000]] as const) await store.jobs.schedule({ id, kind: 'k', payload: {}, dueAt });
+      await store.jobs.schedule({ id: 'stale', kind: 'k', payload: {}, dueAt: 500 });
+      await store.jobs.claimDue(500, 'dead', 1000);
+      const batch = await store.jobs.claimDueMany(5000, 'p1', 60_000, 10);
+      expect(batch.map((j) => j.id).sort()).toEqual(['a', 'b', 'c', 'stale']);
+      expect(batch.every((j) => j.status === 'claimed' && j.leaseOwner === 'p1' && j.leaseUntil === 65_000)).toBe(true);
+      expect(batch.find((j) => j.id === 'stale')).toMatchObject({ attempts: 2 });
+      expect(await store.jobs.claimDueMany(5000, 'p2', 60_000, 10)).toEqual([]);
+      // Only what p1 still holds is completed.
+      expect(await store.jobs.completeMany(['a', 'b', 'later'], 'p1', 'bundled')).toBe(2);
+      expect(await store.jobs.completeMany(['c'], 'p2', 'bundled')).toBe(0);
+      expect(await store.jobs.get('a')).toMatchObject({ status: 'done', result: 'bundled' });
+      expect(await store.jobs.get('c')).toMatchObject({ status: 'claimed', leaseOwner: 'p1' });
+      expect((await store.jobs.claimDueMany(2000, 'p1', 60_000, 1)).length).toBe(0);
+      const limited = await store.jobs.claimDueMany(10_000, 'p3', 60_000, 1);
+      expect(limited.map((j) => j.id)).toEqual(['later']);
+    });
+
+    raceIt('gives each due job to one of several batch claimers at once', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 30; i++) await store.jobs.schedule({ id: `j${String(i).padStart(2, '0')}`, kind: 'k', payload: {}, dueAt: 1000 + i });
+      const batches = await Promise.all(Array.from({ length: 4 }, (_, i) => store.jobs.claimDueMany(5000, `p${i}`, 60_000, 12)));
+      const ids = batches.flat().map((j) => j.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeLessThanOrEqual(30);
+      // Whatever one claimer won is held by that claimer.
+      for (const [i, batch] of batches.entries()) for (const job of batch) expect((await store.jobs.get(job.id))?.leaseOwner).toBe(`p${i}`);
+    });
+
     it('lists the jobs of one person, soonest first', async () => {
       const store = await fresh();
       await store.jobs.schedule({ id: 'b', kind: 'k', payload: { staffId: 'm.devries' }, dueAt: 2000 });

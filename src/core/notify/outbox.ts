@@ -111,32 +111,31 @@ export class Outbox {
   }
 
   /**
-   * Adds a reminder to the person's bundle for this moment: reminders due together go out as one
-   * message. Idempotent per job: a job already in any bundle of this moment is not added again, so a
-   * job retried after a crash is delivered once. A bundle already delivered, or full, is not
-   * changed; a later one is started. A job on its first attempt cannot be in a bundle yet, so the
-   * search starts at the bundle this process last saw open. The message's text and card are made when
-   * it goes out (`prepared`), not at every addition.
+   * Adds reminders to the person's bundle for this moment: reminders due together go out as one
+   * message, and all the reminders of one person in one scheduler pass are one write. Idempotent per
+   * job: a job already in any bundle of this moment is not added again, so a job retried after a crash
+   * is delivered once. A bundle already delivered, or full, is not changed; what does not fit goes on
+   * to the next one. Jobs on their first attempt cannot be in a bundle yet, so then the search starts at
+   * the bundle this process last saw open. The message's text and card are made when it goes out
+   * (`prepared`), not at every addition.
    */
-  async addToBundle(baseKey: string, staffId: string, item: BundleItem, firstAttempt = false): Promise<void> {
+  async addToBundle(baseKey: string, staffId: string, items: readonly BundleItem[], firstAttempt = false): Promise<void> {
+    let left = [...items];
     const from = firstAttempt ? (this.openBundle.get(baseKey) ?? 1) : 1;
-    for (let n = from; n <= MAX_BUNDLES_PER_SLOT; n++) {
+    for (let n = from; n <= MAX_BUNDLES_PER_SLOT && left.length; n++) {
       const key = `${baseKey}#${n}`;
-      // Delivered, or full: try the next bundle of this moment (bundles never lose items, so a job
-      // found in none of them is in none).
-      const closed = (b: Notification) => b.status !== 'pending' || b.items.length >= MAX_BUNDLE_ITEMS;
       const { record } = await writeRecord(this.items, key, (current) => {
-        if (!current) return this.fresh(key, staffId, '', undefined, { items: [item] });
-        if (current.items.some((i) => i.jobId === item.jobId) || closed(current)) return KEEP;
-        return { ...current, items: [...current.items, item], text: '', cardJson: null };
+        if (!current) return this.fresh(key, staffId, '', undefined, { items: left.slice(0, MAX_BUNDLE_ITEMS) });
+        // Delivered, or full: nothing goes in (bundles never lose items, so a job found in none of them is in none).
+        if (current.status !== 'pending') return KEEP;
+        const adding = left.filter((i) => !current.items.some((c) => c.jobId === i.jobId)).slice(0, MAX_BUNDLE_ITEMS - current.items.length);
+        return adding.length ? { ...current, items: [...current.items, ...adding], text: '', cardJson: null } : KEEP;
       });
-      if (record?.items.some((i) => i.jobId === item.jobId)) {
-        this.rememberOpen(baseKey, n);
-        return;
-      }
-      this.rememberOpen(baseKey, n + 1);
+      const placed = new Set(record?.items.map((i) => i.jobId));
+      left = left.filter((i) => !placed.has(i.jobId));
+      this.rememberOpen(baseKey, left.length || (record && record.items.length >= MAX_BUNDLE_ITEMS) ? n + 1 : n);
     }
-    throw new Error('reminder bundles of this moment are all full');
+    if (left.length) throw new Error('reminder bundles of this moment are all full');
   }
 
   private rememberOpen(baseKey: string, n: number): void {
