@@ -29,7 +29,29 @@ export interface RecordCollection<T extends VersionedRecord> {
   findBy(field: string, value: FieldValue): Promise<T[]>;
   /** Removes a record; returns whether it existed. */
   delete(id: string): Promise<boolean>;
+  /**
+   * A page of the records whose `field` equals `value` and whose number `until.field` is at most
+   * `until.max`, in the order of `order` (a number) and id, after `after`, at most `limit`. Only for
+   * the pairs in `PAGED_QUERIES`, which the stores index, so that a page costs the same whatever the
+   * collection holds.
+   */
+  findPage(query: PageQuery): Promise<T[]>;
 }
+
+export interface PageQuery {
+  field: string;
+  value: FieldValue;
+  order: string;
+  until: { field: string; max: number };
+  after?: { order: number; id: string };
+  limit: number;
+}
+
+/** The paged queries the stores index: collection → [equality field, order field]. */
+export const PAGED_QUERIES = {
+  /** Due messages, oldest first (outbox.ts `due`). */
+  outbox: ['status', 'createdAt'],
+} as const satisfies Partial<Record<string, readonly [string, string]>>;
 
 export class DuplicateRecordError extends Error {
   override name = 'DuplicateRecordError';

@@ -41,6 +41,7 @@ export function mappedCollection<T extends VersionedRecord>(base: RecordCollecti
       return written ? read(written) : null;
     },
     findBy: async (field, value) => (await base.findBy(field, value)).map(read),
+    findPage: async (query) => (await base.findPage(query)).map(read),
     delete: (id) => base.delete(id),
   };
 }

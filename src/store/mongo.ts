@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import {
   COLLECTIONS,
+  PAGED_QUERIES,
   DuplicateRecordError,
   type AuditEntry,
   type CollectionName,
@@ -108,6 +109,19 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
       async delete(id) {
         const result = await coll.deleteOne({ _id: id as never });
         return result.deletedCount === 1;
+      },
+      async findPage(query) {
+        const paged = (PAGED_QUERIES as Partial<Record<string, readonly [string, string]>>)[name];
+        if (!paged || paged[0] !== query.field || paged[1] !== query.order) throw new Error(`${name}: no paged query by ${query.field} in ${query.order} order`);
+        const after: Document = query.after
+          ? { $or: [{ [query.order]: { $gt: query.after.order } }, { [query.order]: query.after.order, _id: { $gt: query.after.id } }] }
+          : {};
+        const docs = await coll
+          .find({ [query.field]: query.value, [query.until.field]: { $lte: query.until.max }, ...after } as Document)
+          .sort({ [query.order]: 1, _id: 1 })
+          .limit(query.limit)
+          .toArray();
+        return docs.map((d) => fromDoc<RecordOf<N>>(d));
       },
     };
     collections.set(name, created as unknown as RecordCollection<VersionedRecord>);
@@ -304,6 +318,9 @@ async function ensureIndexes(db: Db, ttl: boolean): Promise<void> {
     for (const field of fields) {
       await db.collection(name).createIndex({ [field]: 1 }, { name: `${field}_1` });
     }
+  }
+  for (const [name, [field, order]] of Object.entries(PAGED_QUERIES)) {
+    await db.collection(name).createIndex({ [field]: 1, [order]: 1, _id: 1 }, { name: `${field}_${order}` });
   }
   await db.collection('jobs').createIndex({ status: 1, dueAt: 1 }, { name: 'status_dueAt' });
   await db.collection('jobs').createIndex({ status: 1, leaseUntil: 1 }, { name: 'status_leaseUntil' });

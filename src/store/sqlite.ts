@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   COLLECTIONS,
+  PAGED_QUERIES,
   DuplicateRecordError,
   type AuditEntry,
   type CollectionName,
@@ -36,6 +37,15 @@ export const CLAIM_DUE_MANY_SQL = `UPDATE jobs SET status = 'claimed', lease_own
     LIMIT @limit
   )
   RETURNING *`;
+
+/** A page of records by an equality field, in an order field and id, after a cursor (see `PageQuery`). */
+export function findPageSql(collection: string, field: string, order: string, until: string): string {
+  const o = `json_extract(data, '$.${order}')`;
+  return `SELECT id, version, data FROM records INDEXED BY "records_${collection}_${field}_${order}"
+    WHERE collection = @collection AND json_extract(data, '$.${field}') = @value AND ${o} >= @afterOrder AND (${o} > @afterOrder OR id > @afterId)
+      AND json_extract(data, '$.${until}') <= @max
+    ORDER BY ${o}, id LIMIT @limit`;
+}
 
 /** The lookup of records by an indexed field (exported for the benchmark's query plan). */
 export function findBySql(collection: string, field: string): string {
@@ -100,11 +110,17 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       );
     }
   }
+  for (const [collection, [field, order]] of Object.entries(PAGED_QUERIES)) {
+    db.exec(
+      `CREATE INDEX IF NOT EXISTS "records_${collection}_${field}_${order}" ON records (collection, json_extract(data, '$.${field}'), json_extract(data, '$.${order}'), id)`,
+    );
+  }
 
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   const jobRow = (row: JobRow | undefined): Job | null => (row ? toJob(row) : null);
 
   /** Prepared lookups by collection and field, made on first use. */
+  const pageStatements = new Map<string, Database.Statement>();
   const findStatements = new Map<string, Database.Statement<[string, FieldValue], { id: string; version: number; data: string }>>();
   const stmt = {
     getRecord: db.prepare<[string, string], { version: number; data: string }>(
@@ -181,6 +197,26 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       },
       async delete(id) {
         return stmt.deleteRecord.run(name, id).changes === 1;
+      },
+      async findPage(query) {
+        const paged = (PAGED_QUERIES as Partial<Record<string, readonly [string, string]>>)[name];
+        if (!paged || paged[0] !== query.field || paged[1] !== query.order) throw new Error(`${name}: no paged query by ${query.field} in ${query.order} order`);
+        if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
+        const key = `page:${name}.${query.field}.${query.order}.${query.until.field}`;
+        let statement = pageStatements.get(key);
+        if (!statement) {
+          statement = db.prepare(findPageSql(name, query.field, query.order, query.until.field));
+          pageStatements.set(key, statement);
+        }
+        const rows = statement.all({
+          collection: name,
+          value: typeof query.value === 'boolean' ? Number(query.value) : query.value,
+          afterOrder: query.after?.order ?? Number.MIN_SAFE_INTEGER,
+          afterId: query.after?.id ?? '',
+          max: query.until.max,
+          limit: query.limit,
+        }) as Array<{ id: string; version: number; data: string }>;
+        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>);
       },
     };
     collections.set(name, created as unknown as RecordCollection<VersionedRecord>);

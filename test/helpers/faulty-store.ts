@@ -42,6 +42,7 @@ export class WriteFaults {
         const collection: RecordCollection<RecordOf<N>> = {
           get: (id) => base.get(id),
           findBy: (field, value) => base.findBy(field, value),
+          findPage: (query) => base.findPage(query),
           create: async (record) => (faults.write(`${name}.create`), base.create(record)),
           update: async (record) => (faults.write(`${name}.update`), base.update(record)),
           delete: async (id) => (faults.write(`${name}.delete`), base.delete(id)),

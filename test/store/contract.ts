@@ -127,6 +127,28 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(parallel.filter(Boolean)).toHaveLength(1);
     });
 
+    it('pages through due records in order, after a cursor, leaving out those not due and of another status', async () => {
+      const store = await fresh();
+      const outbox = jsonRecords(store, 'outbox');
+      for (let i = 0; i < 130; i++) {
+        // Created in an order that is not the id order; every seventh is not due yet, every fifth delivered.
+        await outbox.create({ id: `n${String(129 - i).padStart(3, '0')}`, schoolId: 'demo', status: i % 5 === 0 ? 'delivered' : 'pending', createdAt: 1000 + Math.floor(i / 2), nextAttemptAt: i % 7 === 0 ? 9999 : 0 });
+      }
+      const page = (after?: { order: number; id: string }) =>
+        outbox.findPage({ field: 'status', value: 'pending', order: 'createdAt', until: { field: 'nextAttemptAt', max: 5000 }, ...(after ? { after } : {}), limit: 40 });
+      const seen: Array<{ id: string; createdAt: number }> = [];
+      for (let after: { order: number; id: string } | undefined, p = await page(); p.length; p = await page(after)) {
+        seen.push(...(p as unknown as Array<{ id: string; createdAt: number }>));
+        const last = seen.at(-1)!;
+        after = { order: last.createdAt, id: last.id };
+      }
+      const expected = Array.from({ length: 130 }, (_, i) => i)
+        .filter((i) => i % 5 !== 0 && i % 7 !== 0)
+        .map((i) => ({ id: `n${String(129 - i).padStart(3, '0')}`, createdAt: 1000 + Math.floor(i / 2) }))
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      expect(seen.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    });
+
     it('schedules a job once per id', async () => {
       const store = await fresh();
       expect(await store.jobs.schedule({ id: 'review:r1:1', kind: 'review', payload: { requestId: 'r1' }, dueAt: 1000 })).toBe(true);

@@ -206,11 +206,19 @@ export class Outbox {
    */
   async due(limit: number, accept: (n: Notification) => boolean | Promise<boolean> = () => true): Promise<Notification[]> {
     const now = this.clock.now();
-    const pending = (await this.items.findBy('status', 'pending')).filter((n) => n.schoolId === this.schoolId && n.nextAttemptAt <= now).sort(oldestFirst);
     const out: Notification[] = [];
-    for (const n of pending) {
-      if (out.length >= limit) break;
-      if (await accept(n)) out.push(n);
+    // Page by page, oldest first, until enough are accepted: a page costs the same however many wait.
+    const size = Math.max(limit, 100);
+    let after: { order: number; id: string } | undefined;
+    while (out.length < limit) {
+      const page = await this.items.findPage({ field: 'status', value: 'pending', order: 'createdAt', until: { field: 'nextAttemptAt', max: now }, ...(after ? { after } : {}), limit: size });
+      for (const n of page) {
+        if (out.length >= limit) break;
+        if (n.schoolId === this.schoolId && (await accept(n))) out.push(n);
+      }
+      if (page.length < size) break;
+      const last = page.at(-1)!;
+      after = { order: last.createdAt, id: last.id };
     }
     return out;
   }
