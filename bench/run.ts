@@ -259,9 +259,10 @@ async function mongoUri(): Promise<{ uri: string; stop: () => void } | null> {
   };
 }
 
-function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; uri: string; db: string }): Record<string, string> {
+function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; uri: string; db: string }, workers = 1): Record<string, string> {
   return {
     NODE_ENV: 'development',
+    ZORGPAD_WORKERS: String(workers),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     ZORGPAD_PLAYGROUND: 'false',
@@ -446,7 +447,7 @@ async function scale(fakes: BenchFakes, school: string): Promise<void> {
     .map((r) => (r as { detail: string }).detail);
   const lookupPlan = raw
     .prepare(`EXPLAIN QUERY PLAN ${findBySql('exceptionRequests', 'studentRef')}`)
-    .all('exceptionRequests', benchStudent(42))
+    .all(benchStudent(42))
     .map((r) => (r as { detail: string }).detail);
   raw.close();
 

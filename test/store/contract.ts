@@ -132,7 +132,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       const outbox = jsonRecords(store, 'outbox');
       for (let i = 0; i < 130; i++) {
         // Created in an order that is not the id order; every seventh is not due yet, every fifth delivered.
-        await outbox.create({ id: `n${String(129 - i).padStart(3, '0')}`, schoolId: 'demo', status: i % 5 === 0 ? 'delivered' : 'pending', createdAt: 1000 + Math.floor(i / 2), nextAttemptAt: i % 7 === 0 ? 9999 : 0 });
+        await outbox.create({ id: `n${String(129 - i).padStart(3, '0')}`, schoolId: 'demo', status: i % 5 === 0 ? 'delivered' : 'pending', createdAt: 1000 + Math.floor(i / 2), nextAttemptAt: i % 7 === 0 ? 9999 : 0 } as unknown as Omit<Draft, 'version'>);
       }
       const page = (after?: { order: number; id: string }) =>
         outbox.findPage({ field: 'status', value: 'pending', order: 'createdAt', until: { field: 'nextAttemptAt', max: 5000 }, ...(after ? { after } : {}), limit: 40 });

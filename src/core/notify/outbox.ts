@@ -60,6 +60,12 @@ const MAX_BUNDLE_ITEMS = 10;
  */
 export class Outbox {
   private replies = 0;
+  /**
+   * How many messages this process has queued so far. A channel compares it before and after a turn
+   * and starts a delivery round at once only when the turn queued something (otherwise the next
+   * interval's round finds nothing new).
+   */
+  queued = 0;
   /** Keeps two worker processes that queue replies in the same millisecond from making the same key. */
   private readonly process = randomUUID().slice(0, 8);
   /** Per bundle moment, the first bundle number that may still be open (a hint; the store decides). */
@@ -82,6 +88,7 @@ export class Outbox {
    * message pointless: they are marked superseded so that an old state never overwrites a newer one.
    */
   async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string; order?: number }): Promise<void> {
+    this.queued++;
     const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null, order: message.order ?? null }));
     // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
     // older replacements are superseded all the same.
