@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
-import { loadFiles, startApp } from './app.js';
+import { randomBytes } from 'node:crypto';
+import { Front } from './http/front.js';
+import { loadFiles, startApp, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { CardTemplateError } from './core/cards/render.js';
 import { SchoolFileError } from './core/people/school.js';
@@ -12,18 +14,24 @@ import { openStore } from './store/open.js';
 const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTemplateError, TranslationError];
 
 /** Messages between the primary and its workers. */
-type WorkerMessage = { type: 'zorgpad.ready'; port: number } | { type: 'zorgpad.clock'; offsetMs: number };
+type WorkerMessage =
+  | { type: 'zorgpad.hello' }
+  | { type: 'zorgpad.front'; token: string; port: number }
+  | { type: 'zorgpad.ready'; port: number }
+  | { type: 'zorgpad.clock'; offsetMs: number };
 
 function isWorkerMessage(value: unknown): value is WorkerMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'zorgpad.ready' || type === 'zorgpad.clock';
+  return type === 'zorgpad.hello' || type === 'zorgpad.front' || type === 'zorgpad.ready' || type === 'zorgpad.clock';
 }
 
 /**
- * One process per core (`ZORGPAD_WORKERS`) on one port: node's cluster module hands each connection to
- * a worker. The workers share the store and nothing else; what must hold across them (delivery leases,
- * pacing per conversation, the parents' form limit, letter downloads, idempotency) lives in the store.
- * With one worker, Zorgpad runs in this process.
+ * One worker process per core (`ZORGPAD_WORKERS`) behind one port. The primary process is the HTTP
+ * front (http/front.ts): it takes every request, acknowledges Slack's events itself and hands the
+ * work to the least busy worker, so that an acknowledgement never waits behind anyone's turn. The
+ * workers share the store and nothing else; what must hold across them (delivery leases, pacing per
+ * conversation, the parents' form limit, letter downloads, idempotency) lives in the store. With one
+ * worker, Zorgpad runs in this process, without a front.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -40,14 +48,27 @@ async function runSingle(config: Config, log: Logger): Promise<void> {
 }
 
 async function runWorker(config: Config, log: Logger): Promise<void> {
-  const app = await startApp(config, log);
-  // The playground's demo clock moves for every worker, not only the one that was asked.
-  app.clock.onAdvance = (offsetMs) => process.send?.({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage);
+  let app: App | undefined;
+  // The playground's demo clock moves for every worker (also one still starting), not only the one asked.
+  let offsetMs: number | undefined;
+  let frontGiven: (front: { token: string; port: number }) => void = () => undefined;
+  const front = new Promise<{ token: string; port: number }>((resolve) => (frontGiven = resolve));
   process.on('message', (message: unknown) => {
-    if (isWorkerMessage(message) && message.type === 'zorgpad.clock') app.clock.follow(message.offsetMs);
+    if (!isWorkerMessage(message)) return;
+    if (message.type === 'zorgpad.front') frontGiven({ token: message.token, port: message.port });
+    if (message.type === 'zorgpad.clock') {
+      offsetMs = message.offsetMs;
+      app?.clock.follow(offsetMs);
+    }
   });
-  onStop(log, () => app.close());
-  process.send?.({ type: 'zorgpad.ready', port: app.port } satisfies WorkerMessage);
+  // The front says where it listens and how it signs what it forwards, before anything else.
+  process.send?.({ type: 'zorgpad.hello' } satisfies WorkerMessage);
+  const started = await startApp(config, log, undefined, { front: await front });
+  app = started;
+  if (offsetMs !== undefined) started.clock.follow(offsetMs);
+  started.clock.onAdvance = (offset) => process.send?.({ type: 'zorgpad.clock', offsetMs: offset } satisfies WorkerMessage);
+  onStop(log, () => started.close());
+  process.send?.({ type: 'zorgpad.ready', port: started.port } satisfies WorkerMessage);
 }
 
 /**
@@ -57,21 +78,27 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
 async function runPrimary(config: Config, log: Logger): Promise<void> {
   loadFiles(config, log);
   await (await openStore(config, log)).close();
+  const token = randomBytes(24).toString('base64url');
+  const front = new Front({ token, slackSigningSecret: config.slack.mode === 'on' ? config.slack.signingSecret : undefined, log });
+  const port = await front.listen(config.port, config.host);
   let stopping = false;
   let started = false;
   let offsetMs = 0;
-  const fork = (): Worker => {
-    const worker = cluster.fork();
-    // A worker started after the demo clock moved starts where the others are.
-    if (offsetMs !== 0) worker.once('online', () => worker.send({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage));
-    return worker;
-  };
+  const fork = (): Worker => cluster.fork();
   cluster.on('message', (from, message: unknown) => {
     if (!isWorkerMessage(message)) return;
-    if (message.type === 'zorgpad.ready' && !started) {
-      started = true;
-      log.info('workers.started', { workers: config.workers, port: message.port });
-      announce(config, message.port);
+    if (message.type === 'zorgpad.hello') {
+      from.send({ type: 'zorgpad.front', token, port } satisfies WorkerMessage);
+      // A worker started after the demo clock moved starts where the others are.
+      if (offsetMs !== 0) from.send({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage);
+    }
+    if (message.type === 'zorgpad.ready') {
+      front.addWorker(from.id, message.port);
+      if (!started) {
+        started = true;
+        log.info('workers.started', { workers: config.workers, port });
+        announce(config, port);
+      }
     }
     if (message.type === 'zorgpad.clock') {
       offsetMs = message.offsetMs;
@@ -79,12 +106,13 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
     }
   });
   cluster.on('exit', (worker, code, signal) => {
+    front.removeWorker(worker.id);
     if (stopping) return;
     if (!started) {
       // The worker said why on stderr; starting more would say it again.
       stopping = true;
       for (const other of Object.values(cluster.workers ?? {})) other?.kill();
-      process.exit(1);
+      void front.close().finally(() => process.exit(1));
     }
     log.warn('worker.replaced', { code: code ?? -1, signal: signal ?? 'none' });
     setTimeout(fork, 1000).unref();
@@ -97,6 +125,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
       w.once('exit', () => resolve());
       w.kill('SIGTERM');
     })));
+    await front.close();
   });
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
+import { CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './front.js';
 
 /** A route handler; it writes the response itself. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -15,15 +16,28 @@ export class HttpError extends Error {
   }
 }
 
+/** Client addresses of requests that came through this worker's own front (see `clientAddress`). */
+const forwardedFrom = new WeakMap<IncomingMessage, string>();
+
+/** The address a request came from: the client's, also when a front process forwarded it. */
+export function clientAddress(req: IncomingMessage): string {
+  return forwardedFrom.get(req) ?? req.socket.remoteAddress ?? '?';
+}
+
 /** One HTTP server for every channel: routes are `METHOD path` → handler. */
 export class HttpServer {
   private readonly routes = new Map<string, Handler>();
   readonly server: Server;
 
-  constructor(private readonly log: Logger) {
+  /** `frontToken`: behind a front process (front.ts), whose forwarding headers carry this token. */
+  constructor(
+    private readonly log: Logger,
+    frontToken?: string,
+  ) {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
     this.server = createServer((req, res) => {
+      if (frontToken && req.headers[FRONT_TOKEN_HEADER] === frontToken) forwardedFrom.set(req, String(req.headers[CLIENT_ADDRESS_HEADER] ?? ''));
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
       void withRequestId(requestId, () => this.dispatch(req, res));
@@ -34,10 +48,11 @@ export class HttpServer {
     this.routes.set(`${method} ${path}`, handler);
   }
 
-  listen(port: number, host: string): Promise<number> {
+  /** `exclusive`: this process's own port, also in a cluster worker (behind a front). */
+  listen(port: number, host: string, exclusive = false): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, host, () => {
+      this.server.listen({ port, host, exclusive }, () => {
         const address = this.server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
       });

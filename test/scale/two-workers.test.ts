@@ -129,6 +129,14 @@ describe('two worker processes sharing one store', () => {
     }
   });
 
+  it('holds the parents\' form limit per address across both workers', async () => {
+    const statuses: number[] = [];
+    // Each request on a connection of its own: they are spread over both workers.
+    for (let i = 0; i < 31; i++) statuses.push((await call(port, 'GET', `/ouders/formulier?t=onbekend${i}`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+
   it('moves the playground\'s demo clock for every worker', async () => {
     const moved: number[] = [];
     for (let i = 0; i < 4; i++) {

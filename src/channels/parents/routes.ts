@@ -8,7 +8,7 @@ import { LETTER_PATH, type LetterService } from '../../core/parents/letter-servi
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger, Store } from '../../core/ports.js';
 import { countInWindow } from '../../core/transient.js';
-import { HttpError, readBody, type HttpServer } from '../../http/server.js';
+import { clientAddress, HttpError, readBody, type HttpServer } from '../../http/server.js';
 import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type LanguageLinks, type ResultKind } from './pages.js';
 import { PageLanguages, type PageTexts } from './texts.js';
 
@@ -60,7 +60,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
   const linksTo = (t: PageTexts, href: (code: string) => string): LanguageLinks => languages.others(t.lang).map((l) => ({ ...l, href: href(l.code) }));
   // Counted in the store, so that the limit holds whichever worker process answers; the address only as a hash.
   const limited = async (req: IncomingMessage): Promise<boolean> => {
-    const address = createHash('sha256').update(req.socket.remoteAddress ?? '?').digest('base64url');
+    const address = createHash('sha256').update(clientAddress(req)).digest('base64url');
     return (await countInWindow(deps.store, `parents:${address}`, RATE.windowMs, Date.now())) > RATE.max;
   };
 

@@ -195,3 +195,8 @@ export function inputValues(state: SlackState | undefined): Record<string, strin
   }
   return values;
 }
+
+/** Whether a (signed) body is an Events API delivery Zorgpad understands: the front acknowledges those itself. */
+export function isEventCallback(rawBody: Buffer): boolean {
+  return parseSlackBody(rawBody, 'application/json')?.kind === 'event';
+}

@@ -1,0 +1,165 @@
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../core/ports.js';
+import { isEventCallback, verifySignature } from '../channels/slack/requests.js';
+
+/** Headers a worker trusts only from its own front (with the token the front was started with). */
+export const FRONT_TOKEN_HEADER = 'x-zorgpad-front';
+export const CLIENT_ADDRESS_HEADER = 'x-zorgpad-client';
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+/** The largest request the front reads; the workers enforce their own, smaller limits per route. */
+const BODY_LIMIT = 1024 * 1024;
+
+interface WorkerEntry {
+  id: number;
+  port: number;
+  pending: number;
+}
+
+export interface FrontOptions {
+  token: string;
+  /** Slack's signing secret, when Slack is on: then Slack events are acknowledged here. */
+  slackSigningSecret: string | undefined;
+  /**
+   * How many acknowledged Slack events may wait for a worker at once. Beyond it the front waits for
+   * the worker before answering (backpressure), so a flood cannot grow the queue without bound.
+   */
+  maxWaiting?: number;
+  log: Logger;
+}
+
+/**
+ * The HTTP front of a multi-worker Zorgpad, in the primary process: it accepts every connection and
+ * hands each request to the worker with the fewest requests in hand, over loopback. Slack's Events API
+ * deliveries with a valid signature are acknowledged here at once, before the worker runs the turn,
+ * so that Slack's 3-second deadline never waits on anyone's turn; everything else (Teams activities,
+ * whose invoke answer is the turn's result, interactivity, the parents' pages, the playground) gets the
+ * worker's own answer. The workers check every request themselves as before (signatures, tokens,
+ * zod); the front only decides where it goes and when Slack hears back.
+ */
+export class Front {
+  private readonly workers: WorkerEntry[] = [];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly server: Server;
+  private waiting = 0;
+  private turn = 0;
+  private readonly maxWaiting: number;
+
+  constructor(private readonly options: FrontOptions) {
+    this.maxWaiting = options.maxWaiting ?? 2000;
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  addWorker(id: number, port: number): void {
+    this.removeWorker(id);
+    this.workers.push({ id, port, pending: 0 });
+  }
+
+  removeWorker(id: number): void {
+    const i = this.workers.findIndex((w) => w.id === id);
+    if (i >= 0) this.workers.splice(i, 1);
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+      this.agent.destroy();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readAll(req);
+    } catch {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large');
+      return;
+    }
+    if (this.acknowledgeHere(req, body) && this.waiting < this.maxWaiting) {
+      // Slack has its answer; the worker's own answer to the same request is not needed.
+      res.writeHead(200).end();
+      this.waiting++;
+      this.forward(req, body)
+        .then((answer) => answer.resume())
+        .catch((error: unknown) => this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' }))
+        .finally(() => this.waiting--);
+      return;
+    }
+    try {
+      const answer = await this.forward(req, body);
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    } catch (error) {
+      this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Zorgpad is starting or restarting; try again in a moment');
+    }
+  }
+
+  /** A Slack Events API delivery (not interactivity or a command) whose signature holds. */
+  private acknowledgeHere(req: IncomingMessage, body: Buffer): boolean {
+    const secret = this.options.slackSigningSecret;
+    if (!secret || req.method !== 'POST' || req.url !== '/slack/events') return false;
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return false;
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    if (verifySignature(secret, body, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now()) !== 'ok') return false;
+    return isEventCallback(body);
+  }
+
+  private forward(req: IncomingMessage, body: Buffer): Promise<IncomingMessage> {
+    // The worker with the fewest requests in hand; among equals, the next in turn.
+    let worker: WorkerEntry | undefined;
+    this.turn = (this.turn + 1) % Math.max(this.workers.length, 1);
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.workers[(this.turn + i) % this.workers.length]!;
+      if (!worker || w.pending < worker.pending) worker = w;
+    }
+    if (!worker) return Promise.reject(new Error('no worker'));
+    worker.pending++;
+    const headers: IncomingHttpHeaders = { ...req.headers, [FRONT_TOKEN_HEADER]: this.options.token, [CLIENT_ADDRESS_HEADER]: req.socket.remoteAddress ?? '' };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    headers['content-length'] = String(body.length);
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const out = request({ host: '127.0.0.1', port: worker.port, method: req.method, path: req.url, headers, agent: this.agent }, (answer) => {
+        answer.once('end', () => worker.pending--);
+        answer.once('error', () => undefined);
+        resolve(answer);
+      });
+      out.once('error', (error) => {
+        worker.pending--;
+        reject(error);
+      });
+      out.end(body);
+    });
+  }
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        req.destroy();
+        reject(new Error('too large'));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
