@@ -5,6 +5,8 @@ import { isEventCallback, verifySignature } from '../channels/slack/requests.js'
 /** Headers a worker trusts only from its own front (with the token the front was started with). */
 export const FRONT_TOKEN_HEADER = 'x-zorgpad-front';
 export const CLIENT_ADDRESS_HEADER = 'x-zorgpad-client';
+/** Set by the front on a Slack event it has acknowledged itself: the worker answers when the turn is done. */
+export const ACKNOWLEDGED_HEADER = 'x-zorgpad-acknowledged';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 /** The largest request the front reads; the workers enforce their own, smaller limits per route. */
 const BODY_LIMIT = 1024 * 1024;
@@ -20,10 +22,13 @@ export interface FrontOptions {
   /** Slack's signing secret, when Slack is on: then Slack events are acknowledged here. */
   slackSigningSecret: string | undefined;
   /**
-   * How many acknowledged Slack events may wait for a worker at once. Beyond it the front waits for
-   * the worker before answering (backpressure), so a flood cannot grow the queue without bound.
+   * How many acknowledged Slack events may wait for a worker at once (about 1 KB each). Beyond it the
+   * front answers Slack only when a worker has taken the event (backpressure), so a flood cannot grow
+   * the queue without bound.
    */
   maxWaiting?: number;
+  /** Slack turns a worker is given at once; the rest wait here, in order. */
+  turnsPerWorker?: number;
   log: Logger;
 }
 
@@ -40,12 +45,16 @@ export class Front {
   private readonly workers: WorkerEntry[] = [];
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly server: Server;
-  private waiting = 0;
   private turn = 0;
   private readonly maxWaiting: number;
+  private readonly turnsPerWorker: number;
+  /** Acknowledged Slack events waiting for a worker, oldest first, and how many workers are running. */
+  private readonly backlog: Array<() => void> = [];
+  private running = 0;
 
   constructor(private readonly options: FrontOptions) {
-    this.maxWaiting = options.maxWaiting ?? 2000;
+    this.maxWaiting = options.maxWaiting ?? 10_000;
+    this.turnsPerWorker = options.turnsPerWorker ?? 16;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -85,14 +94,21 @@ export class Front {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large');
       return;
     }
-    if (this.acknowledgeHere(req, body) && this.waiting < this.maxWaiting) {
-      // Slack has its answer; the worker's own answer to the same request is not needed.
-      res.writeHead(200).end();
-      this.waiting++;
-      this.forward(req, body)
-        .then((answer) => answer.resume())
-        .catch((error: unknown) => this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' }))
-        .finally(() => this.waiting--);
+    if (this.acknowledgeHere(req, body)) {
+      // Slack has its answer at once (unless the backlog is full: then when a worker takes the event).
+      const early = this.backlog.length < this.maxWaiting;
+      if (early) res.writeHead(200).end();
+      await this.slot();
+      try {
+        const answer = await this.forward(req, body, true);
+        answer.resume();
+        await new Promise((resolve) => answer.once('close', resolve));
+      } catch (error) {
+        this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      } finally {
+        this.release();
+        if (!res.headersSent) res.writeHead(200).end();
+      }
       return;
     }
     try {
@@ -105,6 +121,21 @@ export class Front {
       this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
       if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Zorgpad is starting or restarting; try again in a moment');
     }
+  }
+
+  /** Waits for one of the slots for Slack turns (`turnsPerWorker` per worker). */
+  private slot(): Promise<void> {
+    if (this.running < this.turnsPerWorker * Math.max(this.workers.length, 1) && this.backlog.length === 0) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.backlog.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.backlog.shift();
+    if (next) next();
+    else this.running--;
   }
 
   /** A Slack Events API delivery (not interactivity or a command) whose signature holds. */
@@ -120,7 +151,7 @@ export class Front {
     return isEventCallback(body);
   }
 
-  private forward(req: IncomingMessage, body: Buffer): Promise<IncomingMessage> {
+  private forward(req: IncomingMessage, body: Buffer, acknowledged = false): Promise<IncomingMessage> {
     // The worker with the fewest requests in hand; among equals, the next in turn.
     let worker: WorkerEntry | undefined;
     this.turn = (this.turn + 1) % Math.max(this.workers.length, 1);
@@ -132,6 +163,8 @@ export class Front {
     worker.pending++;
     const headers: IncomingHttpHeaders = { ...req.headers, [FRONT_TOKEN_HEADER]: this.options.token, [CLIENT_ADDRESS_HEADER]: req.socket.remoteAddress ?? '' };
     for (const name of HOP_BY_HOP) delete headers[name];
+    if (acknowledged) headers[ACKNOWLEDGED_HEADER] = '1';
+    else delete headers[ACKNOWLEDGED_HEADER];
     headers['content-length'] = String(body.length);
     return new Promise<IncomingMessage>((resolve, reject) => {
       const out = request({ host: '127.0.0.1', port: worker.port, method: req.method, path: req.url, headers, agent: this.agent }, (answer) => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
-import { CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './front.js';
+import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './front.js';
 
 /** A route handler; it writes the response itself. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -18,6 +18,14 @@ export class HttpError extends Error {
 
 /** Client addresses of requests that came through this worker's own front (see `clientAddress`). */
 const forwardedFrom = new WeakMap<IncomingMessage, string>();
+
+/** Slack events the front process has acknowledged already (the worker answers it when the turn is done). */
+const acknowledged = new WeakSet<IncomingMessage>();
+
+/** Whether this worker's own front has answered the request's sender already (see front.ts). */
+export function acknowledgedByFront(req: IncomingMessage): boolean {
+  return acknowledged.has(req);
+}
 
 /** The address a request came from: the client's, also when a front process forwarded it. */
 export function clientAddress(req: IncomingMessage): string {
@@ -37,7 +45,10 @@ export class HttpServer {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
     this.server = createServer((req, res) => {
-      if (frontToken && req.headers[FRONT_TOKEN_HEADER] === frontToken) forwardedFrom.set(req, String(req.headers[CLIENT_ADDRESS_HEADER] ?? ''));
+      if (frontToken && req.headers[FRONT_TOKEN_HEADER] === frontToken) {
+        forwardedFrom.set(req, String(req.headers[CLIENT_ADDRESS_HEADER] ?? ''));
+        if (req.headers[ACKNOWLEDGED_HEADER] === '1') acknowledged.add(req);
+      }
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
       void withRequestId(requestId, () => this.dispatch(req, res));

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Clock, IdempotencyStore, Logger } from '../../core/ports.js';
-import { HttpError, readBody, sendJson } from '../../http/server.js';
+import { acknowledgedByFront, HttpError, readBody, sendJson } from '../../http/server.js';
 import { deliveryKey, parseSlackBody, verifySignature, type SlackRequest } from './requests.js';
 
 /** Slack gives up after 3 s; whatever happens, we answer before this. */
@@ -60,16 +60,18 @@ export class SharedServerReceiver implements Receiver {
       res.writeHead(200).end();
       return;
     }
-    await this.dispatch(request, header('x-slack-retry-num'), header('x-slack-retry-reason'), res);
+    await this.dispatch(request, header('x-slack-retry-num'), header('x-slack-retry-reason'), res, acknowledgedByFront(req));
   };
 
-  private async dispatch(request: SlackRequest, retryNum: string | undefined, retryReason: string | undefined, res: ServerResponse): Promise<void> {
+  /** `answered`: the front acknowledged it already; then the answer (to the front) waits until the turn is done. */
+  private async dispatch(request: SlackRequest, retryNum: string | undefined, retryReason: string | undefined, res: ServerResponse, answeredAlready = false): Promise<void> {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
     let acked = false;
     let answer: (() => void) | undefined;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const respond = (body?: unknown) => {
-      if (acked) return;
+      // Slack heard from the front already: the front hears from us when the turn is done.
+      if (acked || answeredAlready) return;
       acked = true;
       if (body === undefined || body === '') res.writeHead(200).end();
       else sendJson(res, 200, typeof body === 'string' ? { text: body } : body);
@@ -84,6 +86,11 @@ export class SharedServerReceiver implements Receiver {
         customProperties: { zorgpad: request },
       })
       .catch((error: unknown) => this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' }));
+    if (answeredAlready) {
+      await processing;
+      res.writeHead(200).end();
+      return;
+    }
     const deadline = setTimeout(() => {
       if (!acked) this.log.warn('slack.ack-deadline', {});
       respond();
