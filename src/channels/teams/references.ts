@@ -36,7 +36,9 @@ export class TeamsReferences {
 
   /** Remembers where this activity came from: the person's 1:1 chat, or the kernteam channel. */
   async remember(activity: InboundActivity): Promise<void> {
-    const reference = TurnContext.getConversationReference(activity as never) as ConversationReference;
+    // Without the message's own id (it changes with every message, and a proactive post does not
+    // answer a message): the stored reference changes only when the conversation does.
+    const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity as never) as ConversationReference;
     const channelId = activity.channelData?.channel?.id ?? activity.conversation.id;
     const kernteamChannel = this.directory.school.kernteam.teamsChannel;
     const sender = activity.from.aadObjectId ? this.directory.findStaff('teams', activity.from.aadObjectId) : null;

@@ -47,8 +47,12 @@ export class RoleBook {
 
   /** Everyone who holds a role now (the school file's roles with the changes made in chat), in school-file order, in one read. */
   async staffWithRole(role: Role): Promise<StaffMember[]> {
-    const changes = new Map((await this.assignments.findBy('schoolId', this.directory.school.id)).map((a) => [a.staffId, a]));
-    return this.directory.staff.filter((member) => this.withChanges(member.id, changes.get(member.id)).has(role));
+    const changes = await this.assignments.findBy('schoolId', this.directory.school.id);
+    const granted = new Set(changes.filter((a) => a.granted.includes(role)).map((a) => a.staffId));
+    const revoked = new Set(changes.filter((a) => a.revoked.includes(role)).map((a) => a.staffId));
+    // Usually nobody's changes touch this role: then it is the school file's holders, looked up once.
+    if (!granted.size && !revoked.size) return [...this.directory.fileHolders(role)];
+    return this.directory.staff.filter((member) => (granted.has(member.id) || member.roles.includes(role)) && !revoked.has(member.id));
   }
 
   /** Grants or revokes one role. Only a beheerder may; checked here, whatever the dialog showed. */

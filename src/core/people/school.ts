@@ -259,6 +259,17 @@ export class SchoolDirectory {
     return this.school.staff;
   }
 
+  /** Everyone the school file gives `role`, in school-file order (worked out once per role). */
+  fileHolders(role: Role): readonly StaffMember[] {
+    let holders = this.holders.get(role);
+    if (!holders) {
+      holders = this.school.staff.filter((member) => member.roles.includes(role));
+      this.holders.set(role, holders);
+    }
+    return holders;
+  }
+  private readonly holders = new Map<Role, readonly StaffMember[]>();
+
   findStudent(ref: string): Student | null {
     return this.studentsByRef.get(ref.trim().toUpperCase()) ?? null;
   }
