@@ -7,7 +7,7 @@ import type { Store } from './ports.js';
 /**
  * Short-lived state that every worker process must see alike: when a conversation may get its next
  * message, how many requests an address made in this window, a letter's PDF waiting to be downloaded
- * once. Each record says when it `expiresAt`; the store's sweep removes it after that (and MongoDB's
+ * once, which message holds a conversation's open question. Each record says when it `expiresAt`; the store's sweep removes it after that (and MongoDB's
  * TTL index, where the server has one).
  */
 export const transientSchema = recordSchema({
@@ -68,3 +68,35 @@ export async function takeOnce(store: Store, key: string, now: number): Promise<
   if (found.expiresAt <= now || found.payload === undefined) return null;
   return { payload: new Uint8Array(Buffer.from(found.payload, 'base64')), name: found.name ?? 'download' };
 }
+
+/**
+ * A small value per key that every worker process sees alike, for `ttlMs` after it was set: for
+ * example which message holds a conversation's open question, so that whichever worker takes the
+ * typed answer can settle that message.
+ */
+export class SharedNotes {
+  constructor(
+    private readonly store: Store,
+    private readonly kind: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  private id(key: string): string {
+    return `note:${this.kind}:${key}`;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const found = await transient(this.store).get(this.id(key));
+    return found && found.expiresAt > Date.now() ? (found.payload ?? null) : null;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    const id = this.id(key);
+    await writeRecord(transient(this.store), id, (current) => ({ ...(current ?? { id }), payload: value, expiresAt: Date.now() + this.ttlMs }));
+  }
+
+  async delete(key: string): Promise<void> {
+    await transient(this.store).delete(this.id(key));
+  }
+}
+

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { SharedNotes } from '../../core/transient.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
@@ -42,11 +43,10 @@ export class SlackBot {
     /** Called after every turn: deliver what it queued without waiting for the next tick. */
     private readonly afterTurn: () => void,
     /** Hands messages that could not be posted to the outbox, which retries them in order. */
-    private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void> = async () => undefined,
+    private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void>,
+    /** The last question posted in each person's DM ("channel ts"), to settle it when the answer is typed (any worker). */
+    private readonly lastQuestion: SharedNotes,
   ) {}
-
-  /** The last question posted in each person's DM, to settle it when the answer is typed (this process). */
-  private readonly lastQuestion = new Map<string, { channel: string; ts: string }>();
 
   private get client(): Client {
     return this.app.client;
@@ -80,10 +80,11 @@ export class SlackBot {
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
       const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
       // A typed answer settles the question's message: its answer shown, its buttons gone.
-      const open = this.lastQuestion.get(m.user);
-      if (reply.settled && open) {
-        this.lastQuestion.delete(m.user);
-        await this.settle(open.channel, open.ts, reply.settled);
+      const open = reply.settled ? await this.lastQuestion.get(m.user) : null;
+      const [channel, ts] = open?.split(' ') ?? [];
+      if (reply.settled && channel && ts) {
+        await this.lastQuestion.delete(m.user);
+        await this.settle(channel, ts, reply.settled);
       }
       await this.post(m.channel, replyMessages(reply), m.user);
     });
@@ -207,7 +208,7 @@ export class SlackBot {
         if (message.card) {
           for (const part of toMessages(message.card)) {
             const sent = await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
-            if (message.question && user && sent.channel && sent.ts) this.lastQuestion.set(user, { channel: sent.channel, ts: sent.ts });
+            if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, `${sent.channel} ${sent.ts}`);
           }
         } else if (message.text) {
           for (const piece of splitText(message.text, LIMITS.sectionText)) {

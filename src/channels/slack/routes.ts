@@ -1,3 +1,4 @@
+import { SharedNotes } from '../../core/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
@@ -67,7 +68,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     await deps.outbox.queueReplies(staff.id, messages);
     kick();
   };
-  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later);
+  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later, new SharedNotes(deps.store, 'slack-question', 7 * 86_400_000));
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 

@@ -7,21 +7,21 @@ import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { cardActionSchema, type InboundActivity } from './activity.js';
 import type { TeamsReferences } from './references.js';
+import type { SharedNotes } from '../../core/transient.js';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /** Turns one Teams activity into one core turn and the reply into Teams activities. */
 export class TeamsBot {
-  /** The last question card sent in each conversation, to settle it when the answer is typed (this process). */
-  private readonly lastQuestion = new Map<string, string>();
-
   constructor(
     private readonly assistant: Assistant,
     private readonly references: TeamsReferences,
     private readonly log: Logger,
     /** Hands replies the connector did not take to the outbox, which retries them in order. */
-    private readonly later: (aadObjectId: string, messages: OutboundMessage[]) => Promise<void> = async () => undefined,
+    private readonly later: (aadObjectId: string, messages: OutboundMessage[]) => Promise<void>,
+    /** The last question card sent in each conversation, to settle it when the answer is typed (any worker). */
+    private readonly lastQuestion: SharedNotes,
   ) {}
 
   async onTurn(context: TurnContext, activity: InboundActivity): Promise<void> {
@@ -63,9 +63,9 @@ export class TeamsBot {
     }
     const reply = await this.turn(activity, input, locale);
     // A typed answer settles the question's card: its answer shown, its buttons gone.
-    const open = this.lastQuestion.get(activity.conversation.id);
+    const open = reply.settled ? await this.lastQuestion.get(activity.conversation.id) : null;
     if (reply.settled && open) {
-      this.lastQuestion.delete(activity.conversation.id);
+      await this.lastQuestion.delete(activity.conversation.id);
       await context
         .updateActivity({ id: open, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(reply.settled)] })
         .catch((error: unknown) => this.log.warn('teams.settle-failed', { error: error instanceof Error ? error.name : 'unknown' }));
@@ -134,7 +134,7 @@ export class TeamsBot {
     const sent = await context.sendActivities(ready.map(toActivity));
     const asked = messages.map((m) => m.question === true).lastIndexOf(true);
     const id = asked >= 0 ? sent[asked]?.id : undefined;
-    if (id) this.lastQuestion.set(context.activity.conversation.id, id);
+    if (id) await this.lastQuestion.set(context.activity.conversation.id, id);
     this.log.debug('teams.sent', { count: messages.length });
   }
 }

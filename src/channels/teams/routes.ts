@@ -1,3 +1,4 @@
+import { SharedNotes } from '../../core/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Activity } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
@@ -63,7 +64,8 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     const staff = deps.directory.findStaff('teams', aadObjectId);
     if (staff) await deps.outbox.queueReplies(staff.id, messages);
   };
-  const bot = new TeamsBot(deps.assistant, references, log, later);
+  // A week is longer than any question waits for its answer.
+  const bot = new TeamsBot(deps.assistant, references, log, later, new SharedNotes(deps.store, 'teams-question', 7 * 86_400_000));
   const appId = config.mode === 'authenticated' ? config.appId : '';
   const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.reachableElsewhere);
 
