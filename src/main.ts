@@ -1,6 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { Front } from './http/front.js';
+import { translator } from './core/i18n/index.js';
 import { loadFiles, startApp, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { CardTemplateError } from './core/cards/render.js';
@@ -10,6 +12,9 @@ import { TranslationError } from './channels/parents/texts.js';
 import type { Logger } from './core/ports.js';
 import { createLogger } from './log/logger.js';
 import { openStore } from './store/open.js';
+
+/** How much lower the workers' scheduling priority is than the front's (nice value). */
+const WORKER_NICENESS = 5;
 
 const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTemplateError, TranslationError];
 
@@ -76,15 +81,33 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
  * worker that dies is replaced; a worker that fails before any has started stops the whole start-up.
  */
 async function runPrimary(config: Config, log: Logger): Promise<void> {
-  loadFiles(config, log);
+  const { directory } = loadFiles(config, log);
   await (await openStore(config, log)).close();
   const token = randomBytes(24).toString('base64url');
-  const front = new Front({ token, slackSigningSecret: config.slack.mode === 'on' ? config.slack.signingSecret : undefined, log });
+  const slack = config.slack.mode === 'on' ? config.slack : null;
+  const front = new Front({
+    token,
+    slackSigningSecret: slack?.signingSecret,
+    busy: slack ? { apiUrl: slack.apiUrl, botToken: slack.botToken, text: translator(directory.school.locale)('slack.busy') } : undefined,
+    log,
+  });
   const port = await front.listen(config.port, config.host);
   let stopping = false;
   let started = false;
   let offsetMs = 0;
-  const fork = (): Worker => cluster.fork();
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    // Turns yield the CPU to the front: an acknowledgement never waits while a worker computes a turn
+    // (a process may always lower its children's priority; where the system says no, nothing changes).
+    worker.once('online', () => {
+      try {
+        if (worker.process.pid) setPriority(worker.process.pid, WORKER_NICENESS);
+      } catch {
+        log.warn('workers.priority-unchanged', {});
+      }
+    });
+    return worker;
+  };
   cluster.on('message', (from, message: unknown) => {
     if (!isWorkerMessage(message)) return;
     if (message.type === 'zorgpad.hello') {

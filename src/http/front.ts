@@ -1,6 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/ports.js';
-import { isEventCallback, verifySignature } from '../channels/slack/requests.js';
+import { eventDelivery, verifySignature } from '../channels/slack/requests.js';
 
 /** Headers a worker trusts only from its own front (with the token the front was started with). */
 export const FRONT_TOKEN_HEADER = 'x-zorgpad-front';
@@ -29,6 +29,11 @@ export interface FrontOptions {
   maxWaiting?: number;
   /** Slack turns a worker is given at once; the rest wait here, in order. */
   turnsPerWorker?: number;
+  /**
+   * When the queue is full: where and how to tell the person their message was not taken (Slack's
+   * Web API, the bot token, the text in the school's language). Without it the front waits instead.
+   */
+  busy?: { apiUrl: string; botToken: string; text: string };
   log: Logger;
 }
 
@@ -94,7 +99,14 @@ export class Front {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large');
       return;
     }
-    if (this.acknowledgeHere(req, body)) {
+    const delivery = this.acknowledgeHere(req, body);
+    if (delivery) {
+      // Full: Slack has its answer, and the person is told to send it again (nothing is dropped unsaid).
+      if (this.backlog.length >= this.maxWaiting && this.options.busy) {
+        res.writeHead(200).end();
+        this.refuse(delivery.dmChannel);
+        return;
+      }
       // Slack has its answer at once (unless the backlog is full: then when a worker takes the event).
       const early = this.backlog.length < this.maxWaiting;
       if (early) res.writeHead(200).end();
@@ -138,17 +150,36 @@ export class Front {
     else this.running--;
   }
 
+  /** Tells the person in a direct message that their message was not taken; at most 256 of these at once. */
+  private refuse(dmChannel: string | null): void {
+    const busy = this.options.busy;
+    this.refused++;
+    if (this.refused === 1 || this.refused % 1000 === 0) this.options.log.warn('front.overloaded', { refused: this.refused, waiting: this.backlog.length });
+    if (!busy || !dmChannel || this.refusing >= 256) return;
+    this.refusing++;
+    fetch(`${busy.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${busy.botToken}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: dmChannel, text: busy.text }),
+    })
+      .then((answer) => answer.body?.cancel())
+      .catch(() => this.options.log.warn('front.busy-not-sent', {}))
+      .finally(() => this.refusing--);
+  }
+  private refused = 0;
+  private refusing = 0;
+
   /** A Slack Events API delivery (not interactivity or a command) whose signature holds. */
-  private acknowledgeHere(req: IncomingMessage, body: Buffer): boolean {
+  private acknowledgeHere(req: IncomingMessage, body: Buffer): { dmChannel: string | null } | null {
     const secret = this.options.slackSigningSecret;
-    if (!secret || req.method !== 'POST' || req.url !== '/slack/events') return false;
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return false;
+    if (!secret || req.method !== 'POST' || req.url !== '/slack/events') return null;
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return null;
     const header = (name: string) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
-    if (verifySignature(secret, body, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now()) !== 'ok') return false;
-    return isEventCallback(body);
+    if (verifySignature(secret, body, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now()) !== 'ok') return null;
+    return eventDelivery(body);
   }
 
   private forward(req: IncomingMessage, body: Buffer, acknowledged = false): Promise<IncomingMessage> {

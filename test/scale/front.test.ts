@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_ADDRESS_HEADER, Front, FRONT_TOKEN_HEADER } from '../../src/http/front.js';
 import { createLogger } from '../../src/log/logger.js';
-import { slackHeaders } from '../helpers/fake-slack.js';
+import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
@@ -74,6 +74,21 @@ describe('the HTTP front of a multi-worker Zorgpad', () => {
     expect(page.status).toBe(201);
     expect(page.headers.get('set-cookie')).toBe('a=b');
     expect(worker.got.map((g) => g.path)).toEqual(['/slack/events', '/slack/events', '/api/messages', '/ouders/formulier?t=x']);
+  });
+
+  it('when its queue is full, acknowledges the event and tells the person in their DM to send it again, instead of handing it on', async () => {
+    const worker = await slowWorker(10);
+    const slack = await new FakeSlack().start();
+    const front = new Front({ token: 'tok', slackSigningSecret: SECRET, maxWaiting: 0, busy: { apiUrl: slack.url, botToken: 'xoxb-test', text: 'Het is erg druk.' }, log: createLogger('silent') });
+    front.addWorker(1, worker.port);
+    const port = await front.listen(0, '127.0.0.1');
+    stops.push(() => front.close(), worker.stop, () => slack.stop());
+    const body = event();
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: slackHeaders(SECRET, body, 'application/json'), body });
+    expect(res.status).toBe(200);
+    const told = await slack.until((calls) => calls.find((c) => c.method === 'chat.postMessage'));
+    expect(told.args).toMatchObject({ channel: 'DDEMO0001', text: 'Het is erg druk.' });
+    expect(worker.got).toHaveLength(0);
   });
 
   it('answers 503 when no worker is there (starting or restarting)', async () => {
