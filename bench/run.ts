@@ -509,13 +509,19 @@ async function growth(fakes: BenchFakes, school: string): Promise<void> {
     const seedSeconds = (performance.now() - t0) / 1000;
 
     // The lookup as the app makes it (decrypted, parsed), for students who have an exception at every size.
+    // Three rounds of 2,500 (after 500 to warm up); the middle round's percentiles, against noise.
     const requests = store.collection('exceptionRequests');
-    const lookups: number[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const t = performance.now();
-      await requests.findBy('studentRef', benchStudent(1 + ((i * 7919) % 1000)));
-      if (i >= 500) lookups.push((performance.now() - t) * 1000);
+    const rounds: Array<{ p50: number; p99: number }> = [];
+    for (let round = 0; round < 3; round++) {
+      const lookups: number[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const t = performance.now();
+        await requests.findBy('studentRef', benchStudent(1 + ((i * 7919) % 1000)));
+        if (i >= 500) lookups.push((performance.now() - t) * 1000);
+      }
+      rounds.push({ p50: pct(lookups, 50), p99: pct(lookups, 99) });
     }
+    const lookup = { p50: [...rounds].sort((a, b) => a.p50 - b.p50)[1]!.p50, p99: [...rounds].sort((a, b) => a.p99 - b.p99)[1]!.p99 };
 
     if (size === GROWTH.at(-1)) {
       const raw = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
@@ -544,14 +550,14 @@ async function growth(fakes: BenchFakes, school: string): Promise<void> {
     }
     const deliverSeconds = (performance.now() - t0) / 1000;
     await store.close();
-    say(`growth ${size}: seeded in ${seedSeconds.toFixed(0)} s; lookup p50 ${pct(lookups, 50).toFixed(0)} µs; ${jobs} reminders claimed and bundled in ${claimSeconds.toFixed(1)} s, ${messages} messages delivered in ${deliverSeconds.toFixed(1)} s`);
+    say(`growth ${size}: seeded in ${seedSeconds.toFixed(0)} s; lookup p50 ${lookup.p50.toFixed(0)} µs; ${jobs} reminders claimed and bundled in ${claimSeconds.toFixed(1)} s, ${messages} messages delivered in ${deliverSeconds.toFixed(1)} s`);
 
     const zorgpad = await startServer(`Zorgpad (${size} records)`, 'src/main.ts', env, '/healthz');
     try {
       let i = 0;
       const ask = teamsActivity(fakes, () => ({ type: 'message', text: `heeft ${benchStudent(1 + (i++ % 1000))} een uitzondering?` }));
       const turn = await measure('"heeft X een uitzondering?" (Teams)', `Zorgpad (SQLite, ${size.toLocaleString('en')} records)`, fakes, zorgpad.base, ask, 4, 5);
-      growthPoints.push({ size, seedSeconds, lookup: { p50: pct(lookups, 50), p99: pct(lookups, 99) }, claimUs: (claimSeconds * 1e6) / Math.max(jobs, 1), deliverUs: (deliverSeconds * 1e6) / Math.max(jobs, 1), jobs, messages, turn });
+      growthPoints.push({ size, seedSeconds, lookup, claimUs: (claimSeconds * 1e6) / Math.max(jobs, 1), deliverUs: (deliverSeconds * 1e6) / Math.max(jobs, 1), jobs, messages, turn });
     } finally {
       await stopServer(zorgpad);
     }
@@ -752,7 +758,7 @@ function report(totalSeconds: number): string {
       '',
       `## Growth (target on SQLite: cost at ${last.size.toLocaleString('en')} records ÷ cost at ${first.size.toLocaleString('en')} at most 1.3)`,
       '',
-      'The exception lookup by student as the app makes it (index, decryption, schema; 2,500 lookups in process), and the "heeft X een uitzondering?" turn over HTTP (Teams, 4 connections, then paced at the fixed rate). Seeding: ' +
+      'The exception lookup by student as the app makes it (index, decryption, schema; three rounds of 2,500 lookups in process, the middle round), and the "heeft X een uitzondering?" turn over HTTP (Teams, 4 connections, then paced at the fixed rate). Seeding: ' +
         growthPoints.map((g) => `${g.size.toLocaleString('en')} in ${f(g.seedSeconds, 0)} s`).join(', ') + '.',
       '',
       '| records | lookup p50 µs | lookup p99 µs | turns/s | paced turn p50 ms | paced turn p99 ms |',

@@ -108,23 +108,14 @@ export class Front {
         return;
       }
       // Slack has its answer at once (unless the backlog is full: then when a worker takes the event).
-      const early = this.backlog.length < this.maxWaiting;
-      if (early) res.writeHead(200).end();
-      await this.slot();
-      try {
-        const answer = await this.forward(req, body, true);
-        answer.resume();
-        await new Promise((resolve) => answer.once('close', resolve));
-      } catch (error) {
-        this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
-      } finally {
-        this.release();
-        if (!res.headersSent) res.writeHead(200).end();
-      }
+      // What waits is only what the worker needs (not the request and its socket).
+      const waiting = this.turnInWorker(requestHead(req), body);
+      if (this.backlog.length <= this.maxWaiting) res.writeHead(200).end();
+      else await waiting.finally(() => res.writeHead(200).end());
       return;
     }
     try {
-      const answer = await this.forward(req, body);
+      const answer = await this.forward(requestHead(req), body);
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
       res.writeHead(answer.statusCode ?? 502, headers);
@@ -132,6 +123,20 @@ export class Front {
     } catch (error) {
       this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
       if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Zorgpad is starting or restarting; try again in a moment');
+    }
+  }
+
+  /** A Slack event's turn in a worker, when a slot is free; done when the worker has answered. */
+  private async turnInWorker(head: RequestHead, body: Buffer): Promise<void> {
+    await this.slot();
+    try {
+      const answer = await this.forward(head, body, true);
+      answer.resume();
+      await new Promise((resolve) => answer.once('close', resolve));
+    } catch (error) {
+      this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
+    } finally {
+      this.release();
     }
   }
 
@@ -182,7 +187,7 @@ export class Front {
     return eventDelivery(body);
   }
 
-  private forward(req: IncomingMessage, body: Buffer, acknowledged = false): Promise<IncomingMessage> {
+  private forward(req: RequestHead, body: Buffer, acknowledged = false): Promise<IncomingMessage> {
     // The worker with the fewest requests in hand; among equals, the next in turn.
     let worker: WorkerEntry | undefined;
     this.turn = (this.turn + 1) % Math.max(this.workers.length, 1);
@@ -192,7 +197,7 @@ export class Front {
     }
     if (!worker) return Promise.reject(new Error('no worker'));
     worker.pending++;
-    const headers: IncomingHttpHeaders = { ...req.headers, [FRONT_TOKEN_HEADER]: this.options.token, [CLIENT_ADDRESS_HEADER]: req.socket.remoteAddress ?? '' };
+    const headers: IncomingHttpHeaders = { ...req.headers, [FRONT_TOKEN_HEADER]: this.options.token, [CLIENT_ADDRESS_HEADER]: req.address };
     for (const name of HOP_BY_HOP) delete headers[name];
     if (acknowledged) headers[ACKNOWLEDGED_HEADER] = '1';
     else delete headers[ACKNOWLEDGED_HEADER];
@@ -210,6 +215,18 @@ export class Front {
       out.end(body);
     });
   }
+}
+
+/** What the front keeps of a request to hand it on. */
+interface RequestHead {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingHttpHeaders;
+  address: string;
+}
+
+function requestHead(req: IncomingMessage): RequestHead {
+  return { method: req.method, url: req.url, headers: req.headers, address: req.socket.remoteAddress ?? '' };
 }
 
 function readAll(req: IncomingMessage): Promise<Buffer> {

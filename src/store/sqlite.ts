@@ -63,6 +63,10 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Reads of a large store come from memory-mapped pages instead of a read() per page, so a lookup
+  // costs about the same at 100,000 records as at 1,000 (npm run bench, growth). The mapped pages are
+  // the operating system's file cache, shared by the worker processes.
+  db.pragma('mmap_size = 1073741824');
   // Deleted and overwritten content is zeroed in the file, so erasure and retention really remove it.
   db.pragma('secure_delete = ON');
   db.exec(`
