@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/ports.js';
+import { closeServer, listenOn } from './listen.js';
 import { eventDelivery, verifySignature } from '../channels/slack/requests.js';
 
 /** Headers a worker trusts only from its own front (with the token the front was started with). */
@@ -74,21 +75,12 @@ export class Front {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, { port, host });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      this.agent.destroy();
-    });
+  async close(): Promise<void> {
+    this.agent.destroy();
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

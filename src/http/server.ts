@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './front.js';
+import { closeServer, listenOn } from './listen.js';
 
 /** A route handler; it writes the response itself. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -61,20 +62,11 @@ export class HttpServer {
 
   /** `exclusive`: this process's own port, also in a cluster worker (behind a front). */
   listen(port: number, host: string, exclusive = false): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port, host, exclusive }, () => {
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, { port, host, exclusive });
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
