@@ -136,6 +136,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
       stopping = true;
       for (const other of Object.values(cluster.workers ?? {})) other?.kill();
       void front.close().finally(() => process.exit(1));
+      return;
     }
     log.warn('worker.replaced', { code: code ?? -1, signal: signal ?? 'none' });
     setTimeout(fork, 1000).unref();
