@@ -11,6 +11,8 @@ export const ACKNOWLEDGED_HEADER = 'x-zorgpad-acknowledged';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 /** The largest request the front reads; the workers enforce their own, smaller limits per route. */
 const BODY_LIMIT = 1024 * 1024;
+/** How often an acknowledged Slack event is offered to a worker (1 + 2 + 3 + 4 s between tries). */
+const FORWARD_ATTEMPTS = 5;
 
 interface WorkerEntry {
   id: number;
@@ -118,15 +120,28 @@ export class Front {
     }
   }
 
-  /** A Slack event's turn in a worker, when a slot is free; done when the worker has answered. */
+  /**
+   * A Slack event's turn in a worker, when a slot is free; done when the worker has answered. Slack
+   * has its acknowledgement already and will not send the event again, so a worker that is not there
+   * (restarting) is tried again for about fifteen seconds before the event is given up (and logged).
+   */
   private async turnInWorker(head: RequestHead, body: Buffer): Promise<void> {
     await this.slot();
     try {
-      const answer = await this.forward(head, body, true);
-      answer.resume();
-      await new Promise((resolve) => answer.once('close', resolve));
-    } catch (error) {
-      this.options.log.error('front.forward-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const answer = await this.forward(head, body, true);
+          answer.resume();
+          await new Promise((resolve) => answer.once('close', resolve));
+          return;
+        } catch (error) {
+          if (attempt >= FORWARD_ATTEMPTS) {
+            this.options.log.error('front.event-lost', { error: error instanceof Error ? error.name : 'unknown', attempts: attempt });
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+        }
+      }
     } finally {
       this.release();
     }

@@ -91,6 +91,19 @@ describe('the HTTP front of a multi-worker Zorgpad', () => {
     expect(worker.got).toHaveLength(0);
   });
 
+  it('keeps an acknowledged Slack event when no worker is there for a moment, and hands it on when one is', async () => {
+    const worker = await slowWorker(10);
+    const front = new Front({ token: 'tok', slackSigningSecret: SECRET, log: createLogger('silent') });
+    const port = await front.listen(0, '127.0.0.1');
+    stops.push(() => front.close(), worker.stop);
+    const body = event();
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: slackHeaders(SECRET, body, 'application/json'), body });
+    expect(res.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    front.addWorker(1, worker.port);
+    await expect.poll(() => worker.got.map((g) => g.body), { timeout: 5000 }).toEqual([body]);
+  });
+
   it('answers 503 when no worker is there (starting or restarting)', async () => {
     const front = new Front({ token: 'tok', slackSigningSecret: SECRET, log: createLogger('silent') });
     const port = await front.listen(0, '127.0.0.1');
