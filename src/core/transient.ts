@@ -7,8 +7,8 @@ import type { Store } from './ports.js';
 /**
  * Short-lived state that every worker process must see alike: when a conversation may get its next
  * message, how many requests an address made in this window, a letter's PDF waiting to be downloaded
- * once, which message holds a conversation's open question. Each record says when it `expiresAt`; the store's sweep removes it after that (and MongoDB's
- * TTL index, where the server has one).
+ * once, which message holds a conversation's open question. Each record says when it `expiresAt`; the
+ * store's sweep removes it after that (and MongoDB's TTL index, where the server has one).
  */
 export const transientSchema = recordSchema({
   expiresAt: z.number(),
@@ -16,7 +16,7 @@ export const transientSchema = recordSchema({
   nextAt: z.number().optional(),
   /** Counting: requests in the window that ends at `expiresAt`. */
   count: z.number().optional(),
-  /** A value handed over once (base64), and its file name. Encrypted at rest. */
+  /** A PDF handed over once (base64) with its file name, or a note (`SharedNotes`). Encrypted at rest. */
   payload: z.string().optional(),
   name: z.string().optional(),
 });

@@ -56,7 +56,7 @@ export class Front {
   private turn = 0;
   private readonly maxWaiting: number;
   private readonly turnsPerWorker: number;
-  /** Acknowledged Slack events waiting for a worker, oldest first, and how many workers are running. */
+  /** Acknowledged Slack events waiting for a worker, oldest first, and how many Slack turns the workers have in hand. */
   private readonly backlog: Array<() => void> = [];
   private running = 0;
 
