@@ -1,13 +1,10 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/ports.js';
+import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, firstHeader, FRONT_TOKEN_HEADER } from './headers.js';
 import { closeServer, listenOn } from './listen.js';
+import { readBody } from './server.js';
 import { eventDelivery, verifySignature } from '../channels/slack/requests.js';
 
-/** Headers a worker trusts only from its own front (with the token the front was started with). */
-export const FRONT_TOKEN_HEADER = 'x-zorgpad-front';
-export const CLIENT_ADDRESS_HEADER = 'x-zorgpad-client';
-/** Set by the front on a Slack event it has acknowledged itself: the worker answers when the turn is done. */
-export const ACKNOWLEDGED_HEADER = 'x-zorgpad-acknowledged';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 /** The largest request the front reads; the workers enforce their own, smaller limits per route. */
 const BODY_LIMIT = 1024 * 1024;
@@ -88,7 +85,7 @@ export class Front {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: Buffer;
     try {
-      body = await readAll(req);
+      body = await readBody(req, BODY_LIMIT);
     } catch {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large');
       return;
@@ -186,11 +183,7 @@ export class Front {
     const secret = this.options.slackSigningSecret;
     if (!secret || req.method !== 'POST' || req.url !== '/slack/events') return null;
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return null;
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    };
-    if (verifySignature(secret, body, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now()) !== 'ok') return null;
+    if (verifySignature(secret, body, firstHeader(req, 'x-slack-request-timestamp'), firstHeader(req, 'x-slack-signature'), Date.now()) !== 'ok') return null;
     return eventDelivery(body);
   }
 
@@ -234,20 +227,4 @@ interface RequestHead {
 
 function requestHead(req: IncomingMessage): RequestHead {
   return { method: req.method, url: req.url, headers: req.headers, address: req.socket.remoteAddress ?? '' };
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        req.destroy();
-        reject(new Error('too large'));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

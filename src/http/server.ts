@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
-import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './front.js';
+import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './headers.js';
 import { closeServer, listenOn } from './listen.js';
 
 /** A route handler; it writes the response itself. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_ADDRESS_HEADER, Front, FRONT_TOKEN_HEADER } from '../../src/http/front.js';
+import { Front } from '../../src/http/front.js';
+import { CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from '../../src/http/headers.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Clock, IdempotencyStore, Logger } from '../../core/ports.js';
 import { acknowledgedByFront, HttpError, readBody, sendJson } from '../../http/server.js';
+import { firstHeader } from '../../http/headers.js';
 import { deliveryKey, parseSlackBody, verifySignature, type SlackRequest } from './requests.js';
 
 /** Slack gives up after 3 s; whatever happens, we answer before this. */
@@ -35,10 +36,7 @@ export class SharedServerReceiver implements Receiver {
   /** The HTTP handler for `POST /slack/events`. */
   handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req, BODY_LIMIT);
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    };
+    const header = (name: string) => firstHeader(req, name);
     const verdict = verifySignature(this.signingSecret, raw, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now());
     if (verdict !== 'ok') {
       this.log.warn('slack.unauthorized', { reason: verdict });
