@@ -46,6 +46,11 @@ export class SlackDelivery {
     return this.round.tick();
   }
 
+  /** After a turn: deliver what it queued without waiting for the next tick. */
+  afterTurn(): void {
+    this.round.afterTurn();
+  }
+
   private async deliver(due: Notification): Promise<boolean> {
     const channel = this.target(due.staffId);
     if (!channel) return false;

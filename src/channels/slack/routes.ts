@@ -54,13 +54,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   }
   const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, ...ids });
   const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log);
-  // After a turn: a delivery round at once, when something was queued since the last one.
-  let seen = deps.outbox.queued;
-  const kick = () => {
-    if (deps.outbox.queued === seen) return;
-    seen = deps.outbox.queued;
-    void delivery.tick().catch(() => undefined);
-  };
+  const kick = () => delivery.afterTurn();
   // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.
   const later = async (user: string, messages: OutboundMessage[]) => {
     const staff = deps.directory.findStaff('slack', user);

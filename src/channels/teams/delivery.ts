@@ -50,6 +50,11 @@ export class TeamsDelivery {
     return this.round.tick();
   }
 
+  /** After a turn: deliver what it queued without waiting for the next tick. */
+  afterTurn(): void {
+    this.round.afterTurn();
+  }
+
   private async deliver(due: Notification): Promise<boolean> {
     const target = await this.references.get(due.staffId);
     if (!target || target.record.unreachable) {

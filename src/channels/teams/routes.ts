@@ -82,7 +82,6 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     // Whatever fails before our turn starts is the token check (botbuilder throws several error
     // kinds for bad signatures and expired tokens): that is a 401, not a 500.
     let turnStarted = false;
-    const queuedBefore = deps.outbox.queued;
     try {
       const invoke = await adapter.run(authHeader, activity as unknown as Activity, (context) => {
         turnStarted = true;
@@ -100,8 +99,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
       }
       throw error;
     }
-    // Deliver what this turn queued without waiting for the next tick.
-    if (deps.outbox.queued !== queuedBefore) void delivery.tick().catch(() => undefined);
+    delivery.afterTurn();
   });
 
   const timer = setInterval(() => {

@@ -60,11 +60,7 @@ const MAX_BUNDLE_ITEMS = 10;
  */
 export class Outbox {
   private replies = 0;
-  /**
-   * How many messages this process has queued so far. A channel compares it before and after a turn
-   * and starts a delivery round at once only when the turn queued something (otherwise the next
-   * interval's round finds nothing new).
-   */
+  /** How many messages this process has queued so far (see `DeliveryRound.afterTurn`). */
   queued = 0;
   /** Keeps two worker processes that queue replies in the same millisecond from making the same key. */
   private readonly process = randomUUID().slice(0, 8);
@@ -308,6 +304,18 @@ export class DeliveryRound {
     /** Whether this channel can deliver it now; the others are not asked for (no head-of-line blocking). */
     private readonly accept: (due: Notification) => boolean | Promise<boolean> = () => true,
   ) {}
+
+  private seen = 0;
+
+  /**
+   * After a turn: a round at once when something was queued (by any turn of this process) since the
+   * last such round; otherwise the next interval's round finds it.
+   */
+  afterTurn(): void {
+    if (this.outbox.queued === this.seen) return;
+    this.seen = this.outbox.queued;
+    void this.tick().catch(() => undefined);
+  }
 
   /** Delivers what is due (at most `limit`); returns how many went out. */
   async tick(limit = 50): Promise<number> {
