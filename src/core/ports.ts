@@ -53,6 +53,12 @@ export const PAGED_QUERIES = {
   outbox: ['status', 'createdAt'],
 } as const satisfies Partial<Record<string, readonly [string, string]>>;
 
+/** Refuses a paged query the stores have no index for (see `PAGED_QUERIES`). */
+export function checkPaged(collection: string, query: PageQuery): void {
+  const paged = (PAGED_QUERIES as Partial<Record<string, readonly [string, string]>>)[collection];
+  if (!paged || paged[0] !== query.field || paged[1] !== query.order) throw new Error(`${collection}: no paged query by ${query.field} in ${query.order} order`);
+}
+
 export class DuplicateRecordError extends Error {
   override name = 'DuplicateRecordError';
   constructor(collection: string, id: string) {

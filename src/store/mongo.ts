@@ -4,6 +4,7 @@ import { MongoClient, MongoServerError, type Collection, type Db, type Document 
 import {
   COLLECTIONS,
   PAGED_QUERIES,
+  checkPaged,
   DuplicateRecordError,
   type AuditEntry,
   type CollectionName,
@@ -111,8 +112,7 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
         return result.deletedCount === 1;
       },
       async findPage(query) {
-        const paged = (PAGED_QUERIES as Partial<Record<string, readonly [string, string]>>)[name];
-        if (!paged || paged[0] !== query.field || paged[1] !== query.order) throw new Error(`${name}: no paged query by ${query.field} in ${query.order} order`);
+        checkPaged(name, query);
         const after: Document = query.after
           ? { $or: [{ [query.order]: { $gt: query.after.order } }, { [query.order]: query.after.order, _id: { $gt: query.after.id } }] }
           : {};
@@ -187,7 +187,11 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
         if (writeClaims) {
           // Where a filtered update is not atomic (FerretDB), each job is won with its own write claim.
           const claimed: Job[] = [];
-          for (let job = await this.claimDue(now, owner, leaseMs); job; job = claimed.length < limit ? await this.claimDue(now, owner, leaseMs) : null) claimed.push(job);
+          while (claimed.length < limit) {
+            const job = await this.claimDue(now, owner, leaseMs);
+            if (!job) break;
+            claimed.push(job);
+          }
           return claimed;
         }
         // One update for the batch: MongoDB applies it to each document atomically, so a job matched

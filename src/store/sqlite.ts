@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   COLLECTIONS,
   PAGED_QUERIES,
+  checkPaged,
   DuplicateRecordError,
   type AuditEntry,
   type CollectionName,
@@ -205,8 +206,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return stmt.deleteRecord.run(name, id).changes === 1;
       },
       async findPage(query) {
-        const paged = (PAGED_QUERIES as Partial<Record<string, readonly [string, string]>>)[name];
-        if (!paged || paged[0] !== query.field || paged[1] !== query.order) throw new Error(`${name}: no paged query by ${query.field} in ${query.order} order`);
+        checkPaged(name, query);
         if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
         const key = `page:${name}.${query.field}.${query.order}.${query.until.field}`;
         let statement = pageStatements.get(key);
