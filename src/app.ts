@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Background } from './core/background.js';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
 import { loadTranslations, PageLanguages } from './channels/parents/texts.js';
@@ -48,6 +49,12 @@ export interface App {
   slack: SlackChannel | null;
   /** An id for this process, used as lease owner by schedulers. */
   instanceId: string;
+  /**
+   * Resolves when the process has nothing in hand: no request being answered, no Slack turn behind an
+   * acknowledgement, no delivery round or scheduler pass (true), or after `limitMs` (false).
+   */
+  idle(limitMs?: number): Promise<boolean>;
+  /** Takes no new requests, finishes the work in hand (at most `ZORGPAD_STOP_GRACE_MS`), then closes the store. */
   close(): Promise<void>;
 }
 
@@ -107,14 +114,15 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
-  const http = new HttpServer(log, options.front?.token);
+  const background = new Background();
+  const http = new HttpServer(log, options.front?.token, background);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0 }));
   mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
     config.slack.mode === 'on'
-      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs }).catch(async (error: unknown) => {
+      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background }).catch(async (error: unknown) => {
           await store.close();
           throw error;
         })
@@ -124,10 +132,11 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const teams =
     config.teams.mode === 'off'
       ? null
-      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere });
+      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere, background });
   // Every process runs the scheduler; leases keep two processes from sending the same reminder.
   const schedulerTimer = setInterval(() => {
-    scheduler.tick().catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
+    if (background.stopping) return;
+    background.track(scheduler.tick()).catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
   }, config.deliveryIntervalMs);
   schedulerTimer.unref();
   // Retention once a day: the first process to claim the day's key applies it (it is idempotent, so
@@ -146,8 +155,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     log.info('exception-checks', report);
   };
   const runRetention = () => {
-    retention().catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
-    exceptionChecks().catch((error: unknown) => log.error('exception-checks.error', { error: error instanceof Error ? error.name : 'unknown' }));
+    background.track(retention()).catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
+    background.track(exceptionChecks()).catch((error: unknown) => log.error('exception-checks.error', { error: error instanceof Error ? error.name : 'unknown' }));
   };
   const upkeep = options.dailyUpkeep ?? true;
   const retentionTimer = upkeep ? setInterval(runRetention, 3_600_000) : undefined;
@@ -194,6 +203,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     directory,
     port,
     instanceId,
+    idle: (limitMs) => background.idle(limitMs),
     teams,
     slack,
     scheduler,
@@ -206,7 +216,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       clearTimeout(firstRetention);
       teams?.stop();
       slack?.stop();
-      await http.close();
+      background.stop();
+      // What was acknowledged (a Slack event) or is being answered is finished first: otherwise lost.
+      if (!(await http.close(config.stopGraceMs))) log.warn('stopping.unfinished', { running: background.size });
       await store.close();
     },
   };

@@ -144,6 +144,8 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
   for (let i = 0; i < config.workers; i++) fork();
   onStop(log, async () => {
     stopping = true;
+    // The workers are stopped only once every acknowledged event has reached one and been answered.
+    if (!(await front.drain(config.stopGraceMs))) log.warn('stopping.unfinished', { running: front.inHand });
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
       w.once('exit', () => resolve());

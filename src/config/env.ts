@@ -65,6 +65,7 @@ const envSchema = z.object({
   /** How many worker processes `npm start` runs on the one port (default: one per core). */
   ZORGPAD_WORKERS: z.coerce.number({ message: 'expected a number of workers' }).int('expected a whole number of workers').min(1, 'expected 1 to 64 workers').max(64, 'expected 1 to 64 workers').optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
+  ZORGPAD_STOP_GRACE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(600_000).default(10_000),
   /** The Slack app's signing secret (Basic Information → App Credentials). */
   SLACK_SIGNING_SECRET: z.string().min(8, 'expected the Slack app\'s signing secret').optional(),
   /** The Slack bot token (OAuth & Permissions → Bot User OAuth Token), xoxb-…. */
@@ -92,6 +93,8 @@ export interface Config {
   slack: SlackConfig;
   /** How often notifications are delivered to the channels. */
   deliveryIntervalMs: number;
+  /** On SIGTERM: how long the work in hand (requests, acknowledged Slack turns, a delivery round) may take to finish. */
+  stopGraceMs: number;
   /** Worker processes sharing the port and the store (`ZORGPAD_WORKERS`, default one per core). */
   workers: number;
   publicHost: string | undefined;
@@ -201,6 +204,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     teams,
     slack,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
+    stopGraceMs: e.ZORGPAD_STOP_GRACE_MS,
     workers: e.ZORGPAD_WORKERS ?? availableParallelism(),
     publicHost: e.ZORGPAD_PUBLIC_HOST,
     dataKey: e.ZORGPAD_DATA_KEY,

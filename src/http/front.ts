@@ -1,4 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, firstHeader, FRONT_TOKEN_HEADER } from './headers.js';
 import { closeServer, listenOn } from './listen.js';
@@ -56,11 +57,13 @@ export class Front {
   /** Acknowledged Slack events waiting for a worker, oldest first, and how many Slack turns the workers have in hand. */
   private readonly backlog: Array<() => void> = [];
   private running = 0;
+  /** Requests in hand and acknowledged events not yet answered by a worker: finished before the front stops. */
+  private readonly background = new Background();
 
   constructor(private readonly options: FrontOptions) {
     this.maxWaiting = options.maxWaiting ?? 10_000;
     this.turnsPerWorker = options.turnsPerWorker ?? 16;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => void this.background.track(this.handle(req, res)));
   }
 
   addWorker(id: number, port: number): void {
@@ -75,6 +78,22 @@ export class Front {
 
   listen(port: number, host: string): Promise<number> {
     return listenOn(this.server, { port, host });
+  }
+
+  /**
+   * Takes no new connections and waits (at most `graceMs`) until the requests in hand are answered
+   * and every acknowledged Slack event has had its turn in a worker: the workers are stopped after
+   * this, so nothing Slack was told "received" is dropped. False when something was still waiting.
+   */
+  drain(graceMs: number): Promise<boolean> {
+    this.server.close();
+    this.server.closeIdleConnections();
+    return this.background.idle(graceMs);
+  }
+
+  /** How many requests and acknowledged events are still in hand. */
+  get inHand(): number {
+    return this.background.size;
   }
 
   async close(): Promise<void> {
@@ -100,7 +119,7 @@ export class Front {
       }
       // Slack has its answer at once (unless the backlog is full: then when a worker takes the event).
       // What waits is only what the worker needs (not the request and its socket).
-      const waiting = this.turnInWorker(requestHead(req), body);
+      const waiting = this.background.track(this.turnInWorker(requestHead(req), body));
       if (this.backlog.length <= this.maxWaiting) res.writeHead(200).end();
       else await waiting.finally(() => res.writeHead(200).end());
       return;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './headers.js';
@@ -42,6 +43,8 @@ export class HttpServer {
   constructor(
     private readonly log: Logger,
     frontToken?: string,
+    /** Where requests being answered are counted, with whatever else this process still does. */
+    private readonly background = new Background(),
   ) {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
@@ -52,7 +55,7 @@ export class HttpServer {
       }
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
-      void withRequestId(requestId, () => this.dispatch(req, res));
+      void this.background.track(withRequestId(requestId, () => this.dispatch(req, res)));
     });
   }
 
@@ -65,8 +68,16 @@ export class HttpServer {
     return listenOn(this.server, { port, host, exclusive });
   }
 
-  close(): Promise<void> {
-    return closeServer(this.server);
+  /**
+   * Takes no new connections, lets the requests being answered and the work behind them finish (for
+   * at most `graceMs`), then closes what is left open. False when something was still running.
+   */
+  async close(graceMs = 0): Promise<boolean> {
+    this.server.close();
+    this.server.closeIdleConnections();
+    const quiet = await this.background.idle(graceMs);
+    await closeServer(this.server);
+    return quiet;
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {

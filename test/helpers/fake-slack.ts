@@ -25,6 +25,8 @@ export class FakeSlack {
   readonly missingChannels = new Set<string>();
   /** Channels whose next N posts fail with an internal error (Slack having a bad moment). */
   readonly failingChannels = new Map<string, number>();
+  /** How long every answer takes (a slow Slack): 0 answers at once. */
+  delayMs = 0;
   private server: Server | undefined;
   private counter = 0;
   url = '';
@@ -39,7 +41,9 @@ export class FakeSlack {
         const reply = (status: number, json: Record<string, unknown>, headers: Record<string, string> = {}) => {
           const last = this.calls.at(-1);
           if (last && last.args === args) last.result = json;
-          res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
+          const send = () => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
+          if (this.delayMs > 0) setTimeout(send, this.delayMs);
+          else send();
         };
         const at = Date.now();
         const channel = typeof args.channel === 'string' ? args.channel : '';

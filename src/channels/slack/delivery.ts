@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import { tellBeheerders } from '../../core/notify/unreachable.js';
+import type { Background } from '../../core/background.js';
 import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -27,11 +28,13 @@ export class SlackDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
+    background?: Background,
   ) {
     this.round = new DeliveryRound(
       outbox,
       (due) => this.deliver(due),
       (due) => this.target(due.staffId) !== null,
+      background,
     );
   }
 

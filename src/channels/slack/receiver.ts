@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
+import { Background } from '../../core/background.js';
 import type { Clock, IdempotencyStore, Logger } from '../../core/ports.js';
 import { acknowledgedByFront, HttpError, readBody, sendJson } from '../../http/server.js';
 import { firstHeader } from '../../http/headers.js';
@@ -24,6 +25,8 @@ export class SharedServerReceiver implements Receiver {
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Where the turn behind an acknowledgement is counted: a stopping process finishes it first. */
+    private readonly background = new Background(),
   ) {}
 
   init(app: App): void {
@@ -75,15 +78,17 @@ export class SharedServerReceiver implements Receiver {
       else sendJson(res, 200, typeof body === 'string' ? { text: body } : body);
       answer?.();
     };
-    const processing = this.app
-      .processEvent({
-        body: request.body,
-        ack: async (response?: unknown) => respond(response),
-        ...(retryNum ? { retryNum: Number(retryNum) } : {}),
-        ...(retryReason ? { retryReason } : {}),
-        customProperties: { zorgpad: request },
-      })
-      .catch((error: unknown) => this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' }));
+    const processing = this.background.track(
+      this.app
+        .processEvent({
+          body: request.body,
+          ack: async (response?: unknown) => respond(response),
+          ...(retryNum ? { retryNum: Number(retryNum) } : {}),
+          ...(retryReason ? { retryReason } : {}),
+          customProperties: { zorgpad: request },
+        })
+        .catch((error: unknown) => this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' })),
+    );
     if (answeredAlready) {
       await processing;
       res.writeHead(200).end();

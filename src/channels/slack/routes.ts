@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../../core/turn.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
+import type { Background } from '../../core/background.js';
 import type { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -22,6 +23,8 @@ export interface SlackDeps {
   clock: Clock;
   log: Logger;
   deliveryIntervalMs: number;
+  /** Where turns behind an acknowledgement and delivery rounds are counted (a stopping process lets them finish). */
+  background?: Background;
 }
 
 export interface SlackChannel {
@@ -37,7 +40,7 @@ export interface SlackChannel {
  */
 export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<SlackChannel> {
   const { config, log } = deps;
-  const receiver = new SharedServerReceiver(config.signingSecret, deps.store.idempotency, deps.clock, log);
+  const receiver = new SharedServerReceiver(config.signingSecret, deps.store.idempotency, deps.clock, log, deps.background);
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     // Throttling is the outbox's job: a 429 is reported at once, with Slack's Retry-After.
@@ -53,7 +56,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     log.error('slack.auth-test-failed', { error: errorCode(error) });
   }
   const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, ...ids });
-  const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log);
+  const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log, deps.background);
   const kick = () => delivery.afterTurn();
   // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.
   const later = async (user: string, messages: OutboundMessage[]) => {

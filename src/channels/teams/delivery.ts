@@ -1,4 +1,5 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Background } from '../../core/background.js';
 import { tellBeheerders } from '../../core/notify/unreachable.js';
 import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
@@ -26,6 +27,7 @@ export class TeamsDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
+    background: Background | undefined,
     /** True when the person can be reached on another channel (Slack): then Teams never gives up on them. */
     private readonly elsewhere: (staffId: string) => boolean = () => false,
     /** How long a message may wait for a person who has not installed the app. */
@@ -40,6 +42,7 @@ export class TeamsDelivery {
         if (target !== null && !target.record.unreachable) return true;
         return Date.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId);
       },
+      background,
     );
   }
 

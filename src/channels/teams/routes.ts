@@ -4,6 +4,7 @@ import type { Activity } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { TeamsConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
+import type { Background } from '../../core/background.js';
 import type { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -28,6 +29,8 @@ export interface TeamsDeps {
   reachableElsewhere?: (staffId: string) => boolean;
   /** How often the outbox is delivered to Teams. */
   deliveryIntervalMs: number;
+  /** Where delivery rounds are counted (a stopping process lets them finish). */
+  background?: Background;
 }
 
 export interface TeamsChannel {
@@ -67,7 +70,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   // A week is longer than any question waits for its answer.
   const bot = new TeamsBot(deps.assistant, references, log, later, new SharedNotes(deps.store, 'teams-question', 7 * 86_400_000));
   const appId = config.mode === 'authenticated' ? config.appId : '';
-  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.reachableElsewhere);
+  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.background, deps.reachableElsewhere);
 
   http.route('POST', '/api/messages', async (req, res) => {
     const parsed = activitySchema.safeParse(await readJson(req, 256 * 1024));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Background } from '../background.js';
 import { reserveSlot } from '../transient.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { z } from 'zod';
@@ -303,6 +304,8 @@ export class DeliveryRound {
     private readonly deliver: (due: Notification) => Promise<boolean>,
     /** Whether this channel can deliver it now; the others are not asked for (no head-of-line blocking). */
     private readonly accept: (due: Notification) => boolean | Promise<boolean> = () => true,
+    /** Where a running round is counted: a stopping process lets it finish, and then starts none. */
+    private readonly background?: Background,
   ) {}
 
   private seen = 0;
@@ -317,18 +320,25 @@ export class DeliveryRound {
     void this.tick().catch(() => undefined);
   }
 
-  /** Delivers what is due (at most `limit`); returns how many went out. */
-  async tick(limit = 50): Promise<number> {
-    if (this.running) return 0;
+  /**
+   * Delivers what is due (at most `limit`); returns how many went out. A stopping process delivers
+   * the message in hand and leaves the rest in the outbox for the next start.
+   */
+  tick(limit = 50): Promise<number> {
+    if (this.running || this.background?.stopping) return Promise.resolve(0);
     this.running = true;
-    let delivered = 0;
-    try {
-      for (const item of await this.outbox.due(limit, this.accept)) {
-        if (await this.deliver(item)) delivered++;
+    const round = async () => {
+      let delivered = 0;
+      try {
+        for (const item of await this.outbox.due(limit, this.accept)) {
+          if (this.background?.stopping) break;
+          if (await this.deliver(item)) delivered++;
+        }
+      } finally {
+        this.running = false;
       }
-    } finally {
-      this.running = false;
-    }
-    return delivered;
+      return delivered;
+    };
+    return this.background ? this.background.track(round()) : round();
   }
 }

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
+import { freePort } from '../helpers/net.js';
+
+const SECRET = 'test-signing-secret-0123456789';
+const USERS = ['UDEMO0001', 'UDEMO0002', 'UDEMO0004', 'UDEMO0005', 'UDEMO0006', 'UDEMO0007', 'UDEMO0008', 'UDEMO0010'];
+/** Every "help" turn ends by asking this. */
+const QUESTION = 'Waarmee kan ik je helpen?';
+
+function post(port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...slackHeaders(SECRET, body, 'application/json'), 'content-length': String(Buffer.byteLength(body)) };
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/slack/events', agent: false, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * A deploy or restart sends SIGTERM. Slack was told "received" for every event it sent, and will not
+ * send them again: `npm start` finishes those turns (also the ones still waiting for a free slot, in
+ * the worker or in the front) before it exits, instead of dropping them.
+ */
+describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worker(s))', (workers) => {
+  let slack: FakeSlack;
+  let data: string;
+
+  beforeEach(async () => {
+    slack = await new FakeSlack().start();
+    data = mkdtempSync(join(tmpdir(), 'zorgpad-stop-'));
+  });
+
+  afterEach(async () => {
+    await slack.stop();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it('answers every acknowledged event before it exits, and exits cleanly', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ZORGPAD_WORKERS: String(workers),
+        PORT: String(port),
+        ZORGPAD_DATA_DIR: data,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_API_URL: slack.url,
+        ZORGPAD_STOP_GRACE_MS: '60000',
+        LOG_LEVEL: 'info',
+      },
+    });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while ((stdout.match(/"event":"started"/g) ?? []).length < workers || !stdout.includes('/playground')) {
+      if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`did not start: ${stdout.slice(-500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Slack answers slowly, so most turns are still running or waiting for a slot when the stop comes.
+    slack.delayMs = 250;
+    const events = USERS.flatMap((user) =>
+      Array.from({ length: 5 }, () =>
+        JSON.stringify({ type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: `D${user.slice(1)}`, channel_type: 'im', text: 'help' } }),
+      ),
+    );
+    const statuses = await Promise.all(events.map((body) => post(port, body)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const answeredBeforeStop = slack.of('chat.postMessage').filter((c) => c.args.text === QUESTION).length;
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    const answered = slack.of('chat.postMessage').filter((c) => c.args.text === QUESTION);
+    // Most of the work was still in hand at the stop: otherwise this test would show nothing.
+    expect(answeredBeforeStop).toBeLessThan(events.length / 2);
+    expect(answered).toHaveLength(events.length);
+    for (const user of USERS) expect(answered.filter((c) => c.args.channel === `D${user.slice(1)}`)).toHaveLength(5);
+    expect(stdout).not.toContain('stopping.unfinished');
+  }, 120_000);
+});
