@@ -288,6 +288,8 @@ function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; 
     ZORGPAD_SCHOOL_FILE: school,
     ZORGPAD_DATA_KEY: DATA_KEY,
     ZORGPAD_DELIVERY_INTERVAL_MS: '500',
+    // Between phases a stop should not wait out a load run's backlog: a second at most (stopServer kills after 5 s).
+    ZORGPAD_STOP_GRACE_MS: '1000',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_API_URL: `${fakes.url}/api/`,

@@ -30,10 +30,7 @@ describe('Slack, the findings', () => {
     const event = { type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: dm(user), channel_type: 'im', text } };
     expect((await send(JSON.stringify(event), 'application/json')).status).toBe(200);
     await slack.until(() => toPerson(user).length > before);
-    for (let seen = -1; seen !== toPerson(user).length; ) {
-      seen = toPerson(user).length;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+    await bot.app.idle();
     return toPerson(user).slice(before);
   }
 

@@ -50,11 +50,8 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const res = await send(dmEvent(user, text), 'application/json');
     expect(res.status).toBe(200);
     await slack.until(() => postsTo(dmChannel(user)).length > before);
-    // Let the rest of this turn's messages arrive: until no new one came for 150 ms.
-    for (let seen = -1; seen !== postsTo(dmChannel(user)).length; ) {
-      seen = postsTo(dmChannel(user)).length;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+    // The rest of this turn's messages: the turn runs after the acknowledgement.
+    await bot.app.idle();
     return postsTo(dmChannel(user)).slice(before);
   }
 

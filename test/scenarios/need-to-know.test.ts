@@ -166,10 +166,7 @@ describe('need-to-know: medical words never reach a subject teacher', () => {
       const event = { type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: dmChannel(user), channel_type: 'im', text } };
       expect((await send(JSON.stringify(event), 'application/json')).status).toBe(200);
       await slack.until(() => postsTo(dmChannel(user)).length > before);
-      for (let seen = -1; seen !== postsTo(dmChannel(user)).length; ) {
-        seen = postsTo(dmChannel(user)).length;
-        await new Promise((resolve) => setTimeout(resolve, 150));
-      }
+      await bot.app.idle();
       return postsTo(dmChannel(user)).slice(before);
     }
 
