@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Background } from './core/background.js';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
 import { loadTranslations, PageLanguages } from './channels/parents/texts.js';
@@ -11,6 +10,7 @@ import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
 import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
+import { Background } from './core/background.js';
 import { COMMAND_ANSWERS, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';

@@ -185,14 +185,17 @@ export class Front {
     if (this.refused === 1 || this.refused % 1000 === 0) this.options.log.warn('front.overloaded', { refused: this.refused, waiting: this.backlog.length });
     if (!busy || !dmChannel || this.refusing >= 256) return;
     this.refusing++;
-    fetch(`${busy.apiUrl}chat.postMessage`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${busy.botToken}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ channel: dmChannel, text: busy.text }),
-    })
-      .then((answer) => answer.body?.cancel())
-      .catch(() => this.options.log.warn('front.busy-not-sent', {}))
-      .finally(() => this.refusing--);
+    // Counted with the work in hand: a stopping front still tells the person.
+    void this.background.track(
+      fetch(`${busy.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${busy.botToken}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ channel: dmChannel, text: busy.text }),
+      })
+        .then((answer) => answer.body?.cancel())
+        .catch(() => this.options.log.warn('front.busy-not-sent', {}))
+        .finally(() => this.refusing--),
+    );
   }
   private refused = 0;
   private refusing = 0;
