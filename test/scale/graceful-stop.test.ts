@@ -44,7 +44,8 @@ describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worke
     rmSync(data, { recursive: true, force: true });
   });
 
-  it('answers every acknowledged event before it exits, and exits cleanly', async () => {
+  /** `npm start` on a free port; resolves once every worker has started. */
+  async function start(env: Record<string, string>) {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
@@ -55,26 +56,36 @@ describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worke
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_BOT_TOKEN: 'xoxb-test-token',
         SLACK_API_URL: slack.url,
-        ZORGPAD_STOP_GRACE_MS: '60000',
         LOG_LEVEL: 'info',
+        ...env,
       },
     });
-    let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const out = { text: '', errors: '' };
+    child.stdout!.on('data', (d: Buffer) => (out.text += d.toString()));
+    // Warnings and errors are on stderr.
+    child.stderr!.on('data', (d: Buffer) => (out.errors += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const started = Date.now();
-    while ((stdout.match(/"event":"started"/g) ?? []).length < workers || !stdout.includes('/playground')) {
-      if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`did not start: ${stdout.slice(-500)}`);
+    while ((out.text.match(/"event":"started"/g) ?? []).length < workers || !out.text.includes('/playground')) {
+      if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`did not start: ${out.text.slice(-500)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    return { port, child, out, exited };
+  }
 
-    // Slack answers slowly, so most turns are still running or waiting for a slot when the stop comes.
-    slack.delayMs = 250;
-    const events = USERS.flatMap((user) =>
-      Array.from({ length: 5 }, () =>
+  const helpEvents = (perUser: number) =>
+    USERS.flatMap((user) =>
+      Array.from({ length: perUser }, () =>
         JSON.stringify({ type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: `D${user.slice(1)}`, channel_type: 'im', text: 'help' } }),
       ),
     );
+
+  it('answers every acknowledged event before it exits, and exits cleanly', async () => {
+    const { port, child, out, exited } = await start({ ZORGPAD_STOP_GRACE_MS: '60000' });
+
+    // Slack answers slowly, so most turns are still running or waiting for a slot when the stop comes.
+    slack.delayMs = 250;
+    const events = helpEvents(5);
     const statuses = await Promise.all(events.map((body) => post(port, body)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     const answeredBeforeStop = slack.of('chat.postMessage').filter((c) => c.args.text === QUESTION).length;
@@ -86,6 +97,20 @@ describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worke
     expect(answeredBeforeStop).toBeLessThan(events.length / 2);
     expect(answered).toHaveLength(events.length);
     for (const user of USERS) expect(answered.filter((c) => c.args.channel === `D${user.slice(1)}`)).toHaveLength(5);
-    expect(stdout).not.toContain('stopping.unfinished');
+    expect(out.errors).not.toContain('stopping.unfinished');
   }, 120_000);
+
+  it('does not wait longer than ZORGPAD_STOP_GRACE_MS when Slack does not answer, and logs how much was left', async () => {
+    const { port, child, out, exited } = await start({ ZORGPAD_STOP_GRACE_MS: '500' });
+    // Slack hangs: every call would take a minute (the Web API client gives up after 10 s).
+    slack.delayMs = 60_000;
+    const statuses = await Promise.all(helpEvents(1).map((body) => post(port, body)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const stopped = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Each wait (the front's, then the worker's) is bounded by the grace period, not by Slack.
+    expect(Date.now() - stopped).toBeLessThan(8_000);
+    expect(out.errors).toMatch(/"event":"stopping.unfinished".*"running":[1-9]/);
+  }, 60_000);
 });
