@@ -115,7 +115,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const background = new Background();
-  const http = new HttpServer(log, options.front?.token, background);
+  const http = new HttpServer(log, background, options.front?.token);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0 }));
   mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });

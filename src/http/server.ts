@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Background } from '../core/background.js';
+import type { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './headers.js';
@@ -42,9 +42,9 @@ export class HttpServer {
   /** `frontToken`: behind a front process (front.ts), whose forwarding headers carry this token. */
   constructor(
     private readonly log: Logger,
-    frontToken?: string,
     /** Where requests being answered are counted, with whatever else this process still does. */
-    private readonly background = new Background(),
+    private readonly background: Background,
+    frontToken?: string,
   ) {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
@@ -72,7 +72,7 @@ export class HttpServer {
    * Takes no new connections, lets the requests being answered and the work behind them finish (for
    * at most `graceMs`), then closes what is left open. False when something was still running.
    */
-  async close(graceMs = 0): Promise<boolean> {
+  async close(graceMs: number): Promise<boolean> {
     this.server.close();
     this.server.closeIdleConnections();
     const quiet = await this.background.idle(graceMs);

@@ -28,7 +28,7 @@ export class SlackDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
-    background?: Background,
+    background: Background,
   ) {
     this.round = new DeliveryRound(
       outbox,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
-import { Background } from '../../core/background.js';
+import type { Background } from '../../core/background.js';
 import type { Clock, IdempotencyStore, Logger } from '../../core/ports.js';
 import { acknowledgedByFront, HttpError, readBody, sendJson } from '../../http/server.js';
 import { firstHeader } from '../../http/headers.js';
@@ -26,7 +26,7 @@ export class SharedServerReceiver implements Receiver {
     private readonly clock: Clock,
     private readonly log: Logger,
     /** Where the turn behind an acknowledgement is counted: a stopping process finishes it first. */
-    private readonly background = new Background(),
+    private readonly background: Background,
   ) {}
 
   init(app: App): void {

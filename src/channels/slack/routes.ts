@@ -24,7 +24,7 @@ export interface SlackDeps {
   log: Logger;
   deliveryIntervalMs: number;
   /** Where turns behind an acknowledgement and delivery rounds are counted (a stopping process lets them finish). */
-  background?: Background;
+  background: Background;
 }
 
 export interface SlackChannel {

@@ -27,7 +27,7 @@ export class TeamsDelivery {
     private readonly directory: SchoolDirectory,
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
-    background: Background | undefined,
+    background: Background,
     /** True when the person can be reached on another channel (Slack): then Teams never gives up on them. */
     private readonly elsewhere: (staffId: string) => boolean = () => false,
     /** How long a message may wait for a person who has not installed the app. */

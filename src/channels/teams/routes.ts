@@ -30,7 +30,7 @@ export interface TeamsDeps {
   /** How often the outbox is delivered to Teams. */
   deliveryIntervalMs: number;
   /** Where delivery rounds are counted (a stopping process lets them finish). */
-  background?: Background;
+  background: Background;
 }
 
 export interface TeamsChannel {

@@ -305,7 +305,7 @@ export class DeliveryRound {
     /** Whether this channel can deliver it now; the others are not asked for (no head-of-line blocking). */
     private readonly accept: (due: Notification) => boolean | Promise<boolean> = () => true,
     /** Where a running round is counted: a stopping process lets it finish, and then starts none. */
-    private readonly background?: Background,
+    private readonly background: Background,
   ) {}
 
   private seen = 0;
@@ -325,13 +325,13 @@ export class DeliveryRound {
    * the message in hand and leaves the rest in the outbox for the next start.
    */
   tick(limit = 50): Promise<number> {
-    if (this.running || this.background?.stopping) return Promise.resolve(0);
+    if (this.running || this.background.stopping) return Promise.resolve(0);
     this.running = true;
     const round = async () => {
       let delivered = 0;
       try {
         for (const item of await this.outbox.due(limit, this.accept)) {
-          if (this.background?.stopping) break;
+          if (this.background.stopping) break;
           if (await this.deliver(item)) delivered++;
         }
       } finally {
@@ -339,6 +339,6 @@ export class DeliveryRound {
       }
       return delivered;
     };
-    return this.background ? this.background.track(round()) : round();
+    return this.background.track(round());
   }
 }
