@@ -60,8 +60,7 @@ export class SlackDelivery {
     const taken = await this.outbox.take(due, 'slack');
     if (!taken) return false;
     const { item, replaced } = taken;
-    const wait = await this.outbox.pace(`slack:${channel}`, MIN_GAP_MS);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.outbox.pace(`slack:${channel}`, MIN_GAP_MS);
     try {
       const messageId = await this.send(channel, item, replaced);
       await this.outbox.markDelivered(item, 'slack', messageId);

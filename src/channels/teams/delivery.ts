@@ -74,8 +74,7 @@ export class TeamsDelivery {
     if (!taken) return false;
     const { item, replaced } = taken;
     const conversation = target.reference.conversation?.id ?? '';
-    const wait = await this.outbox.pace(`teams:${conversation}`, MIN_GAP_MS);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.outbox.pace(`teams:${conversation}`, MIN_GAP_MS);
     try {
       let messageId: string | null = null;
       await this.adapter.continueConversationAsync(this.appId, target.reference as ConversationReference, async (context) => {

@@ -148,11 +148,12 @@ export class Outbox {
   }
 
   /**
-   * How long to wait before the next message to `target` (a conversation or a channel), at least
+   * Resolves when the next message to `target` (a conversation or a channel) may go out: at least
    * `gapMs` after the one before it, whichever worker process sends it (the reservation is in the store).
    */
-  pace(target: string, gapMs: number): Promise<number> {
-    return reserveSlot(this.store, target, gapMs, Date.now());
+  async pace(target: string, gapMs: number): Promise<void> {
+    const wait = await reserveSlot(this.store, target, gapMs, Date.now());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   /** How bundles are worded and shown; set by the scheduler that fills them. */
