@@ -2,7 +2,7 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMe
 import { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, firstHeader, FRONT_TOKEN_HEADER } from './headers.js';
-import { closeServer, listenOn } from './listen.js';
+import { closeServer, drainServer, listenOn } from './listen.js';
 import { readBody } from './server.js';
 import { eventDelivery, verifySignature } from '../channels/slack/requests.js';
 
@@ -86,9 +86,7 @@ export class Front {
    * this, so nothing Slack was told "received" is dropped. False when something was still waiting.
    */
   drain(graceMs: number): Promise<boolean> {
-    this.server.close();
-    this.server.closeIdleConnections();
-    return this.background.idle(graceMs);
+    return drainServer(this.server, this.background, graceMs);
   }
 
   /** How many requests and acknowledged events are still in hand. */

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Background } from '../core/background.js';
 
 /** Starts `server` listening; resolves with the port it got (useful with port 0). */
 export function listenOn(server: Server, options: { port: number; host: string; exclusive?: boolean }): Promise<number> {
@@ -9,6 +10,16 @@ export function listenOn(server: Server, options: { port: number; host: string; 
       resolve(typeof address === 'object' && address ? address.port : options.port);
     });
   });
+}
+
+/**
+ * Takes no new connections on `server` and waits (at most `graceMs`) until `inHand` has nothing
+ * running; the connections still open are left to `closeServer`. False when something was still running.
+ */
+export function drainServer(server: Server, inHand: Background, graceMs: number): Promise<boolean> {
+  server.close();
+  server.closeIdleConnections();
+  return inHand.idle(graceMs);
 }
 
 /** Stops `server`, closing the connections it holds open. */

@@ -4,7 +4,7 @@ import type { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
 import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './headers.js';
-import { closeServer, listenOn } from './listen.js';
+import { closeServer, drainServer, listenOn } from './listen.js';
 
 /** A route handler; it writes the response itself. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -73,9 +73,7 @@ export class HttpServer {
    * at most `graceMs`), then closes what is left open. False when something was still running.
    */
   async close(graceMs: number): Promise<boolean> {
-    this.server.close();
-    this.server.closeIdleConnections();
-    const quiet = await this.background.idle(graceMs);
+    const quiet = await drainServer(this.server, this.background, graceMs);
     await closeServer(this.server);
     return quiet;
   }
