@@ -126,9 +126,16 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   const jobRow = (row: JobRow | undefined): Job | null => (row ? toJob(row) : null);
 
-  /** Prepared lookups by collection and field, made on first use. */
-  const pageStatements = new Map<string, Database.Statement>();
-  const findStatements = new Map<string, Database.Statement<[FieldValue], { id: string; version: number; data: string }>>();
+  /** Prepared lookups (by collection and fields), made on first use. */
+  const lookups = new Map<string, Database.Statement>();
+  const lookup = (key: string, sql: () => string): Database.Statement => {
+    let statement = lookups.get(key);
+    if (!statement) {
+      statement = db.prepare(sql());
+      lookups.set(key, statement);
+    }
+    return statement;
+  };
   const stmt = {
     getRecord: db.prepare<[string, string], { version: number; data: string }>(
       'SELECT version, data FROM records WHERE collection = ? AND id = ?',
@@ -174,10 +181,11 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     const existing = collections.get(name);
     if (existing) return existing as unknown as RecordCollection<RecordOf<N>>;
     const indexed = new Set<string>(COLLECTIONS[name]);
+    const fromRow = (row: RecordRow) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>;
     const created: RecordCollection<RecordOf<N>> = {
       async get(id) {
         const row = stmt.getRecord.get(name, id);
-        return row ? ({ ...JSON.parse(row.data), id, version: row.version } as RecordOf<N>) : null;
+        return row ? fromRow({ ...row, id }) : null;
       },
       async create(record) {
         const { changes } = stmt.insertRecord.run(name, record.id, JSON.stringify(withoutVersion(record)));
@@ -193,14 +201,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         // The field name comes from the fixed COLLECTIONS list, never from input. INDEXED BY: without
         // statistics SQLite prefers walking the primary key in id order over the field's index, which
         // turns a lookup among 100,000 records into a scan.
-        const key = `${name}.${field}`;
-        let statement = findStatements.get(key);
-        if (!statement) {
-          statement = db.prepare<[FieldValue], { id: string; version: number; data: string }>(findBySql(name, field));
-          findStatements.set(key, statement);
-        }
-        const rows = statement.all(typeof value === 'boolean' ? Number(value) : value);
-        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>);
+        const rows = lookup(`${name}.${field}`, () => findBySql(name, field)).all(sqlValue(value)) as RecordRow[];
+        return rows.map(fromRow);
       },
       async delete(id) {
         return stmt.deleteRecord.run(name, id).changes === 1;
@@ -208,20 +210,15 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       async findPage(query) {
         checkPaged(name, query);
         if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
-        const key = `page:${name}.${query.field}.${query.order}.${query.until.field}`;
-        let statement = pageStatements.get(key);
-        if (!statement) {
-          statement = db.prepare(findPageSql(name, query.field, query.order, query.until.field));
-          pageStatements.set(key, statement);
-        }
+        const statement = lookup(`page:${name}.${query.field}.${query.order}.${query.until.field}`, () => findPageSql(name, query.field, query.order, query.until.field));
         const rows = statement.all({
-          value: typeof query.value === 'boolean' ? Number(query.value) : query.value,
+          value: sqlValue(query.value),
           afterOrder: query.after?.order ?? Number.MIN_SAFE_INTEGER,
           afterId: query.after?.id ?? '',
           max: query.until.max,
           limit: query.limit,
-        }) as Array<{ id: string; version: number; data: string }>;
-        return rows.map((row) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>);
+        }) as RecordRow[];
+        return rows.map(fromRow);
       },
     };
     collections.set(name, created as unknown as RecordCollection<VersionedRecord>);
@@ -292,6 +289,18 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       db.close();
     },
   };
+}
+
+/** A record as stored: its id, its version and the rest as JSON. */
+interface RecordRow {
+  id: string;
+  version: number;
+  data: string;
+}
+
+/** SQLite has no booleans: JSON's true and false compare as 1 and 0. */
+function sqlValue(value: FieldValue): FieldValue {
+  return typeof value === 'boolean' ? Number(value) : value;
 }
 
 interface JobRow {
