@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
-import { freePort } from '../helpers/net.js';
+import { call, startZorgpad } from '../helpers/zorgpad-process.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const USERS = ['UDEMO0001', 'UDEMO0002', 'UDEMO0004', 'UDEMO0005', 'UDEMO0006', 'UDEMO0007', 'UDEMO0008', 'UDEMO0010'];
 /** Every "help" turn ends by asking this. */
 const QUESTION = 'Waarmee kan ik je helpen?';
 
-function post(port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...slackHeaders(SECRET, body, 'application/json'), 'content-length': String(Buffer.byteLength(body)) };
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/slack/events', agent: false, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = async (port: number, body: string) => (await call(port, 'POST', '/slack/events', body, slackHeaders(SECRET, body, 'application/json'))).status;
 
 /**
  * A deploy or restart sends SIGTERM. Slack was told "received" for every event it sent, and will not
@@ -44,34 +32,8 @@ describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worke
     rmSync(data, { recursive: true, force: true });
   });
 
-  /** `npm start` on a free port; resolves once every worker has started. */
-  async function start(env: Record<string, string>) {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ZORGPAD_WORKERS: String(workers),
-        PORT: String(port),
-        ZORGPAD_DATA_DIR: data,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: slack.url,
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-    });
-    const out = { text: '', errors: '' };
-    child.stdout!.on('data', (d: Buffer) => (out.text += d.toString()));
-    // Warnings and errors are on stderr.
-    child.stderr!.on('data', (d: Buffer) => (out.errors += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const started = Date.now();
-    while ((out.text.match(/"event":"started"/g) ?? []).length < workers || !out.text.includes('/playground')) {
-      if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`did not start: ${out.text.slice(-500)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return { port, child, out, exited };
-  }
+  const start = (env: Record<string, string>) =>
+    startZorgpad(workers, { ZORGPAD_DATA_DIR: data, SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.url, ...env });
 
   const helpEvents = (perUser: number) =>
     USERS.flatMap((user) =>

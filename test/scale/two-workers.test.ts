@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNAL } from '../helpers/conversations.js';
 import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
-import { freePort } from '../helpers/net.js';
+import { call, startZorgpad, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TEAM = 'TDEMO';
 const dm = (user: string) => `D${user.slice(1)}`;
-
-/** One HTTP request on a connection of its own, so that the cluster hands it to the next worker. */
-function call(port: number, method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /**
  * `npm start` with two worker processes on one port and one SQLite file: connections go to both, a
@@ -34,38 +19,25 @@ function call(port: number, method: string, path: string, body = '', headers: Re
 describe('two worker processes sharing one store', () => {
   const data = mkdtempSync(join(tmpdir(), 'zorgpad-workers-'));
   let slack: FakeSlack;
-  let child: ChildProcess;
+  let zorgpad: ZorgpadProcess;
   let port: number;
-  let stdout = '';
 
   beforeAll(async () => {
     slack = await new FakeSlack().start();
-    port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ZORGPAD_WORKERS: '2',
-        PORT: String(port),
-        ZORGPAD_DATA_DIR: data,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: slack.url,
-        ZORGPAD_DELIVERY_INTERVAL_MS: '100',
-        LOG_LEVEL: 'info',
-      },
+    zorgpad = await startZorgpad(2, {
+      ZORGPAD_DATA_DIR: data,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: slack.url,
+      ZORGPAD_DELIVERY_INTERVAL_MS: '100',
     });
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const started = Date.now();
-    while ((stdout.match(/"event":"started"/g) ?? []).length < 2 || !stdout.includes('/playground')) {
-      if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`workers did not start: ${stdout.slice(-500)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    port = zorgpad.port;
   }, 30_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+    if (zorgpad.child.exitCode === null) {
+      zorgpad.child.kill('SIGTERM');
+      await zorgpad.exited;
     }
     await slack.stop();
     rmSync(data, { recursive: true, force: true });
@@ -150,9 +122,8 @@ describe('two worker processes sharing one store', () => {
   });
 
   it('stops both workers on SIGTERM', async () => {
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    expect((stdout.match(/"event":"stopping"/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    zorgpad.child.kill('SIGTERM');
+    expect(await zorgpad.exited).toBe(0);
+    expect((zorgpad.out.text.match(/"event":"stopping"/g) ?? []).length).toBeGreaterThanOrEqual(3);
   });
 });
