@@ -750,7 +750,7 @@ function report(totalSeconds: number): string {
   );
   for (const r of rows.filter((x) => x.phase.includes('200 connections'))) {
     const slack = r.phase.startsWith('Slack');
-    const echo = rows.find((x) => x.phase === r.phase && x.target.startsWith('bare'));
+    const echo = echoOf(r.phase);
     const deadline = slack ? `p99.9 < 300 ms: ${r.ack.p999 < 300 ? 'met' : 'missed'}` : `p99 < 500 ms: ${r.ack.p99 < 500 ? 'met' : 'missed'}`;
     if (r.target.startsWith('bare')) {
       lines.push(`| ${r.phase} | ${r.target} | ${f(r.ack.p50)} | ${f(r.ack.p99)} | ${f(r.ack.p999)} | — | — | ${deadline} | baseline |`);
