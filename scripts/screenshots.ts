@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 
     // A teacher asks advice about abusive messages on WhatsApp.
     await page.selectOption('#persona', 't.bakker');
-    for (const text of ['cyberpesten', '1', 'WhatsApp', 'nee']) await typeInPlayground(page, text);
+    for (const text of ['cyberpesten', '1', 'WhatsApp', 'Nee', 'nee']) await typeInPlayground(page, text);
     const summary = page.locator('.card', { hasText: 'Samenvatting om te bewaren' }).last();
     await summary.waitFor({ timeout: 5000 });
     await summary.screenshot({ path: join(OUT, 'cyberbullying-summary.png') });

@@ -11,7 +11,7 @@ import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
 import { Background } from './core/background.js';
-import { COMMAND_ANSWERS, createCommands } from './core/app/commands.js';
+import { COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
 import { ExceptionService } from './core/exceptions/service.js';
@@ -79,7 +79,7 @@ export function loadFiles(config: Config, log: Logger) {
   const translations = directory.school.parents.translations;
   const languages = new PageLanguages(translations ? loadTranslations(resolve(dirname(config.schoolFile), translations)) : []);
   const cards = CardRenderer.load(config.cardsDir);
-  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, cards: new Set(cards.names) });
+  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, passSafeguard: COMMANDS_PASSING_SAFEGUARD, cards: new Set(cards.names) });
   for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
   return { directory, languages, cards, flows };
 }

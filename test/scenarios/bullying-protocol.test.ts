@@ -205,7 +205,7 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
 
   it('lets the CLZ record talks apart or together as what they were, and inform all parents on the protocol\'s points', async () => {
     const severe = [...REPORT];
-    severe[10] = 'ja'; // severe: straight to the CLZ
+    severe.splice(10, 1, 'ja', 'Nee'); // severe (no image): straight to the CLZ
     await conversation('t.bakker', severe);
     const menu = await conversation('s.yilmaz', ['mijn zaken', '1']);
     expect(menu.texts[0]).toMatch(/Volgende stap volgens het protocol: gesprekken door de CLZ, met beide leerlingen apart of samen\./);
@@ -313,7 +313,7 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
 
   it('offers expulsion among the steps for a severe incident', async () => {
     const severe = [...REPORT];
-    severe[10] = 'ja';
+    severe.splice(10, 1, 'ja', 'Nee');
     await conversation('t.bakker', severe);
     expect((await inbox('h.smit'))[0]!.text).toMatch(/schorsing of verwijdering\./);
   });

@@ -208,12 +208,77 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
 
   it('sends a severe incident straight to the CLZ and directie', async () => {
     const severe = [...SIGNAL];
-    severe[9] = 'ja';
+    severe.splice(9, 1, 'ja', 'Nee'); // violence, no image
     await reportSignal('t.bakker', severe);
     expect(await theCase()).toMatchObject({ stage: 'clz', ownerStaffId: 's.yilmaz', escalations: [{ to: 'clz', reason: 'ernstig' }] });
     expect((await inbox('s.yilmaz'))[0]!.text).toMatch(/^Er is een ernstig incident gemeld rond leerling L1001 \(1A\)\. Dit gaat direct naar CLZ en directie\./);
     expect((await inbox('h.smit'))[0]!.text).toMatch(/aangifte bij de politie/);
     expect(await inbox('m.devries')).toEqual([]);
+  });
+
+  it('tells the CLZ of a severe incident also when the case was already with the mentor', async () => {
+    await reportSignal();
+    expect(await inbox('m.devries')).toHaveLength(1);
+    const severe = [...SIGNAL];
+    severe.splice(9, 1, 'ja', 'Nee');
+    await reportSignal('t.bakker', severe);
+    expect((await inbox('s.yilmaz'))[0]!.text).toMatch(/^Er is een ernstig incident gemeld rond leerling L1001 \(1A\)\. Dit gaat direct naar CLZ en directie\./);
+    expect((await inbox('h.smit'))[0]!.text).toMatch(/^Er is een ernstig incident gemeld rond leerling L1001/);
+  });
+
+  /** The safeguard for sexual images of minors on the report's paths (issue: "the safeguard on every path"). */
+  const SAFEGUARD = /^Eerst dit: niet kopiëren, niet bewaren, niet doorsturen\n/;
+  const NOTICE_SAFEGUARD = /^Eerst dit: het kan gaan om een seksueel beeld van een minderjarige\. Vraag er niet om, maak geen screenshot of kopie/;
+
+  it('gives the safeguard at once when an incident in class may involve a sexual image, and the CLZ and directie get it with the report', async () => {
+    const said: string[] = [];
+    for (const text of [...SIGNAL.slice(0, 9), 'ja']) said.push(...(await bot.say('t.bakker', text)).texts);
+    expect(said.at(-1)).toMatch(/^Speelt er \(misschien\) een seksuele foto, naaktfoto of video van een leerling mee\?/);
+    const afterAnswer = (await bot.say('t.bakker', 'Weet ik niet')).texts;
+    // The safeguard comes before the reporter is asked to describe anything.
+    expect(afterAnswer[0]).toMatch(SAFEGUARD);
+    expect(afterAnswer[0]).toMatch(/Maak geen screenshot of kopie, sla niets op en stuur niets door, ook niet naar collega's of de CLZ\./);
+    expect(afterAnswer.at(-1)).toMatch(/^Beschrijf in een paar zinnen/);
+    const done = await conversation('t.bakker', [SIGNAL[10]!, 'ja']);
+    expect(done.texts).toContain('Omdat er een seksueel beeld bij kan zijn: de CLZ en de directie hebben je melding nu, met het advies erbij. Kopieer, bewaar of stuur het beeld niet door, ook niet naar hen.');
+    for (const person of ['s.yilmaz', 'h.smit']) {
+      const [notice] = await inbox(person);
+      expect(notice!.text).toMatch(NOTICE_SAFEGUARD);
+      expect(notice!.text).toMatch(/Schakel de politie in/);
+      expect(JSON.stringify(notice!.card)).toContain('Ernstig incident: mogelijk een seksueel beeld van een leerling');
+    }
+    expect(await theCase()).toMatchObject({ stage: 'clz', signals: [{ severe: true, sexualImage: true }] });
+  });
+
+  it('gives the safeguard, not evidence advice, when the advice is opened from an online report with a possible sexual image', async () => {
+    const online = [...SIGNAL.slice(0, 5), 'Online', ...SIGNAL.slice(6, 9), 'ja', 'Ja', SIGNAL[10]!, 'ja'];
+    const reported = await conversation('t.bakker', online);
+    expect(reported.texts.at(-1)).toMatch(/^Het speelde online\. Wil je ook het advies bij cyberpesten zien\?/);
+    const said: string[] = [];
+    for (const text of ['Ja, graag', 'Ongewenst contact met vreemden', 'Snapchat']) said.push(...(await bot.say('t.bakker', text)).texts);
+    // Handed on from the report: not asked again, the safeguard first, no screenshots.
+    expect(said.join('\n')).not.toMatch(/Speelt er \(misschien\)/);
+    expect(said[said.findIndex((t) => t.startsWith('Op welk platform')) + 1]).toMatch(/^Eerst dit: niet kopiëren, niet bewaren, niet doorsturen\n/);
+    expect(said.join('\n')).not.toMatch(/Bewijs bewaren|screenshots waarop|Is het ernstig/);
+    expect((await inbox('s.yilmaz'))[0]!.text).toMatch(NOTICE_SAFEGUARD);
+  });
+
+  it('passes the safeguard on to the CLZ and directie when the cyberbullying advice about an image goes on into a report', async () => {
+    const advice = await conversation('t.bakker', ['cyberpesten', 'Account gehackt of berichten op iemands naam', 'Instagram', 'Ja']);
+    expect(advice.texts.join('\n')).toMatch(/Eerst dit: niet kopiëren/);
+    await conversation('t.bakker', ['Ja, melden']);
+    // The reporter says no to the question about violence; the image was already named in the advice.
+    await reportSignal('t.bakker', SIGNAL.slice(1));
+    for (const person of ['s.yilmaz', 'h.smit']) expect((await inbox(person))[0]!.text).toMatch(NOTICE_SAFEGUARD);
+  });
+
+  it('passes the safeguard on when only the description names a nude picture', async () => {
+    const signal = [...SIGNAL];
+    signal[10] = 'Er ging een naaktfoto van de leerling rond in de klassenapp.';
+    await conversation('t.bakker', signal);
+    const done = await conversation('t.bakker', ['ja']);
+    expect(done.texts.join('\n')).toMatch(/Kopieer, bewaar of stuur het beeld niet door/);
+    for (const person of ['s.yilmaz', 'h.smit']) expect((await inbox(person))[0]!.text).toMatch(NOTICE_SAFEGUARD);
   });
 
   it('gives the anti-pestcoördinator counts by stage, without notes', async () => {

@@ -8,6 +8,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
 import { IDLE, type DialogState, type Effect, type Input } from '../protocol/engine.js';
+import { raisesSexualImage } from '../protocol/safeguard.js';
 import type { Flow } from '../protocol/schema.js';
 import type { Answer } from '../protocol/answers.js';
 import type { DialogStateRecord, PendingTurn } from './dialog-state.js';
@@ -78,7 +79,7 @@ export interface AssistantDeps {
   log: Logger;
 }
 
-type TurnContext = Omit<CommandContext, 'answers' | 'args'>;
+type TurnContext = Omit<CommandContext, 'answers' | 'args' | 'sexualImage'>;
 
 const RECENT_DELIVERIES = 20;
 const MAX_ATTEMPTS = 4;
@@ -321,7 +322,9 @@ export class Assistant {
     ctx: TurnContext,
   ): Promise<OutboundMessage[]> {
     try {
-      return await handler({ ...ctx, answers: effect.answers, args: effect.args });
+      const flow = this.deps.flows.get(effect.flowId);
+      const sexualImage = flow ? raisesSexualImage(flow, effect.answers) : false;
+      return await handler({ ...ctx, answers: effect.answers, args: effect.args, sexualImage });
     } catch (error) {
       // Not swallowed: the turn stays written and is finished later, so nothing the person gave is lost.
       this.deps.log.error('command.failed', { command: effect.name, error: error instanceof Error ? error.name : 'unknown' });

@@ -23,6 +23,8 @@ export interface CommandContext {
   channel: string;
   locale: Locale;
   t: Translate;
+  /** An answer on the way here means a sexual image of a minor may be involved (protocol/safeguard.ts). */
+  sexualImage: boolean;
 }
 
 export interface CommandDeps {
@@ -58,6 +60,11 @@ export interface CommandDefinition {
   name: string;
   /** The answer keys a dialog must have collected before this command runs. */
   required: readonly string[];
+  /**
+   * It may run on a path that may involve a sexual image of a minor, and then puts the safeguard in
+   * everything it sends (the loader refuses a path that reaches any other command after such an answer).
+   */
+  passesSafeguard?: boolean;
   handler(deps: CommandDeps): CommandHandler;
 }
 
@@ -66,6 +73,7 @@ export function defineCommand<S extends z.ZodRawShape>(
   answers: S,
   run: (deps: CommandDeps, ctx: CommandContext, a: z.infer<z.ZodObject<S>>) => Promise<OutboundMessage[]>,
   invalid: MessageKey = 'command.failed',
+  options: { passesSafeguard?: boolean } = {},
 ): CommandDefinition {
   // Loose: a command may also read answers it does not name (the notes of a conversation guide).
   const schema = z.object(answers).loose();
@@ -75,6 +83,7 @@ export function defineCommand<S extends z.ZodRawShape>(
   return {
     name,
     required,
+    passesSafeguard: options.passesSafeguard ?? false,
     handler: (deps) => async (ctx) => {
       const parsed = schema.safeParse(ctx.answers);
       if (!parsed.success) return [{ text: ctx.t(invalid) }];

@@ -94,6 +94,8 @@ export const signalSchema = z.object({
   forms: z.array(z.enum(BULLYING_FORMS)),
   scope: z.enum(['klas', 'buiten-klas']),
   severe: z.boolean(),
+  /** A sexual image of a minor may be involved: the safeguard goes with every notice (older records: absent). */
+  sexualImage: z.boolean().optional(),
   /** What the reporter wrote down. Sensitive. */
   description: z.string(),
 });

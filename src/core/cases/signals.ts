@@ -85,11 +85,12 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
   await x.audit(actor, 'case.signal', stored.id, channel);
   await x.planNudge(stored);
 
-  // Who hears of it: the owner; on a severe incident the CLZ and directie as well.
+  // Who hears of it: the owner; on a severe incident the CLZ and directie as well, also when the
+  // case was already with the mentor.
   const recipients = new Map<string, StaffMember>();
   const owner = directory.staffById(stored.ownerStaffId);
   if (owner) recipients.set(owner.id, owner);
-  if (input.severe) for (const d of await x.withRole('directie')) recipients.set(d.id, d);
+  if (input.severe) for (const d of [...(await x.withRole('clz')), ...(await x.withRole('directie'))]) recipients.set(d.id, d);
   const key = `signal:${stored.id}:${stored.signals.length}`;
   for (const person of recipients.values()) {
     if (person.id === actor.staffId) continue;
@@ -111,6 +112,7 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
     },
   ];
   if (repetition) said.push({ text: t('case.signal.repetitionToReporter') });
+  if (input.sexualImage) said.push({ text: t('case.signal.sexualImage') });
   said.push(noteCard(x, t, note));
   return { ok: true, said };
 }
@@ -118,6 +120,8 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
 export async function notifySignal(x: CaseCore, key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean, reversed: boolean): Promise<void> {
   const t = translator(x.school.locale);
   const lines = [
+    // The safeguard before anything else: whoever reads this must not ask for the image or pass it on.
+    ...(signal.sexualImage ? [t('case.notify.sexualImage')] : []),
     t(signal.severe ? 'case.notify.severe' : 'case.notify.signal', { student: c.studentRef, cls: c.classId }),
     t('case.notify.details', {
       date: formatDate(signal.date, x.school.locale),
@@ -134,7 +138,7 @@ export async function notifySignal(x: CaseCore, key: string, person: StaffMember
   const due = nextStep(c);
   const dueKind: StepKind | null = due === 'clz-gesprekken' ? 'gesprek-gepeste' : due;
   const card = x.deps.cards.render('notice', {
-    title: t(signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
+    title: t(signal.sexualImage ? 'case.notify.sexualImageTitle' : signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
     text: lines.join('\n\n'),
     actions: [
       ...(dueKind && !canEscalate ? [{ title: t('case.action.nextStep', { step: t(stepKey(dueKind)) }), flowId: STEP_FLOWS[dueKind], caseId: c.id, stap: dueKind }] : []),

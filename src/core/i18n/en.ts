@@ -63,9 +63,14 @@ export const en: Record<MessageKey, string> = {
   'case.signal.recorded': 'Your report is recorded. {owner} has been told and will pick it up. Thank you for reporting.',
   'case.signal.recordedNoOwner':
     'Your report is recorded, but no mentor or CLZ is known to pick it up. Please also tell the CLZ in person and ask the administrator to complete the roles.',
+  'case.signal.sexualImage':
+    'Because a sexual image may be involved: the CLZ and management now have your report, with the advice. Do not copy, keep or forward the image, not to them either.',
   'case.signal.repetitionToReporter': 'There was already a report about this student (or these students). The mentor is offered to involve the CLZ.',
   'case.notify.title': 'New bullying report',
   'case.notify.severeTitle': 'Severe incident reported',
+  'case.notify.sexualImageTitle': 'Severe incident: possibly a sexual image of a student',
+  'case.notify.sexualImage':
+    'First this: it may involve a sexual image of a minor. Do not ask for it, make no screenshot or copy, keep and forward nothing, not even as evidence, and ask everyone who received it to do the same. Involve the police: they secure the evidence. Point the student and parents to help with getting it taken offline (Helpwanted.nl).',
   'case.notify.signal': 'Bullying was reported around student {student} ({cls}). You pick this up following the protocol.',
   'case.notify.severe':
     'A severe incident was reported around student {student} ({cls}). It goes straight to the CLZ and management. Possible steps: summon the parents, report to the police, involve the confidential inspector, involve the school\'s confidential advisers, suspension or expulsion.',

@@ -61,9 +61,14 @@ export const nl = {
   'case.signal.recorded': 'Je melding is vastgelegd. {owner} is op de hoogte gebracht en neemt het op. Dank je wel voor het melden.',
   'case.signal.recordedNoOwner':
     'Je melding is vastgelegd, maar er is geen mentor of CLZ bekend om het op te pakken. Meld het ook persoonlijk bij de CLZ en vraag de beheerder de rollen aan te vullen.',
+  'case.signal.sexualImage':
+    'Omdat er een seksueel beeld bij kan zijn: de CLZ en de directie hebben je melding nu, met het advies erbij. Kopieer, bewaar of stuur het beeld niet door, ook niet naar hen.',
   'case.signal.repetitionToReporter': 'Over deze leerling(en) liep al een melding. De mentor krijgt het voorstel om de CLZ in te schakelen.',
   'case.notify.title': 'Nieuwe melding van pesten',
   'case.notify.severeTitle': 'Ernstig incident gemeld',
+  'case.notify.sexualImageTitle': 'Ernstig incident: mogelijk een seksueel beeld van een leerling',
+  'case.notify.sexualImage':
+    'Eerst dit: het kan gaan om een seksueel beeld van een minderjarige. Vraag er niet om, maak geen screenshot of kopie, bewaar en stuur niets door, ook niet als bewijs, en vraag iedereen die het kreeg hetzelfde. Schakel de politie in: zij leggen het bewijs vast. Wijs leerling en ouders op hulp bij het offline halen (Helpwanted.nl).',
   'case.notify.signal': 'Er is pesten gemeld rond leerling {student} ({cls}). Jij pakt dit op volgens het protocol.',
   'case.notify.severe':
     'Er is een ernstig incident gemeld rond leerling {student} ({cls}). Dit gaat direct naar CLZ en directie. Mogelijke stappen: ouders oproepen, aangifte bij de politie, de vertrouwensinspecteur inschakelen, vertrouwenspersonen betrekken, schorsing of verwijdering.',

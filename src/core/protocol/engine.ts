@@ -9,6 +9,7 @@
 import { localize, translator, type Locale, type MessageKey } from '../i18n/index.js';
 import type { Role } from '../people/roles.js';
 import { parseAnswer, type Answer, type AnswerContext, type Option } from './answers.js';
+import { handedOn } from './safeguard.js';
 import { isAsking, type AskingStep, type Condition, type Flow, type Step } from './schema.js';
 
 /** What a question card's back, stop and help buttons send before the word (see cards/render.ts). */
@@ -207,11 +208,11 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   if (step.type === 'choice' && parsed.answer && typeof parsed.answer.value === 'string') {
     const option = step.options.find((o) => o.value === parsed.answer!.value);
     if (option?.flow) {
-      const carried = Object.fromEntries(option.carry.flatMap((k) => (answers[k] ? [[k, answers[k]]] : [])));
+      const carried = handedOn(flow, answers, Object.fromEntries(option.carry.flatMap((k) => (answers[k] ? [[k, answers[k]]] : []))));
       return { ...startFlow(option.flow, ctx, [], carried), answered: settled };
     }
   }
-  if (step.type === 'pick' && step.flow && parsed.answer) return { ...startFlow(step.flow, ctx, [], { [step.key]: parsed.answer }), answered: settled };
+  if (step.type === 'pick' && step.flow && parsed.answer) return { ...startFlow(step.flow, ctx, [], handedOn(flow, answers, { [step.key]: parsed.answer })), answered: settled };
   return { ...run({ ...answered, stepId: nextAfter(step, parsed.answer) }, ctx, []), answered: settled };
 }
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { collectedAt, stepTargets } from './reach.js';
+import { safeguardProblem } from './safeguard.js';
 import { flowSchema, isAsking, type Flow, type Step } from './schema.js';
 
 export class DialogFileError extends Error {
@@ -19,6 +20,8 @@ export interface FlowReferences {
   /** The commands, each with the answer keys it needs (command.ts `defineCommand`). */
   commands: ReadonlyMap<string, readonly string[]>;
   cards: ReadonlySet<string>;
+  /** The commands that pass the safeguard for sexual images on in what they send (safeguard.ts). */
+  passSafeguard?: ReadonlySet<string>;
 }
 
 /**
@@ -74,6 +77,8 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
     }
   }
   for (const { flow, file } of flows.values()) checkAnswers(flow, file, flows, known);
+  const unsafe = safeguardProblem(flows, known.passSafeguard ?? new Set());
+  if (unsafe) throw new DialogFileError(unsafe);
   return { flows: new Map([...flows].map(([id, { flow }]) => [id, flow])), warnings };
 }
 

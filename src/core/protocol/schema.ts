@@ -18,9 +18,18 @@ const conditionSchema = z.union([
 ]);
 export type Condition = z.infer<typeof conditionSchema>;
 
+/**
+ * What a step's advice is, where it matters for the safeguard on sexual images of minors (safeguard.ts):
+ * `safeguard` tells people not to copy, keep or forward such an image; `evidence` tells them to keep or
+ * capture what they saw, which no path that may involve such an image may reach.
+ */
+export const ADVICE = ['safeguard', 'evidence'] as const;
+
+const advising = { advice: z.enum(ADVICE).optional() };
 const base = {
   /** Shown on `help` while at this step. */
   help: localizedSchema.optional(),
+  ...advising,
 };
 /**
  * Who may read an answer once it is stored (product brief, "audiences"): the kernteam only (health
@@ -48,6 +57,10 @@ const optionSchema = z.strictObject({
   flow: idSchema.optional(),
   /** Answers handed to the started flow, e.g. the case being worked on. */
   carry: z.array(keySchema).default([]),
+  /** Choosing it means the path may involve a sexual image of a minor: the safeguard must come first. */
+  raises: z.enum(['sexual-image']).optional(),
+  /** Choosing it says no sexual image is involved ("Nee" to the question): evidence advice may follow. */
+  rulesOut: z.enum(['sexual-image']).optional(),
 });
 
 /** The per-person lists a `pick` step can offer; the application fills them. */
@@ -107,13 +120,14 @@ export const stepSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('card'),
+    ...advising,
     /** A template of cards/ (without .json), filled with the answers so far (their display texts). */
     template: idSchema,
     /** Texts for the template's placeholders, in every language; answers can be used as {key}. */
     texts: z.record(keySchema, localizedSchema).default({}),
     next: idSchema.optional(),
   }),
-  z.strictObject({ type: z.literal('end'), text: localizedSchema.optional() }),
+  z.strictObject({ type: z.literal('end'), ...advising, text: localizedSchema.optional() }),
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type AskingStep = Extract<Step, { key: string }>;

@@ -3,6 +3,7 @@ import { BULLYING_FORMS, BYSTANDER_ROLES, SANCTION_RUNGS, STEP_KINDS } from '../
 import type { CaseResult } from '../../cases/service.js';
 import type { Translate } from '../../i18n/index.js';
 import type { OutboundMessage } from '../../turn.js';
+import { mentionsSexualImage } from '../../protocol/safeguard.js';
 import { actorOf, answer, defineCommand, textAnswer, type CommandContext } from '../command.js';
 
 const caseId = { caseId: textAnswer };
@@ -36,6 +37,9 @@ export const CASE_COMMANDS = [
       const omstanders = Array.isArray(a.omstanders?.value) ? (a.omstanders.value as unknown[]) : [];
       const bystanders = z.array(z.enum(BYSTANDER_ROLES)).safeParse(omstanders.filter((r) => r !== 'geen'));
       if (!bystanders.success || !a.waar.display) return Promise.resolve([{ text: ctx.t('case.invalid') }]);
+      const description = a.beschrijving?.value ?? '';
+      // Raised by an answer on the way here, or named in what the reporter typed.
+      const sexualImage = ctx.sexualImage || mentionsSexualImage(description) || mentionsSexualImage(a.anderen?.value ?? '');
       const signal = {
         studentRef: a.leerling.value,
         bullies: a.pesters?.value ?? [],
@@ -45,12 +49,14 @@ export const CASE_COMMANDS = [
         date: a.datum.value,
         forms: a.vormen.value,
         scope: a.reikwijdte.value,
-        severe: a.ernstig?.value === true,
-        description: a.beschrijving?.value ?? '',
+        severe: a.ernstig?.value === true || sexualImage,
+        sexualImage,
+        description,
       };
       return run(ctx, cases.recordSignal(actorOf(ctx), signal, ctx.channel, ctx.locale));
     },
     'case.invalid',
+    { passesSafeguard: true },
   ),
   defineCommand(
     'record-step',
