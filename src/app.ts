@@ -11,6 +11,8 @@ import { mountTeams, type TeamsChannel } from './channels/teams/routes.js';
 import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
 import { Background } from './core/background.js';
+import { Inbox } from './core/inbox/inbox.js';
+import { InboxRunner } from './core/inbox/runner.js';
 import { COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
@@ -115,6 +117,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const background = new Background();
+  // Requests acknowledged before their turn ran: in the store first, run by whichever process holds them.
+  const inbox = new Inbox(store, directory.school.id, systemClock, config.inbox.leaseMs);
+  const runner = new InboxRunner({ inbox, owner: instanceId, background, log, pollMs: config.inbox.pollMs });
   const http = new HttpServer(log, background, options.front?.token);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0 }));
@@ -122,7 +127,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
     config.slack.mode === 'on'
-      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background }).catch(async (error: unknown) => {
+      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner }).catch(async (error: unknown) => {
           await store.close();
           throw error;
         })
@@ -145,6 +150,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     const day = dayIn(directory.school.timeZone, clock.now());
     if (!(await store.idempotency.claim(`retention:${directory.school.id}:${day}`, clock.now()))) return;
     const report = await privacy.applyRetention();
+    await inbox.sweep();
     log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised });
   };
   // Once a day, too: reviews for students who changed class or year group, and at the start of the school year.
@@ -181,6 +187,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     await store.close();
     throw error;
   }
+  runner.start();
   log.info('started', {
     port,
     store: store.kind,
@@ -216,9 +223,13 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       clearTimeout(firstRetention);
       teams?.stop();
       slack?.stop();
+      runner.stop();
       background.stop();
-      // What was acknowledged (a Slack event) or is being answered is finished first: otherwise lost.
+      // What was acknowledged (a Slack event) or is being answered is finished first, within the grace;
+      // what is still held then goes back to the inbox, for another process or the next start.
       if (!(await http.close(config.stopGraceMs))) log.warn('stopping.unfinished', { running: background.size });
+      const released = await runner.releaseHeld();
+      if (released) log.warn('stopping.released', { entries: released });
       await store.close();
     },
   };

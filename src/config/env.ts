@@ -66,6 +66,10 @@ const envSchema = z.object({
   ZORGPAD_WORKERS: z.coerce.number({ message: 'expected a number of workers' }).int('expected a whole number of workers').min(1, 'expected 1 to 64 workers').max(64, 'expected 1 to 64 workers').optional(),
   ZORGPAD_DELIVERY_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(50).max(600_000).default(2000),
   ZORGPAD_STOP_GRACE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(600_000).default(10_000),
+  /** How long a process holds an acknowledged request before another may take it over (it died). */
+  ZORGPAD_INBOX_LEASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(1000).max(600_000).default(30_000),
+  /** How often each process looks for acknowledged requests nobody runs. */
+  ZORGPAD_INBOX_POLL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(20).max(60_000).default(500),
   /** The Slack app's signing secret (Basic Information → App Credentials). */
   SLACK_SIGNING_SECRET: z.string().min(8, 'expected the Slack app\'s signing secret').optional(),
   /** The Slack bot token (OAuth & Permissions → Bot User OAuth Token), xoxb-…. */
@@ -95,6 +99,8 @@ export interface Config {
   deliveryIntervalMs: number;
   /** On SIGTERM: how long the work in hand (requests, acknowledged Slack turns, a delivery round) may take to finish. */
   stopGraceMs: number;
+  /** The inbox (core/inbox): how long a claim holds, and how often every process looks for entries nobody runs. */
+  inbox: { leaseMs: number; pollMs: number };
   /** Worker processes sharing the port and the store (`ZORGPAD_WORKERS`, default one per core). */
   workers: number;
   publicHost: string | undefined;
@@ -205,6 +211,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     slack,
     deliveryIntervalMs: e.ZORGPAD_DELIVERY_INTERVAL_MS,
     stopGraceMs: e.ZORGPAD_STOP_GRACE_MS,
+    inbox: { leaseMs: e.ZORGPAD_INBOX_LEASE_MS, pollMs: e.ZORGPAD_INBOX_POLL_MS },
     workers: e.ZORGPAD_WORKERS ?? availableParallelism(),
     publicHost: e.ZORGPAD_PUBLIC_HOST,
     dataKey: e.ZORGPAD_DATA_KEY,

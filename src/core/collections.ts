@@ -1,4 +1,5 @@
 import { transientSchema } from './transient.js';
+import { inboxEntrySchema } from './inbox/model.js';
 import { z } from 'zod';
 import { dialogStateRecordSchema } from './app/dialog-state.js';
 import { bullyingCaseSchema } from './cases/model.js';
@@ -42,6 +43,7 @@ export const RECORD_SCHEMAS = {
   outbox: notificationSchema,
   parentLinks: parentLinkSchema,
   transient: transientSchema,
+  inbox: inboxEntrySchema,
 } as const satisfies Record<CollectionName, z.ZodType>;
 
 export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;

@@ -51,6 +51,8 @@ export interface PageQuery {
 export const PAGED_QUERIES = {
   /** Due messages, oldest first (outbox.ts `due`). */
   outbox: ['status', 'createdAt'],
+  /** Entries to claim (open, oldest first) and done ones to remove (inbox/inbox.ts). */
+  inbox: ['status', 'availableAt'],
 } as const satisfies Partial<Record<string, readonly [string, string]>>;
 
 /** Refuses a paged query the stores have no index for (see `PAGED_QUERIES`). */
@@ -152,6 +154,8 @@ export const COLLECTIONS = {
   parentLinks: ['schoolId', 'studentRef', 'staffId'],
   /** Short-lived state all worker processes share (transient.ts): pacing, counters, one-time downloads. */
   transient: ['expiresAt'],
+  /** Platform requests acknowledged before their turn ran (inbox/model.ts), by person and state. */
+  inbox: ['schoolId', 'personKey', 'status'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -31,6 +31,8 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
   parentLinks: ['submission'],
   // A letter's PDF waiting for its one download.
   transient: ['payload', 'name'],
+  // A request waiting for its turn holds what was typed; its reply what was said.
+  inbox: ['request', 'reply'],
 };
 
 /** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */

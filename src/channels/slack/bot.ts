@@ -8,8 +8,8 @@ import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
-import { TurnQueue } from './queue.js';
-import { inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
+import type { InboxContext } from './receiver.js';
+import { deliveryKey, inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
 
 type Client = App['client'];
 type View = Record<string, unknown>;
@@ -32,9 +32,13 @@ const VOTE_VIEW = 'zorgpad.vote';
  * Slack in, core turn, Slack out. Every listener acknowledges first and works after: modals are opened
  * with the trigger at once (it expires after 3 s) and filled in with `views.update`.
  */
-export class SlackBot {
-  private readonly queue = new TurnQueue();
+/** Where a turn's reply is kept until it is delivered (the inbox entry it works for). */
+export interface KeptReplies {
+  replyOf(entryId: string): Promise<Reply | null>;
+  keep(entryId: string, reply: Reply): Promise<void>;
+}
 
+export class SlackBot {
   constructor(
     private readonly app: App,
     private readonly assistant: Assistant,
@@ -46,6 +50,7 @@ export class SlackBot {
     private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void>,
     /** The last question posted in each person's DM ("channel ts"), to settle it when the answer is typed (any worker). */
     private readonly lastQuestion: SharedNotes,
+    private readonly replies: KeptReplies,
   ) {}
 
   private get client(): Client {
@@ -63,11 +68,12 @@ export class SlackBot {
       await ack();
       const request = context.zorgpad as Extract<SlackRequest, { kind: 'command' }>;
       const { command } = request;
+      const work = context as unknown as InboxContext;
       const opened = await this.openLoading(command.trigger_id);
       const sub = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
       // Only the subcommands themselves: "constructor" or "__proto__" are just text.
       const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
-      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text });
+      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, work);
       await this.showInModal(opened, reply, command.user_id);
     });
 
@@ -78,7 +84,7 @@ export class SlackBot {
       const m = event as { channel: string; channel_type?: string; user?: string; text?: string; subtype?: string; bot_id?: string };
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
-      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() });
+      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, context as unknown as InboxContext);
       // A typed answer settles the question's message: its answer shown, its buttons gone.
       const open = reply.settled ? await this.lastQuestion.get(m.user) : null;
       const [channel, ts] = open?.split(' ') ?? [];
@@ -99,7 +105,7 @@ export class SlackBot {
     app.action(/^zp\./, async ({ ack, context }) => {
       await ack();
       const request = context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>;
-      await this.onAction(request.interaction as BlockActions);
+      await this.onAction(request.interaction as BlockActions, context as unknown as InboxContext);
     });
 
     app.view(VOTE_VIEW, async ({ ack, context }) => {
@@ -114,7 +120,7 @@ export class SlackBot {
       const data = parseMetadata(submission.view.private_metadata);
       const input = parseCardSubmit({ ...(data as object), motivation });
       if (!input || input.kind !== 'vote') return;
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input);
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, context as unknown as InboxContext);
       await this.post(submission.user.id, reply.messages, submission.user.id);
     });
 
@@ -128,7 +134,9 @@ export class SlackBot {
         await this.updateModal(submission.view.id, { messages: [{ text: this.t('error.badRequest') }], duplicate: false });
         return;
       }
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}:${Date.now()}`, input);
+      // The same window asks question after question: the delivery id names the question answered.
+      const request = context.zorgpad as SlackRequest;
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, context as unknown as InboxContext);
       await this.updateModal(submission.view.id, reply);
     });
 
@@ -137,7 +145,7 @@ export class SlackBot {
     });
   }
 
-  private async onAction(action: BlockActions): Promise<void> {
+  private async onAction(action: BlockActions, work: InboxContext): Promise<void> {
     const clicked = action.actions[0]!;
     const decoded = clicked.value ? decodeButton(clicked.value) : null;
     if (!decoded) return; // a link button: Slack opened the link
@@ -158,25 +166,34 @@ export class SlackBot {
     const inModal = action.container?.type === 'view' && action.view && action.view.type !== 'home';
     if (inModal) {
       await this.client.views.update({ view_id: action.view!.id, view: this.loadingView() as never });
-      await this.updateModal(action.view!.id, await this.turn(team, user, deliveryId, input));
+      await this.updateModal(action.view!.id, await this.turn(team, user, deliveryId, input, work));
       return;
     }
     if (action.container?.type === 'view' || input.kind === 'details') {
       // From the home tab, and details: in a window of their own.
       const opened = await this.openLoading(action.trigger_id);
-      await this.showInModal(opened, await this.turn(team, user, deliveryId, input), user);
+      await this.showInModal(opened, await this.turn(team, user, deliveryId, input, work), user);
       if (action.container?.type === 'view') await this.publishHome(user);
       return;
     }
     const channel = action.container?.channel_id ?? action.channel?.id ?? user;
-    const reply = await this.turn(team, user, deliveryId, input);
+    const reply = await this.turn(team, user, deliveryId, input, work);
     // An answered question settles in place: its answer, no buttons; what comes next is posted after it.
     const ts = action.container?.message_ts;
     if (reply.settled && ts && action.container?.channel_id) await this.settle(action.container.channel_id, ts, reply.settled);
     await this.post(channel, replyMessages(reply), user);
   }
 
-  private turn(team: string, user: string, deliveryId: string, input: Input | CardAction): Promise<Reply> {
+  /**
+   * A core turn for the request an inbox entry holds. Its reply is kept with the entry before it is
+   * posted: a run after a crash posts the kept reply instead of running the turn again (which the core
+   * would take for a repeat and answer with nothing).
+   */
+  private async turn(team: string, user: string, deliveryId: string, input: Input | CardAction, work: InboxContext): Promise<Reply> {
+    if (work.inboxId && work.replay) {
+      const kept = await this.replies.replyOf(work.inboxId);
+      if (kept) return kept;
+    }
     const inbound: Inbound = {
       platform: 'slack',
       tenantId: team || 'slack',
@@ -187,14 +204,13 @@ export class SlackBot {
       locale: this.locale,
       input,
     };
-    return this.queue
-      .run(() => this.assistant.handle(inbound))
-      .then((reply) => {
-        if (reply) return reply;
-        this.log.warn('slack.busy', { backlog: this.queue.backlog });
-        return { messages: [{ text: this.t('slack.busy') }], duplicate: false };
-      })
-      .finally(() => this.afterTurn());
+    try {
+      const reply = await this.assistant.handle(inbound);
+      if (work.inboxId && !reply.duplicate) await this.replies.keep(work.inboxId, reply);
+      return reply;
+    } finally {
+      this.afterTurn();
+    }
   }
 
   /**

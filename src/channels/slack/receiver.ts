@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Background } from '../../core/background.js';
-import type { Clock, IdempotencyStore, Logger } from '../../core/ports.js';
-import { acknowledgedByFront, HttpError, readBody, sendJson } from '../../http/server.js';
+import type { InboxRunner } from '../../core/inbox/runner.js';
+import type { InboxEntry } from '../../core/inbox/model.js';
+import type { Logger } from '../../core/ports.js';
+import { HttpError, readBody, sendJson } from '../../http/server.js';
 import { firstHeader } from '../../http/headers.js';
-import { deliveryKey, parseSlackBody, verifySignature, type SlackRequest } from './requests.js';
+import { deliveryKey, parseSlackBody, personOf, verifySignature, type SlackRequest } from './requests.js';
 
 /** Slack gives up after 3 s; whatever happens, we answer before this. */
 const ACK_DEADLINE_MS = 2_500;
@@ -12,18 +14,36 @@ const ACK_DEADLINE_MS = 2_500;
 const BODY_LIMIT = 512 * 1024;
 
 /**
+ * Thrown by the acknowledgement of a request whose turn does not run now in this process (a retried
+ * delivery, or one that waits for the person's earlier turn or a free slot): it ends the listener
+ * after Slack has its answer. Not an error.
+ */
+export class TurnNotHere extends Error {
+  override name = 'TurnNotHere';
+}
+
+/** What a listener finds in Bolt's context besides the request: which inbox entry it works for. */
+export interface InboxContext {
+  zorgpad: SlackRequest;
+  /** The entry's id; on a run after a crash (`replay`) the reply kept with it is delivered instead of running again. */
+  inboxId?: string;
+  replay?: boolean;
+}
+
+/**
  * A Bolt receiver mounted on Zorgpad's own HTTP server (`POST /slack/events`): events, slash commands
- * and interactivity on one URL. It checks the signature over the raw body, parses the payload with zod,
- * drops retried deliveries (Bolt does not), hands the rest to Bolt, and answers Slack as soon as a
- * listener acknowledges — or after 2.5 s at the latest.
+ * and interactivity on one URL. It checks the signature over the raw body and parses the payload with
+ * zod. A listener's acknowledgement first writes the request to the durable inbox (core/inbox), keyed by
+ * Slack's delivery id: a retried delivery finds it there and is only acknowledged; a process that dies
+ * after the acknowledgement leaves the entry to another (`replay`). Answers Slack as soon as the entry
+ * is written — or after 2.5 s at the latest.
  */
 export class SharedServerReceiver implements Receiver {
   private app: App | undefined;
 
   constructor(
     private readonly signingSecret: string,
-    private readonly idempotency: IdempotencyStore,
-    private readonly clock: Clock,
+    private readonly runner: InboxRunner,
     private readonly log: Logger,
     /** Where the turn behind an acknowledgement is counted: a stopping process finishes it first. */
     private readonly background: Background,
@@ -54,46 +74,62 @@ export class SharedServerReceiver implements Receiver {
       sendJson(res, 200, { challenge: request.challenge });
       return;
     }
-    // Slack retries a delivery it thinks we missed (X-Slack-Retry-Num): the second one is only acknowledged.
-    const key = deliveryKey(request);
-    if (key && !(await this.idempotency.claim(`slack:${key}`, this.clock.now()))) {
-      this.log.info('slack.duplicate', { retry: Number(header('x-slack-retry-num') ?? 0) });
-      res.writeHead(200).end();
-      return;
-    }
-    await this.dispatch(request, header('x-slack-retry-num'), header('x-slack-retry-reason'), res, acknowledgedByFront(req));
+    await this.dispatch(request, res, header('x-slack-retry-num'));
   };
 
-  /** `answered`: the front acknowledged it already; then the answer (to the front) waits until the turn is done. */
-  private async dispatch(request: SlackRequest, retryNum: string | undefined, retryReason: string | undefined, res: ServerResponse, answeredAlready = false): Promise<void> {
+  /** Runs an entry's turn again, in whichever process claimed it: Bolt's listeners with an acknowledgement that does nothing. */
+  replay = async (entry: InboxEntry): Promise<void> => {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
+    const request = JSON.parse(entry.request) as SlackRequest;
+    await this.app.processEvent({
+      body: request.body,
+      ack: async () => undefined,
+      customProperties: { zorgpad: request, inboxId: entry.id, replay: true } satisfies InboxContext,
+    });
+  };
+
+  private async dispatch(request: SlackRequest, res: ServerResponse, retryNum: string | undefined): Promise<void> {
+    if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
+    const key = deliveryKey(request);
+    const person = personOf(request);
     let acked = false;
     let answer: (() => void) | undefined;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const respond = (body?: unknown) => {
-      // Slack heard from the front already: the front hears from us when the turn is done.
-      if (acked || answeredAlready) return;
+      if (acked) return;
       acked = true;
       if (body === undefined || body === '') res.writeHead(200).end();
       else sendJson(res, 200, typeof body === 'string' ? { text: body } : body);
       answer?.();
     };
+    let admitted: InboxEntry | null = null;
+    const ack = async (response?: unknown) => {
+      // Refused input (a form with errors) is answered in place; nothing is kept, no turn runs.
+      if (!key || !person || isFormErrors(response)) return respond(response);
+      // Durable first, then acknowledged: what Slack is told we have, we have.
+      const admission = await this.runner.admit({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
+      respond(response);
+      if (!admission.run) {
+        if (admission.duplicate) this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
+        throw new TurnNotHere();
+      }
+      admitted = admission.entry;
+    };
     const processing = this.background.track(
       this.app
         .processEvent({
           body: request.body,
-          ack: async (response?: unknown) => respond(response),
+          ack,
           ...(retryNum ? { retryNum: Number(retryNum) } : {}),
-          ...(retryReason ? { retryReason } : {}),
-          customProperties: { zorgpad: request },
+          customProperties: { zorgpad: request, ...(key ? { inboxId: `slack:${key}` } : {}) } satisfies InboxContext,
         })
-        .catch((error: unknown) => this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' })),
+        .catch((error: unknown) => {
+          if (!(unwrap(error) instanceof TurnNotHere)) this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' });
+        })
+        .finally(async () => {
+          if (admitted) await this.runner.finished(admitted, true);
+        }),
     );
-    if (answeredAlready) {
-      await processing;
-      res.writeHead(200).end();
-      return;
-    }
     const deadline = setTimeout(() => {
       if (!acked) this.log.warn('slack.ack-deadline', {});
       respond();
@@ -102,4 +138,14 @@ export class SharedServerReceiver implements Receiver {
     await Promise.race([answered, processing.then(() => respond())]);
     clearTimeout(deadline);
   }
+}
+
+function isFormErrors(response: unknown): boolean {
+  return typeof response === 'object' && response !== null && (response as { response_action?: unknown }).response_action === 'errors';
+}
+
+/** Bolt hands a listener's error on wrapped (`original`). */
+export function unwrap(error: unknown): unknown {
+  const original = (error as { original?: unknown } | null)?.original;
+  return original ?? error;
 }

@@ -178,6 +178,31 @@ export function deliveryKey(request: SlackRequest): string | null {
   }
 }
 
+/**
+ * Whose turn a request is (workspace and user), for the inbox: one person's turns run in order. Null
+ * for what starts no turn (our own messages, other channels' messages, a closed window): those are
+ * acknowledged without being kept.
+ */
+export function personOf(request: SlackRequest): string | null {
+  switch (request.kind) {
+    case 'event': {
+      const { team_id: team, event } = request.event;
+      if (event.type === 'app_home_opened') return `${team}:${(event as { user: string }).user}`;
+      if (event.type !== 'message') return null;
+      const m = event as { user?: string; channel_type?: string; subtype?: string; bot_id?: string; text?: string };
+      return m.channel_type === 'im' && !m.subtype && !m.bot_id && m.user && m.text?.trim() ? `${team}:${m.user}` : null;
+    }
+    case 'command':
+      return `${request.command.team_id}:${request.command.user_id}`;
+    case 'interaction': {
+      const i = request.interaction;
+      return i.type === 'view_closed' ? null : `${i.team?.id ?? ''}:${i.user.id}`;
+    }
+    default:
+      return null;
+  }
+}
+
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }

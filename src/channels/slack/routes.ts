@@ -1,5 +1,8 @@
 import { SharedNotes } from '../../core/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
+import type { Reply } from '../../core/app/assistant.js';
+import type { Inbox } from '../../core/inbox/inbox.js';
+import type { InboxRunner } from '../../core/inbox/runner.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
@@ -25,6 +28,9 @@ export interface SlackDeps {
   deliveryIntervalMs: number;
   /** Where turns behind an acknowledgement and delivery rounds are counted (a stopping process lets them finish). */
   background: Background;
+  /** The durable inbox every acknowledged request is written to first, and what runs its entries. */
+  inbox: Inbox;
+  runner: InboxRunner;
 }
 
 export interface SlackChannel {
@@ -40,7 +46,8 @@ export interface SlackChannel {
  */
 export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<SlackChannel> {
   const { config, log } = deps;
-  const receiver = new SharedServerReceiver(config.signingSecret, deps.store.idempotency, deps.clock, log, deps.background);
+  const receiver = new SharedServerReceiver(config.signingSecret, deps.runner, log, deps.background);
+  deps.runner.on('slack', receiver.replay);
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     // Throttling is the outbox's job: a 429 is reported at once, with Slack's Retry-After.
@@ -65,7 +72,14 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     await deps.outbox.queueReplies(staff.id, messages);
     kick();
   };
-  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later, new SharedNotes(deps.store, 'slack-question', 7 * 86_400_000));
+  const replies = {
+    replyOf: async (id: string) => {
+      const kept = (await deps.inbox.get(id))?.reply;
+      return kept ? (JSON.parse(kept) as Reply) : null;
+    },
+    keep: (id: string, reply: Reply) => deps.inbox.keepReply(id, reply),
+  };
+  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later, new SharedNotes(deps.store, 'slack-question', 7 * 86_400_000), replies);
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 

@@ -1,0 +1,124 @@
+import type { Clock, Store } from '../ports.js';
+import { DuplicateRecordError } from '../ports.js';
+import { KEEP, writeRecord } from '../records.js';
+import type { InboxEntry } from './model.js';
+
+/** How long a done entry's delivery id is kept: Slack retries for minutes, never a day later. */
+const KEEP_DONE_MS = 24 * 3_600_000;
+
+export interface NewEntry {
+  id: string;
+  kind: string;
+  personKey: string;
+  request: unknown;
+}
+
+/**
+ * The durable inbox in the store (model.ts). Every change is a conditional write, so two processes
+ * never hold the same entry: a claim succeeds for one of them, and a lease that ran out is taken over.
+ */
+export class Inbox {
+  constructor(
+    private readonly store: Store,
+    private readonly schoolId: string,
+    private readonly clock: Clock,
+    readonly leaseMs: number,
+  ) {}
+
+  private get entries() {
+    return this.store.collection('inbox');
+  }
+
+  /**
+   * Writes a new entry, leased to `owner` (who acknowledges it and runs it at once when it may).
+   * Null when the id is there already: a retried delivery, acknowledged and left alone.
+   */
+  async accept(entry: NewEntry, owner: string): Promise<InboxEntry | null> {
+    const now = this.clock.now();
+    try {
+      return await this.entries.create({
+        id: entry.id,
+        schoolId: this.schoolId,
+        kind: entry.kind,
+        personKey: entry.personKey,
+        status: 'open',
+        availableAt: now + this.leaseMs,
+        arrivedAt: now,
+        leaseOwner: owner,
+        attempts: 1,
+        request: JSON.stringify(entry.request),
+        reply: null,
+      });
+    } catch (error) {
+      if (error instanceof DuplicateRecordError) return null;
+      throw error;
+    }
+  }
+
+  get(id: string): Promise<InboxEntry | null> {
+    return this.entries.get(id);
+  }
+
+  /** Takes an open entry whose lease ended (or that nobody held) for `owner`; null when someone else has it. */
+  async claim(id: string, owner: string): Promise<InboxEntry | null> {
+    const now = this.clock.now();
+    const { record, written } = await writeRecord(this.entries, id, (current) =>
+      !current || current.status !== 'open' || current.availableAt > now
+        ? KEEP
+        : { ...current, leaseOwner: owner, availableAt: now + this.leaseMs, attempts: current.attempts + 1 },
+    );
+    return written ? record : null;
+  }
+
+  /**
+   * Whether this entry is its person's next: no earlier entry of theirs is still open. Turns of one
+   * person run in the order they arrived, never two at once.
+   */
+  async firstInLine(entry: InboxEntry): Promise<boolean> {
+    const theirs = await this.entries.findBy('personKey', entry.personKey);
+    return !theirs.some((e) => e.status === 'open' && e.id !== entry.id && before(e, entry));
+  }
+
+  /** The person's open entries, oldest first. */
+  async openOf(personKey: string): Promise<InboxEntry[]> {
+    return (await this.entries.findBy('personKey', personKey)).filter((e) => e.status === 'open').sort((a, b) => (before(a, b) ? -1 : 1));
+  }
+
+  /** Open entries that may be claimed now, oldest first. */
+  due(limit: number): Promise<InboxEntry[]> {
+    return this.entries.findPage({ field: 'status', value: 'open', order: 'availableAt', until: { field: 'availableAt', max: this.clock.now() }, limit });
+  }
+
+  /** Gives a held entry back, to be taken from `at` (now: at once, by anyone). */
+  async release(id: string, owner: string, at = this.clock.now()): Promise<boolean> {
+    const { written } = await writeRecord(this.entries, id, (current) =>
+      !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : { ...current, leaseOwner: null, availableAt: at },
+    );
+    return written;
+  }
+
+  /** Keeps the turn's reply with the entry, so that a run after a crash delivers it instead of losing it. */
+  async keepReply(id: string, reply: unknown): Promise<void> {
+    await writeRecord(this.entries, id, (current) => (!current || current.status !== 'open' ? KEEP : { ...current, reply: JSON.stringify(reply) }));
+  }
+
+  /** Marks it done: the request and reply are emptied; the id stays a while to recognise a retry. */
+  async complete(id: string): Promise<void> {
+    const now = this.clock.now();
+    await writeRecord(this.entries, id, (current) =>
+      !current || current.status === 'done' ? KEEP : { ...current, status: 'done' as const, leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
+    );
+  }
+
+  /** Removes done entries whose time is up; returns how many. */
+  async sweep(limit = 1000): Promise<number> {
+    const old = await this.entries.findPage({ field: 'status', value: 'done', order: 'availableAt', until: { field: 'availableAt', max: this.clock.now() }, limit });
+    let removed = 0;
+    for (const entry of old) if (await this.entries.delete(entry.id)) removed++;
+    return removed;
+  }
+}
+
+function before(a: InboxEntry, b: InboxEntry): boolean {
+  return a.arrivedAt < b.arrivedAt || (a.arrivedAt === b.arrivedAt && a.id < b.id);
+}
