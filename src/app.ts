@@ -68,11 +68,6 @@ export interface StartOptions {
    * it out, for a test that watches every write to the store.
    */
   dailyUpkeep?: boolean;
-  /**
-   * A worker behind a front process (src/http/front.ts): it listens on a loopback port of its own,
-   * trusts the front's forwarding headers with this token, and makes links to the front's port.
-   */
-  front?: { token: string; port: number };
 }
 
 /** The school file, its translations, the cards and the dialogs, each checked; throws on the first problem. */
@@ -109,7 +104,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions });
   const privacy = new PrivacyService({ store, directory, clock });
   // Links for parents point at the public host; without one (development), at this process.
-  let listening = { host: config.host, port: options.front?.port ?? config.port };
+  let listening = { host: config.host, port: config.port };
   const publicBase = () => (config.publicHost ? `https://${config.publicHost}` : `http://${listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host}:${listening.port}`);
   const parents = new ParentService({ store, directory, exceptions, outbox, clock, newId, publicBase });
   const letters = new LetterService({ store, directory, cases, exceptions, clock, publicBase });
@@ -120,9 +115,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // Requests acknowledged before their turn ran: in the store first, run by whichever process holds them.
   const inbox = new Inbox(store, directory.school.id, systemClock, config.inbox.leaseMs);
   const runner = new InboxRunner({ inbox, owner: instanceId, background, log, pollMs: config.inbox.pollMs });
-  const http = new HttpServer(log, background, options.front?.token);
+  const http = new HttpServer(log, background);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
-  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0 }));
+  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid }));
   mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
   const slack =
@@ -177,12 +172,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
 
   let port: number;
   try {
-    if (options.front) {
-      port = await http.listen(0, '127.0.0.1', true);
-    } else {
-      port = await http.listen(config.port, config.host);
-      listening = { host: config.host, port };
-    }
+    port = await http.listen(config.port, config.host);
+    listening = { host: config.host, port };
   } catch (error) {
     await store.close();
     throw error;

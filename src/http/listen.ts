@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Background } from '../core/background.js';
 
 /** Starts `server` listening; resolves with the port it got (useful with port 0). */
-export function listenOn(server: Server, options: { port: number; host: string; exclusive?: boolean }): Promise<number> {
+export function listenOn(server: Server, options: { port: number; host: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options, () => {

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
-import { ACKNOWLEDGED_HEADER, CLIENT_ADDRESS_HEADER, FRONT_TOKEN_HEADER } from './headers.js';
 import { closeServer, drainServer, listenOn } from './listen.js';
 
 /** A route handler; it writes the response itself. */
@@ -18,20 +17,9 @@ export class HttpError extends Error {
   }
 }
 
-/** Client addresses of requests that came through this worker's own front (see `clientAddress`). */
-const forwardedFrom = new WeakMap<IncomingMessage, string>();
-
-/** Slack events the front process has acknowledged already (the worker answers it when the turn is done). */
-const acknowledged = new WeakSet<IncomingMessage>();
-
-/** Whether this worker's own front has answered the request's sender already (see front.ts). */
-export function acknowledgedByFront(req: IncomingMessage): boolean {
-  return acknowledged.has(req);
-}
-
-/** The address a request came from: the client's, also when a front process forwarded it. */
+/** The address a request came from. */
 export function clientAddress(req: IncomingMessage): string {
-  return forwardedFrom.get(req) ?? req.socket.remoteAddress ?? '?';
+  return req.socket.remoteAddress ?? '?';
 }
 
 /** One HTTP server for every channel: routes are `METHOD path` → handler. */
@@ -39,20 +27,14 @@ export class HttpServer {
   private readonly routes = new Map<string, Handler>();
   readonly server: Server;
 
-  /** `frontToken`: behind a front process (front.ts), whose forwarding headers carry this token. */
   constructor(
     private readonly log: Logger,
     /** Where requests being answered are counted, with whatever else this process still does. */
     private readonly background: Background,
-    frontToken?: string,
   ) {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
     this.server = createServer((req, res) => {
-      if (frontToken && req.headers[FRONT_TOKEN_HEADER] === frontToken) {
-        forwardedFrom.set(req, String(req.headers[CLIENT_ADDRESS_HEADER] ?? ''));
-        if (req.headers[ACKNOWLEDGED_HEADER] === '1') acknowledged.add(req);
-      }
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
       void this.background.track(withRequestId(requestId, () => this.dispatch(req, res)));
@@ -63,9 +45,9 @@ export class HttpServer {
     this.routes.set(`${method} ${path}`, handler);
   }
 
-  /** `exclusive`: this process's own port, also in a cluster worker (behind a front). */
-  listen(port: number, host: string, exclusive = false): Promise<number> {
-    return listenOn(this.server, { port, host, exclusive });
+  /** In a cluster worker, the port is shared with the other workers (node:cluster). */
+  listen(port: number, host: string): Promise<number> {
+    return listenOn(this.server, { port, host });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { freePort } from './net.js';
 
@@ -11,6 +12,8 @@ export function call(port: number, method: string, path: string, body = '', head
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
+    // As Slack does: no answer within a few seconds is no answer.
+    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
     req.end(body);
   });
 }
@@ -24,14 +27,25 @@ export interface ZorgpadProcess {
   exited: Promise<number | null>;
 }
 
+export interface StartOptions {
+  /** The port (default: a free one). */
+  port?: number;
+  /** Its own process group (as a service manager or a terminal starts it), so that the group can be signalled. */
+  detached?: boolean;
+  /** Through `npm start`, as the README says, instead of node itself. */
+  npm?: boolean;
+}
+
 /**
  * `npm start` (src/main.ts) in a child process with `workers` worker processes on a free loopback
  * port, logging at info; resolves once every worker has started.
  */
-export async function startZorgpad(workers: number, env: Record<string, string>): Promise<ZorgpadProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', ZORGPAD_WORKERS: String(workers), PORT: String(port), LOG_LEVEL: 'info', ...env },
+export async function startZorgpad(workers: number, env: Record<string, string>, options: StartOptions = {}): Promise<ZorgpadProcess> {
+  const port = options.port ?? (await freePort());
+  const [command, args] = options.npm ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ZORGPAD_WORKERS: String(workers), PORT: String(port), LOG_LEVEL: 'info', ...env },
+    detached: options.detached ?? false,
   });
   const out = { text: '', errors: '' };
   child.stdout!.on('data', (d: Buffer) => (out.text += d.toString()));
@@ -39,8 +53,41 @@ export async function startZorgpad(workers: number, env: Record<string, string>)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = Date.now();
   while ((out.text.match(/"event":"started"/g) ?? []).length < workers || !out.text.includes('/playground')) {
-    if (Date.now() - started > 25_000 || child.exitCode !== null) throw new Error(`Zorgpad did not start: ${out.text.slice(-500)}${out.errors.slice(-500)}`);
+    if (Date.now() - started > 40_000 || child.exitCode !== null) throw new Error(`Zorgpad did not start: ${out.text.slice(-500)}${out.errors.slice(-500)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { port, child, out, exited };
+}
+
+/** Signals the whole process group of a child started with `detached` (as Ctrl-C or systemd do). */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  process.kill(-child.pid!, signal);
+}
+
+/** The process ids of a process and all its descendants (from /proc). */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
+  return out;
+}
+
+/** Whether a process still runs (a zombie counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }

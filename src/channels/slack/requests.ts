@@ -220,15 +220,3 @@ export function inputValues(state: SlackState | undefined): Record<string, strin
   }
   return values;
 }
-
-/**
- * A (signed) body that is an Events API delivery Zorgpad understands, which the front acknowledges
- * itself: with the direct-message channel a person typed in (null for other events). Null otherwise.
- */
-export function eventDelivery(rawBody: Buffer): { dmChannel: string | null } | null {
-  const request = parseSlackBody(rawBody, 'application/json');
-  if (request?.kind !== 'event') return null;
-  const event = request.event.event as { type: string; channel?: string; channel_type?: string; user?: string; bot_id?: string; subtype?: string };
-  const typed = event.type === 'message' && event.channel_type === 'im' && event.user && !event.bot_id && !event.subtype;
-  return { dmChannel: typed && event.channel ? event.channel : null };
-}

@@ -408,7 +408,6 @@ export const en: Record<MessageKey, string> = {
   'privacy.audit.csv': 'As CSV (copy into a spreadsheet):',
   'privacy.export.done': 'Data of {student}: {cases} case(s), {requests} request(s), {audit} audit lines. Everything below as JSON; pass it on through a secure route.',
   'privacy.erase.done': 'Erased for {student}: {cases} case(s) and {requests} request(s); the student number was removed from {mentions} other case(s). This is in the audit trail.',
-  'slack.busy': 'It is very busy right now: your message was not processed. Please send it again in a minute.',
   'slack.home.title': 'Zorgpad',
   'slack.home.intro': 'Start a report or request here and see what is waiting for you. You can also just send me a message, or type /zorgpad.',
   'slack.home.procedures': 'Start',

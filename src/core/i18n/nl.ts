@@ -406,7 +406,6 @@ export const nl = {
   'privacy.audit.csv': 'Als CSV (kopieer naar een spreadsheet):',
   'privacy.export.done': 'Gegevens van {student}: {cases} zaak/zaken, {requests} aanvraag/aanvragen, {audit} logboekregels. Hieronder alles als JSON; geef het via een beveiligde weg door.',
   'privacy.erase.done': 'Gewist voor {student}: {cases} zaak/zaken en {requests} aanvraag/aanvragen; in {mentions} andere zaak/zaken is het leerlingnummer weggehaald. Dit staat in het logboek.',
-  'slack.busy': 'Het is op dit moment erg druk: je bericht is niet verwerkt. Stuur het over een minuut nog eens.',
   'slack.home.title': 'Zorgpad',
   'slack.home.intro': 'Hier begin je een melding of aanvraag en zie je wat er voor jou openstaat. Je kunt me ook gewoon een bericht sturen, of /zorgpad typen.',
   'slack.home.procedures': 'Beginnen',

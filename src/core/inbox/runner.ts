@@ -116,10 +116,15 @@ export class InboxRunner {
         try {
           const free = this.concurrency - this.running;
           if (free <= 0) return;
-          for (const due of await this.inbox.due(free * 2)) {
+          // Per person, only their first open entry may run: the one that is due may be a later one
+          // (given back while the first was held), so the first is looked up and taken when it is due.
+          const people = new Set<string>();
+          for (const due of await this.inbox.due(free * 4)) {
             if (this.stopped || this.running >= this.concurrency) break;
-            if (!(await this.inbox.firstInLine(due))) continue;
-            const claimed = await this.inbox.claim(due.id, this.options.owner);
+            if (people.has(due.personKey)) continue;
+            people.add(due.personKey);
+            const [first] = await this.inbox.openOf(due.personKey);
+            const claimed = first ? await this.inbox.claim(first.id, this.options.owner) : null;
             if (claimed) this.options.background.track(this.runClaimed(claimed));
           }
         } finally {
