@@ -1,4 +1,5 @@
 import { describe, expect, it, afterEach } from 'vitest';
+import { Inbox } from '../../src/core/inbox/inbox.js';
 import { DuplicateRecordError, type CollectionName, type RecordCollection, type Store, type VersionedRecord } from '../../src/core/ports.js';
 
 /** Opens a fresh, empty store; `reopen` closes nothing and opens the same data again. */
@@ -244,6 +245,51 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await store.audit.append({ ...base, recordId: 'c2', at: 11, action: 'read' });
       await store.audit.append({ ...base, at: 12, action: 'update' });
       expect((await store.audit.forRecord('bullyingCase', 'c1')).map((e) => e.action)).toEqual(['create', 'read', 'update']);
+    });
+
+    describe('the inbox over this store (core/inbox)', () => {
+      const clock = { t: 1_000_000, now() { return this.t; } };
+      const entry = (id: string, person = 'slack:T:U1') => ({ id, kind: 'slack', personKey: person, request: { text: 'help' } });
+
+      it('keeps a request once under its delivery id: a retry finds it', async () => {
+        const inbox = new Inbox(await fresh(), 'demo', clock, 30_000);
+        expect(await inbox.accept(entry('slack:event:Ev1'), 'p1')).toMatchObject({ status: 'open', leaseOwner: 'p1' });
+        expect(await inbox.accept(entry('slack:event:Ev1'), 'p2')).toBeNull();
+        expect(JSON.parse((await inbox.get('slack:event:Ev1'))!.request)).toEqual({ text: 'help' });
+      });
+
+      raceIt('gives an entry whose lease ran out to one of many processes claiming it at once', async () => {
+        const inbox = new Inbox(await fresh(), 'demo', clock, 30_000);
+        await inbox.accept(entry('slack:event:Ev2'), 'dead');
+        expect(await inbox.claim('slack:event:Ev2', 'p1')).toBeNull(); // its lease still runs
+        clock.t += 30_001;
+        const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => inbox.claim('slack:event:Ev2', `p${i}`)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect((await inbox.get('slack:event:Ev2'))!.attempts).toBe(2);
+      });
+
+      it('runs one person\'s entries in arrival order, lists what is due, and empties a done entry', async () => {
+        const inbox = new Inbox(await fresh(), 'demo', clock, 30_000);
+        const first = (await inbox.accept(entry('slack:event:A'), 'p1'))!;
+        clock.t += 1;
+        const second = (await inbox.accept(entry('slack:event:B'), 'p2'))!;
+        await inbox.accept(entry('slack:event:C', 'slack:T:U2'), 'p2');
+        expect(await inbox.firstInLine(first)).toBe(true);
+        expect(await inbox.firstInLine(second)).toBe(false);
+        expect(await inbox.release(second.id, 'someone-else')).toBe(false);
+        expect(await inbox.release(second.id, 'p2')).toBe(true);
+        expect((await inbox.due(10)).map((e) => e.id)).toEqual(['slack:event:B']);
+        await inbox.keepReply(first.id, { messages: [{ text: 'hallo' }] });
+        expect(JSON.parse((await inbox.get(first.id))!.reply!)).toEqual({ messages: [{ text: 'hallo' }] });
+        await inbox.complete(first.id);
+        expect(await inbox.get(first.id)).toMatchObject({ status: 'done', request: '', reply: null });
+        expect(await inbox.firstInLine(second)).toBe(true);
+        expect((await inbox.openOf('slack:T:U1')).map((e) => e.id)).toEqual(['slack:event:B']);
+        clock.t += 25 * 3_600_000;
+        expect(await inbox.sweep()).toBe(1);
+        expect(await inbox.get(first.id)).toBeNull();
+        expect(await inbox.accept(entry('slack:event:B'), 'p3')).toBeNull();
+      });
     });
 
     it('keeps everything across a close and reopen', async () => {
