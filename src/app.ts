@@ -119,7 +119,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid }));
   mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
-  if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards });
+  if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store });
   const slack =
     config.slack.mode === 'on'
       ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner }).catch(async (error: unknown) => {

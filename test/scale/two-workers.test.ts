@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNAL } from '../helpers/conversations.js';
+import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
 import { call, startZorgpad, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
 
@@ -119,6 +119,21 @@ describe('two worker processes sharing one store', () => {
     }
     // Each step is a day on from the step before, whichever worker took it (not a day on from its own clock).
     for (let i = 1; i < moved.length; i++) expect(moved[i]! - moved[i - 1]!).toBeGreaterThanOrEqual(23 * 3_600_000);
+  });
+
+  it('shows each kernteam card once in the playground, whichever worker a member\'s page asks', async () => {
+    const say = (persona: string, text: string) =>
+      call(port, 'POST', '/playground/api/messages', JSON.stringify({ personaId: persona, locale: 'nl', deliveryId: randomUUID(), text }), { 'content-type': 'application/json' });
+    for (const text of [...EXCEPTION_REQUEST, 'Indienen']) expect((await say('m.devries', text)).status).toBe(200);
+    const shown: string[] = [];
+    // Each poll on a connection of its own: spread over both workers, as a page that keeps asking.
+    for (let i = 0; i < 8; i++) {
+      const res = await call(port, 'GET', '/playground/api/inbox?personaId=a.jansen');
+      shown.push(...(JSON.parse(res.text) as { messages: Array<{ channel?: string; key?: string }> }).messages.filter((m) => m.channel === 'kernteam').map((m) => m.key!));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown).size).toBe(shown.length);
   });
 
   it('stops both workers on SIGTERM', async () => {

@@ -14,6 +14,7 @@ import { nextAllowed } from '../../core/reminders/calendar.js';
 import type { Scheduler } from '../../core/reminders/scheduler.js';
 import type { AdjustableClock } from '../../demo-clock.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
+import type { Store } from '../../core/ports.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
 import { playgroundPage } from './page.js';
@@ -44,10 +45,12 @@ export interface PlaygroundDeps {
   clock: AdjustableClock;
   scheduler: Scheduler;
   cards: CardRenderer;
+  /** Which kernteam posts each member was shown (idempotency keys), alike for every worker. */
+  store: Store;
 }
 
 export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
-  const { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards } = deps;
+  const { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store } = deps;
   const require = createRequire(import.meta.url);
   const rendererScript = readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'));
 
@@ -106,9 +109,8 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
   });
 
   // The playground is where notifications land locally: the page asks for a persona's new ones.
-  // Posts to the kernteam channel are shown to every kernteam member once (remembered in memory:
-  // the playground is a single-process development tool).
-  const seenChannelPosts = new Set<string>();
+  // Posts to the kernteam channel are shown to every kernteam member once, whichever worker answers
+  // (remembered in the store, as a key claimed once).
   http.route('GET', '/playground/api/inbox', async (_req, res, url) => {
     const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
     if (!personaId.success) throw new HttpError(400, translator('nl')('error.badRequest'));
@@ -119,9 +121,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     }
     if (await isKernteamMember(personaId.data)) {
       for (const item of await outbox.pendingFor(KERNTEAM_CHANNEL)) {
-        const seen = `${item.id}|${personaId.data}`;
-        if (seenChannelPosts.has(seen)) continue;
-        seenChannelPosts.add(seen);
+        if (!(await store.idempotency.claim(`playground:shown:${item.id}:${personaId.data}`, clock.now()))) continue;
         delivered.push({ text: item.text, card: Outbox.card(item), channel: 'kernteam', key: item.id, replaces: item.replaces });
       }
     }
