@@ -115,10 +115,10 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // Requests acknowledged before their turn ran: in the store first, run by whichever process holds them.
   const inbox = new Inbox(store, directory.school.id, systemClock, config.inbox.leaseMs);
   const runner = new InboxRunner({ inbox, owner: instanceId, background, log, pollMs: config.inbox.pollMs });
-  const http = new HttpServer(log, background);
+  const http = new HttpServer(log, background, config.trustProxy);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid }));
-  mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, log });
+  mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, publicHost: config.publicHost, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store });
   const slack =
     config.slack.mode === 'on'

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 
 /**
  * The one place that reads the environment. Everything else receives a parsed `Config`.
@@ -50,6 +51,18 @@ const envSchema = z.object({
   TEAMS_ALLOW_UNAUTHENTICATED: booleanFlag.optional(),
   /** The bot's public host name (for the Teams manifest's valid domains and links), e.g. zorgpad.school.nl. */
   ZORGPAD_PUBLIC_HOST: z.string().regex(/^[a-z0-9.-]+$/i, 'expected a host name such as zorgpad.school.nl').optional(),
+  /** Which reverse proxies may name the client in X-Forwarded-For: a hop count (1: one proxy on this machine) or their addresses. */
+  ZORGPAD_TRUST_PROXY: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseTrustProxy(text);
+      if (parsed === 'invalid') {
+        ctx.addIssue({ code: 'custom', message: 'expected a number of proxy hops (such as 1) or proxy addresses separated by commas' });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .optional(),
   /** The key that encrypts sensitive fields at rest: 32 bytes, base64. */
   ZORGPAD_DATA_KEY: z
     .string()
@@ -104,6 +117,8 @@ export interface Config {
   /** Worker processes sharing the port and the store (`ZORGPAD_WORKERS`, default one per core). */
   workers: number;
   publicHost: string | undefined;
+  /** Which proxies may name the client (`ZORGPAD_TRUST_PROXY`); null: none, X-Forwarded-For is ignored. */
+  trustProxy: TrustProxy;
   /** Data keys; without one (development only) a key is generated next to the data. */
   dataKey: string | undefined;
   previousDataKeys: string[];
@@ -214,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     inbox: { leaseMs: e.ZORGPAD_INBOX_LEASE_MS, pollMs: e.ZORGPAD_INBOX_POLL_MS },
     workers: e.ZORGPAD_WORKERS ?? availableParallelism(),
     publicHost: e.ZORGPAD_PUBLIC_HOST,
+    trustProxy: e.ZORGPAD_TRUST_PROXY ?? null,
     dataKey: e.ZORGPAD_DATA_KEY,
     previousDataKeys: e.ZORGPAD_DATA_KEYS_PREVIOUS ? e.ZORGPAD_DATA_KEYS_PREVIOUS.split(',').map((k) => k.trim()) : [],
   };

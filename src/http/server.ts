@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Background } from '../core/background.js';
 import type { Logger } from '../core/ports.js';
 import { withRequestId } from '../log/logger.js';
+import { clientAddressOf, type TrustProxy } from './client-address.js';
+import { firstHeader } from './headers.js';
 import { closeServer, drainServer, listenOn } from './listen.js';
 
 /** A route handler; it writes the response itself. */
@@ -17,9 +19,12 @@ export class HttpError extends Error {
   }
 }
 
-/** The address a request came from. */
+/** Each request's client, as worked out when it arrived (behind a trusted proxy: from X-Forwarded-For). */
+const clients = new WeakMap<IncomingMessage, string>();
+
+/** The address a request came from: the client's, also behind a trusted reverse proxy (`ZORGPAD_TRUST_PROXY`). */
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? '?';
+  return clients.get(req) ?? req.socket.remoteAddress ?? '?';
 }
 
 /** One HTTP server for every channel: routes are `METHOD path` → handler. */
@@ -31,10 +36,13 @@ export class HttpServer {
     private readonly log: Logger,
     /** Where requests being answered are counted, with whatever else this process still does. */
     private readonly background: Background,
+    /** Which proxies may name the client in X-Forwarded-For. */
+    trustProxy: TrustProxy = null,
   ) {
     // Every request gets an id: it is in each log line written while handling it, and in the
     // response header, so a person's report ("it said try again") can be found in the logs.
     this.server = createServer((req, res) => {
+      if (trustProxy) clients.set(req, clientAddressOf(req.socket.remoteAddress, firstHeader(req, 'x-forwarded-for'), trustProxy));
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
       void this.background.track(withRequestId(requestId, () => this.dispatch(req, res)));

@@ -23,6 +23,8 @@ export interface ParentsDeps {
   directory: SchoolDirectory;
   /** Cookies marked Secure (the school's public host is HTTPS). */
   secureCookies: boolean;
+  /** The school's public host: a form posted from it is from here, also when a proxy rewrote Host. */
+  publicHost?: string;
   /** Dutch, English and the school's own human translations. */
   languages?: PageLanguages;
   log: Logger;
@@ -115,7 +117,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
       return result(res, 400, t, 'csrf');
     }
     const form = parsed.data;
-    if (!sameOrigin(req) || !csrfMatches(req, form.csrf)) {
+    if (!sameOrigin(req, deps.publicHost) || !csrfMatches(req, form.csrf)) {
       deps.log.warn('parents.csrf', {});
       return result(res, 403, t, 'csrf');
     }
@@ -164,12 +166,17 @@ function csrfMatches(req: IncomingMessage, field: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A browser that says where the form came from must say it came from here. */
-function sameOrigin(req: IncomingMessage): boolean {
+/**
+ * A browser that says where the form came from must say it came from here: this Host, or the school's
+ * public host over HTTPS (a reverse proxy, nginx by default, passes its upstream's name as Host).
+ */
+function sameOrigin(req: IncomingMessage, publicHost: string | undefined): boolean {
   const origin = req.headers.origin;
   if (!origin || origin === 'null') return origin === undefined;
   try {
-    return new URL(origin).host === req.headers.host;
+    const url = new URL(origin);
+    if (publicHost && url.protocol === 'https:' && url.host.toLowerCase() === publicHost.toLowerCase()) return true;
+    return url.host === req.headers.host;
   } catch {
     return false;
   }
