@@ -28,6 +28,7 @@ import { parsedStore } from './core/collections.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
+import { planJob, upkeepJobId } from './core/reminders/jobs.js';
 import { PrivacyService } from './core/privacy/service.js';
 import { dayIn } from './core/time.js';
 import { openStore } from './store/open.js';
@@ -64,8 +65,8 @@ export interface App {
 export interface StartOptions {
   wrapStore?: (store: Store) => Store;
   /**
-   * The daily upkeep (retention, exception checks) runs 30 s after start and then hourly; false leaves
-   * it out, for a test that watches every write to the store.
+   * The daily upkeep (retention, exception checks; a `daily-upkeep` job) is planned 30 s after start and
+   * then daily; false leaves it out, for a test that watches every write to the store.
    */
   dailyUpkeep?: boolean;
 }
@@ -101,7 +102,17 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const requestFlow = flows.get('uitzondering-aanvragen');
   const teacherFields = new Set(Object.values(requestFlow?.steps ?? {}).flatMap((step) => ('audience' in step && step.audience === 'teachers' ? [step.key] : [])));
   const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields });
-  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions });
+  // The day's upkeep runs as a job (`daily-upkeep`): claimed with a lease, retried when it fails.
+  const upkeep = {
+    daily: async (day: string) => {
+      const report = await privacy.applyRetention();
+      const swept = await inbox.sweep();
+      log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised, inbox: swept });
+      log.info('exception-checks', await exceptions.dailyChecks());
+      log.debug('upkeep.done', { day });
+    },
+  };
+  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions, upkeep });
   const privacy = new PrivacyService({ store, directory, clock });
   // Links for parents point at the public host; without one (development), at this process.
   let listening = { host: config.host, port: config.port };
@@ -139,31 +150,11 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     background.track(scheduler.tick()).catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
   }, config.deliveryIntervalMs);
   schedulerTimer.unref();
-  // Retention once a day: the first process to claim the day's key applies it (it is idempotent, so
-  // a run cut short is completed the next day).
-  const retention = async () => {
-    const day = dayIn(directory.school.timeZone, clock.now());
-    if (!(await store.idempotency.claim(`retention:${directory.school.id}:${day}`, clock.now()))) return;
-    const report = await privacy.applyRetention();
-    await inbox.sweep();
-    log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised });
-  };
-  // Once a day, too: reviews for students who changed class or year group, and at the start of the school year.
-  const exceptionChecks = async () => {
-    const day = dayIn(directory.school.timeZone, clock.now());
-    if (!(await store.idempotency.claim(`exception-checks:${directory.school.id}:${day}`, clock.now()))) return;
-    const report = await exceptions.dailyChecks();
-    log.info('exception-checks', report);
-  };
-  const runRetention = () => {
-    background.track(retention()).catch((error: unknown) => log.error('retention.error', { error: error instanceof Error ? error.name : 'unknown' }));
-    background.track(exceptionChecks()).catch((error: unknown) => log.error('exception-checks.error', { error: error instanceof Error ? error.name : 'unknown' }));
-  };
-  const upkeep = options.dailyUpkeep ?? true;
-  const retentionTimer = upkeep ? setInterval(runRetention, 3_600_000) : undefined;
-  retentionTimer?.unref();
-  const firstRetention = upkeep ? setTimeout(runRetention, 30_000) : undefined;
-  firstRetention?.unref();
+  // The first upkeep half a minute after start (planned once per day, whichever process plans it first).
+  if (options.dailyUpkeep ?? true) {
+    const today = dayIn(directory.school.timeZone, clock.now());
+    await planJob(store.jobs, 'daily-upkeep', { id: upkeepJobId(directory.school.id, today), payload: { day: today }, dueAt: clock.now() + 30_000 });
+  }
   if (config.teams.mode === 'unauthenticated') {
     log.warn('teams.UNAUTHENTICATED', {
       detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
@@ -210,8 +201,6 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     clock,
     async close() {
       clearInterval(schedulerTimer);
-      clearInterval(retentionTimer);
-      clearTimeout(firstRetention);
       teams?.stop();
       slack?.stop();
       runner.stop();

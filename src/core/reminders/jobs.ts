@@ -8,7 +8,7 @@ import type { Job, JobStore, Store } from '../ports.js';
 import { addDays, formatDate } from '../protocol/answers.js';
 import { dayIn, zonedTime } from '../time.js';
 
-/** What a due job turns into: a reminder for one person, or nothing when it no longer applies. */
+/** What a due job turns into: a reminder for one person, or nothing (it no longer applies, or it was work without one). */
 export type Reminder = { staffId: string; item: Omit<BundleItem, 'jobId'> } | null;
 
 /** What a job's handler may use. */
@@ -20,19 +20,34 @@ export interface JobEnv {
   pauses?: { endPause(requestId: string, until: string): Promise<ExceptionRequest | null> };
   /** Texts in the school's language. */
   t: Translate;
+  /** The day's upkeep: retention, the exception checks, removing what is only kept a while. */
+  upkeep?: { daily(day: string): Promise<void> };
 }
 
 export interface JobDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
   kind: K;
   /** What the job's payload holds; checked when it is planned (types) and when it is due (parsed). */
   payload: S;
-  /** The reminder it becomes when due (null: it no longer applies). */
+  /** What it does when due, and the reminder it becomes (null: none, or it no longer applies). */
   remind(env: JobEnv, job: Pick<Job, 'id'>, payload: z.infer<S>): Promise<Reminder>;
+  /** Work that is no message to anyone: it runs when due, also outside school hours. */
+  anyHour: boolean;
 }
 
-/** A kind of scheduled job: its name, its payload's schema and what it does when due. */
-function defineJob<K extends string, S extends z.ZodType>(kind: K, payload: S, remind: JobDefinition<K, S>['remind']): JobDefinition<K, S> {
-  return { kind, payload, remind };
+/**
+ * A kind of job: its name, its payload's schema and what it does when due. Every job is claimed with a
+ * lease, retried with back-off when it fails and taken over when its process dies (scheduler.ts).
+ */
+function defineJob<K extends string, S extends z.ZodType>(kind: K, payload: S, remind: JobDefinition<K, S>['remind'], options: { anyHour?: boolean } = {}): JobDefinition<K, S> {
+  return { kind, payload, remind, anyHour: options.anyHour ?? false };
+}
+
+/** When the day's upkeep runs: early, before staff are about. */
+const UPKEEP_TIME = '03:00';
+
+/** The job id of a day's upkeep: one per school and day, so planning it twice plans it once. */
+export function upkeepJobId(schoolId: string, day: string): string {
+  return `upkeep:${schoolId}:${day}`;
 }
 
 const forStaff = { staffId: z.string() };
@@ -158,6 +173,20 @@ export const JOBS = [
       },
     };
   }),
+  // The day's upkeep; when it is done, the next day's is planned. A run that fails or is cut short is
+  // retried (back-off), or taken over by another process when its lease ends.
+  defineJob(
+    'daily-upkeep',
+    z.object({ day: DAY }),
+    async (env, _job, p) => {
+      await env.upkeep?.daily(p.day);
+      const school = env.directory.school;
+      const next = addDays(p.day, 1);
+      await planJob(env.store.jobs, 'daily-upkeep', { id: upkeepJobId(school.id, next), payload: { day: next }, dueAt: zonedTime(next, UPKEEP_TIME, school.timeZone) });
+      return null;
+    },
+    { anyHour: true },
+  ),
   // A plain reminder with its own text (notices planned by the school's staff, and in tests).
   defineJob('notice', z.object({ ...forStaff, title: z.string(), text: z.string() }), async (_env, _job, p) => ({
     staffId: p.staffId,

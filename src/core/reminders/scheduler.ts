@@ -6,7 +6,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
 import { dayIn } from '../time.js';
-import { JOB_DEFINITIONS, type Reminder } from './jobs.js';
+import { JOB_DEFINITIONS, type JobEnv, type Reminder } from './jobs.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
 import { can } from '../permissions.js';
 
@@ -22,6 +22,8 @@ export interface SchedulerDeps {
   owner: string;
   /** Ends a pause whose end date has come (the exception applies again; the teachers are told). */
   pauses?: { endPause(requestId: string, until: string): Promise<ExceptionRequest | null> };
+  /** The day's upkeep (the `daily-upkeep` job). */
+  upkeep?: JobEnv['upkeep'];
   leaseMs?: number;
 }
 
@@ -67,12 +69,12 @@ export class Scheduler {
         const jobs = await this.deps.store.jobs.claimDueMany(now, this.deps.owner, this.leaseMs, Math.min(CLAIM_BATCH, max - handled));
         if (!jobs.length) break;
         handled += jobs.length;
+        // Reminders wait for school hours; work that is no message runs now.
         const allowed = nextAllowed(now, this.hours);
-        if (allowed > now) {
-          for (const job of jobs) await this.deps.store.jobs.release(job.id, this.deps.owner, allowed, 'waiting for school hours');
-          continue;
-        }
-        sent += await this.handle(jobs, now);
+        const waiting = allowed > now ? jobs.filter((job) => !JOB_DEFINITIONS.get(job.kind)?.anyHour) : [];
+        for (const job of waiting) await this.deps.store.jobs.release(job.id, this.deps.owner, allowed, 'waiting for school hours');
+        const ready = jobs.filter((job) => !waiting.includes(job));
+        if (ready.length) sent += await this.handle(ready, now);
       }
     } finally {
       this.running = false;
@@ -160,8 +162,8 @@ export class Scheduler {
       this.deps.log.warn('reminder.bad-payload', { kind: job.kind });
       return null;
     }
-    const { store, directory, roleBook, pauses } = this.deps;
-    return definition.remind({ store, directory, roleBook, pauses, t: translator(this.school.locale) }, job, payload.data);
+    const { store, directory, roleBook, pauses, upkeep } = this.deps;
+    return definition.remind({ store, directory, roleBook, pauses, upkeep, t: translator(this.school.locale) }, job, payload.data);
   }
 
   private renderBundle(items: BundleItem[]) {
