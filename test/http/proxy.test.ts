@@ -24,6 +24,11 @@ describe('the client address behind proxies', () => {
     expect(clientAddressOf('::ffff:10.0.0.2', 'spoofed, 203.0.113.9, 10.0.0.1', { addresses: ['10.0.0.1', '10.0.0.2'] })).toBe('203.0.113.9');
     // A peer that is not a trusted proxy: what it writes is not believed.
     expect(clientAddressOf('198.51.100.7', '203.0.113.9', { addresses: ['10.0.0.1'] })).toBe('198.51.100.7');
+    // A port some proxies add is not an address of its own; an entry that is no address is never the client.
+    expect(clientAddressOf('127.0.0.1', '6.6.6.6, 203.0.113.9:5123', { hops: 1 })).toBe('203.0.113.9');
+    expect(clientAddressOf('127.0.0.1', '6.6.6.6, [2001:db8::1]:443', { hops: 1 })).toBe('2001:db8::1');
+    expect(clientAddressOf('127.0.0.1', '6.6.6.6, unknown', { hops: 1 })).toBe('127.0.0.1');
+    expect(clientAddressOf('10.0.0.1', '6.6.6.6, unknown', { addresses: ['10.0.0.1'] })).toBe('10.0.0.1');
     expect(parseTrustProxy('1')).toEqual({ hops: 1 });
     expect(parseTrustProxy('10.0.0.1, ::1')).toEqual({ addresses: ['10.0.0.1', '::1'] });
     expect(parseTrustProxy('nginx')).toBe('invalid');

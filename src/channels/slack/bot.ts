@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { SharedNotes } from '../../core/transient.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
@@ -8,7 +9,7 @@ import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
-import type { InboxContext } from './receiver.js';
+import { TurnNotHere, unwrap, type InboxContext } from './receiver.js';
 import { deliveryKey, inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
 
 type Client = App['client'];
@@ -140,9 +141,14 @@ export class SlackBot {
       await this.updateModal(submission.view.id, reply);
     });
 
-    app.error(async (error) => {
+    // With the extended handler (routes.ts): the request's context, to mark its inbox entry failed.
+    const onError = async ({ error, context }: ExtendedErrorHandlerArgs) => {
+      if (unwrap(error) instanceof TurnNotHere) return; // not a failure: the turn runs elsewhere or later
+      const outcome = (context as Partial<InboxContext> | undefined)?.outcome;
+      if (outcome) outcome.failed = true;
       this.log.error('slack.error', { error: error.code ?? error.name });
-    });
+    };
+    app.error(onError as never);
   }
 
   private async onAction(action: BlockActions, work: InboxContext): Promise<void> {
@@ -159,8 +165,14 @@ export class SlackBot {
       return;
     }
     if (input.kind === 'vote') {
-      // The motivation is asked in a modal; the trigger must be used within 3 s.
-      await this.client.views.open({ trigger_id: action.trigger_id, view: this.voteView(input) as never });
+      // The motivation is asked in a modal; the trigger must be used within 3 s. Run later than that
+      // (after a restart), the window cannot open: the person is asked to press again.
+      try {
+        await this.client.views.open({ trigger_id: action.trigger_id, view: this.voteView(input) as never });
+      } catch (error) {
+        this.log.warn('slack.modal-open-failed', { error: errorCode(error) });
+        await this.post(user, [{ text: this.t('slack.pressAgain') }], user);
+      }
       return;
     }
     const inModal = action.container?.type === 'view' && action.view && action.view.type !== 'home';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Background } from '../../core/background.js';
-import type { InboxRunner } from '../../core/inbox/runner.js';
+import type { Admission, InboxRunner } from '../../core/inbox/runner.js';
 import type { InboxEntry } from '../../core/inbox/model.js';
 import type { Logger } from '../../core/ports.js';
 import { HttpError, readBody, sendJson } from '../../http/server.js';
@@ -25,6 +25,8 @@ export class TurnNotHere extends Error {
 /** What a listener finds in Bolt's context besides the request: which inbox entry it works for. */
 export interface InboxContext {
   zorgpad: SlackRequest;
+  /** Set by the app's error handler when a listener failed (Bolt does not pass the failure on). */
+  outcome?: { failed: boolean };
   /** The entry's id; on a run after a crash (`replay`) the reply kept with it is delivered instead of running again. */
   inboxId?: string;
   replay?: boolean;
@@ -81,11 +83,13 @@ export class SharedServerReceiver implements Receiver {
   replay = async (entry: InboxEntry): Promise<void> => {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
     const request = JSON.parse(entry.request) as SlackRequest;
+    const outcome = { failed: false };
     await this.app.processEvent({
       body: request.body,
       ack: async () => undefined,
-      customProperties: { zorgpad: request, inboxId: entry.id, replay: true } satisfies InboxContext,
+      customProperties: { zorgpad: request, inboxId: entry.id, replay: true, outcome } satisfies InboxContext,
     });
+    if (outcome.failed) throw new Error('the turn failed');
   };
 
   private async dispatch(request: SlackRequest, res: ServerResponse, retryNum: string | undefined): Promise<void> {
@@ -103,11 +107,28 @@ export class SharedServerReceiver implements Receiver {
       answer?.();
     };
     let admitted: InboxEntry | null = null;
+    let writing = false;
+    const outcome = { failed: false };
     const ack = async (response?: unknown) => {
       // Refused input (a form with errors) is answered in place; nothing is kept, no turn runs.
       if (!key || !person || isFormErrors(response)) return respond(response);
-      // Durable first, then acknowledged: what Slack is told we have, we have.
-      const admission = await this.runner.admit({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
+      // Durable first, then acknowledged: what Slack is told we have, we have. Not written: not
+      // acknowledged either (Slack sends it again; the delivery id makes that safe).
+      writing = true;
+      let admission: Admission;
+      try {
+        admission = await this.runner.admit({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
+      } catch (error) {
+        this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
+        if (!acked) {
+          acked = true;
+          sendJson(res, 503, { error: 'not stored; send it again' });
+          answer?.();
+        }
+        throw new TurnNotHere();
+      } finally {
+        writing = false;
+      }
       respond(response);
       if (!admission.run) {
         if (admission.duplicate) this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
@@ -121,17 +142,25 @@ export class SharedServerReceiver implements Receiver {
           body: request.body,
           ack,
           ...(retryNum ? { retryNum: Number(retryNum) } : {}),
-          customProperties: { zorgpad: request, ...(key ? { inboxId: `slack:${key}` } : {}) } satisfies InboxContext,
+          customProperties: { zorgpad: request, outcome, ...(key ? { inboxId: `slack:${key}` } : {}) } satisfies InboxContext,
         })
         .catch((error: unknown) => {
           if (!(unwrap(error) instanceof TurnNotHere)) this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' });
         })
         .finally(async () => {
-          if (admitted) await this.runner.finished(admitted, true);
+          if (admitted) await this.runner.finished(admitted, !outcome.failed);
         }),
     );
     const deadline = setTimeout(() => {
-      if (!acked) this.log.warn('slack.ack-deadline', {});
+      if (acked) return;
+      this.log.warn('slack.ack-deadline', { storing: writing });
+      // Still being written: not acknowledged (Slack sends it again and finds it, or stores it then).
+      if (writing) {
+        acked = true;
+        sendJson(res, 503, { error: 'not stored yet; send it again' });
+        answer?.();
+        return;
+      }
       respond();
     }, ACK_DEADLINE_MS);
     // Answered by a listener's ack(), or when every listener is done without one.

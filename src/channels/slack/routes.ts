@@ -62,7 +62,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   } catch (error) {
     log.error('slack.auth-test-failed', { error: errorCode(error) });
   }
-  const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, ...ids });
+  const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, extendedErrorHandler: true, ...ids });
   const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log, deps.background);
   const kick = () => delivery.afterTurn();
   // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.

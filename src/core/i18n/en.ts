@@ -371,6 +371,7 @@ export const en: Record<MessageKey, string> = {
   'case.action.nextStep': 'Now: {step}',
   'card.skipped': '(skipped)',
   'card.yourAnswer': 'Your answer: {answer}',
+  'slack.pressAgain': 'That window could not open any more. Please press the button again.',
   'slack.modal.finished': 'Done in this window; you can close it. To go on or do something else: /zorgpad or a message to Zorgpad.',
   'dialog.draftResumed': 'You continue with "{title}" for {student}. What you filled in before is still there.',
   'playground.welcome': 'Welcome, {name}. This is what you can start here; type "help" for everything you can do.',

@@ -369,6 +369,7 @@ export const nl = {
   'case.action.nextStep': 'Nu: {step}',
   'card.skipped': '(overgeslagen)',
   'card.yourAnswer': 'Jouw antwoord: {answer}',
+  'slack.pressAgain': 'Dat venster kon niet meer open. Druk nog een keer op de knop.',
   'slack.modal.finished': 'Klaar in dit venster; je kunt het sluiten. Verder gaan of iets anders doen: /zorgpad of een bericht aan Zorgpad.',
   'dialog.draftResumed': 'Je gaat verder met "{title}" voor {student}. Wat je al had ingevuld, staat er nog.',
   'playground.welcome': 'Welkom, {name}. Dit kun je hier beginnen; typ "help" voor alles wat je kunt doen.',

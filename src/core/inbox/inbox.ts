@@ -55,6 +55,11 @@ export class Inbox {
     }
   }
 
+  /** The inbox's time (the system clock: leases are about real processes, not the demo clock). */
+  now(): number {
+    return this.clock.now();
+  }
+
   get(id: string): Promise<InboxEntry | null> {
     return this.entries.get(id);
   }
@@ -84,9 +89,45 @@ export class Inbox {
     return (await this.entries.findBy('personKey', personKey)).filter((e) => e.status === 'open').sort((a, b) => (before(a, b) ? -1 : 1));
   }
 
-  /** Open entries that may be claimed now, oldest first. */
-  due(limit: number): Promise<InboxEntry[]> {
-    return this.entries.findPage({ field: 'status', value: 'open', order: 'availableAt', until: { field: 'availableAt', max: this.clock.now() }, limit });
+  /** Open entries that may be claimed now, oldest first; after `after` to page on. */
+  due(limit: number, after?: InboxEntry): Promise<InboxEntry[]> {
+    return this.entries.findPage({
+      field: 'status',
+      value: 'open',
+      order: 'availableAt',
+      until: { field: 'availableAt', max: this.clock.now() },
+      ...(after ? { after: { order: after.availableAt, id: after.id } } : {}),
+      limit,
+    });
+  }
+
+  /** Holds the lease of an entry `owner` runs for another lease period; false when it is no longer theirs. */
+  async extend(id: string, owner: string): Promise<boolean> {
+    const now = this.clock.now();
+    const { written } = await writeRecord(this.entries, id, (current) =>
+      !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : { ...current, availableAt: now + this.leaseMs },
+    );
+    return written;
+  }
+
+  /**
+   * Takes the person's turn lock for `owner` (one conditional write on a short-lived record): whoever
+   * runs one of a person's entries holds it, so that two processes that each think an entry is the
+   * person's first never run two turns of that person at once. False when another holds it.
+   */
+  async lockPerson(personKey: string, owner: string): Promise<boolean> {
+    const now = this.clock.now();
+    const id = `inbox-person:${personKey}`;
+    const { written } = await writeRecord(this.store.collection('transient'), id, (current) =>
+      current && current.expiresAt > now && current.name !== owner ? KEEP : { ...(current ?? { id }), name: owner, expiresAt: now + this.leaseMs },
+    );
+    return written;
+  }
+
+  /** Gives the person's turn lock back (only when `owner` holds it). */
+  async unlockPerson(personKey: string, owner: string): Promise<void> {
+    const id = `inbox-person:${personKey}`;
+    await writeRecord(this.store.collection('transient'), id, (current) => (!current || current.name !== owner ? KEEP : { ...current, expiresAt: 0 }));
   }
 
   /** Gives a held entry back, to be taken from `at` (now: at once, by anyone). */
@@ -102,12 +143,19 @@ export class Inbox {
     await writeRecord(this.entries, id, (current) => (!current || current.status !== 'open' ? KEEP : { ...current, reply: JSON.stringify(reply) }));
   }
 
-  /** Marks it done: the request and reply are emptied; the id stays a while to recognise a retry. */
-  async complete(id: string): Promise<void> {
+  /**
+   * Marks it done: the request and reply are emptied; the id stays a while to recognise a retry.
+   * `owner`: only while they hold it (a run whose lease another took over leaves it to them); null:
+   * whoever holds it (giving up on an entry).
+   */
+  async complete(id: string, owner: string | null): Promise<boolean> {
     const now = this.clock.now();
-    await writeRecord(this.entries, id, (current) =>
-      !current || current.status === 'done' ? KEEP : { ...current, status: 'done' as const, leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
+    const { written } = await writeRecord(this.entries, id, (current) =>
+      !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner)
+        ? KEEP
+        : { ...current, status: 'done' as const, leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
     );
+    return written;
   }
 
   /** Removes done entries whose time is up; returns how many. */

@@ -3,15 +3,18 @@ import type { Logger } from '../ports.js';
 import type { Inbox, NewEntry } from './inbox.js';
 import type { InboxEntry } from './model.js';
 
-/** Runs an entry's turn again from what was stored (in any process): the channel's replay. */
+/** Runs an entry's turn again from what was stored (in any process): the channel's replay. Throws when the turn failed. */
 export type EntryHandler = (entry: InboxEntry) => Promise<void>;
 
 /** What to do with an entry just accepted: run it now, leave it for later, or nothing (a retried delivery). */
 export type Admission = { run: true; entry: InboxEntry } | { run: false; duplicate: boolean };
 
-/** A failed turn is tried again this much later, times the attempts, up to `MAX_ATTEMPTS`. */
+/** A failed turn is tried again this much later, times the attempts; after `MAX_ATTEMPTS` runs it is given up. */
 const RETRY_BASE_MS = 2_000;
 const MAX_ATTEMPTS = 5;
+/** Due entries read per page when looking for work; at most this many pages per poll. */
+const PAGE = 100;
+const PAGES = 10;
 
 export interface InboxRunnerOptions {
   inbox: Inbox;
@@ -29,13 +32,18 @@ export interface InboxRunnerOptions {
  * Runs the inbox's entries in this process. An entry this process acknowledged runs at once when it is
  * its person's next and a slot is free; otherwise it goes back to the store, where any process's poll
  * (or the end of the person's earlier turn) takes it. Nothing waits in memory: a process that dies
- * leaves its entries to the others when their leases end, and a stopping one gives them back.
+ * leaves its entries to the others when their leases end, and a stopping one gives them back. While a
+ * turn runs, its entry's lease and its person's turn lock are renewed; the lock keeps two processes
+ * from running two turns of one person at once.
  */
 export class InboxRunner {
   private readonly handlers = new Map<string, EntryHandler>();
-  private readonly held = new Set<string>();
-  private running = 0;
+  /** Entries this process runs now, with their person. */
+  private readonly held = new Map<string, string>();
+  /** Slots taken: turns running, and turns about to run (taken before anything is awaited). */
+  private slots = 0;
   private timer: NodeJS.Timeout | undefined;
+  private renewal: NodeJS.Timeout | undefined;
   private polling = false;
   private stopped = false;
   private readonly concurrency: number;
@@ -50,6 +58,10 @@ export class InboxRunner {
     return this.options.inbox;
   }
 
+  private get owner(): string {
+    return this.options.owner;
+  }
+
   /** The channel's replay for entries of `kind`. */
   on(kind: string, handler: EntryHandler): void {
     this.handlers.set(kind, handler);
@@ -58,74 +70,102 @@ export class InboxRunner {
   start(): void {
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
+    this.renewal = setInterval(() => this.renew(), Math.max(200, Math.floor(this.inbox.leaseMs / 3)));
+    this.renewal.unref();
     // Entries left by a process that stopped or died: taken now, not after the first interval.
     this.poll();
+  }
+
+  /** A slot for one turn, taken before anything is awaited, so that a burst cannot overshoot. */
+  private reserve(): boolean {
+    if (this.stopped || this.slots >= this.concurrency) return false;
+    this.slots++;
+    return true;
   }
 
   /**
    * Writes an entry for a request about to be acknowledged. `run: true`: this process runs it now (the
    * channel goes on with the turn and calls `finished`); otherwise it is stored for later, or was there
-   * already (`duplicate`: a retried delivery).
+   * already (`duplicate`: a retried delivery). Throws when it could not be written: then nothing may be
+   * acknowledged.
    */
   async admit(entry: NewEntry): Promise<Admission> {
-    const accepted = await this.inbox.accept(entry, this.options.owner);
+    const accepted = await this.inbox.accept(entry, this.owner);
     if (!accepted) return { run: false, duplicate: true };
-    if (this.stopped || this.running >= this.concurrency || !(await this.inbox.firstInLine(accepted))) {
-      await this.inbox.release(accepted.id, this.options.owner);
-      return { run: false, duplicate: false };
+    if (this.reserve()) {
+      try {
+        if ((await this.inbox.firstInLine(accepted)) && (await this.inbox.lockPerson(accepted.personKey, this.owner))) {
+          this.held.set(accepted.id, accepted.personKey);
+          return { run: true, entry: accepted };
+        }
+      } catch (error) {
+        this.options.log.warn('inbox.admit-deferred', { error: name(error) });
+      }
+      this.slots--;
     }
-    this.running++;
-    this.held.add(accepted.id);
-    return { run: true, entry: accepted };
+    await this.inbox.release(accepted.id, this.owner).catch(() => false); // or its lease runs out
+    return { run: false, duplicate: false };
   }
 
-  /** The turn of an admitted entry ran (`ok`) or failed; then the person's next entry, if any. */
+  /** The turn of an admitted (or claimed) entry ran (`ok`) or failed; then the person's next entry, if any. */
   async finished(entry: InboxEntry, ok: boolean): Promise<void> {
     try {
-      if (ok) await this.inbox.complete(entry.id);
+      if (ok) await this.inbox.complete(entry.id, this.owner);
       else await this.giveBack(entry);
+      await this.inbox.unlockPerson(entry.personKey, this.owner);
+    } catch (error) {
+      // Its lease and lock run out; another process takes it then.
+      this.options.log.error('inbox.finish-failed', { error: name(error) });
     } finally {
       this.held.delete(entry.id);
-      this.running--;
+      this.slots--;
     }
-    if (ok) this.next(entry.personKey);
+    this.next(entry.personKey);
   }
 
-  /** Runs this person's next open entry here, now, when nobody holds it. */
+  /** Runs this person's next open entry here, now, when it is free. */
   private next(personKey: string): void {
-    if (this.stopped) return;
+    if (!this.reserve()) return;
     this.options.background.track(
       (async () => {
-        const [first] = await this.inbox.openOf(personKey);
-        if (!first || this.running >= this.concurrency) {
-          if (first) this.poll();
-          return;
+        let started = false;
+        try {
+          const [first] = await this.inbox.openOf(personKey);
+          if (first) started = await this.take(first);
+        } finally {
+          if (!started) this.slots--;
         }
-        const claimed = await this.inbox.claim(first.id, this.options.owner);
-        if (claimed) await this.runClaimed(claimed);
       })().catch((error: unknown) => this.options.log.error('inbox.next-failed', { error: name(error) })),
     );
   }
 
-  /** Takes due entries (up to the free slots) and runs them. */
+  /** Takes due entries (up to the free slots, a person's first open entry each) and runs them. */
   poll(): void {
     if (this.polling || this.stopped) return;
     this.polling = true;
     this.options.background.track(
       (async () => {
         try {
-          const free = this.concurrency - this.running;
-          if (free <= 0) return;
-          // Per person, only their first open entry may run: the one that is due may be a later one
-          // (given back while the first was held), so the first is looked up and taken when it is due.
           const people = new Set<string>();
-          for (const due of await this.inbox.due(free * 4)) {
-            if (this.stopped || this.running >= this.concurrency) break;
-            if (people.has(due.personKey)) continue;
-            people.add(due.personKey);
-            const [first] = await this.inbox.openOf(due.personKey);
-            const claimed = first ? await this.inbox.claim(first.id, this.options.owner) : null;
-            if (claimed) this.options.background.track(this.runClaimed(claimed));
+          let after: InboxEntry | undefined;
+          // Later entries of a busy person are due too (given back while the first ran): paged past.
+          for (let page = 0; page < PAGES && this.slots < this.concurrency; page++) {
+            const due = await this.inbox.due(PAGE, after);
+            for (const entry of due) {
+              if (this.slots >= this.concurrency || this.stopped) return;
+              if (people.has(entry.personKey)) continue;
+              people.add(entry.personKey);
+              if (!this.reserve()) return;
+              let started = false;
+              try {
+                const [first] = await this.inbox.openOf(entry.personKey);
+                if (first) started = await this.take(first);
+              } finally {
+                if (!started) this.slots--;
+              }
+            }
+            if (due.length < PAGE) return;
+            after = due.at(-1);
           }
         } finally {
           this.polling = false;
@@ -134,50 +174,88 @@ export class InboxRunner {
     );
   }
 
+  /** Claims an entry and its person's lock and starts its turn (in a slot already reserved); false when someone else has it. */
+  private async take(entry: InboxEntry): Promise<boolean> {
+    const claimed = await this.inbox.claim(entry.id, this.owner);
+    if (!claimed) return false;
+    if (!(await this.inbox.lockPerson(claimed.personKey, this.owner))) {
+      await this.inbox.release(claimed.id, this.owner, entry.availableAt);
+      return false;
+    }
+    this.held.set(claimed.id, claimed.personKey);
+    this.options.background.track(this.runClaimed(claimed));
+    return true;
+  }
+
   private async runClaimed(entry: InboxEntry): Promise<void> {
-    const handler = this.handlers.get(entry.kind);
-    this.running++;
-    this.held.add(entry.id);
     let ok = false;
     try {
+      // One that keeps failing, or that took its process down each time, is given up: the person's
+      // later turns are not held up behind it for ever.
+      if (entry.attempts > MAX_ATTEMPTS) {
+        this.options.log.error('inbox.given-up', { kind: entry.kind, attempts: entry.attempts });
+        ok = true;
+        return;
+      }
+      const handler = this.handlers.get(entry.kind);
       if (!handler) throw new Error(`no handler for inbox entries of kind ${entry.kind}`);
       this.options.log.info('inbox.replay', { kind: entry.kind, attempts: entry.attempts });
       await handler(entry);
       ok = true;
     } catch (error) {
       this.options.log.error('inbox.turn-failed', { kind: entry.kind, attempts: entry.attempts, error: name(error) });
+    } finally {
+      await this.finished(entry, ok);
     }
-    await this.finished(entry, ok);
   }
 
-  /** A failed turn: tried again later, by any process, until it has failed `MAX_ATTEMPTS` times. */
+  /** A failed turn: tried again later, by any process, until it has run `MAX_ATTEMPTS` times. */
   private async giveBack(entry: InboxEntry): Promise<void> {
     if (entry.attempts >= MAX_ATTEMPTS) {
       this.options.log.error('inbox.given-up', { kind: entry.kind, attempts: entry.attempts });
-      await this.inbox.complete(entry.id);
+      await this.inbox.complete(entry.id, this.owner);
       return;
     }
-    await this.inbox.release(entry.id, this.options.owner, Date.now() + RETRY_BASE_MS * entry.attempts);
+    await this.inbox.release(entry.id, this.owner, this.inboxNow() + RETRY_BASE_MS * entry.attempts);
+  }
+
+  private inboxNow(): number {
+    return this.inbox.now();
+  }
+
+  /** Keeps the leases and person locks of the turns running here. */
+  private renew(): void {
+    for (const [id, person] of this.held) {
+      this.options.background.track(
+        Promise.all([this.inbox.extend(id, this.owner), this.inbox.lockPerson(person, this.owner)]).catch((error: unknown) =>
+          this.options.log.warn('inbox.renew-failed', { error: name(error) }),
+        ),
+      );
+    }
   }
 
   /** How many turns run here now. */
   get inHand(): number {
-    return this.running;
+    return this.held.size;
   }
 
-  /**
-   * Takes nothing new; lets the turns in hand finish for at most `graceMs` (the caller waits for its
-   * background work), then gives back what is still held, so another process (or the next start) runs
-   * it at once instead of after the lease.
-   */
+  /** Takes nothing new (the turns in hand go on; the caller waits for its background work). */
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.renewal);
   }
 
+  /**
+   * Gives back what is still held after the grace period, so another process (or the next start) runs
+   * it at once instead of after the lease. The process exits right after: its turns write nothing more.
+   */
   async releaseHeld(): Promise<number> {
     let released = 0;
-    for (const id of [...this.held]) if (await this.inbox.release(id, this.options.owner).catch(() => false)) released++;
+    for (const [id, person] of this.held) {
+      if (await this.inbox.release(id, this.owner).catch(() => false)) released++;
+      await this.inbox.unlockPerson(person, this.owner).catch(() => undefined);
+    }
     return released;
   }
 }
