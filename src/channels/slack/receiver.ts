@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Background } from '../../core/background.js';
-import type { Admission, InboxRunner } from '../../core/inbox/runner.js';
+import type { InboxRunner } from '../../core/inbox/runner.js';
 import type { InboxEntry } from '../../core/inbox/model.js';
 import type { Logger } from '../../core/ports.js';
 import { HttpError, readBody, sendJson } from '../../http/server.js';
@@ -87,7 +87,8 @@ export class SharedServerReceiver implements Receiver {
     await this.app.processEvent({
       body: request.body,
       ack: async () => undefined,
-      customProperties: { zorgpad: request, inboxId: entry.id, replay: true, outcome } satisfies InboxContext,
+      // A run before this one may have kept its reply (it died before the entry was done).
+      customProperties: { zorgpad: request, inboxId: entry.id, replay: entry.attempts > 1, outcome } satisfies InboxContext,
     });
     if (outcome.failed) throw new Error('the turn failed');
   };
@@ -115,9 +116,9 @@ export class SharedServerReceiver implements Receiver {
       // Durable first, then acknowledged: what Slack is told we have, we have. Not written: not
       // acknowledged either (Slack sends it again; the delivery id makes that safe).
       writing = true;
-      let admission: Admission;
+      let accepted: InboxEntry | null;
       try {
-        admission = await this.runner.admit({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
+        accepted = await this.runner.accept({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
       } catch (error) {
         this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
         if (!acked) {
@@ -130,11 +131,13 @@ export class SharedServerReceiver implements Receiver {
         writing = false;
       }
       respond(response);
-      if (!admission.run) {
-        if (admission.duplicate) this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
+      if (!accepted) {
+        this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
         throw new TurnNotHere();
       }
-      admitted = admission.entry;
+      // Its person's earlier turn runs, or no slot is free: it waits in the store for whoever is free.
+      if (!(await this.runner.runHere(accepted))) throw new TurnNotHere();
+      admitted = accepted;
     };
     const processing = this.background.track(
       this.app

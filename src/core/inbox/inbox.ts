@@ -130,10 +130,15 @@ export class Inbox {
     await writeRecord(this.store.collection('transient'), id, (current) => (!current || current.name !== owner ? KEEP : { ...current, expiresAt: 0 }));
   }
 
-  /** Gives a held entry back, to be taken from `at` (now: at once, by anyone). */
-  async release(id: string, owner: string, at = this.clock.now()): Promise<boolean> {
+  /**
+   * Gives a held entry back, to be taken from `at` (now: at once, by anyone). `unrun`: its turn never
+   * started here (no slot, or the person's earlier turn runs), so the claim does not count as a run.
+   */
+  async release(id: string, owner: string, at = this.clock.now(), unrun = false): Promise<boolean> {
     const { written } = await writeRecord(this.entries, id, (current) =>
-      !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : { ...current, leaseOwner: null, availableAt: at },
+      !current || current.status !== 'open' || current.leaseOwner !== owner
+        ? KEEP
+        : { ...current, leaseOwner: null, availableAt: at, attempts: unrun ? current.attempts - 1 : current.attempts },
     );
     return written;
   }
@@ -153,7 +158,8 @@ export class Inbox {
     const { written } = await writeRecord(this.entries, id, (current) =>
       !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner)
         ? KEEP
-        : { ...current, status: 'done' as const, leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
+        : // No longer the person's: their lookups (`firstInLine`, `openOf`) read only what is open.
+          { ...current, status: 'done' as const, personKey: '', leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
     );
     return written;
   }

@@ -11,7 +11,10 @@ export const inboxEntrySchema = recordSchema({
   schoolId: z.string(),
   /** Which channel's handler runs it again (`slack`). */
   kind: z.string(),
-  /** Whose turn it is (platform, workspace and user): one person's entries run in arrival order, one at a time. */
+  /**
+   * Whose turn it is (platform, workspace and user): one person's entries run in arrival order, one at a
+   * time. Emptied when done, so that a person's lookup reads only their open entries.
+   */
   personKey: z.string(),
   status: z.enum(['open', 'done']),
   /**
@@ -22,6 +25,7 @@ export const inboxEntrySchema = recordSchema({
   arrivedAt: z.number(),
   /** The process that holds the lease, or null. */
   leaseOwner: z.string().nullable(),
+  /** Runs started (a claim given back unrun does not count): more than one, and a run before may have left a reply. */
   attempts: z.number().int(),
   /** What the channel needs to run the turn again (the parsed request, as JSON). Emptied when done. Encrypted. */
   request: z.string(),

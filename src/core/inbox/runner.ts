@@ -6,14 +6,10 @@ import type { InboxEntry } from './model.js';
 /** Runs an entry's turn again from what was stored (in any process): the channel's replay. Throws when the turn failed. */
 export type EntryHandler = (entry: InboxEntry) => Promise<void>;
 
-/** What to do with an entry just accepted: run it now, leave it for later, or nothing (a retried delivery). */
-export type Admission = { run: true; entry: InboxEntry } | { run: false; duplicate: boolean };
-
 /** A failed turn is tried again this much later, times the attempts; after `MAX_ATTEMPTS` runs it is given up. */
 const RETRY_BASE_MS = 2_000;
 const MAX_ATTEMPTS = 5;
-/** Due entries read per page when looking for work; at most this many pages per poll. */
-const PAGE = 100;
+/** At most this many pages of due entries per poll (each the free slots and two more, at least 4). */
 const PAGES = 10;
 
 export interface InboxRunnerOptions {
@@ -45,12 +41,16 @@ export class InboxRunner {
   private timer: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private polling = false;
+  /** Asked to poll while a poll ran. */
+  private again = false;
+  /** The last poll left due entries in the store (or an entry was given back since). */
+  private waiting = true;
   private stopped = false;
   private readonly concurrency: number;
   private readonly pollMs: number;
 
   constructor(private readonly options: InboxRunnerOptions) {
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 32;
     this.pollMs = options.pollMs ?? 500;
   }
 
@@ -84,27 +84,34 @@ export class InboxRunner {
   }
 
   /**
-   * Writes an entry for a request about to be acknowledged. `run: true`: this process runs it now (the
-   * channel goes on with the turn and calls `finished`); otherwise it is stored for later, or was there
-   * already (`duplicate`: a retried delivery). Throws when it could not be written: then nothing may be
-   * acknowledged.
+   * Writes an entry for a request about to be acknowledged, held by this process; null when it was
+   * there already (a retried delivery). Throws when it could not be written: then nothing may be
+   * acknowledged. One write, so that the acknowledgement waits for nothing else.
    */
-  async admit(entry: NewEntry): Promise<Admission> {
-    const accepted = await this.inbox.accept(entry, this.owner);
-    if (!accepted) return { run: false, duplicate: true };
+  accept(entry: NewEntry): Promise<InboxEntry | null> {
+    return this.inbox.accept(entry, this.owner);
+  }
+
+  /**
+   * After the acknowledgement: whether this process runs the accepted entry now (a slot is free and it
+   * is its person's next; the channel goes on with the turn and calls `finished`). Otherwise it goes
+   * back to the store for whoever is free.
+   */
+  async runHere(accepted: InboxEntry): Promise<boolean> {
     if (this.reserve()) {
       try {
         if ((await this.inbox.firstInLine(accepted)) && (await this.inbox.lockPerson(accepted.personKey, this.owner))) {
           this.held.set(accepted.id, accepted.personKey);
-          return { run: true, entry: accepted };
+          return true;
         }
       } catch (error) {
-        this.options.log.warn('inbox.admit-deferred', { error: name(error) });
+        this.options.log.warn('inbox.start-deferred', { error: name(error) });
       }
       this.slots--;
     }
-    await this.inbox.release(accepted.id, this.owner).catch(() => false); // or its lease runs out
-    return { run: false, duplicate: false };
+    await this.inbox.release(accepted.id, this.owner, undefined, true).catch(() => false); // or its lease runs out
+    this.waiting = true;
+    return false;
   }
 
   /** The turn of an admitted (or claimed) entry ran (`ok`) or failed; then the person's next entry, if any. */
@@ -123,7 +130,10 @@ export class InboxRunner {
     this.next(entry.personKey);
   }
 
-  /** Runs this person's next open entry here, now, when it is free. */
+  /**
+   * Runs this person's next open entry here, now, when it is free; otherwise the slot goes to whatever
+   * waits in the store (a free process starts its next turn at once, not at the next poll).
+   */
   private next(personKey: string): void {
     if (!this.reserve()) return;
     this.options.background.track(
@@ -135,38 +145,30 @@ export class InboxRunner {
         } finally {
           if (!started) this.slots--;
         }
+        if (!started && this.waiting) this.poll();
       })().catch((error: unknown) => this.options.log.error('inbox.next-failed', { error: name(error) })),
     );
   }
 
-  /** Takes due entries (up to the free slots, a person's first open entry each) and runs them. */
+  /**
+   * Takes due entries (up to the free slots, a person's first open entry each) and runs them. Asked
+   * while a poll runs, it polls again after it. Notes whether entries were left waiting, so that a slot
+   * that frees up looks in the store at once.
+   */
   poll(): void {
-    if (this.polling || this.stopped) return;
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
     this.polling = true;
     this.options.background.track(
       (async () => {
         try {
-          const people = new Set<string>();
-          let after: InboxEntry | undefined;
-          // Later entries of a busy person are due too (given back while the first ran): paged past.
-          for (let page = 0; page < PAGES && this.slots < this.concurrency; page++) {
-            const due = await this.inbox.due(PAGE, after);
-            for (const entry of due) {
-              if (this.slots >= this.concurrency || this.stopped) return;
-              if (people.has(entry.personKey)) continue;
-              people.add(entry.personKey);
-              if (!this.reserve()) return;
-              let started = false;
-              try {
-                const [first] = await this.inbox.openOf(entry.personKey);
-                if (first) started = await this.take(first);
-              } finally {
-                if (!started) this.slots--;
-              }
-            }
-            if (due.length < PAGE) return;
-            after = due.at(-1);
-          }
+          do {
+            this.again = false;
+            this.waiting = await this.pollOnce();
+          } while (this.again && !this.stopped && this.slots < this.concurrency);
         } finally {
           this.polling = false;
         }
@@ -174,12 +176,39 @@ export class InboxRunner {
     );
   }
 
+  /** One look at the store; true when due entries were left (no free slot, or held up behind a person's first). */
+  private async pollOnce(): Promise<boolean> {
+    const people = new Set<string>();
+    let after: InboxEntry | undefined;
+    // Later entries of a busy person are due too (given back while the first ran): paged past.
+    for (let page = 0; page < PAGES; page++) {
+      const size = Math.max(4, this.concurrency - this.slots + 2);
+      const due = await this.inbox.due(size, after);
+      for (const entry of due) {
+        if (this.slots >= this.concurrency || this.stopped) return true;
+        if (people.has(entry.personKey)) continue;
+        people.add(entry.personKey);
+        if (!this.reserve()) return true;
+        let started = false;
+        try {
+          const [first] = await this.inbox.openOf(entry.personKey);
+          if (first) started = await this.take(first);
+        } finally {
+          if (!started) this.slots--;
+        }
+      }
+      if (due.length < size) return false;
+      after = due.at(-1);
+    }
+    return true;
+  }
+
   /** Claims an entry and its person's lock and starts its turn (in a slot already reserved); false when someone else has it. */
   private async take(entry: InboxEntry): Promise<boolean> {
     const claimed = await this.inbox.claim(entry.id, this.owner);
     if (!claimed) return false;
     if (!(await this.inbox.lockPerson(claimed.personKey, this.owner))) {
-      await this.inbox.release(claimed.id, this.owner, entry.availableAt);
+      await this.inbox.release(claimed.id, this.owner, entry.availableAt, true);
       return false;
     }
     this.held.set(claimed.id, claimed.personKey);
