@@ -24,15 +24,15 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
     'fromParents',
   ],
   // Everything typed in a dialog, until it lands in a record.
-  dialogStates: ['answers', 'parked', 'pending', 'abandoned'],
+  dialogStates: ['answers', 'parked', 'pending', 'abandoned', 'lastTurn'],
   // Notifications repeat what was reported.
   outbox: ['text', 'cardJson', 'items'],
   // What parents wrote about their child.
   parentLinks: ['submission'],
   // A letter's PDF waiting for its one download.
   transient: ['payload', 'name'],
-  // A request waiting for its turn holds what was typed; its reply what was said.
-  inbox: ['request', 'reply'],
+  // A request waiting for its turn holds what was typed.
+  inbox: ['request'],
 };
 
 /** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */

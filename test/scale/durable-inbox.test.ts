@@ -91,7 +91,11 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
 
   /** Waits until every user got at least as many answers as events, then a little longer for any duplicate. */
   async function allAnswered(all: SlackEvent[], limitMs: number): Promise<Record<string, number>> {
-    await slack.until(() => USERS.every((u) => answeredTo(u) >= expected(all, u)), limitMs);
+    await slack.until(() => USERS.every((u) => answeredTo(u) >= expected(all, u)), limitMs).catch(() => {
+      const short = USERS.map((u) => `${u}: ${answeredTo(u)} of ${expected(all, u)}`).join(', ');
+      const logs = running.map((z) => z.out.errors.split('\n').filter((l) => !l.includes('"data-key')).slice(-8).join('\n')).join('\n---\n');
+      throw new Error(`not every event was answered within ${limitMs} ms: ${short}\n${logs}`);
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     return Object.fromEntries(USERS.map((u) => [u, answeredTo(u) - expected(all, u)]));
   }

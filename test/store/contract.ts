@@ -279,11 +279,9 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         expect(await inbox.release(second.id, 'someone-else')).toBe(false);
         expect(await inbox.release(second.id, 'p2')).toBe(true);
         expect((await inbox.due(10)).map((e) => e.id)).toEqual(['slack:event:B']);
-        await inbox.keepReply(first.id, { messages: [{ text: 'hallo' }] });
-        expect(JSON.parse((await inbox.get(first.id))!.reply!)).toEqual({ messages: [{ text: 'hallo' }] });
         expect(await inbox.complete(first.id, 'someone-else')).toBe(false);
         expect(await inbox.complete(first.id, 'p1')).toBe(true);
-        expect(await inbox.get(first.id)).toMatchObject({ status: 'done', request: '', reply: null });
+        expect(await inbox.get(first.id)).toMatchObject({ status: 'done', request: '', personKey: '' });
         expect(await inbox.firstInLine(second)).toBe(true);
         expect((await inbox.openOf('slack:T:U1')).map((e) => e.id)).toEqual(['slack:event:B']);
         clock.t += 25 * 3_600_000;

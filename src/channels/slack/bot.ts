@@ -33,12 +33,6 @@ const VOTE_VIEW = 'zorgpad.vote';
  * Slack in, core turn, Slack out. Every listener acknowledges first and works after: modals are opened
  * with the trigger at once (it expires after 3 s) and filled in with `views.update`.
  */
-/** Where a turn's reply is kept until it is delivered (the inbox entry it works for). */
-export interface KeptReplies {
-  replyOf(entryId: string): Promise<Reply | null>;
-  keep(entryId: string, reply: Reply): Promise<void>;
-}
-
 export class SlackBot {
   constructor(
     private readonly app: App,
@@ -51,7 +45,6 @@ export class SlackBot {
     private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void>,
     /** The last question posted in each person's DM ("channel ts"), to settle it when the answer is typed (any worker). */
     private readonly lastQuestion: SharedNotes,
-    private readonly replies: KeptReplies,
   ) {}
 
   private get client(): Client {
@@ -197,15 +190,10 @@ export class SlackBot {
   }
 
   /**
-   * A core turn for the request an inbox entry holds. Its reply is kept with the entry before it is
-   * posted: a run after a crash posts the kept reply instead of running the turn again (which the core
-   * would take for a repeat and answer with nothing).
+   * A core turn for the request an inbox entry holds. Run again after a process died (`replay`), the
+   * core gives the turn's reply again when the turn was made, instead of taking it for a repeat.
    */
   private async turn(team: string, user: string, deliveryId: string, input: Input | CardAction, work: InboxContext): Promise<Reply> {
-    if (work.inboxId && work.replay) {
-      const kept = await this.replies.replyOf(work.inboxId);
-      if (kept) return kept;
-    }
     const inbound: Inbound = {
       platform: 'slack',
       tenantId: team || 'slack',
@@ -215,11 +203,10 @@ export class SlackBot {
       deliveryId,
       locale: this.locale,
       input,
+      ...(work.replay ? { rerun: true } : {}),
     };
     try {
-      const reply = await this.assistant.handle(inbound);
-      if (work.inboxId && !reply.duplicate) await this.replies.keep(work.inboxId, reply);
-      return reply;
+      return await this.assistant.handle(inbound);
     } finally {
       this.afterTurn();
     }

@@ -27,7 +27,7 @@ export interface InboxContext {
   zorgpad: SlackRequest;
   /** Set by the app's error handler when a listener failed (Bolt does not pass the failure on). */
   outcome?: { failed: boolean };
-  /** The entry's id; on a run after a crash (`replay`) the reply kept with it is delivered instead of running again. */
+  /** The entry's id; `replay`: a run after an earlier one that may have died after its turn (the core then says the turn's reply again). */
   inboxId?: string;
   replay?: boolean;
 }

@@ -1,6 +1,5 @@
 import { SharedNotes } from '../../core/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
-import type { Reply } from '../../core/app/assistant.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
 import type { InboxRunner } from '../../core/inbox/runner.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -72,14 +71,8 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     await deps.outbox.queueReplies(staff.id, messages);
     kick();
   };
-  const replies = {
-    replyOf: async (id: string) => {
-      const kept = (await deps.inbox.get(id))?.reply;
-      return kept ? (JSON.parse(kept) as Reply) : null;
-    },
-    keep: (id: string, reply: Reply) => deps.inbox.keepReply(id, reply),
-  };
-  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later, new SharedNotes(deps.store, 'slack-question', 7 * 86_400_000), replies);
+
+  const bot = new SlackBot(app, deps.assistant, deps.directory.school.locale, log, kick, later, new SharedNotes(deps.store, 'slack-question', 7 * 86_400_000));
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 

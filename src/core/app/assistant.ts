@@ -32,6 +32,12 @@ export interface Inbound {
   conversationId: string;
   /** The platform's id for this delivery; a second delivery with the same id changes nothing. */
   deliveryId?: string;
+  /**
+   * This delivery runs again because the process that ran it may have died before its reply went out
+   * (the inbox): when its turn was made, its reply is given again (its commands, as operations, change
+   * nothing a second time) instead of nothing.
+   */
+  rerun?: boolean;
   locale?: Locale;
   input: Input | CardAction;
 }
@@ -138,6 +144,11 @@ export class Assistant {
         finished = result.messages;
       }
       if (inbound.deliveryId && stored?.recentDeliveries.includes(inbound.deliveryId)) {
+        const last = stored.lastTurn;
+        if (inbound.rerun && last?.deliveryId === inbound.deliveryId) {
+          log.info('turn.rerun', { platform: inbound.platform });
+          return { messages: [...finished, ...(await this.perform(last.effects, turnContext, last.id))], duplicate: false };
+        }
         log.info('turn.duplicate', { platform: inbound.platform });
         return { messages: finished, duplicate: finished.length === 0 };
       }
@@ -145,9 +156,10 @@ export class Assistant {
       const outcome = await runEngine(before);
       const draft = this.draftOf(outcome.state);
       const work = outcome.effects.some((e) => e.kind === 'command') || draft !== null;
+      const turnId = `${key}|${inbound.deliveryId ?? this.deps.newId()}`;
       const pending: PendingTurn | null = work
         ? {
-            id: `${key}|${inbound.deliveryId ?? this.deps.newId()}`,
+            id: turnId,
             input: sent,
             effects: outcome.effects,
             draft: draft ? { id: draft.id, answers: draft.state.answers } : null,
@@ -155,7 +167,8 @@ export class Assistant {
           }
         : null;
       // One conditional write: the new dialog state, the delivery id and the work the turn will do.
-      const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId, pending);
+      const lastTurn = inbound.deliveryId ? { id: turnId, deliveryId: inbound.deliveryId, effects: outcome.effects } : null;
+      const saved = await this.save(stored, key, draft?.state ?? outcome.state, inbound.deliveryId, pending, lastTurn);
       if (!saved) continue; // someone else moved this dialog on; read again and redo the turn
       log.info('turn', {
         platform: inbound.platform,
@@ -266,6 +279,7 @@ export class Assistant {
     state: DialogState,
     deliveryId: string | undefined,
     pending: PendingTurn | null = null,
+    lastTurn: DialogStateRecord['lastTurn'] = null,
   ): Promise<DialogStateRecord | null> {
     const recentDeliveries = deliveryId
       ? [...(stored?.recentDeliveries ?? []), deliveryId].slice(-RECENT_DELIVERIES)
@@ -282,6 +296,7 @@ export class Assistant {
       updatedAt: this.deps.clock.now(),
       recentDeliveries,
       pending,
+      lastTurn: lastTurn ?? stored?.lastTurn ?? null,
       ...(stored?.abandoned ? { abandoned: stored.abandoned } : {}),
     };
     return stored ? this.states.update({ ...record, version: stored.version }) : createIfAbsent(this.states, record);

@@ -54,5 +54,10 @@ export const dialogStateRecordSchema = recordSchema({
   pending: pendingTurnSchema.nullable().optional(),
   /** A turn given up after repeated failures, kept for the beheerder (never carried out again). */
   abandoned: pendingTurnSchema.nullable().optional(),
+  /**
+   * The last delivered turn's effects, written in its one commit: a run of that delivery again after a
+   * process died between the commit and the reply (the inbox, `rerun`) says it again instead of nothing.
+   */
+  lastTurn: z.object({ id: z.string(), deliveryId: z.string(), effects: z.array(effectSchema) }).nullable().optional(),
 });
 export type DialogStateRecord = z.infer<typeof dialogStateRecordSchema>;

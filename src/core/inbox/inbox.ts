@@ -47,7 +47,6 @@ export class Inbox {
         leaseOwner: owner,
         attempts: 1,
         request: JSON.stringify(entry.request),
-        reply: null,
       });
     } catch (error) {
       if (error instanceof DuplicateRecordError) return null;
@@ -143,13 +142,8 @@ export class Inbox {
     return written;
   }
 
-  /** Keeps the turn's reply with the entry, so that a run after a crash delivers it instead of losing it. */
-  async keepReply(id: string, reply: unknown): Promise<void> {
-    await writeRecord(this.entries, id, (current) => (!current || current.status !== 'open' ? KEEP : { ...current, reply: JSON.stringify(reply) }));
-  }
-
   /**
-   * Marks it done: the request and reply are emptied; the id stays a while to recognise a retry.
+   * Marks it done: the request is emptied; the id stays a while to recognise a retry.
    * `owner`: only while they hold it (a run whose lease another took over leaves it to them); null:
    * whoever holds it (giving up on an entry).
    */
@@ -159,7 +153,7 @@ export class Inbox {
       !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner)
         ? KEEP
         : // No longer the person's: their lookups (`firstInLine`, `openOf`) read only what is open.
-          { ...current, status: 'done' as const, personKey: '', leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '', reply: null },
+          { ...current, status: 'done' as const, personKey: '', leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '' },
     );
     return written;
   }

@@ -29,7 +29,5 @@ export const inboxEntrySchema = recordSchema({
   attempts: z.number().int(),
   /** What the channel needs to run the turn again (the parsed request, as JSON). Emptied when done. Encrypted. */
   request: z.string(),
-  /** The reply of the turn once it ran, kept until it is delivered (as JSON). Encrypted. */
-  reply: z.string().nullable(),
 });
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;

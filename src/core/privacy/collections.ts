@@ -25,7 +25,7 @@ export const STUDENT_DATA: Record<CollectionName, StudentReference> = {
   roleAssignments: { kind: 'none', why: 'staff members and their roles' },
   conversationRefs: { kind: 'none', why: 'where to reach staff members in Teams' },
   parentLinks: { kind: 'records', fields: ['studentRef'] },
-  inbox: { kind: 'text', what: 'a chat request waiting for its turn (what was typed) and its reply; both emptied once the turn is done' },
+  inbox: { kind: 'text', what: 'a chat request waiting for its turn (what was typed); emptied once the turn is done' },
   transient: { kind: 'none', why: 'pacing, counters and which message holds an open question (ids only); a letter PDF waits here encrypted for at most an hour and is removed by its one download or at expiry' },
 };
 
