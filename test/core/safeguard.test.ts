@@ -28,19 +28,24 @@ const STEPS = {
     type: end`,
 };
 
+/** A flow file: its header (typed by its id) and its steps. */
+function flowFile(id: string, start: string, steps: string): string {
+  return `
+id: ${id}
+title: { nl: ${id}, en: ${id} }
+triggers: { nl: [${id}], en: [${id}-en] }
+roles: staff
+start: ${start}
+steps:
+${steps}`;
+}
+
 /**
  * A cyberbullying advice: messages go to the evidence advice once the person said no image is
  * involved; the sexual kind goes to `route`.
  */
 function advice(route: string): string {
-  return `
-id: advies
-title: { nl: Advies, en: Advice }
-triggers: { nl: [advies], en: [advice] }
-roles: staff
-start: soort
-steps:
-  soort:
+  return flowFile('advies', 'soort', `  soort:
     type: choice
     key: soort
     prompt: { nl: Wat gebeurde er?, en: What happened? }
@@ -56,7 +61,7 @@ steps:
       - { value: nee, label: { nl: Nee, en: No }, rulesOut: sexual-image, goto: bewijs }
 ${STEPS.safeguard}
 ${STEPS.evidence}
-`;
+`);
 }
 
 const load = (...texts: string[]) => parseFlowFiles(texts.map((text, i): SourceFile => ({ name: `dialogs/f${i}.yaml`, text })), KNOWN);
@@ -85,14 +90,7 @@ describe('the safeguard for sexual images in the dialog graph', () => {
   });
 
   it('follows branches on the answers: a raised path sent to the safeguard by a branch is safe, one the branch misses is not', () => {
-    const branched = (cases: string) => `
-id: advies
-title: { nl: Advies, en: Advice }
-triggers: { nl: [advies], en: [advice] }
-roles: staff
-start: soort
-steps:
-  soort:
+    const branched = (cases: string) => flowFile('advies', 'soort', `  soort:
     type: choice
     key: soort
     prompt: { nl: Wat gebeurde er?, en: What happened? }
@@ -112,42 +110,28 @@ ${cases}
     text: { nl: "Niet kopiëren, niet bewaren, niet doorsturen.", en: "Do not copy, keep or forward." }
     next: einde
 ${STEPS.evidence}
-`;
+`);
     const both = `      - { when: { answer: soort, equals: beeld }, goto: veilig }\n      - { when: { answer: soort, equals: afpersing }, goto: veilig }`;
     expect(load(branched(both)).flows.has('advies')).toBe(true);
     expect(() => load(branched(both.split('\n')[0]!))).toThrow(/step "bewijs": .* step "soort" = afpersing without the safeguard/);
   });
 
   it('follows a raised path into the flow an option starts', () => {
-    const report = `
-id: melden
-title: { nl: Melden, en: Report }
-triggers: { nl: [melden], en: [report] }
-roles: staff
-start: beeld
-steps:
-  beeld:
+    const report = flowFile('melden', 'beeld', `  beeld:
     type: choice
     key: beeld
     prompt: { nl: Was er een naaktfoto bij?, en: Was there a nude photo? }
     options:
       - { value: ja, label: { nl: Ja, en: Yes }, raises: sexual-image, flow: advies }
       - { value: nee, label: { nl: Nee, en: No }, flow: advies }
-`;
+`);
     // Said yes in the report, then no in the advice's own question: the first answer still stands.
     const advising = advice('veilig').replace('next: bewijs', 'next: einde');
     expect(() => load(report, advising)).toThrow(/dialogs\/f1\.yaml: step "bewijs": .* after dialogs\/f0\.yaml: step "beeld" = ja without the safeguard/);
   });
 
   it('refuses a command that notifies people after a raised answer unless it passes the safeguard on', () => {
-    const flow = (command: string) => `
-id: melden
-title: { nl: Melden, en: Report }
-triggers: { nl: [melden], en: [report] }
-roles: staff
-start: beeld
-steps:
-  beeld:
+    const flow = (command: string) => flowFile('melden', 'beeld', `  beeld:
     type: choice
     key: beeld
     prompt: { nl: Was er een naaktfoto bij?, en: Was there a nude photo? }
@@ -158,7 +142,7 @@ steps:
   opslaan:
     type: command
     command: ${command}
-`;
+`);
     expect(() => load(flow('meld'))).toThrow('dialogs/f0.yaml: step "opslaan": command "meld" runs after dialogs/f0.yaml: step "beeld" = ja but does not pass the safeguard for sexual images on to those it notifies');
     expect(load(flow('meld-veilig')).flows.has('melden')).toBe(true);
   });

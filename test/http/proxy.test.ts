@@ -2,18 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddressOf, parseTrustProxy } from '../../src/http/client-address.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-
-/** A form as parents fill it in completely. */
-const FILLED = {
-  need: 'Voor de app die haar suiker meet; die geeft een seintje als het te laag is.',
-  words: 'Ik wil niet steeds naar de gang om te kijken.',
-  where: 'Brief van de kinderarts ligt thuis.',
-  consent: 'ja',
-  'doc-verwijsbrief': 'aanwezig',
-  'doc-opp': 'nvt',
-  'doc-diagnose': 'volgt',
-  'doc-motivatie': 'aanwezig',
-};
+import { FILLED } from '../helpers/parents.js';
 
 describe('the client address behind proxies', () => {
   it('reads X-Forwarded-For only from a trusted peer, walking back past trusted proxies', () => {

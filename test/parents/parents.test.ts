@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectionName } from '../../src/core/ports.js';
 import { TestClock } from '../helpers/clock.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { FILLED } from '../helpers/parents.js';
 
 const DAY = 86_400_000;
 
@@ -19,16 +20,6 @@ async function openForm(base: string, url: string): Promise<{ status: number; ht
   };
 }
 
-const FILLED = {
-  need: 'Voor de app die haar suiker meet; die geeft een seintje als het te laag is.',
-  words: 'Ik wil niet steeds naar de gang om te kijken.',
-  where: 'Brief van de kinderarts ligt thuis.',
-  consent: 'ja',
-  'doc-verwijsbrief': 'aanwezig',
-  'doc-opp': 'nvt',
-  'doc-diagnose': 'volgt',
-  'doc-motivatie': 'aanwezig',
-};
 
 function send(base: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}/ouders/formulier`, {
