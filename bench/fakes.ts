@@ -1,7 +1,5 @@
 import { createServer, type Server } from 'node:http';
 
-/** The text a full front queue sends (src/core/i18n `slack.busy`, Dutch and English). */
-const BUSY = /erg druk|very busy/;
 
 /**
  * The platforms' side of the benchmark, on loopback: the Slack Web API (`/api/<method>`) and the Bot
@@ -60,9 +58,7 @@ export class BenchFakes {
           if (method === 'auth.test') return json(200, { ok: true, user_id: 'UBENCHBOT', bot_id: 'BBENCH', team_id: 'TBENCH' });
           const channel = /(?:^|&)channel=([^&]*)/.exec(body)?.[1] ?? (body.startsWith('{') ? String((JSON.parse(body) as { channel?: string }).channel ?? '') : '');
           const decoded = decodeURIComponent(channel);
-          // "Too busy, send it again" from a full front queue is not a turn: counted apart.
-          if (method === 'chat.postMessage' && BUSY.test(body)) bump('slack:busy');
-          else if (method === 'chat.postMessage') this.replied(`slack:${decoded}`);
+          if (method === 'chat.postMessage') this.replied(`slack:${decoded}`);
           return json(200, { ok: true, channel: decoded, ts: `1700000000.${String(++this.counter).padStart(6, '0')}`, view: { id: `V${this.counter}` } });
         }
         const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(path);

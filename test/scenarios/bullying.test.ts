@@ -308,7 +308,7 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
     );
     expect(check.texts[0]).toMatch(/^Is this right\? Student L1001 \(1A\), bully\/bullies L1002 \(1A\), In class/);
     const done = await conversation('m.devries', ['yes'], 'en');
-    expect(done.texts[1]).toMatch(/^Text for Magister \(copy and paste\):\nOn .* bullying around student L1001 was reported through Zorgpad\. It involved physical \(place: in class\)\./);
+    expect(done.texts[1]).toMatch(/^Text for Magister \(copy and paste\):\nOn .* bullying around student L1001 was reported through Zorgpad\. It involved physical violence \(place: in class\)\./);
     expect((await theCase()).ownerStaffId).toBe('m.devries');
   });
 });

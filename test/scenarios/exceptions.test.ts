@@ -232,7 +232,7 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect(signalled.texts[0]).toMatch(/^Dank je\. De mentor en de zorgcoördinator zijn vertrouwelijk ingelicht/);
     for (const persona of ['m.devries', 'a.jansen']) {
       expect((await inbox(persona)).map((m) => m.text)).toEqual([
-        'Vertrouwelijk: Rachid El Moussaoui meldt mogelijk misbruik van de uitzondering door L1001: "Zat tijdens de toets op een chat-app te typen.". Bespreek het in het zorgteam en begin met een informatief gesprek; typ "misbruik opvolgen" om een stap vast te leggen.',
+        'Vertrouwelijk: Rachid El Moussaoui meldt mogelijk misbruik van de uitzondering door L1001: "Zat tijdens de toets op een chat-app te typen". Bespreek het in het zorgteam en begin met een informatief gesprek; typ "misbruik opvolgen" om een stap vast te leggen.',
       ]);
     }
     expect(await inbox('t.bakker')).toEqual([]);

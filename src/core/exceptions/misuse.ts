@@ -2,6 +2,7 @@
  * The layered, supportive response to possible misuse: a signal, then conversation, support, a pause
  * (extended, ended, or ending by itself) or revocation.
  */
+import { quoted } from '../text/record-text.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
@@ -33,7 +34,7 @@ export async function signalMisuse(x: ExceptionCore, actor: Actor, studentRef: s
   const people = new Set([...(mentor ? [mentor] : []), ...(await x.deps.roleBook.staffWithRole('zorgcoordinator')).map((s) => s.id)]);
   for (const staffId of people) {
     await x.deps.outbox.notify(`misuse:${active.id}:${written.misuse.length}:${staffId}`, staffId, {
-      text: ct('exception.misuse.notify', { student: active.studentRef, reporter: x.nameOf(actor.staffId), note }),
+      text: ct('exception.misuse.notify', { student: active.studentRef, reporter: x.nameOf(actor.staffId), note: quoted(note) }),
     });
   }
   return { ok: true, said: [{ text: t('exception.misuse.thanks') }] };

@@ -116,7 +116,7 @@ export const en: Record<MessageKey, string> = {
   'case.stage.clz': 'CLZ',
   'case.stage.directie': 'management',
   'case.form.woorden-beelden': 'words and images',
-  'case.form.lichamelijk': 'physical',
+  'case.form.lichamelijk': 'physical violence',
   'case.form.achtervolgen': 'chasing or cornering',
   'case.form.uitsluiten': 'exclusion',
   'case.form.stelen-vernielen': 'stealing or breaking things',

@@ -114,7 +114,7 @@ export const nl = {
   'case.stage.clz': 'CLZ',
   'case.stage.directie': 'directie',
   'case.form.woorden-beelden': 'woorden en beelden',
-  'case.form.lichamelijk': 'lichamelijk',
+  'case.form.lichamelijk': 'lichamelijk geweld',
   'case.form.achtervolgen': 'achtervolgen of klemzetten',
   'case.form.uitsluiten': 'uitsluiten',
   'case.form.stelen-vernielen': 'stelen of vernielen',

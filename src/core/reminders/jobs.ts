@@ -6,6 +6,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Job, JobStore, Store } from '../ports.js';
 import { addDays, formatDate } from '../protocol/answers.js';
+import { quoted } from '../text/record-text.js';
 import { dayIn, zonedTime } from '../time.js';
 
 /** What a due job turns into: a reminder for one person, or nothing (it no longer applies, or it was work without one). */
@@ -154,7 +155,7 @@ export const JOBS = [
       staffId: c.ownerStaffId || p.staffId,
       item: {
         title: t('reminder.agreement.title'),
-        text: t('reminder.agreement.text', { student: c.studentRef, what: agreement.what }),
+        text: t('reminder.agreement.text', { student: c.studentRef, what: quoted(agreement.what) }),
         actions: [{ title: t('reminder.agreement.check'), data: { zorgpad: { start: 'afspraak-controle', caseId: c.id } } }, snooze(job, t)],
       },
     };

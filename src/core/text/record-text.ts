@@ -15,6 +15,14 @@ export function recordText(t: Translate, key: MessageKey, params: Record<string,
     .join(' ');
 }
 
+/**
+ * Typed text quoted inside a sentence ("… de afspraak: "{what}". Is het …"): without its own closing
+ * mark, which the sentence after the quote supplies (never `.".`).
+ */
+export function quoted(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/[.!?…]+$/, '');
+}
+
 /** One sentence: trimmed, single spaces, a capital first letter, and one closing mark. */
 export function sentence(text: string): string {
   const s = text.replace(/\s+/g, ' ').trim();
