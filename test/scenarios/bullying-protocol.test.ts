@@ -106,12 +106,21 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect(magister(proposed)).toEqual(['Voorstel aan de directie voor leerling L1003: schorsing van één dag. Motivatie: Ondanks afspraken gaat het uitlachen door!']);
     expect((await theCase()).stage).toBe('clz');
 
+    // The reasons come with the proposal: the CLZ's motivation and what was done before.
     const [proposal] = await inbox('h.smit');
     expect(proposal!.text).toMatch(/^Selin Yilmaz stelt voor: schorsing van één dag voor L1003, in de zaak rond L1002 \(1A\)\./);
+    expect(proposal!.text).toContain('Motivatie van Selin Yilmaz: Ondanks afspraken gaat het uitlachen door!');
+    expect(proposal!.text).toContain('Eerder in deze zaak: gesprek met de leerling die pest, gesprek met afspraken.');
+    // The case summary says a proposal waits.
+    expect((await conversation('s.yilmaz', ['mijn zaken', '1'])).texts[0]).toMatch(/Een voorstel wacht op de directie: schorsing van één dag voor L1003\./);
     const which = await bot.click('h.smit', buttonData(proposal, 'Voorstel beoordelen'));
     expect(options(which)).toEqual(['schorsing van één dag voor L1003 (voorstel van Selin Yilmaz)']);
+    // The directie reads the motivation right before deciding.
+    const reasons = await conversation('h.smit', ['1']);
+    expect(reasons.texts[0]).toBe('Motivatie van Selin Yilmaz: Ondanks afspraken gaat het uitlachen door!\nEerder in deze zaak: gesprek met de leerling die pest, gesprek met afspraken.');
+    expect(reasons.texts.at(-1)).toMatch(/^Wat besluit je\?/);
     // Not heard yet: nothing is decided and the proposal stays open.
-    const notHeard = await conversation('h.smit', ['1', 'Overnemen', 'nee']);
+    const notHeard = await conversation('h.smit', ['Overnemen', 'nee']);
     expect(notHeard.texts).toEqual(['Nodig de leerling en de ouders eerst uit om gehoord te worden. Het voorstel blijft openstaan; er is niets vastgelegd.']);
     expect((await theCase()).sanctions.at(-1)!.status).toBe('proposed');
 

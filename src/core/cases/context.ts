@@ -9,7 +9,7 @@ import { updateWithRetry } from '../records.js';
 import { planJob } from '../reminders/jobs.js';
 import { type Actor } from './access.js';
 import { type Sanction, type SanctionDecision, type BullyingCase, type SanctionRung, type Signal } from './model.js';
-import { rungKey } from './presentation.js';
+import { proposalReasons, rungKey } from './presentation.js';
 
 export interface CaseServiceDeps {
   store: Store;
@@ -105,13 +105,15 @@ export class CaseCore {
   async tellDirectie(actor: Actor, c: BullyingCase, sanction: Sanction, proposal: boolean): Promise<void> {
     const pt = translator(this.school.locale);
     const proposer = this.deps.directory.staffById(actor.staffId);
-    const text = pt(proposal ? 'case.notify.proposal' : 'case.notify.mtInvolved', {
+    const notice = pt(proposal ? 'case.notify.proposal' : 'case.notify.mtInvolved', {
       who: proposer?.name ?? '',
       rung: pt(rungKey(sanction.rung)),
       students: (sanction.studentRefs ?? []).join(', '),
       student: c.studentRef,
       cls: c.classId,
     });
+    // The reasons go with the proposal: the directie decides with them in front of it.
+    const text = proposal ? `${notice}\n\n${proposalReasons(this, c, sanction, pt)}` : notice;
     for (const person of await this.withRole('directie')) {
       if (person.id === actor.staffId) continue;
       const card = this.deps.cards.render('notice', {

@@ -6,12 +6,30 @@ import { type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import type { OutboundMessage } from '../turn.js';
 import { dayIn } from '../time.js';
-import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type SanctionRung, type StepKind } from './model.js';
+import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from './model.js';
 import { CaseCore } from './context.js';
 
-/** Whose case, where it stands, how many reports. */
+/** Whose case, where it stands, how many reports, and a proposal that waits for the directie. */
 export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate): string {
-  return t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
+  const line = t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
+  const waiting = c.sanctions.filter((s) => s.status === 'proposed');
+  return waiting.length
+    ? `${line} ${waiting.map((s) => t('case.summary.proposal', { rung: t(rungKey(s.rung)), students: (s.studentRefs ?? []).join(', ') })).join(' ')}`
+    : line;
+}
+
+/**
+ * What the directie reads before deciding on a proposal: who proposed it and why, and what was done in
+ * the case before (its protocol steps and earlier measures, in order).
+ */
+export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction, t: Translate): string {
+  const who = (proposal.proposedBy && x.deps.directory.staffById(proposal.proposedBy)?.name) || '-';
+  const done = [...new Set(c.steps.map((s) => t(stepKey(s.kind))))];
+  const earlier = c.sanctions.filter((s) => s !== proposal && s.status !== 'proposed').map((s) => t(rungKey(s.rung)));
+  return [
+    t('case.proposal.motivation', { who, motivation: proposal.motivation }),
+    done.length || earlier.length ? t('case.proposal.before', { steps: [...done, ...earlier].join(', ') }) : t('case.proposal.nothingBefore'),
+  ].join('\n');
 }
 
 export function history(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {

@@ -10,7 +10,7 @@ import { can } from '../permissions.js';
 import { mayDecideSanction, mayWork, sanctionAuthority, type Actor } from './access.js';
 import { bulliesOf, RUNGS_REPORTED_TO_INSPECTIE, type Sanction, type SanctionDecision } from './model.js';
 import { CaseCore, type CaseResult, type SanctionDecisionInput, type SanctionInput } from './context.js';
-import { noteCard, rungKey, withBully } from './presentation.js';
+import { noteCard, proposalReasons, rungKey, withBully } from './presentation.js';
 
 /**
  * A rung of the sanctions ladder for one or more students who bully in this case. Directie applies
@@ -152,6 +152,17 @@ export async function bullyOptions(x: CaseCore, actor: Actor, caseId: string): P
     const student = x.deps.directory.findStudent(ref);
     return { value: ref, label: student ? `${ref} (${student.class})` : ref };
   });
+}
+
+/** A proposal's reasons (the motivation, what was done before), for the directie about to decide on it. */
+export async function proposalDetails(x: CaseCore, actor: Actor, caseId: string, proposalId: string, channel: string, locale: Locale): Promise<CaseResult> {
+  const found = await x.cases.get(caseId);
+  if (!found) return { ok: false, reason: 'not-found' };
+  if (!mayDecideSanction(actor, found, x.deps.directory)) return { ok: false, reason: 'denied' };
+  const proposal = found.sanctions.find((s) => s.id === proposalId && s.status === 'proposed');
+  if (!proposal) return { ok: false, reason: 'not-found' };
+  await x.audit(actor, 'case.read-proposal', caseId, channel);
+  return { ok: true, said: [{ text: proposalReasons(x, found, proposal, translator(locale)) }] };
 }
 
 /** Proposals waiting for directie's decision on a case, as options. */

@@ -59,6 +59,12 @@ export const CASE_COMMANDS = [
     { passesSafeguard: true },
   ),
   defineCommand(
+    'show-proposal',
+    { ...caseId, voorstel: textAnswer },
+    ({ cases }, ctx, a) => run(ctx, cases.proposalDetails(actorOf(ctx), a.caseId.value, a.voorstel.value, ctx.channel, ctx.locale)),
+    'case.invalid',
+  ),
+  defineCommand(
     'record-step',
     { ...caseId, uitkomst: textAnswer.optional(), stap: textAnswer.optional(), pester: textAnswer.optional() },
     ({ cases }, ctx, a) => {
