@@ -16,6 +16,7 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
     'decision.motivation',
     'misuse[].note',
     'misuse[].meanwhile',
+    'misuse[].skipReason',
     'reviews[].adjust',
     'reviewTalks[].reason',
     // What the mentor typed about apps may name a condition: kernteam only.

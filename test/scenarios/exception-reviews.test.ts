@@ -137,14 +137,15 @@ describe('exception reviews and pauses over time', () => {
 
   it('asks how a medical need is met during a pause, and ends the pause by itself on its end date', async () => {
     await granted();
-    const started = await say('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '11-12-2026']);
+    // No talk or repeat on record: skipped, with a reason that is kept.
+    const started = await say('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', 'Ik sla ze over, met een reden', 'Foto van een toets gedeeld; direct pauzeren.', '11-12-2026']);
     expect(started.texts[0]).toMatch(/^Hoe krijgt de leerling tijdens de pauze wat nodig is\? Bij een medische grond/);
     expect((await say('m.devries', ['Weet niet'])).texts[0]).toBe('Dat is te kort. Schrijf minstens 10 tekens.');
     const paused = await say('m.devries', ['De mentor kijkt elk uur met de leerling naar de meldingen.', 'Opnieuw chatten in de les; na twee weken zonder misbruik weer.']);
     expect(paused.texts[0]).toMatch(/^De uitzondering is gepauzeerd tot 11-12-2026\..*Op 11-12-2026 geldt ze vanzelf weer/);
     const r = await request();
     expect(r.status).toBe('suspended');
-    expect(r.misuse.at(-1)).toMatchObject({ kind: 'suspend', until: '2026-12-11', meanwhile: 'De mentor kijkt elk uur met de leerling naar de meldingen.' });
+    expect(r.misuse.at(-1)).toMatchObject({ kind: 'suspend', until: '2026-12-11', meanwhile: 'De mentor kijkt elk uur met de leerling naar de meldingen.', skipReason: 'Foto van een toets gedeeld; direct pauzeren.' });
     expect(await texts('t.bakker')).toEqual([
       'De uitzondering op het telefoonverbod van L1001 is tijdelijk gepauzeerd. Vragen? Neem contact op met Marloes de Vries (mentor) of Anouk Jansen (zorgcoördinator).',
     ]);

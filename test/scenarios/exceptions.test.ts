@@ -242,9 +242,17 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect(support.texts).toEqual(['De ondersteunende maatregel is vastgelegd.']);
 
     const meanwhile = 'De mentor kijkt elk uur met de leerling naar de meldingen.';
-    const short = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', meanwhile, 'Te kort']);
+    const pausing = ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', 'Gesprek en herhaling zijn vastgelegd', '31-12-2099', meanwhile];
+    // The talk is on record, but no repeat after it: no pause yet, and what was typed is handed back.
+    const early = await conversation('m.devries', [...pausing, 'Opnieuw chatten in de les; weer in aanmerking na twee weken.']);
+    expect(early.texts[0]).toBe('Nog niet pauzeren: na het informatieve gesprek is geen herhaling gemeld. Een pauze volgt pas bij herhaling, of kies bij het pauzeren "Ik sla ze over, met een reden". Er is niets veranderd.');
+    expect(early.texts[1]).toContain(meanwhile);
+    expect((await requests().get(request.id))!.status).toBe('granted');
+    await conversation('r.elmoussaoui', ['misbruik melden', 'L1001', 'Weer aan het chatten tijdens de les.']);
+    for (const persona of ['m.devries', 'a.jansen']) await inbox(persona);
+    const short = await conversation('m.devries', [...pausing, 'Te kort']);
     expect(short.texts).toEqual(['Dat kon ik niet vastleggen: er ontbreekt iets of het klopt niet. Er is niets veranderd.']);
-    const paused = await conversation('m.devries', ['misbruik opvolgen', '1', 'Tijdelijk pauzeren (bij herhaling)', '31-12-2099', meanwhile, 'Opnieuw chatten in de les; weer in aanmerking na twee weken zonder misbruik.']);
+    const paused = await conversation('m.devries', [...pausing, 'Opnieuw chatten in de les; weer in aanmerking na twee weken zonder misbruik.']);
     expect(paused.texts[0]).toMatch(/^De uitzondering is gepauzeerd tot 31-12-2099\./);
     const pausedSignal = (await inbox('t.bakker')).map((m) => m.text);
     expect(pausedSignal).toEqual([
@@ -253,15 +261,21 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     expect((await conversation('t.bakker', ['heeft een leerling een uitzondering', 'L1001'])).texts[0]).toMatch(/is tijdelijk gepauzeerd/);
     expect(await bot.app.store.jobs.get(`reconsider:${request.id}:2099-12-31`)).toMatchObject({ kind: 'exception-reconsider', status: 'pending' });
 
-    await conversation('m.devries', ['misbruik opvolgen', '1', 'Weer laten gelden na herbeoordeling', 'Herbeoordeeld met ouders, leerling en zorgteam; impulsbeheersing besproken.']);
-    expect((await requests().get(request.id))!.status).toBe('granted');
+    // Reinstating asks about the talk with student and parents, the kernteam's view and the causes.
+    const notYet = await conversation('m.devries', ['misbruik opvolgen', '1', 'Weer laten gelden na herbeoordeling', 'ja', 'Nog niet besproken']);
+    expect(notYet.texts[0]).toBe('Bespreek het eerst in het kernteam; daarna kun je de uitzondering weer laten gelden. Er is niets veranderd.');
+    expect((await requests().get(request.id))!.status).toBe('suspended');
+    await conversation('m.devries', ['misbruik opvolgen', '1', 'Weer laten gelden na herbeoordeling', 'ja', 'Het kernteam is akkoord', 'Impulsbeheersing besproken; de leerling zet de chat-app uit.', 'Herbeoordeeld met ouders, leerling en zorgteam.']);
+    const resumed = (await requests().get(request.id))!;
+    expect(resumed.status).toBe('granted');
+    expect(resumed.misuse.at(-1)!.note).toBe('gesprek met leerling en ouders gehouden: Het kernteam is akkoord: oorzaken: Impulsbeheersing besproken; de leerling zet de chat-app uit.: Herbeoordeeld met ouders, leerling en zorgteam.');
     expect((await inbox('t.bakker')).map((m) => m.text)[0]).toMatch(/geldt weer zoals eerder afgesproken/);
 
     const revoked = await conversation('a.jansen', ['misbruik opvolgen', '1', 'Intrekken', 'Herhaald misbruik ondanks pauze en begeleiding; alternatief hulpmiddel afgesproken.']);
     expect(revoked.texts[0]).toMatch(/^De uitzondering is ingetrokken/);
     const final = (await requests().get(request.id))!;
     expect(final.status).toBe('revoked');
-    expect(final.misuse.map((m) => m.kind)).toEqual(['signal', 'conversation', 'support', 'suspend', 'resume', 'revoke']);
+    expect(final.misuse.map((m) => m.kind)).toEqual(['signal', 'conversation', 'support', 'signal', 'suspend', 'resume', 'revoke']);
     expect(JSON.stringify(await inbox('t.bakker'))).not.toMatch(/chat|misbruik|impuls/i);
   });
 

@@ -49,7 +49,8 @@ export interface ExceptionServiceDeps {
   teacherFields: ReadonlySet<string>;
 }
 
-export type ExceptionResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete' };
+/** `said` on a refusal: why, in words, instead of the general message for its reason. */
+export type ExceptionResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete'; said?: OutboundMessage[] };
 
 /** What a click on the kernteam card gives back: the card to show in its place, and a line to say. */
 export interface VoteResult {

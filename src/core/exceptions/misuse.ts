@@ -56,6 +56,8 @@ export async function followUpMisuse(
   locale: Locale,
   /** For a pause: how the student's need is met meanwhile (required). */
   meanwhile = '',
+  /** For a pause without a recorded informative talk and a repeat after it: why they were skipped. */
+  skipReason = '',
 ): Promise<ExceptionResult> {
   const t = translator(locale);
   const r = await x.requests.get(id);
@@ -66,6 +68,15 @@ export async function followUpMisuse(
   // A pause never leaves a student without what they need: how it is met meanwhile is required.
   if (kind === 'suspend' && meanwhile.trim().length < 10) return { ok: false, reason: 'invalid' };
   if ((kind === 'resume' || kind === 'extend') && r.status !== 'suspended') return { ok: false, reason: 'invalid' };
+  // The guidance's ladder: a pause comes after an informative talk and a repeat after it, both on
+  // record; skipping them needs a recorded reason.
+  if (kind === 'suspend' && skipReason.trim().length < 10) {
+    const missing = ladderMissing(r);
+    if (missing) {
+      const kept = [note, meanwhile].map((s) => s.trim()).filter(Boolean).join('\n');
+      return { ok: false, reason: 'invalid', said: [{ text: t(missing) }, ...(kept ? [{ text: t('exception.misuse.keptText', { text: kept }) }] : [])] };
+    }
+  }
   const status: ExceptionRequest['status'] = kind === 'suspend' ? 'suspended' : kind === 'resume' ? 'granted' : kind === 'revoke' ? 'revoked' : r.status;
   const event = {
     at: x.deps.clock.now(),
@@ -74,6 +85,7 @@ export async function followUpMisuse(
     note: note.trim(),
     ...(until ? { until } : {}),
     ...(kind === 'suspend' ? { meanwhile: meanwhile.trim() } : {}),
+    ...(kind === 'suspend' && skipReason.trim() ? { skipReason: skipReason.trim() } : {}),
   };
   const written = await x.change(id, (cur) => ({ ...cur, status, misuse: [...cur.misuse, event] }));
   if (!written) return { ok: false, reason: 'not-found' };
@@ -91,6 +103,13 @@ export async function followUpMisuse(
   if (kind === 'revoke') await tellTeachers(x, written, 'exception.signal.ended');
   const done: MessageKey = `exception.misuse.done.${kind}`;
   return { ok: true, said: [{ text: t(done, { until: until ? formatDate(until, locale) : '' }) }] };
+}
+
+/** What the ladder still lacks before a pause: an informative talk on record, then a repeat (a new signal) after it. */
+function ladderMissing(r: ExceptionRequest): MessageKey | null {
+  const talk = r.misuse.map((e) => e.kind).lastIndexOf('conversation');
+  if (talk < 0) return 'exception.misuse.pauseNeedsTalk';
+  return r.misuse.slice(talk + 1).some((e) => e.kind === 'signal') ? null : 'exception.misuse.pauseNeedsRepeat';
 }
 
 /**

@@ -63,6 +63,8 @@ export const misuseEventSchema = z.object({
   until: z.string().optional(),
   /** For a suspension: how the student's need (a medical one above all) is met during the pause. */
   meanwhile: z.string().optional(),
+  /** For a suspension without an informative talk and a repeat on record: why those steps were skipped. Sensitive. */
+  skipReason: z.string().optional(),
 });
 export type MisuseEvent = z.infer<typeof misuseEventSchema>;
 

@@ -7,6 +7,7 @@ import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type C
 
 function said(result: ExceptionResult, t: Translate): OutboundMessage[] {
   if (result.ok) return result.said;
+  if (result.said) return result.said;
   const key = { denied: 'exception.denied', 'not-found': 'exception.notFound', invalid: 'exception.invalid', incomplete: 'exception.incomplete' } as const;
   return [{ text: t(key[result.reason]) }];
 }
@@ -45,12 +46,21 @@ export const EXCEPTION_COMMANDS = [
       maatregel: answer(z.unknown()).optional(),
       notitie: textAnswer.optional(),
       intussen: textAnswer.optional(),
+      overslaan: textAnswer.optional(),
+      herstelGesprek: answer(z.boolean()).optional(),
+      herstelKernteam: answer(z.string()).optional(),
+      herstelOorzaken: textAnswer.optional(),
     },
     ({ exceptions }, ctx, a) => {
-      const note = [a.maatregel?.display, a.notitie?.value].filter(Boolean).join(': ');
+      // Reinstating records what the reassessment covered: the talk, the kernteam's view, the causes.
+      const reassessment =
+        a.stap.value === 'resume'
+          ? [a.herstelGesprek && ctx.t('exception.misuse.resume.talked'), a.herstelKernteam?.display, a.herstelOorzaken && ctx.t('exception.misuse.resume.causes', { causes: a.herstelOorzaken.value })]
+          : [];
+      const note = [a.maatregel?.display, ...reassessment, a.notitie?.value].filter(Boolean).join(': ');
       return run(
         ctx,
-        exceptions.followUpMisuse(actorOf(ctx), a.requestId.value, a.stap.value, note, a.tot?.value || undefined, ctx.channel, ctx.locale, a.intussen?.value ?? ''),
+        exceptions.followUpMisuse(actorOf(ctx), a.requestId.value, a.stap.value, note, a.tot?.value || undefined, ctx.channel, ctx.locale, a.intussen?.value ?? '', a.overslaan?.value ?? ''),
       );
     },
     'exception.invalid',
