@@ -39,8 +39,13 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     const check = await conversation('m.devries', REQUEST);
     expect(check.texts[0]).toBe('Nog niet aanwezig (indienen kan wel): motivatie leerling.');
     const submitted = await conversation('m.devries', ['Indienen']);
-    expect(submitted.texts).toEqual(['De aanvraag is ingediend bij het kernteam. Je hoort het zodra er een besluit is.']);
+    // The decision term is told, with its last day: the day the kernteam is reminded.
+    expect(submitted.texts).toHaveLength(1);
+    const term = /^De aanvraag is ingediend bij het kernteam\. Het kernteam besluit binnen 10 schooldagen, dus uiterlijk op (\d\d)-(\d\d)-(\d{4}); je hoort het zodra er een besluit is\.$/.exec(submitted.texts[0]!);
+    expect(term).not.toBeNull();
     const [request] = await requests().findBy('requesterStaffId', 'm.devries');
+    const due = await bot.app.store.jobs.get(`decision-due:${request!.id}:a.jansen`);
+    expect(new Date(due!.dueAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })).toBe(`${term![3]}-${term![2]}-${term![1]}`);
     expect(request).toMatchObject({ status: 'submitted', studentRef: 'L1001', yearGroup: 1 });
     return request!;
   }

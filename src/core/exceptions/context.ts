@@ -161,10 +161,14 @@ export class ExceptionCore {
     await this.deps.store.audit.append({ at: this.deps.clock.now(), schoolId: this.school.id, actor, action, recordKind: 'exceptionRequest', recordId, channel });
   }
 
+  /** The last day of the kernteam's decision term (the school file's school days after submission), YYYY-MM-DD. */
+  decisionDue(r: ExceptionRequest): string {
+    return schoolDaysAfter(dayIn(this.school.timeZone, r.submittedAt ?? this.deps.clock.now()), this.school.exceptions.decisionSchoolDays, schoolHours(this.school));
+  }
+
   /** The kernteam has a number of school days to decide; each member is reminded when they pass. */
   async planDecisionDeadline(r: ExceptionRequest): Promise<void> {
-    const hours = schoolHours(this.school);
-    const due = schoolDaysAfter(dayIn(this.school.timeZone, r.submittedAt ?? this.deps.clock.now()), this.school.exceptions.decisionSchoolDays, hours);
+    const due = this.decisionDue(r);
     for (const member of await this.kernteamMembers()) {
       await planJob(this.deps.store.jobs, 'exception-decision-due', {
         id: `decision-due:${r.id}:${member}`,

@@ -3,7 +3,7 @@
  * and submitted to the kernteam.
  */
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
-import { type Answer } from '../protocol/answers.js';
+import { formatDate, type Answer } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
 import { KEEP, updateOnce, writeRecord } from '../records.js';
 import { DOCUMENTS, type ExceptionRequest } from './model.js';
@@ -152,5 +152,6 @@ export async function submit(x: ExceptionCore, actor: Actor, id: string, channel
     text: ct('exception.card.newRequest', { student: submitted.studentRef, year: submitted.yearGroup }),
     card: await requestCard(x, submitted, null, x.school.locale),
   });
-  return { ok: true, said: [{ text: t('exception.submit.done') }] };
+  // The term is told: the mentor can tell the parents when to expect the decision.
+  return { ok: true, said: [{ text: t('exception.submit.done', { days: x.school.exceptions.decisionSchoolDays, date: formatDate(x.decisionDue(submitted), locale) }) }] };
 }

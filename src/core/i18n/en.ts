@@ -176,7 +176,7 @@ export const en: Record<MessageKey, string> = {
   'exception.check.blocking': 'Still needed before you can submit: {items}.',
   'exception.check.notes': 'Not there yet (you can still submit): {items}.',
   'exception.check.complete': 'The request is complete.',
-  'exception.submit.done': 'The request was submitted to the kernteam. You will hear as soon as there is a decision.',
+  'exception.submit.done': 'The request was submitted to the kernteam. The kernteam decides within {days} school days, so by {date} at the latest; you will hear as soon as there is a decision.',
   'exception.submit.already': 'This request was already submitted.',
   'exception.vote.approve': 'Grant',
   'exception.vote.reject': 'Reject',

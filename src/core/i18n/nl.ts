@@ -174,7 +174,7 @@ export const nl = {
   'exception.check.blocking': 'Nog nodig voordat je kunt indienen: {items}.',
   'exception.check.notes': 'Nog niet aanwezig (indienen kan wel): {items}.',
   'exception.check.complete': 'De aanvraag is compleet.',
-  'exception.submit.done': 'De aanvraag is ingediend bij het kernteam. Je hoort het zodra er een besluit is.',
+  'exception.submit.done': 'De aanvraag is ingediend bij het kernteam. Het kernteam besluit binnen {days} schooldagen, dus uiterlijk op {date}; je hoort het zodra er een besluit is.',
   'exception.submit.already': 'Deze aanvraag is al ingediend.',
   'exception.vote.approve': 'Toekennen',
   'exception.vote.reject': 'Afwijzen',
