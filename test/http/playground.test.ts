@@ -12,8 +12,10 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('answers /healthz with the store in use', async () => {
     const res = await fetch(`${bot.base}/healthz`);
-    // Without workers (one process) there is no worker number.
-    expect(await res.json()).toEqual({ status: 'ok', store, worker: 0 });
+    // Without workers (one process) there is no worker number; the process id tells processes apart.
+    const body = (await res.json()) as { pid: number };
+    expect(body).toEqual({ status: 'ok', store, worker: 0, pid: expect.any(Number) });
+    expect(body.pid).toBe(process.pid);
   });
 
   it('shows a teacher the menu on "help", as a card with buttons', async () => {
