@@ -26,7 +26,11 @@ export function functionalText(x: ExceptionCore, r: ExceptionRequest, t: Transla
     if (subjects) lines.push(t('exception.teacher.subjects', { subjects }));
   }
   if (shown.has('functies') && r.functions?.length) lines.push(t('exception.teacher.may', { what: r.functions.map((v) => t(functionKey(v))).join('; ') }));
-  if (shown.has('aanpak') && r.teacherActions?.length) lines.push(t('exception.teacher.ask', { what: r.teacherActions.map((v) => t(actionKey(v))).join('; ') }));
+  // Not asking for the reason is always asked (older requests had it as a choice): said once, below.
+  const asked = (r.teacherActions ?? []).filter((v) => v !== 'geen-uitleg');
+  if (shown.has('aanpak') && asked.length) lines.push(t('exception.teacher.ask', { what: asked.map((v) => t(actionKey(v))).join('; ') }));
+  // Need-to-know, always: the student never has to explain in class, and nothing marks them out.
+  lines.push(t('exception.teacher.discreet'));
   if (r.reviewDue) lines.push(t('exception.teacher.until', { date: formatDate(r.reviewDue, locale) }));
   lines.push(t('exception.teacher.contact', { contact: contacts(x, r, t) }));
   return lines.join('\n');

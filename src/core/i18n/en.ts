@@ -330,6 +330,7 @@ export const en: Record<MessageKey, string> = {
   'case.figures.total': 'Cases: {cases} (open {open}, closed {closed}); repetition: {repetition}; with the CLZ: {clz}; with management: {directie}; stopped after a check: {stopped}.',
   'case.figures.none': 'No cases yet this school year.',
   'case.figures.csv': 'All school years per year group, class and form, as CSV (semicolon):',
+  'exception.teacher.discreet': 'Always: do not ask the student for the reason in class, and use no visible passes, cards or labels.',
   'exception.teacher.has': '{student} has an exception to the phone ban.',
   'exception.teacher.where': 'Where: {scope}.',
   'exception.teacher.subjects': 'For: {subjects}.',

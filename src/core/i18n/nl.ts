@@ -328,6 +328,7 @@ export const nl = {
   'case.figures.total': 'Zaken: {cases} (open {open}, gesloten {closed}); herhaling: {repetition}; bij de CLZ: {clz}; bij de directie: {directie}; gestopt na controle: {stopped}.',
   'case.figures.none': 'Nog geen zaken dit schooljaar.',
   'case.figures.csv': 'Alle schooljaren per leerjaar, klas en vorm, als CSV (puntkomma):',
+  'exception.teacher.discreet': 'Altijd: vraag de leerling in de klas niet naar de reden, en gebruik geen zichtbare pasjes, kaartjes of labels.',
   'exception.teacher.has': '{student} heeft een uitzondering op het telefoonverbod.',
   'exception.teacher.where': 'Waar: {scope}.',
   'exception.teacher.subjects': 'Bij: {subjects}.',
