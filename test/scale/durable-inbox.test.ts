@@ -100,6 +100,15 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
     return Object.fromEntries(USERS.map((u) => [u, answeredTo(u) - expected(all, u)]));
   }
 
+  /**
+   * After a kill -9: every event answered (the wait fails otherwise), and at most `twice` answered a
+   * second time (a reply Slack took just before the kill, its entry not yet marked done).
+   */
+  async function answeredAtLeastOnce(all: SlackEvent[], twice: number): Promise<void> {
+    const extra = await allAnswered(all, 60_000);
+    expect(Object.values(extra).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(twice);
+  }
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`answers every event once after ${signal} to the whole process group mid-burst of 600 and a restart; the stop keeps to the grace period`, async () => {
       const first = await start(2, { env: { ZORGPAD_STOP_GRACE_MS: '3000' } });
@@ -137,10 +146,7 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
     const victim = [...pids][0]!;
     const missed = await burst(z.port, all, 100, () => process.kill(victim, 'SIGKILL'));
     for (const e of missed) await send(z.port, e, true);
-    const extra = await allAnswered(all, 60_000);
-    for (const user of USERS) expect(extra[user]).toBeGreaterThanOrEqual(0);
-    // A duplicate only for a turn caught between Slack taking its reply and the entry being marked done.
-    expect(Object.values(extra).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(16);
+    await answeredAtLeastOnce(all, 16);
     expect(z.out.errors).toMatch(/"event":"worker.replaced"/);
   }, 150_000);
 
@@ -155,9 +161,7 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
     expect(tree.filter(alive)).toEqual([]);
     const second = await start(2, { port: first.port });
     for (const e of missed) expect(await send(second.port, e, true)).toBe(true);
-    const extra = await allAnswered(all, 60_000);
-    for (const user of USERS) expect(extra[user]).toBeGreaterThanOrEqual(0);
-    expect(Object.values(extra).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(32);
+    await answeredAtLeastOnce(all, 32);
   }, 150_000);
 
   it('shares the work between two instances on two ports over one store, and one answers what the other acknowledged when that one is killed -9 for good', async () => {
@@ -179,9 +183,7 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
     }
     for (const e of missed) expect(await send(a.port, e, true)).toBe(true);
     // B's leases run out (3 s here, 30 s by default) and A runs what B had acknowledged: well within a minute.
-    const extra = await allAnswered(all, 60_000);
-    for (const user of USERS) expect(extra[user]).toBeGreaterThanOrEqual(0);
-    expect(Object.values(extra).reduce((a2, b2) => a2 + b2, 0)).toBeLessThanOrEqual(16);
+    await answeredAtLeastOnce(all, 16);
   }, 150_000);
 
   it('leaves no Zorgpad process 15 s after SIGTERM to what the README\'s start command runs (npm start)', async () => {

@@ -62,12 +62,11 @@ export class SlackBot {
       await ack();
       const request = context.zorgpad as Extract<SlackRequest, { kind: 'command' }>;
       const { command } = request;
-      const work = context as unknown as InboxContext;
       const opened = await this.openLoading(command.trigger_id);
       const sub = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
       // Only the subcommands themselves: "constructor" or "__proto__" are just text.
       const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
-      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, work);
+      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, inboxContext(context));
       await this.showInModal(opened, reply, command.user_id);
     });
 
@@ -78,7 +77,7 @@ export class SlackBot {
       const m = event as { channel: string; channel_type?: string; user?: string; text?: string; subtype?: string; bot_id?: string };
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
-      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, context as unknown as InboxContext);
+      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, inboxContext(context));
       // A typed answer settles the question's message: its answer shown, its buttons gone.
       const open = reply.settled ? await this.lastQuestion.get(m.user) : null;
       const [channel, ts] = open?.split(' ') ?? [];
@@ -99,7 +98,7 @@ export class SlackBot {
     app.action(/^zp\./, async ({ ack, context }) => {
       await ack();
       const request = context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>;
-      await this.onAction(request.interaction as BlockActions, context as unknown as InboxContext);
+      await this.onAction(request.interaction as BlockActions, inboxContext(context));
     });
 
     app.view(VOTE_VIEW, async ({ ack, context }) => {
@@ -114,7 +113,7 @@ export class SlackBot {
       const data = parseMetadata(submission.view.private_metadata);
       const input = parseCardSubmit({ ...(data as object), motivation });
       if (!input || input.kind !== 'vote') return;
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, context as unknown as InboxContext);
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, inboxContext(context));
       await this.post(submission.user.id, reply.messages, submission.user.id);
     });
 
@@ -130,7 +129,7 @@ export class SlackBot {
       }
       // The same window asks question after question: the delivery id names the question answered.
       const request = context.zorgpad as SlackRequest;
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, context as unknown as InboxContext);
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, inboxContext(context));
       await this.updateModal(submission.view.id, reply);
     });
 
@@ -332,6 +331,11 @@ export class SlackBot {
       ],
     };
   }
+}
+
+/** What the receiver put in Bolt's context for this request (receiver.ts). */
+function inboxContext(context: unknown): InboxContext {
+  return context as InboxContext;
 }
 
 /** The card data a form sends: the button's data with the inputs' values, as an Adaptive Card submit. */

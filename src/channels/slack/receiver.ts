@@ -87,7 +87,7 @@ export class SharedServerReceiver implements Receiver {
     await this.app.processEvent({
       body: request.body,
       ack: async () => undefined,
-      // A run before this one may have kept its reply (it died before the entry was done).
+      // A run before this one may have made the turn and died before its reply went out.
       customProperties: { zorgpad: request, inboxId: entry.id, replay: entry.attempts > 1, outcome } satisfies InboxContext,
     });
     if (outcome.failed) throw new Error('the turn failed');
@@ -107,25 +107,27 @@ export class SharedServerReceiver implements Receiver {
       else sendJson(res, 200, typeof body === 'string' ? { text: body } : body);
       answer?.();
     };
+    // Not stored (yet): not acknowledged either; Slack sends it again, and the delivery id makes that safe.
+    const refuse = (error: string) => {
+      if (acked) return;
+      acked = true;
+      sendJson(res, 503, { error });
+      answer?.();
+    };
     let admitted: InboxEntry | null = null;
     let writing = false;
     const outcome = { failed: false };
     const ack = async (response?: unknown) => {
       // Refused input (a form with errors) is answered in place; nothing is kept, no turn runs.
       if (!key || !person || isFormErrors(response)) return respond(response);
-      // Durable first, then acknowledged: what Slack is told we have, we have. Not written: not
-      // acknowledged either (Slack sends it again; the delivery id makes that safe).
+      // Durable first, then acknowledged: what Slack is told we have, we have.
       writing = true;
       let accepted: InboxEntry | null;
       try {
         accepted = await this.runner.accept({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
       } catch (error) {
         this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
-        if (!acked) {
-          acked = true;
-          sendJson(res, 503, { error: 'not stored; send it again' });
-          answer?.();
-        }
+        refuse('not stored; send it again');
         throw new TurnNotHere();
       } finally {
         writing = false;
@@ -157,14 +159,9 @@ export class SharedServerReceiver implements Receiver {
     const deadline = setTimeout(() => {
       if (acked) return;
       this.log.warn('slack.ack-deadline', { storing: writing });
-      // Still being written: not acknowledged (Slack sends it again and finds it, or stores it then).
-      if (writing) {
-        acked = true;
-        sendJson(res, 503, { error: 'not stored yet; send it again' });
-        answer?.();
-        return;
-      }
-      respond();
+      // Still being written: Slack sends it again and finds it, or stores it then.
+      if (writing) refuse('not stored yet; send it again');
+      else respond();
     }, ACK_DEADLINE_MS);
     // Answered by a listener's ack(), or when every listener is done without one.
     await Promise.race([answered, processing.then(() => respond())]);

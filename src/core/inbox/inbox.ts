@@ -79,8 +79,8 @@ export class Inbox {
    * person run in the order they arrived, never two at once.
    */
   async firstInLine(entry: InboxEntry): Promise<boolean> {
-    const theirs = await this.entries.findBy('personKey', entry.personKey);
-    return !theirs.some((e) => e.status === 'open' && e.id !== entry.id && before(e, entry));
+    const [first] = await this.openOf(entry.personKey);
+    return first?.id === entry.id;
   }
 
   /** The person's open entries, oldest first. */
@@ -116,7 +116,7 @@ export class Inbox {
    */
   async lockPerson(personKey: string, owner: string): Promise<boolean> {
     const now = this.clock.now();
-    const id = `inbox-person:${personKey}`;
+    const id = personLockId(personKey);
     const { written } = await writeRecord(this.store.collection('transient'), id, (current) =>
       current && current.expiresAt > now && current.name !== owner ? KEEP : { ...(current ?? { id }), name: owner, expiresAt: now + this.leaseMs },
     );
@@ -125,7 +125,7 @@ export class Inbox {
 
   /** Gives the person's turn lock back (only when `owner` holds it). */
   async unlockPerson(personKey: string, owner: string): Promise<void> {
-    const id = `inbox-person:${personKey}`;
+    const id = personLockId(personKey);
     await writeRecord(this.store.collection('transient'), id, (current) => (!current || current.name !== owner ? KEEP : { ...current, expiresAt: 0 }));
   }
 
@@ -165,6 +165,11 @@ export class Inbox {
     for (const entry of old) if (await this.entries.delete(entry.id)) removed++;
     return removed;
   }
+}
+
+/** The short-lived record that is a person's turn lock. */
+function personLockId(personKey: string): string {
+  return `inbox-person:${personKey}`;
 }
 
 function before(a: InboxEntry, b: InboxEntry): boolean {

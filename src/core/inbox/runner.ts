@@ -138,14 +138,7 @@ export class InboxRunner {
     if (!this.reserve()) return;
     this.options.background.track(
       (async () => {
-        let started = false;
-        try {
-          const [first] = await this.inbox.openOf(personKey);
-          if (first) started = await this.take(first);
-        } finally {
-          if (!started) this.slots--;
-        }
-        if (!started && this.waiting) this.poll();
+        if (!(await this.takeFirstOf(personKey)) && this.waiting) this.poll();
       })().catch((error: unknown) => this.options.log.error('inbox.next-failed', { error: name(error) })),
     );
   }
@@ -185,22 +178,27 @@ export class InboxRunner {
       const size = Math.max(4, this.concurrency - this.slots + 2);
       const due = await this.inbox.due(size, after);
       for (const entry of due) {
-        if (this.slots >= this.concurrency || this.stopped) return true;
         if (people.has(entry.personKey)) continue;
         people.add(entry.personKey);
         if (!this.reserve()) return true;
-        let started = false;
-        try {
-          const [first] = await this.inbox.openOf(entry.personKey);
-          if (first) started = await this.take(first);
-        } finally {
-          if (!started) this.slots--;
-        }
+        await this.takeFirstOf(entry.personKey);
       }
       if (due.length < size) return false;
       after = due.at(-1);
     }
     return true;
+  }
+
+  /** In a slot already reserved: starts the person's first open entry here, or gives the slot back when it cannot be taken. */
+  private async takeFirstOf(personKey: string): Promise<boolean> {
+    let started = false;
+    try {
+      const [first] = await this.inbox.openOf(personKey);
+      if (first) started = await this.take(first);
+    } finally {
+      if (!started) this.slots--;
+    }
+    return started;
   }
 
   /** Claims an entry and its person's lock and starts its turn (in a slot already reserved); false when someone else has it. */
@@ -245,11 +243,7 @@ export class InboxRunner {
       await this.inbox.complete(entry.id, this.owner);
       return;
     }
-    await this.inbox.release(entry.id, this.owner, this.inboxNow() + RETRY_BASE_MS * entry.attempts);
-  }
-
-  private inboxNow(): number {
-    return this.inbox.now();
+    await this.inbox.release(entry.id, this.owner, this.inbox.now() + RETRY_BASE_MS * entry.attempts);
   }
 
   /** Keeps the leases and person locks of the turns running here. */
