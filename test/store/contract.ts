@@ -268,24 +268,50 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         expect((await inbox.get('slack:event:Ev2'))!.attempts).toBe(2);
       });
 
+      it('never lets two of one person\'s turns run at once: a later entry waits while an earlier one runs under a live lease, even one that arrived first elsewhere', async () => {
+        const inbox = new Inbox(await fresh(), 'demo', clock, 30_000);
+        // B was written first but arrived later than A (two processes, one person, the same moment).
+        clock.t += 5;
+        const later = (await inbox.accept(entry('slack:event:B2'), 'p2'))!;
+        expect(await inbox.mayRun(later)).toBe(true);
+        clock.t -= 5;
+        const earlier = (await inbox.accept(entry('slack:event:A2'), 'p1'))!;
+        expect(await inbox.mayRun(earlier)).toBe(false); // B runs: A waits, though it arrived first
+        expect(await inbox.release(earlier.id, 'p1', clock.now(), true)).toBe(true);
+        clock.t += 10;
+        // While B's lease lasts, A is due but may not start, in any process.
+        const claimed = (await inbox.claim(earlier.id, 'p3'))!;
+        expect(claimed.running).toBe(true);
+        expect(await inbox.mayRun(claimed)).toBe(false);
+        await inbox.release(claimed.id, 'p3', clock.now(), true);
+        // B's process died: once its lease ran out, A may start.
+        clock.t += 30_001;
+        const again = (await inbox.claim(earlier.id, 'p3'))!;
+        expect(await inbox.mayRun(again)).toBe(true);
+        expect(await inbox.complete(again.id, 'p3', again)).toBe(true);
+        expect(await inbox.complete(again.id, 'p3', again)).toBe(false); // done once
+      });
+
       it('runs one person\'s entries in arrival order, lists what is due, and empties a done entry', async () => {
         const inbox = new Inbox(await fresh(), 'demo', clock, 30_000);
         const first = (await inbox.accept(entry('slack:event:A'), 'p1'))!;
+        expect(await inbox.mayRun(first)).toBe(true);
         clock.t += 1;
         const second = (await inbox.accept(entry('slack:event:B'), 'p2'))!;
-        await inbox.accept(entry('slack:event:C', 'slack:T:U2'), 'p2');
-        expect(await inbox.firstInLine(first)).toBe(true);
-        expect(await inbox.firstInLine(second)).toBe(false);
+        const other = (await inbox.accept(entry('slack:event:C', 'slack:T:U2'), 'p2'))!;
+        expect(await inbox.mayRun(second)).toBe(false);
+        expect(await inbox.mayRun(other)).toBe(true); // another person's turn runs beside it
         expect(await inbox.release(second.id, 'someone-else')).toBe(false);
         expect(await inbox.release(second.id, 'p2')).toBe(true);
+        await inbox.complete(other.id, 'p2', other);
         expect((await inbox.due(10)).map((e) => e.id)).toEqual(['slack:event:B']);
         expect(await inbox.complete(first.id, 'someone-else')).toBe(false);
         expect(await inbox.complete(first.id, 'p1')).toBe(true);
         expect(await inbox.get(first.id)).toMatchObject({ status: 'done', request: '', personKey: '' });
-        expect(await inbox.firstInLine(second)).toBe(true);
+        expect(await inbox.mayRun(second)).toBe(true);
         expect((await inbox.openOf('slack:T:U1')).map((e) => e.id)).toEqual(['slack:event:B']);
         clock.t += 25 * 3_600_000;
-        expect(await inbox.sweep()).toBe(1);
+        expect(await inbox.sweep()).toBe(2);
         expect(await inbox.get(first.id)).toBeNull();
         expect(await inbox.accept(entry('slack:event:B'), 'p3')).toBeNull();
       });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import type { Background } from '../../core/background.js';
-import type { InboxRunner } from '../../core/inbox/runner.js';
+import type { Accepted, InboxRunner } from '../../core/inbox/runner.js';
 import type { InboxEntry } from '../../core/inbox/model.js';
 import type { Logger } from '../../core/ports.js';
 import { HttpError, readBody, sendJson } from '../../http/server.js';
@@ -122,7 +122,7 @@ export class SharedServerReceiver implements Receiver {
       if (!key || !person || isFormErrors(response)) return respond(response);
       // Durable first, then acknowledged: what Slack is told we have, we have.
       writing = true;
-      let accepted: InboxEntry | null;
+      let accepted: Accepted | null;
       try {
         accepted = await this.runner.accept({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
       } catch (error) {
@@ -139,7 +139,7 @@ export class SharedServerReceiver implements Receiver {
       }
       // Its person's earlier turn runs, or no slot is free: it waits in the store for whoever is free.
       if (!(await this.runner.runHere(accepted))) throw new TurnNotHere();
-      admitted = accepted;
+      admitted = accepted.entry;
     };
     const processing = this.background.track(
       this.app

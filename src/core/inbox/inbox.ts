@@ -30,10 +30,12 @@ export class Inbox {
   }
 
   /**
-   * Writes a new entry, leased to `owner` (who acknowledges it and runs it at once when it may).
-   * Null when the id is there already: a retried delivery, acknowledged and left alone.
+   * Writes a new entry. `run`: leased to `owner` and marked running (its process means to run it at
+   * once, and checks with `mayRun` whether it may); `hold`: leased to `owner`, who runs it when a slot
+   * of theirs is free (`markRunning`); `leave`: for whichever process is free first. Null when the id is
+   * there already: a retried delivery, acknowledged and left alone.
    */
-  async accept(entry: NewEntry, owner: string): Promise<InboxEntry | null> {
+  async accept(entry: NewEntry, owner: string, how: 'run' | 'hold' | 'leave' = 'run'): Promise<InboxEntry | null> {
     const now = this.clock.now();
     try {
       return await this.entries.create({
@@ -42,16 +44,31 @@ export class Inbox {
         kind: entry.kind,
         personKey: entry.personKey,
         status: 'open',
-        availableAt: now + this.leaseMs,
+        availableAt: how === 'leave' ? now : now + this.leaseMs,
         arrivedAt: now,
-        leaseOwner: owner,
-        attempts: 1,
+        leaseOwner: how === 'leave' ? null : owner,
+        running: how === 'run',
+        attempts: how === 'run' ? 1 : 0,
         request: JSON.stringify(entry.request),
       });
     } catch (error) {
       if (error instanceof DuplicateRecordError) return null;
       throw error;
     }
+  }
+
+  /** Marks an entry `owner` holds (accepted with `hold`) running, as a claim does; null when it is no longer theirs. */
+  async markRunning(entry: InboxEntry, owner: string): Promise<InboxEntry | null> {
+    const now = this.clock.now();
+    const start = (current: InboxEntry) => ({ ...current, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 });
+    if (entry.status === 'open' && entry.leaseOwner === owner) {
+      const written = await this.entries.update(start(entry));
+      if (written) return written;
+    }
+    const { record, written } = await writeRecord(this.entries, entry.id, (current) =>
+      !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : start(current),
+    );
+    return written ? record : null;
   }
 
   /** The inbox's time (the system clock: leases are about real processes, not the demo clock). */
@@ -63,24 +80,34 @@ export class Inbox {
     return this.entries.get(id);
   }
 
-  /** Takes an open entry whose lease ended (or that nobody held) for `owner`; null when someone else has it. */
+  /**
+   * Takes an open entry whose lease ended (or that nobody held) for `owner`, marked running (check
+   * `mayRun` before running it); null when someone else has it.
+   */
   async claim(id: string, owner: string): Promise<InboxEntry | null> {
     const now = this.clock.now();
     const { record, written } = await writeRecord(this.entries, id, (current) =>
       !current || current.status !== 'open' || current.availableAt > now
         ? KEEP
-        : { ...current, leaseOwner: owner, availableAt: now + this.leaseMs, attempts: current.attempts + 1 },
+        : { ...current, leaseOwner: owner, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 },
     );
     return written ? record : null;
   }
 
   /**
-   * Whether this entry is its person's next: no earlier entry of theirs is still open. Turns of one
-   * person run in the order they arrived, never two at once.
+   * Whether the turn of `entry` (held and marked running by the caller) may start: no other entry of
+   * its person runs under a live lease, and none that arrived earlier is still open. Turns of one
+   * person run in the order they arrived, never two at once. The mark is written before this read, so
+   * of two processes that mark two entries of one person at once, at least one sees the other's mark
+   * and gives its entry back: never both run (both may give back; a poll then takes the first).
    */
-  async firstInLine(entry: InboxEntry): Promise<boolean> {
-    const [first] = await this.openOf(entry.personKey);
-    return first?.id === entry.id;
+  async mayRun(entry: InboxEntry): Promise<boolean> {
+    const now = this.clock.now();
+    for (const other of await this.openOf(entry.personKey)) {
+      if (other.id === entry.id) continue;
+      if (before(other, entry) || (other.running && other.availableAt > now)) return false;
+    }
+    return true;
   }
 
   /** The person's open entries, oldest first. */
@@ -100,33 +127,13 @@ export class Inbox {
     });
   }
 
-  /** Holds the lease of an entry `owner` runs for another lease period; false when it is no longer theirs. */
-  async extend(id: string, owner: string): Promise<boolean> {
+  /** Holds the lease of an entry `owner` runs for another lease period; the entry as written, or null when it is no longer theirs. */
+  async extend(id: string, owner: string): Promise<InboxEntry | null> {
     const now = this.clock.now();
-    const { written } = await writeRecord(this.entries, id, (current) =>
+    const { record, written } = await writeRecord(this.entries, id, (current) =>
       !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : { ...current, availableAt: now + this.leaseMs },
     );
-    return written;
-  }
-
-  /**
-   * Takes the person's turn lock for `owner` (one conditional write on a short-lived record): whoever
-   * runs one of a person's entries holds it, so that two processes that each think an entry is the
-   * person's first never run two turns of that person at once. False when another holds it.
-   */
-  async lockPerson(personKey: string, owner: string): Promise<boolean> {
-    const now = this.clock.now();
-    const id = personLockId(personKey);
-    const { written } = await writeRecord(this.store.collection('transient'), id, (current) =>
-      current && current.expiresAt > now && current.name !== owner ? KEEP : { ...(current ?? { id }), name: owner, expiresAt: now + this.leaseMs },
-    );
-    return written;
-  }
-
-  /** Gives the person's turn lock back (only when `owner` holds it). */
-  async unlockPerson(personKey: string, owner: string): Promise<void> {
-    const id = personLockId(personKey);
-    await writeRecord(this.store.collection('transient'), id, (current) => (!current || current.name !== owner ? KEEP : { ...current, expiresAt: 0 }));
+    return written ? record : null;
   }
 
   /**
@@ -137,7 +144,7 @@ export class Inbox {
     const { written } = await writeRecord(this.entries, id, (current) =>
       !current || current.status !== 'open' || current.leaseOwner !== owner
         ? KEEP
-        : { ...current, leaseOwner: null, availableAt: at, attempts: unrun ? current.attempts - 1 : current.attempts },
+        : { ...current, leaseOwner: null, running: false, availableAt: at, attempts: unrun ? current.attempts - 1 : current.attempts },
     );
     return written;
   }
@@ -145,15 +152,17 @@ export class Inbox {
   /**
    * Marks it done: the request is emptied; the id stays a while to recognise a retry.
    * `owner`: only while they hold it (a run whose lease another took over leaves it to them); null:
-   * whoever holds it (giving up on an entry).
+   * whoever holds it (giving up on an entry). `held`: the entry as the owner last wrote it, so that the
+   * usual case is one conditional write without a read first.
    */
-  async complete(id: string, owner: string | null): Promise<boolean> {
+  async complete(id: string, owner: string | null, held?: InboxEntry): Promise<boolean> {
     const now = this.clock.now();
+    const done = (current: InboxEntry) =>
+      // No longer the person's: their lookups (`mayRun`, `openOf`) read only what is open.
+      ({ ...current, status: 'done' as const, personKey: '', leaseOwner: null, running: false, availableAt: now + KEEP_DONE_MS, request: '' });
+    if (held && held.id === id && held.status === 'open' && (owner === null || held.leaseOwner === owner) && (await this.entries.update(done(held)))) return true;
     const { written } = await writeRecord(this.entries, id, (current) =>
-      !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner)
-        ? KEEP
-        : // No longer the person's: their lookups (`firstInLine`, `openOf`) read only what is open.
-          { ...current, status: 'done' as const, personKey: '', leaseOwner: null, availableAt: now + KEEP_DONE_MS, request: '' },
+      !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner) ? KEEP : done(current),
     );
     return written;
   }
@@ -165,11 +174,6 @@ export class Inbox {
     for (const entry of old) if (await this.entries.delete(entry.id)) removed++;
     return removed;
   }
-}
-
-/** The short-lived record that is a person's turn lock. */
-function personLockId(personKey: string): string {
-  return `inbox-person:${personKey}`;
 }
 
 function before(a: InboxEntry, b: InboxEntry): boolean {

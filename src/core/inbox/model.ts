@@ -25,6 +25,12 @@ export const inboxEntrySchema = recordSchema({
   arrivedAt: z.number(),
   /** The process that holds the lease, or null. */
   leaseOwner: z.string().nullable(),
+  /**
+   * Its turn runs (or is about to) in the lease holder's process: while the lease lasts, none of the
+   * person's other entries may start. An entry is written running when its process means to run it at
+   * once, and given back (not running) when it finds that it may not (inbox.ts `mayRun`).
+   */
+  running: z.boolean().default(false),
   /** Runs started (a claim given back unrun does not count): more than one, and a run before may have left a reply. */
   attempts: z.number().int(),
   /** What the channel needs to run the turn again (the parsed request, as JSON). Emptied when done. Encrypted. */

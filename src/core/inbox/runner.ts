@@ -22,6 +22,14 @@ export interface InboxRunnerOptions {
   concurrency?: number;
   /** How often a process looks for entries nobody runs (a lease that ran out, a turn left for later). */
   pollMs?: number;
+  /** Accepted entries that may wait here for a slot (their leases held); more are left to whichever process is free. */
+  queueLimit?: number;
+}
+
+/** An entry just written by `accept`, and how: to run now, to wait for a slot here, or left for anyone. */
+export interface Accepted {
+  entry: InboxEntry;
+  how: 'run' | 'hold' | 'leave';
 }
 
 /**
@@ -29,13 +37,20 @@ export interface InboxRunnerOptions {
  * its person's next and a slot is free; otherwise it goes back to the store, where any process's poll
  * (or the end of the person's earlier turn) takes it. Nothing waits in memory: a process that dies
  * leaves its entries to the others when their leases end, and a stopping one gives them back. While a
- * turn runs, its entry's lease and its person's turn lock are renewed; the lock keeps two processes
- * from running two turns of one person at once.
+ * turn runs, its entry's lease is renewed; a running entry under a live lease keeps the person's other
+ * turns waiting, in this process and every other (inbox.ts `mayRun`).
  */
 export class InboxRunner {
   private readonly handlers = new Map<string, EntryHandler>();
-  /** Entries this process runs now, with their person. */
-  private readonly held = new Map<string, string>();
+  /** Entries this process runs now, as last written (`complete` then needs no read first). */
+  private readonly held = new Map<string, InboxEntry>();
+  /** The people whose turn runs here now (or is about to). */
+  private readonly people = new Set<string>();
+  /** Entries accepted here without a free slot, oldest first, each waiting for one (`runHere`). */
+  private readonly queued: Array<{ entry: InboxEntry; resume: (slot: boolean) => void }> = [];
+  /** How many wait here, or are about to (counted before their write). */
+  private queuedCount = 0;
+  private readonly queueLimit: number;
   /** Slots taken: turns running, and turns about to run (taken before anything is awaited). */
   private slots = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +67,7 @@ export class InboxRunner {
   constructor(private readonly options: InboxRunnerOptions) {
     this.concurrency = options.concurrency ?? 32;
     this.pollMs = options.pollMs ?? 500;
+    this.queueLimit = options.queueLimit ?? this.concurrency * 4;
   }
 
   private get inbox(): Inbox {
@@ -84,61 +100,104 @@ export class InboxRunner {
   }
 
   /**
-   * Writes an entry for a request about to be acknowledged, held by this process; null when it was
-   * there already (a retried delivery). Throws when it could not be written: then nothing may be
-   * acknowledged. One write, so that the acknowledgement waits for nothing else.
+   * Writes an entry for a request about to be acknowledged; null when it was there already (a retried
+   * delivery). Throws when it could not be written: then nothing may be acknowledged. One write, so
+   * that the acknowledgement waits for nothing else; how the entry is written (to run now, to wait
+   * for a slot here, or for whoever is free) is decided before it.
    */
-  accept(entry: NewEntry): Promise<InboxEntry | null> {
-    return this.inbox.accept(entry, this.owner);
+  async accept(entry: NewEntry): Promise<Accepted | null> {
+    const how = this.reserve() ? 'run' : !this.stopped && this.queuedCount < this.queueLimit ? 'hold' : 'leave';
+    if (how === 'hold') this.queuedCount++;
+    let written: InboxEntry | null = null;
+    try {
+      written = await this.inbox.accept(entry, this.owner, how);
+    } finally {
+      if (!written) {
+        if (how === 'run') this.slots--;
+        if (how === 'hold') this.queuedCount--;
+      }
+    }
+    return written ? { entry: written, how } : null;
   }
 
   /**
-   * After the acknowledgement: whether this process runs the accepted entry now (a slot is free and it
-   * is its person's next; the channel goes on with the turn and calls `finished`). Otherwise it goes
-   * back to the store for whoever is free.
+   * After the acknowledgement: whether this process runs the accepted entry now (the channel goes on
+   * with the turn and calls `finished`). One accepted without a free slot waits here, in arrival order,
+   * until one is free, its lease held meanwhile. One that may not run (the person's earlier turn is not
+   * done) goes back to the store, where the end of that turn or a poll takes it.
    */
-  async runHere(accepted: InboxEntry): Promise<boolean> {
-    if (this.reserve()) {
-      try {
-        if ((await this.inbox.firstInLine(accepted)) && (await this.inbox.lockPerson(accepted.personKey, this.owner))) {
-          this.held.set(accepted.id, accepted.personKey);
-          return true;
-        }
-      } catch (error) {
-        this.options.log.warn('inbox.start-deferred', { error: name(error) });
-      }
-      this.slots--;
+  async runHere(accepted: Accepted): Promise<boolean> {
+    let entry: InboxEntry | null = accepted.entry;
+    if (accepted.how === 'leave') {
+      this.waiting = true;
+      return false;
     }
-    await this.inbox.release(accepted.id, this.owner, undefined, true).catch(() => false); // or its lease runs out
+    if (accepted.how === 'hold') {
+      const slot = await new Promise<boolean>((resume) => this.queued.push({ entry: accepted.entry, resume }));
+      this.queuedCount--;
+      if (!slot) {
+        await this.inbox.release(accepted.entry.id, this.owner, undefined, true).catch(() => false);
+        return false;
+      }
+      entry = await this.inbox.markRunning(accepted.entry, this.owner).catch(() => null);
+    }
+    try {
+      if (entry && (await this.inbox.mayRun(entry))) {
+        this.held.set(entry.id, entry);
+        this.people.add(entry.personKey);
+        return true;
+      }
+    } catch (error) {
+      this.options.log.warn('inbox.start-deferred', { error: name(error) });
+    }
+    this.slots--;
+    if (![...this.held.values()].some((h) => h.personKey === accepted.entry.personKey)) this.people.delete(accepted.entry.personKey);
+    await this.inbox.release(accepted.entry.id, this.owner, undefined, true).catch(() => false); // or its lease runs out
     this.waiting = true;
+    this.next();
     return false;
   }
 
-  /** The turn of an admitted (or claimed) entry ran (`ok`) or failed; then the person's next entry, if any. */
+  /** The turn of an admitted (or claimed) entry ran (`ok`) or failed; then the next turn, if any waits. */
   async finished(entry: InboxEntry, ok: boolean): Promise<void> {
     try {
-      if (ok) await this.inbox.complete(entry.id, this.owner);
+      if (ok) await this.inbox.complete(entry.id, this.owner, this.held.get(entry.id));
       else await this.giveBack(entry);
-      await this.inbox.unlockPerson(entry.personKey, this.owner);
     } catch (error) {
-      // Its lease and lock run out; another process takes it then.
+      // Its lease runs out; another process takes it then.
       this.options.log.error('inbox.finish-failed', { error: name(error) });
     } finally {
       this.held.delete(entry.id);
+      this.people.delete(entry.personKey);
       this.slots--;
     }
     this.next(entry.personKey);
   }
 
   /**
-   * Runs this person's next open entry here, now, when it is free; otherwise the slot goes to whatever
-   * waits in the store (a free process starts its next turn at once, not at the next poll).
+   * Gives a free slot to what waits: an entry held here (the oldest whose person has no turn running
+   * here), or, when entries wait in the store, the person's next entry there or a poll. A free process
+   * starts its next turn at once, not at the next poll.
    */
-  private next(personKey: string): void {
-    if (!this.reserve()) return;
+  private next(personKey?: string): void {
+    while (this.queued.length > 0 && this.reserve()) {
+      const index = this.queued.findIndex((q) => !this.people.has(q.entry.personKey));
+      if (index < 0) {
+        this.slots--;
+        break;
+      }
+      const [waiter] = this.queued.splice(index, 1);
+      // Taken before anything is awaited: another free slot finds the person busy.
+      this.people.add(waiter!.entry.personKey);
+      waiter!.resume(true);
+    }
+    if (!this.waiting || !this.reserve()) return;
     this.options.background.track(
       (async () => {
-        if (!(await this.takeFirstOf(personKey)) && this.waiting) this.poll();
+        if (!(personKey && (await this.takeFirstOf(personKey)))) {
+          if (!personKey) this.slots--;
+          this.poll();
+        }
       })().catch((error: unknown) => this.options.log.error('inbox.next-failed', { error: name(error) })),
     );
   }
@@ -201,15 +260,16 @@ export class InboxRunner {
     return started;
   }
 
-  /** Claims an entry and its person's lock and starts its turn (in a slot already reserved); false when someone else has it. */
+  /** Claims an entry and starts its turn when it may (in a slot already reserved); false when someone else has it or runs the person's turn. */
   private async take(entry: InboxEntry): Promise<boolean> {
     const claimed = await this.inbox.claim(entry.id, this.owner);
     if (!claimed) return false;
-    if (!(await this.inbox.lockPerson(claimed.personKey, this.owner))) {
+    if (!(await this.inbox.mayRun(claimed))) {
       await this.inbox.release(claimed.id, this.owner, entry.availableAt, true);
       return false;
     }
-    this.held.set(claimed.id, claimed.personKey);
+    this.held.set(claimed.id, claimed);
+    this.people.add(claimed.personKey);
     this.options.background.track(this.runClaimed(claimed));
     return true;
   }
@@ -246,15 +306,17 @@ export class InboxRunner {
     await this.inbox.release(entry.id, this.owner, this.inbox.now() + RETRY_BASE_MS * entry.attempts);
   }
 
-  /** Keeps the leases and person locks of the turns running here. */
+  /** Keeps the leases of the turns running here (which also keeps the person's other turns waiting) and of those waiting here. */
   private renew(): void {
-    for (const [id, person] of this.held) {
+    const renewing = (id: string, keep: (written: InboxEntry) => void) =>
       this.options.background.track(
-        Promise.all([this.inbox.extend(id, this.owner), this.inbox.lockPerson(person, this.owner)]).catch((error: unknown) =>
-          this.options.log.warn('inbox.renew-failed', { error: name(error) }),
-        ),
+        this.inbox
+          .extend(id, this.owner)
+          .then((written) => written && keep(written))
+          .catch((error: unknown) => this.options.log.warn('inbox.renew-failed', { error: name(error) })),
       );
-    }
+    for (const id of this.held.keys()) renewing(id, (written) => this.held.has(id) && this.held.set(id, written));
+    for (const waiter of this.queued) renewing(waiter.entry.id, (written) => (waiter.entry = written));
   }
 
   /** How many turns run here now. */
@@ -262,11 +324,12 @@ export class InboxRunner {
     return this.held.size;
   }
 
-  /** Takes nothing new (the turns in hand go on; the caller waits for its background work). */
+  /** Takes nothing new: what waits here goes back to the store at once; the turns in hand go on (the caller waits for its background work). */
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.renewal);
+    for (const waiter of this.queued.splice(0)) waiter.resume(false);
   }
 
   /**
@@ -275,9 +338,8 @@ export class InboxRunner {
    */
   async releaseHeld(): Promise<number> {
     let released = 0;
-    for (const [id, person] of this.held) {
+    for (const id of this.held.keys()) {
       if (await this.inbox.release(id, this.owner).catch(() => false)) released++;
-      await this.inbox.unlockPerson(person, this.owner).catch(() => undefined);
     }
     return released;
   }

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Background } from '../../src/core/background.js';
+import { Inbox } from '../../src/core/inbox/inbox.js';
+import type { InboxEntry } from '../../src/core/inbox/model.js';
+import { InboxRunner } from '../../src/core/inbox/runner.js';
+import { systemClock, type Store } from '../../src/core/ports.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+
+/**
+ * One process's runner under a burst larger than its slots, as the Slack receiver drives it (accept,
+ * acknowledge, `runHere`, the turn, `finished`): turns beyond the slots wait here or in the store, and
+ * every one runs, never more at once than the slots, never two of one person at once, a person's in
+ * the order they arrived.
+ */
+describe('the inbox runner under a burst', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'zorgpad-runner-'));
+    store = openSqliteStore(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs every accepted turn, at most `concurrency` at once, one person\'s in order and one at a time', async () => {
+    const inbox = new Inbox(store, 'demo', systemClock, 30_000);
+    const background = new Background();
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 3, queueLimit: 4, pollMs: 20 });
+    let running = 0;
+    let most = 0;
+    const busy = new Set<string>();
+    const ran: string[] = [];
+    const turn = async (entry: InboxEntry) => {
+      expect(busy.has(entry.personKey)).toBe(false);
+      busy.add(entry.personKey);
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      ran.push(entry.id);
+      running--;
+      busy.delete(entry.personKey);
+    };
+    // What the store hands out (left for anyone, or given back) runs through the channel's replay.
+    runner.on('test', turn);
+    runner.start();
+    // 24 requests of 6 people, all at once: 3 run, 4 wait here, the rest wait in the store.
+    const ids = Array.from({ length: 24 }, (_, i) => ({ id: `e${String(i).padStart(2, '0')}`, person: `person${i % 6}` }));
+    const hows: string[] = [];
+    await Promise.all(
+      ids.map(async ({ id, person }, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i)); // arrival order
+        const accepted = (await runner.accept({ id, kind: 'test', personKey: person, request: {} }))!;
+        hows.push(accepted.how);
+        if (await runner.runHere(accepted)) {
+          await turn(accepted.entry);
+          await runner.finished(accepted.entry, true);
+        }
+      }),
+    );
+    expect(new Set(hows)).toEqual(new Set(['run', 'hold', 'leave']));
+    for (let i = 0; i < 200 && ran.length < 24; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect([...ran].sort()).toEqual(ids.map((e) => e.id));
+    expect(most).toBeLessThanOrEqual(3);
+    for (let p = 0; p < 6; p++) {
+      const mine = ran.filter((id) => Number(id.slice(1)) % 6 === p);
+      expect(mine).toEqual([...mine].sort());
+    }
+    expect((await inbox.due(100)).length).toBe(0);
+    runner.stop();
+    await background.idle(1000);
+  });
+
+  it('gives what waits here back to the store at once when the process stops', async () => {
+    const inbox = new Inbox(store, 'demo', systemClock, 30_000);
+    const background = new Background();
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, queueLimit: 5, pollMs: 10_000 });
+    const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
+    expect(await runner.runHere(first)).toBe(true);
+    const second = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;
+    expect(second.how).toBe('hold');
+    const waiting = runner.runHere(second);
+    runner.stop();
+    expect(await waiting).toBe(false);
+    expect((await inbox.due(10)).map((e) => e.id)).toEqual(['b']);
+    expect((await inbox.get('b'))!.leaseOwner).toBeNull();
+  });
+});
