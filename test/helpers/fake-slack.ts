@@ -12,7 +12,8 @@ export interface SlackCall {
 
 /**
  * A local stand-in for the Slack Web API (`SLACK_API_URL`): answers auth.test, chat.postMessage,
- * chat.update, views.open, views.update and views.publish as Slack does, records every call, and can
+ * chat.update, conversations.open and .history (with message metadata), views.open, views.update and
+ * views.publish as Slack does, records every call, and can
  * answer with 429 + Retry-After or with a platform error for a channel.
  */
 export class FakeSlack {
@@ -27,6 +28,8 @@ export class FakeSlack {
   readonly failingChannels = new Map<string, number>();
   /** How long every answer takes (a slow Slack): 0 answers at once. */
   delayMs = 0;
+  /** The messages in each conversation, oldest first, as `conversations.history` gives them (with their metadata). */
+  readonly history = new Map<string, Array<{ ts: string; text: string; metadata?: unknown }>>();
   private server: Server | undefined;
   private counter = 0;
   url = '';
@@ -75,7 +78,20 @@ export class FakeSlack {
           case 'chat.postMessage': {
             const channel = String(args.channel ?? '');
             // Posting to a user id lands in the app's DM with them.
-            return reply(200, { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: `1700000000.${String(++this.counter).padStart(6, '0')}` });
+            const where = channel.startsWith('U') ? `D${channel.slice(1)}` : channel;
+            const ts = `1700000000.${String(++this.counter).padStart(6, '0')}`;
+            const kept = this.history.get(where) ?? [];
+            kept.push({ ts, text: String(args.text ?? ''), ...(args.metadata ? { metadata: args.metadata } : {}) });
+            this.history.set(where, kept);
+            return reply(200, { ok: true, channel: where, ts });
+          }
+          case 'conversations.open':
+            return reply(200, { ok: true, channel: { id: `D${String(args.users ?? '').slice(1)}` } });
+          case 'conversations.history': {
+            // Newest first; metadata only when asked for, as Slack does.
+            const all = [...(this.history.get(channel) ?? [])].reverse().slice(0, Number(args.limit ?? 100));
+            const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+            return reply(200, { ok: true, messages: all.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })), has_more: false });
           }
           case 'chat.update':
             return reply(200, { ok: true, channel: args.channel, ts: args.ts });

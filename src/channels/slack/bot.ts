@@ -27,6 +27,8 @@ const SUBCOMMANDS: Record<string, string> = {
 };
 
 const DIALOG_VIEW = 'zorgpad.dialog';
+/** The metadata event type of a turn's reply messages (their inbox entry and part): what a run after a crash looks for. */
+const REPLY_EVENT = 'zorgpad_reply';
 const VOTE_VIEW = 'zorgpad.vote';
 
 /**
@@ -67,7 +69,7 @@ export class SlackBot {
       // Only the subcommands themselves: "constructor" or "__proto__" are just text.
       const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
       const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, inboxContext(context));
-      await this.showInModal(opened, reply, command.user_id);
+      await this.showInModal(opened, reply, command.user_id, inboxContext(context));
     });
 
     app.event('message', async ({ context }) => {
@@ -85,7 +87,7 @@ export class SlackBot {
         await this.lastQuestion.delete(m.user);
         await this.settle(channel, ts, reply.settled);
       }
-      await this.post(m.channel, replyMessages(reply), m.user);
+      await this.post(m.channel, replyMessages(reply), m.user, inboxContext(context));
     });
 
     app.event('app_home_opened', async ({ context }) => {
@@ -114,7 +116,7 @@ export class SlackBot {
       const input = parseCardSubmit({ ...(data as object), motivation });
       if (!input || input.kind !== 'vote') return;
       const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, inboxContext(context));
-      await this.post(submission.user.id, reply.messages, submission.user.id);
+      await this.post(submission.user.id, reply.messages, submission.user.id, inboxContext(context));
     });
 
     app.view(DIALOG_VIEW, async ({ ack, context }) => {
@@ -176,7 +178,7 @@ export class SlackBot {
     if (action.container?.type === 'view' || input.kind === 'details') {
       // From the home tab, and details: in a window of their own.
       const opened = await this.openLoading(action.trigger_id);
-      await this.showInModal(opened, await this.turn(team, user, deliveryId, input, work), user);
+      await this.showInModal(opened, await this.turn(team, user, deliveryId, input, work), user, work);
       if (action.container?.type === 'view') await this.publishHome(user);
       return;
     }
@@ -185,7 +187,7 @@ export class SlackBot {
     // An answered question settles in place: its answer, no buttons; what comes next is posted after it.
     const ts = action.container?.message_ts;
     if (reply.settled && ts && action.container?.channel_id) await this.settle(action.container.channel_id, ts, reply.settled);
-    await this.post(channel, replyMessages(reply), user);
+    await this.post(channel, replyMessages(reply), user, work);
   }
 
   /**
@@ -214,20 +216,34 @@ export class SlackBot {
   /**
    * Posts messages in a conversation (a DM channel, or a user id for their DM with the app). When Slack
    * refuses one, it and the ones after it go to the outbox for this person (retried with back-off, in
-   * order), so the person always gets the question, once.
+   * order), so the person always gets the question, once. The reply of an inbox entry's turn carries the
+   * entry's id in Slack's message metadata; run again after a process died (`work.replay`), it first
+   * asks Slack which of its messages arrived before, and posts only the others.
    */
-  async post(channel: string, messages: OutboundMessage[], user?: string): Promise<void> {
+  async post(channel: string, messages: OutboundMessage[], user?: string, work?: InboxContext): Promise<void> {
+    const turn = work?.inboxId;
+    const posted = turn && work.replay ? await this.postedBefore(channel, user, turn) : new Map<number, { channel: string; ts: string }>();
+    let part = 0;
+    const send = async (text: string, blocks?: unknown[]): Promise<{ channel?: string; ts?: string }> => {
+      const n = part++;
+      const before = posted.get(n);
+      if (before) return before;
+      return this.client.chat.postMessage({
+        channel,
+        text,
+        ...(blocks ? { blocks: blocks as never } : { mrkdwn: false }),
+        ...(turn ? { metadata: { event_type: REPLY_EVENT, event_payload: { turn, part: n } } } : {}),
+      });
+    };
     for (const [index, message] of messages.entries()) {
       try {
         if (message.card) {
-          for (const part of toMessages(message.card)) {
-            const sent = await this.client.chat.postMessage({ channel, text: part.text, blocks: part.blocks as never });
+          for (const piece of toMessages(message.card)) {
+            const sent = await send(piece.text, piece.blocks);
             if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, `${sent.channel} ${sent.ts}`);
           }
         } else if (message.text) {
-          for (const piece of splitText(message.text, LIMITS.sectionText)) {
-            await this.client.chat.postMessage({ channel, text: slackText(piece), mrkdwn: false });
-          }
+          for (const piece of splitText(message.text, LIMITS.sectionText)) await send(slackText(piece));
         }
       } catch (error) {
         this.log.warn('slack.reply-failed', { error: errorCode(error), left: messages.length - index });
@@ -235,6 +251,28 @@ export class SlackBot {
         return;
       }
     }
+  }
+
+  /**
+   * Which parts of a turn's reply Slack already has (a run before this one posted them and died before
+   * its entry was done): the newest messages of the conversation, by their metadata. When Slack cannot
+   * say, none: the reply is posted in full (a person may then read a part twice, never miss one).
+   */
+  private async postedBefore(channel: string, user: string | undefined, turn: string): Promise<Map<number, { channel: string; ts: string }>> {
+    const parts = new Map<number, { channel: string; ts: string }>();
+    try {
+      const id = channel.startsWith('U') ? ((await this.client.conversations.open({ users: user ?? channel })).channel?.id ?? channel) : channel;
+      const history = await this.client.conversations.history({ channel: id, limit: 100, include_all_metadata: true });
+      for (const message of history.messages ?? []) {
+        const metadata = message.metadata as { event_type?: string; event_payload?: { turn?: unknown; part?: unknown } } | undefined;
+        const part = metadata?.event_type === REPLY_EVENT && metadata.event_payload?.turn === turn ? metadata.event_payload.part : undefined;
+        if (typeof part === 'number' && message.ts) parts.set(part, { channel: id, ts: message.ts });
+      }
+      if (parts.size > 0) this.log.info('slack.reply-found', { parts: parts.size });
+    } catch (error) {
+      this.log.warn('slack.history-failed', { error: errorCode(error) });
+    }
+    return parts;
   }
 
   /** Puts an answered question's settled card (its answer, no buttons) in the place of its message. */
@@ -261,9 +299,9 @@ export class SlackBot {
     }
   }
 
-  private async showInModal(viewId: string | null, reply: Reply, user?: string): Promise<void> {
+  private async showInModal(viewId: string | null, reply: Reply, user?: string, work?: InboxContext): Promise<void> {
     if (viewId) await this.updateModal(viewId, reply);
-    else if (user) await this.post(user, reply.messages, user);
+    else if (user) await this.post(user, reply.messages, user, work);
   }
 
   private async updateModal(viewId: string, reply: Reply): Promise<void> {
