@@ -177,6 +177,25 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     expect(stored.sanctions.every((s) => s.studentRefs?.join() === 'L1003')).toBe(true);
   });
 
+  it('tells the CLZ a mentor consulted what was recorded in their name; involving the directie informs it with the reasons and leaves the case where it was', async () => {
+    await conversation('t.bakker', REPORT);
+    await inbox('s.yilmaz');
+    // The mentor records a talk with agreements after consulting the CLZ: the CLZ hears it, with the motivation.
+    await conversation('m.devries', ['mijn zaken', '1', 'Maatregel vastleggen (na overleg met de CLZ)', '1', 'Selin Yilmaz', 'Gesprek met duidelijke afspraken', 'Afspraken over gedrag in de pauze.', 'ja']);
+    const told = (await inbox('s.yilmaz')).map((m) => m.text);
+    expect(told).toContainEqual(expect.stringMatching(/^Marloes de Vries heeft na overleg met jou vastgelegd: gesprek met afspraken voor L1003, in de zaak rond L1002 \(1A\)\. Motivatie: "Afspraken over gedrag in de pauze"\./));
+
+    // The mentor, again after consulting the CLZ, involves the directie.
+    await inbox('h.smit');
+    await conversation('m.devries', ['mijn zaken', '1', 'Maatregel vastleggen (na overleg met de CLZ)', '1', 'Selin Yilmaz', 'Directie inschakelen (geweld, bedreiging)', 'Hij dreigde een klasgenoot te slaan.', 'ja']);
+    const [notice] = await inbox('h.smit');
+    expect(notice!.text).toMatch(/^Marloes de Vries schakelt de directie in voor L1003, in de zaak rond L1002 \(1A\)\. De zaak blijft bij Marloes de Vries/);
+    expect(notice!.text).toContain('Hij dreigde een klasgenoot te slaan');
+    expect(notice!.text).toMatch(/\nEerder in deze zaak: gesprek met afspraken\.$/); // what was done before, and only that
+    // The case, and its reminders, stay where they were.
+    expect(await theCase()).toMatchObject({ stage: 'mentor', ownerStaffId: 'm.devries' });
+  });
+
   it('keeps the typed motivation and says what to do when a measure is refused after all', async () => {
     await conversation('t.bakker', REPORT);
     await conversation('s.yilmaz', ['mijn zaken', '1', 'Maatregel vastleggen of voorstellen', '1', 'Langere schorsing voorstellen', 'Herhaald en ernstig pesten in de les.']);

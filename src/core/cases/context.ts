@@ -10,6 +10,7 @@ import { planJob } from '../reminders/jobs.js';
 import { type Actor } from './access.js';
 import { type Sanction, type SanctionDecision, type BullyingCase, type SanctionRung, type Signal } from './model.js';
 import { proposalReasons, rungKey } from './presentation.js';
+import { quoted } from '../text/record-text.js';
 
 export interface CaseServiceDeps {
   store: Store;
@@ -105,15 +106,17 @@ export class CaseCore {
   async tellDirectie(actor: Actor, c: BullyingCase, sanction: Sanction, proposal: boolean): Promise<void> {
     const pt = translator(this.school.locale);
     const proposer = this.deps.directory.staffById(actor.staffId);
+    const owner = this.deps.directory.staffById(c.ownerStaffId);
     const notice = pt(proposal ? 'case.notify.proposal' : 'case.notify.mtInvolved', {
       who: proposer?.name ?? '',
       rung: pt(rungKey(sanction.rung)),
       students: (sanction.studentRefs ?? []).join(', '),
       student: c.studentRef,
       cls: c.classId,
+      owner: owner?.name ?? '-',
     });
-    // The reasons go with the proposal: the directie decides with them in front of it.
-    const text = proposal ? `${notice}\n\n${proposalReasons(this, c, sanction, pt)}` : notice;
+    // The reasons go with it: the directie decides, or steps in, with them in front of it.
+    const text = `${notice}\n\n${proposalReasons(this, c, sanction, pt)}`;
     for (const person of await this.withRole('directie')) {
       if (person.id === actor.staffId) continue;
       const card = this.deps.cards.render('notice', {
@@ -127,5 +130,26 @@ export class CaseCore {
       });
       await this.deps.outbox.notify(`sanction:${c.id}:${sanction.id}:${person.id}`, person.id, { text, card });
     }
+  }
+
+  /** Tells the CLZ a mentor consulted that a measure was recorded after consulting them, with its motivation. */
+  async tellConsulted(actor: Actor, c: BullyingCase, sanction: Sanction): Promise<void> {
+    const clz = sanction.consultedStaffId ? this.deps.directory.staffById(sanction.consultedStaffId) : null;
+    if (!clz) return;
+    const pt = translator(this.school.locale);
+    const text = pt('case.notify.consulted', {
+      who: this.deps.directory.staffById(actor.staffId)?.name ?? '',
+      rung: pt(rungKey(sanction.rung)),
+      students: (sanction.studentRefs ?? []).join(', '),
+      student: c.studentRef,
+      cls: c.classId,
+      motivation: quoted(sanction.motivation),
+    });
+    const card = this.deps.cards.render('notice', {
+      title: pt('case.notify.consultedTitle'),
+      text,
+      actions: [{ title: pt('case.action.open'), flowId: 'zaak', caseId: c.id }],
+    });
+    await this.deps.outbox.notify(`consulted:${c.id}:${sanction.id}:${clz.id}`, clz.id, { text, card });
   }
 }

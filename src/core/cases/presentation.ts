@@ -23,9 +23,10 @@ export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate): string 
  * the case before (its protocol steps and earlier measures, in order).
  */
 export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction, t: Translate): string {
-  const who = (proposal.proposedBy && x.deps.directory.staffById(proposal.proposedBy)?.name) || '-';
+  const by = proposal.proposedBy || proposal.decidedBy;
+  const who = (by && x.deps.directory.staffById(by)?.name) || '-';
   const done = [...new Set(c.steps.map((s) => t(stepKey(s.kind))))];
-  const earlier = c.sanctions.filter((s) => s !== proposal && s.status !== 'proposed').map((s) => t(rungKey(s.rung)));
+  const earlier = c.sanctions.filter((s) => s.id !== proposal.id && s.status !== 'proposed').map((s) => t(rungKey(s.rung)));
   return [
     t('case.proposal.motivation', { who, motivation: proposal.motivation }),
     done.length || earlier.length ? t('case.proposal.before', { steps: [...done, ...earlier].join(', ') }) : t('case.proposal.nothingBefore'),

@@ -52,7 +52,9 @@ export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, 
     ...(consulted && input.consultedStaffId ? { consultedStaffId: input.consultedStaffId } : {}),
     motivation: input.motivation,
   };
-  const raisesToDirectie = authority === 'apply' && input.rung !== 'gesprek-afspraken';
+  // Directie applying a measure of its own takes the case; involving the directie (the CLZ's or the
+  // mentor's rung) informs it and leaves the case, and its reminders, where it was.
+  const raisesToDirectie = authority === 'apply' && input.rung !== 'gesprek-afspraken' && input.rung !== 'mt-directie';
   const updated = await x.change(caseId, (c) => ({
     ...c,
     stage: raisesToDirectie ? 'directie' : c.stage,
@@ -65,6 +67,8 @@ export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, 
   if (authority === 'propose' || input.rung === 'mt-directie') {
     await x.tellDirectie(actor, updated, sanction, authority === 'propose');
   }
+  // The CLZ a mentor named as consulted hears what was recorded in their name.
+  if (sanction.consultedStaffId && sanction.consultedStaffId !== actor.staffId) await x.tellConsulted(actor, updated, sanction);
   if (authority === 'propose') {
     return {
       ok: true,
