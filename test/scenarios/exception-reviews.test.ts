@@ -103,6 +103,7 @@ describe('exception reviews and pauses over time', () => {
   it('plans a review soon when the student changes class, and reminds the new mentor', async () => {
     const r = await granted();
     expect(r.reviewDue).toBe('2027-02-08');
+    for (const persona of ['r.elmoussaoui', 'p.vandam']) expect(await texts(persona)).toHaveLength(1); // the signal of the grant
     // The school file now has L1001 in 2B (mentor Joost Pietersen).
     writeFileSync(schoolFile, readFileSync(schoolFile, 'utf8').replace('{ ref: L1001, initials: A.K., class: 1A }', '{ ref: L1001, initials: A.K., class: 2B }'));
     await bot.restart();
@@ -111,10 +112,22 @@ describe('exception reviews and pauses over time', () => {
     expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 }); // once
     expect(await request()).toMatchObject({ classId: '2B', yearGroup: 2, reviewDue: '2026-12-21', reviewReason: 'class-change' });
     expect(await at('2026-12-07T08:05:00+01:00')).toBe(1);
-    expect(await texts('j.pietersen')).toEqual([
+    const newMentor = await texts('j.pietersen');
+    expect(newMentor).toContain(
       'Evaluatie plannen\n- L1001 zit in een andere klas of een ander leerjaar. Evalueer de uitzondering uiterlijk 21-12-2026 met leerling en ouders: vakken en docenten kunnen veranderd zijn.',
-    ]);
+    );
     expect(await texts('m.devries')).toEqual([]);
+    // The new class's teacher is signalled, discreetly; the old class's teachers hear it no longer applies in
+    // their lessons; the teacher of both classes hears nothing new.
+    const [signal, ...more] = newMentor.filter((text) => !text.startsWith('Evaluatie plannen'));
+    expect(more).toEqual([]);
+    expect(signal).toMatch(/^L1001 \(2B\) heeft een uitzondering op het telefoonverbod\./);
+    expect(signal).toMatch(/Vragen\? Joost Pietersen \(mentor\)/);
+    expect(signal).not.toMatch(/glucose|diabet|medisch/i);
+    for (const persona of ['r.elmoussaoui', 'p.vandam']) {
+      expect(await texts(persona)).toEqual(['L1001 zit niet meer in een klas waaraan jij lesgeeft. De uitzondering op het telefoonverbod geldt dus niet meer in jouw lessen.']);
+    }
+    expect(await texts('t.bakker')).toEqual([]);
     expect(await at('2026-12-21T08:45:00+01:00')).toBe(1);
     expect((await texts('j.pietersen'))[0]).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 21-12-2026/);
   });

@@ -134,6 +134,31 @@ export async function signalTeachers(x: ExceptionCore, r: ExceptionRequest): Pro
   }
 }
 
+/**
+ * After a class change: the new class's teachers in scope get the discreet signal (only while the
+ * exception applies, not while it is paused); the old class's teachers who no longer teach the student
+ * hear that it no longer applies in their lessons. Teachers of both classes hear nothing new.
+ */
+export async function signalClassChange(x: ExceptionCore, before: ExceptionRequest, after: ExceptionRequest): Promise<void> {
+  const t = translator(x.school.locale);
+  const old = x.teachersOf(before);
+  const now = x.teachersOf(after);
+  if (after.status === 'granted') {
+    for (const staffId of now) {
+      if (old.has(staffId)) continue;
+      await x.deps.outbox.notify(`signal:${after.id}:class:${after.classId}:${staffId}`, staffId, {
+        text: `${functionalText(x, after, t, x.school.locale)}\n\n${t('exception.signal.howTo')}`,
+      });
+    }
+  }
+  for (const staffId of old) {
+    if (now.has(staffId)) continue;
+    await x.deps.outbox.notify(`signal:${after.id}:left:${before.classId}:${staffId}`, staffId, {
+      text: t('exception.signal.leftClass', { student: after.studentRef }),
+    });
+  }
+}
+
 export async function tellTeachers(x: ExceptionCore, r: ExceptionRequest, key: 'exception.signal.paused' | 'exception.signal.resumed' | 'exception.signal.ended'): Promise<void> {
   const t = translator(x.school.locale);
   for (const staffId of x.teachersOf(r)) {

@@ -12,7 +12,7 @@ import { dayIn, zonedTime } from '../time.js';
 import { schoolDayOnOrBefore, schoolDaysAfter, schoolHours } from '../reminders/calendar.js';
 import { type ExceptionRequest, type Review } from './model.js';
 import { ExceptionCore, schoolYearOfStart, type ExceptionResult } from './context.js';
-import { tellTeachers } from './presentation.js';
+import { signalClassChange, tellTeachers } from './presentation.js';
 
 /** Records a review. The exception stays active unless the review ends it. */
 export async function review(x: ExceptionCore, actor: Actor, id: string, review: Omit<Review, 'at' | 'byStaffId'>, channel: string, locale: Locale): Promise<ExceptionResult> {
@@ -93,6 +93,7 @@ export async function dailyChecks(x: ExceptionCore): Promise<{ classChanges: num
         if (written && written.classId === cls.id && written.reviewReason === 'class-change' && written.reviewDue === reviewDue) {
           classChanges++;
           await x.scheduleReview(written, reviewDue, true);
+          await signalClassChange(x, r, written);
           await x.audit('system', 'exception.class-change', r.id, 'scheduler');
         }
         continue;

@@ -210,6 +210,7 @@ export const en: Record<MessageKey, string> = {
   'exception.functional.paused': 'The exception of {student} is paused for now. Questions? Contact {contact}.',
   'exception.signal.howTo':
     'If a classmate asks, only say that arrangements were made with the mentor. If something seems wrong, do not raise it with the student in class; report it confidentially with "report misuse".',
+  'exception.signal.leftClass': '{student} is no longer in a class you teach, so the phone-ban exception no longer applies in your lessons.',
   'exception.signal.ended': 'The phone-ban exception of {student} has ended.',
   'exception.review.continued': 'The review is recorded. The exception continues; the next review is due by {date}.',
   'exception.review.ended': 'The review is recorded and the exception has ended. The teachers will be told.',

@@ -208,6 +208,7 @@ export const nl = {
   'exception.functional.paused': 'De uitzondering van {student} is tijdelijk gepauzeerd. Vragen? Neem contact op met {contact}.',
   'exception.signal.howTo':
     'Vraagt een klasgenoot ernaar, zeg dan alleen dat er afspraken zijn gemaakt met de mentor. Zie je iets wat niet klopt, spreek de leerling er niet in de klas op aan, maar meld het vertrouwelijk met "misbruik melden".',
+  'exception.signal.leftClass': '{student} zit niet meer in een klas waaraan jij lesgeeft. De uitzondering op het telefoonverbod geldt dus niet meer in jouw lessen.',
   'exception.signal.ended': 'De uitzondering op het telefoonverbod van {student} is beëindigd.',
   'exception.review.continued': 'De evaluatie is vastgelegd. De uitzondering loopt door; de volgende evaluatie is uiterlijk {date}.',
   'exception.review.ended': 'De evaluatie is vastgelegd en de uitzondering is beëindigd. De docenten krijgen daarvan bericht.',
