@@ -36,9 +36,9 @@ export function functionalText(x: ExceptionCore, r: ExceptionRequest, t: Transla
   return lines.join('\n');
 }
 
-export function scopeText(x: ExceptionCore, r: ExceptionRequest, t: Translate, locale: Locale): string {
+export function scopeText(x: ExceptionCore, r: ExceptionRequest, t: Translate, locale: Locale, withReview = true): string {
   // Texts for Magister and the OPP are read by colleagues: only what teachers may read goes in.
-  return t('exception.scopeText', {
+  return t(withReview ? 'exception.scopeText' : 'exception.scopeText.noReview', {
     scope: scopesOf(r).map((v) => t(scopeKey(v))).join(', ') || '-',
     when: r.subjects ? subjectsText(r, t, locale) || '-' : r.when || '-',
     functions: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-',

@@ -3,7 +3,7 @@
  * (signals, review dates, the outcome card), and who may see the card.
  */
 import type { AdaptiveCardJson } from '../cards/render.js';
-import { translator, type Locale } from '../i18n/index.js';
+import { translator, type Locale, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import { dayIn } from '../time.js';
 import type { Actor, OutboundMessage } from '../turn.js';
@@ -13,7 +13,7 @@ import { can } from '../permissions.js';
 import { evaluate, kernteamRole } from './decision.js';
 import { type ExceptionRequest, type KernteamVote, type VoteChoice } from './model.js';
 import { ExceptionCore, KERNTEAM_CHANNEL, type ExceptionResult, type VoteResult } from './context.js';
-import { groundKey, kernteamOnlyCard, outcomeCard, requestCard, scopeText, signalTeachers, statusKey } from './presentation.js';
+import { groundKey, kernteamOnlyCard, outcomeCard, purposeKey, requestCard, scopeText, signalTeachers, statusKey } from './presentation.js';
 
 /**
  * A kernteam member's vote. Checked on the server: only kernteam roles, only while undecided.
@@ -110,12 +110,31 @@ export async function afterDecision(x: ExceptionCore, r: ExceptionRequest, chann
   if (r.status === 'granted' && r.reviewDue) {
     await x.scheduleReview(r, r.reviewDue);
     lines.push(`${t('exception.magister.title')}\n${recordText(t, 'exception.magister', { student: r.studentRef, what: scopeText(x, r, t, x.school.locale) })}`);
-    lines.push(`${t('exception.opp.title')}\n${recordText(t, 'exception.opp', { student: r.studentRef, what: scopeText(x, r, t, x.school.locale), date: formatDate(r.reviewDue, x.school.locale) })}`);
+    lines.push(`${t('exception.opp.title')}\n${oppText(x, r, t)}`);
     await signalTeachers(x, r);
   }
   await x.deps.outbox.notify(`decision:${r.id}:${r.requesterStaffId}`, r.requesterStaffId, { text: lines.join('\n\n') });
   await x.audit('system', `exception.decided.${r.status}`, r.id, channel);
 }
+
+/**
+ * The text for the student's OPP: the support and its purpose (when the purpose says nothing about
+ * health), what applies and what the student may do, and the review with student and parents, once.
+ */
+function oppText(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
+  const locale = x.school.locale;
+  const shown = r.purpose && OPP_PURPOSES.has(r.purpose) ? t(purposeKey(r.purpose)) : null;
+  const values = {
+    student: r.studentRef,
+    what: scopeText(x, r, t, locale, false),
+    decided: formatDate(dayIn(x.school.timeZone, r.decision?.at ?? x.deps.clock.now()), locale),
+    date: formatDate(r.reviewDue ?? '', locale),
+  };
+  return shown ? recordText(t, 'exception.opp', { ...values, purpose: shown }) : recordText(t, 'exception.opp.noPurpose', values);
+}
+
+/** Purposes the OPP names; a medical app, or "something else", is not named where colleagues read it. */
+const OPP_PURPOSES = new Set(['prikkelregulatie', 'structuur-app', 'communicatie']);
 
 export async function announceAgenda(x: ExceptionCore, r: ExceptionRequest): Promise<void> {
   const t = translator(x.school.locale);
