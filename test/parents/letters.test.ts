@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { GROUNDS, type ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { composeLetter, LETTER_KINDS, type LetterData } from '../../src/core/parents/letters.js';
-import { MEDICAL_WORDS } from '../../src/core/parents/letter-service.js';
+import { healthWordsIn } from '../../src/core/text/health-words.js';
 import { readability, withinB1 } from '../../src/core/text/plain-language.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
@@ -50,7 +50,9 @@ const DEMO: LetterData = {
   school: 'Demo College (fictief)',
   staff: 'Marloes de Vries',
   contact: 'A. Jansen (zorgcoördinator), 010 123 45 67, zorg@demo-school.example',
-  motivation: 'De app waarschuwt op tijd, zodat zij in de les kan blijven',
+  applicant: 'parents',
+  ground: 'medisch',
+  reason: 'De telefoon ging in de les vaak voor andere dingen aan',
   allowed: ['meldingen op de telefoon bekijken en er meteen iets mee doen'],
   where: 'in de lessen, ook bij toetsen',
   date: '8 februari 2027',
@@ -66,11 +68,36 @@ describe('letters to parents, drafted from the record', () => {
     expect(r.jargon).toEqual([]);
     expect(withinB1(r)).toBe(true);
     expect(letter.text).not.toMatch(/\{\w+\}/);
+    expect(healthWordsIn(`${letter.subject}\n${letter.text}`)).toEqual([]);
   });
 
-  it('puts the kernteam’s motivation in the decision letters', () => {
-    for (const kind of ['exception-granted', 'exception-rejected'] as const) {
-      expect(composeLetter(kind, DEMO, 'nl').text).toContain('Waarom: De app waarschuwt op tijd, zodat zij in de les kan blijven.');
+  it('tells why a request was granted by the kind of ground only, in general words, for every ground', () => {
+    expect(composeLetter('exception-granted', DEMO, 'nl').text).toContain('Waarom: De telefoon helpt uw kind om goed voor de eigen gezondheid te zorgen.');
+    expect(composeLetter('exception-granted', DEMO, 'en').text).toContain('Why: The phone helps your child take good care of their own health.');
+    const whys = new Set<string>();
+    for (const ground of [...GROUNDS, null]) {
+      for (const lang of ['nl', 'en'] as const) {
+        const why = composeLetter('exception-granted', { ...DEMO, ground }, lang).text.split('\n\n').find((p) => /^(Waarom|Why): /.test(p))!;
+        expect(healthWordsIn(why), why).toEqual([]);
+        expect(why).not.toMatch(/medisch|psychisch|didactisch|beperking/i);
+        whys.add(why);
+      }
+    }
+    expect(whys.size).toBe((GROUNDS.length + 1) * 2);
+  });
+
+  it('says "U vroeg" only when the parents asked, with the form; otherwise the mentor or someone at school asked', () => {
+    const opening = (applicant: LetterData['applicant'], lang: 'nl' | 'en', kind: 'exception-granted' | 'exception-rejected' = 'exception-granted') =>
+      composeLetter(kind, { ...DEMO, applicant }, lang).text.split('\n\n')[1];
+    expect(opening('parents', 'nl')).toBe('U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken. Het antwoord is ja.');
+    expect(opening('parents', 'en')).toMatch(/^You asked the school/);
+    expect(opening('mentor', 'nl')).toBe('De mentor van uw kind vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft die vraag besproken. Het antwoord is ja.');
+    expect(opening('mentor', 'en', 'exception-rejected')).toMatch(/^The mentor of your child asked the school.*The answer is no\.$/);
+    expect(opening('school', 'nl', 'exception-rejected')).toMatch(/^Iemand van school vroeg/);
+    for (const applicant of ['mentor', 'school'] as const) {
+      for (const kind of LETTER_KINDS) {
+        for (const lang of ['nl', 'en'] as const) expect(composeLetter(kind, { ...DEMO, applicant }, lang).text).not.toMatch(/U vroeg|You asked|uw vraag|your request/);
+      }
     }
   });
 
@@ -88,15 +115,16 @@ describe('letters to parents, drafted from the record', () => {
       return last;
     };
 
-    it('leaves out a health word the parents did not use, records that the parents were informed, and gives the PDF once', async () => {
+    it('leaves out the kernteam’s motivation and every health word, records that the parents were informed, and gives the PDF once', async () => {
       await bot.app.store.collection('exceptionRequests').create(granted());
       const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Nederlands']);
       const text = draft.texts.join('\n');
       expect(text).toContain('Beste ouders of verzorgers van B.M.,');
-      expect(text).toContain('Waarom: De app waarschuwt op tijd bij […], zodat zij in de les kan blijven.');
-      expect(text).toMatch(/weggelaten, omdat de ouders ze zelf niet noemden: diabetes/);
+      expect(text).toContain('De mentor van uw kind vroeg de school om een uitzondering');
+      expect(text).toContain('Waarom: De telefoon helpt uw kind om goed voor de eigen gezondheid te zorgen.');
+      expect(text).not.toMatch(/waarschuwt|weggelaten|uit de brief gehaald|U vroeg/);
       const letterPart = draft.texts.find((t) => t.startsWith('De telefoon in de les: de school zegt ja'))!;
-      for (const word of MEDICAL_WORDS) expect(letterPart.toLowerCase()).not.toMatch(new RegExp(`\\b${word}\\b`));
+      expect(healthWordsIn(letterPart)).toEqual([]);
       expect(letterPart).not.toMatch(/medisch|Dexcom|Sensor|L1002/);
 
       const taken = await bot.say('m.devries', '-');
@@ -110,12 +138,22 @@ describe('letters to parents, drafted from the record', () => {
       expect(stored?.parentsInformed).toEqual([{ letter: 'exception-granted', at: NOW, byStaffId: 'm.devries' }]);
     });
 
-    it('keeps a health word the parents wrote themselves', async () => {
+    it('says "U vroeg" when the parents asked with the form, and still names no health word, not even one the parents wrote', async () => {
       await bot.app.store.collection('exceptionRequests').create(
         granted({ fromParents: { at: NOW, linkId: 'link-x', need: 'Ze heeft diabetes en de app meet haar suiker.', studentWords: '-', documents: {}, documentsWhere: '', consent: true } }),
       );
       const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Nederlands']);
-      expect(draft.texts.join('\n')).toContain('Waarom: De app waarschuwt op tijd bij diabetes, zodat zij in de les kan blijven.');
+      const letterPart = draft.texts.find((t) => t.startsWith('De telefoon in de les: de school zegt ja'))!;
+      expect(letterPart).toContain('U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken.');
+      expect(letterPart).not.toMatch(/diabetes|suiker|waarschuwt/i);
+    });
+
+    it('says someone at school asked when the zorgcoördinator made the request', async () => {
+      await bot.app.store.collection('exceptionRequests').create(granted({ requesterStaffId: 'a.jansen' }));
+      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Engels']);
+      const letterPart = draft.texts.find((t) => t.startsWith('Phones in class: the school says yes'))!;
+      expect(letterPart).toContain('Someone at school asked for an exception for the phone in class for your child.');
+      expect(letterPart).not.toMatch(/You asked|your request/);
     });
 
     it('writes to the parents of a student who bullies without naming the bullied student, and records the step', async () => {

@@ -3,22 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
 import type { CaseService } from '../cases/service.js';
+import type { ExceptionRequest } from '../exceptions/model.js';
 import { currentPauseEnd, scopesOf, type ExceptionService } from '../exceptions/service.js';
+import { translator } from '../i18n/index.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Store } from '../ports.js';
 import { formatDate } from '../protocol/answers.js';
 import { KEEP, writeRecord } from '../records.js';
+import { withoutHealthWords } from '../text/health-words.js';
 import { dayIn } from '../time.js';
 import type { Actor } from '../turn.js';
-import { allowedInWords, composeLetter, whereInWords, type LetterData, type LetterKind, type LetterLang } from './letters.js';
+import { allowedInWords, composeLetter, whereInWords, type LetterApplicant, type LetterData, type LetterKind, type LetterLang } from './letters.js';
 import { letterPdf } from './pdf.js';
-
-/** Words about health that a letter only keeps when the parents used them themselves. */
-export const MEDICAL_WORDS = [
-  'diabetes', 'insuline', 'glucose', 'epilepsie', 'epilepsy', 'adhd', 'autisme', 'autism', 'asd', 'angst', 'angststoornis', 'anxiety',
-  'depressie', 'depression', 'dyslexie', 'dyslexia', 'migraine', 'astma', 'asthma', 'medicatie', 'medication', 'medicijn', 'medicijnen', 'diagnose',
-  'diagnosis', 'psychiater', 'psychiatrist', 'stoornis', 'disorder', 'trauma', 'ptss', 'ptsd', 'hartritme',
-] as const;
 
 export type LetterRequest =
   | { about: 'exception'; requestId: string; invitation: boolean }
@@ -68,24 +64,26 @@ export class LetterService {
         : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
       if (!kind) return { ok: false, reason: 'invalid' };
       const pauseEnd = currentPauseEnd(r);
-      const placeholder = lang === 'en' ? '[Write here, in plain words, why.]' : '[Schrijf hier in gewone woorden waarom.]';
+      // Named fields only: the kernteam's motivations (the votes', or a joint decision's) stay with the
+      // kernteam; why is told by the kind of ground, or written by the member of staff in plain words.
       const data: LetterData = {
         ...base,
         student: initials(r.studentRef),
-        motivation: kind === 'exception-granted' || kind === 'exception-rejected' ? (r.decision?.motivation ?? placeholder) : placeholder,
+        applicant: this.applicantOf(r),
+        ground: r.ground,
+        reason: translator(lang)('letter.reason.write'),
         allowed: allowedInWords(r.functions ?? [], lang),
         where: whereInWords(scopesOf(r), lang),
         date: kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
       };
-      const parentsWrote = [r.fromParents?.need, r.fromParents?.studentWords].join(' ');
-      return this.finishDraft(kind, data, lang, parentsWrote);
+      return this.finishDraft(kind, data, lang);
     }
     const c = await this.deps.store.collection('bullyingCases').get(request.caseId);
     if (!c || c.schoolId !== this.school.id) return { ok: false, reason: 'not-found' };
     if (!mayWork(actor, c, directory)) return { ok: false, reason: 'denied' };
     if (request.parentsOf === 'bully' && (!request.bully || !bulliesOf(c).includes(request.bully))) return { ok: false, reason: 'invalid' };
     const student = request.parentsOf === 'bully' ? request.bully! : c.studentRef;
-    return this.finishDraft(request.parentsOf === 'bully' ? 'bullying-bully' : 'bullying-bullied', { ...base, student: initials(student) }, lang, '');
+    return this.finishDraft(request.parentsOf === 'bully' ? 'bullying-bully' : 'bullying-bullied', { ...base, student: initials(student) }, lang);
   }
 
   /**
@@ -121,20 +119,32 @@ export class LetterService {
     return found ? { pdf: found.payload, name: found.name } : null;
   }
 
-  private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang, parentsWrote: string): LetterDraft {
-    // A health word stays out unless the parents used it themselves.
-    const allowed = parentsWrote.toLowerCase();
-    const removed: string[] = [];
-    const motivation = data.motivation?.replace(/[\p{L}]+/gu, (word) => {
-      const lower = word.toLowerCase();
-      if ((MEDICAL_WORDS as readonly string[]).includes(lower) && !new RegExp(`\\b${lower}\\b`).test(allowed)) {
-        removed.push(lower);
-        return '[…]';
-      }
-      return word;
-    });
-    const { subject, text } = composeLetter(kind, { ...data, motivation }, lang);
-    return { ok: true, kind, subject, text, removed };
+  /**
+   * Who asked for the exception: the parents when they sent the parents' form for it; the class mentor
+   * when the mentor made the request on their own; otherwise someone at school (a zorgcoördinator).
+   */
+  private applicantOf(r: ExceptionRequest): LetterApplicant {
+    if (r.fromParents) return 'parents';
+    const mentor = this.school.classes.find((c) => c.id === r.classId)?.mentor;
+    return mentor === r.requesterStaffId ? 'mentor' : 'school';
+  }
+
+  private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang): LetterDraft {
+    // The fields taken from the record are checked for health words (matched by stem, compounds too).
+    const removed = new Set<string>();
+    const clean = (text: string) => {
+      const out = withoutHealthWords(text);
+      for (const word of out.removed) removed.add(word);
+      return out.text;
+    };
+    const checked: LetterData = {
+      ...data,
+      reason: data.reason === undefined ? undefined : clean(data.reason),
+      allowed: data.allowed?.map(clean),
+      where: data.where === undefined ? undefined : clean(data.where),
+    };
+    const { subject, text } = composeLetter(kind, checked, lang);
+    return { ok: true, kind, subject, text, removed: [...removed] };
   }
 
   private contactLine(lang: LetterLang): string {

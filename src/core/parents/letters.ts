@@ -1,14 +1,17 @@
+import { translator, type MessageKey } from '../i18n/index.js';
 import { sentence } from '../text/record-text.js';
 
 /**
  * Letters to parents, drafted from the record in plain language (B1), for a member of staff to read,
- * change and send themselves. A letter holds only what parents may read: the decision and the
- * kernteam's motivation, what is allowed in class (never a ground or a diagnosis), dates and whom to
- * ask. A letter about bullying never names the other student.
+ * change and send themselves. A letter is built from named fields only: who asked, the decision, why in
+ * general words (the kind of ground, never a diagnosis), what is allowed and where, the date and whom to
+ * ask. The kernteam's motivations are for the kernteam: they have no field here. A letter about bullying
+ * never names the other student.
  */
 export const LETTER_KINDS = ['exception-granted', 'exception-rejected', 'exception-review', 'exception-paused', 'exception-revoked', 'bullying-bullied', 'bullying-bully'] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 export type LetterLang = 'nl' | 'en';
+export type LetterApplicant = 'parents' | 'mentor' | 'school';
 
 export interface LetterData {
   /** How the letter names the child: the initials the school file has. */
@@ -18,8 +21,12 @@ export interface LetterData {
   staff: string;
   /** Whom parents can ask, e.g. "A. Jansen (zorgcoördinator), 010 123 45 67". */
   contact: string;
-  /** The kernteam's or the staff member's reasons, as they wrote them (the staff member edits them into plain words). */
-  motivation?: string;
+  /** Who asked for the exception: the parents (with the parents' form), the class mentor, or someone else at school. */
+  applicant?: LetterApplicant;
+  /** The request's ground (exceptions/model.ts GROUNDS), told in general words without health details. */
+  ground?: string | null;
+  /** Why, for a rejection, a pause or an end: a place the member of staff fills in in plain words. */
+  reason?: string;
   /** What the child may do with the phone, in parents' words. */
   allowed?: string[];
   /** Where it applies, in parents' words. */
@@ -35,8 +42,8 @@ const NL: Record<LetterKind, Template> = {
     subject: 'De telefoon in de les: de school zegt ja',
     body: [
       'Beste ouders of verzorgers van {student},',
-      'U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken. Het antwoord is ja.',
-      'Waarom: {motivation}',
+      '{asked} Het antwoord is ja.',
+      'Waarom: {ground}',
       'Wat mag: {allowed}.',
       'Wanneer: {where}.',
       'De docenten weten wat uw kind mag. Zij weten niet waarom.',
@@ -49,8 +56,8 @@ const NL: Record<LetterKind, Template> = {
     subject: 'De telefoon in de les: de school zegt nee',
     body: [
       'Beste ouders of verzorgers van {student},',
-      'U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken. Het antwoord is nee.',
-      'Waarom: {motivation}',
+      '{asked} Het antwoord is nee.',
+      'Waarom: {reason}',
       'Bent u het er niet mee eens? Of verandert er iets? Praat er dan over met {contact}. U mag altijd opnieuw een vraag doen.',
       'Met vriendelijke groet,\n{staff}\n{school}',
     ],
@@ -70,7 +77,7 @@ const NL: Record<LetterKind, Template> = {
     body: [
       'Beste ouders of verzorgers van {student},',
       'Het gebruik van de telefoon in de les ging niet zoals we hadden afgesproken. Daarom stopt de uitzondering even, tot en met {date}.',
-      'Waarom: {motivation}',
+      'Waarom: {reason}',
       'Heeft uw kind de telefoon nodig voor de gezondheid? Dan regelen we samen met u wat er in die tijd nodig is.',
       'Heeft u vragen? Neem contact op met {contact}.',
       'Met vriendelijke groet,\n{staff}\n{school}',
@@ -81,7 +88,7 @@ const NL: Record<LetterKind, Template> = {
     body: [
       'Beste ouders of verzorgers van {student},',
       'De school stopt de uitzondering voor de telefoon in de les.',
-      'Waarom: {motivation}',
+      'Waarom: {reason}',
       'Wilt u erover praten? Neem dan contact op met {contact}.',
       'Met vriendelijke groet,\n{staff}\n{school}',
     ],
@@ -115,8 +122,8 @@ const EN: Record<LetterKind, Template> = {
     subject: 'Phones in class: the school says yes',
     body: [
       'Dear parents or carers of {student},',
-      'You asked the school for an exception for the phone in class. The school care team talked about your request. The answer is yes.',
-      'Why: {motivation}',
+      '{asked} The answer is yes.',
+      'Why: {ground}',
       'What is allowed: {allowed}.',
       'When: {where}.',
       'The teachers know what your child may do. They do not know why.',
@@ -129,8 +136,8 @@ const EN: Record<LetterKind, Template> = {
     subject: 'Phones in class: the school says no',
     body: [
       'Dear parents or carers of {student},',
-      'You asked the school for an exception for the phone in class. The school care team talked about your request. The answer is no.',
-      'Why: {motivation}',
+      '{asked} The answer is no.',
+      'Why: {reason}',
       'Do you disagree? Or does something change? Then please talk to {contact}. You can always ask again.',
       'Kind regards,\n{staff}\n{school}',
     ],
@@ -150,7 +157,7 @@ const EN: Record<LetterKind, Template> = {
     body: [
       'Dear parents or carers of {student},',
       'Using the phone in class did not go as we agreed. So the exception stops for a while, until and including {date}.',
-      'Why: {motivation}',
+      'Why: {reason}',
       'Does your child need the phone for their health? Then we will arrange with you what is needed in that time.',
       'Do you have questions? Please contact {contact}.',
       'Kind regards,\n{staff}\n{school}',
@@ -161,7 +168,7 @@ const EN: Record<LetterKind, Template> = {
     body: [
       'Dear parents or carers of {student},',
       'The school is ending the exception for the phone in class.',
-      'Why: {motivation}',
+      'Why: {reason}',
       'Would you like to talk about it? Then please contact {contact}.',
       'Kind regards,\n{staff}\n{school}',
     ],
@@ -212,6 +219,16 @@ const WHERE: Record<LetterLang, Record<string, string>> = {
   en: { lessen: 'in lessons', 'ook-toetsen': 'also in tests', 'ook-tussenuren': 'also in free periods' },
 };
 
+const ASKED: Record<LetterApplicant, MessageKey> = { parents: 'letter.asked.parents', mentor: 'letter.asked.mentor', school: 'letter.asked.school' };
+
+/** A ground in general words: the kind of reason, without health details. */
+const GROUND: Record<string, MessageKey> = {
+  medisch: 'letter.ground.medisch',
+  psychisch: 'letter.ground.psychisch',
+  didactisch: 'letter.ground.didactisch',
+  beperking: 'letter.ground.beperking',
+};
+
 /** The phone functions of a request in parents' words. */
 export function allowedInWords(functions: readonly string[], lang: LetterLang): string[] {
   return functions.map((f) => ALLOWED[lang][f]).filter((s): s is string => !!s);
@@ -225,12 +242,15 @@ export function whereInWords(scopes: readonly string[], lang: LetterLang): strin
 /** A letter's subject and text, filled from the record; placeholders without data become "-". */
 export function composeLetter(kind: LetterKind, data: LetterData, lang: LetterLang): { subject: string; text: string } {
   const template = (lang === 'en' ? EN : NL)[kind];
+  const t = translator(lang);
   const values: Record<string, string> = {
     student: data.student,
     school: data.school,
     staff: data.staff,
     contact: data.contact,
-    motivation: sentence(data.motivation ?? '-'),
+    asked: t(ASKED[data.applicant ?? 'school']),
+    ground: sentence(t(data.ground && Object.hasOwn(GROUND, data.ground) ? GROUND[data.ground]! : 'letter.ground.other')),
+    reason: sentence(data.reason ?? '-'),
     allowed: (data.allowed ?? []).join('; ') || '-',
     where: data.where || '-',
     date: data.date ?? '-',
