@@ -134,6 +134,13 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
   /** Entries for one record, oldest first. */
   forRecord(recordKind: string, recordId: string): Promise<AuditEntry[]>;
+  /**
+   * Moves every entry of one record to another record id, nothing else changed; how many moved. Only for
+   * re-keying the students' pseudonyms (privacy/pseudonyms.ts) when the data key is rotated.
+   */
+  rename(recordKind: string, fromId: string, toId: string): Promise<number>;
+  /** The distinct record ids with entries of one kind (for re-keying pseudonyms). */
+  recordIds(recordKind: string): Promise<string[]>;
 }
 
 /** The collections Zorgpad keeps, with the top-level fields each one is looked up by. */
@@ -154,8 +161,11 @@ export const COLLECTIONS = {
   parentLinks: ['schoolId', 'studentRef', 'staffId'],
   /** Short-lived state all worker processes share (transient.ts): pacing, counters, one-time downloads. */
   transient: ['expiresAt'],
-  /** Platform requests acknowledged before their turn ran (inbox/model.ts), by person and state. */
-  inbox: ['schoolId', 'personKey', 'status'],
+  /**
+   * Platform requests acknowledged before their turn ran (inbox/model.ts), by school and person; by state
+   * through the paged index only (every index costs each of the two writes a turn makes here).
+   */
+  inbox: ['schoolId', 'personKey'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

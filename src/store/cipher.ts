@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { AuditPseudonyms } from '../core/privacy/pseudonyms.js';
 
 /** A data key: 32 bytes, named by a short id stored with every value it encrypts. */
 export interface DataKey {
@@ -14,6 +15,17 @@ export function dataKey(base64: string): DataKey {
 
 const PREFIX = 'enc:v1:';
 
+/** What the audit trail's pseudonym key is derived for (HKDF `info`); a new version gives new pseudonyms. */
+const PSEUDONYM_INFO = 'zorgpad audit pseudonym v1';
+
+/**
+ * The key for the audit trail's student pseudonyms (HMAC-SHA256), derived from a data key with HKDF-SHA256:
+ * a separate key, so the data key itself is only ever used for encryption.
+ */
+export function pseudonymKey(key: DataKey): Buffer {
+  return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), PSEUDONYM_INFO, 32));
+}
+
 /**
  * AES-256-GCM for single values. Encrypts with the current key; decrypts with whichever known key
  * the value names, so keys can be rotated without downtime.
@@ -23,13 +35,18 @@ export class FieldCipher {
 
   constructor(
     private readonly current: DataKey,
-    previous: DataKey[] = [],
+    private readonly previous: DataKey[] = [],
   ) {
     this.byId = new Map([current, ...previous].map((k) => [k.id, k.key]));
   }
 
   get keyId(): string {
     return this.current.id;
+  }
+
+  /** The audit trail's student pseudonyms under keys derived from these data keys (current and previous). */
+  auditPseudonyms(): AuditPseudonyms {
+    return new AuditPseudonyms(pseudonymKey(this.current), this.previous.filter((k) => k.id !== this.current.id).map(pseudonymKey));
   }
 
   encrypt(value: unknown): string {

@@ -1,6 +1,7 @@
 import type { CollectionName, Store } from '../core/ports.js';
 import type { FieldCipher } from './cipher.js';
 import { mappedCollection, wrapCollections } from '../core/store-wrap.js';
+import { pseudonymisedAudit } from '../core/privacy/pseudonyms.js';
 
 /**
  * The sensitive fields of each collection: conversation notes, health details, students' words,
@@ -36,14 +37,18 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
   inbox: ['request'],
 };
 
-/** Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out. */
+/**
+ * Wraps a store so that the sensitive fields are encrypted on the way in and decrypted on the way out,
+ * and the audit trail names students by a pseudonym keyed from the data key (privacy/pseudonyms.ts).
+ */
 export function encryptingStore(inner: Store, cipher: FieldCipher): Store {
-  return wrapCollections(inner, (name, base) => {
+  const wrapped = wrapCollections(inner, (name, base) => {
     const fields = SENSITIVE_FIELDS[name];
     if (!fields) return base;
     const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
     return mappedCollection(base, (record) => transform(record, fields, (v) => cipher.decrypt(v)), seal);
   });
+  return { ...wrapped, audit: pseudonymisedAudit(inner.audit, cipher.auditPseudonyms()) };
 }
 
 /** A copy of `record` with `fn` applied to the value at each path (missing paths are left alone). */

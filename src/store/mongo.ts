@@ -278,6 +278,12 @@ export async function openMongoStore(uri: string, dbName: string, opts: { writeC
           channel,
         }));
       },
+      async rename(recordKind, fromId, toId) {
+        return (await audit.updateMany({ recordKind, recordId: fromId }, { $set: { recordId: toId } })).modifiedCount;
+      },
+      async recordIds(recordKind) {
+        return (await audit.distinct('recordId', { recordKind })).map(String);
+      },
     },
     async close() {
       await client.close();

@@ -116,6 +116,14 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
       db.exec(`CREATE INDEX IF NOT EXISTS "rx_${collection}_${field}" ON records (json_extract(data, '$.${field}'), id) WHERE collection = '${collection}'`);
     }
   }
+  // An index no collection lists any more (a field dropped from COLLECTIONS) only costs every write.
+  const wanted = new Set([
+    ...Object.entries(COLLECTIONS).flatMap(([collection, fields]) => fields.map((field) => `rx_${collection}_${field}`)),
+    ...Object.entries(PAGED_QUERIES).map(([collection, [field, order]]) => `rx_${collection}_${field}_${order}`),
+  ]);
+  for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rx\\_%' ESCAPE '\\'").all() as Array<{ name: string }>) {
+    if (!wanted.has(name)) db.exec(`DROP INDEX IF EXISTS "${name}"`);
+  }
   for (const [collection, [field, order]] of Object.entries(PAGED_QUERIES)) {
     db.exec(`DROP INDEX IF EXISTS "records_${collection}_${field}_${order}"`);
     db.exec(
@@ -175,6 +183,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     auditFor: db.prepare<[string, string], AuditRow>(
       'SELECT * FROM audit WHERE record_kind = ? AND record_id = ? ORDER BY seq',
     ),
+    renameAudit: db.prepare<[string, string, string]>('UPDATE audit SET record_id = ? WHERE record_kind = ? AND record_id = ?'),
+    auditIds: db.prepare<[string], { record_id: string }>('SELECT DISTINCT record_id FROM audit WHERE record_kind = ?'),
   };
 
   function collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>> {
@@ -283,6 +293,12 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
           recordId: r.record_id,
           channel: r.channel,
         }));
+      },
+      async rename(recordKind, fromId, toId) {
+        return stmt.renameAudit.run(toId, recordKind, fromId).changes;
+      },
+      async recordIds(recordKind) {
+        return stmt.auditIds.all(recordKind).map((r) => r.record_id);
       },
     },
     async close() {

@@ -64,6 +64,8 @@ export class WriteFaults {
       audit: {
         forRecord: (kind, id) => inner.audit.forRecord(kind, id),
         append: async (entry) => (faults.write('audit.append'), inner.audit.append(entry)),
+        rename: async (kind, from, to) => (faults.write('audit.rename'), inner.audit.rename(kind, from, to)),
+        recordIds: (kind) => inner.audit.recordIds(kind),
       },
     };
   }

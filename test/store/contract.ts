@@ -247,6 +247,23 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect((await store.audit.forRecord('bullyingCase', 'c1')).map((e) => e.action)).toEqual(['create', 'read', 'update']);
     });
 
+    it('moves the audit entries of one record to another id (re-keying pseudonyms), and lists the ids of a kind', async () => {
+      const store = await fresh();
+      const base = { schoolId: 'demo', actor: 'staff:h.smit', channel: 'teams' };
+      await store.audit.append({ ...base, recordKind: 'student', recordId: 'old', at: 10, action: 'a' });
+      await store.audit.append({ ...base, recordKind: 'student', recordId: 'old', at: 11, action: 'b' });
+      await store.audit.append({ ...base, recordKind: 'student', recordId: 'other', at: 12, action: 'c' });
+      await store.audit.append({ ...base, recordKind: 'exceptionRequest', recordId: 'old', at: 13, action: 'd' });
+      expect((await store.audit.recordIds('student')).sort()).toEqual(['old', 'other']);
+      expect(await store.audit.rename('student', 'old', 'new')).toBe(2);
+      expect(await store.audit.forRecord('student', 'old')).toEqual([]);
+      expect((await store.audit.forRecord('student', 'new')).map((e) => [e.action, e.at, e.recordId])).toEqual([['a', 10, 'new'], ['b', 11, 'new']]);
+      // Other kinds and other ids are left alone.
+      expect((await store.audit.forRecord('exceptionRequest', 'old')).map((e) => e.action)).toEqual(['d']);
+      expect((await store.audit.recordIds('student')).sort()).toEqual(['new', 'other']);
+      expect(await store.audit.rename('student', 'absent', 'x')).toBe(0);
+    });
+
     describe('the inbox over this store (core/inbox)', () => {
       const clock = { t: 1_000_000, now() { return this.t; } };
       const entry = (id: string, person = 'slack:T:U1') => ({ id, kind: 'slack', personKey: person, request: { text: 'help' } });

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditSubject } from '../../src/core/privacy/service.js';
 import { dataKey, FieldCipher, generateDataKey } from '../../src/store/cipher.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -74,5 +76,48 @@ describe('sensitive fields at rest', () => {
     expect(only.decrypt(description)).toBe(SECRET);
     rmSync(bot.dataDir, { recursive: true, force: true });
     bot = undefined;
+  });
+
+  it('moves the audit trail to the new key\'s pseudonyms, so the trail is found with the new key alone', async () => {
+    const oldKey = generateDataKey();
+    const newKey = generateDataKey();
+    bot = await startTestApp({ ZORGPAD_DATA_KEY: oldKey });
+    const dataDir = bot.dataDir;
+    // Under the old key: a lookup with no exception to point at (kept under L1003's pseudonym), and an
+    // entry an earlier version wrote under L1002's plain hash.
+    await bot.say('t.bakker', 'heeft L1003 een uitzondering?');
+    await bot.app.close();
+    const plainL1002 = `leerling-${createHash('sha256').update('demo:L1002').digest('hex').slice(0, 16)}`;
+    const db = new Database(join(dataDir, 'zorgpad.sqlite'));
+    db.prepare('INSERT INTO audit (at, school_id, actor, action, record_kind, record_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)').run(1, 'demo', 'b.koster', 'privacy.export', 'student', plainL1002, 'teams');
+    db.close();
+    const subjects = () => {
+      const raw = new Database(join(dataDir, 'zorgpad.sqlite'), { readonly: true });
+      const rows = raw.prepare("SELECT DISTINCT record_id FROM audit WHERE record_kind IN ('student', 'exceptionRequest')").all() as Array<{ record_id: string }>;
+      raw.close();
+      return rows.map((r) => r.record_id).sort();
+    };
+    const oldPseudonyms = new FieldCipher(dataKey(oldKey)).auditPseudonyms();
+    const newPseudonyms = new FieldCipher(dataKey(newKey)).auditPseudonyms();
+    const l1003 = auditSubject('demo', 'L1003');
+    expect(subjects()).toEqual([oldPseudonyms.keyed(l1003), plainL1002].sort());
+
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/rotate-key.ts'], {
+      env: { PATH: process.env.PATH ?? '', ZORGPAD_DATA_DIR: dataDir, ZORGPAD_DATA_KEY: newKey, ZORGPAD_DATA_KEYS_PREVIOUS: oldKey },
+    }).toString();
+    expect(out).toMatch(/ 2 audit entries re-keyed /);
+    expect(out).not.toMatch(/L100/);
+    expect(subjects()).toEqual([newPseudonyms.keyed(l1003), newPseudonyms.keyed(plainL1002)].sort());
+
+    // The old key removed: the beheerder still finds both students' entries.
+    const after = await startTestApp({ ZORGPAD_DATA_DIR: dataDir, ZORGPAD_DATA_KEY: newKey });
+    try {
+      expect((await after.say('b.koster', 'audit L1003')).texts[0]).toMatch(/Tessa Bakker — exception\.functional-read/);
+      expect((await after.say('b.koster', 'audit L1002')).texts[0]).toMatch(/Bram Koster — privacy\.export — teams/);
+    } finally {
+      await after.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      bot = undefined;
+    }
   });
 });

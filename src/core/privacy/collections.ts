@@ -41,8 +41,9 @@ export function mentions(value: unknown, studentRef: string): boolean {
 }
 
 /**
- * A stable pseudonym for a student at a school, for places that must point at the student without
- * holding the number: the audit trail, and the ids of the student's bullying cases.
+ * A stable, unkeyed hash of a student at a school, for places that must point at the student without
+ * holding the number: the audit trail's subject (`auditSubject`, which the store keys before it is kept)
+ * and the ids of the student's bullying cases (which still carry it as it is).
  */
 export function studentPseudonym(schoolId: string, studentRef: string): string {
   return createHash('sha256').update(`${schoolId}:${studentRef.toUpperCase()}`).digest('hex').slice(0, 16);

@@ -14,7 +14,12 @@ const SHORT_LIVED_DAYS = 30;
 /** A dialog nobody touched for this long is forgotten (drafts live on in their own records). */
 const IDLE_DIALOG_DAYS = 90;
 
-/** The audit trail's name for a student: a pseudonym, so the trail never holds the student number. */
+/**
+ * The audit trail's name for a student, so the trail never holds the student number. This plain form
+ * (a hash anyone could compute from the number) is what the core passes to the store's audit trail;
+ * the store keeps and looks it up under a keyed pseudonym, HMAC-SHA256 with a key derived from the data
+ * key (privacy/pseudonyms.ts, store/encrypting.ts), and finds entries written in the plain form before.
+ */
 export function auditSubject(schoolId: string, studentRef: string): string {
   return `leerling-${studentPseudonym(schoolId, studentRef)}`;
 }
@@ -104,7 +109,9 @@ export class PrivacyService {
     for (const c of records.cases) entries.push(...(await this.deps.store.audit.forRecord('bullyingCase', c.id)));
     for (const r of records.requests) entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', r.id)));
     // Reads of "has this student an exception?" when there was none, and privacy actions, are kept under
-    // the student's pseudonym (older entries: under the number).
+    // the student's pseudonym (older entries: under the number). A lookup of the pseudonym also finds the
+    // entries under a previous data key's pseudonym and under the plain hash of older versions, until the
+    // key rotation (scripts/rotate-key.ts) moves them to the current key's.
     const subject = auditSubject(this.school.id, ref);
     for (const id of [subject, ref]) {
       entries.push(...(await this.deps.store.audit.forRecord('exceptionRequest', id)));
