@@ -60,7 +60,10 @@ describe('the parents’ form behind a personal link', () => {
     expect(form.html).not.toMatch(/L1002|B\.M\./);
     const done = await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie, origin: bot.base });
     expect(done.status).toBe(200);
-    expect(await done.text()).toContain('De school heeft uw antwoorden.');
+    const thanks = await done.text();
+    expect(thanks).toContain('De school heeft uw antwoorden.');
+    // The kernteam's term, from the school file (10 school days in the demo school).
+    expect(thanks).toContain('Binnen 10 schooldagen hoort u wat de school besluit.');
 
     const [draft] = await draftsOf('L1002');
     expect(draft?.requesterStaffId).toBe('m.devries');
@@ -205,5 +208,9 @@ describe('the parents’ form behind a personal link', () => {
     const en = await (await fetch(`${bot.base}/info/telefoon-uitzondering?lang=en`)).text();
     expect(en).toContain('<html lang="en" dir="ltr">');
     expect(en).toContain('Phones in class: asking for an exception');
+    // The decision term is the school file's.
+    expect(html).toContain('Binnen 10 schooldagen hoort u wat de school besluit, en waarom.');
+    expect(en).toContain('Within 10 school days you hear what the school decides, and why.');
+    expect(html).not.toContain('{days}');
   });
 });

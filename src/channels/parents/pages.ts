@@ -76,7 +76,7 @@ function contact(t: PageTexts, school: School): string {
 /** The public information page about the exception rule. */
 export function infoPage(t: PageTexts, school: School, languages: LanguageLinks): string {
   const i = t.info;
-  const steps = i.steps.map((s, n) => `<li>${icon(n)}<strong>${n + 1}. ${esc(s.title)}</strong><span>${esc(s.text)}</span></li>`).join('');
+  const steps = i.steps.map((s, n) => `<li>${icon(n)}<strong>${n + 1}. ${esc(s.title)}</strong><span>${esc(withTerm(s.text, school))}</span></li>`).join('');
   const body = `<h1>${esc(i.title)}</h1>
 ${paragraphs(i.intro)}
 <h2>${esc(i.whoTitle)}</h2>
@@ -159,5 +159,10 @@ export function resultPage(t: PageTexts, school: School, kind: ResultKind, langu
   const r = t.result;
   const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy], error: [r.errorTitle, r.error] }[kind] as [string, string[]];
   const more = infoHref ? `<p><a href="${esc(infoHref)}">${esc(t.infoLink)}</a></p>` : '';
-  return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines)}\n${more}`, languages);
+  return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines.map((line) => withTerm(line, school)))}\n${more}`, languages);
+}
+
+/** A text with the school's decision term filled in (`{days}`: the school days the kernteam has to decide). */
+function withTerm(text: string, school: School): string {
+  return text.replaceAll('{days}', String(school.exceptions.decisionSchoolDays));
 }

@@ -91,7 +91,7 @@ export const nl: PageTexts = {
     steps: [
       { title: 'Praten', text: 'U praat met de mentor of met de zorgcoördinator.' },
       { title: 'Formulier', text: 'U krijgt een link van school. U vult het formulier samen met uw kind in.' },
-      { title: 'Besluit', text: 'Het zorgteam van school kijkt naar de vraag. U hoort wat de school besluit, en waarom.' },
+      { title: 'Besluit', text: 'Het zorgteam van school kijkt naar de vraag. Binnen {days} schooldagen hoort u wat de school besluit, en waarom.' },
       { title: 'Samen kijken', text: 'Na een paar weken kijken we samen of het goed gaat.' },
     ],
     checklistTitle: 'Wat is handig om te hebben?',
@@ -144,7 +144,7 @@ export const nl: PageTexts = {
   },
   result: {
     doneTitle: 'Dank u wel',
-    done: ['De school heeft uw antwoorden.', 'De mentor of de zorgcoördinator neemt contact met u op.'],
+    done: ['De school heeft uw antwoorden.', 'De mentor of de zorgcoördinator neemt contact met u op.', 'Binnen {days} schooldagen hoort u wat de school besluit.'],
     usedTitle: 'Deze link is al gebruikt',
     used: ['Het formulier is al verstuurd. De school heeft de antwoorden.', 'Wilt u iets veranderen? Neem dan contact op met de school.'],
     expiredTitle: 'Deze link werkt niet meer',
@@ -179,7 +179,7 @@ export const en: PageTexts = {
     steps: [
       { title: 'Talk', text: 'You talk to the mentor or to the care coordinator.' },
       { title: 'Form', text: 'The school gives you a link. You fill in the form together with your child.' },
-      { title: 'Decision', text: 'The school care team looks at the request. You hear what the school decides, and why.' },
+      { title: 'Decision', text: 'The school care team looks at the request. Within {days} school days you hear what the school decides, and why.' },
       { title: 'Look back', text: 'After a few weeks we look together at how it goes.' },
     ],
     checklistTitle: 'What is good to have?',
@@ -226,7 +226,7 @@ export const en: PageTexts = {
   },
   result: {
     doneTitle: 'Thank you',
-    done: ['The school has your answers.', 'The mentor or the care coordinator will contact you.'],
+    done: ['The school has your answers.', 'The mentor or the care coordinator will contact you.', 'Within {days} school days you hear what the school decides.'],
     usedTitle: 'This link has been used',
     used: ['The form was already sent. The school has the answers.', 'Do you want to change something? Please contact the school.'],
     expiredTitle: 'This link no longer works',
