@@ -358,6 +358,12 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(view.type).toBe('home');
     expect(buttons(view.blocks).map((b) => b.text)).toEqual(expect.arrayContaining(['Pesten melden', 'Advies bij cyberpesten', 'Uitzondering telefoonverbod aanvragen', 'Openen']));
     expect(blockText(view.blocks)).toMatch(/L1001 — concept/);
+    // What waits for her comes first, with a button that opens it.
+    const text = blockText(view.blocks);
+    expect(text.indexOf('Wacht op jou')).toBeLessThan(text.indexOf('Pesten melden'));
+    expect(text).toMatch(/Aanvraag afmaken voor L1001/);
+    const waitingButton = buttons(view.blocks).find((b) => b.value.length > 0 && b.text === 'Openen');
+    expect(waitingButton).toBeDefined();
   });
 
   it('waits for Slack\'s Retry-After on 429 and then delivers through the outbox', async () => {

@@ -39,6 +39,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     // The menu arrives as an Adaptive Card rendered by the official renderer.
     await page.locator('.card .ac-pushButton', { hasText: 'Pesten' }).click();
     await page.locator('.card .ac-pushButton', { hasText: 'Plagen of pesten?' }).click();
+    await page.locator('.msg .text', { hasText: 'Plagen is een spel tussen gelijken' }).waitFor();
     await expect(page.locator('.msg .text', { hasText: 'Plagen is een spel tussen gelijken' }).count()).resolves.toBe(1);
     await page.locator('.card .ac-pushButton', { hasText: 'Ja' }).last().click();
     await page.locator('.card', { hasText: 'Let op een leerling die' }).waitFor();
@@ -72,7 +73,7 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await page.locator('.card', { hasText: 'Herkent de leerling dat hij of zij gepest wordt?' }).waitFor();
   });
 
-  it('files an exception request as a mentor and decides it as two kernteam members in the rendered card', async () => {
+  it('files an exception request as a mentor and decides it as two kernteam members, one from "Wacht op jou" after a reload, one in the rendered card', async () => {
     await page.goto(`${bot.base}/playground`);
     await page.selectOption('#persona', 'm.devries');
     const type = (text: string) => typeInPlayground(page, text);
@@ -84,7 +85,24 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     await page.locator('.card .ac-pushButton', { hasText: 'Indienen' }).click();
     await page.locator('.msg .text', { hasText: 'De aanvraag is ingediend bij het kernteam' }).waitFor();
 
-    for (const [persona, motivation] of [['a.jansen', 'Medisch nodig, goed onderbouwd.'], ['l.verhoeven', 'Akkoord, alleen meldingen.']] as const) {
+    // Anouk comes back later (a reload): the request waits for her vote in "Wacht op jou", and she votes from there.
+    await page.reload();
+    await page.selectOption('#persona', 'a.jansen');
+    const waiting = page.locator('#waiting');
+    await waiting.locator('.ac-textBlock', { hasText: /^Stem uitbrengen: aanvraag voor L1001 \(1A\)/ }).waitFor({ timeout: 5000 });
+    await waiting.locator('.ac-pushButton', { hasText: 'Openen' }).click();
+    const opened = waiting.locator('.ac-adaptiveCard', { hasText: 'Aanvraag uitzondering telefoonverbod — L1001' });
+    await opened.waitFor({ timeout: 5000 });
+    await opened.locator('textarea').fill('Medisch nodig, goed onderbouwd.');
+    await opened.locator('.ac-pushButton', { hasText: 'Toekennen' }).click();
+    await page.locator('.msg .text', { hasText: /Je stem is vastgelegd/ }).waitFor();
+    // Reloaded again, nothing waits for her any more.
+    await page.reload();
+    await page.selectOption('#persona', 'a.jansen');
+    await page.locator('#welcome .ac-adaptiveCard').waitFor();
+    expect(await waiting.locator('.ac-textBlock', { hasText: 'Stem uitbrengen' }).count()).toBe(0);
+
+    for (const [persona, motivation] of [['l.verhoeven', 'Akkoord, alleen meldingen.']] as const) {
       await page.selectOption('#persona', persona);
       const card = page.locator('.card', { hasText: 'Aanvraag uitzondering telefoonverbod — L1001' }).last();
       await card.waitFor({ timeout: 5000 });

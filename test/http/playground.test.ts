@@ -20,7 +20,7 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('shows a teacher the menu on "help", as a card with buttons', async () => {
     const reply = await bot.say('t.bakker', 'help');
-    expect(reply.texts).toEqual(['Waarmee kan ik je helpen?\n1. Pesten\n2. Telefoon in de les\n3. Mijn herinneringen']);
+    expect(reply.texts).toEqual(['Waarmee kan ik je helpen?\n1. Wacht op jou\n2. Pesten\n3. Telefoon in de les\n4. Mijn herinneringen']);
     const bullying = await bot.click('t.bakker', buttonData(reply.messages[0], 'Pesten'));
     expect(bullying.texts).toEqual(['Wat wil je doen?\n1. Pesten melden\n2. Advies bij cyberpesten\n3. Plagen of pesten?\n4. Mijn meldingen']);
     expect(reply.messages[0]!.card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });

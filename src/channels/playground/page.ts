@@ -62,6 +62,7 @@ export function playgroundPage(locale: Locale, personas: Persona[]): string {
   <span>${escapeHtml(t('playground.clock'))}: <span id="clock"></span> <button id="forward" type="button">${escapeHtml(t('playground.clockForward'))}</button></span>
 </div>
 <section id="welcome" class="welcome" aria-label="welkom"></section>
+<section id="waiting" class="welcome" aria-label="${escapeHtml(t('waiting.title'))}"></section>
 <div class="layout">
 <main id="log" aria-live="polite"></main>
 <aside id="channel" aria-label="${escapeHtml(t('playground.channel'))}"></aside>
@@ -91,7 +92,13 @@ async function welcome() {
   holder.innerHTML = '';
   try {
     const res = await fetch('/playground/api/welcome?personaId=' + encodeURIComponent(personaSelect.value) + '&lang=' + boot.locale);
-    if (res.ok) renderInto(holder, (await res.json()).card);
+    const waiting = document.getElementById('waiting');
+    waiting.innerHTML = '';
+    if (res.ok) {
+      const body = await res.json();
+      renderInto(holder, body.card);
+      if (body.waiting) renderInto(waiting, body.waiting);
+    }
   } catch (e) { /* the chat works without it */ }
 }
 

@@ -105,7 +105,15 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const person = directory.staffById(personaId.data);
     const text = overview && person ? t('playground.welcome', { name: person.name }) : t('access.unknown');
     const actions = (overview?.procedures ?? []).map((p) => ({ title: p.label, flowId: (p.data as { zorgpad: { start: string } }).zorgpad.start }));
-    sendJson(res, 200, { card: cards.render('offer', { text, actions }) });
+    // What waits for this persona, read from the store: the same after a reload.
+    const waiting = overview?.waiting.length
+      ? cards.render('waiting', {
+          title: t('waiting.title'),
+          text: t('waiting.count', { count: overview.waiting.length }),
+          items: overview.waiting.map((item) => ({ label: item.label, button: t('waiting.open'), data: item.data })),
+        })
+      : null;
+    sendJson(res, 200, { card: cards.render('offer', { text, actions }), waiting });
   });
 
   // The playground is where notifications land locally: the page asks for a persona's new ones.

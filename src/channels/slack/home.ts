@@ -6,8 +6,9 @@ import { clip, encodeButton, fitBlocks, LIMITS, mrkdwn, type SlackBlock } from '
 const MAX_ITEMS = 15;
 
 /**
- * The App Home tab: the procedures this person may start as buttons, then their open cases, their
- * exception drafts and the reviews they are due to record, each with a button that opens it in a modal.
+ * The App Home tab: what waits for this person ("wacht op jou"), the procedures they may start as
+ * buttons, then their open cases, their exception drafts and the reviews they are due to record, each
+ * with a button that opens it in a modal.
  */
 export function homeView(overview: Overview | null, t: Translate): Record<string, unknown> {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: t('slack.home.title') } }];
@@ -16,6 +17,23 @@ export function homeView(overview: Overview | null, t: Translate): Record<string
     return { type: 'home', blocks };
   }
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.home.intro')) } });
+  // What waits for this person first: it is why most people open the tab.
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(t('waiting.title'))}*` } });
+  if (!overview.waiting.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(t('waiting.none')) }] });
+  overview.waiting.slice(0, MAX_ITEMS).forEach((item, i) => {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(mrkdwn(item.label), LIMITS.sectionText) },
+      accessory: {
+        type: 'button',
+        action_id: `zp.home.waiting.${i}`,
+        text: { type: 'plain_text', text: clip(t('waiting.open'), LIMITS.buttonText) },
+        value: encodeButton({ data: item.data, withInputs: false }),
+        style: 'primary',
+      },
+    });
+  });
+  blocks.push({ type: 'divider' });
   if (overview.procedures.length) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(t('slack.home.procedures'))}*` } });
     blocks.push({

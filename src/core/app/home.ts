@@ -1,6 +1,6 @@
 import type { CaseService } from '../cases/service.js';
 import type { ExceptionService } from '../exceptions/service.js';
-import type { Locale } from '../i18n/index.js';
+import { translator, type Locale } from '../i18n/index.js';
 import { can } from '../permissions.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Role } from '../people/roles.js';
@@ -16,6 +16,8 @@ export interface OverviewItem {
 }
 
 export interface Overview {
+  /** Everything that waits for this person, most pressing kind first (votes, decisions, reviews, drafts). */
+  waiting: OverviewItem[];
   procedures: OverviewItem[];
   cases: OverviewItem[];
   drafts: OverviewItem[];
@@ -53,6 +55,7 @@ export async function overview(deps: HomeDeps, platform: Platform, userId: strin
   const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
   const reviews = await exceptions.reviewable(caseActor);
   return {
+    waiting: await waitingFor(deps, caseActor, locale),
     procedures,
     cases: myCases.map((c) => ({ label: c.label, data: start('zaak', { caseId: c.value }) })),
     drafts: drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
@@ -63,4 +66,28 @@ export async function overview(deps: HomeDeps, platform: Platform, userId: strin
 /** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
 export function caseOptions(cases: CaseService, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
   return can(actor, 'case.list') ? cases.optionsFor(actor, locale) : Promise.resolve([]);
+}
+
+/**
+ * What waits for a person, each with the card data that opens it: requests to vote on (the kernteam
+ * card), agenda items to record the joint decision of, proposed measures to decide, reviews to record,
+ * drafts to finish (those with the parents' answers marked). Read from the store every time, so the
+ * list is the same after a reload or on another device.
+ */
+export async function waitingFor(deps: Pick<HomeDeps, 'cases' | 'exceptions'>, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<OverviewItem[]> {
+  const { exceptions, cases } = deps;
+  const t = translator(locale);
+  const start = (flowId: string, extra: Record<string, string>) => ({ zorgpad: { start: flowId, ...extra } });
+  const votes = await exceptions.votesWaiting(actor, locale);
+  const agenda = await exceptions.agendaRequests(actor);
+  const proposals = await cases.proposalsWaiting(actor, locale);
+  const reviews = await exceptions.reviewable(actor);
+  const drafts = await exceptions.draftsWaiting(actor, locale);
+  return [
+    ...votes.map((v) => ({ label: v.label, data: { zorgpad: { refresh: v.value } } })),
+    ...agenda.map((a) => ({ label: t('waiting.agenda', { request: a.label }), data: start('kernteambesluit', { requestId: a.value }) })),
+    ...proposals.map((p) => ({ label: p.label, data: start('sanctie-besluit', { caseId: p.value }) })),
+    ...reviews.map((r) => ({ label: t('waiting.review', { request: r.label }), data: start('evaluatie', { requestId: r.value }) })),
+    ...drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
+  ];
 }

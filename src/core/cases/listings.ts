@@ -5,10 +5,10 @@
 import { translator, type Locale } from '../i18n/index.js';
 import { formatDate, type Option } from '../protocol/answers.js';
 import { dayIn } from '../time.js';
-import { mayWork, maySeeFigures, maySeeOverview, type Actor } from './access.js';
+import { mayDecideSanction, mayWork, maySeeFigures, maySeeOverview, type Actor } from './access.js';
 import { computeCaseFigures, caseFiguresCsv } from './figures.js';
 import { CaseCore, type CaseResult } from './context.js';
-import { history, nextText, stageKey, stepKey, summaryLine } from './presentation.js';
+import { history, nextText, rungKey, stageKey, stepKey, summaryLine } from './presentation.js';
 
 /** The yearly evaluation figures for bullying (counts only), with a CSV. */
 export async function figuresSaid(x: CaseCore, actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
@@ -80,4 +80,19 @@ export async function overview(x: CaseCore, actor: Actor, channel: string, local
   const closedRecently = all.filter((c) => c.status === 'closed').length;
   await x.audit(actor, 'case.overview', 'overview', channel);
   return { ok: true, said: [{ text: t('case.overview', { open: open.length, closed: closedRecently, stages: lines.join('\n') }) }] };
+}
+
+/** Proposed suspensions and expulsions that wait for this person's decision (directie), oldest first. */
+export async function proposalsWaiting(x: CaseCore, actor: Actor, locale: Locale): Promise<Option[]> {
+  const t = translator(locale);
+  const all = await x.cases.findBy('status', 'open');
+  const waiting: Array<Option & { at: number }> = [];
+  for (const c of all) {
+    if (c.schoolId !== x.school.id || !mayDecideSanction(actor, c, x.deps.directory)) continue;
+    for (const s of c.sanctions) {
+      if (s.status !== 'proposed') continue;
+      waiting.push({ value: c.id, at: s.at, label: t('waiting.proposal', { rung: t(rungKey(s.rung)), students: (s.studentRefs ?? []).join(', '), student: c.studentRef, cls: c.classId }) });
+    }
+  }
+  return waiting.sort((a, b) => a.at - b.at).map(({ value, label }) => ({ value, label }));
 }

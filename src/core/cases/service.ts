@@ -48,6 +48,7 @@ export class CaseService {
   describe: Rest<typeof listings.describe> = (...a) => listings.describe(this.x, ...a);
   historyOf: Rest<typeof listings.historyOf> = (...a) => listings.historyOf(this.x, ...a);
   optionsFor: Rest<typeof listings.optionsFor> = (...a) => listings.optionsFor(this.x, ...a);
+  proposalsWaiting: Rest<typeof listings.proposalsWaiting> = (...a) => listings.proposalsWaiting(this.x, ...a);
   labelFor: Rest<typeof listings.labelFor> = (...a) => listings.labelFor(this.x, ...a);
   overview: Rest<typeof listings.overview> = (...a) => listings.overview(this.x, ...a);
 }

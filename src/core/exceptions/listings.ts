@@ -3,7 +3,9 @@
  * functional answer for teachers, and the subjects to choose from.
  */
 import { translator, type Locale } from '../i18n/index.js';
-import { type Option } from '../protocol/answers.js';
+import { formatDate, type Option } from '../protocol/answers.js';
+import { dayIn } from '../time.js';
+import { kernteamRole } from './decision.js';
 import type { Actor } from '../turn.js';
 import { auditSubject } from '../privacy/service.js';
 import { can } from '../permissions.js';
@@ -23,6 +25,30 @@ export async function myRequests(x: ExceptionCore, actor: Actor, locale: Locale)
       label: `${r.studentRef || '?'} — ${t(statusKey(r.status))}${x.overdue(r) ? ` — ${t('exception.review.overdue')}` : ''}`,
       isDraft: r.status === 'draft',
     }));
+}
+
+/**
+ * Requests that wait for this person's vote: submitted, undecided, and this member of the kernteam has
+ * not voted yet. Oldest first, with the day each was submitted.
+ */
+export async function votesWaiting(x: ExceptionCore, actor: Actor, locale: Locale): Promise<Option[]> {
+  if (!can(actor, 'exception.vote', { kernteamRoles: x.rule.kernteamRoles }) || !kernteamRole(actor.roles, x.rule)) return [];
+  const t = translator(locale);
+  const open = await x.requests.findBy('status', 'submitted');
+  return open
+    .filter((r) => r.schoolId === x.school.id && !r.decision && !r.votes.some((v) => v.staffId === actor.staffId))
+    .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0))
+    .map((r) => ({ value: r.id, label: t('waiting.vote', { student: r.studentRef, cls: r.classId, date: formatDate(dayIn(x.school.timeZone, r.submittedAt ?? r.createdAt), locale) }) }));
+}
+
+/** The person's drafts, oldest first; one with the parents' answers says so (they wait to be looked at). */
+export async function draftsWaiting(x: ExceptionCore, actor: Actor, locale: Locale): Promise<Option[]> {
+  const t = translator(locale);
+  const mine = await x.requests.findBy('requesterStaffId', actor.staffId);
+  return mine
+    .filter((r) => r.schoolId === x.school.id && r.status === 'draft')
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((r) => ({ value: r.id, label: t(r.fromParents ? 'waiting.parents' : 'waiting.draft', { student: r.studentRef || '?' }) }));
 }
 
 /** Requests on the kernteam agenda, for the zorgcoördinator to record the joint decision. */

@@ -58,6 +58,8 @@ export class ExceptionService {
   // Lookups and figures.
   myRequests: Rest<typeof listings.myRequests> = (...a) => listings.myRequests(this.x, ...a);
   agendaRequests: Rest<typeof listings.agendaRequests> = (...a) => listings.agendaRequests(this.x, ...a);
+  votesWaiting: Rest<typeof listings.votesWaiting> = (...a) => listings.votesWaiting(this.x, ...a);
+  draftsWaiting: Rest<typeof listings.draftsWaiting> = (...a) => listings.draftsWaiting(this.x, ...a);
   managed: Rest<typeof listings.managed> = (...a) => listings.managed(this.x, ...a);
   decided: Rest<typeof listings.decided> = (...a) => listings.decided(this.x, ...a);
   maySeeFigures: Rest<typeof listings.maySeeFigures> = (...a) => listings.maySeeFigures(this.x, ...a);

@@ -4,6 +4,7 @@ import { formatDate } from '../../protocol/answers.js';
 import { reminderKindKey } from '../../reminders/jobs.js';
 import { dayIn } from '../../time.js';
 import type { OutboundMessage } from '../../turn.js';
+import { waitingFor } from '../home.js';
 import { z } from 'zod';
 import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type CommandDeps } from '../command.js';
 
@@ -32,6 +33,7 @@ export const ADMIN_COMMANDS = [
     return [{ text: done ? ctx.t('reminder.handedOver', { name: to!.name }) : ctx.t('reminder.handOverFailed') }];
   }),
   defineCommand('my-reminders', {}, (deps, ctx) => myReminders(deps, ctx)),
+  defineCommand('waiting', {}, (deps, ctx) => waiting(deps, ctx)),
   defineCommand('failed-deliveries', {}, (deps, ctx) => failedDeliveries(deps, ctx)),
   defineCommand('student-audit', { leerling: textAnswer }, async ({ privacy, directory }, ctx, a) => {
     const student = a.leerling.value;
@@ -71,6 +73,19 @@ async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandCo
   const tz = directory.school.timeZone;
   const lines = jobs.map((j) => `- ${formatDate(dayIn(tz, j.dueAt), ctx.locale)}: ${ctx.t(reminderKindKey(j.kind))}`);
   return [{ text: `${ctx.t('reminder.list.title')}\n${lines.join('\n')}` }];
+}
+
+/** Everything that waits for this person, as a card with a button each ("wacht op jou"). */
+async function waiting(deps: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+  const items = await waitingFor(deps, actorOf(ctx), ctx.locale);
+  if (items.length === 0) return [{ text: ctx.t('waiting.none') }];
+  const text = ctx.t('waiting.count', { count: items.length });
+  const card = deps.cards.render('waiting', {
+    title: ctx.t('waiting.title'),
+    text,
+    items: items.map((item) => ({ label: item.label, button: ctx.t('waiting.open'), data: item.data })),
+  });
+  return [{ text: [ctx.t('waiting.title'), text, ...items.map((item) => `- ${item.label}`)].join('\n'), card }];
 }
 
 /** For the beheerder: messages that could not be delivered, and to whom. */
