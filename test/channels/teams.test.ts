@@ -75,6 +75,29 @@ describe('Teams channel (development mode, loopback connector)', () => {
     await connector.waitFor((s) => s.conversationId === personalConversation('m.devries') && /Zaak rond L1001/.test(s.activity.text ?? ''));
   });
 
+  it('answers "wacht op jou" with a card of what waits, whose button (Action.Execute) opens the voting card in place', async () => {
+    await post(installPersonal(connector.url, 'a.jansen'));
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '1', '1, 4', '2', '1',
+    ]);
+    await say('a.jansen', ['wacht op jou']);
+    const reply = lastTo(personalConversation('a.jansen')).activity;
+    const card = reply.attachments![0]!.content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toMatch(/Stem uitbrengen: aanvraag voor L1001 \(1A\)/);
+    expect(JSON.stringify(card)).not.toMatch(/Glucosesensor/);
+    const open = (card.body as Array<{ type: string; items?: Array<{ type: string; actions?: Array<{ verb: string; data: unknown }> }> }>)
+      .find((b) => b.type === 'Container')!
+      .items!.find((i) => i.type === 'ActionSet')!.actions![0]!;
+    const res = await post(cardAction(connector.url, 'a.jansen', personalConversation('a.jansen'), open.verb, open.data));
+    const body = (await res.json()) as { statusCode: number; type: string; value: Record<string, unknown> };
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(body.value)).toContain('Toekennen');
+    // Someone outside the kernteam has nothing waiting, and learns nothing of the request.
+    await say('t.bakker', ['wacht op jou']);
+    expect(lastTo(personalConversation('t.bakker')).activity.text).toBe('Er wacht nu niets op jou.');
+  });
+
   it('posts an exception request to the kernteam channel, takes two votes and replaces the card with the outcome', async () => {
     await post(channelConversationUpdate(connector.url, 'a.jansen'));
     // The kernteam members have the app in their personal scope, so Teams knows them for refresh.
