@@ -12,6 +12,7 @@ import {
   personalConversation,
   personalMessage,
   startTeamsTest,
+  TENANT,
   type TeamsTest,
 } from '../helpers/teams.js';
 
@@ -73,6 +74,25 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
     expect(body.value).toMatch(/^Zaak rond L1001 \(1A\)/);
     await connector.waitFor((s) => s.conversationId === personalConversation('m.devries') && /Zaak rond L1001/.test(s.activity.text ?? ''));
+  });
+
+  it('leaves nothing in the store for someone it does not know who installs the app and chats', async () => {
+    const stranger = { id: '29:stranger', aadObjectId: '00000000-0000-4000-8000-0000000000ff', name: 'Onbekend' };
+    const conversation = { id: 'a:personal-stranger', conversationType: 'personal', tenantId: TENANT };
+    const activity = (extra: Record<string, unknown>) => ({
+      ...installPersonal(connector.url, 't.bakker'),
+      from: stranger,
+      conversation,
+      id: `act-${Math.random().toString(36).slice(2)}`,
+      ...extra,
+    });
+    expect((await post(activity({ type: 'installationUpdate', action: 'add' }))).status).toBe(200);
+    expect((await post(activity({ type: 'message', text: 'help' }))).status).toBe(200);
+    await connector.waitFor((s) => s.conversationId === conversation.id && /geen toegang|medewerkers/i.test(s.activity.text ?? ''));
+    // No welcome marker (claiming it now is the first claim), no reference, no dialog state.
+    expect(await bot.app.store.idempotency.claim(`teams:welcome:${conversation.id}`, Date.now())).toBe(true);
+    expect(await bot.app.store.collection('conversationRefs').findBy('schoolId', bot.app.directory.school.id)).toEqual([]);
+    expect(await bot.app.store.collection('dialogStates').findBy('schoolId', bot.app.directory.school.id)).toEqual([]);
   });
 
   it('answers "wacht op jou" with a card of what waits, whose button (Action.Execute) opens the voting card in place', async () => {

@@ -38,7 +38,7 @@ export class TeamsBot {
         if (
           activity.conversation.conversationType === 'personal' &&
           (activity as { action?: string }).action !== 'remove' &&
-          (await this.references.firstWelcome(activity.conversation.id))
+          (await this.references.firstWelcome(activity))
         ) {
           await this.sendOrLater(context, activity, [{ text: translator(locale)('teams.welcome') }]);
         }

@@ -54,9 +54,15 @@ export class TeamsReferences {
     }
   }
 
-  /** True the first time for a conversation: Teams sends both conversationUpdate and installationUpdate on an install. */
-  firstWelcome(conversationId: string): Promise<boolean> {
-    return this.store.idempotency.claim(`teams:welcome:${conversationId}`, this.clock.now());
+  /**
+   * True the first time for a conversation: Teams sends both conversationUpdate and installationUpdate
+   * on an install. Only for known staff: someone Zorgpad does not know (a student, a stranger in the
+   * tenant) leaves no trace in the store, and is welcomed on each install event instead.
+   */
+  firstWelcome(activity: InboundActivity): Promise<boolean> {
+    const known = activity.from.aadObjectId ? this.directory.findStaff('teams', activity.from.aadObjectId) : null;
+    if (!known) return Promise.resolve(true);
+    return this.store.idempotency.claim(`teams:welcome:${activity.conversation.id}`, this.clock.now());
   }
 
   /** A person's stored reference, parsed; null when there is none or it is not one Zorgpad can use. */
