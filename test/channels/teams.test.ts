@@ -52,7 +52,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(menu.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const card = menu.attachments![0]!.content;
     expect(cardProblems(card)).toEqual([]);
-    expect(card.actions).toMatchObject([{ type: 'Action.Execute', verb: 'zorgpad.answer', fallback: { type: 'Action.Submit' } }, {}, {}]);
+    expect(card.actions).toMatchObject([{ type: 'Action.Execute', verb: 'zorgpad.answer', fallback: { type: 'Action.Submit' } }, {}, {}, {}]);
   });
 
   it('carries a teacher\'s bullying signal in 1:1 to the mentor, proactively', async () => {

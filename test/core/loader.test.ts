@@ -52,6 +52,7 @@ describe('dialog files', () => {
       'uitzondering-aanvragen',
       'uitzondering-check',
       'uitzondering-route',
+      'wacht-op-jou',
       'zaak',
       'zaak-geschiedenis',
     ]);

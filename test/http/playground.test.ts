@@ -112,8 +112,8 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('speaks English when the person picks English', async () => {
     const reply = await bot.say('m.devries', 'help', { locale: 'en' });
-    expect(reply.texts[0]).toBe('What can I help you with?\n1. Bullying\n2. Phones in class\n3. My reminders');
-    const phones = await bot.say('m.devries', '2', { locale: 'en' });
+    expect(reply.texts[0]).toBe('What can I help you with?\n1. Waiting for you\n2. Bullying\n3. Phones in class\n4. My reminders');
+    const phones = await bot.say('m.devries', '3', { locale: 'en' });
     expect(phones.texts[0]).toBe(
       'What would you like to do?\n1. Does a student have an exception?\n2. Report possible misuse\n3. Request an exception\n4. How is an exception requested?\n5. Form for parents\n6. My requests\n7. Review an exception\n8. Follow up misuse',
     );
