@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectionName } from '../../src/core/ports.js';
 import { TestClock } from '../helpers/clock.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 import { FILLED } from '../helpers/parents.js';
 
 const DAY = 86_400_000;
@@ -195,6 +195,113 @@ describe('the parents’ form behind a personal link', () => {
     expect(again.status).toBe(200);
     expect((await draftsOf('L1002'))[0]?.fromParents?.need).toBe(FILLED.need);
     expect((await notesFor('m.devries')).filter((n) => /De ouders van L1002/.test(n))).toHaveLength(1);
+  });
+
+  /** Every text and card of a reply, for assertions on what the person is shown. */
+  const shown = (reply: PlaygroundReply) => JSON.stringify(reply.messages);
+
+  it('pre-fills the mentor’s continued draft with the parents’ answers, marked, and shows the kernteam both where the mentor changed one', async () => {
+    const url = await link();
+    const form = await openForm(bot.base, url);
+    expect((await send(bot.base, { ...FILLED, t: form.secret, csrf: form.csrf }, { cookie: form.cookie })).status).toBe(200);
+
+    const list = await bot.say('m.devries', 'mijn aanvragen');
+    const resumed = await bot.click('m.devries', buttonData(list.messages[0], 'Verder invullen'));
+    expect(resumed.texts.at(-1)).toMatch(/^Op welke grond\?/);
+    await bot.say('m.devries', 'Medisch');
+    // The questions the parents answered are asked with their answer filled in and marked.
+    const purpose = await bot.say('m.devries', 'Medische app (bijvoorbeeld glucosemeting)');
+    expect(purpose.texts.at(-1)).toContain(`Nu ingevuld: ${FILLED.need} (van de ouders). Typ "ok" om dat te houden`);
+    const referral = await bot.say('m.devries', 'ok');
+    expect(referral.texts.at(-1)).toMatch(/^Verwijsbrief .*\n+Nu ingevuld: Aanwezig \(van de ouders\)\./s);
+    // On the card the parents' choice is the marked button.
+    expect(shown(referral)).toContain('"title":"Aanwezig (van de ouders)"');
+    expect(shown(referral)).toContain('"title":"Volgt nog"');
+    const opp = await bot.say('m.devries', 'ok');
+    expect(opp.texts.at(-1)).toContain('Nu ingevuld: Niet van toepassing (van de ouders).');
+    expect(shown(opp)).toContain('"title":"Niet van toepassing (van de ouders)"');
+    const diagnosis = await bot.say('m.devries', 'ok');
+    expect(diagnosis.texts.at(-1)).toContain('Nu ingevuld: Volgt nog (van de ouders).');
+    // The mentor changes this one.
+    const motivation = await bot.say('m.devries', 'Aanwezig');
+    expect(motivation.texts.at(-1)).toContain('Nu ingevuld: Aanwezig (van de ouders).');
+    const words = await bot.say('m.devries', 'ok');
+    expect(words.texts.at(-1)).toContain(`Nu ingevuld: ${FILLED.words} (van de ouders).`);
+    const where = await bot.say('m.devries', 'ok');
+    expect(where.texts.at(-1)).toContain(`Nu ingevuld: ${FILLED.where} (van de ouders).`);
+    const scope = await bot.say('m.devries', 'ok');
+    expect(scope.texts.at(-1)).toMatch(/^Waar geldt de uitzondering\?/);
+    expect(shown(scope)).not.toContain('van de ouders');
+    for (const answer of ['Ook in toetsweken', 'alle lessen', 'glucose-app, alleen meldingen', 'Meldingen bekijken en er meteen op reageren', '1, 4', '2']) await bot.say('m.devries', answer);
+    const submitted = await bot.say('m.devries', 'Indienen');
+    expect(submitted.texts[0]).toMatch(/^De aanvraag is ingediend bij het kernteam\./);
+
+    // Kept: the parents' answers as they sent them, and the mentor's in the request.
+    const [request] = await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1002');
+    expect(request).toMatchObject({ status: 'submitted', purposeDetail: FILLED.need, studentWords: FILLED.words, documentsLocation: FILLED.where });
+    expect(request!.documents).toEqual({ verwijsbrief: 'aanwezig', opp: 'nvt', diagnose: 'aanwezig', motivatie: 'aanwezig' });
+    expect(request!.fromParents?.documents).toEqual({ verwijsbrief: 'aanwezig', opp: 'nvt', diagnose: 'volgt', motivatie: 'aanwezig' });
+    // The kernteam's card shows both answers where they differ.
+    const inbox = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=a.jansen`)).json()) as { messages: Array<{ channel?: string; card?: unknown }> };
+    const card = JSON.stringify(inbox.messages.filter((m) => m.channel === 'kernteam').at(-1)?.card);
+    expect(card).toContain('verwijsbrief: aanwezig; OPP of behandelplan: n.v.t.; verklaring diagnose — mentor: aanwezig, ouders: volgt; motivatie leerling: aanwezig');
+  });
+
+  it('takes exactly one of two forms sent at once with one link, and tells the other sender theirs was not taken', async () => {
+    await bot.stop();
+    // The first form's answers are held on their way into the draft, so that the second arrives while
+    // the first is still being put there: the moment both senders used to hear "Dank u wel".
+    let slow = false;
+    bot = await startTestApp({}, 'sqlite', clock, {
+      wrapStore: (inner) => ({
+        ...inner,
+        collection: <N extends CollectionName>(name: N) => {
+          const base = inner.collection(name);
+          if (name !== 'exceptionRequests') return base;
+          return {
+            ...base,
+            update: async (record: Parameters<typeof base.update>[0]) => {
+              if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
+              return base.update(record);
+            },
+          };
+        },
+      }),
+    });
+    const url = await link();
+    // Two people open the link, each in their own browser; one reads the form in English.
+    const dutch = await openForm(bot.base, url);
+    const english = await openForm(bot.base, `${url}&lang=en`);
+    expect(dutch.csrf).not.toBe(english.csrf);
+    const answers = {
+      nl: { ...FILLED, need: 'Voor de suikermeter, zegt de moeder.' },
+      en: { ...FILLED, need: 'For the glucose app, says the father.', 'doc-opp': 'volgt' },
+    };
+    slow = true;
+    const [fromDutch, fromEnglish] = await Promise.all([
+      send(bot.base, { ...answers.nl, t: dutch.secret, csrf: dutch.csrf }, { cookie: dutch.cookie }),
+      send(bot.base, { ...answers.en, t: english.secret, csrf: english.csrf, lang: 'en' }, { cookie: english.cookie }),
+    ]);
+    slow = false;
+    const pages = { nl: { status: fromDutch.status, html: await fromDutch.text() }, en: { status: fromEnglish.status, html: await fromEnglish.text() } };
+    expect([pages.nl.status, pages.en.status].sort()).toEqual([200, 409]);
+    const winner = pages.nl.status === 200 ? 'nl' : 'en';
+    const loser = winner === 'nl' ? 'en' : 'nl';
+    expect(pages[winner].html).toContain(winner === 'nl' ? 'Dank u wel' : 'Thank you');
+    expect(pages[loser].html).toContain(loser === 'nl' ? 'Uw antwoorden zijn niet opgeslagen' : 'Your answers were not saved');
+    expect(pages[loser].html).toContain(loser === 'nl' ? 'De school heeft dus niet wat u nu invulde.' : 'So the school does not have what you filled in now.');
+    expect(pages[loser].html).not.toMatch(/Dank u wel|Thank you|De school heeft uw antwoorden|The school has your answers/);
+    // What is kept is the winner's, once; the mentor is told once.
+    const [draft] = await draftsOf('L1002');
+    expect(draft?.fromParents?.need).toBe(answers[winner].need);
+    expect(draft?.fromParents?.documents.opp).toBe(answers[winner]['doc-opp']);
+    const [spent] = await bot.app.store.collection('parentLinks').findBy('studentRef', 'L1002');
+    expect(spent?.submission?.need).toBe(answers[winner].need);
+    expect((await notesFor('m.devries')).filter((n) => /De ouders van L1002/.test(n))).toHaveLength(1);
+    // Sending the losing form again does not change that either.
+    const again = loser === 'nl' ? await send(bot.base, { ...answers.nl, t: dutch.secret, csrf: dutch.csrf }, { cookie: dutch.cookie }) : await send(bot.base, { ...answers.en, t: english.secret, csrf: english.csrf, lang: 'en' }, { cookie: english.cookie });
+    expect(again.status).toBe(409);
+    expect((await draftsOf('L1002'))[0]?.fromParents?.need).toBe(answers[winner].need);
   });
 
   it('serves the information page without personal data, in Dutch and English', async () => {

@@ -1,6 +1,6 @@
 import { DOCUMENT_STATES, DOCUMENTS } from '../../core/exceptions/model.js';
 import type { SchoolFile as School } from '../../core/people/school.js';
-import type { PageTexts } from './texts.js';
+import { TAKEN_FALLBACK, type PageTexts } from './texts.js';
 
 /** HTML-escaped text. */
 export function esc(text: string): string {
@@ -152,12 +152,14 @@ ${errorLine('consent')}
   return page(t, school, f.title, body, opts.languages);
 }
 
-export type ResultKind = 'done' | 'used' | 'expired' | 'unknown' | 'csrf' | 'busy' | 'error';
+export type ResultKind = 'done' | 'used' | 'taken' | 'expired' | 'unknown' | 'csrf' | 'busy' | 'error';
 
 /** A short page after sending, or instead of the form when the link cannot be used. */
 export function resultPage(t: PageTexts, school: School, kind: ResultKind, languages: LanguageLinks, infoHref: string | null): string {
   const r = t.result;
-  const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy], error: [r.errorTitle, r.error] }[kind] as [string, string[]];
+  // A school's own translation from before the `taken` page was added falls back to the Dutch text.
+  const taken = [r.takenTitle ?? TAKEN_FALLBACK.title, r.taken ?? TAKEN_FALLBACK.lines];
+  const [title, lines] = { done: [r.doneTitle, r.done], used: [r.usedTitle, r.used], taken, expired: [r.expiredTitle, r.expired], unknown: [r.unknownTitle, r.unknown], csrf: [r.csrfTitle, r.csrf], busy: [r.busyTitle, r.busy], error: [r.errorTitle, r.error] }[kind] as [string, string[]];
   const more = infoHref ? `<p><a href="${esc(infoHref)}">${esc(t.infoLink)}</a></p>` : '';
   return page(t, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines.map((line) => withTerm(line, school)))}\n${more}`, languages);
 }

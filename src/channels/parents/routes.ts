@@ -93,7 +93,8 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
   const result = (res: ServerResponse, status: number, t: PageTexts, kind: ResultKind) =>
     send(res, status, resultPage(t, school, kind, linksTo(t, (code) => (school.parents.infoPage ? `${INFO_PATH}?lang=${code}` : `${FORM_PATH}?lang=${code}`)), infoHref(t)));
   const formLinks = (t: PageTexts, secret: string) => linksTo(t, (code) => `${FORM_PATH}?t=${encodeURIComponent(secret)}&lang=${code}`);
-  const refusal = { unknown: 404, used: 410, expired: 410 } as const;
+  // taken: another form was sent with this link first (409: these answers conflict with the ones kept).
+  const refusal = { unknown: 404, used: 410, expired: 410, taken: 409 } as const;
 
   http.route('GET', FORM_PATH, async (req, res, url) => {
     const t = textsFor(url.searchParams.get('lang'));
@@ -141,7 +142,8 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     }
     let state;
     try {
-      state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true });
+      // The form's token tells this form from another one sent with the same link at the same time.
+      state = await deps.parents.submit(form.t, { need: values.need, studentWords: values.words, documents: values.documents, documentsWhere: values.where, consent: true }, form.csrf);
     } catch (error) {
       // The store failed: either nothing was kept, or the answers are kept on the link and the next try finishes them.
       deps.log.error('parents.submit-failed', { error: error instanceof Error ? error.name : 'unknown' });

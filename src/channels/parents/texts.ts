@@ -58,6 +58,13 @@ export const pageTextsSchema = z.strictObject({
     done: lines,
     usedTitle: text,
     used: lines,
+    /**
+     * Another form was sent with the same link first (two people at once): these answers were not
+     * taken. Optional so that a school's translation from before this page still loads; it then shows
+     * the Dutch text (`TAKEN_FALLBACK`).
+     */
+    takenTitle: text.optional(),
+    taken: lines.optional(),
     expiredTitle: text,
     expired: lines,
     unknownTitle: text,
@@ -72,6 +79,18 @@ export const pageTextsSchema = z.strictObject({
   infoLink: text,
 });
 export type PageTexts = z.input<typeof pageTextsSchema>;
+
+const TAKEN_NL = {
+  title: 'Uw antwoorden zijn niet opgeslagen',
+  lines: [
+    'Iemand had het formulier met deze link net al verstuurd. Misschien was dat iemand anders bij u thuis.',
+    'De school heeft dus niet wat u nu invulde.',
+    'Wilt u iets toevoegen of veranderen? Neem dan contact op met de school.',
+  ],
+};
+
+/** The `taken` page for a translation that does not have it yet: in Dutch. */
+export const TAKEN_FALLBACK: { title: string; lines: string[] } = TAKEN_NL;
 
 export const nl: PageTexts = {
   lang: 'nl',
@@ -147,6 +166,8 @@ export const nl: PageTexts = {
     done: ['De school heeft uw antwoorden.', 'De mentor of de zorgcoördinator neemt contact met u op.', 'Binnen {days} schooldagen hoort u wat de school besluit.'],
     usedTitle: 'Deze link is al gebruikt',
     used: ['Het formulier is al verstuurd. De school heeft de antwoorden.', 'Wilt u iets veranderen? Neem dan contact op met de school.'],
+    takenTitle: TAKEN_NL.title,
+    taken: TAKEN_NL.lines,
     expiredTitle: 'Deze link werkt niet meer',
     expired: ['De link is te oud.', 'Vraag de school om een nieuwe link.'],
     unknownTitle: 'Deze link klopt niet',
@@ -229,6 +250,12 @@ export const en: PageTexts = {
     done: ['The school has your answers.', 'The mentor or the care coordinator will contact you.', 'Within {days} school days you hear what the school decides.'],
     usedTitle: 'This link has been used',
     used: ['The form was already sent. The school has the answers.', 'Do you want to change something? Please contact the school.'],
+    takenTitle: 'Your answers were not saved',
+    taken: [
+      'Someone had just sent the form with this link. Maybe it was someone else in your home.',
+      'So the school does not have what you filled in now.',
+      'Do you want to add or change something? Please contact the school.',
+    ],
     expiredTitle: 'This link no longer works',
     expired: ['The link is too old.', 'Ask the school for a new link.'],
     unknownTitle: 'This link is not right',

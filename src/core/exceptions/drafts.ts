@@ -66,14 +66,19 @@ export async function saveDraft(x: ExceptionCore, actor: Actor, draftId: string,
   });
 }
 
-/** The answers of a draft, to resume its dialog elsewhere. Only for its requester. */
+/**
+ * The answers of a draft, to resume its dialog elsewhere. Only for its requester. An answer that is
+ * still what the parents sent with the form link is marked as theirs (`from`): the dialog asks that
+ * question again, pre-filled with it and marked "van de ouders", and "ok" keeps it.
+ */
 export async function draftAnswers(x: ExceptionCore, actor: Actor, id: string, locale: Locale): Promise<Record<string, Answer> | null> {
   const r = await x.requests.get(id);
   if (!r || !x.isRequester(actor, r) || r.status !== 'draft') return null;
   const t = translator(locale);
   const answers: Record<string, Answer> = { draftId: { value: r.id, display: '' } };
+  const fromParents = parentsAnswers(r);
   const put = (key: string, value: string | null, display?: string) => {
-    if (value) answers[key] = { value, display: display ?? value };
+    if (value) answers[key] = { value, display: display ?? value, ...(fromParents[key] !== undefined && fromParents[key] === value ? { from: t('exception.parents.mark') } : {}) };
   };
   const student = r.studentRef ? x.deps.directory.findStudent(r.studentRef) : null;
   if (student) answers.leerling = { value: student.ref, display: `${student.ref} (${student.class})` };
@@ -92,6 +97,15 @@ export async function draftAnswers(x: ExceptionCore, actor: Actor, id: string, l
   putList('functies', r.functions, (v) => t(functionKey(v)));
   putList('aanpak', r.teacherActions, (v) => t(actionKey(v)));
   put('soort', r.kind, r.kind ? t(kindKey(r.kind)) : undefined);
+  return answers;
+}
+
+/** What the parents sent with the form link, by the key of the question it answers. */
+function parentsAnswers(r: ExceptionRequest): Record<string, string> {
+  const p = r.fromParents;
+  if (!p) return {};
+  const answers: Record<string, string> = { doelToelichting: p.need, woordenLeerling: p.studentWords, bewaarplaats: p.documentsWhere };
+  for (const doc of DOCUMENTS) if (p.documents[doc]) answers[`doc_${doc}`] = p.documents[doc];
   return answers;
 }
 

@@ -108,14 +108,27 @@ export function publicFacts(x: ExceptionCore, r: ExceptionRequest, t: Translate)
     { title: t('exception.field.functies'), value: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-' },
     { title: t('exception.field.aanpak'), value: (r.teacherActions ?? []).map((v) => t(actionKey(v))).join('; ') || '-' },
     { title: t('exception.field.soort'), value: r.kind ? t(kindKey(r.kind)) : '-' },
-    {
-      title: t('exception.field.documenten'),
-      value: DOCUMENTS.map((d) => `${t(docKey(d))}: ${r.documents[d] ? t(docStateKey(r.documents[d]!)) : '-'}`).join('; '),
-    },
+    { title: t('exception.field.documenten'), value: documentsText(x, r, t) },
     { title: t('exception.field.aanvrager'), value: x.nameOf(r.requesterStaffId) },
     // The school's assessment criteria, next to the request (school file).
     ...(x.school.exceptions.criteria.length ? [{ title: t('exception.field.criteria'), value: x.school.exceptions.criteria.map((c) => `- ${c}`).join('\n') }] : []),
   ];
+}
+
+/**
+ * The checklist of documents. Where the request says otherwise than the parents did on the form, both
+ * are shown ("OPP of behandelplan — mentor: aanwezig, ouders: volgt"): the kernteam sees what changed.
+ */
+export function documentsText(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
+  const state = (s: string | undefined) => (s ? t(docStateKey(s)) : '-');
+  const parents = r.fromParents?.documents ?? {};
+  const who = x.mentorOf(r) === r.requesterStaffId ? t('role.mentor') : t('exception.docs.requester');
+  return DOCUMENTS.map((d) => {
+    const own = r.documents[d];
+    const theirs = parents[d];
+    if (theirs && theirs !== own) return `${t(docKey(d))} — ${t('exception.docs.twoAnswers', { who, own: state(own), parents: state(theirs) })}`;
+    return `${t(docKey(d))}: ${state(own)}`;
+  }).join('; ');
 }
 
 /** What a person outside the kernteam gets in the card's place: no student, no content. */

@@ -18,6 +18,12 @@ export const parentLinkSchema = recordSchema({
   /** When the form was sent; the link is spent from then on. */
   usedAt: z.number().nullable(),
   submission: parentSubmissionSchema.nullable(),
+  /**
+   * Which filled-in form the submission came from: a hash of that form's one-time token. The same form
+   * sent again (after a failure) finishes its own answers; another form sent to the same link is told
+   * its answers were not taken. Absent on links sent before this was kept.
+   */
+  sentBy: z.string().optional(),
   /** The submission was put in the draft and the staff member told. */
   applied: z.boolean(),
 });

@@ -28,6 +28,9 @@ export interface ParentServiceDeps {
 
 export type LinkState = { ok: true; link: ParentLink } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
 
+/** What became of a sent form: taken, or why not (`taken`: another form was sent with this link first). */
+export type SubmitResult = LinkState | { ok: false; reason: 'taken' };
+
 /** The path of the form; the link's secret travels as `?t=`, never the student. */
 export const FORM_PATH = '/ouders/formulier';
 
@@ -76,18 +79,27 @@ export class ParentService {
   /**
    * The form sent: spends the link and keeps the answers on it in one conditional write (so a second
    * send, or a race of two, changes nothing), then puts them in the draft and tells the staff member.
+   * `form` is the one-time token of the filled-in form (its CSRF token): of two forms sent at once with
+   * one link exactly one is taken, and the other hears that its answers were not.
    */
-  async submit(secret: string, answers: Omit<ParentSubmission, 'at'>): Promise<LinkState> {
+  async submit(secret: string, answers: Omit<ParentSubmission, 'at'>, form: string): Promise<SubmitResult> {
     if (!isSecret(secret)) return { ok: false, reason: 'unknown' };
     const now = this.deps.clock.now();
+    const sentBy = createHash('sha256').update(`form:${form}`).digest('base64url');
     const { record, written } = await writeRecord(this.links, linkId(secret), (link) =>
-      link && link.usedAt === null && link.expiresAt > now ? { ...link, usedAt: now, submission: { ...answers, at: now } } : KEEP,
+      link && link.usedAt === null && link.expiresAt > now ? { ...link, usedAt: now, submission: { ...answers, at: now }, sentBy } : KEEP,
     );
     if (!written || !record) {
-      // Sent before, but not yet put in the draft (a failure half-way): the parents' second try finishes it.
-      if (record?.submission && !record.applied) {
-        await this.apply(record);
-        return { ok: true, link: record };
+      if (record?.submission && record.schoolId === this.school.id) {
+        // Links from before `sentBy` was kept: any second try counts as the same form's.
+        const sameForm = record.sentBy === undefined || record.sentBy === sentBy;
+        // Another form got there first: these answers were not taken, whatever state the first is in.
+        if (!sameForm) return { ok: false, reason: 'taken' };
+        // This form, sent before but not yet put in the draft (a failure half-way): the second try finishes it.
+        if (!record.applied) {
+          await this.apply(record);
+          return { ok: true, link: record };
+        }
       }
       return this.state(record);
     }

@@ -7,6 +7,12 @@ import type { AskingStep } from './schema.js';
 export const answerSchema = z.object({
   value: z.union([z.string(), z.array(z.string()), z.boolean()]),
   display: z.string(),
+  /**
+   * Set when someone else gave this answer and the person has not yet confirmed it (e.g. "van de
+   * ouders" for what the parents sent with the form link): the question is still asked, showing it,
+   * and "ok" keeps it. Already in the person's language.
+   */
+  from: z.string().optional(),
 });
 export type Answer = z.infer<typeof answerSchema>;
 

@@ -6,9 +6,9 @@
  * in which one turn moves through steps is easiest to check when it reads as one piece. What it
  * depends on is elsewhere: answers.ts parses answers, schema.ts defines flows, reach.ts checks them.
  */
-import { localize, translator, type Locale, type MessageKey } from '../i18n/index.js';
+import { localize, translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import type { Role } from '../people/roles.js';
-import { parseAnswer, type Answer, type AnswerContext, type Option } from './answers.js';
+import { parseAnswer, type Answer, type AnswerContext, type Option, type ParseResult } from './answers.js';
 import { handedOn } from './safeguard.js';
 import { isAsking, type AskingStep, type Condition, type Flow, type Step } from './schema.js';
 
@@ -89,6 +89,8 @@ const WORDS = {
   help: new Set(['help', 'hulp', 'menu', '?']),
   restart: new Set(['opnieuw', 'restart', 'start over']),
   resume: new Set(['verder', 'ga verder', 'doorgaan', 'continue', 'resume']),
+  /** At a question showing an answer someone else gave (`Answer.from`): keep that answer. */
+  keep: new Set(['ok', 'oké', 'oke', 'okay', 'houden', 'keep']),
 };
 const MENU_FLOW = 'menu';
 const MAX_STEPS_PER_TURN = 100;
@@ -192,7 +194,10 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
 
 function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
   const t = translator(ctx.locale);
-  const parsed = parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
+  // An answer someone else gave, shown with the question: "ok" keeps it, now as this person's own.
+  const proposed = state.answers[step.key];
+  const keep = proposed?.from !== undefined && WORDS.keep.has(raw.trim().toLowerCase());
+  const parsed: ParseResult = keep ? { ok: true, answer: { value: proposed.value, display: proposed.display } } : parseAnswer(step, raw, ctx, optionsFor(step, ctx, state));
   if (!parsed.ok) {
     // Not accepted: the question stays open.
     const hints: Effect[] = [say(t(parsed.error, parsed.params))];
@@ -294,10 +299,11 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[], r
   for (let guard = 0; guard < MAX_STEPS_PER_TURN && stepId; guard++) {
     const step: Step = flow.steps[stepId]!;
     // Resuming a saved draft: questions answered before are passed over (messages and cards
-    // are not repeated either); "terug" still reaches them.
+    // are not repeated either); "terug" still reaches them. An answer someone else gave is not the
+    // person's own yet: its question is asked, showing it.
     if (resume && isAsking(step) && !(step.type === 'pick' && step.flow) && !(step.type === 'choice' && step.options.some((o) => o.flow))) {
       const earlier = state.answers[step.key];
-      if (earlier) {
+      if (earlier && earlier.from === undefined) {
         history.push(stepId);
         stepId = nextAfter(step, earlier);
         continue;
@@ -390,22 +396,38 @@ function ask(flow: Flow, stepId: string, step: AskingStep, state: DialogState, c
 
 /** The question an asking step puts to this person, in their language and with their options. */
 export function questionFor(flow: Flow, stepId: string, step: AskingStep, state: DialogState, ctx: EngineContext): Question {
+  const t = translator(ctx.locale);
   const options =
     step.type === 'yesno'
       ? [
-          { value: 'ja', label: translator(ctx.locale)('card.yes') },
-          { value: 'nee', label: translator(ctx.locale)('card.no') },
+          { value: 'ja', label: t('card.yes') },
+          { value: 'nee', label: t('card.no') },
         ]
       : optionsFor(step, ctx, state);
+  const prompt = localize(step.prompt, ctx.locale, displays(state));
+  const proposed = state.answers[step.key];
   return {
     flowId: flow.id,
     stepId,
     type: step.type,
-    prompt: localize(step.prompt, ctx.locale, displays(state)),
-    options,
+    ...(proposed?.from === undefined ? { prompt, options } : withProposed(prompt, options, proposed, proposed.from, t)),
     multiple: (step.type === 'choice' || step.type === 'pick') && step.multiple,
     optional: step.type === 'text' && step.optional,
     maxLength: step.type === 'text' ? step.maxLength : 200,
+  };
+}
+
+/**
+ * An answer someone else gave (the parents, with the form link), shown and marked: in the text, and on
+ * the option it chose, so that every channel shows it. "ok" keeps it (see `answer`).
+ */
+function withProposed(prompt: string, options: Option[], proposed: Answer, from: string, t: Translate): { prompt: string; options: Option[] } {
+  const chosen = (o: Option) =>
+    Array.isArray(proposed.value) ? proposed.value.includes(o.value) : typeof proposed.value === 'boolean' ? (proposed.value ? 'ja' : 'nee') === o.value : proposed.value === o.value;
+  const answer = options.filter(chosen).map((o) => o.label).join(', ') || proposed.display;
+  return {
+    prompt: `${prompt}\n\n${t('dialog.proposed', { answer, from })}`,
+    options: options.map((o) => (chosen(o) ? { ...o, label: `${o.label} (${from})` } : o)),
   };
 }
 
