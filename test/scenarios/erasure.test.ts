@@ -33,6 +33,8 @@ describe('erasing a student', () => {
     // L1001 bullied by L1002; L1003 bullied by L1001 (another case that must lose the number, not go).
     await say('t.bakker', ['pesten melden', 'Het is pesten', 'L1001', 'L1002', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', 'L1001 werd uitgelachen.', 'ja']);
     await say('r.elmoussaoui', ['pesten melden', 'Het is pesten', 'L1003', 'L1001', 'geen', 'Schoolplein', 'vandaag', '1', 'Binnen de klas', 'nee', 'L1001 duwde L1003.', 'ja']);
+    // A case that names L1001 by initials only (A.K. in the school file), in the description and a talk.
+    await say('t.bakker', ['pesten melden', 'Het is pesten', 'L2001', 'L2002', 'geen', 'Schoolplein', 'vandaag', '1', 'Binnen de klas', 'nee', 'A.K. keek toe en A. K. lachte mee.', 'ja']);
     await say('m.devries', ['mijn zaken', '2', 'Gesprek met de leerling die pest', 'L1001', 'Duwen benoemd.', '7', '-', 'ja', 'ja', 'L1001 erkent het.']);
     // An exception request for L1001, granted, with teachers told.
     await say('m.devries', [...EXCEPTION_REQUEST, 'Indienen']);
@@ -69,12 +71,20 @@ describe('erasing a student', () => {
     for (const collection of ['bullyingCases', 'exceptionRequests', 'dialogStates', 'outbox']) {
       expect(before.some((h) => h.startsWith(`${collection}/`)), collection).toBe(true);
     }
+    // And by initials in the other case and in the message about it to the mentor of 2B.
+    const initials = /\bA\.\s?K\b/;
+    const byInitials = rowsNaming(initials);
+    for (const collection of ['bullyingCases', 'outbox']) expect(byInitials.some((h) => h.startsWith(`${collection}/`)), collection).toBe(true);
 
     await say('b.koster', ['gegevens wissen', 'L1001']);
     const erased = await bot.say('b.koster', 'ja');
     expect(erased.texts[0]).toMatch(/^Gewist voor L1001: 1 zaak\/zaken en 1 aanvraag\/aanvragen; in 1 andere zaak\/zaken is het leerlingnummer weggehaald\./);
 
     expect(rowsNaming(/\bL1001\b/i)).toEqual([]);
+    // Nor by initials: the other case keeps its text with the initials replaced, as does the message.
+    expect(rowsNaming(initials)).toEqual([]);
+    const [watched] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L2001');
+    expect(watched!.signals[0]!.description).toBe('geanonimiseerd keek toe en geanonimiseerd lachte mee.');
     // The other case is still there, without the number; the audit trail keeps that the erasure happened.
     const [other] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1003');
     expect(other!.studentsInvolved).toEqual(['L1003', 'geanonimiseerd']);

@@ -2,12 +2,17 @@ import { parseRecord } from '../collections.js';
 import type { ParentLink } from '../parents/model.js';
 import type { BullyingCase } from '../cases/model.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
-import type { SchoolDirectory } from '../people/school.js';
-import type { AuditEntry, Clock, Store } from '../ports.js';
+import { translator, type Locale, type Translate } from '../i18n/index.js';
+import type { Platform, SchoolDirectory, Student } from '../people/school.js';
+import type { AuditEntry, Clock, RecordCollection, Store } from '../ports.js';
+import { formatDate } from '../protocol/answers.js';
+import { dayIn } from '../time.js';
 import type { Actor } from '../turn.js';
 import { can } from '../permissions.js';
 import type { CollectionName, VersionedRecord } from '../ports.js';
 import { mentions, STUDENT_DATA, studentPattern, studentPseudonym } from './collections.js';
+import { caseForStudent, type ExportedCase } from './disclosure.js';
+import { apartFrom, identityOf, NameReplacer, uncertainMention } from './names.js';
 
 /** How long kept-for-a-while things live: delivered messages, idempotency keys, finished jobs, claims. */
 const SHORT_LIVED_DAYS = 30;
@@ -31,17 +36,44 @@ export function studentAudit(schoolId: string, at: number, actor: string, action
 
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
 
-/** Everything stored about one student, for an access request (AVG art. 15). */
+/**
+ * What is stored about one student, for an access request (AVG art. 15): their own data, not other
+ * people's. Other students are "een andere leerling" throughout; what is left out to that end is listed
+ * (`leftOut`). See disclosure.ts for what each part of a bullying case gives whom, and docs/privacy.md.
+ */
 export interface StudentExport {
   studentRef: string;
   exportedAt: string;
-  bullyingCases: BullyingCase[];
+  /** How other students are named here, and what to read before passing it on. */
+  note: string;
+  /** The cases the student is in, as disclosure.ts gives them to this student. */
+  bullyingCases: ExportedCase[];
   exceptionRequests: ExceptionRequest[];
   /** Form links for the student's parents (without their secret, which is never stored) and what the parents sent. */
   parentLinks: ParentLink[];
-  /** Dialogs and messages that name the student (collections that hold text, see collections.ts). */
+  /**
+   * Dialogs and messages that name the student (collections that hold text, see collections.ts); those
+   * that also name the bullied student of someone else's case are left out (and listed in `leftOut`).
+   */
   mentions: Partial<Record<CollectionName, VersionedRecord[]>>;
+  /** Who read or changed the records; a case that is not about this student under its export name. */
   audit: AuditEntry[];
+  /** What was left out because it is another person's data, one line per kind and place. */
+  leftOut: string[];
+}
+
+/** What erasure did, and where it could not take the student's name or initials out of the text. */
+export interface ErasureResult {
+  cases: number;
+  requests: number;
+  /** Other cases that lost the student number. */
+  mentions: number;
+  /** Dialogs and messages removed because they named the number. */
+  texts: number;
+  /** Records whose free text lost the student's number, initials or name (other cases, others' requests, messages…). */
+  scrubbed: number;
+  /** Lines for the beheerder: where something may still name the student, and why it was left (`privacy.erase.unchanged`). */
+  unchanged: string[];
 }
 
 /** What retention removed or anonymised in one run. */
@@ -129,39 +161,98 @@ export class PrivacyService {
     return rows.map((r) => r.map(csvField).join(';')).join('\r\n') + '\r\n';
   }
 
-  /** Everything stored about a student, decrypted, for an access request. Beheerder only; audited. */
-  async exportStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<StudentExport>> {
+  /**
+   * What is stored about a student, decrypted, for an access request: their own data, with other
+   * students as "een andere leerling" and what was left out for their sake listed. Beheerder only; audited.
+   */
+  async exportStudent(actor: Actor, studentRef: string, channel: string, locale: Locale = this.school.locale): Promise<PrivacyResult<StudentExport>> {
     if (!can(actor, 'student.export')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     if (!student) return { ok: false, reason: 'not-found' };
+    const t = translator(locale);
+    const ref = student.ref.toUpperCase();
     const records = await this.recordsOf(student.ref);
     const trail = await this.trailOf(student.ref, records);
     await this.audit(actor.staffId, 'privacy.export', student.ref, channel);
+
+    // Every other student the cases name (also those no longer in the school file), and the rest of the school.
+    const inCases = new Set(records.cases.flatMap(studentsOf).map((r) => r.toUpperCase()).filter((r) => r !== ref && r !== ANONYMISED.toUpperCase()));
+    const replacer = this.othersReplacer(student, inCases, t('privacy.export.other'));
+    const view = { ref, classId: student.class, other: t('privacy.export.other'), replacer, t };
+    const leftOut: string[] = [];
+    const bullyingCases: ExportedCase[] = [];
+    const labels = new Map<string, string>();
+    for (const c of records.cases) {
+      const label = c.studentRef.toUpperCase() === ref ? c.id : `zaak-${labels.size + 1}`;
+      if (label !== c.id) labels.set(c.id, label);
+      const { exported, leftOut: lines } = caseForStudent(c, label, view);
+      bullyingCases.push(exported);
+      leftOut.push(...lines);
+    }
+    // A message or dialog that names the bullied student of a case around someone else is about that case.
+    const elsewhere = new NameReplacer(
+      records.cases.filter((c) => c.studentRef.toUpperCase() !== ref).map((c) => identityOf(c.studentRef, this.deps.directory.findStudent(c.studentRef))),
+      '',
+    );
+    const shown: Partial<Record<CollectionName, VersionedRecord[]>> = {};
+    for (const [name, found] of Object.entries(await this.textMentions(student.ref)) as Array<[CollectionName, VersionedRecord[]]>) {
+      for (const record of found) {
+        if (elsewhere.finds(record)) leftOut.push(t('privacy.export.leftOut.mention', { where: this.where(name, record, t, locale) }));
+        else (shown[name] ??= []).push(replacer.value(record));
+      }
+    }
     return {
       ok: true,
       value: {
         studentRef: student.ref,
         exportedAt: new Date(this.deps.clock.now()).toISOString(),
-        bullyingCases: records.cases,
-        exceptionRequests: records.requests,
-        parentLinks: await this.deps.store.collection('parentLinks').findBy('studentRef', student.ref),
-        mentions: await this.textMentions(student.ref),
-        audit: trail,
+        note: t('privacy.export.note', { student: student.ref }),
+        bullyingCases,
+        exceptionRequests: records.requests.map((r) => replacer.value(r)),
+        parentLinks: (await this.deps.store.collection('parentLinks').findBy('studentRef', student.ref)).map((l) => replacer.value(l)),
+        mentions: shown,
+        // The id of a case about another student carries a hash of their number: the export name instead.
+        audit: trail.map((e) => (e.recordKind === 'bullyingCase' && labels.has(e.recordId) ? { ...e, recordId: labels.get(e.recordId)! } : e)),
+        leftOut,
       },
     };
   }
 
   /**
+   * Replaces other students in what a student's export shows: those named in the student's cases by
+   * number, initials (also without full stops or in other letter case) and name; every other student of
+   * the school file by number, and by initials and name as the school file writes them unless they are the
+   * requester's own too (then "A.K." is most likely the requester).
+   */
+  private othersReplacer(student: Student, inCases: ReadonlySet<string>, other: string): NameReplacer {
+    const own = identityOf(student.ref, student);
+    const involved = [...inCases].map((ref) => identityOf(ref, this.deps.directory.findStudent(ref)));
+    const rest = this.school.students
+      .filter((s) => s.ref.toUpperCase() !== own.ref.toUpperCase() && !inCases.has(s.ref.toUpperCase()))
+      .map((s) => apartFrom(identityOf(s.ref, s), own));
+    return new NameReplacer([...involved, ...rest], other, involved);
+  }
+
+  /**
    * Erases a student (right to erasure, where the school decides it applies): their exception
    * requests and the cases about them are deleted; in other cases where they were named, their number
-   * is replaced. The audit trail keeps that it happened, by whom, and no content.
+   * is replaced; dialogs and messages naming the number are deleted. Then their number, initials (as the
+   * school file writes them: "A.K.", "A.K", "A. K.") and name (when the school file has one) are replaced
+   * in the free text of every remaining record that holds student data: other cases, other students'
+   * requests and parents' forms, messages, dialogs. What may still name them but cannot safely be changed
+   * — initials without full stops or in other letter case ("AK" may be an abbreviation, "o.a." is one), a
+   * single initial, the first name alone, a record changed at the same moment, a message already delivered
+   * in Teams or Slack — is listed for the beheerder (`unchanged`). The audit trail keeps that it happened,
+   * by whom, and no content.
    */
-  async eraseStudent(actor: Actor, studentRef: string, channel: string): Promise<PrivacyResult<{ cases: number; requests: number; mentions: number; texts: number }>> {
+  async eraseStudent(actor: Actor, studentRef: string, channel: string, locale: Locale = this.school.locale): Promise<PrivacyResult<ErasureResult>> {
     if (!can(actor, 'student.erase')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     const ref = student?.ref ?? studentRef.toUpperCase();
     const { cases, requests } = await this.recordsOf(ref);
     if (!cases.length && !requests.length && !student) return { ok: false, reason: 'not-found' };
+    const t = translator(locale);
+    const unchanged: string[] = [];
     let deletedCases = 0;
     let mentions = 0;
     for (const c of cases) {
@@ -172,6 +263,7 @@ export class PrivacyService {
         // was typed (descriptions, notes, outcomes, agreements, motivations).
         const scrubbed = parseRecord('bullyingCases', JSON.parse(JSON.stringify(c).replace(studentPattern(ref, 'gi'), ANONYMISED)));
         if (await this.cases.update({ ...scrubbed, version: c.version })) mentions++;
+        else unchanged.push(t('privacy.erase.conflict', { where: this.where('bullyingCases', c, t, locale) }));
       }
     }
     let deletedRequests = 0;
@@ -182,10 +274,61 @@ export class PrivacyService {
     for (const link of await links.findBy('studentRef', ref)) if (await links.delete(link.id)) deletedRequests++;
     // Dialogs and messages that name the student go as a whole (the person starts that dialog afresh).
     for (const [name, found] of Object.entries(await this.textMentions(ref)) as Array<[CollectionName, VersionedRecord[]]>) {
-      for (const record of found) if (await this.deps.store.collection(name).delete(record.id)) texts++;
+      for (const record of found) {
+        if (!(await this.deps.store.collection(name).delete(record.id))) continue;
+        texts++;
+        if (delivered(name, record)) unchanged.push(t('privacy.erase.delivered', { where: this.where(name, record, t, locale) }));
+      }
+    }
+    // What others typed that names the student by initials or name (or by number, outside the cases above).
+    const who = identityOf(ref, student);
+    const replacer = new NameReplacer([who], ANONYMISED);
+    let scrubbed = 0;
+    for (const [name, reference] of Object.entries(STUDENT_DATA) as Array<[CollectionName, (typeof STUDENT_DATA)[CollectionName]]>) {
+      if (reference.kind === 'none') continue;
+      const collection = this.deps.store.collection(name) as unknown as RecordCollection<VersionedRecord>;
+      for (const record of await collection.findBy('schoolId', this.school.id)) {
+        const done = await scrubRecord(collection, record, replacer);
+        const where = () => this.where(name, done.record, t, locale);
+        if (done.outcome === 'changed') {
+          scrubbed++;
+          if (delivered(name, record)) unchanged.push(t('privacy.erase.delivered', { where: where() }));
+        } else if (done.outcome === 'conflict') unchanged.push(t('privacy.erase.conflict', { where: where() }));
+        const form = uncertainMention(done.record, who);
+        if (form) unchanged.push(t('privacy.erase.uncertain', { where: where(), form }));
+      }
     }
     await this.audit(actor.staffId, 'privacy.erase', ref, channel);
-    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions, texts } };
+    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions, texts, scrubbed, unchanged } };
+  }
+
+  /** Where a record is, in words for the beheerder (never a record id). */
+  private where(name: CollectionName, record: VersionedRecord, t: Translate, locale: Locale): string {
+    const r = record as VersionedRecord & Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : '?');
+    switch (name) {
+      case 'bullyingCases':
+        return t('privacy.where.case', { student: text(r.studentRef), cls: text(r.classId) });
+      case 'exceptionRequests':
+        return t('privacy.where.request', { student: text(r.studentRef) });
+      case 'parentLinks':
+        return t('privacy.where.parentLink', { student: text(r.studentRef) });
+      case 'outbox': {
+        const staff = this.deps.directory.staffById(text(r.staffId));
+        const at = typeof r.createdAt === 'number' ? r.createdAt : this.deps.clock.now();
+        return t('privacy.where.message', { name: staff?.name ?? text(r.staffId), date: formatDate(dayIn(this.school.timeZone, at), locale) });
+      }
+      case 'dialogStates': {
+        // userKey: platform|tenant|account|conversation
+        const [platform, , account] = text(r.userKey).split('|');
+        const staff = platform && account ? this.deps.directory.findStaff(platform as Platform, account) : null;
+        return staff ? t('privacy.where.dialog', { name: staff.name }) : t('privacy.where.dialogSomeone');
+      }
+      case 'inbox':
+        return t('privacy.where.inbox');
+      default:
+        return name;
+    }
   }
 
   /**
@@ -300,4 +443,43 @@ function anonymousRequest(r: ExceptionRequest): ExceptionRequest {
     reviewTalks: (r.reviewTalks ?? []).map((v) => ({ ...v, reason: '' })),
     misuse: r.misuse.map(({ meanwhile: _meanwhile, ...m }) => ({ ...m, note: '' })),
   };
+}
+
+/** Every student number a case names, in any field that lists students. */
+function studentsOf(c: BullyingCase): string[] {
+  return [
+    c.studentRef,
+    ...c.studentsInvolved,
+    ...(c.addedBullies ?? []),
+    ...c.signals.flatMap((s) => s.bullies),
+    ...c.sanctions.flatMap((s) => s.studentRefs ?? []),
+    ...c.steps.flatMap((s) => (s.studentRef ? [s.studentRef] : [])),
+  ];
+}
+
+/** A message that already reached Teams or Slack, where Zorgpad does not change it. */
+function delivered(name: CollectionName, record: VersionedRecord): boolean {
+  return name === 'outbox' && (record as VersionedRecord & { status?: unknown }).status === 'delivered';
+}
+
+/**
+ * Writes the record with the student replaced in its text; on a concurrent write, reads it again and
+ * tries twice more. `conflict` when it could not be written.
+ */
+async function scrubRecord(
+  collection: RecordCollection<VersionedRecord>,
+  record: VersionedRecord,
+  replacer: NameReplacer,
+): Promise<{ outcome: 'same' | 'changed' | 'conflict'; record: VersionedRecord }> {
+  let current = record;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const scrubbed = replacer.value(current);
+    if (JSON.stringify(scrubbed) === JSON.stringify(current)) return { outcome: 'same', record: current };
+    const stored = await collection.update(scrubbed);
+    if (stored) return { outcome: 'changed', record: stored };
+    const fresh = await collection.get(current.id);
+    if (!fresh) return { outcome: 'same', record: current };
+    current = fresh;
+  }
+  return { outcome: 'conflict', record: current };
 }

@@ -50,7 +50,7 @@ export const ADMIN_COMMANDS = [
     ];
   }),
   defineCommand('student-export', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
-    const result = await privacy.exportStudent(actorOf(ctx), a.leerling.value, ctx.channel);
+    const result = await privacy.exportStudent(actorOf(ctx), a.leerling.value, ctx.channel, ctx.locale);
     if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
     const v = result.value;
     return [
@@ -59,10 +59,12 @@ export const ADMIN_COMMANDS = [
     ];
   }),
   defineCommand('student-erase', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
-    const result = await privacy.eraseStudent(actorOf(ctx), a.leerling.value, ctx.channel);
+    const result = await privacy.eraseStudent(actorOf(ctx), a.leerling.value, ctx.channel, ctx.locale);
     if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
-    const { cases, requests, mentions } = result.value;
-    return [{ text: ctx.t('privacy.erase.done', { student: a.leerling.value, cases, requests, mentions }) }];
+    const { cases, requests, mentions, unchanged } = result.value;
+    const done = { text: ctx.t('privacy.erase.done', { student: a.leerling.value, cases, requests, mentions }) };
+    // Where the student may still be named but the text could not safely be changed: the beheerder looks.
+    return unchanged.length ? [done, { text: [ctx.t('privacy.erase.unchanged'), ...unchanged.map((line) => `- ${line}`)].join('\n') }] : [done];
   }),
 ];
 
