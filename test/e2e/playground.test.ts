@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { browserTestsRun, launchBrowser, screenshotIfFailed, typeInPlayground } from '../helpers/browser.js';
+import { fillParentsForm, MARKDOWN_FROM_PARENTS, parentsLink } from '../helpers/parents-form.js';
 
 const available = browserTestsRun();
 
@@ -137,6 +138,24 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     expect(await reminder.first().textContent()).toMatch(/L1001/);
     await reminder.first().locator('.ac-pushButton', { hasText: 'Evaluatie vastleggen' }).click();
     await page.locator('.card', { hasText: 'Zijn ouders en leerling gehoord?' }).waitFor();
+  });
+
+  it('shows what parents typed in the kernteam\'s details card as they typed it: no link, no bold, no backslashes', async () => {
+    await bot.say('m.devries', 'stop');
+    await bot.say('m.devries', 'formulier voor ouders');
+    const url = parentsLink((await bot.say('m.devries', 'L1002')).texts);
+    expect(await fillParentsForm(bot.base, url, MARKDOWN_FROM_PARENTS)).toBe(200);
+    const draft = (await bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1002')).at(-1)!;
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'l.verhoeven');
+    // The Details button of the kernteam card sends this.
+    await page.evaluate((id) => (globalThis as unknown as { send(body: unknown, shown: string): Promise<void> }).send({ card: { zorgpad: { details: id } } }, 'Details'), draft.id);
+    const card = page.locator('.card', { hasText: 'Details van de aanvraag voor L1002' }).last();
+    await card.waitFor();
+    expect(await card.locator('a, strong, em, b, i, h1, h2, li').count()).toBe(0);
+    const text = await card.innerText();
+    for (const typed of Object.values(MARKDOWN_FROM_PARENTS)) expect(text).toContain(typed);
+    expect(text).not.toContain('\\');
   });
 
   it('switches the page to English', async () => {

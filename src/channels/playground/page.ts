@@ -1,3 +1,4 @@
+import { ESCAPED_CHARACTER } from '../../core/cards/markdown.js';
 import { translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
 import type { Persona } from './routes.js';
 
@@ -110,6 +111,20 @@ function add(who, text, mine) {
   div.append(w, t); log.appendChild(div); div.scrollIntoView();
   return div;
 }
+// Card texts are markdown in which Zorgpad escaped what people typed (src/core/cards/markdown.ts). This
+// renderer has no markdown processor and shows texts as they come: read the escapes first, so that it
+// shows what was typed, as plain text.
+const escapedCharacter = new RegExp(${safeJson(ESCAPED_CHARACTER.source)}, 'g');
+const asTyped = (text) => (typeof text === 'string' ? text.replace(escapedCharacter, '$1') : text);
+function plainTexts(node) {
+  if (Array.isArray(node)) return node.map(plainTexts);
+  if (!node || typeof node !== 'object') return node;
+  const copy = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = plainTexts(value);
+  if (copy.type === 'TextBlock') copy.text = asTyped(copy.text);
+  if (copy.type === 'FactSet' && Array.isArray(copy.facts)) copy.facts = copy.facts.map((f) => ({ ...f, title: asTyped(f.title), value: asTyped(f.value) }));
+  return copy;
+}
 function renderInto(holder, json) {
   const card = new AdaptiveCards.AdaptiveCard();
   card.onExecuteAction = (action) => {
@@ -118,7 +133,7 @@ function renderInto(holder, json) {
       send({ card: action.data }, action.title, (replacement) => { holder.innerHTML = ''; renderInto(holder, replacement); });
     }
   };
-  card.parse(json);
+  card.parse(plainTexts(json));
   holder.appendChild(card.render());
 }
 // Channel cards by key, so that an update (votes so far, the outcome) takes the card's place.

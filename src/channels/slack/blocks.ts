@@ -6,6 +6,8 @@
  * several messages or, in a modal, cut short with a note that says where the rest is.
  */
 
+import { ESCAPED_CHARACTER, unescapeMarkdown } from '../../core/cards/markdown.js';
+
 export const LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
@@ -70,6 +72,23 @@ export function mrkdwn(text: string): string {
 }
 
 /**
+ * A card's text as Slack mrkdwn. Card texts are Adaptive Cards markdown in which the renderer escaped
+ * everything written (src/core/cards/markdown.ts): an escaped character is what someone typed and shows
+ * as typed (`\[x\](…)` stays "[x](…)", `\*\*vet\*\*` stays "**vet**", `\<!channel\>` is escaped for Slack);
+ * only unescaped `**bold**` becomes Slack's `*bold*`.
+ */
+export function cardMrkdwn(text: string): string {
+  const typed: string[] = [];
+  // Private-use placeholders stand for the escaped characters while the markup is converted.
+  const marked = text.replace(/\uE000/g, '\uFFFD').replace(ESCAPED_CHARACTER, (_, c: string) => {
+    typed.push(c);
+    return '\uE000';
+  });
+  let i = 0;
+  return mrkdwn(marked).replace(/\uE000/g, () => slackText(typed[i++]!));
+}
+
+/**
  * A message's `text` as Slack must get it: &, < and > escaped, so that what someone typed ("<!channel>",
  * "<@U123>", "<https://x|klik>") shows as typed and never notifies a channel or hides a link.
  */
@@ -130,14 +149,16 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
   let inputCount = 0;
   const withInputs = options.inputs !== false;
 
-  const addText = (text: string, kind: 'header' | 'section' | 'context') => {
+  // Card texts are markdown with what people typed escaped: plain text reads the escapes, mrkdwn converts them.
+  const addText = (markdown: string, kind: 'header' | 'section' | 'context') => {
+    const text = unescapeMarkdown(markdown);
     if (!text.trim()) return;
     texts.push(text);
     if (kind === 'header' && [...text].length <= LIMITS.headerText) {
       blocks.push({ type: 'header', text: plain(text, LIMITS.headerText) });
       return;
     }
-    for (const piece of splitText(mrkdwn(text), LIMITS.sectionText)) {
+    for (const piece of splitText(cardMrkdwn(markdown), LIMITS.sectionText)) {
       if (kind === 'context') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: piece }] });
       else blocks.push({ type: 'section', text: { type: 'mrkdwn', text: kind === 'header' ? `*${piece}*` : piece } });
     }
@@ -154,8 +175,8 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
       case 'FactSet': {
         const facts = (Array.isArray(element.facts) ? element.facts : []) as Json[];
         const fields = facts.map((f) => {
-          texts.push(`${str(f.title)}: ${str(f.value)}`);
-          return { type: 'mrkdwn' as const, text: clip(`*${mrkdwn(str(f.title))}*\n${mrkdwn(str(f.value))}`, LIMITS.fieldText) };
+          texts.push(`${unescapeMarkdown(str(f.title))}: ${unescapeMarkdown(str(f.value))}`);
+          return { type: 'mrkdwn' as const, text: clip(`*${cardMrkdwn(str(f.title))}*\n${cardMrkdwn(str(f.value))}`, LIMITS.fieldText) };
         });
         for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
           blocks.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });

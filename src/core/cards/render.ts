@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { CONTROL_PREFIX } from '../protocol/engine.js';
 import { translator, type Locale } from '../i18n/index.js';
+import { escapeMarkdown, mapCardTexts } from './markdown.js';
 import type { Question } from '../protocol/engine.js';
 
 /** An Adaptive Card as JSON, ready to send. */
@@ -18,7 +19,11 @@ const MAX_BUTTONS = 5;
 /** How many expanded cards are kept (least recently used goes first); a few MB at most. */
 const RECENT_CARDS = 500;
 
-/** Expands the templates of `cards/` with data. Pure once loaded. */
+/**
+ * Expands the templates of `cards/` with data. Pure once loaded. The texts of the result are plain
+ * text escaped as markdown (see markdown.ts): whatever the data holds shows as written, never as a
+ * link, emphasis, heading or mention.
+ */
 export class CardRenderer {
   /** Expanded cards by template and data, as JSON text (callers get their own copy). */
   private readonly recent = new Map<string, string>();
@@ -60,6 +65,9 @@ export class CardRenderer {
       return JSON.parse(cached) as AdaptiveCardJson;
     }
     const card = new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+    // Every text a host reads as markdown comes from data, much of it typed by people (parents,
+    // motivations, notes): all of it is plain text, escaped here for every card and every caller.
+    mapCardTexts(card, escapeMarkdown);
     const text = JSON.stringify(card);
     this.recent.set(key, text);
     if (this.recent.size > RECENT_CARDS) this.recent.delete(this.recent.keys().next().value!);
