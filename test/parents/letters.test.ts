@@ -117,7 +117,7 @@ describe('letters to parents, drafted from the record', () => {
 
     it('leaves out the kernteam’s motivation and every health word, records that the parents were informed, and gives the PDF once', async () => {
       await bot.app.store.collection('exceptionRequests').create(granted());
-      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Nederlands']);
+      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Nederlands']);
       const text = draft.texts.join('\n');
       expect(text).toContain('Beste ouders of verzorgers van B.M.,');
       expect(text).toContain('De mentor van uw kind vroeg de school om een uitzondering');
@@ -142,7 +142,7 @@ describe('letters to parents, drafted from the record', () => {
       await bot.app.store.collection('exceptionRequests').create(
         granted({ fromParents: { at: NOW, linkId: 'link-x', need: 'Ze heeft diabetes en de app meet haar suiker.', studentWords: '-', documents: {}, documentsWhere: '', consent: true } }),
       );
-      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Nederlands']);
+      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Nederlands']);
       const letterPart = draft.texts.find((t) => t.startsWith('De telefoon in de les: de school zegt ja'))!;
       expect(letterPart).toContain('U vroeg de school om een uitzondering voor de telefoon in de les. Het zorgteam van school heeft uw vraag besproken.');
       expect(letterPart).not.toMatch(/diabetes|suiker|waarschuwt/i);
@@ -150,7 +150,7 @@ describe('letters to parents, drafted from the record', () => {
 
     it('says someone at school asked when the zorgcoördinator made the request', async () => {
       await bot.app.store.collection('exceptionRequests').create(granted({ requesterStaffId: 'a.jansen' }));
-      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Het besluit (of de pauze of het einde)', 'Engels']);
+      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Engels']);
       const letterPart = draft.texts.find((t) => t.startsWith('Phones in class: the school says yes'))!;
       expect(letterPart).toContain('Someone at school asked for an exception for the phone in class for your child.');
       expect(letterPart).not.toMatch(/You asked|your request/);
@@ -189,7 +189,7 @@ describe('letters to parents, drafted from the record', () => {
     it('refuses a letter about a request the person does not manage', async () => {
       await bot.app.store.collection('exceptionRequests').create(granted());
       const reply = await walk('j.pietersen', ['brief aan ouders', 'Een uitzondering voor de telefoon']);
-      expect(reply.texts.join('\n')).toContain('Er is geen besliste aanvraag waarover jij een brief kunt maken.');
+      expect(reply.texts.join('\n')).toContain('Er is geen ingediende of besliste aanvraag waarover jij een brief kunt maken.');
     });
   });
 });

@@ -57,9 +57,21 @@ describe.each(testStores())('letters to parents after a kernteam decision (%s st
     return letter!;
   };
 
+  it('tells the parents, before the decision, within how many school days and by which day the school decides', async () => {
+    const submitted = await say('m.devries', [...EXCEPTION_REQUEST, 'Indienen']);
+    const due = /uiterlijk op (\d\d-\d\d-\d{4})/.exec(submitted.texts.join('\n'))?.[1];
+    expect(due).toBeDefined();
+    const draft = await say('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1001 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Nederlands']);
+    const letter = letterOf(draft, 'De telefoon in de les: de school kijkt naar de vraag');
+    // The same term and last day the mentor was told at submission.
+    expect(letter).toContain(`Binnen 10 schooldagen besluit de school. Dat is uiterlijk ${due}.`);
+    expect(healthWordsIn(letter)).toEqual([]);
+    expect(letter).not.toMatch(/glucose|sensor|diabetes/i);
+  });
+
   it('a granted letter holds no vote motivation and no health word, and says the mentor asked', async () => {
     await grantedByVotes();
-    const draft = await say('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1001 (1A)', 'Het besluit (of de pauze of het einde)', 'Nederlands']);
+    const draft = await say('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1001 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Nederlands']);
     const letter = letterOf(draft, 'De telefoon in de les: de school zegt ja');
     expect(healthWordsIn(letter)).toEqual([]);
     expect(letter).not.toMatch(/glucose|sensor|insuline|pomp|hypo|diabetes|suiker|medisch/i);
@@ -78,7 +90,7 @@ describe.each(testStores())('letters to parents after a kernteam decision (%s st
 
   it('in English too: no "You asked" when the mentor applied, no motivation, no health word', async () => {
     await grantedByVotes();
-    const draft = await say('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1001 (1A)', 'Het besluit (of de pauze of het einde)', 'Engels']);
+    const draft = await say('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1001 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Engels']);
     const letter = letterOf(draft, 'Phones in class: the school says yes');
     expect(healthWordsIn(letter)).toEqual([]);
     expect(letter).not.toMatch(/glucose|sensor|insulin|pump|hypo|medical/i);

@@ -69,10 +69,11 @@ export async function managed(x: ExceptionCore, actor: Actor): Promise<Option[]>
   return out;
 }
 
-/** Decided requests the person manages, for a letter to the parents. */
+/** Submitted and decided requests the person manages, for a letter to the parents. */
 export async function decided(x: ExceptionCore, actor: Actor): Promise<Option[]> {
   const out: Option[] = [];
-  for (const status of ['granted', 'rejected', 'suspended', 'revoked'] as const) {
+  // Submitted ones too: the parents can be told the request is with the kernteam, and by when it decides.
+  for (const status of ['submitted', 'agenda', 'granted', 'rejected', 'suspended', 'revoked'] as const) {
     for (const r of await x.requests.findBy('status', status)) {
       if (r.schoolId === x.school.id && x.mayManage(actor, r)) out.push({ value: r.id, label: `${r.studentRef} (${r.classId})` });
     }

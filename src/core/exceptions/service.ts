@@ -62,6 +62,8 @@ export class ExceptionService {
   draftsWaiting: Rest<typeof listings.draftsWaiting> = (...a) => listings.draftsWaiting(this.x, ...a);
   managed: Rest<typeof listings.managed> = (...a) => listings.managed(this.x, ...a);
   decided: Rest<typeof listings.decided> = (...a) => listings.decided(this.x, ...a);
+  /** The last day of the kernteam's decision term for a submitted request. */
+  decisionDue = (r: ExceptionRequest): string => this.x.decisionDue(r);
   maySeeFigures: Rest<typeof listings.maySeeFigures> = (...a) => listings.maySeeFigures(this.x, ...a);
   figures: Rest<typeof listings.figures> = (...a) => listings.figures(this.x, ...a);
   figuresSaid: Rest<typeof listings.figuresSaid> = (...a) => listings.figuresSaid(this.x, ...a);

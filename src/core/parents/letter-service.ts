@@ -59,9 +59,10 @@ export class LetterService {
       if (!r || r.schoolId !== this.school.id || r.status === 'draft') return { ok: false, reason: 'not-found' };
       // The same rule as every other way to manage a decided request (exceptions/listings.ts `decided`).
       if (!(await this.deps.exceptions.decided(actor)).some((o) => o.value === r.id)) return { ok: false, reason: 'denied' };
+      const waiting = r.status === 'submitted' || r.status === 'agenda';
       const kind: LetterKind | null = request.invitation
         ? r.status === 'granted' ? 'exception-review' : null
-        : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
+        : waiting ? 'exception-received' : r.status === 'granted' ? 'exception-granted' : r.status === 'rejected' ? 'exception-rejected' : r.status === 'suspended' ? 'exception-paused' : r.status === 'revoked' ? 'exception-revoked' : null;
       if (!kind) return { ok: false, reason: 'invalid' };
       const pauseEnd = currentPauseEnd(r);
       // Named fields only: the kernteam's motivations (the votes', or a joint decision's) stay with the
@@ -74,7 +75,9 @@ export class LetterService {
         reason: translator(lang)('letter.reason.write'),
         allowed: allowedInWords(r.functions ?? [], lang),
         where: whereInWords(scopesOf(r), lang),
-        date: kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
+        // Before the decision: the kernteam's term and its last day; after: the pause's end or the review.
+        date: waiting ? formatDate(this.deps.exceptions.decisionDue(r), lang) : kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
+        days: String(this.school.exceptions.decisionSchoolDays),
       };
       return this.finishDraft(kind, data, lang);
     }

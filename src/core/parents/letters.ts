@@ -8,7 +8,7 @@ import { sentence } from '../text/record-text.js';
  * ask. The kernteam's motivations are for the kernteam: they have no field here. A letter about bullying
  * never names the other student.
  */
-export const LETTER_KINDS = ['exception-granted', 'exception-rejected', 'exception-review', 'exception-paused', 'exception-revoked', 'bullying-bullied', 'bullying-bully'] as const;
+export const LETTER_KINDS = ['exception-received', 'exception-granted', 'exception-rejected', 'exception-review', 'exception-paused', 'exception-revoked', 'bullying-bullied', 'bullying-bully'] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 export type LetterLang = 'nl' | 'en';
 export type LetterApplicant = 'parents' | 'mentor' | 'school';
@@ -33,11 +33,24 @@ export interface LetterData {
   where?: string;
   /** A date, as written out. */
   date?: string;
+  /** The school days the kernteam has to decide (the school file's decision term). */
+  days?: string;
 }
 
 type Template = { subject: string; body: string[] };
 
 const NL: Record<LetterKind, Template> = {
+  'exception-received': {
+    subject: 'De telefoon in de les: de school kijkt naar de vraag',
+    body: [
+      'Beste ouders of verzorgers van {student},',
+      'De school kreeg de vraag om een uitzondering te maken: uw kind wil de telefoon in de les gebruiken. Het zorgteam van school kijkt nu naar die vraag.',
+      'Binnen {days} schooldagen besluit de school. Dat is uiterlijk {date}.',
+      'U hoort dan wat de school besluit, en waarom.',
+      'Heeft u vragen? Neem contact op met {contact}.',
+      'Met vriendelijke groet,\n{staff}\n{school}',
+    ],
+  },
   'exception-granted': {
     subject: 'De telefoon in de les: de school zegt ja',
     body: [
@@ -118,6 +131,17 @@ const NL: Record<LetterKind, Template> = {
 };
 
 const EN: Record<LetterKind, Template> = {
+  'exception-received': {
+    subject: 'Phones in class: the school is looking at the request',
+    body: [
+      'Dear parents or carers of {student},',
+      'The school was asked to make an exception: your child would like to use the phone in class. The school care team is now looking at the request.',
+      'The school decides within {days} school days. That is {date} at the latest.',
+      'You will then hear what the school decides, and why.',
+      'Do you have questions? Please contact {contact}.',
+      'Kind regards,\n{staff}\n{school}',
+    ],
+  },
   'exception-granted': {
     subject: 'Phones in class: the school says yes',
     body: [
@@ -254,6 +278,7 @@ export function composeLetter(kind: LetterKind, data: LetterData, lang: LetterLa
     allowed: (data.allowed ?? []).join('; ') || '-',
     where: data.where || '-',
     date: data.date ?? '-',
+    days: data.days ?? '-',
   };
   const text = template.body.map((p) => p.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '-')).join('\n\n');
   return { subject: template.subject, text };
