@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../src/core/i18n/en.js';
 import { nl } from '../../src/core/i18n/nl.js';
 import { translator, type MessageKey } from '../../src/core/i18n/index.js';
+import { composeLetter, LETTER_KINDS } from '../../src/core/parents/letters.js';
 
 /** A sample for a placeholder, as the code passes it: dates as dates, typed text without its closing mark (`quoted()`). */
 function sample(name: string): string {
@@ -36,6 +37,22 @@ describe.each([
         [/[^ \n] {2,}[^ ]/, 'two spaces'],
       ];
       for (const [pattern, what] of checks) if (pattern.test(text)) problems.push(`${key}: ${what}: ${text}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('writes every letter to parents as finished sentences, each date once', () => {
+    const problems: string[] = [];
+    for (const kind of LETTER_KINDS) {
+      const { subject, text } = composeLetter(
+        kind,
+        { student: 'A.K.', school: 'Het Lekpoort College', staff: 'Marloes de Vries', contact: 'A. Jansen (zorgcoördinator)', applicant: 'mentor', ground: 'medisch', reason: 'iets getypt', allowed: ['meldingen bekijken'], where: 'in de les', date: '14-02-2027', days: '10' },
+        locale,
+      );
+      const all = `${subject}\n${text}`;
+      if (/\."\.|(?<![.…])\.\.(?!\.)| [.,;:!?]|\{\w+\}|\b(om|about)\s*[.(]/.test(all)) problems.push(`${kind}: ${all}`);
+      if ((all.match(/14-02-2027/g) ?? []).length > 1) problems.push(`${kind}: the date twice`);
+      if (/(^|\n)[^\n]*: -(\.|$)/m.test(text)) problems.push(`${kind}: an empty field`);
     }
     expect(problems).toEqual([]);
   });
