@@ -2,6 +2,7 @@ import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuild
 import { replyMessages, type Assistant, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
+import { escapeMarkdown } from '../../core/cards/markdown.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
@@ -108,7 +109,10 @@ export class TeamsBot {
     if (reply.card) {
       // Votes, refreshes: the card takes the clicked card's place. What the bot says with it (a refusal,
       // "a motivation is needed", a confirmation) goes on top of that card: Teams shows only the card.
-      const card = reply.messages.length ? withNotice(reply.card, reply.messages.map((m) => m.text).filter(Boolean)) : reply.card;
+      // On top of the card as markdown: a plain message's text (it may repeat what someone typed) is escaped;
+      // a card's text already is (cards/markdown.ts).
+      const notices = reply.messages.map((m) => (m.card ? m.text : escapeMarkdown(m.text))).filter(Boolean);
+      const card = notices.length ? withNotice(reply.card, notices) : reply.card;
       await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: await this.references.forTeams(card) });
       return;
     }
