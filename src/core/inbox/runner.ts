@@ -33,12 +33,14 @@ export interface Accepted {
 }
 
 /**
- * Runs the inbox's entries in this process. An entry this process acknowledged runs at once when it is
- * its person's next and a slot is free; otherwise it goes back to the store, where any process's poll
- * (or the end of the person's earlier turn) takes it. Nothing waits in memory: a process that dies
- * leaves its entries to the others when their leases end, and a stopping one gives them back. While a
- * turn runs, its entry's lease is renewed; a running entry under a live lease keeps the person's other
- * turns waiting, in this process and every other (inbox.ts `mayRun`).
+ * Runs the inbox's entries in this process. An entry this process acknowledged runs at once when a slot
+ * is free and it may (inbox.ts `mayRun`); without a free slot it waits here for one, its lease held in
+ * the store (up to `queueLimit`; more are left in the store for whichever process is free); one that
+ * may not run yet goes back to the store, where any process's poll (or the end of the person's earlier
+ * turn) takes it. What waits here is only a lease this process holds: a process that dies leaves its
+ * entries to the others when their leases end, and a stopping one gives them back at once. While a turn
+ * runs or waits, its entry's lease is renewed; a running entry under a live lease keeps the person's
+ * other turns waiting, in this process and every other.
  */
 export class InboxRunner {
   private readonly handlers = new Map<string, EntryHandler>();
