@@ -76,6 +76,42 @@ describe('the inbox runner under a burst', () => {
     await background.idle(1000);
   });
 
+  it('starts a turn accepted while every slot was busy, when the slot frees before it joined the queue', async () => {
+    const inbox = new Inbox(store, 'demo', systemClock, 30_000);
+    const background = new Background();
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, pollMs: 60_000 });
+    const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
+    expect(await runner.runHere(first)).toBe(true);
+    const second = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;
+    expect(second.how).toBe('hold');
+    // The first turn ends between the second's write and its wait: nobody else will end a turn here.
+    await runner.finished(first.entry, true);
+    const started = await Promise.race([runner.runHere(second), new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    expect(started).toBe(true);
+    await runner.finished(second.entry, true);
+    expect((await inbox.get('b'))!.status).toBe('done');
+    runner.stop();
+    await background.idle(1000);
+  });
+
+  it('gives back a waiting entry unrun when the stop comes first, and counts no run for it', async () => {
+    const inbox = new Inbox(store, 'demo', systemClock, 30_000);
+    const background = new Background();
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, pollMs: 60_000 });
+    const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
+    expect(await runner.runHere(first)).toBe(true);
+    const waiting = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;
+    const late = (await runner.accept({ id: 'c', kind: 'test', personKey: 'z', request: {} }))!;
+    const queued = runner.runHere(waiting);
+    runner.stop();
+    // One waiting when the stop came, one whose wait began after it: both back at once, neither hangs.
+    const answers = await Promise.race([Promise.all([queued, runner.runHere(late)]), new Promise<string>((resolve) => setTimeout(() => resolve('hangs'), 2000))]);
+    expect(answers).toEqual([false, false]);
+    for (const id of ['b', 'c']) expect(await inbox.get(id)).toMatchObject({ leaseOwner: null, running: false, attempts: 0 });
+    // Taken by the next process, its first run is a first run (no reply looked up as if it were a re-run).
+    expect((await inbox.claim('b', 'p2'))!.attempts).toBe(1);
+  });
+
   it('gives what waits here back to the store at once when the process stops', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();

@@ -144,7 +144,7 @@ export class Inbox {
     const { written } = await writeRecord(this.entries, id, (current) =>
       !current || current.status !== 'open' || current.leaseOwner !== owner
         ? KEEP
-        : { ...current, leaseOwner: null, running: false, availableAt: at, attempts: unrun ? current.attempts - 1 : current.attempts },
+        : { ...current, leaseOwner: null, running: false, availableAt: at, attempts: unrun ? Math.max(0, current.attempts - 1) : current.attempts },
     );
     return written;
   }

@@ -26,6 +26,12 @@ export interface InboxRunnerOptions {
   queueLimit?: number;
 }
 
+/** An entry waiting here for a slot (its lease renewed meanwhile), and what resumes its turn. */
+interface Waiter {
+  entry: InboxEntry;
+  resume: (slot: boolean) => void;
+}
+
 /** An entry just written by `accept`, and how: to run now, to wait for a slot here, or left for anyone. */
 export interface Accepted {
   entry: InboxEntry;
@@ -49,7 +55,7 @@ export class InboxRunner {
   /** The people whose turn runs here now (or is about to). */
   private readonly people = new Set<string>();
   /** Entries accepted here without a free slot, oldest first, each waiting for one (`runHere`). */
-  private readonly queued: Array<{ entry: InboxEntry; resume: (slot: boolean) => void }> = [];
+  private readonly queued: Waiter[] = [];
   /** How many wait here, or are about to (counted before their write). */
   private queuedCount = 0;
   private readonly queueLimit: number;
@@ -135,13 +141,26 @@ export class InboxRunner {
       return false;
     }
     if (accepted.how === 'hold') {
-      const slot = await new Promise<boolean>((resume) => this.queued.push({ entry: accepted.entry, resume }));
-      this.queuedCount--;
-      if (!slot) {
-        await this.inbox.release(accepted.entry.id, this.owner, undefined, true).catch(() => false);
+      // Stopping (the stop came between the write and here): back to the store at once, not started.
+      if (this.stopped) {
+        this.queuedCount--;
+        await this.inbox.release(accepted.entry.id, this.owner, undefined, false).catch(() => false);
         return false;
       }
-      entry = await this.inbox.markRunning(accepted.entry, this.owner).catch(() => null);
+      const waiter: Waiter = { entry: accepted.entry, resume: () => undefined };
+      const slot = new Promise<boolean>((resume) => (waiter.resume = resume));
+      this.queued.push(waiter);
+      // A slot may have freed between the write and the queue: take it now rather than at the next turn's end.
+      this.next();
+      const started = await slot;
+      this.queuedCount--;
+      if (!started) {
+        // Never started here: its attempts stay as they were (a run after this one is no re-run).
+        await this.inbox.release(waiter.entry.id, this.owner, undefined, false).catch(() => false);
+        return false;
+      }
+      // The entry as last written (its lease renewed while it waited), so the usual case is one write.
+      entry = await this.inbox.markRunning(waiter.entry, this.owner).catch(() => null);
     }
     try {
       if (entry && (await this.inbox.mayRun(entry))) {
@@ -154,7 +173,8 @@ export class InboxRunner {
     }
     this.slots--;
     if (![...this.held.values()].some((h) => h.personKey === accepted.entry.personKey)) this.people.delete(accepted.entry.personKey);
-    await this.inbox.release(accepted.entry.id, this.owner, undefined, true).catch(() => false); // or its lease runs out
+    // Marked running (by accept or markRunning), not run: that mark does not count as a run.
+    if (entry) await this.inbox.release(entry.id, this.owner, undefined, true).catch(() => false); // or its lease runs out
     this.waiting = true;
     this.next();
     return false;
@@ -162,9 +182,11 @@ export class InboxRunner {
 
   /** The turn of an admitted (or claimed) entry ran (`ok`) or failed; then the next turn, if any waits. */
   async finished(entry: InboxEntry, ok: boolean): Promise<void> {
+    // The entry as this process last wrote it (its attempts counted by the claim or markRunning).
+    const current = this.held.get(entry.id) ?? entry;
     try {
-      if (ok) await this.inbox.complete(entry.id, this.owner, this.held.get(entry.id));
-      else await this.giveBack(entry);
+      if (ok) await this.inbox.complete(current.id, this.owner, current);
+      else await this.giveBack(current);
     } catch (error) {
       // Its lease runs out; another process takes it then.
       this.options.log.error('inbox.finish-failed', { error: name(error) });
@@ -182,17 +204,7 @@ export class InboxRunner {
    * starts its next turn at once, not at the next poll.
    */
   private next(personKey?: string): void {
-    while (this.queued.length > 0 && this.reserve()) {
-      const index = this.queued.findIndex((q) => !this.people.has(q.entry.personKey));
-      if (index < 0) {
-        this.slots--;
-        break;
-      }
-      const [waiter] = this.queued.splice(index, 1);
-      // Taken before anything is awaited: another free slot finds the person busy.
-      this.people.add(waiter!.entry.personKey);
-      waiter!.resume(true);
-    }
+    this.drainQueue();
     if (!this.waiting || !this.reserve()) return;
     this.options.background.track(
       (async () => {
@@ -204,6 +216,21 @@ export class InboxRunner {
     );
   }
 
+  /** Gives free slots to the entries waiting here, oldest first, each whose person has no turn running here. */
+  private drainQueue(): void {
+    while (this.queued.length > 0 && this.reserve()) {
+      const index = this.queued.findIndex((q) => !this.people.has(q.entry.personKey));
+      if (index < 0) {
+        this.slots--;
+        break;
+      }
+      const [waiter] = this.queued.splice(index, 1);
+      // Taken before anything is awaited: another free slot finds the person busy.
+      this.people.add(waiter!.entry.personKey);
+      waiter!.resume(true);
+    }
+  }
+
   /**
    * Takes due entries (up to the free slots, a person's first open entry each) and runs them. Asked
    * while a poll runs, it polls again after it. Notes whether entries were left waiting, so that a slot
@@ -211,6 +238,8 @@ export class InboxRunner {
    */
   poll(): void {
     if (this.stopped) return;
+    // Entries waiting here first (a slot that freed without a turn ending here).
+    this.drainQueue();
     if (this.polling) {
       this.again = true;
       return;
