@@ -246,3 +246,23 @@ describe.each(testStores())('privacy (%s store)', (store) => {
     }
   });
 });
+
+describe('erasure when two students share initials', () => {
+  it('replaces no initials another student of the school also has, and lists where they appear', async () => {
+    // L3001 gets A.K. too: "A.K." in a text may be either of them.
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-school-'));
+    const schoolFile = join(dir, 'school.yaml');
+    writeFileSync(schoolFile, readFileSync('schools/demo.yaml', 'utf8').replace('{ ref: L3001, initials: F.T., class: 3C }', '{ ref: L3001, initials: A.K., class: 3C }'));
+    const bot = await startTestApp({ ZORGPAD_SCHOOL_FILE: schoolFile });
+    try {
+      for (const text of ['pesten melden', 'Het is pesten', 'L1003', 'L1002', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', 'A.K. keek toe.', 'ja']) await bot.say('t.bakker', text);
+      const erased = await bot.app.privacy.eraseStudent({ staffId: 'b.koster', roles: new Set(['beheerder']) }, 'L1001', 'test');
+      if (!erased.ok) throw new Error(erased.reason);
+      const [other] = await bot.app.store.collection('bullyingCases').findBy('studentRef', 'L1003');
+      expect(other!.signals[0]!.description).toBe('A.K. keek toe.');
+      expect(erased.value.unchanged).toContainEqual(expect.stringMatching(/^De zaak rond L1003 \(1A\): "A\.K\." kan deze leerling zijn/));
+    } finally {
+      await bot.stop();
+    }
+  });
+});

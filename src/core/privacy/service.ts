@@ -282,7 +282,10 @@ export class PrivacyService {
     }
     // What others typed that names the student by initials or name (or by number, outside the cases above).
     const who = identityOf(ref, student);
-    const replacer = new NameReplacer([who], ANONYMISED);
+    // Initials another student of the school shares name either of them: never replaced, only listed.
+    const letters = (initials: string | undefined) => (initials ?? '').replace(/[^\p{L}]/gu, '').toUpperCase();
+    const shared = who.initials !== undefined && this.school.students.some((s) => s.ref !== who.ref && letters(s.initials) === letters(who.initials));
+    const replacer = new NameReplacer([shared ? { ref: who.ref, ...(who.name ? { name: who.name } : {}) } : who], ANONYMISED);
     let scrubbed = 0;
     for (const [name, reference] of Object.entries(STUDENT_DATA) as Array<[CollectionName, (typeof STUDENT_DATA)[CollectionName]]>) {
       if (reference.kind === 'none') continue;
