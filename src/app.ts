@@ -20,7 +20,7 @@ import { ExceptionService } from './core/exceptions/service.js';
 import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
-import { systemClock, type Clock, type Logger, type Store } from './core/ports.js';
+import { systemClock, type Clock, type LogFields, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
 import { operationIds } from './core/operation.js';
 import { operationAwareStore } from './core/operation-store.js';
@@ -52,6 +52,8 @@ export interface App {
   slack: SlackChannel | null;
   /** An id for this process, used as lease owner by schedulers. */
   instanceId: string;
+  /** What the "started" line says (without the port): a worker hands it to the primary, which logs it once. */
+  startedFields: LogFields;
   /**
    * Resolves when the process has nothing in hand: no request being answered, no Slack turn behind an
    * acknowledgement, no delivery round or scheduler pass (true), or after `limitMs` (false).
@@ -69,6 +71,29 @@ export interface StartOptions {
    * then daily; false leaves it out, for a test that watches every write to the store.
    */
   dailyUpkeep?: boolean;
+  /**
+   * One of several worker processes (main.ts): the primary says once what concerns the whole start
+   * (dialog warnings, the store, the data key, "started" with the public port); a worker says it at
+   * debug level only.
+   */
+  worker?: boolean;
+}
+
+/** Warnings about the configuration that hold for the whole start: said once, by the process that starts. */
+export function startupWarnings(config: Config, log: Logger): void {
+  if (config.teams.mode === 'unauthenticated') {
+    log.warn('teams.UNAUTHENTICATED', {
+      detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
+    });
+  }
+  if (config.playground && config.nodeEnv === 'production') {
+    log.warn('playground.enabled-in-production', { detail: 'anyone who reaches /playground can act as any staff member' });
+  }
+}
+
+/** A worker's log for what its primary has already said: the same lines, at debug level. */
+function saidByPrimary(log: Logger): Logger {
+  return { ...log, info: log.debug, warn: log.debug };
 }
 
 /** The school file, its translations, the cards and the dialogs, each checked; throws on the first problem. */
@@ -89,9 +114,10 @@ export function loadFiles(config: Config, log: Logger) {
 export async function startApp(config: Config, log: Logger, baseClock: Clock = systemClock, options: StartOptions = {}): Promise<App> {
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
-  const { directory, languages, cards, flows } = loadFiles(config, log);
+  const startLog = options.worker ? saidByPrimary(log) : log;
+  const { directory, languages, cards, flows } = loadFiles(config, startLog);
 
-  const opened = await openStore(config, log);
+  const opened = await openStore(config, startLog);
   const store = operationAwareStore(parsedStore(options.wrapStore ? options.wrapStore(opened) : opened));
   // Ids made inside an operation of a turn are the same when the operation runs again (operation.ts).
   const newId = operationIds(() => randomUUID());
@@ -155,11 +181,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     const today = dayIn(directory.school.timeZone, clock.now());
     await planJob(store.jobs, 'daily-upkeep', { id: upkeepJobId(directory.school.id, today), payload: { day: today }, dueAt: clock.now() + 30_000 });
   }
-  if (config.teams.mode === 'unauthenticated') {
-    log.warn('teams.UNAUTHENTICATED', {
-      detail: 'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unsigned requests from loopback serviceUrls only. Never use this outside development.',
-    });
-  }
+  if (!options.worker) startupWarnings(config, log);
 
   let port: number;
   try {
@@ -170,18 +192,16 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     throw error;
   }
   runner.start();
-  log.info('started', {
-    port,
+  const startedFields: LogFields = {
     store: store.kind,
     school: directory.school.id,
     flows: flows.size,
     playground: config.playground,
     teams: config.teams.mode === 'off' ? 'off (no MicrosoftAppId; set it, or TEAMS_ALLOW_UNAUTHENTICATED=true for local development)' : config.teams.mode,
     slack: config.slack.mode === 'off' ? 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to switch it on)' : 'on',
-  });
-  if (config.playground && config.nodeEnv === 'production') {
-    log.warn('playground.enabled-in-production', { detail: 'anyone who reaches /playground can act as any staff member' });
-  }
+  };
+  if (options.worker) log.debug('worker.started', { worker: cluster.worker?.id ?? 0 });
+  else log.info('started', { port, ...startedFields });
 
   return {
     http,
@@ -192,6 +212,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     directory,
     port,
     instanceId,
+    startedFields,
     idle: (limitMs) => background.idle(limitMs),
     teams,
     slack,

@@ -1,11 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
-import { loadFiles, startApp, type App } from './app.js';
+import { loadFiles, startApp, startupWarnings, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { CardTemplateError } from './core/cards/render.js';
 import { SchoolFileError } from './core/people/school.js';
 import { DialogFileError } from './core/protocol/loader.js';
 import { TranslationError } from './channels/parents/texts.js';
-import type { Logger } from './core/ports.js';
+import type { LogFields, Logger } from './core/ports.js';
 import { createLogger } from './log/logger.js';
 import { openStore } from './store/open.js';
 
@@ -14,8 +14,8 @@ const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTempl
 /** After the grace period, how long a stopping primary waits for its workers before it kills them. */
 const STOP_MARGIN_MS = 3_000;
 
-/** Messages between the primary and its workers: the playground's demo clock, and "started". */
-type WorkerMessage = { type: 'zorgpad.ready'; port: number } | { type: 'zorgpad.clock'; offsetMs: number };
+/** Messages between the primary and its workers: the playground's demo clock, and "started" (with what to log). */
+type WorkerMessage = { type: 'zorgpad.ready'; port: number; started: LogFields } | { type: 'zorgpad.clock'; offsetMs: number };
 
 function isWorkerMessage(value: unknown): value is WorkerMessage {
   const type = (value as { type?: unknown } | null)?.type;
@@ -52,23 +52,27 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
     offsetMs = message.offsetMs;
     app?.clock.follow(offsetMs);
   });
-  const started = await startApp(config, log);
+  // The primary says what concerns the whole start (warnings, "started"); this worker only works.
+  const started = await startApp(config, log, undefined, { worker: true });
   app = started;
   if (offsetMs !== undefined) started.clock.follow(offsetMs);
   started.clock.onAdvance = (offset) => process.send?.({ type: 'zorgpad.clock', offsetMs: offset } satisfies WorkerMessage);
   onStop(log, () => started.close());
   // The primary is gone (killed): nobody hands this worker connections any more, so it stops too.
   process.once('disconnect', () => process.emit('SIGTERM'));
-  process.send?.({ type: 'zorgpad.ready', port: started.port } satisfies WorkerMessage);
+  process.send?.({ type: 'zorgpad.ready', port: started.port, started: started.startedFields } satisfies WorkerMessage);
 }
 
 /**
  * Checks the files and prepares the store once (schema, development key), then starts the workers. A
  * worker that dies is replaced; a worker that fails before any has started stops the whole start-up.
+ * What concerns the whole start is said here, once: the files' and the data key's warnings, and one
+ * "started" line with the port the workers share (the public one, not a worker's).
  */
 async function runPrimary(config: Config, log: Logger): Promise<void> {
   loadFiles(config, log);
   await (await openStore(config, log)).close();
+  startupWarnings(config, log);
   let stopping = false;
   let ready = 0;
   let offsetMs = 0;
@@ -78,8 +82,10 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
       // A started worker that moves the demo clock later is told where the others are first.
       if (offsetMs !== 0) from.send({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage);
       if (++ready === config.workers) {
-        log.info('workers.started', { workers: config.workers, port: message.port });
-        announce(config, message.port);
+        // The port every worker listens on through the primary (PORT, or the one PORT=0 got).
+        const port = config.port || message.port;
+        log.info('started', { port, workers: config.workers, ...message.started });
+        announce(config, port);
       }
     }
     if (message.type === 'zorgpad.clock') {

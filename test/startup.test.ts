@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startZorgpad } from './helpers/zorgpad-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zorgpad-start-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -64,3 +65,30 @@ describe('start-up', () => {
     expect(result.stdout).not.toMatch(/Zorgpad playground:/);
   });
 });
+
+describe('start-up logs with two workers', () => {
+  const lines = (text: string, event: RegExp) => text.split('\n').filter((line) => event.test(line));
+
+  it('says each thing once, in the primary: the data-key warning, and one "started" line with the public port', async () => {
+    const data = join(tmp, 'workers-data');
+    for (const expected of ['data-key.generated', 'data-key.development']) {
+      const z = await startZorgpad(2, { ZORGPAD_DATA_DIR: data });
+      try {
+        // The first start makes the development key, the second uses it: each says so once, not once per process.
+        expect(lines(z.out.errors, /"event":"data-key\./)).toEqual([expect.stringContaining(`"event":"${expected}"`)]);
+        const started = lines(z.out.text, /"event":"started"/);
+        expect(started).toHaveLength(1);
+        expect(JSON.parse(started[0]!)).toMatchObject({ port: z.port, workers: 2, store: 'sqlite', school: 'demo', playground: true });
+        expect(z.out.text).toContain(`Zorgpad playground: http://localhost:${z.port}/playground`);
+        // No line names another port (a worker's own).
+        for (const line of [...z.out.text.split('\n'), ...z.out.errors.split('\n')]) {
+          for (const [, port] of line.matchAll(/"port":(\d+)|localhost:(\d+)/g)) if (port) expect(Number(port)).toBe(z.port);
+        }
+      } finally {
+        z.child.kill('SIGTERM');
+        expect(await z.exited).toBe(0);
+      }
+    }
+  }, 120_000);
+});
+

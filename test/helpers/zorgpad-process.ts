@@ -52,7 +52,8 @@ export async function startZorgpad(workers: number, env: Record<string, string>,
   child.stderr!.on('data', (d: Buffer) => (out.errors += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = Date.now();
-  while ((out.text.match(/"event":"started"/g) ?? []).length < workers || !out.text.includes('/playground')) {
+  // One "started" line, once every worker has started (the primary's, with more than one worker).
+  while (!out.text.includes('"event":"started"') || !out.text.includes('/playground')) {
     if (Date.now() - started > 40_000 || child.exitCode !== null) throw new Error(`Zorgpad did not start: ${out.text.slice(-500)}${out.errors.slice(-500)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

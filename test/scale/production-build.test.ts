@@ -31,7 +31,7 @@ describe('the compiled build', () => {
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const started = Date.now();
-    while (!log.includes('"event":"workers.started"')) {
+    while (!log.includes('"event":"started"')) {
       if (Date.now() - started > 40_000 || child.exitCode !== null) throw new Error(`did not start: ${log.slice(-500)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

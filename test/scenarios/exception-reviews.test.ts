@@ -67,28 +67,46 @@ describe('exception reviews and pauses over time', () => {
     return request();
   }
 
-  it('reminds on the last school day before a due date that falls on a Sunday, with the first reminder ten school days earlier', async () => {
-    // Granted on Sunday 29 November: a temporary exception is reviewed six weeks on, Sunday 10 January.
+  it('moves a review date that would fall on a Sunday to the Friday before, with the first reminder ten school days earlier', async () => {
+    // Granted on Sunday 29 November: a temporary exception is reviewed six weeks on, which is Sunday 10
+    // January; "uiterlijk" on a day without school is kept by the school day before, Friday 8 January.
     clock.set('2026-11-29T10:00:00+01:00');
     const r = await granted('1');
-    expect(r.reviewDue).toBe('2027-01-10');
+    expect(r.reviewDue).toBe('2027-01-08');
     const jobs = await bot.app.scheduler.upcoming('m.devries');
     expect(jobs.map((j) => [j.kind, new Date(j.dueAt).toISOString()])).toEqual([
       ['exception-review-notice', '2026-12-25T07:30:00.000Z'], // ten school days before: Friday 25 December
-      ['exception-review', '2027-01-08T07:30:00.000Z'], // the Friday before the Sunday, 08:30
+      ['exception-review', '2027-01-08T07:30:00.000Z'], // on the Friday itself, 08:30
     ]);
     expect(await at('2026-12-25T08:45:00+01:00')).toBe(1);
-    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie plannen\n- De uitzondering voor L1001 moet uiterlijk 10-01-2027 geëvalueerd worden\. Plan nu het gesprek/);
+    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie plannen\n- De uitzondering voor L1001 moet uiterlijk 08-01-2027 geëvalueerd worden\. Plan nu het gesprek/);
     expect(await at('2027-01-07T12:00:00+01:00')).toBe(0);
     expect(await at('2027-01-08T08:45:00+01:00')).toBe(1);
-    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 10-01-2027 geëvalueerd worden/);
+    expect((await texts('m.devries'))[0]).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 08-01-2027 geëvalueerd worden/);
+  });
+
+  it('moves the first review date of a grant on Sunday 6 December (six weeks on: Sunday 17-01-2027) to Friday 15-01-2027', async () => {
+    clock.set('2026-12-06T10:00:00+01:00');
+    const r = await granted('1');
+    expect(r.reviewDue).toBe('2027-01-15');
+    expect((await bot.app.scheduler.upcoming('m.devries')).find((j) => j.kind === 'exception-review')?.dueAt).toBe(Date.parse('2027-01-15T08:30:00+01:00'));
+  });
+
+  it('moves a review date in a school holiday (the school file\'s calendar) to the last school day before it', async () => {
+    writeFileSync(schoolFile, `${readFileSync(schoolFile, 'utf8')}\nreminders:\n  holidays:\n    - { from: "2027-01-11", to: "2027-01-15" }\n`);
+    await bot.restart();
+    clock.set('2026-12-06T10:00:00+01:00');
+    expect((await granted('1')).reviewDue).toBe('2027-01-08');
   });
 
   it('asks why when the student and parents were not heard, plans the conversation and reminds on its day', async () => {
     await granted();
     const asked = await say('m.devries', ['evaluatie', '1', 'nee']);
     expect(asked.texts).toEqual(['Waarom nog niet?']);
-    const planned = await say('m.devries', ['Ouders konden pas na de vakantie.', '14-12-2026']);
+    // The conversation is at school: a Sunday is asked again, with the school days around it.
+    const sunday = await say('m.devries', ['Ouders konden pas na de vakantie.', '13-12-2026']);
+    expect(sunday.texts[0]).toBe('Op zondag 13-12-2026 is er geen school. Kies een schooldag, bijvoorbeeld vrijdag 11-12-2026 of maandag 14-12-2026.');
+    const planned = await say('m.devries', ['14-12-2026']);
     expect(planned.texts).toEqual([
       'Het gesprek met leerling en ouders staat op 14-12-2026; die dag herinner ik je eraan. Leg de evaluatie vast zodra ze gehoord zijn. De uitzondering blijft zolang gelden.',
     ]);

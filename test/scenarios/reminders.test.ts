@@ -6,6 +6,22 @@ import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '..
 import { TestClock } from '../helpers/clock.js';
 
 /** Reminders as the people receive them, with the clock moved by the test. */
+/** The buttons of a reminder card's first reminder (in its ActionSet, wherever the template puts it). */
+function reminderActions(card: unknown): Array<{ title: string; data: unknown }> {
+  const found: Array<{ title: string; data: unknown }>[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as { type?: string; actions?: Array<{ title: string; data: unknown }> };
+      if (o.type === 'ActionSet' && o.actions) found.push(o.actions);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk((card as { body?: unknown } | undefined)?.body);
+  if (!found[0]) throw new Error(`no buttons in ${JSON.stringify(card)}`);
+  return found[0];
+}
+
 describe('reminders', () => {
   let bot: TestApp;
   let clock: TestClock;
@@ -68,7 +84,7 @@ describe('reminders', () => {
     expect(reminder!.text).toMatch(/^Evaluatie uitzondering telefoonverbod\n- De uitzondering voor L1001 moet uiterlijk 08-02-2027 geëvalueerd worden/);
     expect(reminder!.text).toMatch(/elke 2-3 maanden en minstens elk semester/);
 
-    const started = await bot.click('m.devries', buttonData({ text: '', card: (reminder!.card!.body as Array<{ items?: Array<{ actions?: unknown }> }>)[1]!.items![2] as never }, 'Evaluatie vastleggen'));
+    const started = await bot.click('m.devries', buttonData({ text: '', card: { actions: reminderActions(reminder!.card) } as never }, 'Evaluatie vastleggen'));
     expect(started.texts).toEqual(['Zijn ouders en leerling gehoord?\n1. Ja\n2. Nee']);
     const done = await say('m.devries', ['ja', 'ja', 'ja', '-', 'Voortzetten']);
     expect(done.texts[0]).toMatch(/^De evaluatie is vastgelegd\. De uitzondering loopt door; de volgende evaluatie is uiterlijk 19-04-2027\./);
@@ -104,7 +120,7 @@ describe('reminders', () => {
     await inbox('m.devries');
     await at('2027-02-08T09:00:00+01:00');
     const [reminder] = await inbox('m.devries');
-    const actions = (reminder!.card!.body as Array<{ items?: Array<{ actions?: Array<{ title: string; data: unknown }> }> }>)[1]!.items![2]!.actions!;
+    const actions = reminderActions(reminder!.card);
     const snooze = actions.find((a) => a.title === 'Over een week')!.data;
     expect((await bot.click('m.devries', snooze)).texts).toEqual(['Goed, ik herinner je er over een week weer aan.']);
     expect((await bot.click('t.bakker', snooze)).texts[0]).toMatch(/kan ik niet uitstellen/);
@@ -129,7 +145,7 @@ describe('reminders', () => {
     // The typed agreement's own full stop does not end up inside the quote before the next sentence.
     expect(reminder!.text).toMatch(/Vandaag controleer je de afspraak rond L1001: "L1002 laat L1001 met rust in en buiten de les"\. Is het pesten gestopt\?/);
     expect(reminder!.text).not.toContain('."');
-    const actions = (reminder!.card!.body as Array<{ items?: Array<{ actions?: Array<{ title: string; data: unknown }> }> }>)[1]!.items![2]!.actions!;
+    const actions = reminderActions(reminder!.card);
     const asked = await bot.click('m.devries', actions.find((a) => a.title === 'Antwoorden')!.data);
     expect(asked.texts[0]).toMatch(/^Is het pesten rond L1001 \(1A\) gestopt\?/);
     const answer = await say('m.devries', ['Nee']);
@@ -170,7 +186,7 @@ describe('reminders', () => {
       reminder = (await inbox('m.devries')).find((m) => m.text.startsWith('Evaluatie uitzondering telefoonverbod'));
     }
     expect(reminder).toBeDefined();
-    const actions = (reminder!.card!.body as Array<{ items?: Array<{ actions?: Array<{ title: string; data: unknown }> }> }>)[1]!.items![2]!.actions!;
+    const actions = reminderActions(reminder!.card);
     await bot.click('m.devries', actions.find((a) => a.title === 'Evaluatie vastleggen')!.data);
     expect((await say('m.devries', ['ja', 'ja', 'ja', '-', 'Voortzetten'])).texts[0]).toMatch(/^De evaluatie is vastgelegd/);
     expect((await fetch(`${bot.base}/playground/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"days": 0}' })).status).toBe(400);

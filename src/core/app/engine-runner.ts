@@ -9,6 +9,7 @@ import type { Option } from '../protocol/answers.js';
 import { handle, type DialogState, type Input, type Outcome } from '../protocol/engine.js';
 import type { Flow, PickSource } from '../protocol/schema.js';
 import { dayIn } from '../time.js';
+import { isSchoolDay, schoolHours } from '../reminders/calendar.js';
 import { caseOptions } from './home.js';
 
 export interface EngineRunnerDeps {
@@ -53,6 +54,7 @@ export function engineRunner(
     roles,
     locale,
     today: dayIn(directory.school.timeZone, deps.clock.now()),
+    schoolDay: (day: string) => isSchoolDay(day, schoolHours(directory.school)),
     studentExample: directory.studentExample,
     findStudent: (text: string) => {
       const student = directory.findStudent(text);

@@ -9,7 +9,7 @@ import type { Actor, OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../time.js';
-import { schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
+import { schoolDayOnOrAfter, schoolDayOnOrBefore, schoolDaysAfter, schoolDaysBefore, schoolHours } from '../reminders/calendar.js';
 import { can } from '../permissions.js';
 import { type DecisionRule } from './decision.js';
 import { subjectsInScope } from './figures.js';
@@ -120,9 +120,19 @@ export class ExceptionCore {
     return new Set(subjectsInScope(r, this.school).map((s) => s.staff).filter((id) => id !== r.requesterStaffId));
   }
 
+  /**
+   * The next review's "uiterlijk" date: the school file's weeks on, on a school day. A date on a weekend
+   * or in a holiday moves to the school day before (a deadline is kept by being early; the day after
+   * would stretch a temporary exception past its term). Only when no school day lies between now and
+   * then (granted in a long holiday) does it move to the first school day after.
+   */
   nextReviewDate(r: ExceptionRequest, from: number): string {
     const weeks = r.kind === 'tijdelijk' ? this.school.exceptions.reviewWeeks.tijdelijk : this.school.exceptions.reviewWeeks.structureel;
-    return addDays(dayIn(this.school.timeZone, from), weeks * 7);
+    const today = dayIn(this.school.timeZone, from);
+    const target = addDays(today, weeks * 7);
+    const hours = schoolHours(this.school);
+    const before = schoolDayOnOrBefore(target, hours);
+    return before > today ? before : schoolDayOnOrAfter(target, hours);
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Actor } from '../turn.js';
 import { updateOnce } from '../records.js';
 import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../time.js';
-import { schoolDayOnOrBefore, schoolDaysAfter, schoolHours } from '../reminders/calendar.js';
+import { schoolDayOnOrAfter, schoolDayOnOrBefore, schoolDaysAfter, schoolHours } from '../reminders/calendar.js';
 import { type ExceptionRequest, type Review } from './model.js';
 import { ExceptionCore, schoolYearOfStart, type ExceptionResult } from './context.js';
 import { signalClassChange, tellTeachers } from './presentation.js';
@@ -75,7 +75,8 @@ export async function dailyChecks(x: ExceptionCore): Promise<{ classChanges: num
   const now = x.deps.clock.now();
   const today = dayIn(x.school.timeZone, now);
   const hours = schoolHours(x.school);
-  const soon = schoolDaysAfter(today, x.school.exceptions.reviewNoticeSchoolDays, hours);
+  // A school day (with no notice days in the school file, today may be a Sunday: then the next school day).
+  const soon = schoolDayOnOrAfter(schoolDaysAfter(today, x.school.exceptions.reviewNoticeSchoolDays, hours), hours);
   const year = schoolYearOfStart(today, x.school.exceptions.schoolYearStart);
   const t = translator(x.school.locale);
   let classChanges = 0;

@@ -35,6 +35,11 @@ export interface AnswerContext {
    * `source:value` for a step that is `about` an answer (e.g. `caseBullies:case-1`).
    */
   sources: Partial<Record<string, Option[]>>;
+  /**
+   * Whether the school is open on a day (YYYY-MM-DD): a school day of the school file, outside its
+   * holidays. Consulted by date questions marked `schoolDay`; without it every day counts.
+   */
+  schoolDay?: (day: string) => boolean;
 }
 
 export type ParseResult =
@@ -44,6 +49,20 @@ export type ParseResult =
 const SKIP_WORDS = new Set(['-', 'overslaan', 'skip', 'geen', 'none']);
 const YES = new Set(['ja', 'j', 'yes', 'y', 'true']);
 const NO = new Set(['nee', 'n', 'no', 'false']);
+/**
+ * A yes/no question is shown with two options, yes first (engine.ts, `questionFor`), and in a text
+ * channel numbered "1. Ja", "2. Nee": the numbers (and the numbered lines) are answers too.
+ */
+const YES_NO_OPTIONS: Record<Locale, Option[]> = {
+  nl: [
+    { value: 'ja', label: 'ja' },
+    { value: 'nee', label: 'nee' },
+  ],
+  en: [
+    { value: 'ja', label: 'yes' },
+    { value: 'nee', label: 'no' },
+  ],
+};
 
 /**
  * Turns typed text or a card value into an answer for the step, or says what is expected.
@@ -65,9 +84,10 @@ export function parseAnswer(step: AskingStep, raw: string, ctx: AnswerContext, o
     case 'staff':
       return pickOptions(options, text, false, 'answer.staff.invalid');
     case 'yesno': {
-      const word = text.toLowerCase();
-      if (YES.has(word)) return { ok: true, answer: { value: true, display: ctx.locale === 'nl' ? 'ja' : 'yes' } };
-      if (NO.has(word)) return { ok: true, answer: { value: false, display: ctx.locale === 'nl' ? 'nee' : 'no' } };
+      const word = normalized(text);
+      const numbered = /^\d/.test(word) ? findOption(YES_NO_OPTIONS[ctx.locale], word)?.value : undefined;
+      if (YES.has(word) || numbered === 'ja') return { ok: true, answer: { value: true, display: ctx.locale === 'nl' ? 'ja' : 'yes' } };
+      if (NO.has(word) || numbered === 'nee') return { ok: true, answer: { value: false, display: ctx.locale === 'nl' ? 'nee' : 'no' } };
       return { ok: false, error: 'answer.yesno.invalid' };
     }
     case 'date': {
@@ -81,6 +101,8 @@ export function parseAnswer(step: AskingStep, raw: string, ctx: AnswerContext, o
       }
       if (step.notBefore === 'today' && iso < ctx.today) return { ok: false, error: 'answer.date.past' };
       if (step.notAfter === 'today' && iso > ctx.today) return { ok: false, error: 'answer.date.future' };
+      const closed = step.schoolDay && ctx.schoolDay && !ctx.schoolDay(iso) ? notSchoolDay(iso, step.notBefore === 'today', ctx, ctx.schoolDay) : null;
+      if (closed) return closed;
       return { ok: true, answer: { value: iso, display: formatDate(iso, ctx.locale) } };
     }
     case 'student': {
@@ -117,10 +139,64 @@ function pickOptions(options: Option[], text: string, multiple: boolean, error: 
   return { ok: true, answer: { value: picked.map((o) => o.value), display: picked.map((o) => o.label).join(', ') } };
 }
 
+/**
+ * The option a typed token means: its number as shown ("1"), its label or value as typed, in any case
+ * and without the spaces and punctuation around it ("Ja.", " per mail "), or both as a line of the
+ * numbered list reads ("1. Ja", when the number and the label agree).
+ */
 function findOption(options: Option[], token: string): Option | undefined {
-  if (/^\d{1,3}$/.test(token)) return options[Number(token) - 1];
-  const lower = token.toLowerCase();
-  return options.find((o) => o.value.toLowerCase() === lower || o.label.toLowerCase() === lower);
+  const typed = normalized(token);
+  if (!typed) return undefined;
+  if (/^\d{1,3}$/.test(typed)) return options[Number(typed) - 1];
+  const named = options.find((o) => normalized(o.value) === typed || normalized(o.label) === typed);
+  if (named) return named;
+  const line = /^(\d{1,3})\s*[.):-]?\s+(.+)$/.exec(typed);
+  const option = line ? options[Number(line[1]) - 1] : undefined;
+  const label = line ? normalized(line[2]!) : '';
+  return option && (normalized(option.label) === label || normalized(option.value) === label) ? option : undefined;
+}
+
+/** Lower case, single spaces, without spaces or punctuation at either end: how typed words are compared. */
+function normalized(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
+}
+
+const WEEKDAY_NAMES: Record<Locale, readonly string[]> = {
+  nl: ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'],
+  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+};
+
+/** A date with its weekday, as in "zondag 17-01-2027". */
+function withWeekday(iso: string, locale: Locale): string {
+  return `${WEEKDAY_NAMES[locale][new Date(`${iso}T12:00:00Z`).getUTCDay()]} ${formatDate(iso, locale)}`;
+}
+
+/**
+ * A date on which the school is closed, for a question that needs a school day: asked again, with the
+ * school days on either side (the one before only when it is not in the past for a date that may not
+ * be). Null (the date is taken) when the calendar has no school day near it at all.
+ */
+function notSchoolDay(iso: string, notBeforeToday: boolean, ctx: AnswerContext, open: (day: string) => boolean): ParseResult | null {
+  const nearest = (step: number): string | null => {
+    let day = iso;
+    for (let i = 0; i < 400; i++) {
+      day = addDays(day, step);
+      if (open(day)) return day;
+    }
+    return null;
+  };
+  const before = nearest(-1);
+  const after = nearest(1);
+  const date = withWeekday(iso, ctx.locale);
+  if (before && after && !(notBeforeToday && before < ctx.today)) {
+    return { ok: false, error: 'answer.date.notSchoolDay', params: { date, before: withWeekday(before, ctx.locale), after: withWeekday(after, ctx.locale) } };
+  }
+  const only = after ?? before;
+  if (!only) return null;
+  return { ok: false, error: 'answer.date.notSchoolDayOne', params: { date, day: withWeekday(only, ctx.locale) } };
 }
 
 const WEEKDAYS: Record<string, number> = {

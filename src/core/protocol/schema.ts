@@ -87,6 +87,8 @@ export const stepSchema = z.discriminatedUnion('type', [
     ...asking,
     notBefore: z.enum(['today']).optional(),
     notAfter: z.enum(['today']).optional(),
+    /** Something happens at school on this date (a check, a conversation): a weekend or holiday is asked again. */
+    schoolDay: z.boolean().default(false),
   }),
   z.strictObject({ type: z.literal('yesno'), ...asking, yes: idSchema.optional(), no: idSchema.optional() }),
   z.strictObject({ type: z.literal('student'), ...asking, multiple: z.boolean().default(false) }),

@@ -34,7 +34,8 @@ export function isAllowed(at: number, hours: SendingHours): boolean {
   return nextAllowed(at, hours) === at;
 }
 
-function isSchoolDay(day: string, hours: SendingHours): boolean {
+/** Whether the school is open on this day (YYYY-MM-DD): one of its school days, outside its holidays. */
+export function isSchoolDay(day: string, hours: SendingHours): boolean {
   const weekday = new Date(`${day}T12:00:00Z`).getUTCDay() || 7;
   if (!hours.days.includes(weekday)) return false;
   return !hours.holidays.some((h) => day >= h.from && day <= h.to);
@@ -52,6 +53,12 @@ export function schoolHours(school: {
 /** The last school day on or before `day` (a due date on a Sunday is reminded of on the Friday). */
 export function schoolDayOnOrBefore(day: string, hours: SendingHours): string {
   for (let i = 0; i < 400 && !isSchoolDay(day, hours); i++) day = addDays(day, -1);
+  return day;
+}
+
+/** The first school day on or after `day` (a date that must not come earlier, e.g. one already near). */
+export function schoolDayOnOrAfter(day: string, hours: SendingHours): string {
+  for (let i = 0; i < 400 && !isSchoolDay(day, hours); i++) day = addDays(day, 1);
   return day;
 }
 
