@@ -1,6 +1,6 @@
 import { buttons } from '../helpers/fake-slack.js';
 import { describe, expect, it } from 'vitest';
-import { fitBlocks, limitProblems, LIMITS, mrkdwn, toMessages, translateCard, type SlackBlock } from '../../src/channels/slack/blocks.js';
+import { fitBlocks, limitProblems, LIMITS, mrkdwn, preformatted, toMessages, translateCard, type SlackBlock } from '../../src/channels/slack/blocks.js';
 import { CardRenderer } from '../../src/core/cards/render.js';
 import { everyCard } from '../helpers/every-card.js';
 
@@ -53,6 +53,9 @@ function serviceCards(): Array<[string, Record<string, unknown>]> {
     ['reminders, 1', reminders(1, 200)],
     ['reminders, 10 long', reminders(10, 3500)],
     ['request-summary', cards.render('request-summary', { title: 'Samenvatting', actions: [{ title: long(120), draftId: 'req-1' }] })],
+    ['copy-text', cards.copyText('Tekst voor Magister (kopieer en plak):', long(300))],
+    ['copy-text, a long letter full of & < >', cards.copyText('Tekst van de brief (kopieer en plak):', long(9000, '<&>'), { note: long(200), links: [{ title: long(100), url: 'https://zorgpad.example/x?t=1' }] })],
+    ['link', cards.links(long(300), [{ title: 'Brief downloaden (PDF)', url: 'https://zorgpad.example/brieven/download?t=1' }])],
   ];
 }
 
@@ -119,6 +122,28 @@ describe('Block Kit translation of the cards', () => {
     const inMessage = translateCard(cards.question(question as never, 'nl'), 'message');
     expect(inMessage.blocks.map((b) => b.type)).toEqual(['input', 'actions', 'actions']);
     expect(buttons(inMessage.blocks).map((b) => b.text)).toEqual(['Terug', 'Stop', 'Help', 'Verstuur']);
+  });
+
+  it('shows a text to copy as preformatted text, as typed, and a link as a link button', () => {
+    const typed = 'Afspraak met L1001: **niet** <!channel> & [x](https://e.nl) ```code```.';
+    const card = cards.copyText('Tekst voor Magister (kopieer en plak):', typed, { note: 'Werkt één keer.', links: [{ title: 'Formulier bekijken', url: 'https://zorgpad.example/ouders/formulier?t=abc_def' }] });
+    const { blocks, text } = translateCard(card, 'message');
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions']);
+    // One code block, exactly the text (escaped for Slack only), never ended early by the backticks inside.
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: "```Afspraak met L1001: **niet** &lt;!channel&gt; &amp; [x](https://e.nl) '''code'''.```" } });
+    expect(blocks[3]).toEqual({ type: 'actions', elements: [{ type: 'button', action_id: 'zp.url.0', text: { type: 'plain_text', text: 'Formulier bekijken', emoji: true }, url: 'https://zorgpad.example/ouders/formulier?t=abc_def' }] });
+    // Clients without blocks read the text itself.
+    expect(text).toContain(typed);
+    // A long text becomes several code blocks, each within Slack's limit, together the whole text.
+    const letter = Array.from({ length: 400 }, (_, i) => `Regel ${i} & <meer>`).join('\n');
+    const pieces = preformatted(letter);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) {
+      expect(piece.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      expect(piece).toMatch(/^```[^`]+```$/);
+    }
+    const back = pieces.map((p) => p.slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    expect(back.join('\n').replace(/\s+/g, ' ')).toBe(letter.replace(/\s+/g, ' '));
   });
 
   it('escapes Slack markup in texts and turns **bold** into *bold*', () => {

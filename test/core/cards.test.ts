@@ -72,6 +72,24 @@ describe('cards', () => {
   });
 });
 
+describe('texts to copy and links', () => {
+  it('puts a text to copy alone in a monospace block and links on Action.OpenUrl, as valid Adaptive Cards 1.5', () => {
+    const copy = cards.copyText('Tekst voor Magister (kopieer en plak):', 'Op 30-11-2026 is *iets* gemeld.', { links: [{ title: 'Open', url: 'https://zorgpad.example/a?t=1' }] });
+    expect(cardProblems(copy)).toEqual([]);
+    // The title as the first block, the text as the second: what a copy button next to it copies.
+    expect(copy.body).toEqual([
+      { type: 'TextBlock', text: 'Tekst voor Magister (kopieer en plak):', weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', id: 'copy-text', text: 'Op 30-11-2026 is \\*iets\\* gemeld.', fontType: 'Monospace', wrap: true },
+    ]);
+    expect(copy.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open', url: 'https://zorgpad.example/a?t=1' }]);
+    const withNote = cards.copyText('T', 'x', { note: 'Let op.' });
+    expect((withNote.body as unknown[]).at(-1)).toMatchObject({ type: 'TextBlock', text: 'Let op.', isSubtle: true });
+    const link = cards.links('Download de brief:\nhttps://zorgpad.example/b?t=2', [{ title: 'Brief downloaden (PDF)', url: 'https://zorgpad.example/b?t=2' }]);
+    expect(cardProblems(link)).toEqual([]);
+    expect(link.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Brief downloaden (PDF)', url: 'https://zorgpad.example/b?t=2' }]);
+  });
+});
+
 describe('card rendering cache', () => {
   it('gives every caller its own copy of a card rendered before', () => {
     const renderer = CardRenderer.load('cards');

@@ -47,9 +47,15 @@ describe.skipIf(!available)('the parents’ pages in a real browser (Debian Chro
     await page.selectOption('#persona', 'm.devries');
     await typeInPlayground(page, 'formulier voor ouders');
     await typeInPlayground(page, 'L1002');
-    const said = (await page.locator('.msg .text').allTextContents()).join('\n');
+    // The link comes as a card: the link alone to copy, and a button that opens it.
+    const said = (await page.locator('.msg .text, .card').allInnerTexts()).join('\n');
     const link = /http:\/\/\S+\/ouders\/formulier\?t=[A-Za-z0-9_-]+/.exec(said)?.[0];
     expect(link, said).toBeTruthy();
+    // Its button opens the form in a new tab, as Teams and Slack do.
+    const [opened] = await Promise.all([page.context().waitForEvent('page'), page.locator('.card .ac-pushButton', { hasText: 'Formulier bekijken' }).last().click()]);
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe(link);
+    await opened.close();
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(link!);

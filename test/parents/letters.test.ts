@@ -6,6 +6,7 @@ import { healthWordsIn } from '../../src/core/text/health-words.js';
 import { readability, withinB1 } from '../../src/core/text/plain-language.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
 
 const NOW = Date.parse('2026-11-30T10:00:00+01:00');
 
@@ -103,8 +104,10 @@ describe('letters to parents, drafted from the record', () => {
 
   describe('through the chat', () => {
     let bot: TestApp;
+    let clock: TestClock;
     beforeEach(async () => {
-      bot = await startTestApp({}, 'sqlite', new TestClock(NOW));
+      clock = new TestClock(NOW);
+      bot = await startTestApp({}, 'sqlite', clock);
     });
     afterEach(async () => {
       await bot.stop();
@@ -132,10 +135,64 @@ describe('letters to parents, drafted from the record', () => {
       const pdf = await fetch(url);
       expect(pdf.status).toBe(200);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      // Named after what it is: the kind of letter, the student number and the day.
+      expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="brief-uitzondering-toegekend-L1002-2026-11-30.pdf"');
       expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-      expect((await fetch(url)).status).toBe(404);
+      const used = await fetch(url);
+      expect(used.status).toBe(410);
       const stored = await bot.app.store.collection('exceptionRequests').get('req-brief');
       expect(stored?.parentsInformed).toEqual([{ letter: 'exception-granted', at: NOW, byStaffId: 'm.devries' }]);
+    });
+
+    it('gives the PDF link as a button and the letter as a text to copy; a used, expired or unknown link answers a page in Dutch or English', async () => {
+      await bot.app.store.collection('exceptionRequests').create(granted());
+      const draft = await walk('m.devries', ['brief aan ouders', 'Een uitzondering voor de telefoon', 'L1002 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Nederlands']);
+      // The draft to copy whole (the next question asks for it back, changed).
+      const concept = draft.messages.find((m) => m.text.startsWith('De telefoon in de les: de school zegt ja'))!;
+      expect(concept.card).toMatchObject({ body: [{ text: 'Concept van de brief (kopieer en plak):' }, { id: 'copy-text', fontType: 'Monospace' }] });
+      expect(cardProblems(concept.card)).toEqual([]);
+
+      const taken = await bot.say('m.devries', '-');
+      const [link, letter] = taken.messages;
+      const url = /http:\/\/\S+\/brieven\/download\?t=[A-Za-z0-9_-]+/.exec(link!.text)![0];
+      expect(link!.card?.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Brief downloaden (PDF)', url }]);
+      expect(cardProblems(link!.card)).toEqual([]);
+      const body = (c: unknown) => (c as { body: Array<{ id?: string; text: string; fontType?: string }> }).body;
+      expect(body(letter!.card)[0]!.text).toBe('Tekst van de brief (kopieer en plak):');
+      const copy = body(letter!.card).find((b) => b.id === 'copy-text')!;
+      expect(copy.fontType).toBe('Monospace');
+      expect(copy.text.replace(/\\(.)/g, '$1')).toBe(letter!.text);
+      expect(letter!.text).toMatch(/^Beste ouders of verzorgers van B\.M\.,/);
+
+      expect((await fetch(url)).status).toBe(200);
+      const used = await fetch(url);
+      expect(used.status).toBe(410);
+      expect(used.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const usedPage = await used.text();
+      expect(usedPage).toContain('<html lang="nl"');
+      expect(usedPage).toContain('Deze link is al gebruikt');
+      expect(usedPage).not.toMatch(/L1002|B\.M\./);
+      const english = await fetch(`${url}&lang=en`);
+      expect(english.status).toBe(410);
+      expect(await english.text()).toContain('This link has been used');
+      // The browser's language when the link does not say.
+      const asked = await fetch(url, { headers: { 'accept-language': 'en-GB,en;q=0.9,nl;q=0.5' } });
+      expect(await asked.text()).toContain('This link has been used');
+
+      // A link past its hour, never opened: expired.
+      await bot.say('m.devries', 'brief aan ouders');
+      await walk('m.devries', ['Een uitzondering voor de telefoon', 'L1002 (1A)', 'Waar de aanvraag staat: ontvangen, het besluit, de pauze of het einde', 'Engels']);
+      const later = await bot.say('m.devries', '-');
+      const late = /http:\/\/\S+\/brieven\/download\?t=[A-Za-z0-9_-]+/.exec(later.texts.join('\n'))![0];
+      clock.t += 61 * 60_000;
+      const expired = await fetch(late);
+      expect(expired.status).toBe(410);
+      expect(await expired.text()).toContain('Deze link is verlopen');
+
+      // A link Zorgpad never made.
+      const unknown = await fetch(url.replace(/t=.*/, `t=${'A'.repeat(32)}`));
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toContain('Deze link werkt niet');
     });
 
     it('says "U vroeg" when the parents asked with the form, and still names no health word, not even one the parents wrote', async () => {
@@ -181,7 +238,10 @@ describe('letters to parents, drafted from the record', () => {
       const letter = draft.texts.find((t) => t.startsWith('Uw kind en pesten'))!;
       expect(letter).toContain('Beste ouders of verzorgers van C.O.,');
       expect(letter).not.toMatch(/B\.M\.|L1002|L1003|buitengesloten/);
-      await bot.say('m.devries', '-');
+      const taken = await bot.say('m.devries', '-');
+      // The PDF is named after the student whose parents get it: the one who bullies.
+      const url = /http:\/\/\S+\/brieven\/download\?t=[A-Za-z0-9_-]+/.exec(taken.texts.join('\n'))![0];
+      expect((await fetch(url)).headers.get('content-disposition')).toBe('attachment; filename="brief-pesten-leerling-die-pest-L1003-2026-11-30.pdf"');
       const stored = await bot.app.store.collection('bullyingCases').get('case-brief');
       expect(stored?.steps.map((s) => [s.kind, s.studentRef, s.byStaffId])).toEqual([['ouders-geinformeerd', 'L1003', 'm.devries']]);
     });

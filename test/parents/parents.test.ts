@@ -3,6 +3,7 @@ import type { CollectionName } from '../../src/core/ports.js';
 import { TestClock } from '../helpers/clock.js';
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 import { FILLED } from '../helpers/parents.js';
+import { cardProblems } from '../helpers/adaptive-cards.js';
 
 const DAY = 86_400_000;
 
@@ -91,6 +92,22 @@ describe('the parents’ form behind a personal link', () => {
     const replay = await send(bot.base, { ...FILLED, need: 'iets anders', t: form.secret, csrf: form.csrf }, { cookie: form.cookie });
     expect(replay.status).toBe(410);
     expect((await draftsOf('L1002'))[0]?.fromParents?.need).toBe(FILLED.need);
+  });
+
+  it('gives the link as a card: the link alone to copy, a button that opens it, and the link in the text for clients without cards', async () => {
+    await bot.say('m.devries', 'formulier voor ouders');
+    const reply = await bot.say('m.devries', 'L1002');
+    const message = reply.messages.find((m) => /\/ouders\/formulier\?t=/.test(m.text))!;
+    const url = /https?:\/\/\S+\/ouders\/formulier\?t=[A-Za-z0-9_-]+/.exec(message.text)![0];
+    const card = message.card as unknown as { body: Array<{ type: string; id?: string; text: string; fontType?: string }>; actions: Array<{ type: string; title: string; url: string }> };
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.body[0]!.text).toBe('Link voor de ouders van L1002 (kopieer en stuur):');
+    // The block to copy holds the link and nothing else (as markdown: its "_" escaped, read back by every host).
+    const copy = card.body.find((b) => b.id === 'copy-text')!;
+    expect(copy).toMatchObject({ type: 'TextBlock', fontType: 'Monospace' });
+    expect(copy.text.replace(/\\(.)/g, '$1')).toBe(url);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Formulier bekijken', url }]);
+    expect((await openForm(bot.base, card.actions[0]!.url)).status).toBe(200);
   });
 
   it('shows a clear page for an expired link and stores nothing', async () => {

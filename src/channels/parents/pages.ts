@@ -1,6 +1,6 @@
 import { DOCUMENT_STATES, DOCUMENTS } from '../../core/exceptions/model.js';
 import type { SchoolFile as School } from '../../core/people/school.js';
-import { TAKEN_FALLBACK, type PageTexts } from './texts.js';
+import { TAKEN_FALLBACK, type LetterLinkTexts, type PageTexts } from './texts.js';
 
 /** HTML-escaped text. */
 export function esc(text: string): string {
@@ -44,9 +44,13 @@ button{font:inherit;font-weight:600;background:#0b4f9c;color:#fff;border:none;bo
 export type LanguageLinks = Array<{ code: string; name: string; href: string }>;
 
 function page(t: PageTexts, school: School, title: string, body: string, languages: LanguageLinks): string {
+  return shell({ lang: t.lang, dir: t.dir ?? 'ltr', navLabel: t.langName }, school, title, body, languages, contact(t, school));
+}
+
+function shell(t: { lang: string; dir: 'ltr' | 'rtl'; navLabel: string }, school: School, title: string, body: string, languages: LanguageLinks, footer: string): string {
   const links = languages.map((l) => `<a href="${esc(l.href)}" lang="${esc(l.code)}" hreflang="${esc(l.code)}">${esc(l.name)}</a>`).join(' ');
   return `<!doctype html>
-<html lang="${esc(t.lang)}" dir="${t.dir ?? 'ltr'}">
+<html lang="${esc(t.lang)}" dir="${t.dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,11 +59,11 @@ function page(t: PageTexts, school: School, title: string, body: string, languag
 <style>${STYLE}</style>
 </head>
 <body>
-<header><span>${esc(school.name)}</span><nav aria-label="${esc(t.langName)}">${links}</nav></header>
+<header><span>${esc(school.name)}</span><nav aria-label="${esc(t.navLabel)}">${links}</nav></header>
 <main>
 ${body}
 </main>
-${contact(t, school)}
+${footer}
 </body>
 </html>`;
 }
@@ -167,4 +171,13 @@ export function resultPage(t: PageTexts, school: School, kind: ResultKind, langu
 /** A text with the school's decision term filled in (`{days}`: the school days the kernteam has to decide). */
 function withTerm(text: string, school: School): string {
   return text.replaceAll('{days}', String(school.exceptions.decisionSchoolDays));
+}
+
+/**
+ * What a letter's PDF link answers when it gives no PDF (used, past its hour, unknown): a page for the
+ * member of staff who took the letter, in Dutch or English, that says why and what to do instead.
+ */
+export function letterLinkPage(t: LetterLinkTexts, school: School, kind: 'used' | 'expired' | 'unknown', languages: LanguageLinks): string {
+  const { title, lines } = t[kind];
+  return shell({ lang: t.lang, dir: 'ltr', navLabel: t.langName }, school, title, `<h1>${esc(title)}</h1>\n${paragraphs(lines)}`, languages, '');
 }

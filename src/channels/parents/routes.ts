@@ -9,8 +9,8 @@ import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger, Store } from '../../core/ports.js';
 import { countInWindow } from '../../core/transient.js';
 import { clientAddress, HttpError, readBody, type HttpServer } from '../../http/server.js';
-import { formPage, infoPage, resultPage, type FormErrors, type FormValues, type LanguageLinks, type ResultKind } from './pages.js';
-import { PageLanguages, type PageTexts } from './texts.js';
+import { formPage, infoPage, letterLinkPage, resultPage, type FormErrors, type FormValues, type LanguageLinks, type ResultKind } from './pages.js';
+import { LETTER_LINK_TEXTS, PageLanguages, staffLanguage, type PageTexts } from './texts.js';
 
 export const INFO_PATH = '/info/telefoon-uitzondering';
 const CSRF_COOKIE = 'zp_form';
@@ -66,11 +66,18 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     return (await countInWindow(deps.store, `parents:${address}`, RATE.windowMs, Date.now())) > RATE.max;
   };
 
-  // A letter's PDF, for the member of staff who took it: the link works once, for an hour.
+  // A letter's PDF, for the member of staff who took it: the link works once, for an hour. Otherwise a
+  // page in their language says why (410: used or past its hour; 404: a link Zorgpad never made).
   http.route('GET', LETTER_PATH, async (req, res, url) => {
     if (await limited(req)) throw new HttpError(429, 'too many requests');
-    const found = await deps.letters.download(url.searchParams.get('t') ?? '');
-    if (!found) throw new HttpError(404, 'this link has been used or has expired');
+    const secret = url.searchParams.get('t') ?? '';
+    const found = await deps.letters.download(secret);
+    if (!found.ok) {
+      const t = LETTER_LINK_TEXTS[staffLanguage(url.searchParams.get('lang'), req.headers['accept-language'], school.locale === 'en' ? 'en' : 'nl')];
+      const other = t.lang === 'nl' ? LETTER_LINK_TEXTS.en : LETTER_LINK_TEXTS.nl;
+      const languages = [{ code: other.lang, name: other.langName, href: `${LETTER_PATH}?t=${encodeURIComponent(secret)}&lang=${other.lang}` }];
+      return send(res, found.reason === 'unknown' ? 404 : 410, letterLinkPage(t, school, found.reason, languages));
+    }
     res.writeHead(200, {
       'content-type': 'application/pdf',
       'content-disposition': `attachment; filename="${found.name}"`,

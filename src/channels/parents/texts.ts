@@ -316,3 +316,89 @@ export function loadTranslations(dir: string): PageTexts[] {
     return parsed.data;
   });
 }
+
+/**
+ * The page a letter's PDF link answers when it gives no PDF. Read by staff (the member of staff who took
+ * the letter), so in Dutch or English only, with "je"; never in the parents' own translations.
+ */
+export interface LetterLinkTexts {
+  lang: 'nl' | 'en';
+  langName: string;
+  used: { title: string; lines: string[] };
+  expired: { title: string; lines: string[] };
+  unknown: { title: string; lines: string[] };
+}
+
+export const LETTER_LINK_TEXTS: Record<'nl' | 'en', LetterLinkTexts> = {
+  nl: {
+    lang: 'nl',
+    langName: 'Nederlands',
+    used: {
+      title: 'Deze link is al gebruikt',
+      lines: [
+        'Met deze link is de brief al gedownload. Een link voor een brief werkt één keer.',
+        'Kijk in de map Downloads op je computer. De tekst van de brief staat ook in je gesprek met Zorgpad.',
+        'Heb je de PDF opnieuw nodig? Typ in Zorgpad "brief aan ouders" en maak de brief opnieuw.',
+      ],
+    },
+    expired: {
+      title: 'Deze link is verlopen',
+      lines: [
+        'Een link voor een brief werkt één uur. Dat uur is voorbij.',
+        'De tekst van de brief staat nog in je gesprek met Zorgpad.',
+        'Heb je de PDF nodig? Typ in Zorgpad "brief aan ouders" en maak de brief opnieuw.',
+      ],
+    },
+    unknown: {
+      title: 'Deze link werkt niet',
+      lines: ['Zorgpad kent deze link niet. Misschien is hij niet helemaal gekopieerd.', 'Heb je de PDF nodig? Typ in Zorgpad "brief aan ouders" en maak de brief opnieuw.'],
+    },
+  },
+  en: {
+    lang: 'en',
+    langName: 'English',
+    used: {
+      title: 'This link has been used',
+      lines: [
+        'The letter was already downloaded with this link. A link for a letter works once.',
+        'Look in the Downloads folder on your computer. The text of the letter is also in your chat with Zorgpad.',
+        'Do you need the PDF again? Type "letter to parents" in Zorgpad and make the letter again.',
+      ],
+    },
+    expired: {
+      title: 'This link has expired',
+      lines: [
+        'A link for a letter works for one hour. That hour is over.',
+        'The text of the letter is still in your chat with Zorgpad.',
+        'Do you need the PDF? Type "letter to parents" in Zorgpad and make the letter again.',
+      ],
+    },
+    unknown: {
+      title: 'This link does not work',
+      lines: ['Zorgpad does not know this link. Perhaps it was not copied completely.', 'Do you need the PDF? Type "letter to parents" in Zorgpad and make the letter again.'],
+    },
+  },
+};
+
+/**
+ * The language of a page for staff: `?lang=` when it names Dutch or English, otherwise the first of
+ * them the browser asks for (Accept-Language, by weight), otherwise the school's.
+ */
+export function staffLanguage(query: string | null, acceptLanguage: string | undefined, fallback: 'nl' | 'en'): 'nl' | 'en' {
+  const known = (code: string | null | undefined): 'nl' | 'en' | null => {
+    const base = (code ?? '').trim().toLowerCase().split('-')[0];
+    return base === 'nl' || base === 'en' ? base : null;
+  };
+  const asked = known(query);
+  if (asked) return asked;
+  const wanted = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, i) => {
+      const [code, ...params] = part.split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { code: known(code), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((w): w is { code: 'nl' | 'en'; q: number; i: number } => w.code !== null && w.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return wanted[0]?.code ?? fallback;
+}

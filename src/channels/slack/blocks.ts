@@ -1,7 +1,9 @@
 /**
  * Adaptive Card → Block Kit. Cards are authored once (cards/); Slack gets a translation of the subset
  * Zorgpad uses (TextBlock, FactSet, Container, ActionSet, Input.Text/ChoiceSet/Date, Action.Execute /
- * Submit / OpenUrl), never an image of a card. Slack's limits are enforced here: long texts are split,
+ * Submit / OpenUrl), never an image of a card. A monospace TextBlock is a text to copy (for Magister, a
+ * letter, a link for parents): it becomes preformatted text, which a triple click selects whole; an
+ * Action.OpenUrl becomes a link button. Slack's limits are enforced here: long texts are split,
  * long labels shortened with "…", and a card that needs more blocks than a surface allows is split into
  * several messages or, in a modal, cut short with a note that says where the rest is.
  */
@@ -96,6 +98,27 @@ export function slackText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A text to copy as Slack preformatted text (a code block), in sections of at most `max` characters. Read
+ * as typed: the card's escapes undone, &, < and > escaped for Slack; a run of three backticks (which would
+ * end the block) becomes three apostrophes.
+ */
+export function preformatted(markdown: string, max: number = LIMITS.sectionText): string[] {
+  const text = unescapeMarkdown(markdown).replace(/`{3,}/g, (run) => "'".repeat(run.length));
+  const fence = (piece: string) => `\`\`\`${slackText(piece)}\`\`\``;
+  const out: string[] = [];
+  const add = (piece: string, room: number): void => {
+    if (fence(piece).length <= max || room < 2) {
+      out.push(fence(piece));
+      return;
+    }
+    // &, < and > grow when escaped: split again, smaller, until each piece fits.
+    for (const part of splitText(piece, Math.floor(room / 2))) add(part, Math.floor(room / 2));
+  };
+  for (const piece of splitText(text.trim(), max - 6)) add(piece, max - 6);
+  return out;
+}
+
 const plain = (text: string, max: number): PlainText => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
 
 /** Splits a long text into pieces of at most `max` characters, at a line break or space where possible. */
@@ -168,6 +191,13 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
     if (element.isVisible === false) return;
     switch (element.type) {
       case 'TextBlock': {
+        if (element.fontType === 'Monospace') {
+          const text = unescapeMarkdown(str(element.text));
+          if (!text.trim()) return;
+          texts.push(text);
+          for (const piece of preformatted(str(element.text))) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
+          return;
+        }
         const big = element.weight === 'Bolder' && (element.size === 'Medium' || element.size === 'Large' || element.size === 'ExtraLarge');
         addText(str(element.text), big ? 'header' : element.isSubtle === true ? 'context' : 'section');
         return;

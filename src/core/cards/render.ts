@@ -75,6 +75,21 @@ export class CardRenderer {
   }
 
   /**
+   * A text to copy and paste elsewhere (Magister, a letter, a link for parents): the title, then the text
+   * alone in a monospace block with the id `copy-text`, an optional note, and link buttons. The block is
+   * what a host offers to copy: Slack shows it as preformatted text (a triple click selects it whole),
+   * the playground gives it a copy button; Teams shows it apart, in its own font, to select.
+   */
+  copyText(title: string, text: string, options: { note?: string; links?: Array<{ title: string; url: string }> } = {}): AdaptiveCardJson {
+    return this.render('copy-text', { title, text, note: options.note ?? '', links: options.links ?? [] });
+  }
+
+  /** A text with link buttons (Action.OpenUrl: Slack link buttons); the links stay in the text for hosts without cards. */
+  links(text: string, links: Array<{ title: string; url: string }>): AdaptiveCardJson {
+    return this.render('link', { text, links });
+  }
+
+  /**
    * The card that asks a dialog question, with the same answers as typing would give, and a row of
    * buttons that always work: back to the previous question, stop, help. They send no inputs, so a
    * required field never stands in their way.

@@ -63,10 +63,11 @@ export function nextMessage(x: CaseCore, c: BullyingCase, t: Translate): Outboun
   return { text, card: x.deps.cards.render('next-step', { text, actions }) };
 }
 
+/** The text for Magister, under its title, alone in its block to copy (cards/copy-text.json). */
 export function noteCard(x: CaseCore, t: Translate, note: string): OutboundMessage {
   return {
     text: `${t('case.magister.title')}\n${note}`,
-    card: x.deps.cards.render('info', { title: t('case.magister.title'), text: note }),
+    card: x.deps.cards.copyText(t('case.magister.title'), note),
   };
 }
 

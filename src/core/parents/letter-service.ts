@@ -1,5 +1,5 @@
 import { keepOnce, takeOnce } from '../transient.js';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
 import type { CaseService } from '../cases/service.js';
@@ -20,9 +20,47 @@ export type LetterRequest =
   | { about: 'exception'; requestId: string; invitation: boolean }
   | { about: 'case'; caseId: string; parentsOf: 'bullied' | 'bully'; bully?: string };
 
-export type LetterDraft = { ok: true; kind: LetterKind; subject: string; text: string; removed: string[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
+export type LetterDraft =
+  | { ok: true; kind: LetterKind; subject: string; text: string; removed: string[]; /** The student whose parents get it. */ studentRef: string }
+  | { ok: false; reason: 'denied' | 'not-found' | 'invalid' };
+
+/** A letter's PDF, or why its link gives none: never made here, already downloaded, or past its hour. */
+export type LetterDownload = { ok: true; pdf: Uint8Array; name: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 const DOWNLOAD_MS = 60 * 60_000;
+/** How long a link is remembered after its hour, to say "used" or "expired" rather than "unknown". */
+const REMEMBER_MS = 30 * 86_400_000;
+
+/** What a letter is called as a file, by its kind, in the letter's language (with the student number and the date). */
+const FILE_NAMES: Record<LetterLang, Record<LetterKind, string>> = {
+  nl: {
+    'exception-received': 'brief-uitzondering-ontvangen',
+    'exception-granted': 'brief-uitzondering-toegekend',
+    'exception-rejected': 'brief-uitzondering-afgewezen',
+    'exception-review': 'brief-uitnodiging-evaluatie',
+    'exception-paused': 'brief-uitzondering-gepauzeerd',
+    'exception-revoked': 'brief-uitzondering-ingetrokken',
+    'bullying-bullied': 'brief-pesten-gepeste-leerling',
+    'bullying-bully': 'brief-pesten-leerling-die-pest',
+  },
+  en: {
+    'exception-received': 'letter-exception-received',
+    'exception-granted': 'letter-exception-granted',
+    'exception-rejected': 'letter-exception-rejected',
+    'exception-review': 'letter-review-invitation',
+    'exception-paused': 'letter-exception-paused',
+    'exception-revoked': 'letter-exception-revoked',
+    'bullying-bullied': 'letter-bullying-bullied-student',
+    'bullying-bully': 'letter-bullying-student-who-bullies',
+  },
+};
+
+/** The PDF's file name, e.g. `brief-uitzondering-toegekend-L1001-2026-12-06.pdf`: what it is, for whom, and when. */
+export function letterFileName(kind: LetterKind, lang: LetterLang, studentRef: string, day: string): string {
+  const student = studentRef.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'leerling';
+  return `${FILE_NAMES[lang][kind]}-${student}-${day}.pdf`;
+}
+
 /** The path a letter's PDF is downloaded from, once, within the hour. */
 export const LETTER_PATH = '/brieven/download';
 
@@ -79,14 +117,14 @@ export class LetterService {
         date: waiting ? formatDate(this.deps.exceptions.decisionDue(r), lang) : kind === 'exception-paused' ? (pauseEnd ? formatDate(pauseEnd, lang) : '-') : r.reviewDue ? formatDate(r.reviewDue, lang) : '-',
         days: String(this.school.exceptions.decisionSchoolDays),
       };
-      return this.finishDraft(kind, data, lang);
+      return this.finishDraft(kind, data, lang, r.studentRef);
     }
     const c = await this.deps.store.collection('bullyingCases').get(request.caseId);
     if (!c || c.schoolId !== this.school.id) return { ok: false, reason: 'not-found' };
     if (!mayWork(actor, c, directory)) return { ok: false, reason: 'denied' };
     if (request.parentsOf === 'bully' && (!request.bully || !bulliesOf(c).includes(request.bully))) return { ok: false, reason: 'invalid' };
     const student = request.parentsOf === 'bully' ? request.bully! : c.studentRef;
-    return this.finishDraft(request.parentsOf === 'bully' ? 'bullying-bully' : 'bullying-bullied', { ...base, student: initials(student) }, lang);
+    return this.finishDraft(request.parentsOf === 'bully' ? 'bullying-bully' : 'bullying-bullied', { ...base, student: initials(student) }, lang, student);
   }
 
   /**
@@ -109,17 +147,34 @@ export class LetterService {
       await this.deps.cases.recordStep(actor, request.caseId, 'ouders-geinformeerd', outcome, { brief: draft.kind }, channel, lang, student);
     }
     const secret = randomBytes(24).toString('base64url');
-    const pdf = await letterPdf(this.school.name, formatDate(dayIn(this.school.timeZone, now), lang), draft.subject, text);
+    const day = dayIn(this.school.timeZone, now);
+    const pdf = await letterPdf(this.school.name, formatDate(day, lang), draft.subject, text);
     // Kept in the store (encrypted) so that whichever worker process gets the download can hand it out, once.
-    await keepOnce(this.deps.store, `letter:${secret}`, pdf, `${draft.kind}.pdf`, now + DOWNLOAD_MS);
+    const until = now + DOWNLOAD_MS;
+    await keepOnce(this.deps.store, `letter:${secret}`, pdf, letterFileName(draft.kind, lang, draft.studentRef, day), until);
+    // Remembered a while longer (by a hash of the secret, nothing else): a second press hears why there is no PDF.
+    await writeRecord(this.transient, markId(secret), (current) => (current ? KEEP : { id: markId(secret), expiresAt: until + REMEMBER_MS, payload: JSON.stringify({ until, used: false }) }));
     return { ok: true, text, url: `${this.deps.publicBase()}${LETTER_PATH}?t=${secret}` };
   }
 
-  /** A letter's PDF, once; null for an unknown, used or expired link. */
-  async download(secret: string): Promise<{ pdf: Uint8Array; name: string } | null> {
-    if (!secret) return null;
-    const found = await takeOnce(this.deps.store, `letter:${secret}`, this.deps.clock.now());
-    return found ? { pdf: found.payload, name: found.name } : null;
+  /** A letter's PDF, once; otherwise why not: an unknown link, one already used, or one past its hour. */
+  async download(secret: string): Promise<LetterDownload> {
+    if (!/^[A-Za-z0-9_-]{32}$/.test(secret)) return { ok: false, reason: 'unknown' };
+    const now = this.deps.clock.now();
+    const found = await takeOnce(this.deps.store, `letter:${secret}`, now);
+    if (found) {
+      await writeRecord(this.transient, markId(secret), (mark) => (mark ? { ...mark, payload: JSON.stringify({ ...readMark(mark.payload), used: true }) } : KEEP));
+      return { ok: true, pdf: found.payload, name: found.name };
+    }
+    const mark = await this.transient.get(markId(secret));
+    if (!mark) return { ok: false, reason: 'unknown' };
+    const { until, used } = readMark(mark.payload);
+    // Gone before its hour: downloaded (perhaps a moment ago, by a press whose mark is still on its way).
+    return { ok: false, reason: used || now < until ? 'used' : 'expired' };
+  }
+
+  private get transient() {
+    return this.deps.store.collection('transient');
   }
 
   /**
@@ -132,7 +187,7 @@ export class LetterService {
     return mentor === r.requesterStaffId ? 'mentor' : 'school';
   }
 
-  private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang): LetterDraft {
+  private finishDraft(kind: LetterKind, data: LetterData, lang: LetterLang, studentRef: string): LetterDraft {
     // The fields taken from the record are checked for health words (matched by stem, compounds too).
     const removed = new Set<string>();
     const clean = (text: string) => {
@@ -147,12 +202,26 @@ export class LetterService {
       where: data.where === undefined ? undefined : clean(data.where),
     };
     const { subject, text } = composeLetter(kind, checked, lang);
-    return { ok: true, kind, subject, text, removed: [...removed] };
+    return { ok: true, kind, subject, text, removed: [...removed], studentRef };
   }
 
   private contactLine(lang: LetterLang): string {
     const c = this.school.parents.contact;
     if (!c) return lang === 'en' ? 'the mentor of your child' : 'de mentor van uw kind';
     return [`${c.name} (${c.role})`, c.phone, c.email].filter(Boolean).join(', ');
+  }
+}
+
+/** The stored id of a letter link's mark: a hash of its secret, so a copy of the store holds no working link. */
+function markId(secret: string): string {
+  return `letter-link:${createHash('sha256').update(secret).digest('base64url')}`;
+}
+
+function readMark(payload: string | undefined): { until: number; used: boolean } {
+  try {
+    const parsed = JSON.parse(payload ?? '') as { until?: unknown; used?: unknown };
+    return { until: typeof parsed.until === 'number' ? parsed.until : 0, used: parsed.used === true };
+  } catch {
+    return { until: 0, used: false };
   }
 }

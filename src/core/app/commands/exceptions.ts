@@ -87,10 +87,16 @@ export const EXCEPTION_COMMANDS = [
     },
     'exception.invalid',
   ),
-  defineCommand('parent-link', { leerling: textAnswer }, async ({ parents }, ctx, a) => {
+  defineCommand('parent-link', { leerling: textAnswer }, async ({ parents, cards }, ctx, a) => {
     const result = await parents.createLink(actorOf(ctx), a.leerling.value, ctx.channel);
     if ('error' in result) return [{ text: ctx.t(result.error === 'off' ? 'parents.link.off' : result.error === 'denied' ? 'parents.link.denied' : 'parents.link.notFound') }];
-    return [{ text: ctx.t('parents.link.done', { student: result.studentRef, date: formatDate(result.expires, ctx.locale), url: result.url }) }];
+    const values = { student: result.studentRef, date: formatDate(result.expires, ctx.locale), url: result.url };
+    // The link to copy and send, alone in its block, and a button to see the form as the parents will.
+    const card = cards.copyText(ctx.t('parents.link.title', values), result.url, {
+      note: ctx.t('parents.link.note', values),
+      links: [{ title: ctx.t('parents.link.open'), url: result.url }],
+    });
+    return [{ text: ctx.t('parents.link.done', values), card }];
   }),
   defineCommand('plan-review-talk', { ...requestId, waaromNiet: textAnswer, gesprekDatum: textAnswer }, ({ exceptions }, ctx, a) =>
     run(ctx, exceptions.planReviewTalk(actorOf(ctx), a.requestId.value, a.waaromNiet.value, a.gesprekDatum.value, ctx.channel, ctx.locale)),

@@ -25,19 +25,25 @@ const refusal = (ctx: CommandContext, reason: 'denied' | 'not-found' | 'invalid'
 
 /** Letters to parents: a draft from the record, then the letter as the member of staff takes it. */
 export const LETTER_COMMANDS = [
-  defineCommand('draft-letter', letterAnswers, async ({ letters }, ctx, a) => {
+  defineCommand('draft-letter', letterAnswers, async ({ letters, cards }, ctx, a) => {
     const req = request(a);
     if (!req) return refusal(ctx, 'invalid');
     const draft = await letters.draft({ ...actorOf(ctx), name: ctx.actor.name }, req, a.taal.value);
     if (!draft.ok) return refusal(ctx, draft.reason);
     const removed = draft.removed.length ? [{ text: ctx.t('letter.removed', { words: draft.removed.join(', ') }) }] : [];
-    return [{ text: ctx.t('letter.draft') }, { text: `${draft.subject}\n\n${draft.text}` }, ...removed];
+    // The draft to copy whole: the next question asks for the whole letter back, changed.
+    const letter = `${draft.subject}\n\n${draft.text}`;
+    return [{ text: ctx.t('letter.draft') }, { text: letter, card: cards.copyText(ctx.t('letter.copy.draft'), letter) }, ...removed];
   }),
-  defineCommand('take-letter', letterAnswers, async ({ letters }, ctx, a) => {
+  defineCommand('take-letter', letterAnswers, async ({ letters, cards }, ctx, a) => {
     const req = request(a);
     if (!req) return refusal(ctx, 'invalid');
     const taken = await letters.take({ ...actorOf(ctx), name: ctx.actor.name }, req, a.taal.value, a.aanpassing?.value ?? null, ctx.channel);
     if (!taken.ok) return refusal(ctx, taken.reason);
-    return [{ text: ctx.t('letter.taken', { url: taken.url }) }, { text: taken.text }];
+    const said = ctx.t('letter.taken', { url: taken.url });
+    return [
+      { text: said, card: cards.links(said, [{ title: ctx.t('letter.download'), url: taken.url }]) },
+      { text: taken.text, card: cards.copyText(ctx.t('letter.copy.taken'), taken.text) },
+    ];
   }),
 ];
