@@ -139,6 +139,52 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     expect(draft?.studentRef).toBe('L1001');
   });
 
+  it('parks the dialog of a window that is closed (view_closed): "pesten melden" typed next in the DM starts a new report', async () => {
+    await command(USERS.bakker, 'pesten');
+    type Shown = { notify_on_close?: boolean; callback_id: string; private_metadata?: string; blocks: Block[] };
+    const first = await slack.until((calls) => calls.find((c) => c.method === 'views.update' && buttons((c.args.view as Shown).blocks).some((b) => b.text === 'Het is pesten')));
+    const firstView = first.args.view as Shown;
+    // Slack is to say when a dialog's window is closed.
+    expect(firstView.notify_on_close).toBe(true);
+    const choice = buttons(firstView.blocks).find((b) => b.text === 'Het is pesten')!;
+    await interact({
+      type: 'block_actions',
+      user: { id: USERS.bakker },
+      team: { id: TEAM },
+      trigger_id: `trig-${randomUUID()}`,
+      container: { type: 'view', view_id: first.args.view_id },
+      view: { id: first.args.view_id, type: 'modal', callback_id: 'zorgpad.dialog', state: { values: {} } },
+      actions: [{ action_id: choice.action_id, value: choice.value, action_ts: '1' }],
+    });
+    const student = await slack.until((calls) => calls.find((c) => c.method === 'views.update' && /Welke leerling wordt gepest\?/.test(blockText((c.args.view as Shown).blocks))));
+    const shown = student.args.view as Shown;
+    expect(shown.notify_on_close).toBe(true);
+
+    // The person closes the window at the student question, as Slack reports it.
+    const closed = await interact({
+      type: 'view_closed',
+      team: { id: TEAM, domain: 'demo' },
+      user: { id: USERS.bakker, name: 't.bakker', team_id: TEAM },
+      api_app_id: 'AZORGPAD',
+      is_cleared: false,
+      view: { id: student.args.view_id, type: 'modal', callback_id: shown.callback_id, private_metadata: shown.private_metadata, state: { values: {} } },
+    });
+    expect(closed.status).toBe(200);
+    const told = await slack.until(() => postsTo(USERS.bakker).find((c) => /venster van "Pesten melden" gesloten/.test(String(c.args.text))));
+    expect(String(told.args.text)).toMatch(/typ "verder"/);
+    // Kept in the durable inbox, like every interaction that makes a turn.
+    const entries = await bot.app.store.collection('inbox').findBy('schoolId', 'demo');
+    expect(entries.some((e) => e.id.startsWith('slack:closed:'))).toBe(true);
+
+    // Typed next in the DM: a new report, not an answer to the student question the window showed.
+    const report = await dm(USERS.bakker, 'pesten melden');
+    const said = report.map((c) => `${c.args.text}\n${blockText(c.args.blocks as Block[])}`).join('\n');
+    expect(String(report[0]!.args.text)).toMatch(/^Je wilt pesten melden\./);
+    expect(said).not.toMatch(/geen leerling|opnieuw/);
+    const [state] = await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo');
+    expect(state).toMatchObject({ flowId: 'pesten-melden', stepId: 'zeker', answers: {} });
+  });
+
   it('says in a finished window that it can be closed and how to go on', async () => {
     await command(USERS.bakker, 'cyberpesten');
     const first = await slack.until((calls) => calls.find((c) => c.method === 'views.update'));
@@ -228,6 +274,39 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     // The reply is two messages (where the case stands, then the question); wait for the question.
     const answer = await slack.until(() => postsTo(mentorDm).slice(before).find((c) => /Wat wil je vastleggen of doen\?/.test(String(c.args.text))));
     expect(blockText(answer.args.blocks as Block[])).toContain('Gesprek met de gepeste leerling');
+  });
+
+  it('gives the text for Magister as preformatted text, and the parents’ form link as a link button with the link to copy', async () => {
+    const done = await conversation(USERS.bakker, SIGNAL);
+    const note = done.find((c) => String(c.args.text).startsWith('Tekst voor Magister'))!;
+    const blocks = note.args.blocks as Block[];
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Tekst voor Magister (kopieer en plak):' } });
+    // A code block holding exactly the text: a triple click selects it, and only it.
+    const code = blocks.map((b) => b.text?.text ?? '').find((t) => t.startsWith('```'))!;
+    expect(code).toMatch(/^```Op \d\d-\d\d-\d{4} is via Zorgpad pesten gemeld rond leerling L1001\. [^`]*```$/);
+    expect(String(note.args.text)).toContain(code.slice(3, -3));
+
+    await dm(USERS.devries, 'formulier voor ouders');
+    const reply = await dm(USERS.devries, 'L1002');
+    const message = reply.find((c) => /\/ouders\/formulier\?t=/.test(String(c.args.text)))!;
+    const url = /https?:\/\/\S+\/ouders\/formulier\?t=[A-Za-z0-9_-]+/.exec(String(message.args.text))![0];
+    const linkButtons = (message.args.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+    expect(linkButtons).toEqual([{ type: 'button', action_id: 'zp.url.0', text: { type: 'plain_text', text: 'Formulier bekijken', emoji: true }, url }]);
+    expect((message.args.blocks as Block[]).map((b) => b.text?.text)).toContain(`\`\`\`${url}\`\`\``);
+    // Pressing a link button: Slack opens the link and tells the app, which has nothing to do.
+    const before = postsTo(message.result!.channel as string).length;
+    const click = await interact({
+      type: 'block_actions',
+      user: { id: USERS.devries },
+      team: { id: TEAM },
+      trigger_id: `trig-${randomUUID()}`,
+      container: { type: 'message', channel_id: message.result!.channel, message_ts: message.result!.ts },
+      channel: { id: message.result!.channel },
+      actions: [{ action_id: 'zp.url.0', action_ts: '3' }],
+    });
+    expect(click.status).toBe(200);
+    await bot.app.idle();
+    expect(postsTo(message.result!.channel as string).length).toBe(before);
   });
 
   it('delivers to people it can reach even when many older messages wait for people it cannot', async () => {

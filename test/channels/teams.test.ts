@@ -76,6 +76,19 @@ describe('Teams channel (development mode, loopback connector)', () => {
     await connector.waitFor((s) => s.conversationId === personalConversation('m.devries') && /Zaak rond L1001/.test(s.activity.text ?? ''));
   });
 
+  it('gives the parents’ form link as a card with the link alone to copy and an Action.OpenUrl button', async () => {
+    await say('m.devries', ['formulier voor ouders', 'L1002']);
+    const sent = connector.to(personalConversation('m.devries')).map((s) => s.activity).find((a) => /kopieer en stuur/.test(JSON.stringify(a.attachments ?? [])))!;
+    expect(sent.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const card = sent.attachments![0]!.content as { body: Array<{ id?: string; text: string; fontType?: string }>; actions: Array<Record<string, unknown>> };
+    expect(cardProblems(card)).toEqual([]);
+    const copy = card.body.find((b) => b.id === 'copy-text')!;
+    expect(copy.fontType).toBe('Monospace');
+    const url = copy.text.replace(/\\(.)/g, '$1');
+    expect(url).toMatch(/^https?:\/\/\S+\/ouders\/formulier\?t=[A-Za-z0-9_-]{32}$/);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Formulier bekijken', url }]);
+  });
+
   it('leaves nothing in the store for someone it does not know who installs the app and chats', async () => {
     const stranger = { id: '29:stranger', aadObjectId: '00000000-0000-4000-8000-0000000000ff', name: 'Onbekend' };
     const conversation = { id: 'a:personal-stranger', conversationType: 'personal', tenantId: TENANT };
@@ -216,6 +229,61 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(settledCard.actions).toBeUndefined();
   });
 
+  it('closes an abandoned question card in place (typed stop, the Stop button), and answers a button of a closed card once', async () => {
+    await post(installPersonal(connector.url, 't.bakker'));
+    const chat = personalConversation('t.bakker');
+    type Card = { body: Array<{ type: string; text?: string; actions?: Array<{ title: string; verb: string; data: unknown }> }>; actions?: Array<{ title: string; verb: string; data: unknown }> };
+    const PROMPT = 'Je wilt pesten melden. Weet je zeker dat het om pesten gaat, of twijfel je of het plagen is?';
+    const cardOf = (sent: { activity: { attachments?: Array<{ content: Record<string, unknown> }> } }) => sent.activity.attachments![0]!.content as unknown as Card;
+
+    await say('t.bakker', ['pesten melden']);
+    const question = lastTo(chat);
+    await say('t.bakker', ['stop']);
+    // The question's card is updated: its prompt, that it is closed, and no buttons at all.
+    const closed = await connector.waitFor((s) => s.method === 'PUT' && s.activityId === question.id);
+    expect(cardOf(closed).body.map((b) => b.text)).toEqual([PROMPT, 'Deze vraag is gesloten.']);
+    expect(JSON.stringify(cardOf(closed))).not.toMatch(/Action\.(Execute|Submit)/);
+    expect(connector.texts(chat).at(-1)).toBe('Gestopt. Typ "help" als je iets anders wilt doen.');
+
+    // A client that still shows the old card: its button closes that card, with one message, not two.
+    const sure = cardOf(question).actions!.find((a) => a.title === 'Het is pesten')!;
+    const sent = connector.to(chat).length;
+    const late = await post(cardAction(connector.url, 't.bakker', chat, sure.verb, sure.data));
+    const lateBody = (await late.json()) as { type: string; value: Card };
+    expect(lateBody.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(lateBody.value.body.map((b) => b.text)).toEqual([PROMPT, 'Deze vraag is gesloten.']);
+    expect(lateBody.value.actions).toBeUndefined();
+    await connector.waitFor((s) => s.conversationId === chat && s.activity.text === 'Die vraag is gesloten. Typ "help" voor het menu.');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connector.texts(chat).slice(sent)).toEqual(['Die vraag is gesloten. Typ "help" voor het menu.']);
+
+    // The Stop button on the next question's card: the invoke answer is that card, closed.
+    await say('t.bakker', ['pesten melden', 'Het is pesten']);
+    const next = cardOf(lastTo(chat));
+    const stop = next.body.find((b) => b.type === 'ActionSet')!.actions!.find((a) => a.title === 'Stop')!;
+    const pressed = (await (await post(cardAction(connector.url, 't.bakker', chat, stop.verb, stop.data))).json()) as { type: string; value: Card };
+    expect(pressed.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(pressed.value.body.map((b) => b.text)).toEqual(['Welke leerling wordt gepest? Typ het leerlingnummer.', 'Deze vraag is gesloten.']);
+    expect(JSON.stringify(pressed.value)).not.toMatch(/Action\./);
+  });
+
+  it('closes the open question card when a button on another card (the "wacht op jou" list) starts something else', async () => {
+    await post(installPersonal(connector.url, 'm.devries'));
+    const chat = personalConversation('m.devries');
+    await say('m.devries', ['uitzondering aanvragen', 'L1001', 'wacht op jou']);
+    const waiting = lastTo(chat).activity.attachments![0]!.content as { body: Array<{ type: string; items?: Array<{ type: string; actions?: Array<{ verb: string; data: unknown }> }> }> };
+    const finish = waiting.body.find((b) => b.type === 'Container')!.items!.find((i) => i.type === 'ActionSet')!.actions![0]!;
+    await say('m.devries', ['pesten melden']);
+    const question = lastTo(chat);
+    expect(JSON.stringify(question.activity)).toContain('Je wilt pesten melden.');
+    // The draft's button on the list: the request goes on, and the report's question card closes where it is.
+    await post(cardAction(connector.url, 'm.devries', chat, finish.verb, finish.data));
+    const closed = await connector.waitFor((s) => s.method === 'PUT' && s.activityId === question.id);
+    const card = closed.activity.attachments![0]!.content as { body: Array<{ text: string }>; actions?: unknown[] };
+    expect(card.body.map((b) => b.text)).toEqual([expect.stringMatching(/^Je wilt pesten melden\./), 'Deze vraag is gesloten.']);
+    expect(card.actions).toBeUndefined();
+  });
+
   it('starts a procedure typed at an open question, parks the dialog and brings it back with "verder"', async () => {
     await post(installPersonal(connector.url, 'm.devries'));
     await say('m.devries', ['uitzondering aanvragen', 'L1001']);
@@ -230,11 +298,22 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(JSON.stringify(lastTo(personalConversation('m.devries')).activity)).toContain('Op welke grond?');
   });
 
-  it('answers the kernteam when mentioned in the channel, without the mention', async () => {
+  it('answers a mention in the channel with a pointer to the 1:1 chat, and runs no dialog where everyone reads along', async () => {
     await post(channelConversationUpdate(connector.url, 'a.jansen'));
-    expect((await post(channelMention(connector.url, 'a.jansen', 'help'))).status).toBe(200);
-    const reply = await connector.waitFor((s) => s.conversationId.startsWith(KERNTEAM_CHANNEL) && s.activity.attachments !== undefined);
-    expect(cardTitle(reply.activity)).toBe('Waarmee kan ik je helpen?');
+    // A request waits for her vote: in the channel, "wacht op jou" must not list it for everyone.
+    await say('m.devries', [
+      'uitzondering aanvragen', 'L1001', '1', '2', 'Glucosesensor', '1', '3', '1', '2', '-', 'dossier in Magister', '2', 'alle lessen', 'glucose-app', '1', '1, 4', '2', '1',
+    ]);
+    for (const text of ['help', 'wacht op jou', 'mijn zaken']) {
+      const before = connector.sent.filter((s) => s.conversationId.startsWith(KERNTEAM_CHANNEL) && s.method === 'POST' && !s.activity.attachments).length;
+      expect((await post(channelMention(connector.url, 'a.jansen', text))).status).toBe(200);
+      const replies = await connector.waitFor((s) => s.conversationId.startsWith(KERNTEAM_CHANNEL) && s.method === 'POST' && !s.activity.attachments && connector.sent.filter((x) => x.conversationId.startsWith(KERNTEAM_CHANNEL) && x.method === 'POST' && !x.activity.attachments).length > before);
+      expect(replies.activity.text).toMatch(/^Praat met mij in een 1-op-1-chat/);
+    }
+    expect(JSON.stringify(connector.sent.filter((s) => s.conversationId.startsWith(KERNTEAM_CHANNEL) && !/^Aanvraag uitzondering/.test(cardTitle(s.activity) ?? '')))).not.toMatch(/L1001|Stem uitbrengen/);
+    // A start button pressed in the channel gets the same pointer, and nothing is posted there.
+    const res = await post(cardAction(connector.url, 'a.jansen', KERNTEAM_CHANNEL, 'zorgpad.open', { zorgpad: { start: 'wacht-op-jou' } }));
+    expect(((await res.json()) as { value: string }).value).toMatch(/^Praat met mij in een 1-op-1-chat/);
   });
 
   it('marks a person who blocked the bot unreachable and tells the beheerder once', async () => {

@@ -28,6 +28,8 @@ export interface PlaygroundReply {
   duplicate: boolean;
   /** For card actions: the card that replaces the clicked one. */
   card?: AdaptiveCardJson;
+  /** The question answered or closed, settled without buttons: the page puts it in the clicked card's (typed: the last question's) place. */
+  settled?: AdaptiveCardJson;
   /** All message texts, for easy assertions. */
   texts: string[];
 }

@@ -81,6 +81,53 @@ describe('interruptions', () => {
   });
 });
 
+describe('abandoned questions close, and a dialog\'s own trigger starts it afresh', () => {
+  let bot: TestApp;
+  beforeEach(async () => {
+    bot = await startTestApp();
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+  type Card = { body: Array<{ type: string; text?: string; actions?: Array<{ title: string; data: unknown }> }>; actions?: unknown[] };
+  const controls = (reply: PlaygroundReply) => (reply.messages.at(-1)!.card as unknown as Card).body.find((b) => b.type === 'ActionSet')!.actions!;
+
+  it('settles a question left with Terug as closed, without buttons, for the page to put in its card\'s place', async () => {
+    await bot.say('t.bakker', 'pesten melden');
+    const asked = await bot.say('t.bakker', 'Het is pesten');
+    const back = await bot.click('t.bakker', controls(asked).find((a) => a.title === 'Terug')!.data);
+    const settled = back.settled as unknown as Card;
+    expect(settled.body.map((b) => b.text)).toEqual(['Welke leerling wordt gepest? Typ het leerlingnummer.', 'Deze vraag is gesloten.']);
+    expect(JSON.stringify(settled)).not.toMatch(/Action\./);
+    expect(back.texts.at(-1)).toMatch(/^Je wilt pesten melden\./);
+    // Typed, the same: the last question's card closes.
+    const typed = await bot.say('t.bakker', 'stop');
+    expect((typed.settled as unknown as Card).body.map((b) => b.text)).toEqual([expect.stringMatching(/^Je wilt pesten melden\./), 'Deze vraag is gesloten.']);
+    // A button of a card whose question is closed: that card closes too, with one message.
+    const late = await bot.click('t.bakker', { ...(buttonData(asked.messages.at(-1), 'Verstuur') as object), answer: 'L1001' });
+    expect(late.texts).toEqual(['Die vraag is gesloten. Typ "help" voor het menu.']);
+    expect((late.settled as unknown as Card).body.map((b) => b.text)).toEqual(['Welke leerling wordt gepest? Typ het leerlingnummer.', 'Deze vraag is gesloten.']);
+  });
+
+  it('starts the open dialog afresh when its own trigger is typed, and a procedure by its title or menu label', async () => {
+    await say(bot, 't.bakker', ['pesten melden', 'Het is pesten']);
+    const again = await bot.say('t.bakker', 'pesten melden');
+    expect(again.texts[0]).toBe('We beginnen opnieuw bij de eerste vraag.');
+    expect(again.texts.at(-1)).toMatch(/^Je wilt pesten melden\./);
+    expect((again.settled as unknown as Card).body.at(-1)!.text).toBe('Deze vraag is gesloten.');
+    for (const text of ['Kernteambesluit vastleggen', 'kernteambesluit vastleggen']) {
+      expect((await bot.say('a.jansen', text)).texts).toEqual(['Er staan geen aanvragen op de agenda.']);
+    }
+    expect((await bot.say('m.devries', 'Uitzondering telefoonverbod aanvragen')).texts.at(-1)).toMatch(/^Voor welke leerling/);
+  });
+});
+
+async function say(bot: TestApp, persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
+  let reply: PlaygroundReply | undefined;
+  for (const text of texts) reply = await bot.say(persona, text);
+  return reply!;
+}
+
 describe('back, stop and help on every question', () => {
   it('are buttons on the question card that work like the words, without filling in the question', async () => {
     const bot = await startTestApp();

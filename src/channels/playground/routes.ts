@@ -56,7 +56,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
 
   http.route('GET', '/playground', (_req, res, url) => {
     const locale: Locale = url.searchParams.get('lang') === 'en' ? 'en' : 'nl';
-    const html = playgroundPage(locale, personas(directory, locale));
+    const html = playgroundPage(locale, personas(directory, locale), { now: clock.now(), timeZone: directory.school.timeZone });
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'",
@@ -125,7 +125,8 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const delivered = [];
     for (const pending of await outbox.pendingFor(personaId.data)) {
       const item = outbox.prepared(pending);
-      if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: Outbox.card(item) });
+      // With its key, and the key of the message it takes the place of (an update), as the channel's posts.
+      if (await outbox.markDelivered(item, 'playground')) delivered.push({ text: item.text, card: Outbox.card(item), key: item.id, replaces: item.replaces });
     }
     if (await isKernteamMember(personaId.data)) {
       for (const item of await outbox.pendingFor(KERNTEAM_CHANNEL)) {

@@ -10,7 +10,8 @@ import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
 import { TurnNotHere, unwrap, type InboxContext } from './receiver.js';
-import { deliveryKey, inputValues, type BlockActions, type SlackRequest, type ViewSubmission } from './requests.js';
+import { deliveryKey, inputValues, type BlockActions, type SlackRequest, type ViewClosed, type ViewSubmission } from './requests.js';
+import { notes, questionNote, readQuestionNote } from '../../core/app/last-question.js';
 
 type Client = App['client'];
 type View = Record<string, unknown>;
@@ -70,6 +71,8 @@ export class SlackBot {
       const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
       const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, inboxContext(context));
       await this.showInModal(opened, reply, command.user_id, inboxContext(context));
+      // Typed, like a message: it settles the last question asked in the DM, when that was the open one.
+      await this.settleLast(command.user_id, reply.settled, reply.about);
     });
 
     app.event('message', async ({ context }) => {
@@ -80,13 +83,9 @@ export class SlackBot {
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
       const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, inboxContext(context));
-      // A typed answer settles the question's message: its answer shown, its buttons gone.
-      const open = reply.settled ? await this.lastQuestion.get(m.user) : null;
-      const [channel, ts] = open?.split(' ') ?? [];
-      if (reply.settled && channel && ts) {
-        await this.lastQuestion.delete(m.user);
-        await this.settle(channel, ts, reply.settled);
-      }
+      // A typed answer, stop, back or another procedure settles the question's message: its answer, or
+      // that it is closed, shown; its buttons gone.
+      await this.settleLast(m.user, reply.settled, reply.about);
       await this.post(m.channel, replyMessages(reply), m.user, inboxContext(context));
     });
 
@@ -133,6 +132,20 @@ export class SlackBot {
       const request = context.zorgpad as SlackRequest;
       const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, inboxContext(context));
       await this.updateModal(submission.view.id, reply);
+      await this.settleLast(submission.user.id, reply.closed?.card, reply.closed?.question);
+    });
+
+    // A dialog's window closed (opened with notify_on_close): the dialog it showed is parked with its
+    // answers, so that what is typed next is not taken for an answer to a question no longer in view.
+    app.view({ callback_id: DIALOG_VIEW, type: 'view_closed' }, async ({ ack, context }) => {
+      await ack();
+      const closed = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewClosed;
+      const shown = windowOf(parseMetadata(closed.view.private_metadata));
+      if (!shown) return; // a finished window, or one still loading: no dialog in view
+      const request = context.zorgpad as SlackRequest;
+      const user = closed.user.id;
+      const reply = await this.turn(closed.team?.id ?? '', user, deliveryKey(request) ?? `closed:${closed.view.id}`, { kind: 'close', ...shown }, inboxContext(context));
+      await this.post(user, reply.messages, user, inboxContext(context));
     });
 
     // With the extended handler (routes.ts): the request's context, to mark its inbox entry failed.
@@ -172,21 +185,31 @@ export class SlackBot {
     const inModal = action.container?.type === 'view' && action.view && action.view.type !== 'home';
     if (inModal) {
       await this.client.views.update({ view_id: action.view!.id, view: this.loadingView() as never });
-      await this.updateModal(action.view!.id, await this.turn(team, user, deliveryId, input, work));
+      const reply = await this.turn(team, user, deliveryId, input, work);
+      await this.updateModal(action.view!.id, reply);
+      await this.settleLast(user, reply.closed?.card, reply.closed?.question);
       return;
     }
     if (action.container?.type === 'view' || input.kind === 'details') {
       // From the home tab, and details: in a window of their own.
       const opened = await this.openLoading(action.trigger_id);
-      await this.showInModal(opened, await this.turn(team, user, deliveryId, input, work), user, work);
+      const reply = await this.turn(team, user, deliveryId, input, work);
+      await this.showInModal(opened, reply, user, work);
+      await this.settleLast(user, reply.closed?.card, reply.closed?.question);
       if (action.container?.type === 'view') await this.publishHome(user);
       return;
     }
     const channel = action.container?.channel_id ?? action.channel?.id ?? user;
     const reply = await this.turn(team, user, deliveryId, input, work);
-    // An answered question settles in place: its answer, no buttons; what comes next is posted after it.
+    // An answered question settles in place: its answer (or that it is closed), no buttons; what comes
+    // next is posted after it. A button on another message that leaves the open question closes that one.
     const ts = action.container?.message_ts;
-    if (reply.settled && ts && action.container?.channel_id) await this.settle(action.container.channel_id, ts, reply.settled);
+    if (reply.settled && ts && action.container?.channel_id) {
+      await this.settle(action.container.channel_id, ts, reply.settled);
+      const note = readQuestionNote(await this.lastQuestion.get(user));
+      if (note?.ref === `${action.container.channel_id} ${ts}`) await this.lastQuestion.delete(user);
+    }
+    await this.settleLast(user, reply.closed?.card, reply.closed?.question);
     await this.post(channel, replyMessages(reply), user, work);
   }
 
@@ -240,7 +263,7 @@ export class SlackBot {
         if (message.card) {
           for (const piece of toMessages(message.card)) {
             const sent = await send(piece.text, piece.blocks);
-            if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, `${sent.channel} ${sent.ts}`);
+            if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, questionNote(`${sent.channel} ${sent.ts}`, message.card));
           }
         } else if (message.text) {
           for (const piece of splitText(message.text, LIMITS.sectionText)) await send(slackText(piece));
@@ -273,6 +296,16 @@ export class SlackBot {
       this.log.warn('slack.history-failed', { error: errorCode(error) });
     }
     return parts;
+  }
+
+  /** Puts the settled card in the place of the last question posted in the person's DM, when it is that question. */
+  private async settleLast(user: string, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
+    if (!card) return;
+    const note = readQuestionNote(await this.lastQuestion.get(user));
+    const [channel, ts] = note?.ref.split(' ') ?? [];
+    if (!note || !channel || !ts || !notes(note, about)) return;
+    await this.lastQuestion.delete(user);
+    await this.settle(channel, ts, card);
   }
 
   /** Puts an answered question's settled card (its answer, no buttons) in the place of its message. */
@@ -315,6 +348,8 @@ export class SlackBot {
       callback_id: callbackId,
       title: { type: 'plain_text', text: clip(named ?? this.t(title), LIMITS.modalTitle) },
       close: { type: 'plain_text', text: clip(this.t('slack.modal.close'), LIMITS.modalButton) },
+      // A dialog's window says when it is closed (view_closed): the dialog it shows is parked then.
+      ...(callbackId === DIALOG_VIEW ? { notify_on_close: true } : {}),
     };
   }
 
@@ -339,14 +374,13 @@ export class SlackBot {
     if (blocks.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('teams.invoke.done')) } });
     // Nothing more to answer here: say so, and how to go on, since nothing can be typed in a window.
     if (!submit) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.finished')) }] });
+    // The submit's card data, and which question the window shows (for when it is closed: `windowOf`).
+    const data = submit?.data.data ?? {};
+    const metadata = isRecord(data) ? { ...data, ...(reply.open ? { [WINDOW_KEY]: reply.open } : {}) } : data;
     return {
       ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title', reply.title),
-      ...(submit
-        ? {
-            submit: { type: 'plain_text', text: clip(submit.title, LIMITS.modalButton) },
-            private_metadata: JSON.stringify(submit.data.data),
-          }
-        : {}),
+      ...(submit ? { submit: { type: 'plain_text', text: clip(submit.title, LIMITS.modalButton) } } : {}),
+      ...(!isRecord(metadata) || Object.keys(metadata).length ? { private_metadata: JSON.stringify(metadata) } : {}),
       blocks: fitBlocks(blocks, this.t('slack.modal.more')),
     };
   }
@@ -379,6 +413,21 @@ function inboxContext(context: unknown): InboxContext {
 /** The card data a form sends: the button's data with the inputs' values, as an Adaptive Card submit. */
 function withInputs(data: unknown, inputs: Record<string, string | string[]>): unknown {
   return data && typeof data === 'object' ? { ...(data as object), ...inputs } : data;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where a dialog window's metadata says which question it shows. */
+const WINDOW_KEY = 'zorgpadWindow';
+
+/** The question a dialog window showed, from its metadata; null when it showed none. */
+function windowOf(metadata: unknown): { flowId: string; stepId: string } | null {
+  const shown = (metadata as Record<string, unknown> | null)?.[WINDOW_KEY] as { flowId?: unknown; stepId?: unknown } | undefined;
+  return typeof shown?.flowId === 'string' && typeof shown.stepId === 'string' && shown.flowId.length <= 100 && shown.stepId.length <= 100
+    ? { flowId: shown.flowId, stepId: shown.stepId }
+    : null;
 }
 
 function parseMetadata(text: string | undefined): unknown {

@@ -109,7 +109,14 @@ export const viewSubmissionSchema = z.object({
   team: z.object({ id }).nullish(),
   view: viewSchema,
 });
-export const viewClosedSchema = z.object({ type: z.literal('view_closed'), user: z.object({ id }) });
+/** A window opened with `notify_on_close` was closed (its close button or the ×): what it showed is in its metadata. */
+export const viewClosedSchema = z.object({
+  type: z.literal('view_closed'),
+  user: z.object({ id }),
+  team: z.object({ id }).nullish(),
+  view: viewSchema,
+  is_cleared: z.boolean().optional(),
+});
 
 export const interactionSchema = z.union([blockActionsSchema, viewSubmissionSchema, viewClosedSchema]);
 
@@ -117,6 +124,7 @@ export type SlashCommand = z.infer<typeof slashCommandSchema>;
 export type EventCallback = z.infer<typeof eventCallbackSchema>;
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+export type ViewClosed = z.infer<typeof viewClosedSchema>;
 
 /** What came in on /slack/events, parsed; null when it is not something Slack sends. */
 export type SlackRequest =
@@ -171,7 +179,8 @@ export function deliveryKey(request: SlackRequest): string | null {
       // The same window asks question after question: the question (in the metadata) is part of the key,
       // so the same answer to the next question is not taken for a repeat.
       if (i.type === 'view_submission') return `view:${i.view.id}:${hashOf([i.view.private_metadata ?? '', i.view.state ?? {}])}`;
-      return null;
+      // A window is closed once; the question it showed is part of the key all the same.
+      return `closed:${i.view.id}:${hashOf(i.view.private_metadata ?? '')}`;
     }
     default:
       return null;
@@ -180,8 +189,8 @@ export function deliveryKey(request: SlackRequest): string | null {
 
 /**
  * Whose turn a request is (workspace and user), for the inbox: one person's turns run in order. Null
- * for what starts no turn (our own messages, other channels' messages, a closed window): those are
- * acknowledged without being kept.
+ * for what starts no turn (our own messages, other channels' messages): those are acknowledged without
+ * being kept. A closed window is a turn: it parks the dialog it showed.
  */
 export function personOf(request: SlackRequest): string | null {
   switch (request.kind) {
@@ -196,7 +205,7 @@ export function personOf(request: SlackRequest): string | null {
       return `${request.command.team_id}:${request.command.user_id}`;
     case 'interaction': {
       const i = request.interaction;
-      return i.type === 'view_closed' ? null : `${i.team?.id ?? ''}:${i.user.id}`;
+      return `${i.team?.id ?? ''}:${i.user.id}`;
     }
     default:
       return null;

@@ -1,6 +1,7 @@
 import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder';
 import { replyMessages, type Assistant, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
+import { isCardAction } from '../../core/app/turn-text.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { escapeMarkdown } from '../../core/cards/markdown.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../../core/ports.js';
 import { cardActionSchema, type InboundActivity } from './activity.js';
 import type { TeamsReferences } from './references.js';
 import type { SharedNotes } from '../../core/transient.js';
+import { notes, questionNote, readQuestionNote } from '../../core/app/last-question.js';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
@@ -62,16 +64,35 @@ export class TeamsBot {
       await context.sendActivity(translator(locale)('error.badRequest'));
       return;
     }
-    const reply = await this.turn(activity, input, locale);
-    // A typed answer settles the question's card: its answer shown, its buttons gone.
-    const open = reply.settled ? await this.lastQuestion.get(activity.conversation.id) : null;
-    if (reply.settled && open) {
-      await this.lastQuestion.delete(activity.conversation.id);
-      await context
-        .updateActivity({ id: open, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(reply.settled)] })
-        .catch((error: unknown) => this.log.warn('teams.settle-failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    // Dialogs only in a 1:1 chat: in a channel or group chat everyone reads along (what waits for someone,
+    // their cases, a report). The kernteam card's own buttons (votes, details) work everywhere.
+    if (!personal(activity) && !isCardAction(input)) {
+      await context.sendActivity({ type: ActivityTypes.Message, text: translator(locale)('teams.personalOnly'), textFormat: 'plain' });
+      return;
     }
+    const reply = await this.turn(activity, input, locale);
+    // A typed answer, stop, back or another procedure settles the last question's card: its answer, or
+    // that it is closed, shown; its buttons gone. A card's Action.Submit settles that card.
+    if (input.kind === 'answer' && activity.replyToId && reply.settled) await this.update(context, activity.replyToId, reply.settled);
+    else await this.settleLast(context, reply.settled, reply.about);
+    await this.settleLast(context, reply.closed?.card, reply.closed?.question);
     await this.sendOrLater(context, activity, replyMessages(reply));
+  }
+
+  /** Puts the settled card in the place of the last question asked in this conversation, when it is that question. */
+  private async settleLast(context: TurnContext, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
+    if (!card) return;
+    const conversation = context.activity.conversation.id;
+    const note = readQuestionNote(await this.lastQuestion.get(conversation));
+    if (!note || !notes(note, about)) return;
+    await this.lastQuestion.delete(conversation);
+    await this.update(context, note.ref, card);
+  }
+
+  private async update(context: TurnContext, id: string, card: AdaptiveCardJson): Promise<void> {
+    await context
+      .updateActivity({ id, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] })
+      .catch((error: unknown) => this.log.warn('teams.settle-failed', { error: error instanceof Error ? error.name : 'unknown' }));
   }
 
   /** Sends the reply; when the connector does not take it, the outbox delivers it later (the turn is done). */
@@ -98,11 +119,17 @@ export class TeamsBot {
       await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: t('error.badRequest') });
       return;
     }
+    if (!personal(activity) && !isCardAction(input)) {
+      await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: t('teams.personalOnly') });
+      return;
+    }
     const reply = await this.turn(activity, input, locale);
     if (reply.settled) {
-      // An answer on a question's card: the card settles (the answer, no buttons) and what comes next
-      // arrives as new messages, each question once.
+      // An answer on a question's card (or its stop or back button, or a button of a question no longer
+      // open): the card settles (the answer, or closed; no buttons) and what comes next arrives as new
+      // messages, each question once.
       await respond({ statusCode: 200, type: CARD_CONTENT_TYPE, value: reply.settled });
+      await this.settleLast(context, reply.closed?.card, reply.closed?.question);
       await this.sendOrLater(context, activity, reply.messages);
       return;
     }
@@ -117,6 +144,8 @@ export class TeamsBot {
       return;
     }
     await respond({ statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: reply.messages[0]?.text ?? t('teams.invoke.done') });
+    // A button on another card (a notification, a menu) that leaves the open question: that one is closed.
+    await this.settleLast(context, reply.closed?.card, reply.closed?.question);
     await this.sendOrLater(context, activity, reply.messages);
   }
 
@@ -138,7 +167,7 @@ export class TeamsBot {
     const sent = await context.sendActivities(ready.map(toActivity));
     const asked = messages.map((m) => m.question === true).lastIndexOf(true);
     const id = asked >= 0 ? sent[asked]?.id : undefined;
-    if (id) await this.lastQuestion.set(context.activity.conversation.id, id);
+    if (id) await this.lastQuestion.set(context.activity.conversation.id, questionNote(id, messages[asked]!.card));
     this.log.debug('teams.sent', { count: messages.length });
   }
 }
@@ -148,6 +177,11 @@ function withNotice(card: AdaptiveCardJson, texts: string[]): AdaptiveCardJson {
   if (!texts.length) return card;
   const notice = { type: 'TextBlock', text: texts.join('\n\n'), wrap: true, weight: 'Bolder', color: 'Attention' };
   return { ...card, body: [notice, ...((card.body as unknown[] | undefined) ?? [])] };
+}
+
+/** A 1:1 chat with the bot (not a channel or a group chat, where others read along). */
+function personal(activity: InboundActivity): boolean {
+  return activity.conversation.conversationType === 'personal';
 }
 
 /** A core message as a Teams message: a card when there is one, text otherwise. */

@@ -3,11 +3,11 @@ import type { CardAction } from '../cards/submit.js';
 import type { ExceptionService } from '../exceptions/service.js';
 import type { Scheduler } from '../reminders/scheduler.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
-import { translator, type Locale } from '../i18n/index.js';
+import { translator, type Locale, type Translate } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
 import type { Role } from '../people/roles.js';
-import { IDLE, type DialogState, type Effect, type Input } from '../protocol/engine.js';
+import { IDLE, type DialogState, type Effect, type Input, type Outcome } from '../protocol/engine.js';
 import { raisesSexualImage } from '../protocol/safeguard.js';
 import type { Flow } from '../protocol/schema.js';
 import type { Answer } from '../protocol/answers.js';
@@ -44,7 +44,7 @@ export interface Inbound {
 
 export type { OutboundMessage };
 export type { Overview, OverviewItem } from './home.js';
-export { cardText, questionText, userKey } from './turn-text.js';
+export { cardText, questionOf, questionText, userKey } from './turn-text.js';
 export type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 
 export interface Reply {
@@ -56,6 +56,20 @@ export interface Reply {
    * buttons, for the channel to put in the card's place (Teams' invoke answer, Slack's chat.update).
    */
   settled?: AdaptiveCardJson;
+  /**
+   * Which question `settled` is about (`flowId/stepId`, see `questionOf`): a channel that puts it in the
+   * place of the last question it asked checks that its note is of that question (the dialog may have
+   * gone on in a window since, or the click was on an older card).
+   */
+  about?: string;
+  /**
+   * The question that was open, closed without an answer by a button on another card (a notification,
+   * a menu, an old card), and which question it is: for the channel to put in the place of the last
+   * question it asked, when that is this one.
+   */
+  closed?: { card: AdaptiveCardJson; question: string };
+  /** The question open after this turn, for a window (Slack) to know which dialog it shows. */
+  open?: { flowId: string; stepId: string };
   /** The title of the procedure this reply belongs to, for a window (Slack) to name it. */
   title?: string;
   /** True when this delivery was seen before; nothing was done. */
@@ -177,17 +191,53 @@ export class Assistant {
         effects: outcome.effects.length,
       });
       const messages = saved.pending ? (await this.carryOut(saved, turnContext)).messages : await this.perform(outcome.effects, turnContext, null);
-      // The question just answered, settled: on its card (a button or form) or, typed, on the last question's card.
-      const settled =
-        input.kind !== 'start' && outcome.answered
-          ? this.deps.cards.render('answered', { prompt: outcome.answered.prompt, answer: t('card.yourAnswer', { answer: outcome.answered.answer }) })
-          : undefined;
       const flowId = outcome.state.flowId ?? before.flowId;
       const title = flowId ? this.deps.flows.get(flowId)?.title[locale] : undefined;
-      return { messages: [...finished, ...messages], duplicate: false, ...(settled ? { settled } : {}), ...(title ? { title } : {}) };
+      const open = outcome.state.flowId && outcome.state.stepId ? { flowId: outcome.state.flowId, stepId: outcome.state.stepId } : undefined;
+      return {
+        messages: [...finished, ...messages],
+        duplicate: false,
+        ...this.settledCards(input, before, outcome, t),
+        ...(open ? { open } : {}),
+        ...(title ? { title } : {}),
+      };
     }
     log.warn('turn.conflict', { platform: inbound.platform });
     return { messages: [{ text: t('dialog.busy') }], duplicate: false };
+  }
+
+  /**
+   * The cards that settle questions after a turn, without buttons. `settled` takes the place of the card
+   * the input came from (a click) or, typed, of the last question asked: the question answered, the one
+   * left open (stop, back, another procedure) or, clicked on an old card, that card's question, closed.
+   * `closed`: the open question left by a button on another card, to be settled where it was asked.
+   */
+  private settledCards(input: Input, before: DialogState, outcome: Outcome, t: Translate): Pick<Reply, 'settled' | 'about' | 'closed'> {
+    const { cards } = this.deps;
+    const closedCard = (prompt: string) => cards.render('answered', { prompt, answer: t('card.closed') });
+    const open = before.flowId && before.stepId ? `${before.flowId}/${before.stepId}` : null;
+    const answeredCard = (prompt: string, answer: string) => cards.render('answered', { prompt, answer: t('card.yourAnswer', { answer }) });
+    const answered = outcome.answered ? answeredCard(outcome.answered.prompt, outcome.answered.answer) : undefined;
+    const closed = outcome.closed ? closedCard(outcome.closed.prompt) : undefined;
+    const settled = (card: AdaptiveCardJson | undefined, about: string | null) => (card ? { settled: card, ...(about ? { about } : {}) } : {});
+    const leftOpen = closed && open ? { closed: { card: closed, question: open } } : {};
+    switch (input.kind) {
+      case 'text':
+        return settled(answered ?? closed, open);
+      case 'answer':
+        // A button of a question that is not the open one: that card settles (an old menu's option, chosen;
+        // otherwise closed); the open one closes too, when the button started something else.
+        if (outcome.stale) {
+          const { prompt, answer } = outcome.stale;
+          return { ...settled(answer === undefined ? closedCard(prompt) : answeredCard(prompt, answer), `${input.flowId}/${input.stepId}`), ...leftOpen };
+        }
+        return settled(answered ?? closed, open);
+      case 'start':
+        return leftOpen;
+      case 'close':
+        // The question was in the window just closed: nothing left to settle.
+        return {};
+    }
   }
 
   /** What a person has open, for a channel's home screen (home.ts). */

@@ -21,6 +21,7 @@ export function stepLabel(kind: StepKind, locale: Locale): string {
 export function fingerprint(input: Input): string {
   if (input.kind === 'text') return `t:${input.text.trim().toLowerCase()}`;
   if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}`;
+  if (input.kind === 'close') return `c:${input.flowId}:${input.stepId}`;
   return `s:${input.flowId}:${JSON.stringify(Object.fromEntries(Object.entries(input.answers ?? {}).map(([k, a]) => [k, a.value])))}`;
 }
 
@@ -33,6 +34,16 @@ export function userKey(inbound: Pick<Inbound, 'platform' | 'tenantId' | 'userId
 export function questionText(question: Question): string {
   if (question.options.length === 0) return question.prompt;
   return [question.prompt, ...question.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+}
+
+/**
+ * Which dialog question a question card asks (`flowId/stepId`, from its back, stop and help buttons:
+ * cards/render.ts), for a channel to note with the message that holds it; null for other cards.
+ */
+export function questionOf(card: AdaptiveCardJson | undefined): string | null {
+  const body = Array.isArray(card?.body) ? (card.body as Array<{ id?: unknown; actions?: Array<{ data?: { zorgpad?: { flowId?: unknown; stepId?: unknown } } }> }>) : [];
+  const data = body.find((element) => element?.id === 'zorgpad-controls')?.actions?.[0]?.data?.zorgpad;
+  return typeof data?.flowId === 'string' && typeof data.stepId === 'string' ? `${data.flowId}/${data.stepId}` : null;
 }
 
 /** The text blocks of a card, for clients that show no cards. */

@@ -49,7 +49,12 @@ export type Input =
   /** A card button or card inputs, aimed at one step of one flow. */
   | { kind: 'answer'; flowId: string; stepId: string; value: string }
   /** A menu or card button that starts a flow, possibly about a given record or resuming a draft. */
-  | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean };
+  | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean }
+  /**
+   * The window (Slack) that showed this question was closed. When the dialog is still at it, it is
+   * parked with its answers, as if interrupted ("verder" brings it back); otherwise nothing changes.
+   */
+  | { kind: 'close'; flowId: string; stepId: string };
 
 /** A question ready for any channel to render; texts already in the person's language. */
 export interface Question {
@@ -81,6 +86,16 @@ export interface Outcome {
   effects: Effect[];
   /** The question this turn answered, and the answer as shown: a channel settles the question's card with it. */
   answered?: { prompt: string; answer: string };
+  /**
+   * The question open before this turn, left without an answer (stop, back, another procedure, starting
+   * afresh): a channel settles its card as closed, without buttons.
+   */
+  closed?: { prompt: string };
+  /**
+   * A click on the card of a question that is not the open one: a channel settles that card, with the
+   * option chosen (an old menu card's option still starts its procedure) or as closed.
+   */
+  stale?: { prompt: string; answer?: string };
 }
 
 const WORDS = {
@@ -127,14 +142,25 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
   const t = translator(ctx.locale);
   const current = activeStep(state, ctx.flows);
 
+  // The question open now, should this turn leave it unanswered.
+  const closed = current ? { closed: { prompt: promptOf(current.step, state, ctx) } } : {};
+
+  if (input.kind === 'close') {
+    // A closed window: its dialog is parked (nothing to keep: it ends); a window that no longer shows the open question changes nothing.
+    if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) return { state, effects: [] };
+    const parked = parkable(state);
+    const title = localize(current.flow.title, ctx.locale);
+    return { state: { ...IDLE, parked: parked ?? state.parked ?? null }, effects: parked ? [say(t('dialog.windowClosed', { title }))] : [], ...closed };
+  }
+
   if (input.kind === 'start') {
     // The button of the parked dialog: on with it, where it was, with its answers.
     if (state.parked && input.flowId === state.parked.flowId && !input.answers?.caseId && !input.answers?.draftId && !input.answers?.requestId) {
-      return resumeParked(state, ctx);
+      return { ...resumeParked(state, ctx), ...closed };
     }
     // Another procedure's button while a dialog is open: that dialog is parked, not lost.
     const started = startFlow(input.flowId, ctx, [], input.answers, input.resume);
-    return current && started.state.flowId !== state.flowId ? { ...started, state: { ...started.state, parked: parkable(state) ?? state.parked ?? null } } : started;
+    return { ...started, state: { ...started.state, parked: parkedAfter(state, started) }, ...closed };
   }
 
   // A question card's back, stop or help button: the same as typing the word at that question.
@@ -148,9 +174,15 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
       const flow = ctx.flows.get(input.flowId);
       const step = flow?.steps[input.stepId];
       const option = step?.type === 'choice' ? step.options.find((o) => o.value === input.value) : undefined;
-      if (option?.flow && flow?.id === MENU_FLOW) return startFlow(option.flow, ctx, []);
-      if (!current) return { state: IDLE, effects: [say(t('dialog.staleCard')), say(t('dialog.notUnderstood'))] };
-      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, current.step, state, ctx)] };
+      if (option?.flow && flow?.id === MENU_FLOW && step && isAsking(step)) {
+        const started = startFlow(option.flow, ctx, []);
+        const chosen = { prompt: promptOf(step, IDLE, ctx, flow), answer: localize(option.label, ctx.locale) };
+        return { ...started, state: { ...started.state, parked: parkedAfter(state, started) }, ...closed, stale: chosen };
+      }
+      // Any other button of it settles that card as closed; one message says where things stand.
+      const stale = flow && step && isAsking(step) ? { stale: { prompt: promptOf(step, state.flowId === flow.id ? state : IDLE, ctx, flow) } } : {};
+      if (!current) return { state: IDLE, effects: [say(t('dialog.closedCard'))], ...stale };
+      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, current.step, state, ctx)], ...stale };
     }
     return answer(state, current.flow, current.step, input.value, ctx);
   }
@@ -164,21 +196,26 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
       return { state: IDLE, effects: [say(t('dialog.nothingToStop'))] };
     }
     const flow = flowByTrigger(word, ctx);
-    if (flow) return startFlow(flow.id, ctx, []);
+    if (flow) {
+      const started = startFlow(flow.id, ctx, []);
+      return { ...started, state: { ...started.state, parked: parkedAfter(state, started) } };
+    }
     const matched = matchPattern(input.text, ctx);
     if (matched) return startFlow(matched.flowId, ctx, [], matched.answers, true);
     return { state: IDLE, effects: [say(t('dialog.notUnderstood'))] };
   }
 
   const { flow, step } = current;
-  if (WORDS.stop.has(word)) return { state: IDLE, effects: [say(t('dialog.stopped'))] };
+  if (WORDS.stop.has(word)) return { state: IDLE, effects: [say(t('dialog.stopped'))], ...closed };
   // A procedure's trigger typed at an open question starts that procedure; this dialog is parked.
-  const other = interruption(state, flow, step, input.text, ctx);
+  // The open dialog's own trigger starts it afresh.
+  const other = interruption(state, step, input.text, ctx);
+  if (other?.id === flow.id) return { ...startFlow(flow.id, ctx, flow.id.startsWith(MENU_FLOW) ? [] : [say(t('dialog.restarted'))]), ...closed };
   if (other) {
     const started = startFlow(other.id, ctx, []);
-    return { ...started, state: { ...started.state, parked: parkable(state) ?? state.parked ?? null } };
+    return { ...started, state: { ...started.state, parked: parkedAfter(state, started) }, ...closed };
   }
-  if (WORDS.restart.has(word)) return startFlow(flow.id, ctx, [say(t('dialog.restarted'))]);
+  if (WORDS.restart.has(word)) return { ...startFlow(flow.id, ctx, [say(t('dialog.restarted'))]), ...closed };
   if (WORDS.help.has(word)) {
     const hints = [step.help ? say(localize(step.help, ctx.locale)) : null, say(t('dialog.globalHelp'))];
     return { state, effects: [...hints.filter(isEffect), ask(flow, state.stepId!, step, state, ctx)] };
@@ -187,7 +224,7 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
     const previous = state.history.at(-1);
     if (!previous) return { state, effects: [say(t('dialog.backAtStart')), ask(flow, state.stepId!, step, state, ctx)] };
     const back: DialogState = { ...state, stepId: previous, history: state.history.slice(0, -1) };
-    return { state: back, effects: [ask(flow, previous, flow.steps[previous] as AskingStep, back, ctx)] };
+    return { state: back, effects: [ask(flow, previous, flow.steps[previous] as AskingStep, back, ctx)], ...closed };
   }
   return answer(state, flow, step, input.text, ctx);
 }
@@ -203,8 +240,9 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
     const hints: Effect[] = [say(t(parsed.error, parsed.params))];
     return { state, effects: [...hints, ask(flow, state.stepId!, step, state, ctx)] };
   }
-  // What a channel settles the question's card with.
-  const settled = { prompt: localize(step.prompt, ctx.locale, displays(state)), answer: parsed.answer ? parsed.answer.display : t('card.skipped') };
+  // What a channel settles the question's card with: the answer as its button was labelled ("Nee", not "nee").
+  const shown = !parsed.answer ? t('card.skipped') : step.type === 'yesno' ? t(parsed.answer.value ? 'card.yes' : 'card.no') : parsed.answer.display;
+  const settled = { prompt: localize(step.prompt, ctx.locale, displays(state)), answer: shown };
   const answers = { ...state.answers };
   if (parsed.answer) answers[step.key] = parsed.answer;
   else delete answers[step.key];
@@ -222,29 +260,75 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
 }
 
 /**
- * The flow whose trigger this text is, when it should interrupt the open question: the person may start
- * it (or what it offers instead), it is not the dialog already open, and the text is not an answer to the
- * question. At a free-text question only a trigger of two words or more counts ("pesten melden"), so
- * that a one-word answer that happens to be a trigger is taken as the answer.
+ * The flow this text starts when typed at the open question (the open dialog's own flow: it starts
+ * afresh): the text is a trigger, the person may start that flow (or, instead, the flow it offers: that
+ * one is returned), and the text is not an answer to the question. At a free-text question only a
+ * trigger of two words or more counts ("pesten melden"), so that a one-word answer that happens to be a
+ * trigger is taken as the answer.
  */
-function interruption(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Flow | null {
+function interruption(state: DialogState, step: AskingStep, raw: string, ctx: EngineContext): Flow | null {
   const word = raw.trim().toLowerCase();
   const target = flowByTrigger(word, ctx);
-  if (!target || target.id === flow.id) return null;
-  if (!mayStart(target, ctx) && !(target.instead && mayStart(ctx.flows.get(target.instead), ctx))) return null;
-  if (step.type === 'text') return word.includes(' ') ? target : null;
-  return parseAnswer(step, raw, ctx, optionsFor(step, ctx, state)).ok ? null : target;
+  if (!target) return null;
+  const instead = target.instead ? ctx.flows.get(target.instead) : undefined;
+  const starts = mayStart(target, ctx) ? target : instead && mayStart(instead, ctx) ? instead : null;
+  if (!starts) return null;
+  if (step.type === 'text') return word.includes(' ') ? starts : null;
+  return parseAnswer(step, raw, ctx, optionsFor(step, ctx, state)).ok ? null : starts;
 }
 
-/** The flow whose trigger (in either language) is this text, lower-cased and trimmed. */
+/** Every word that steers the dialog ("stop", "terug", "help", …): never taken for a procedure's name. */
+const CONTROL_WORDS = new Set(Object.values(WORDS).flatMap((words) => [...words]));
+
+/**
+ * The flow this text (lower-cased and trimmed) names: one of its triggers, in either language; or, typed
+ * as shown, the title of a procedure that has triggers, or a menu's label for a procedure
+ * ("Kernteambesluit vastleggen").
+ */
 function flowByTrigger(word: string, ctx: EngineContext): Flow | undefined {
-  return [...ctx.flows.values()].find((f) => [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word));
+  const flows = [...ctx.flows.values()];
+  const triggered = flows.find((f) => [...f.triggers.nl, ...f.triggers.en].some((trigger) => trigger.toLowerCase() === word));
+  if (triggered) return triggered;
+  const name = asName(word);
+  if (!name || CONTROL_WORDS.has(name)) return undefined;
+  const titled = flows.find((f) => f.triggers.nl.length + f.triggers.en.length > 0 && [f.title.nl, f.title.en].some((title) => asName(title) === name));
+  if (titled) return titled;
+  for (const menu of flows.filter((f) => f.id.startsWith(MENU_FLOW))) {
+    for (const step of Object.values(menu.steps)) {
+      if (step.type !== 'choice') continue;
+      const option = step.options.find((o) => o.flow && [o.label.nl, o.label.en].some((label) => asName(label) === name));
+      if (option?.flow && ctx.flows.has(option.flow)) return ctx.flows.get(option.flow);
+    }
+  }
+  return undefined;
+}
+
+/** A title or label as someone would type it: lower case, single spaces, no closing punctuation. */
+function asName(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[?.!]+$/, '').trim();
+}
+
+/** An asking step's prompt as its card shows it, for settling that card. */
+function promptOf(step: AskingStep, state: DialogState, ctx: EngineContext, flow?: Flow): string {
+  const prompt = localize(step.prompt, ctx.locale, displays(state));
+  // A card of another dialog, whose answers are gone: its procedure's name rather than a half-filled prompt.
+  return /\{\w+\}/.test(prompt) && flow ? localize(flow.title, ctx.locale) : prompt;
 }
 
 /** The open dialog as it can be parked: menus and dialogs not yet answered are not worth keeping. */
 function parkable(state: DialogState): ParkedDialog | null {
   if (!state.flowId || !state.stepId || state.flowId.startsWith(MENU_FLOW) || state.history.length === 0) return null;
   return { flowId: state.flowId, stepId: state.stepId, answers: state.answers, history: state.history };
+}
+
+/**
+ * What is parked once `started` takes the open dialog's place: the open dialog (another procedure, worth
+ * keeping), or else what was parked before; nothing when that is the procedure now started afresh.
+ */
+function parkedAfter(state: DialogState, started: Outcome): ParkedDialog | null {
+  const open = started.state.flowId !== state.flowId ? parkable(state) : null;
+  const kept = open ?? state.parked ?? null;
+  return kept && kept.flowId === started.state.flowId ? null : kept;
 }
 
 /** Back to the parked dialog, at its question, with its answers. */
