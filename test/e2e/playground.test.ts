@@ -158,6 +158,20 @@ describe.skipIf(!available)('the playground in a real browser (Debian Chromium)'
     expect(text).not.toContain('\\');
   });
 
+  it('closes a question abandoned with Stop: its card keeps the question, says it is closed and has no buttons', async () => {
+    await page.goto(`${bot.base}/playground`);
+    await page.selectOption('#persona', 'r.elmoussaoui');
+    await typeInPlayground(page, 'pesten melden');
+    const question = page.locator('.card').last();
+    await question.locator('.ac-pushButton').first().waitFor();
+    const prompt = (await question.innerText()).split('\n')[0]!;
+    await typeInPlayground(page, 'stop');
+    const closed = page.locator('.card', { hasText: 'Deze vraag is gesloten.' });
+    await closed.waitFor();
+    expect(await closed.innerText()).toContain(prompt);
+    expect(await closed.locator('.ac-pushButton').count()).toBe(0);
+  });
+
   it('switches the page to English', async () => {
     await page.goto(`${bot.base}/playground?lang=en`);
     await expect(page.locator('#composer button').textContent()).resolves.toBe('Send');
