@@ -154,6 +154,17 @@ describe.each(testStores())('privacy (%s store)', (store) => {
     ]);
   });
 
+  it('leaves out, for the bullied student, what an older record says about informing parents without saying whose', async () => {
+    const stored = await BULLY_CASE();
+    // An older record: parents informed, without the student (they may be the parents of the one who bullies).
+    const older = { at: stored.createdAt + 1, byStaffId: 'm.devries', kind: 'ouders-geinformeerd' as const, outcome: 'Vader van de andere jongen gebeld; hij was boos.', notes: {} };
+    await bot.app.store.collection('bullyingCases').update({ ...stored, steps: [...stored.steps, older] });
+    const json = (await bot.say('b.koster', 'gegevens van L1002')).texts[1]!;
+    expect(json).not.toContain('Vader van de andere jongen');
+    const [own] = (JSON.parse(json) as { bullyingCases: BullyingCase[] }).bullyingCases;
+    expect(own!.steps.at(-1)).toEqual({ at: older.at, byStaffId: 'm.devries', kind: 'ouders-geinformeerd' });
+  });
+
   it('erases a student after confirmation: their records go, other cases lose the number, the log keeps that it happened', async () => {
     await conversation('t.bakker', SIGNAL);
     await conversation('m.devries', REQUEST);

@@ -71,8 +71,11 @@ export function caseForStudent(c: BullyingCase, label: string, v: CaseView): { e
   let exported: ExportedCase;
   if (role === 'bullied') {
     const steps = c.steps.map((s): ExportedStep => {
-      // A step with or about one who bullies (the talk with them, a letter to their parents): that it took place.
-      if ((s.studentRef !== undefined && !is(s.studentRef)) || (s.kind === 'gesprek-pester' && s.studentRef === undefined)) {
+      // A step with or about one who bullies (the talk with them, a letter to their parents): that it took
+      // place. Parents informed without saying whose (older records) may be theirs: the same. A joint talk
+      // and the agreements are the requester's too (they took part): kept, other students' names replaced.
+      const aboutOther = (s.studentRef !== undefined && !is(s.studentRef)) || (s.studentRef === undefined && (s.kind === 'gesprek-pester' || s.kind === 'ouders-geinformeerd'));
+      if (aboutOther) {
         if (s.outcome || Object.keys(s.notes).length) leave('otherStepText');
         return { at: s.at, byStaffId: s.byStaffId, kind: s.kind, ...(s.studentRef !== undefined ? { studentRef: v.other } : {}) };
       }
