@@ -75,8 +75,13 @@ describe('what parents type reaches the kernteam’s details card as text', () =
     await post(installPersonal(connector.url, 'm.devries'));
     await post(installPersonal(connector.url, 'l.verhoeven'));
     for (const text of ['formulier voor ouders', 'L1002']) expect((await post(personalMessage(connector.url, 'm.devries', text))).status).toBe(200);
-    // The link arrives as a card (the link to copy, and a button that opens it).
-    const url = parentsLink(connector.to(personalConversation('m.devries')).map((s) => JSON.stringify(s.activity)));
+    // The link arrives as a card: the button that opens it carries it as it is (the text to copy is escaped
+    // card text, where a "_" in the secret reads "\_").
+    const urls = connector
+      .to(personalConversation('m.devries'))
+      .flatMap((s) => s.activity.attachments ?? [])
+      .flatMap((a) => ((a.content as { actions?: Array<{ type: string; url?: string }> }).actions ?? []).filter((x) => x.type === 'Action.OpenUrl').map((x) => x.url ?? ''));
+    const url = parentsLink(urls);
     expect(await fillParentsForm(teams.bot.base, url, MARKDOWN_FROM_PARENTS)).toBe(200);
     const [draft] = await teams.bot.app.store.collection('exceptionRequests').findBy('studentRef', 'L1002');
     const res = await post(cardAction(connector.url, 'l.verhoeven', personalConversation('l.verhoeven'), 'zorgpad.details', { zorgpad: { details: draft!.id } }));
