@@ -656,14 +656,15 @@ read the ratios, not the digits.
   The workers are identical and share nothing but the store (node:cluster shares the port; there is no front
   process any more), so on a machine with cores to spare throughput grows with them; not shown here.
 - **The durable inbox (2026-12-06): every acknowledged Slack request is written to the store before the
-  acknowledgement, and a turn that waits does so in the store, not in memory.** Partial runs (echo and SQLite
-  phases only) after that change: the Slack DM turn at 16 connections fell from about 320 to 140-150 turns per
-  second in one process (a waiting turn now costs writes: its entry, its release and claim, the person's turn
-  lock, done), the paced Slack turn (40/s) is about as before when measured alone (p50 9 ms against 7 ms, p99
-  54 against 44 in a direct probe), and the Slack ack at 200 connections in one process has a p99 of several
-  seconds (one process acknowledges and turns on one event loop). The targets of the durable-inbox issue
-  (per-process turn throughput not lower than before; the ack within 1.5× of the echo at p99) are therefore
-  not met yet; the cost per waiting turn (fewer writes, claims in batches) is the next work.
+  acknowledgement.** A person's turns are kept apart by a running mark on the entry (no lock record), a turn
+  without a free slot waits in its process with its lease held, and a done entry is one write. In this run the
+  Slack DM turn at 16 connections does 230 turns per second in one process (318 before the inbox, when a front
+  process acknowledged and a worker turned: two processes), the paced Slack turn (40/s) p50 27 ms and p99 76
+  ms (19.5 and 40 before), and the Slack ack at 200 connections in one process p99 391 ms (echo 184): one
+  process acknowledges and turns on one event loop. Each Slack turn now pays an inbox insert (about 100-200
+  µs with its indexes) and its completion. The targets of the durable-inbox issue (per-process turn
+  throughput not lower than before; the ack within 1.5× of the echo at p99) are not met. Memory after 10,000
+  turns rose to 285 MB RSS (220 before), over the 250 MB target; its cause is not yet found.
 - **Acknowledgements at 200 connections (target 1.5× of the echo): see the table; the Teams Action.Execute
   answer is the turn's card, so its latency at saturation is the turn's cost (Little's law: 200 connections ÷
   turns per second): 2-4× the echo at p99, within the absolute 500 ms deadline.**
