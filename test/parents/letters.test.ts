@@ -7,6 +7,7 @@ import { readability, withinB1 } from '../../src/core/text/plain-language.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
+import { DEMO_LETTER } from '../helpers/letter-data.js';
 
 const NOW = Date.parse('2026-11-30T10:00:00+01:00');
 
@@ -46,18 +47,7 @@ function granted(over: Partial<ExceptionRequest> = {}): Omit<ExceptionRequest, '
   };
 }
 
-const DEMO: LetterData = {
-  student: 'B.M.',
-  school: 'Demo College (fictief)',
-  staff: 'Marloes de Vries',
-  contact: 'A. Jansen (zorgcoördinator), 010 123 45 67, zorg@demo-school.example',
-  applicant: 'parents',
-  ground: 'medisch',
-  reason: 'De telefoon ging in de les vaak voor andere dingen aan',
-  allowed: ['meldingen op de telefoon bekijken en er meteen iets mee doen'],
-  where: 'in de lessen, ook bij toetsen',
-  date: '8 februari 2027',
-};
+const DEMO = DEMO_LETTER;
 
 describe('letters to parents, drafted from the record', () => {
   it.each(LETTER_KINDS.flatMap((kind) => (['nl', 'en'] as const).map((lang) => [kind, lang] as const)))('keeps the %s letter (%s), filled with the demo data, within the B1 budget', (kind, lang) => {

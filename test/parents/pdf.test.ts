@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, type PDFObject, type StandardFonts } from 'pdf-lib';
 import { composeLetter, type LetterData } from '../../src/core/parents/letters.js';
 import { letterPdf } from '../../src/core/parents/pdf.js';
+import { DEMO_LETTER } from '../helpers/letter-data.js';
 
 const PAGE_WIDTH = 595.28;
 const MARGIN = 64;
@@ -138,18 +139,7 @@ describe('the letter as a PDF', () => {
     ['Selin Yılmaz', 'Selin Yılmaz'],
     ['ليلى', visual('ليلى')],
   ])('prints a letter to the parents of %s with the name as the school file has it', async (student, onThePage) => {
-    const data: LetterData = {
-      student,
-      school: 'Demo College (fictief)',
-      staff: 'Marloes de Vries',
-      contact: 'A. Jansen (zorgcoördinator), 010 123 45 67, zorg@demo-school.example',
-      applicant: 'parents',
-      ground: 'medisch',
-      reason: 'De telefoon ging in de les vaak voor andere dingen aan',
-      allowed: ['meldingen op de telefoon bekijken en er meteen iets mee doen'],
-      where: 'in de lessen, ook bij toetsen',
-      date: '8 februari 2027',
-    };
+    const data: LetterData = { ...DEMO_LETTER, student };
     const letter = composeLetter('exception-granted', data, 'nl');
     expect(letter.text).toContain(`Beste ouders of verzorgers van ${student},`);
     const { shown, fonts } = await shownText(await letterPdf(data.school, '8 februari 2027', letter.subject, letter.text));

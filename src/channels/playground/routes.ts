@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { Assistant } from '../../core/app/assistant.js';
+import { waitingCard } from '../../core/app/home.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { COUNT_NAMES, figuresCsv } from '../../core/exceptions/figures.js';
@@ -106,13 +107,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const text = overview && person ? t('playground.welcome', { name: person.name }) : t('access.unknown');
     const actions = (overview?.procedures ?? []).map((p) => ({ title: p.label, flowId: (p.data as { zorgpad: { start: string } }).zorgpad.start }));
     // What waits for this persona, read from the store: the same after a reload.
-    const waiting = overview?.waiting.length
-      ? cards.render('waiting', {
-          title: t('waiting.title'),
-          text: t('waiting.count', { count: overview.waiting.length }),
-          items: overview.waiting.map((item) => ({ label: item.label, button: t('waiting.open'), data: item.data })),
-        })
-      : null;
+    const waiting = overview?.waiting.length ? waitingCard(cards, t, overview.waiting) : null;
     sendJson(res, 200, { card: cards.render('offer', { text, actions }), waiting });
   });
 

@@ -1,6 +1,7 @@
 import type { CaseService } from '../cases/service.js';
 import type { ExceptionService } from '../exceptions/service.js';
-import { translator, type Locale } from '../i18n/index.js';
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
+import { translator, type Locale, type Translate } from '../i18n/index.js';
 import { can } from '../permissions.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Role } from '../people/roles.js';
@@ -90,4 +91,13 @@ export async function waitingFor(deps: Pick<HomeDeps, 'cases' | 'exceptions'>, a
     ...reviews.map((r) => ({ label: t('waiting.review', { request: r.label }), data: start('evaluatie', { requestId: r.value }) })),
     ...drafts.map((d) => ({ label: d.label, data: start('uitzondering-aanvragen', { draftId: d.value }) })),
   ];
+}
+
+/** What waits for a person as one card: a count, then each item with a button that opens it (`cards/waiting.json`). */
+export function waitingCard(cards: CardRenderer, t: Translate, items: readonly OverviewItem[]): AdaptiveCardJson {
+  return cards.render('waiting', {
+    title: t('waiting.title'),
+    text: t('waiting.count', { count: items.length }),
+    items: items.map((item) => ({ label: item.label, button: t('waiting.open'), data: item.data })),
+  });
 }

@@ -137,12 +137,17 @@ export function kernteamOnlyCard(x: ExceptionCore, locale: Locale): AdaptiveCard
   return x.deps.cards.render('info', { title: t('exception.title'), text: t('exception.card.kernteamOnly') });
 }
 
+/** The discreet signal's text: the functional facts, then how to respond in class. */
+function signalText(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
+  return `${functionalText(x, r, t, x.school.locale)}\n\n${t('exception.signal.howTo')}`;
+}
+
 /** The discreet signal to the teachers of the subjects in scope: functional facts only. */
 export async function signalTeachers(x: ExceptionCore, r: ExceptionRequest): Promise<void> {
   const t = translator(x.school.locale);
   for (const staffId of x.teachersOf(r)) {
     await x.deps.outbox.notify(`signal:${r.id}:granted:${staffId}`, staffId, {
-      text: `${functionalText(x, r, t, x.school.locale)}\n\n${t('exception.signal.howTo')}`,
+      text: signalText(x, r, t),
     });
   }
 }
@@ -160,7 +165,7 @@ export async function signalClassChange(x: ExceptionCore, before: ExceptionReque
     for (const staffId of now) {
       if (old.has(staffId)) continue;
       await x.deps.outbox.notify(`signal:${after.id}:class:${after.classId}:${staffId}`, staffId, {
-        text: `${functionalText(x, after, t, x.school.locale)}\n\n${t('exception.signal.howTo')}`,
+        text: signalText(x, after, t),
       });
     }
   }

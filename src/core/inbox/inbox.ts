@@ -60,14 +60,25 @@ export class Inbox {
   /** Marks an entry `owner` holds (accepted with `hold`) running, as a claim does; null when it is no longer theirs. */
   async markRunning(entry: InboxEntry, owner: string): Promise<InboxEntry | null> {
     const now = this.clock.now();
-    const start = (current: InboxEntry) => ({ ...current, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 });
-    if (entry.status === 'open' && entry.leaseOwner === owner) {
-      const written = await this.entries.update(start(entry));
+    return this.change(
+      entry.id,
+      entry,
+      (current) => current.status === 'open' && current.leaseOwner === owner,
+      (current) => ({ ...current, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 }),
+    );
+  }
+
+  /**
+   * Writes `next` of the entry while `may` holds for it: on `known` first (the entry as its holder last
+   * wrote it: one conditional write, no read), then, when that copy is stale, on what the store has.
+   * The entry as written, or null when `may` does not hold.
+   */
+  private async change(id: string, known: InboxEntry | undefined, may: (current: InboxEntry) => boolean, next: (current: InboxEntry) => InboxEntry): Promise<InboxEntry | null> {
+    if (known && known.id === id && may(known)) {
+      const written = await this.entries.update(next(known));
       if (written) return written;
     }
-    const { record, written } = await writeRecord(this.entries, entry.id, (current) =>
-      !current || current.status !== 'open' || current.leaseOwner !== owner ? KEEP : start(current),
-    );
+    const { record, written } = await writeRecord(this.entries, id, (current) => (!current || !may(current) ? KEEP : next(current)));
     return written ? record : null;
   }
 
@@ -157,14 +168,14 @@ export class Inbox {
    */
   async complete(id: string, owner: string | null, held?: InboxEntry): Promise<boolean> {
     const now = this.clock.now();
-    const done = (current: InboxEntry) =>
+    const done = await this.change(
+      id,
+      held,
+      (current) => current.status === 'open' && (owner === null || current.leaseOwner === owner),
       // No longer the person's: their lookups (`mayRun`, `openOf`) read only what is open.
-      ({ ...current, status: 'done' as const, personKey: '', leaseOwner: null, running: false, availableAt: now + KEEP_DONE_MS, request: '' });
-    if (held && held.id === id && held.status === 'open' && (owner === null || held.leaseOwner === owner) && (await this.entries.update(done(held)))) return true;
-    const { written } = await writeRecord(this.entries, id, (current) =>
-      !current || current.status === 'done' || (owner !== null && current.leaseOwner !== owner) ? KEEP : done(current),
+      (current) => ({ ...current, status: 'done' as const, personKey: '', leaseOwner: null, running: false, availableAt: now + KEEP_DONE_MS, request: '' }),
     );
-    return written;
+    return done !== null;
   }
 
   /** Removes done entries whose time is up; returns how many. */

@@ -4,7 +4,7 @@ import { formatDate } from '../../protocol/answers.js';
 import { reminderKindKey } from '../../reminders/jobs.js';
 import { dayIn } from '../../time.js';
 import type { OutboundMessage } from '../../turn.js';
-import { waitingFor } from '../home.js';
+import { waitingCard, waitingFor } from '../home.js';
 import { z } from 'zod';
 import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type CommandDeps } from '../command.js';
 
@@ -81,13 +81,8 @@ async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandCo
 async function waiting(deps: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const items = await waitingFor(deps, actorOf(ctx), ctx.locale);
   if (items.length === 0) return [{ text: ctx.t('waiting.none') }];
-  const text = ctx.t('waiting.count', { count: items.length });
-  const card = deps.cards.render('waiting', {
-    title: ctx.t('waiting.title'),
-    text,
-    items: items.map((item) => ({ label: item.label, button: ctx.t('waiting.open'), data: item.data })),
-  });
-  return [{ text: [ctx.t('waiting.title'), text, ...items.map((item) => `- ${item.label}`)].join('\n'), card }];
+  const text = [ctx.t('waiting.title'), ctx.t('waiting.count', { count: items.length }), ...items.map((item) => `- ${item.label}`)].join('\n');
+  return [{ text, card: waitingCard(deps.cards, ctx.t, items) }];
 }
 
 /** For the beheerder: messages that could not be delivered, and to whom. */
