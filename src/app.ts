@@ -12,7 +12,8 @@ import type { Config } from './config/env.js';
 import { Assistant } from './core/app/assistant.js';
 import { Background } from './core/background.js';
 import { Inbox } from './core/inbox/inbox.js';
-import { InboxRunner } from './core/inbox/runner.js';
+import { WorkLoop } from './core/work/loop.js';
+import { inboxWork, InboxRunner } from './core/inbox/runner.js';
 import { COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
@@ -151,7 +152,10 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const background = new Background();
   // Requests acknowledged before their turn ran: in the store first, run by whichever process holds them.
   const inbox = new Inbox(store, directory.school.id, systemClock, config.inbox.leaseMs);
-  const runner = new InboxRunner({ inbox, owner: instanceId, background, log, pollMs: config.inbox.pollMs });
+  const runner = new InboxRunner({ inbox, owner: instanceId, background, log });
+  // The one timer for background work: every durable queue (inbox, jobs, each platform's outbox) is a source.
+  const work = new WorkLoop(background, log);
+  for (const source of inboxWork(runner, config.inbox.pollMs)) work.add(source);
   const http = new HttpServer(log, background, config.trustProxy);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid }));
@@ -159,7 +163,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store });
   const slack =
     config.slack.mode === 'on'
-      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner }).catch(async (error: unknown) => {
+      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner, work }).catch(async (error: unknown) => {
           await store.close();
           throw error;
         })
@@ -169,13 +173,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const teams =
     config.teams.mode === 'off'
       ? null
-      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere, background });
-  // Every process runs the scheduler; leases keep two processes from sending the same reminder.
-  const schedulerTimer = setInterval(() => {
-    if (background.stopping) return;
-    background.track(scheduler.tick()).catch((error: unknown) => log.error('scheduler.error', { error: error instanceof Error ? error.name : 'unknown' }));
-  }, config.deliveryIntervalMs);
-  schedulerTimer.unref();
+      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere, background, work });
+  // Every process runs the due jobs; leases keep two processes from sending the same reminder.
+  work.add({ name: 'jobs', everyMs: config.deliveryIntervalMs, run: () => scheduler.tick() });
   // The first upkeep half a minute after start (planned once per day, whichever process plans it first).
   if (options.dailyUpkeep ?? true) {
     const today = dayIn(directory.school.timeZone, clock.now());
@@ -191,7 +191,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     await store.close();
     throw error;
   }
-  runner.start();
+  work.start();
   const startedFields: LogFields = {
     store: store.kind,
     school: directory.school.id,
@@ -221,9 +221,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     privacy,
     clock,
     async close() {
-      clearInterval(schedulerTimer);
-      teams?.stop();
-      slack?.stop();
+      work.stop();
       runner.stop();
       background.stop();
       // What was acknowledged (a Slack event) or is being answered is finished first, within the grace;

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Background } from '../../src/core/background.js';
 import { Inbox } from '../../src/core/inbox/inbox.js';
 import type { InboxEntry } from '../../src/core/inbox/model.js';
-import { InboxRunner } from '../../src/core/inbox/runner.js';
+import { InboxRunner, inboxWork } from '../../src/core/inbox/runner.js';
+import { WorkLoop } from '../../src/core/work/loop.js';
 import { systemClock, type Store } from '../../src/core/ports.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -31,7 +32,7 @@ describe('the inbox runner under a burst', () => {
   it('runs every accepted turn, at most `concurrency` at once, one person\'s in order and one at a time', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();
-    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 3, queueLimit: 4, pollMs: 20 });
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 3, queueLimit: 4 });
     let running = 0;
     let most = 0;
     const busy = new Set<string>();
@@ -48,7 +49,9 @@ describe('the inbox runner under a burst', () => {
     };
     // What the store hands out (left for anyone, or given back) runs through the channel's replay.
     runner.on('test', turn);
-    runner.start();
+    const work = new WorkLoop(background, createLogger('silent'));
+    for (const source of inboxWork(runner, 20)) work.add(source);
+    work.start();
     // 24 requests of 6 people, all at once: 3 run, 4 wait here, the rest wait in the store.
     const ids = Array.from({ length: 24 }, (_, i) => ({ id: `e${String(i).padStart(2, '0')}`, person: `person${i % 6}` }));
     const hows: string[] = [];
@@ -72,6 +75,7 @@ describe('the inbox runner under a burst', () => {
       expect(mine).toEqual([...mine].sort());
     }
     expect((await inbox.due(100)).length).toBe(0);
+    work.stop();
     runner.stop();
     await background.idle(1000);
   });
@@ -79,7 +83,7 @@ describe('the inbox runner under a burst', () => {
   it('starts a turn accepted while every slot was busy, when the slot frees before it joined the queue', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();
-    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, pollMs: 60_000 });
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1 });
     const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
     expect(await runner.runHere(first)).toBe(true);
     const second = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;
@@ -97,7 +101,7 @@ describe('the inbox runner under a burst', () => {
   it('gives back a waiting entry unrun when the stop comes first, and counts no run for it', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();
-    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, pollMs: 60_000 });
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1 });
     const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
     expect(await runner.runHere(first)).toBe(true);
     const waiting = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;
@@ -115,7 +119,7 @@ describe('the inbox runner under a burst', () => {
   it('gives what waits here back to the store at once when the process stops', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();
-    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, queueLimit: 5, pollMs: 10_000 });
+    const runner = new InboxRunner({ inbox, owner: 'p1', background, log: createLogger('silent'), concurrency: 1, queueLimit: 5 });
     const first = (await runner.accept({ id: 'a', kind: 'test', personKey: 'x', request: {} }))!;
     expect(await runner.runHere(first)).toBe(true);
     const second = (await runner.accept({ id: 'b', kind: 'test', personKey: 'y', request: {} }))!;

@@ -54,6 +54,11 @@ export class SlackDelivery {
     this.round.afterTurn();
   }
 
+  /** Rounds run as a source of the process's work loop; `wake` asks it for one at once. */
+  wakeWith(wake: () => void): void {
+    this.round.wakeWith(wake);
+  }
+
   private async deliver(due: Notification): Promise<boolean> {
     const channel = this.target(due.staffId);
     if (!channel) return false;

@@ -2,6 +2,7 @@ import { SharedNotes } from '../../core/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
 import type { InboxRunner } from '../../core/inbox/runner.js';
+import type { WorkLoop } from '../../core/work/loop.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
@@ -30,17 +31,18 @@ export interface SlackDeps {
   /** The durable inbox every acknowledged request is written to first, and what runs its entries. */
   inbox: Inbox;
   runner: InboxRunner;
+  /** The process's work loop: the Slack deliveries of the outbox are one of its sources. */
+  work: WorkLoop;
 }
 
 export interface SlackChannel {
   delivery: SlackDelivery;
   bot: SlackBot;
-  stop(): void;
 }
 
 /**
  * `POST /slack/events` on the shared server (events, slash commands and interactivity), the Bolt app
- * behind it, and the outbox delivery loop. The bot's own ids come from `auth.test` at start; when Slack
+ * behind it, and the Slack deliveries of the outbox (a source of the process's work loop). The bot's own ids come from `auth.test` at start; when Slack
  * cannot be reached then, Bolt asks again on the first request.
  */
 export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<SlackChannel> {
@@ -76,11 +78,9 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 
-  const timer = setInterval(() => {
-    delivery.tick().catch((error: unknown) => log.error('slack.delivery-error', { error: error instanceof Error ? error.name : 'unknown' }));
-  }, deps.deliveryIntervalMs);
-  timer.unref();
-  return { delivery, bot, stop: () => clearInterval(timer) };
+  deps.work.add({ name: 'outbox:slack', everyMs: deps.deliveryIntervalMs, run: () => delivery.tick() });
+  delivery.wakeWith(() => deps.work.wake('outbox:slack'));
+  return { delivery, bot };
 }
 
 /** Bolt's log lines through ours: levels only, never payloads (they hold names and typed text). */

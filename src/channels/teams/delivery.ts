@@ -58,6 +58,11 @@ export class TeamsDelivery {
     this.round.afterTurn();
   }
 
+  /** Rounds run as a source of the process's work loop; `wake` asks it for one at once. */
+  wakeWith(wake: () => void): void {
+    this.round.wakeWith(wake);
+  }
+
   private async deliver(due: Notification): Promise<boolean> {
     const target = await this.references.get(due.staffId);
     if (!target || target.record.unreachable) {

@@ -5,6 +5,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { TeamsConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
 import type { Background } from '../../core/background.js';
+import type { WorkLoop } from '../../core/work/loop.js';
 import type { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -31,11 +32,12 @@ export interface TeamsDeps {
   deliveryIntervalMs: number;
   /** Where delivery rounds are counted (a stopping process lets them finish). */
   background: Background;
+  /** The process's work loop: the Teams deliveries of the outbox are one of its sources. */
+  work: WorkLoop;
 }
 
 export interface TeamsChannel {
   delivery: TeamsDelivery;
-  stop(): void;
 }
 
 /**
@@ -105,9 +107,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     delivery.afterTurn();
   });
 
-  const timer = setInterval(() => {
-    delivery.tick().catch((error: unknown) => log.error('teams.delivery-error', { error: error instanceof Error ? error.name : 'unknown' }));
-  }, deps.deliveryIntervalMs);
-  timer.unref();
-  return { delivery, stop: () => clearInterval(timer) };
+  deps.work.add({ name: 'outbox:teams', everyMs: deps.deliveryIntervalMs, run: () => delivery.tick() });
+  delivery.wakeWith(() => deps.work.wake('outbox:teams'));
+  return { delivery };
 }

@@ -1,13 +1,14 @@
 import type { Background } from '../background.js';
 import type { Logger } from '../ports.js';
+import { RETRY, retryDelay } from '../work/retry.js';
+import type { WorkSource } from '../work/loop.js';
 import type { Inbox, NewEntry } from './inbox.js';
 import type { InboxEntry } from './model.js';
 
 /** Runs an entry's turn again from what was stored (in any process): the channel's replay. Throws when the turn failed. */
 export type EntryHandler = (entry: InboxEntry) => Promise<void>;
 
-/** A failed turn is tried again this much later, times the attempts; after `MAX_ATTEMPTS` runs it is given up. */
-const RETRY_BASE_MS = 2_000;
+/** A failed turn is tried again after the turn back-off (work/retry.ts); after `MAX_ATTEMPTS` runs it is given up. */
 const MAX_ATTEMPTS = 5;
 /** At most this many pages of due entries per poll (each the free slots and two more, at least 4). */
 const PAGES = 10;
@@ -20,8 +21,6 @@ export interface InboxRunnerOptions {
   log: Logger;
   /** Turns this process runs at once; more wait in the store, for whichever process is free. */
   concurrency?: number;
-  /** How often a process looks for entries nobody runs (a lease that ran out, a turn left for later). */
-  pollMs?: number;
   /** Accepted entries that may wait here for a slot (their leases held); more are left to whichever process is free. */
   queueLimit?: number;
 }
@@ -61,8 +60,6 @@ export class InboxRunner {
   private readonly queueLimit: number;
   /** Slots taken: turns running, and turns about to run (taken before anything is awaited). */
   private slots = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private renewal: NodeJS.Timeout | undefined;
   private polling = false;
   /** Asked to poll while a poll ran. */
   private again = false;
@@ -70,11 +67,9 @@ export class InboxRunner {
   private waiting = true;
   private stopped = false;
   private readonly concurrency: number;
-  private readonly pollMs: number;
 
   constructor(private readonly options: InboxRunnerOptions) {
     this.concurrency = options.concurrency ?? 32;
-    this.pollMs = options.pollMs ?? 500;
     this.queueLimit = options.queueLimit ?? this.concurrency * 4;
   }
 
@@ -91,13 +86,9 @@ export class InboxRunner {
     this.handlers.set(kind, handler);
   }
 
-  start(): void {
-    this.timer = setInterval(() => this.poll(), this.pollMs);
-    this.timer.unref();
-    this.renewal = setInterval(() => this.renew(), Math.max(200, Math.floor(this.inbox.leaseMs / 3)));
-    this.renewal.unref();
-    // Entries left by a process that stopped or died: taken now, not after the first interval.
-    this.poll();
+  /** How often the leases of what runs or waits here are renewed: well within the lease. */
+  get renewEveryMs(): number {
+    return Math.max(200, Math.floor(this.inbox.leaseMs / 3));
   }
 
   /** A slot for one turn, taken before anything is awaited, so that a burst cannot overshoot. */
@@ -210,7 +201,7 @@ export class InboxRunner {
       (async () => {
         if (!(personKey && (await this.takeFirstOf(personKey)))) {
           if (!personKey) this.slots--;
-          this.poll();
+          void this.poll();
         }
       })().catch((error: unknown) => this.options.log.error('inbox.next-failed', { error: name(error) })),
     );
@@ -236,16 +227,16 @@ export class InboxRunner {
    * while a poll runs, it polls again after it. Notes whether entries were left waiting, so that a slot
    * that frees up looks in the store at once.
    */
-  poll(): void {
-    if (this.stopped) return;
+  poll(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     // Entries waiting here first (a slot that freed without a turn ending here).
     this.drainQueue();
     if (this.polling) {
       this.again = true;
-      return;
+      return Promise.resolve();
     }
     this.polling = true;
-    this.options.background.track(
+    return this.options.background.track(
       (async () => {
         try {
           do {
@@ -334,20 +325,20 @@ export class InboxRunner {
       await this.inbox.complete(entry.id, this.owner);
       return;
     }
-    await this.inbox.release(entry.id, this.owner, this.inbox.now() + RETRY_BASE_MS * entry.attempts);
+    await this.inbox.release(entry.id, this.owner, this.inbox.now() + retryDelay(entry.attempts, RETRY.turn));
   }
 
   /** Keeps the leases of the turns running here (which also keeps the person's other turns waiting) and of those waiting here. */
-  private renew(): void {
+  async renew(): Promise<void> {
     const renewing = (id: string, keep: (written: InboxEntry) => void) =>
-      this.options.background.track(
-        this.inbox
-          .extend(id, this.owner)
-          .then((written) => written && keep(written))
-          .catch((error: unknown) => this.options.log.warn('inbox.renew-failed', { error: name(error) })),
-      );
-    for (const id of this.held.keys()) renewing(id, (written) => this.held.has(id) && this.held.set(id, written));
-    for (const waiter of this.queued) renewing(waiter.entry.id, (written) => (waiter.entry = written));
+      this.inbox
+        .extend(id, this.owner)
+        .then((written) => written && keep(written))
+        .catch((error: unknown) => this.options.log.warn('inbox.renew-failed', { error: name(error) }));
+    await Promise.all([
+      ...[...this.held.keys()].map((id) => renewing(id, (written) => this.held.has(id) && this.held.set(id, written))),
+      ...this.queued.map((waiter) => renewing(waiter.entry.id, (written) => (waiter.entry = written))),
+    ]);
   }
 
   /** How many turns run here now. */
@@ -358,8 +349,6 @@ export class InboxRunner {
   /** Takes nothing new: what waits here goes back to the store at once; the turns in hand go on (the caller waits for its background work). */
   stop(): void {
     this.stopped = true;
-    clearInterval(this.timer);
-    clearInterval(this.renewal);
     for (const waiter of this.queued.splice(0)) waiter.resume(false);
   }
 
@@ -378,4 +367,16 @@ export class InboxRunner {
 
 function name(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown';
+}
+
+/**
+ * The runner's background work, for the process's work loop: a look in the store for entries nobody runs
+ * (a lease that ran out, a turn left for whoever is free; at start, what a stopped or dead process left)
+ * every `pollMs`, and the renewal of the leases held here.
+ */
+export function inboxWork(runner: InboxRunner, pollMs: number): WorkSource[] {
+  return [
+    { name: 'inbox', everyMs: pollMs, run: () => runner.poll() },
+    { name: 'inbox-leases', everyMs: runner.renewEveryMs, run: () => runner.renew() },
+  ];
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RETRY, retryDelay } from '../work/retry.js';
 import type { Background } from '../background.js';
 import { reserveSlot } from '../transient.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
@@ -282,12 +283,11 @@ export class Outbox {
   }
 
   /**
-   * A failed attempt to be tried again after `baseMs`, doubling with every attempt up to 15 minutes,
-   * with jitter so that many messages that failed together do not all come back at once.
+   * A failed attempt to be tried again with the delivery back-off (work/retry.ts), from `baseMs` (the
+   * channel picks it by the error) doubling with every attempt up to 15 minutes, with jitter.
    */
-  async backOff(notification: Notification, baseMs: number): Promise<void> {
-    const delay = Math.min(baseMs * 2 ** notification.attempts, 15 * 60_000) * (0.75 + Math.random() * 0.5);
-    await this.postpone(notification, delay);
+  async backOff(notification: Notification, baseMs: number = RETRY.delivery.baseMs): Promise<void> {
+    await this.postpone(notification, retryDelay(notification.attempts + 1, { ...RETRY.delivery, baseMs }));
   }
 
   /** The person cannot be reached on this platform (blocked or removed the app); not retried. */
@@ -310,15 +310,23 @@ export class DeliveryRound {
   ) {}
 
   private seen = 0;
+  /** Asks the process's work loop for a round at once (after the one running, if any). */
+  private wakeUp: (() => void) | null = null;
+
+  /** How a round is asked for at once: through the work loop that runs this round as one of its sources. */
+  wakeWith(wake: () => void): void {
+    this.wakeUp = wake;
+  }
 
   /**
    * After a turn: a round at once when something was queued (by any turn of this process) since the
-   * last such round; otherwise the next interval's round finds it.
+   * last such round (after the round running, if one runs); otherwise the next interval's round finds it.
    */
   afterTurn(): void {
     if (this.outbox.queued === this.seen) return;
     this.seen = this.outbox.queued;
-    void this.tick().catch(() => undefined);
+    if (this.wakeUp) this.wakeUp();
+    else void this.tick().catch(() => undefined);
   }
 
   /**

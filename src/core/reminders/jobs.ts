@@ -9,7 +9,7 @@ import { addDays, formatDate } from '../protocol/answers.js';
 import { quoted } from '../text/record-text.js';
 import { dayIn, zonedTime } from '../time.js';
 
-/** What a due job turns into: a reminder for one person, or nothing (it no longer applies, or it was work without one). */
+/** What a due job's work ends in: a reminder for one person, or none (work without a message, or a reminder that no longer applies). */
 export type Reminder = { staffId: string; item: Omit<BundleItem, 'jobId'> } | null;
 
 /** What a job's handler may use. */
@@ -29,18 +29,20 @@ export interface JobDefinition<K extends string = string, S extends z.ZodType = 
   kind: K;
   /** What the job's payload holds; checked when it is planned (types) and when it is due (parsed). */
   payload: S;
-  /** What it does when due, and the reminder it becomes (null: none, or it no longer applies). */
-  remind(env: JobEnv, job: Pick<Job, 'id'>, payload: z.infer<S>): Promise<Reminder>;
+  /** The work it does when due (any work), and the reminder it ends in (null: none, or it no longer applies). */
+  run(env: JobEnv, job: Pick<Job, 'id'>, payload: z.infer<S>): Promise<Reminder>;
   /** Work that is no message to anyone: it runs when due, also outside school hours. */
   anyHour: boolean;
 }
 
 /**
- * A kind of job: its name, its payload's schema and what it does when due. Every job is claimed with a
- * lease, retried with back-off when it fails and taken over when its process dies (scheduler.ts).
+ * A kind of job: its name, its payload's schema and the work it does when due (a reminder, the day's
+ * upkeep, the end of a pause, anything that must happen later). Every job is claimed with a lease,
+ * retried with the job back-off when it fails (work/retry.ts) and taken over when its process dies
+ * (scheduler.ts); the process's work loop runs the due ones.
  */
-function defineJob<K extends string, S extends z.ZodType>(kind: K, payload: S, remind: JobDefinition<K, S>['remind'], options: { anyHour?: boolean } = {}): JobDefinition<K, S> {
-  return { kind, payload, remind, anyHour: options.anyHour ?? false };
+export function defineJob<K extends string, S extends z.ZodType>(kind: K, payload: S, run: JobDefinition<K, S>['run'], options: { anyHour?: boolean } = {}): JobDefinition<K, S> {
+  return { kind, payload, run, anyHour: options.anyHour ?? false };
 }
 
 /** When the day's upkeep runs: early, before staff are about. */

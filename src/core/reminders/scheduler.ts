@@ -9,6 +9,7 @@ import { dayIn } from '../time.js';
 import { JOB_DEFINITIONS, type JobEnv, type Reminder } from './jobs.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
 import { can } from '../permissions.js';
+import { RETRY, retryDelay } from '../work/retry.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -119,9 +120,9 @@ export class Scheduler {
     return sent;
   }
 
-  /** A failing job is retried with back-off (a minute, doubling, at most six hours). */
+  /** A failing job is retried with the job back-off (work/retry.ts: a minute, doubling, at most six hours). */
   private async retryLater(job: Job, now: number, error: unknown): Promise<void> {
-    const retryAt = now + Math.min(60_000 * 2 ** job.attempts, 6 * 3_600_000);
+    const retryAt = now + retryDelay(job.attempts, RETRY.job);
     await this.deps.store.jobs.release(job.id, this.deps.owner, retryAt, error instanceof Error ? error.name : 'failed');
     this.deps.log.warn('reminder.failed', { kind: job.kind, attempts: job.attempts });
   }
@@ -163,7 +164,7 @@ export class Scheduler {
       return null;
     }
     const { store, directory, roleBook, pauses, upkeep } = this.deps;
-    return definition.remind({ store, directory, roleBook, pauses, upkeep, t: translator(this.school.locale) }, job, payload.data);
+    return definition.run({ store, directory, roleBook, pauses, upkeep, t: translator(this.school.locale) }, job, payload.data);
   }
 
   private renderBundle(items: BundleItem[]) {
