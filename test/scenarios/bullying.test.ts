@@ -193,6 +193,10 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
     const handed = await conversation('m.devries', ['ja']);
     expect(handed.texts[0]).toBe('De zaak is overgedragen aan Selin Yilmaz (CLZ), met alles wat er tot nu toe is vastgelegd.');
     expect(await theCase()).toMatchObject({ stage: 'clz', ownerStaffId: 's.yilmaz' });
+    // Both reports' notices to the mentor settle: handed over, without their buttons.
+    const settled = await inbox('m.devries');
+    expect(settled).toHaveLength(2);
+    for (const m of settled) expect(m.text).toMatch(/Op \d\d-\d\d-\d{4} door jou overgedragen aan de CLZ\./);
 
     const clzInbox = await inbox('s.yilmaz');
     expect(clzInbox.at(-1)!.text).toMatch(/^De mentor heeft de zaak rond L1001 \(1A\) aan jou overgedragen\.[\s\S]*Meldingen: 2\./);

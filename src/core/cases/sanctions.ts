@@ -11,6 +11,7 @@ import { mayDecideSanction, mayWork, sanctionAuthority, type Actor } from './acc
 import { bulliesOf, RUNGS_REPORTED_TO_INSPECTIE, type Sanction, type SanctionDecision } from './model.js';
 import { CaseCore, type CaseResult, type SanctionDecisionInput, type SanctionInput } from './context.js';
 import { noteCard, proposalReasons, rungKey, withBully } from './presentation.js';
+import { afterDecision } from './settle.js';
 
 /**
  * A rung of the sanctions ladder for one or more students who bully in this case. Directie applies
@@ -116,6 +117,8 @@ export async function decideSanction(x: CaseCore, actor: Actor, caseId: string, 
   if (!updated) return { ok: false, reason: 'not-found' };
   if (!changed) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
   await x.audit(actor, `case.sanction.${input.outcome === 'decided' ? 'decide' : 'decline'}.${proposal.rung}`, caseId, channel);
+  // The proposal's notice to directie settles: decided, by whom, without its button.
+  await afterDecision(x, actor, updated, proposal, input.outcome);
   const rung = t(rungKey(proposal.rung));
   const students = (proposal.studentRefs ?? []).join(', ');
   const proposer = proposal.proposedBy ? x.deps.directory.staffById(proposal.proposedBy) : null;

@@ -13,6 +13,7 @@ import { type Actor } from './access.js';
 import { bulliesOf, nextStep, type BullyingCase, type Signal, type StepKind } from './model.js';
 import { CaseCore, type CaseResult, type NewSignal } from './context.js';
 import { STEP_FLOWS, bystanderKey, formKey, noteCard, stageKey, stepKey } from './presentation.js';
+import { signalTitle } from './settle.js';
 
 /** A teacher's signal: a new case, or a new signal on the bullied student's open case. */
 export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, channel: string, locale: Locale): Promise<CaseResult> {
@@ -138,7 +139,7 @@ export async function notifySignal(x: CaseCore, key: string, person: StaffMember
   const due = nextStep(c);
   const dueKind: StepKind | null = due === 'clz-gesprekken' ? 'gesprek-gepeste' : due;
   const card = x.deps.cards.render('notice', {
-    title: t(signal.sexualImage ? 'case.notify.sexualImageTitle' : signal.severe ? 'case.notify.severeTitle' : 'case.notify.title'),
+    title: signalTitle(t, signal),
     text: lines.join('\n\n'),
     actions: [
       ...(dueKind && !canEscalate ? [{ title: t('case.action.nextStep', { step: t(stepKey(dueKind)) }), flowId: STEP_FLOWS[dueKind], caseId: c.id, stap: dueKind }] : []),

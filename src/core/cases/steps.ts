@@ -12,6 +12,7 @@ import { mayWork, type Actor } from './access.js';
 import { type Agreement, type BullyingCase, type CaseStep, type StepKind } from './model.js';
 import { CaseCore, type CaseResult } from './context.js';
 import { nextMessage, noteCard, stageKey, stepKey, summaryLine, withBully } from './presentation.js';
+import { afterClose, afterEscalation, afterStep } from './settle.js';
 
 /** Records one protocol step on a case. */
 export async function recordStep(
@@ -48,6 +49,8 @@ export async function recordStep(
   if (!updated) return { ok: false, reason: 'not-found' };
   await x.audit(actor, `case.step.${kind}`, caseId, channel);
   await x.planNudge(updated);
+  // Notices whose buttons asked for this step settle, whoever recorded it.
+  await afterStep(x, actor, updated, kind);
   const t = translator(locale);
   const said: OutboundMessage[] = [{ text: t('case.step.recorded', { step: t(stepKey(kind)) }) }];
   if (kind === 'terugkoppeling-mentor') {
@@ -101,6 +104,7 @@ export async function addAgreement(
     dueAt: zonedTime(dueDate, x.school.protocol.reminderTime, x.school.timeZone),
   });
   await x.audit(actor, 'case.agreement', caseId, channel);
+  if (opts.jointTalk) await afterStep(x, actor, updated, 'gezamenlijk-gesprek');
   const t = translator(locale);
   return {
     ok: true,
@@ -145,6 +149,7 @@ export async function escalate(x: CaseCore, actor: Actor, caseId: string, channe
   );
   if (!updated) return { ok: false, reason: 'not-found' };
   await x.audit(actor, 'case.escalate', caseId, channel);
+  await afterEscalation(x, actor, updated);
   const ct = translator(x.school.locale);
   const handedOver = ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId });
   await x.deps.outbox.notify(`escalate:${caseId}:${updated.escalations.length}:${clz.id}`, clz.id, {
@@ -196,6 +201,7 @@ export async function close(x: CaseCore, actor: Actor, caseId: string, reason: s
   const updated = await x.change(caseId, (c) => ({ ...c, status: 'closed', closedAt: now, steps: [...c.steps, step] }));
   if (!updated) return { ok: false, reason: 'not-found' };
   await x.audit(actor, 'case.close', caseId, channel);
+  await afterClose(x, actor, updated);
   const t = translator(locale);
   return { ok: true, said: [{ text: t('case.closed', { days: x.school.protocol.repetitionWindowDays }) }] };
 }

@@ -15,6 +15,11 @@ export const roleAssignmentSchema = recordSchema({
 });
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 
+/** Which of `candidates` a person holds, the first in that order: for wording ("door de CLZ"), never for a permission. */
+export function firstHeldRole<R extends Role>(roles: ReadonlySet<Role>, candidates: readonly R[]): R | null {
+  return candidates.find((role) => roles.has(role)) ?? null;
+}
+
 export type RoleChange = 'changed' | 'unchanged' | 'denied' | 'unknown-staff';
 
 /** A person's effective roles: the school file's, plus grants, minus revocations. */
