@@ -8,8 +8,13 @@ const staffSchema = z.strictObject({
   /** Stable id used in records, e.g. `m.devries`. */
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected lower-case letters, digits, dots and dashes'),
   name: z.string().min(1),
+  /**
+   * The school e-mail address (as the student administration exports it): how `npm run school:import`
+   * recognises the same person on the next import, and how an account can be found without a typed id.
+   */
+  email: z.string().email('expected an e-mail address').optional(),
   roles: z.array(roleSchema),
-  /** The accounts this person uses on each platform. */
+  /** The accounts this person uses on each platform; optional (explicit ids win over any lookup). */
   identities: z
     .strictObject({
       /** Microsoft Entra object id (Teams `from.aadObjectId`). */
@@ -183,6 +188,12 @@ export function parseSchoolFile(name: string, text: string): SchoolFile {
   for (const member of school.staff) {
     if (staffIds.has(member.id)) throw new SchoolFileError(`${name}: staff id "${member.id}" appears twice`);
     staffIds.add(member.id);
+  }
+  const emails = new Set<string>();
+  for (const member of school.staff) {
+    const email = member.email?.toLowerCase();
+    if (email && emails.has(email)) throw new SchoolFileError(`${name}: e-mail address of "${member.id}" is used twice`);
+    if (email) emails.add(email);
   }
   for (const platform of ['teams', 'slack'] as const) {
     const seen = new Set<string>();
