@@ -21,6 +21,7 @@ import { ExceptionService } from './core/exceptions/service.js';
 import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
+import { AccountLinks } from './core/people/accounts.js';
 import { systemClock, type Clock, type LogFields, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
 import { operationIds } from './core/operation.js';
@@ -134,6 +135,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     daily: async (day: string) => {
       const report = await privacy.applyRetention();
       const swept = await inbox.sweep();
+      const forgotten = await accounts.sweepUnknown();
+      if (forgotten) log.info('accounts.forgotten', { accounts: forgotten });
       log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised, inbox: swept });
       log.info('exception-checks', await exceptions.dailyChecks());
       log.debug('upkeep.done', { day });
@@ -146,7 +149,10 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const publicBase = () => (config.publicHost ? `https://${config.publicHost}` : `http://${listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host}:${listening.port}`);
   const parents = new ParentService({ store, directory, exceptions, outbox, clock, newId, publicBase });
   const letters = new LetterService({ store, directory, cases, exceptions, clock, publicBase });
-  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters });
+  // Accounts found by e-mail (a school file that lists staff by e-mail only): resolved on first contact.
+  const accounts = new AccountLinks(store, directory, clock, log);
+  await accounts.load();
+  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters, accounts });
   const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
 
   const background = new Background();
@@ -163,7 +169,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store });
   const slack =
     config.slack.mode === 'on'
-      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner, work }).catch(async (error: unknown) => {
+      ? await mountSlack(http, { config: config.slack, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, background, inbox, runner, work, accounts }).catch(async (error: unknown) => {
           await store.close();
           throw error;
         })
@@ -173,7 +179,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const teams =
     config.teams.mode === 'off'
       ? null
-      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere, background, work });
+      : mountTeams(http, { config: config.teams, assistant, store, directory, roleBook, outbox, clock, log, deliveryIntervalMs: config.deliveryIntervalMs, reachableElsewhere, background, work, accounts });
   // Every process runs the due jobs; leases keep two processes from sending the same reminder.
   work.add({ name: 'jobs', everyMs: config.deliveryIntervalMs, run: () => scheduler.tick() });
   // The first upkeep half a minute after start (planned once per day, whichever process plans it first).

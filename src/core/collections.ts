@@ -1,5 +1,6 @@
 import { transientSchema } from './transient.js';
 import { inboxEntrySchema } from './inbox/model.js';
+import { accountSchema } from './people/accounts.js';
 import { z } from 'zod';
 import { dialogStateRecordSchema } from './app/dialog-state.js';
 import { bullyingCaseSchema } from './cases/model.js';
@@ -44,6 +45,7 @@ export const RECORD_SCHEMAS = {
   parentLinks: parentLinkSchema,
   transient: transientSchema,
   inbox: inboxEntrySchema,
+  accounts: accountSchema,
 } as const satisfies Record<CollectionName, z.ZodType>;
 
 export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;

@@ -137,6 +137,11 @@ export const RULES = {
     what: { nl: 'een herinnering overgedragen krijgen van een collega', en: 'receive a reminder handed over by a colleague' },
     allow: (actor) => has(actor, 'mentor', 'zorgcoordinator'),
   },
+  'accounts.link': {
+    who: { nl: 'beheerder', en: 'administrator (beheerder)' },
+    what: { nl: 'onbekende Teams- en Slack-accounts zien (met het e-mailadres dat het platform gaf) en aan een collega koppelen', en: 'see unknown Teams and Slack accounts (with the e-mail address the platform gave) and link them to a colleague' },
+    allow: (actor) => has(actor, 'beheerder'),
+  },
   'deliveries.failed': {
     who: { nl: 'beheerder', en: 'administrator (beheerder)' },
     what: { nl: 'niet afgeleverde berichten (aan wie, niet wat)', en: 'undelivered messages (to whom, not what)' },

@@ -166,6 +166,8 @@ export const COLLECTIONS = {
    * through the paged index only (every index costs each of the two writes a turn makes here).
    */
   inbox: ['schoolId', 'personKey'],
+  /** Platform accounts found by e-mail or linked by a beheerder, and accounts nobody matched (people/accounts.ts). */
+  accounts: ['schoolId', 'staffId'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -35,6 +35,8 @@ export const SENSITIVE_FIELDS: Partial<Record<CollectionName, string[]>> = {
   transient: ['payload', 'name'],
   // A request waiting for its turn holds what was typed.
   inbox: ['request'],
+  // The e-mail address a platform gave for an account.
+  accounts: ['email'],
 };
 
 /**

@@ -18,6 +18,10 @@ export interface SentActivity {
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
   readonly blocked = new Set<string>();
+  /** The members the connector knows, by Teams user id (`29:…`): what the member lookup answers. */
+  readonly members = new Map<string, { aadObjectId: string; email?: string; userPrincipalName?: string; name?: string }>();
+  /** Member lookups received: [conversation id, user id]. */
+  readonly memberLookups: Array<[string, string]> = [];
   private server: Server | undefined;
   private counter = 0;
   url = '';
@@ -27,6 +31,18 @@ export class FakeConnector {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
+        const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');
+        if (member && req.method === 'GET') {
+          const userId = decodeURIComponent(member[2]!);
+          this.memberLookups.push([decodeURIComponent(member[1]!), userId]);
+          const known = this.members.get(userId);
+          if (!known) {
+            res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'MemberNotFoundInConversation' } }));
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: userId, ...known }));
+          return;
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
         if (!match || (req.method !== 'POST' && req.method !== 'PUT')) {
           res.writeHead(404).end();

@@ -26,6 +26,8 @@ export class FakeSlack {
   readonly missingChannels = new Set<string>();
   /** Channels whose next N posts fail with an internal error (Slack having a bad moment). */
   readonly failingChannels = new Map<string, number>();
+  /** The workspace's people, by user id: what `users.info` answers (with the `users:read.email` scope). */
+  readonly users = new Map<string, { email?: string; name?: string }>();
   /** How long every answer takes (a slow Slack): 0 answers at once. */
   delayMs = 0;
   /** The messages in each conversation, oldest first, as `conversations.history` gives them (with their metadata). */
@@ -84,6 +86,11 @@ export class FakeSlack {
             kept.push({ ts, text: String(args.text ?? ''), ...(args.metadata ? { metadata: args.metadata } : {}) });
             this.history.set(where, kept);
             return reply(200, { ok: true, channel: where, ts });
+          }
+          case 'users.info': {
+            const user = this.users.get(String(args.user ?? ''));
+            if (!user) return reply(200, { ok: false, error: 'user_not_found' });
+            return reply(200, { ok: true, user: { id: args.user, name: user.name ?? 'someone', profile: { ...(user.email ? { email: user.email } : {}) } } });
           }
           case 'conversations.open':
             return reply(200, { ok: true, channel: { id: `D${String(args.users ?? '').slice(1)}` } });

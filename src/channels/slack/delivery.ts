@@ -6,6 +6,7 @@ import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outb
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Logger } from '../../core/ports.js';
+import type { AccountLinks } from '../../core/people/accounts.js';
 import { LIMITS, slackText, splitText, toMessages } from './blocks.js';
 import { errorCode } from './bot.js';
 
@@ -29,19 +30,26 @@ export class SlackDelivery {
     private readonly roleBook: RoleBook,
     private readonly log: Logger,
     background: Background,
+    /** Accounts found by e-mail: a person linked in another process is read from the store. */
+    private readonly accounts?: AccountLinks,
   ) {
     this.round = new DeliveryRound(
       outbox,
       (due) => this.deliver(due),
-      (due) => this.target(due.staffId) !== null,
+      async (due) => (await this.targetOf(due.staffId)) !== null,
       background,
     );
   }
 
-  /** Where a notification goes in Slack, or null when it is not for Slack. */
+  /** Where a notification goes in Slack as this process knows it, or null when it is not for Slack. */
   target(staffId: string): string | null {
     if (staffId === KERNTEAM_CHANNEL) return this.directory.school.kernteam.slackChannel ?? null;
-    return this.directory.staffById(staffId)?.identities.slack ?? null;
+    return this.directory.accountOf(staffId, 'slack');
+  }
+
+  /** Where a notification goes in Slack, also for someone linked by e-mail in another process. */
+  async targetOf(staffId: string): Promise<string | null> {
+    return this.target(staffId) ?? (staffId !== KERNTEAM_CHANNEL && this.accounts ? this.accounts.accountOf(staffId, 'slack') : null);
   }
 
   /** One pass over what is due. Overlapping calls are skipped. */
@@ -60,7 +68,7 @@ export class SlackDelivery {
   }
 
   private async deliver(due: Notification): Promise<boolean> {
-    const channel = this.target(due.staffId);
+    const channel = await this.targetOf(due.staffId);
     if (!channel) return false;
     const taken = await this.outbox.take(due, 'slack');
     if (!taken) return false;

@@ -3,6 +3,9 @@ import type { OutboundMessage } from '../../core/turn.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
 import type { InboxRunner } from '../../core/inbox/runner.js';
 import type { WorkLoop } from '../../core/work/loop.js';
+import type { AccountLinks } from '../../core/people/accounts.js';
+import { personOf } from './requests.js';
+import type { InboxContext } from './receiver.js';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
@@ -33,6 +36,8 @@ export interface SlackDeps {
   runner: InboxRunner;
   /** The process's work loop: the Slack deliveries of the outbox are one of its sources. */
   work: WorkLoop;
+  /** Finds a member of staff the school file lists by e-mail only. */
+  accounts?: AccountLinks;
 }
 
 export interface SlackChannel {
@@ -64,7 +69,19 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     log.error('slack.auth-test-failed', { error: errorCode(error) });
   }
   const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, extendedErrorHandler: true, ...ids });
-  const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log, deps.background);
+  const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log, deps.background, deps.accounts);
+  // Someone the school file does not name by their Slack id: looked up by their profile's e-mail address
+  // (first contact; `users:read.email`), before the listener runs. Bounded, so that the acknowledgement
+  // behind it stays well within Slack's three seconds.
+  const accounts = deps.accounts;
+  if (accounts) {
+    app.use(async ({ context, client, next }) => {
+      const request = (context as Partial<InboxContext>).zorgpad;
+      const user = request ? personOf(request)?.split(':')[1] : undefined;
+      if (user) await accounts.resolve('slack', user, () => profileEmail(client, user));
+      await next();
+    });
+  }
   const kick = () => delivery.afterTurn();
   // A reply Slack refused goes to the outbox, addressed to the person, and is retried in order.
   const later = async (user: string, messages: OutboundMessage[]) => {
@@ -97,4 +114,15 @@ function boltLogger(log: Logger): BoltLogger {
     getLevel: () => level,
     setName: () => undefined,
   };
+}
+
+/** A Slack user's profile e-mail address (`users.info`), or null; at most 1.5 s. */
+async function profileEmail(client: webApi.WebClient, user: string): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1_500)));
+  try {
+    return await Promise.race([client.users.info({ user }).then((r) => r.user?.profile?.email ?? null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,4 +1,5 @@
-import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity } from 'botbuilder';
+import type { AccountLinks } from '../../core/people/accounts.js';
 import { replyMessages, type Assistant, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { isCardAction } from '../../core/app/turn-text.js';
@@ -25,9 +26,14 @@ export class TeamsBot {
     private readonly later: (aadObjectId: string, messages: OutboundMessage[]) => Promise<void>,
     /** The last question card sent in each conversation, to settle it when the answer is typed (any worker). */
     private readonly lastQuestion: SharedNotes,
+    /** Finds a member of staff the school file lists by e-mail only (people/accounts.ts). */
+    private readonly accounts?: AccountLinks,
   ) {}
 
   async onTurn(context: TurnContext, activity: InboundActivity): Promise<void> {
+    // Someone the school file does not name by their Teams id: looked up by e-mail (first contact), so that
+    // their conversation is remembered and their turn is theirs.
+    if (activity.from.aadObjectId && this.accounts) await this.accounts.resolve('teams', activity.from.aadObjectId, () => memberEmail(context));
     await this.references.remember(activity);
     const locale: Locale = activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'nl';
     switch (activity.type) {
@@ -188,4 +194,10 @@ function personal(activity: InboundActivity): boolean {
 export function toActivity(message: OutboundMessage): Partial<Activity> {
   if (message.card) return { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(message.card)] };
   return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain' };
+}
+
+/** The sender's e-mail address (or user principal name) as Teams gives it: Bot Framework's member lookup. */
+async function memberEmail(context: TurnContext): Promise<string | null> {
+  const member = await TeamsInfo.getMember(context, context.activity.from.id);
+  return member.email || member.userPrincipalName || null;
 }

@@ -6,6 +6,7 @@ import type { TeamsConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
 import type { Background } from '../../core/background.js';
 import type { WorkLoop } from '../../core/work/loop.js';
+import type { AccountLinks } from '../../core/people/accounts.js';
 import type { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
@@ -34,6 +35,8 @@ export interface TeamsDeps {
   background: Background;
   /** The process's work loop: the Teams deliveries of the outbox are one of its sources. */
   work: WorkLoop;
+  /** Finds a member of staff the school file lists by e-mail only. */
+  accounts?: AccountLinks;
 }
 
 export interface TeamsChannel {
@@ -70,7 +73,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     if (staff) await deps.outbox.queueReplies(staff.id, messages);
   };
   // A week is longer than any question waits for its answer.
-  const bot = new TeamsBot(deps.assistant, references, log, later, new SharedNotes(deps.store, 'teams-question', 7 * 86_400_000));
+  const bot = new TeamsBot(deps.assistant, references, log, later, new SharedNotes(deps.store, 'teams-question', 7 * 86_400_000), deps.accounts);
   const appId = config.mode === 'authenticated' ? config.appId : '';
   const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.background, deps.reachableElsewhere);
 

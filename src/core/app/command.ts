@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccountLinks } from '../people/accounts.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { CaseService } from '../cases/service.js';
 import type { ExceptionService } from '../exceptions/service.js';
@@ -38,6 +39,8 @@ export interface CommandDeps {
   privacy: PrivacyService;
   parents: ParentService;
   letters: LetterService;
+  /** Platform accounts found by e-mail, and those nobody matched (people/accounts.ts). */
+  accounts: AccountLinks;
 }
 
 /** A command returns what to say to the person who ran it. */

@@ -4,6 +4,14 @@ import type { MessageKey } from './nl.js';
 
 /** English: the second locale. Every Dutch key must exist here (the type enforces it). */
 export const en: Record<MessageKey, string> = {
+  'accounts.none': 'There are no unknown accounts: everyone who sent Zorgpad a message was found.',
+  'accounts.title': 'Unknown accounts ({count}): people who sent Zorgpad a message with an e-mail address the school file does not list.',
+  'accounts.lastSeen': 'last seen {date}',
+  'accounts.howToLink': 'Type "link account" to link an account to a colleague. If someone is not in the school file, add them there (npm run school:import).',
+  'accounts.noEmail': 'without an e-mail address',
+  'accounts.notFound': 'I cannot find an unknown account "{account}". Type "unknown accounts" for the list.',
+  'accounts.linked': '{account} is linked to {staff}. From the next message on, Zorgpad recognises this colleague.',
+  'accounts.hasAccount': '{staff} already has an account on that platform. Nothing changed.',
   'access.unknown':
     'Zorgpad is for school staff only, and your account is not known (yet). Ask your school\'s Zorgpad administrator to add you, and mention your school account.',
   'access.roleRequired': 'This is only for: {roles}. Type "help" to see what you can do.',

@@ -2,6 +2,14 @@
 // length is the number of texts, not code.
 /** Dutch: the default language of every text the bot says outside the dialog files. */
 export const nl = {
+  'accounts.none': 'Er zijn geen onbekende accounts: iedereen die Zorgpad een bericht stuurde, is gevonden.',
+  'accounts.title': 'Onbekende accounts ({count}): mensen die Zorgpad een bericht stuurden, maar met een e-mailadres dat niet in het schoolbestand staat.',
+  'accounts.lastSeen': 'laatst gezien {date}',
+  'accounts.howToLink': 'Typ "account koppelen" om een account aan een collega te koppelen. Staat iemand er niet in het schoolbestand, voeg hem dan daar toe (npm run school:import).',
+  'accounts.noEmail': 'zonder e-mailadres',
+  'accounts.notFound': 'Ik vind geen onbekend account "{account}". Typ "onbekende accounts" voor de lijst.',
+  'accounts.linked': '{account} is gekoppeld aan {staff}. Vanaf het volgende bericht herkent Zorgpad deze collega.',
+  'accounts.hasAccount': '{staff} heeft al een account op dat platform. Er is niets veranderd.',
   'access.unknown':
     'Zorgpad is er alleen voor medewerkers van de school. Je account is (nog) niet bekend. Vraag de beheerder van Zorgpad op je school om je toe te voegen; noem daarbij je schoolaccount.',
   'access.roleRequired': 'Dit onderdeel is alleen voor: {roles}. Typ "help" om te zien wat je wel kunt doen.',

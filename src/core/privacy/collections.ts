@@ -26,6 +26,7 @@ export const STUDENT_DATA: Record<CollectionName, StudentReference> = {
   conversationRefs: { kind: 'none', why: 'where to reach staff members in Teams' },
   parentLinks: { kind: 'records', fields: ['studentRef'] },
   inbox: { kind: 'text', what: 'a chat request waiting for its turn (what was typed); emptied once the turn is done' },
+  accounts: { kind: 'none', why: 'platform accounts linked to staff; an account nobody matched keeps the e-mail address the platform gave (it may be a student\'s, never a student number) until a beheerder links it or for 30 days after it was last seen' },
   transient: { kind: 'none', why: 'pacing, counters and which message holds an open question (ids only); a letter PDF waits here encrypted for at most an hour and is removed by its one download or at expiry' },
 };
 

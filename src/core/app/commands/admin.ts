@@ -35,6 +35,18 @@ export const ADMIN_COMMANDS = [
   defineCommand('my-reminders', {}, (deps, ctx) => myReminders(deps, ctx)),
   defineCommand('waiting', {}, (deps, ctx) => waiting(deps, ctx)),
   defineCommand('failed-deliveries', {}, (deps, ctx) => failedDeliveries(deps, ctx)),
+  defineCommand('unknown-accounts', {}, (deps, ctx) => unknownAccounts(deps, ctx)),
+  defineCommand('link-account', { account: textAnswer, staff: textAnswer }, async ({ accounts, directory }, ctx, a) => {
+    if (!can(actorOf(ctx), 'accounts.link')) return [{ text: ctx.t('command.denied') }];
+    const account = await findUnknown(accounts, a.account.value);
+    if (!account) return [{ text: ctx.t('accounts.notFound', { account: a.account.value }) }];
+    const staff = directory.staffById(a.staff.value);
+    const result = await accounts.link(ctx.actor.id, account.id, a.staff.value, ctx.channel);
+    const params = { account: accountLabel(account, ctx), staff: staff?.name ?? a.staff.value };
+    if (result === 'linked') return [{ text: ctx.t('accounts.linked', params) }];
+    if (result === 'has-account') return [{ text: ctx.t('accounts.hasAccount', params) }];
+    return [{ text: ctx.t(result === 'no-staff' ? 'command.failed' : 'accounts.notFound', { account: a.account.value }) }];
+  }),
   defineCommand('student-audit', { leerling: textAnswer }, async ({ privacy, directory }, ctx, a) => {
     const student = a.leerling.value;
     const result = await privacy.auditTrail(actorOf(ctx), student, ctx.channel);
@@ -92,4 +104,28 @@ async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: Command
   if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
   const lines = failed.map((n) => `- ${directory.staffById(n.staffId)?.name ?? n.staffId} (${n.deliveredVia ?? '?'}): ${formatDate(dayIn(directory.school.timeZone, n.createdAt), ctx.locale)}`);
   return [{ text: `${ctx.t('reminder.failed.title')}\n${lines.join('\n')}` }];
+}
+
+/** The accounts nobody matched, numbered as "account koppelen" takes them (most recently seen first). */
+async function unknownAccounts({ accounts, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+  if (!can(actorOf(ctx), 'accounts.link')) return [{ text: ctx.t('command.denied') }];
+  const list = await accounts.unknown();
+  if (!list.length) return [{ text: ctx.t('accounts.none') }];
+  const tz = directory.school.timeZone;
+  const lines = list.map((a, i) => `${i + 1}. ${accountLabel(a, ctx)} — ${ctx.t('accounts.lastSeen', { date: formatDate(dayIn(tz, a.lastSeenAt), ctx.locale) })}`);
+  return [{ text: [ctx.t('accounts.title', { count: list.length }), ...lines, '', ctx.t('accounts.howToLink')].join('\n') }];
+}
+
+/** An unknown account by its number in the list, its e-mail address or its platform id. */
+async function findUnknown(accounts: CommandDeps['accounts'], typed: string) {
+  const list = await accounts.unknown();
+  const value = typed.trim().replace(/^#/, '');
+  if (/^\d{1,4}$/.test(value)) return list[Number(value) - 1] ?? null;
+  const lower = value.toLowerCase();
+  return list.find((a) => a.email === lower || a.account.toLowerCase() === lower) ?? null;
+}
+
+function accountLabel(a: { platform: string; account: string; email: string | null }, ctx: CommandContext): string {
+  const platform = a.platform === 'slack' ? 'Slack' : 'Teams';
+  return a.email ? `${a.email} (${platform})` : `${ctx.t('accounts.noEmail')} (${platform} ${a.account})`;
 }
