@@ -24,6 +24,7 @@ import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
 import { AccountLinks } from './core/people/accounts.js';
 import { systemClock, type Clock, type LogFields, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
+import { keysWithAudience } from './core/protocol/schema.js';
 import { operationIds } from './core/operation.js';
 import { operationAwareStore } from './core/operation-store.js';
 import { parsedStore } from './core/collections.js';
@@ -128,7 +129,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId });
   // The teachers' view of an exception is built from the request dialog's answers whose audience is the teachers.
   const requestFlow = flows.get('uitzondering-aanvragen');
-  const teacherFields = new Set(Object.values(requestFlow?.steps ?? {}).flatMap((step) => ('audience' in step && step.audience === 'teachers' ? [step.key] : [])));
+  // What subject teachers may read of a request: the answers whose audience is the teachers (form fields included).
+  const teacherFields = keysWithAudience(requestFlow, 'teachers');
   const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields });
   // The day's upkeep runs as a job (`daily-upkeep`): claimed with a lease, retried when it fails.
   const upkeep = {

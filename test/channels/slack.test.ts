@@ -107,7 +107,8 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const stopped = await dm(USERS.devries, 'stop');
     expect(stopped.map((c) => `${c.args.text}\n${blockText(c.args.blocks as Block[])}`).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
     const back = await dm(USERS.devries, 'verder');
-    expect(String(back.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
+    // The request's first form, its first field the question typed text answers.
+    expect(String(back.at(-1)!.args.text)).toMatch(/^Grond en doel\nOp welke grond\?/);
     // Answering it by typing settles that question's message in place: the answer, no buttons.
     await dm(USERS.devries, 'Medisch');
     const settled = await slack.until((calls) => calls.find((c) => c.method === 'chat.update' && c.args.ts === back.at(-1)!.result?.ts));
@@ -134,7 +135,7 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const offered = await dm(USERS.jansen, 'stop');
     expect(offered.map((c) => blockText(c.args.blocks as Block[])).join('\n')).toMatch(/Je was nog bezig met "Uitzondering telefoonverbod aanvragen"/);
     const resumed = await dm(USERS.jansen, 'verder');
-    expect(String(resumed.at(-1)!.args.text)).toMatch(/^Op welke grond\?/);
+    expect(String(resumed.at(-1)!.args.text)).toMatch(/^Grond en doel\nOp welke grond\?/);
     const [draft] = await bot.app.store.collection('exceptionRequests').findBy('requesterStaffId', 'a.jansen');
     expect(draft?.studentRef).toBe('L1001');
   });

@@ -287,7 +287,9 @@ describe('Teams channel (development mode, loopback connector)', () => {
   it('starts a procedure typed at an open question, parks the dialog and brings it back with "verder"', async () => {
     await post(installPersonal(connector.url, 'm.devries'));
     await say('m.devries', ['uitzondering aanvragen', 'L1001']);
-    expect(connector.texts(personalConversation('m.devries')).at(-1)).toBe('Op welke grond?');
+    // The request's first form: ground and purpose, its first field the question typed text answers.
+    expect(connector.texts(personalConversation('m.devries')).at(-1)).toBe('Grond en doel');
+    expect(JSON.stringify(lastTo(personalConversation('m.devries')).activity)).toContain('Op welke grond?');
     await say('m.devries', ['pesten melden']);
     const asked = lastTo(personalConversation('m.devries')).activity;
     expect(JSON.stringify(asked)).toContain('Je wilt pesten melden.');

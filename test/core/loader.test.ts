@@ -156,4 +156,35 @@ describe('dialog files', () => {
       expect(() => parse(typed)).toThrow('dialogs/proef.yaml: a flow that can be started by typing cannot be given answers (caseId)');
     });
   });
+
+  describe('form steps', () => {
+    const formFlow = (fields: string, draft = true) => `id: formulier\ntitle: { nl: F, en: F }\ntriggers: { nl: [formulier], en: [form] }\nroles: staff\n${draft ? 'draft: exception-request\n' : ''}start: samen\nsteps:
+  samen:
+    type: form
+    prompt: { nl: Samen, en: Together }
+    fields:
+${fields}
+    next: opslaan
+  opslaan: { type: command, command: assign-role }
+`;
+    const soort = '      - { type: choice, key: soort, audience: kernteam, prompt: { nl: Soort?, en: Kind? }, options: [{ value: a, label: { nl: A, en: A } }] }';
+    const uitleg = (audience: string) => `      - { type: text, key: uitleg, ${audience}prompt: { nl: Uitleg?, en: Explanation? } }`;
+
+    it('needs an audience for every field in a flow with a draft, and never lets typed text reach the teachers', () => {
+      expect(() => parse(formFlow(`${soort}\n${uitleg('')}`))).toThrow('dialogs/proef.yaml: step "samen": field "uitleg": a question of a flow with a draft needs an audience');
+      expect(() => parse(formFlow(`${soort}\n${uitleg('audience: teachers, ')}`))).toThrow('dialogs/proef.yaml: step "samen": field "uitleg": free text cannot have the audience teachers');
+      expect(parse(formFlow(`${soort}\n${uitleg('audience: kernteam, ')}`)).flows.has('formulier')).toBe(true);
+    });
+
+    it('counts the fields a form always stores for the commands after it, not an optional text', () => {
+      const needs = (key: string) => ({ commands: new Map([['assign-role', [key]]]), cards: new Set<string>() });
+      const text = formFlow(`${soort}\n      - { type: text, key: uitleg, optional: true, prompt: { nl: Uitleg?, en: Explanation? } }`, false);
+      expect(() => parseFlowFiles([{ name: 'dialogs/f.yaml', text }], needs('soort'))).not.toThrow();
+      expect(() => parseFlowFiles([{ name: 'dialogs/f.yaml', text }], needs('uitleg'))).toThrow(/command "assign-role" needs the answer "uitleg"/);
+    });
+
+    it('refuses two fields with one key', () => {
+      expect(() => parse(formFlow(`${soort}\n${soort}`))).toThrow(/step "samen": fields: expected every field to have a key of its own/);
+    });
+  });
 });

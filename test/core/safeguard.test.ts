@@ -159,6 +159,53 @@ ${STEPS.evidence}
     );
   });
 
+  describe('form steps', () => {
+    /** A form whose fields are asked together, then `next`; `field` is one of its fields. */
+    const formFlow = (field: string, next: string) => flowFile('advies', 'vragen', `  vragen:
+    type: form
+    prompt: { nl: Wat er gebeurde, en: What happened }
+    fields:
+      - type: text
+        key: wie
+        prompt: { nl: Wie was erbij?, en: Who was there? }
+${field}
+    next: ${next}
+${STEPS.safeguard}
+${STEPS.evidence}
+`);
+    const beeld = (marks: string) => `      - type: choice
+        key: beeld
+        prompt: { nl: Zit er een naaktfoto bij?, en: Is there a nude photo? }
+        options:
+          - { value: ja, label: { nl: Ja, en: Yes }${marks ? `, ${marks.split('|')[0]}` : ''} }
+          - { value: nee, label: { nl: Nee, en: No }${marks ? `, ${marks.split('|')[1]}` : ''} }`;
+
+    it('refuses evidence advice after a form one of whose fields may raise the concern, naming the field', () => {
+      expect(() => load(formFlow(beeld('raises: sexual-image|rulesOut: sexual-image'), 'bewijs'))).toThrow(
+        'dialogs/f0.yaml: step "bewijs": advice to keep or capture evidence is reachable after dialogs/f0.yaml: step "vragen" field "beeld" = ja without the safeguard for sexual images first',
+      );
+    });
+
+    it('follows a branch on a field of a form: a raised answer sent to the safeguard is safe', () => {
+      const branch = `kies
+  kies:
+    type: branch
+    cases:
+      - { when: { answer: beeld, equals: ja }, goto: veilig }
+    otherwise: bewijs`;
+      const flow = formFlow(beeld('raises: sexual-image|rulesOut: sexual-image'), branch).replace('    next: bewijs\n', '    next: einde\n');
+      expect(load(flow).flows.has('advies')).toBe(true);
+    });
+
+    it('refuses a field that asks about sexual images without an answer that raises the concern, and a text field that asks it', () => {
+      expect(() => load(formFlow(beeld(''), 'einde'))).toThrow('dialogs/f0.yaml: step "vragen": field "beeld": it asks about sexual images, so an option must have raises: sexual-image');
+      const typed = `      - type: text
+        key: beeld
+        prompt: { nl: Beschrijf het naaktbeeld, en: Describe the nude image }`;
+      expect(() => load(formFlow(typed, 'einde'))).toThrow('dialogs/f0.yaml: step "vragen": field "beeld": it asks about sexual images: ask it as a choice with an option that raises: sexual-image');
+    });
+  });
+
   describe('the shipped dialogs', () => {
     const files = () => readdirSync('dialogs').filter((n) => n.endsWith('.yaml')).map((n) => ({ name: join('dialogs', n), text: readFileSync(join('dialogs', n), 'utf8') }));
     const withChange = (file: string, from: string, to: string) =>

@@ -38,7 +38,15 @@ export type SlackOption = { text: PlainText; value: string };
 export type SlackElement =
   | { type: 'button'; action_id: string; text: PlainText; value?: string; url?: string; style?: 'primary' | 'danger' }
   | { type: 'plain_text_input'; action_id: string; multiline?: boolean; max_length?: number; placeholder?: PlainText; initial_value?: string }
-  | { type: 'static_select' | 'multi_static_select'; action_id: string; options: SlackOption[]; placeholder?: PlainText }
+  | {
+      type: 'static_select' | 'multi_static_select';
+      action_id: string;
+      options: SlackOption[];
+      placeholder?: PlainText;
+      /** What is chosen already (a form filled in with what is known). */
+      initial_option?: SlackOption;
+      initial_options?: SlackOption[];
+    }
   | { type: 'datepicker'; action_id: string; placeholder?: PlainText; initial_date?: string };
 export type SlackBlock =
   | { type: 'header'; text: PlainText }
@@ -305,14 +313,12 @@ function inputBlock(element: Json): SlackBlock | null {
     case 'Input.ChoiceSet': {
       const choices = ((element.choices as Json[] | undefined) ?? []).slice(0, LIMITS.options);
       const multiple = element.isMultiSelect === true || element.isMultiSelect === 'true';
+      const options = choices.map((c) => ({ text: plain(str(c.title), LIMITS.optionText), value: clip(str(c.value), 150) }));
+      const chosen = str(element.value) ? options.filter((o) => str(element.value).split(',').includes(o.value)) : [];
+      const initial = chosen.length === 0 ? {} : multiple ? { initial_options: chosen } : { initial_option: chosen[0]! };
       return {
         ...block,
-        element: {
-          type: multiple ? 'multi_static_select' : 'static_select',
-          action_id: id,
-          options: choices.map((c) => ({ text: plain(str(c.title), LIMITS.optionText), value: clip(str(c.value), 150) })),
-          ...placeholder,
-        },
+        element: { type: multiple ? 'multi_static_select' : 'static_select', action_id: id, options, ...placeholder, ...initial },
       };
     }
     default:

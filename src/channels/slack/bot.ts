@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../../core/i18n/index.js';
-import type { Input } from '../../core/protocol/engine.js';
+import { CONTROL_PREFIX, FORM_WORD, type Input } from '../../core/protocol/engine.js';
 import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
@@ -28,6 +28,8 @@ const SUBCOMMANDS: Record<string, string> = {
 };
 
 const DIALOG_VIEW = 'zorgpad.dialog';
+/** How long a form's values may take to check before the window is answered (Slack waits 3 s in all). */
+const FORM_CHECK_MS = 1_500;
 /** The metadata event type of a turn's reply messages (their inbox entry and part): what a run after a crash looks for. */
 const REPLY_EVENT = 'zorgpad_reply';
 const VOTE_VIEW = 'zorgpad.vote';
@@ -120,10 +122,16 @@ export class SlackBot {
 
     app.view(DIALOG_VIEW, async ({ ack, context }) => {
       const submission = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewSubmission;
-      // The next question replaces this one in the same window; first say we are on it.
-      await ack({ response_action: 'update', view: this.loadingView() as never });
       const data = parseMetadata(submission.view.private_metadata);
       const input = data ? parseCardSubmit(withInputs(data, inputValues(submission.view.state))) : null;
+      // A form: a field that is not right is said beside it, in the window, and nothing is kept.
+      const errors = input && !inboxContext(context).replay ? await this.formErrors(submission.team?.id ?? '', submission.user.id, input) : null;
+      if (errors) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
+      // The next question replaces this one in the same window; first say we are on it.
+      await ack({ response_action: 'update', view: this.loadingView() as never });
       if (!input) {
         await this.updateModal(submission.view.id, { messages: [{ text: this.t('error.badRequest') }], duplicate: false });
         return;
@@ -169,6 +177,13 @@ export class SlackBot {
     const deliveryId = `action:${action.trigger_id}`;
     if (!input) {
       await this.post(user, [{ text: this.t('error.badRequest') }]);
+      return;
+    }
+    if (input.kind === 'answer' && input.value === `${CONTROL_PREFIX}${FORM_WORD}` && action.container?.type !== 'view') {
+      // A form in direct messages, to fill in in a window: all its fields at once, sent together.
+      const opened = await this.openLoading(action.trigger_id);
+      const reply = await this.turn(team, user, deliveryId, input, work);
+      await this.showInModal(opened, reply, user, work);
       return;
     }
     if (input.kind === 'vote') {
@@ -261,7 +276,7 @@ export class SlackBot {
     for (const [index, message] of messages.entries()) {
       try {
         if (message.card) {
-          for (const piece of toMessages(message.card)) {
+          for (const piece of toMessages(this.withWindowButton(message.card))) {
             const sent = await send(piece.text, piece.blocks);
             if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, questionNote(`${sent.channel} ${sent.ts}`, message.card));
           }
@@ -296,6 +311,34 @@ export class SlackBot {
       this.log.warn('slack.history-failed', { error: errorCode(error) });
     }
     return parts;
+  }
+
+  /**
+   * What the values a form's window sent get wrong, per block, before the turn (read only). Null when all
+   * is well, when it is no form, or when it takes too long to say: then the turn says it in the window.
+   */
+  private async formErrors(team: string, user: string, input: Input | CardAction): Promise<Record<string, string> | null> {
+    if (input.kind !== 'answer' || !input.fields) return null;
+    const inbound: Inbound = { platform: 'slack', tenantId: team || 'slack', userId: user, conversationId: 'personal', locale: this.locale, input };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), FORM_CHECK_MS)));
+    try {
+      return await Promise.race([this.assistant.formErrors(inbound).catch(() => null), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A form's card in direct messages gets a button that opens it in a window (where Slack shows each
+   * field's problem beside it); its fields also work in the message itself, and typing them one by one too.
+   */
+  private withWindowButton(card: AdaptiveCardJson): AdaptiveCardJson {
+    const send = (card.actions as Array<{ data?: { zorgpad?: { flowId?: unknown; stepId?: unknown; form?: unknown } } }> | undefined)?.[0]?.data?.zorgpad;
+    if (send?.form !== true) return card;
+    const data = { zorgpad: { flowId: send.flowId, stepId: send.stepId, value: `${CONTROL_PREFIX}${FORM_WORD}` } };
+    const open = { type: 'Action.Execute', title: this.t('form.window'), verb: 'zorgpad.answer', data, associatedInputs: 'none' };
+    return { ...card, actions: [...((card.actions as unknown[] | undefined) ?? []), open] };
   }
 
   /** Puts the settled card in the place of the last question posted in the person's DM, when it is that question. */

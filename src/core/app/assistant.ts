@@ -169,14 +169,16 @@ export class Assistant {
       const before: DialogState = stored ?? IDLE;
       const outcome = await runEngine(before);
       const draft = this.draftOf(outcome.state);
-      const work = outcome.effects.some((e) => e.kind === 'command') || draft !== null;
+      // A turn that changed no answer (a refused one, help, a form shown again) leaves the draft as it is.
+      const changed = draft !== null && (draft.state.flowId !== before.flowId || JSON.stringify(draft.state.answers) !== JSON.stringify(before.answers));
+      const work = outcome.effects.some((e) => e.kind === 'command') || changed;
       const turnId = `${key}|${inbound.deliveryId ?? this.deps.newId()}`;
       const pending: PendingTurn | null = work
         ? {
             id: turnId,
             input: sent,
             effects: outcome.effects,
-            draft: draft ? { id: draft.id, answers: draft.state.answers } : null,
+            draft: draft && changed ? { id: draft.id, answers: draft.state.answers } : null,
             attempts: 0,
           }
         : null;
@@ -238,6 +240,24 @@ export class Assistant {
         // The question was in the window just closed: nothing left to settle.
         return {};
     }
+  }
+
+  /**
+   * What is wrong with the values a form's card or window sent, per input (`formInputId`), before the turn
+   * that takes them: for Slack, which shows it beside each field in the window. Read only: nothing is
+   * written. Null when nothing is wrong, when it is no form, or when this cannot be said now (the turn
+   * then says it).
+   */
+  async formErrors(inbound: Inbound): Promise<Record<string, string> | null> {
+    const input = inbound.input;
+    if (isCardAction(input) || input.kind !== 'answer' || !input.fields) return null;
+    const actor = this.deps.directory.findStaff(inbound.platform, inbound.userId);
+    if (!actor) return null;
+    const stored = await this.states.get(userKey(inbound));
+    if (!stored || stored.pending) return null;
+    const roles = await this.deps.roleBook.rolesOf(actor.id);
+    const outcome = await engineRunner(this.deps, input, { actor, roles, locale: inbound.locale ?? this.deps.directory.school.locale })(stored);
+    return outcome.formErrors ?? null;
   }
 
   /** What a person has open, for a channel's home screen (home.ts). */

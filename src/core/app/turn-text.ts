@@ -20,7 +20,7 @@ export function stepLabel(kind: StepKind, locale: Locale): string {
 /** What a person sent, so that the same message sent again after a failure is recognised. */
 export function fingerprint(input: Input): string {
   if (input.kind === 'text') return `t:${input.text.trim().toLowerCase()}`;
-  if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}`;
+  if (input.kind === 'answer') return `a:${input.flowId}:${input.stepId}:${input.value}${input.fields ? `:${JSON.stringify(input.fields)}` : ''}`;
   if (input.kind === 'close') return `c:${input.flowId}:${input.stepId}`;
   return `s:${input.flowId}:${JSON.stringify(Object.fromEntries(Object.entries(input.answers ?? {}).map(([k, a]) => [k, a.value])))}`;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
-import { CONTROL_PREFIX } from '../protocol/engine.js';
+import { CONTROL_PREFIX, formInputId, type FormQuestion } from '../protocol/engine.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { escapeMarkdown, mapCardTexts } from './markdown.js';
 import type { Question } from '../protocol/engine.js';
@@ -107,6 +107,7 @@ export class CardRenderer {
 
   private questionCard(question: Question, locale: Locale): AdaptiveCardJson {
     const t = translator(locale);
+    if (question.form) return this.formCard(question, question.form, locale);
     const common = {
       flowId: question.flowId,
       stepId: question.stepId,
@@ -138,5 +139,35 @@ export class CardRenderer {
           skipLabel: t('card.skip'),
         });
     }
+  }
+
+  /**
+   * A form: one input per field (a text box, or a choice set that is a multi-select where the field takes
+   * several), filled in with what is known, and one send button that sends them all (`form: true`).
+   */
+  private formCard(question: Question, form: FormQuestion, locale: Locale): AdaptiveCardJson {
+    const t = translator(locale);
+    return this.render('question-form', {
+      flowId: question.flowId,
+      stepId: question.stepId,
+      title: form.title,
+      problem: form.problem ?? '',
+      sendLabel: t('card.send'),
+      requiredMessage: t('card.required'),
+      placeholder: t('card.textPlaceholder'),
+      typeHint: t('form.typeInstead'),
+      fields: form.fields.map((field) => ({
+        id: formInputId(field.key),
+        kind: field.type === 'text' ? 'text' : 'choice',
+        label: field.label,
+        optional: field.optional,
+        maxLength: field.maxLength,
+        multiple: field.multiple,
+        style: field.multiple || field.options.length <= MAX_BUTTONS ? 'expanded' : 'compact',
+        value: field.value,
+        options: field.options,
+        error: field.error ?? '',
+      })),
+    });
   }
 }

@@ -1,12 +1,18 @@
 import { z } from 'zod';
-import type { Input } from '../protocol/engine.js';
+import { formInputId, type Input } from '../protocol/engine.js';
 import { STEP_KINDS } from '../cases/model.js';
 
 const idText = z.string().min(1).max(100);
 
 /** An answer to one step of one flow (buttons and forms of question cards). */
 const answerSchema = z.object({
-  zorgpad: z.object({ flowId: idText, stepId: idText, value: z.string().max(4000).optional() }),
+  zorgpad: z.object({
+    flowId: idText,
+    stepId: idText,
+    value: z.string().max(4000).optional(),
+    /** A form's card: every field is an input of its own (`formInputId`), sent together. */
+    form: z.literal(true).optional(),
+  }),
   /** The card's input, when the card had one. Multi-selects arrive comma-separated or as a list. */
   answer: z.union([z.string().max(4000), z.array(z.string().max(200)).max(50)]).optional(),
 });
@@ -30,6 +36,23 @@ const startSchema = z.object({
       .transform((v) => ((STEP_KINDS as readonly string[]).includes(v ?? '') ? (v as (typeof STEP_KINDS)[number]) : undefined)),
   }),
 });
+/** A form field's value as a card or window sends it: text, or the values chosen (comma-separated or a list). */
+const fieldValueSchema = z.union([z.string().max(4000), z.array(z.string().max(200)).max(50)]);
+const FIELD_INPUT = formInputId('');
+
+/** The fields a form's card sent, by key; null when one of them is not a field value. */
+function formFields(data: unknown): Record<string, string> | null {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+    if (!name.startsWith(FIELD_INPUT)) continue;
+    const key = name.slice(FIELD_INPUT.length);
+    const parsed = fieldValueSchema.safeParse(value);
+    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,99}$/.test(key) || !parsed.success) return null;
+    fields[key] = Array.isArray(parsed.data) ? parsed.data.join(',') : parsed.data;
+  }
+  return fields;
+}
+
 const snoozeSchema = z.object({ zorgpad: z.object({ snooze: z.string().min(1).max(300) }) });
 
 /** A kernteam member's vote, with the motivation typed in the card. */
@@ -75,6 +98,10 @@ export function parseCardSubmit(data: unknown): Input | CardAction | null {
   const parsed = answerSchema.safeParse(data);
   if (!parsed.success) return null;
   const { zorgpad, answer } = parsed.data;
+  if (zorgpad.form && zorgpad.value === undefined) {
+    const fields = formFields(data);
+    return fields ? { kind: 'answer', flowId: zorgpad.flowId, stepId: zorgpad.stepId, value: '', fields } : null;
+  }
   const value = zorgpad.value ?? (Array.isArray(answer) ? answer.join(',') : answer);
   if (value === undefined) return null;
   return { kind: 'answer', flowId: zorgpad.flowId, stepId: zorgpad.stepId, value };

@@ -77,6 +77,12 @@ export const en: Record<MessageKey, string> = {
   'answer.pick.invalid': 'Pick one of the options in the list: type its number.',
   
   'card.required': 'Fill this in to continue.',
+  'form.invalid': 'Not saved yet: please check {fields}. What you filled in is still in the form below.',
+  'form.invalidOne': 'Not saved yet: please check {fields}. What you filled in is still in the form below.',
+  'form.requiredText': 'This field needs an answer.',
+  'form.requiredChoice': 'Choose something here.',
+  'form.typeInstead': 'You can also type the answers: then I ask them one at a time.',
+  'form.window': 'Fill in in a window',
   'card.send': 'Send',
   'card.yes': 'Yes',
   'card.no': 'No',

@@ -76,6 +76,12 @@ export const nl = {
   'answer.pick.invalid': 'Kies een van de mogelijkheden uit de lijst: typ het nummer.',
   
   'card.required': 'Vul dit in om verder te gaan.',
+  'form.invalid': 'Nog niet bewaard: kijk {fields} na. Je invulling staat nog in het formulier hieronder.',
+  'form.invalidOne': 'Nog niet bewaard: kijk {fields} na. Je invulling staat nog in het formulier hieronder.',
+  'form.requiredText': 'Dit veld moet je invullen.',
+  'form.requiredChoice': 'Kies hier iets.',
+  'form.typeInstead': 'Je kunt de antwoorden ook typen: dan vraag ik ze één voor één.',
+  'form.window': 'Invullen in een venster',
   'card.send': 'Verstuur',
   'card.yes': 'Ja',
   'card.no': 'Nee',

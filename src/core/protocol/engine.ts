@@ -10,7 +10,7 @@ import { localize, translator, type Locale, type MessageKey, type Translate } fr
 import type { Role } from '../people/roles.js';
 import { parseAnswer, type Answer, type AnswerContext, type Option, type ParseResult } from './answers.js';
 import { handedOn } from './safeguard.js';
-import { isAsking, type AskingStep, type Condition, type Flow, type Step } from './schema.js';
+import { fieldStep, isAsking, type AskingStep, type Condition, type Flow, type FormStep, type Step } from './schema.js';
 
 /** What a question card's back, stop and help buttons send before the word (see cards/render.ts). */
 export const CONTROL_PREFIX = 'zorgpad:';
@@ -46,8 +46,11 @@ export const IDLE: DialogState = { flowId: null, stepId: null, answers: {}, hist
 export type Input =
   /** Typed text. */
   | { kind: 'text'; text: string }
-  /** A card button or card inputs, aimed at one step of one flow. */
-  | { kind: 'answer'; flowId: string; stepId: string; value: string }
+  /**
+   * A card button or card inputs, aimed at one step of one flow. A form's card sends all its fields at
+   * once (`fields`, by key), to be validated together.
+   */
+  | { kind: 'answer'; flowId: string; stepId: string; value: string; fields?: Record<string, string> }
   /** A menu or card button that starts a flow, possibly about a given record or resuming a draft. */
   | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean }
   /**
@@ -67,7 +70,39 @@ export interface Question {
   optional: boolean;
   /** Longest accepted typed answer. */
   maxLength: number;
+  /**
+   * A form step shown whole: its fields, for a card or window with one input each. The question's own
+   * prompt and options are those of the field that typed text answers (`questionText`), so that a person
+   * who types instead can answer the fields one by one.
+   */
+  form?: FormQuestion;
 }
+
+export interface FormQuestion {
+  title: string;
+  /** Said above the fields when a submit was refused: which fields to correct. */
+  problem?: string;
+  fields: FormFieldQuestion[];
+}
+
+export interface FormFieldQuestion {
+  key: string;
+  type: 'text' | 'choice' | 'pick';
+  label: string;
+  options: Option[];
+  multiple: boolean;
+  optional: boolean;
+  maxLength: number;
+  /** What the input shows filled in: the answer so far, or what was sent with a refused submit (values comma-separated). */
+  value: string;
+  /** Who gave the answer shown, when it was someone else (the parents): not yet this person's own. */
+  from?: string;
+  /** Why the value sent was refused. */
+  error?: string;
+}
+
+/** The separator of a form's field in a step id: `form.key` is that field asked on its own. */
+const FIELD_SEPARATOR = '.';
 
 export type Effect =
   | { kind: 'say'; text: string }
@@ -96,6 +131,13 @@ export interface Outcome {
    * option chosen (an old menu card's option still starts its procedure) or as closed.
    */
   stale?: { prompt: string; answer?: string };
+  /** A form's card sent values that were refused: per input id (`formInputId`), what is wrong. Nothing changed. */
+  formErrors?: Record<string, string>;
+}
+
+/** The id of a form field's input on a card or in a window (and of its block in Slack). */
+export function formInputId(key: string): string {
+  return `field.${key}`;
 }
 
 const WORDS = {
@@ -123,9 +165,8 @@ function keepParked(before: DialogState, outcome: Outcome, ctx: EngineContext): 
   const { parked: _dropped, ...without } = outcome.state;
   if (!parked) return { ...outcome, state: without };
   const flow = ctx.flows.get(parked.flowId);
-  const step = flow?.steps[parked.stepId];
   // A flow or step removed from the dialog files since it was parked: nothing to go back to.
-  if (!flow || !step || !isAsking(step)) return { ...outcome, state: without };
+  if (!flow || !locate(flow, parked.stepId, parked.answers)) return { ...outcome, state: without };
   const ended = outcome.state.flowId === null && before.flowId !== null && before.flowId !== parked.flowId;
   if (!ended) return { ...outcome, state: { ...outcome.state, parked } };
   const t = translator(ctx.locale);
@@ -143,7 +184,7 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
   const current = activeStep(state, ctx.flows);
 
   // The question open now, should this turn leave it unanswered.
-  const closed = current ? { closed: { prompt: promptOf(current.step, state, ctx) } } : {};
+  const closed = current ? { closed: { prompt: promptAt(current.at, state, ctx) } } : {};
 
   if (input.kind === 'close') {
     // A closed window: its dialog is parked (nothing to keep: it ends); a window that no longer shows the open question changes nothing.
@@ -164,12 +205,19 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
   }
 
   // A question card's back, stop or help button: the same as typing the word at that question.
-  if (input.kind === 'answer' && input.value.startsWith(CONTROL_PREFIX) && current && state.flowId === input.flowId && state.stepId === input.stepId) {
-    return handleTurn(state, { kind: 'text', text: input.value.slice(CONTROL_PREFIX.length) }, ctx);
+  const aimed = input.kind === 'answer' && current !== null && state.flowId === input.flowId && sameQuestion(state.stepId!, input.stepId);
+  if (input.kind === 'answer' && aimed && current && input.value.startsWith(CONTROL_PREFIX)) {
+    const word = input.value.slice(CONTROL_PREFIX.length);
+    // A form's button that shows it whole again (Slack opens it in a window), with what is filled in so far.
+    if (word === FORM_WORD && current.at.form) {
+      const whole: DialogState = { ...state, stepId: current.at.form.id };
+      return { state: whole, effects: [ask(current.flow, current.at.form.id, whole, ctx)] };
+    }
+    return handleTurn(state, { kind: 'text', text: word }, ctx);
   }
 
   if (input.kind === 'answer') {
-    if (!current || state.flowId !== input.flowId || state.stepId !== input.stepId) {
+    if (!current || !aimed) {
       // A click on an old card. Options that start a flow still work from the menu card.
       const flow = ctx.flows.get(input.flowId);
       const step = flow?.steps[input.stepId];
@@ -180,11 +228,18 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
         return { ...started, state: { ...started.state, parked: parkedAfter(state, started) }, ...closed, stale: chosen };
       }
       // Any other button of it settles that card as closed; one message says where things stand.
-      const stale = flow && step && isAsking(step) ? { stale: { prompt: promptOf(step, state.flowId === flow.id ? state : IDLE, ctx, flow) } } : {};
+      const shownState = flow && state.flowId === flow.id ? state : IDLE;
+      const at = flow ? locate(flow, input.stepId, shownState.answers) : null;
+      const stale = flow && at ? { stale: { prompt: promptAt(at, shownState, ctx, flow) } } : {};
       if (!current) return { state: IDLE, effects: [say(t('dialog.closedCard'))], ...stale };
-      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, current.step, state, ctx)], ...stale };
+      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, state, ctx)], ...stale };
     }
-    return answer(state, current.flow, current.step, input.value, ctx);
+    if (input.fields) {
+      // A form's card, all fields at once; fields sent to a question that is no form are not an answer.
+      if (current.at.form) return submitForm(state, current.flow, current.at.form, input.fields, ctx);
+      return { state, effects: [say(t('dialog.staleCard')), ask(current.flow, state.stepId!, state, ctx)] };
+    }
+    return answer(state, current.flow, current.at, input.value, ctx);
   }
 
   const word = input.text.trim().toLowerCase();
@@ -217,19 +272,110 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
   }
   if (WORDS.restart.has(word)) return { ...startFlow(flow.id, ctx, [say(t('dialog.restarted'))]), ...closed };
   if (WORDS.help.has(word)) {
-    const hints = [step.help ? say(localize(step.help, ctx.locale)) : null, say(t('dialog.globalHelp'))];
-    return { state, effects: [...hints.filter(isEffect), ask(flow, state.stepId!, step, state, ctx)] };
+    const help = step.help ?? current.at.form?.step.help;
+    const hints = [help ? say(localize(help, ctx.locale)) : null, say(t('dialog.globalHelp'))];
+    return { state, effects: [...hints.filter(isEffect), ask(flow, state.stepId!, state, ctx)] };
   }
   if (WORDS.back.has(word)) {
     const previous = state.history.at(-1);
-    if (!previous) return { state, effects: [say(t('dialog.backAtStart')), ask(flow, state.stepId!, step, state, ctx)] };
+    if (!previous || !locate(flow, previous, state.answers)) return { state, effects: [say(t('dialog.backAtStart')), ask(flow, state.stepId!, state, ctx)] };
     const back: DialogState = { ...state, stepId: previous, history: state.history.slice(0, -1) };
-    return { state: back, effects: [ask(flow, previous, flow.steps[previous] as AskingStep, back, ctx)], ...closed };
+    return { state: back, effects: [ask(flow, previous, back, ctx)], ...closed };
   }
-  return answer(state, flow, step, input.text, ctx);
+  return answer(state, flow, current.at, input.text, ctx);
 }
 
-function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, ctx: EngineContext): Outcome {
+/**
+ * A form's card, sent whole: every field is checked, and only when all are right are they kept, together.
+ * Otherwise nothing changes: the person hears which fields to correct, and gets the form again with
+ * what they sent filled in.
+ */
+function submitForm(state: DialogState, flow: Flow, form: { id: string; step: FormStep }, sent: Record<string, string>, ctx: EngineContext): Outcome {
+  const t = translator(ctx.locale);
+  const answers = { ...state.answers };
+  const errors: Record<string, string> = {};
+  for (const field of form.step.fields) {
+    const step = fieldStep(field);
+    const raw = (sent[field.key] ?? '').trim();
+    if (!raw && field.type === 'text' && field.optional) {
+      delete answers[field.key];
+      continue;
+    }
+    const parsed: ParseResult = raw ? parseAnswer(step, raw, ctx, optionsFor(step, ctx, state)) : { ok: false, error: field.type === 'text' ? 'form.requiredText' : 'form.requiredChoice' };
+    if (!parsed.ok) errors[field.key] = t(parsed.error, parsed.params);
+    else if (parsed.answer) answers[field.key] = parsed.answer;
+    else delete answers[field.key];
+  }
+  const refused = form.step.fields.filter((f) => errors[f.key] !== undefined);
+  if (refused.length) {
+    const names = refused.map((f) => `"${fieldLabel(f, state, ctx)}"`).join(', ');
+    const lines = refused.map((f) => `- ${fieldLabel(f, state, ctx)}: ${errors[f.key]}`);
+    const problem = t(refused.length === 1 ? 'form.invalidOne' : 'form.invalid', { fields: names });
+    return {
+      state,
+      effects: [say([problem, ...lines].join('\n')), ask(flow, form.id, state, ctx, { values: sent, errors, problem })],
+      formErrors: Object.fromEntries(refused.map((f) => [formInputId(f.key), errors[f.key]!])),
+    };
+  }
+  const shown = form.step.fields.flatMap((f) => (answers[f.key] ? [`${fieldLabel(f, state, ctx)}: ${answers[f.key]!.display}`] : []));
+  const settled = { prompt: localize(form.step.prompt, ctx.locale, displays(state)), answer: shown.join('\n') || t('card.skipped') };
+  const answered: DialogState = { ...state, answers, history: [...state.history, form.id] };
+  return { ...run({ ...answered, stepId: form.step.next ?? null }, ctx, []), answered: settled };
+}
+
+/** A form field's name on a card: its label, or else its prompt. */
+function fieldLabel(field: FormStep['fields'][number], state: DialogState, ctx: EngineContext): string {
+  return localize(field.label ?? field.prompt, ctx.locale, displays(state));
+}
+
+/** Whether a card aimed at `aimed` asks the open question `open`: the same, or the form `open` is a field of. */
+function sameQuestion(open: string, aimed: string): boolean {
+  return open === aimed || open.startsWith(`${aimed}${FIELD_SEPARATOR}`);
+}
+
+/** What a form's card sends to show it whole again (Slack: in a window). */
+export const FORM_WORD = 'formulier';
+
+/**
+ * Where a dialog stands at a step id: an asking step; a form shown whole (its id), whose typed answers go
+ * to the first field not yet answered by this person; or one field of a form asked on its own (`form.key`).
+ */
+interface Position {
+  /** The question typed text answers here. */
+  step: AskingStep;
+  form?: { id: string; step: FormStep; index: number; whole: boolean };
+}
+
+function locate(flow: Flow, stepId: string, answers: Record<string, Answer>): Position | null {
+  const cut = stepId.indexOf(FIELD_SEPARATOR);
+  const id = cut < 0 ? stepId : stepId.slice(0, cut);
+  const step = flow.steps[id];
+  if (!step) return null;
+  if (step.type === 'form') {
+    const index = cut < 0 ? firstOpen(step, answers) : step.fields.findIndex((f) => f.key === stepId.slice(cut + 1));
+    if (index < 0) return null;
+    return { step: fieldStep(step.fields[index]!), form: { id, step, index, whole: cut < 0 } };
+  }
+  return cut < 0 && isAsking(step) ? { step } : null;
+}
+
+/** The first field of a form that this person has not answered yet (someone else's answer is not theirs yet). */
+function firstOpen(form: FormStep, answers: Record<string, Answer>): number {
+  const index = form.fields.findIndex((f) => !answers[f.key] || answers[f.key]!.from !== undefined);
+  return index < 0 ? 0 : index;
+}
+
+/** The prompt of the question at a position as its card shows it: a form's title, or the question's own. */
+function promptAt(at: Position, state: DialogState, ctx: EngineContext, flow?: Flow): string {
+  if (at.form?.whole) {
+    const prompt = localize(at.form.step.prompt, ctx.locale, displays(state));
+    return /\{\w+\}/.test(prompt) && flow ? localize(flow.title, ctx.locale) : prompt;
+  }
+  return promptOf(at.step, state, ctx, flow);
+}
+
+function answer(state: DialogState, flow: Flow, at: Position, raw: string, ctx: EngineContext): Outcome {
+  const { step } = at;
   const t = translator(ctx.locale);
   // An answer someone else gave, shown with the question: "ok" keeps it, now as this person's own.
   const proposed = state.answers[step.key];
@@ -238,7 +384,7 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   if (!parsed.ok) {
     // Not accepted: the question stays open.
     const hints: Effect[] = [say(t(parsed.error, parsed.params))];
-    return { state, effects: [...hints, ask(flow, state.stepId!, step, state, ctx)] };
+    return { state, effects: [...hints, ask(flow, state.stepId!, state, ctx)] };
   }
   // What a channel settles the question's card with: the answer as its button was labelled ("Nee", not "nee").
   const shown = !parsed.answer ? t('card.skipped') : step.type === 'yesno' ? t(parsed.answer.value ? 'card.yes' : 'card.no') : parsed.answer.display;
@@ -246,7 +392,19 @@ function answer(state: DialogState, flow: Flow, step: AskingStep, raw: string, c
   const answers = { ...state.answers };
   if (parsed.answer) answers[step.key] = parsed.answer;
   else delete answers[step.key];
-  const answered: DialogState = { ...state, answers, history: [...state.history, state.stepId!] };
+  const form = at.form;
+  const here = form ? `${form.id}${FIELD_SEPARATOR}${step.key}` : state.stepId!;
+  const answered: DialogState = { ...state, answers, history: [...state.history, here] };
+  if (form) {
+    // Typed, a form's fields are asked one by one, in their order; after the last one the flow goes on.
+    const following = form.step.fields[form.index + 1];
+    if (following) {
+      const stepId = `${form.id}${FIELD_SEPARATOR}${following.key}`;
+      const asking = { ...answered, stepId };
+      return { state: asking, effects: [ask(flow, stepId, asking, ctx)], answered: settled };
+    }
+    return { ...run({ ...answered, stepId: form.step.next ?? null }, ctx, []), answered: settled };
+  }
 
   if (step.type === 'choice' && parsed.answer && typeof parsed.answer.value === 'string') {
     const option = step.options.find((o) => o.value === parsed.answer!.value);
@@ -335,10 +493,9 @@ function parkedAfter(state: DialogState, started: Outcome): ParkedDialog | null 
 function resumeParked(state: DialogState, ctx: EngineContext): Outcome {
   const parked = state.parked!;
   const flow = ctx.flows.get(parked.flowId)!;
-  const step = flow.steps[parked.stepId] as AskingStep;
   const resumed: DialogState = { flowId: parked.flowId, stepId: parked.stepId, answers: parked.answers, history: parked.history, parked: null };
   const t = translator(ctx.locale);
-  return { state: resumed, effects: [say(t('dialog.resumed', { title: localize(flow.title, ctx.locale) })), ask(flow, parked.stepId, step, resumed, ctx)] };
+  return { state: resumed, effects: [say(t('dialog.resumed', { title: localize(flow.title, ctx.locale) })), ask(flow, parked.stepId, resumed, ctx)] };
 }
 
 /** Where a flow goes after an asking step has this answer (null: the flow ends). */
@@ -401,9 +558,22 @@ export function run(state: DialogState, ctx: EngineContext, effects: Effect[], r
       effects.push(say(localize(step.empty, ctx.locale)));
       break;
     }
-    if (isAsking(step)) {
+    if (step.type === 'form') {
+      // Resuming a draft: a form whose every field this person answered before is passed over too.
+      if (resume && step.fields.every((f) => state.answers[f.key] && state.answers[f.key]!.from === undefined)) {
+        history.push(stepId);
+        stepId = step.next ?? null;
+        continue;
+      }
+      const empty = step.fields.find((f) => f.type === 'pick' && optionsFor(fieldStep(f), ctx, state).length === 0);
+      if (empty?.type === 'pick') {
+        effects.push(say(localize(empty.empty, ctx.locale)));
+        break;
+      }
+    }
+    if (isAsking(step) || step.type === 'form') {
       const asking = { ...state, stepId, history };
-      return { state: asking, effects: [...effects, ask(flow, stepId, step, asking, ctx)] };
+      return { state: asking, effects: [...effects, ask(flow, stepId, asking, ctx)] };
     }
     switch (step.type) {
       case 'message':
@@ -474,8 +644,55 @@ function holds(condition: Condition, state: DialogState, ctx: EngineContext): bo
   return Array.isArray(value) ? value.includes(condition.includes) : value === condition.includes;
 }
 
-function ask(flow: Flow, stepId: string, step: AskingStep, state: DialogState, ctx: EngineContext): Effect {
-  return { kind: 'ask', question: questionFor(flow, stepId, step, state, ctx) };
+/** What a refused form showed: the values sent, what was wrong with them, and the message that says so. */
+interface Refused {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  problem: string;
+}
+
+/** The question at a step id (an asking step, a form shown whole, or a form's field on its own). */
+function ask(flow: Flow, stepId: string, state: DialogState, ctx: EngineContext, refused?: Refused): Effect {
+  const at = locate(flow, stepId, state.answers)!;
+  const question = questionFor(flow, stepId, at.step, state, ctx);
+  if (!at.form?.whole) return { kind: 'ask', question };
+  return { kind: 'ask', question: { ...question, form: formQuestion(at.form.step, state, ctx, refused) } };
+}
+
+/**
+ * A form with every field as an input: filled in with the answers so far (someone else's marked, as on a
+ * question of its own), or with what a refused submit sent, each refused field saying why.
+ */
+export function formQuestion(form: FormStep, state: DialogState, ctx: EngineContext, refused?: Refused): FormQuestion {
+  const t = translator(ctx.locale);
+  const fields = form.fields.map((field): FormFieldQuestion => {
+    const step = fieldStep(field);
+    const proposed = state.answers[field.key];
+    const from = refused ? undefined : proposed?.from;
+    const options = optionsFor(step, ctx, state);
+    const value = refused ? (refused.values[field.key] ?? '') : proposed === undefined ? '' : Array.isArray(proposed.value) ? proposed.value.join(',') : String(proposed.value);
+    const label = fieldLabel(field, state, ctx);
+    return {
+      key: field.key,
+      type: field.type,
+      label: from ? `${label} (${from})` : label,
+      options: from && proposed ? withProposed('', options, proposed, from, t).options : options,
+      multiple: field.type !== 'text' && field.multiple,
+      optional: field.type === 'text' && field.optional,
+      maxLength: field.type === 'text' ? field.maxLength : 200,
+      value,
+      ...(from ? { from } : {}),
+      ...(refused?.errors[field.key] ? { error: refused.errors[field.key] } : {}),
+    };
+  });
+  return { title: localize(form.prompt, ctx.locale, displays(state)), ...(refused ? { problem: refused.problem } : {}), fields };
+}
+
+/** A form step shown whole, as the question a card or window asks (for tests and previews of every card). */
+export function formFor(flow: Flow, stepId: string, state: DialogState, ctx: EngineContext): Question {
+  const effect = ask(flow, stepId, state, ctx);
+  if (effect.kind !== 'ask') throw new Error('not a question');
+  return effect.question;
 }
 
 /** The question an asking step puts to this person, in their language and with their options. */
@@ -544,13 +761,13 @@ export function mayStartFlow(flow: Flow | undefined, roles: ReadonlySet<Role>): 
   return !!flow && (flow.roles === 'staff' || flow.roles.some((r) => roles.has(r)));
 }
 
-function activeStep(state: DialogState, flows: ReadonlyMap<string, Flow>): { flow: Flow; step: AskingStep } | null {
+function activeStep(state: DialogState, flows: ReadonlyMap<string, Flow>): { flow: Flow; step: AskingStep; at: Position } | null {
   if (!state.flowId || !state.stepId) return null;
   const flow = flows.get(state.flowId);
-  const step = flow?.steps[state.stepId];
+  const at = flow ? locate(flow, state.stepId, state.answers) : null;
   // A flow or step removed from the dialog files since the state was saved: start afresh.
-  if (!flow || !step || !isAsking(step)) return null;
-  return { flow, step };
+  if (!flow || !at) return null;
+  return { flow, step: at.step, at };
 }
 
 function displays(state: DialogState): Record<string, string> {

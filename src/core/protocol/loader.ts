@@ -60,13 +60,23 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
         // A school may leave a procedure out; the option is then hidden, not an error.
         if (!flows.has(target)) warnings.push(`${at(stepId)}: flow "${target}" is not installed; its option is hidden`);
       }
-      // A flow that keeps a record says, for every question, who may read the answer.
-      if (flow.draft && isAsking(step) && !step.audience) {
-        throw new DialogFileError(`${at(stepId)}: a question of a flow with a draft needs an audience (kernteam, teachers or requester)`);
+      // A form's fields are questions too, each with its own key and audience.
+      const questions: Array<[string, { type: string; audience?: string | undefined }]> =
+        step.type === 'form' ? step.fields.map((f) => [`${at(stepId)}: field "${f.key}"`, f]) : isAsking(step) ? [[at(stepId), step]] : [];
+      for (const [where, question] of questions) {
+        // A flow that keeps a record says, for every question, who may read the answer.
+        if (flow.draft && !question.audience) {
+          throw new DialogFileError(`${where}: a question of a flow with a draft needs an audience (kernteam, teachers or requester)`);
+        }
+        // Typed text never reaches teachers: what they see is chosen from fixed options.
+        if (question.type === 'text' && question.audience === 'teachers') {
+          throw new DialogFileError(`${where}: free text cannot have the audience teachers; offer choices instead`);
+        }
       }
-      // Typed text never reaches teachers: what they see is chosen from fixed options.
-      if (step.type === 'text' && step.audience === 'teachers') {
-        throw new DialogFileError(`${at(stepId)}: free text cannot have the audience teachers; offer choices instead`);
+      if (step.type === 'form') {
+        const keys = new Set(Object.values(flow.steps).flatMap((other) => (other !== step && isAsking(other) ? [other.key] : [])));
+        const twice = step.fields.find((f) => keys.has(f.key));
+        if (twice) throw new DialogFileError(`${at(stepId)}: field "${twice.key}" has the key of another question of this flow`);
       }
       if (step.type === 'command' && !known.commands.has(step.command)) {
         throw new DialogFileError(`${at(stepId)}: unknown command "${step.command}"`);
@@ -106,6 +116,7 @@ function checkAnswers(flow: Flow, file: string, flows: ReadonlyMap<string, { flo
     }
     const after = new Set(has);
     if (isAsking(step)) after.add(step.key);
+    if (step.type === 'form') for (const f of step.fields) after.add(f.key);
     const starts: Array<[string, string[]]> =
       step.type === 'choice' ? step.options.flatMap((o) => (o.flow ? [[o.flow, o.carry] as [string, string[]]] : [])) : step.type === 'pick' && step.flow ? [[step.flow, [step.key]]] : [];
     for (const [target, handed] of starts) {

@@ -16,10 +16,11 @@ export function stepTargets(step: Step): string[] {
   }
 }
 
-/** The key a step certainly stores when it is passed: none for a question that may be skipped. */
-function stores(step: Step): string | null {
-  if (!isAsking(step)) return null;
-  return step.type === 'text' && step.optional ? null : step.key;
+/** The keys a step certainly stores when it is passed: none for a question that may be skipped. */
+export function stores(step: Step): string[] {
+  if (step.type === 'form') return step.fields.filter((f) => !(f.type === 'text' && f.optional)).map((f) => f.key);
+  if (!isAsking(step)) return [];
+  return step.type === 'text' && step.optional ? [] : [step.key];
 }
 
 /**
@@ -35,8 +36,7 @@ export function collectedAt(flow: Flow, given: Iterable<string>): Map<string, Re
     const step = flow.steps[id];
     if (!step) continue;
     const leaving = new Set(arriving.get(id));
-    const key = stores(step);
-    if (key) leaving.add(key);
+    for (const key of stores(step)) leaving.add(key);
     for (const target of stepTargets(step)) {
       const known = arriving.get(target);
       if (!known) {

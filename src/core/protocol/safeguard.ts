@@ -16,7 +16,7 @@
  * understood and an unreachable combination raises no alarm.
  */
 import type { Answer } from './answers.js';
-import { isAsking, type Condition, type Flow, type Step } from './schema.js';
+import { fieldStep, isAsking, type Condition, type Field, type Flow, type Step } from './schema.js';
 
 /** Words that name sexual or nude images, Dutch and English, matched in prompts and typed text. */
 const SEXUAL_WORDS = /seksu|sexu|naakt|\bnude|\bnudes\b|porno|\bporn|sexting|sextortion|dickpic/i;
@@ -34,7 +34,8 @@ export const SEXUAL_IMAGE_KEY = 'seksueelBeeld';
 /** Whether the answers given in this flow (or handed to it) raise the sexual-image concern. */
 export function raisesSexualImage(flow: Flow, answers: Record<string, Answer>): boolean {
   if (answers[SEXUAL_IMAGE_KEY]?.value === true) return true;
-  for (const step of Object.values(flow.steps)) {
+  const questions = Object.values(flow.steps).flatMap((step) => (step.type === 'form' ? step.fields.map(fieldStep) : [step]));
+  for (const step of questions) {
     if (step.type !== 'choice') continue;
     const value = answers[step.key]?.value;
     if (value === undefined) continue;
@@ -132,6 +133,14 @@ function patternKeys(flow: Flow): string[] {
 }
 
 function markingProblem(flow: Flow, step: Step): string | null {
+  // A form's fields are questions of their own; a yes that needs asking again cannot be one of them.
+  if (step.type === 'form') {
+    for (const field of step.fields) {
+      const problem = markingProblem(flow, fieldStep(field));
+      if (problem) return `field "${field.key}": ${problem}`;
+    }
+    return /screenshot|schermafbeelding/i.test(step.prompt.nl) && !step.advice ? 'it speaks of screenshots: say what advice it is (advice: evidence or advice: safeguard)' : null;
+  }
   const dutch = stepTexts(step).join('\n');
   if (/screenshot|schermafbeelding/i.test(dutch) && !('advice' in step && step.advice)) {
     return 'it speaks of screenshots: say what advice it is (advice: evidence or advice: safeguard)';
@@ -159,6 +168,7 @@ function stepTexts(step: Step): string[] {
   if ('texts' in step) texts.push(...Object.values(step.texts).map((t) => t.nl));
   if (isAsking(step)) texts.push(step.prompt.nl);
   if (step.type === 'choice') texts.push(...step.options.map((o) => o.label.nl));
+  if (step.type === 'form') texts.push(step.prompt.nl, ...step.fields.flatMap((f) => stepTexts(fieldStep(f))));
   return texts;
 }
 
@@ -216,11 +226,44 @@ function successors(walk: Walk, file: string, stepId: string, step: Step, s: Pat
         const carried = Object.fromEntries(option.carry.filter((k) => k in changes.answers!).map((k) => [k, changes.answers![k]!]));
         return startFlow(option.flow, carried, changes);
       });
+    case 'form':
+      return formAnswers(walk, file, stepId, step.fields, s).flatMap((changes) => go(step.next, changes));
     case 'pick':
       return step.flow ? startFlow(step.flow, walk.tested.has(step.key) ? { [step.key]: '?' } : {}) : go(step.next, { answers: remember(step.key, '?') });
     default:
       return go('next' in step ? step.next : undefined, isAsking(step) ? { answers: remember(step.key, '?') } : {});
   }
+}
+
+/**
+ * The ways a form can be filled in that matter here: for each choice field, each way it can be answered
+ * (as a choice step of its own), combined with the others; any other field stores an answer not known.
+ * A field whose answer no branch tests and none of whose options is marked counts once.
+ */
+function formAnswers(walk: Walk, file: string, stepId: string, fields: Field[], s: PathState): Array<Partial<PathState>> {
+  let ways: Array<Pick<PathState, 'raisedBy' | 'ruledOut' | 'answers'>> = [{ raisedBy: s.raisedBy, ruledOut: s.ruledOut, answers: s.answers }];
+  for (const field of fields) {
+    const remember = (answers: Record<string, Known>, value: Known) => (walk.tested.has(field.key) ? { ...answers, [field.key]: value } : answers);
+    if (field.type !== 'choice') {
+      ways = ways.map((w) => ({ ...w, answers: remember(w.answers, '?') }));
+      continue;
+    }
+    const step = fieldStep(field) as Extract<Step, { type: 'choice' }>;
+    const matters = walk.tested.has(field.key) || field.options.some((o) => o.raises || o.rulesOut);
+    const answers = matters ? choices(step, walk.tested) : [{ values: [field.options[0]!.value] }];
+    ways = ways.flatMap((w) =>
+      answers.map(({ values }) => {
+        const chosen = field.options.filter((o) => values.includes(o.value));
+        const raising = chosen.find((o) => o.raises === 'sexual-image');
+        return {
+          raisedBy: w.raisedBy ?? (raising ? `${file}: step "${stepId}" field "${field.key}" = ${raising.value}` : null),
+          ruledOut: w.ruledOut || (!raising && chosen.some((o) => o.rulesOut === 'sexual-image')),
+          answers: remember(w.answers, field.multiple ? values : values[0]!),
+        };
+      }),
+    );
+  }
+  return ways;
 }
 
 /** The ways a choice can be answered that matter here: each option alone, and for several, each subset of the options tested or raising. */

@@ -67,6 +67,46 @@ const optionSchema = z.strictObject({
 export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'decided', 'caseBullies', 'sanctionProposals', 'clzStaff', 'classSubjects'] as const;
 export type PickSource = (typeof PICK_SOURCES)[number];
 
+/**
+ * A field of a form step: a question like a `text`, `choice` or `pick` step of its own (its key, its
+ * audience, its options), without a way on of its own: the fields of a form do not depend on each other.
+ */
+const fieldBase = {
+  help: localizedSchema.optional(),
+  key: keySchema,
+  audience: z.enum(AUDIENCES).optional(),
+  /** Asked when the fields are typed one by one. */
+  prompt: localizedSchema,
+  /** The input's label on a card or window, where the prompt's typing hints do not belong; the prompt when absent. */
+  label: localizedSchema.optional(),
+};
+const fieldOptionSchema = z.strictObject({
+  value: z.string().min(1),
+  label: localizedSchema,
+  raises: z.enum(['sexual-image']).optional(),
+  rulesOut: z.enum(['sexual-image']).optional(),
+});
+export const fieldSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('text'),
+    ...fieldBase,
+    optional: z.boolean().default(false),
+    minLength: z.number().int().min(1).default(1),
+    maxLength: z.number().int().min(1).max(4000).default(2000),
+  }),
+  z.strictObject({ type: z.literal('choice'), ...fieldBase, options: z.array(fieldOptionSchema).min(1, 'expected at least one option'), multiple: z.boolean().default(false) }),
+  z.strictObject({
+    type: z.literal('pick'),
+    ...fieldBase,
+    source: z.enum(PICK_SOURCES),
+    about: keySchema.optional(),
+    multiple: z.boolean().default(false),
+    /** Said, ending the flow, when there is nothing to pick. */
+    empty: localizedSchema,
+  }),
+]);
+export type Field = z.infer<typeof fieldSchema>;
+
 export const stepSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message'), ...base, text: localizedSchema, next: idSchema.optional() }),
   z.strictObject({
@@ -108,6 +148,17 @@ export const stepSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('staff'), ...asking }),
   z.strictObject({
+    type: z.literal('form'),
+    ...base,
+    /** The form's title on a card or window; typed, its fields are asked one by one, in this order. */
+    prompt: localizedSchema,
+    fields: z
+      .array(fieldSchema)
+      .min(1, 'expected at least one field')
+      .refine((fields) => new Set(fields.map((f) => f.key)).size === fields.length, 'expected every field to have a key of its own'),
+    next: idSchema.optional(),
+  }),
+  z.strictObject({
     type: z.literal('branch'),
     cases: z.array(z.strictObject({ when: conditionSchema, goto: idSchema })).min(1),
     otherwise: idSchema,
@@ -133,6 +184,7 @@ export const stepSchema = z.discriminatedUnion('type', [
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type AskingStep = Extract<Step, { key: string }>;
+export type FormStep = Extract<Step, { type: 'form' }>;
 
 export const flowSchema = z.strictObject({
   id: idSchema,
@@ -163,4 +215,21 @@ export type Flow = z.infer<typeof flowSchema>;
 
 export function isAsking(step: Step): step is AskingStep {
   return 'key' in step;
+}
+
+/** A form's field as the question it is when asked on its own (typed, one by one). */
+export function fieldStep(field: Field): AskingStep {
+  const { label: _label, ...step } = field;
+  if (step.type === 'choice') return { ...step, options: step.options.map((o) => ({ ...o, carry: [] })) };
+  return step;
+}
+
+/** Every question of a flow, with its key and audience: its asking steps and the fields of its forms. */
+export function questionsOf(flow: Flow): Array<{ key: string; audience?: Audience | undefined }> {
+  return Object.values(flow.steps).flatMap((step): Array<{ key: string; audience?: Audience | undefined }> => (step.type === 'form' ? step.fields : isAsking(step) ? [step] : []));
+}
+
+/** The answer keys of a flow whose audience is this one (e.g. what the teachers may read of an exception). */
+export function keysWithAudience(flow: Flow | undefined, audience: Audience): Set<string> {
+  return new Set(flow ? questionsOf(flow).flatMap((q) => (q.audience === audience ? [q.key] : [])) : []);
 }
