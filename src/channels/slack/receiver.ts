@@ -8,6 +8,8 @@ import { HttpError, readBody, sendJson } from '../../http/server.js';
 import { firstHeader } from '../../http/headers.js';
 import { deliveryKey, parseSlackBody, personOf, verifySignature, type SlackRequest } from './requests.js';
 
+/** Requests waiting for their acknowledgement beyond which turns wait (see `acknowledging`). */
+const ACK_BURST = 32;
 /** Slack gives up after 3 s; whatever happens, we answer before this. */
 const ACK_DEADLINE_MS = 2_500;
 /** Slack's own payloads are small; a modal submission with long notes stays well under this. */
@@ -42,6 +44,8 @@ export interface InboxContext {
  */
 export class SharedServerReceiver implements Receiver {
   private app: App | undefined;
+  /** Requests read and not yet acknowledged: while there are many, acknowledging goes first (`acknowledging`). */
+  private unacknowledged = 0;
 
   constructor(
     private readonly signingSecret: string,
@@ -58,8 +62,25 @@ export class SharedServerReceiver implements Receiver {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
+  /**
+   * True while a burst of requests waits for its acknowledgements (more than `ACK_BURST` at once): the
+   * runner starts no turn then and leaves what it accepts in the store, so each acknowledgement costs one
+   * write and Slack hears back well within its three seconds; the turns follow when the burst is answered.
+   */
+  acknowledging = (): boolean => this.unacknowledged > ACK_BURST;
+
   /** The HTTP handler for `POST /slack/events`. */
   handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    this.unacknowledged++;
+    try {
+      await this.receive(req, res);
+    } finally {
+      this.unacknowledged--;
+      if (this.unacknowledged === 0) this.runner.resume();
+    }
+  };
+
+  private receive = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req, BODY_LIMIT);
     const header = (name: string) => firstHeader(req, name);
     const verdict = verifySignature(this.signingSecret, raw, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now());

@@ -54,6 +54,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   const { config, log } = deps;
   const receiver = new SharedServerReceiver(config.signingSecret, deps.runner, log, deps.background);
   deps.runner.on('slack', receiver.replay);
+  deps.runner.acknowledgeFirst(receiver.acknowledging);
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     // Throttling is the outbox's job: a 429 is reported at once, with Slack's Retry-After.

@@ -10,6 +10,8 @@ export type EntryHandler = (entry: InboxEntry) => Promise<void>;
 
 /** A failed turn is tried again after the turn back-off (work/retry.ts); after `MAX_ATTEMPTS` runs it is given up. */
 const MAX_ATTEMPTS = 5;
+/** Turns that may run while a burst of requests waits for its acknowledgements. */
+const BURST_SLOTS = 2;
 /** At most this many pages of due entries per poll (each the free slots and two more, at least 4). */
 const PAGES = 10;
 
@@ -91,9 +93,11 @@ export class InboxRunner {
     return Math.max(200, Math.floor(this.inbox.leaseMs / 3));
   }
 
-  /** A slot for one turn, taken before anything is awaited, so that a burst cannot overshoot. */
+  /** A slot for one turn, taken before anything is awaited, so that a burst cannot overshoot; few while acknowledging. */
   private reserve(): boolean {
     if (this.stopped || this.slots >= this.concurrency) return false;
+    // While a burst waits for its acknowledgements, a couple of turns go on (none starve), no more.
+    if (this.slots >= BURST_SLOTS && this.acknowledging()) return false;
     this.slots++;
     return true;
   }
@@ -105,7 +109,7 @@ export class InboxRunner {
    * for a slot here, or for whoever is free) is decided before it.
    */
   async accept(entry: NewEntry): Promise<Accepted | null> {
-    const how = this.reserve() ? 'run' : !this.stopped && this.queuedCount < this.queueLimit ? 'hold' : 'leave';
+    const how = this.reserve() ? 'run' : !this.stopped && !this.acknowledging() && this.queuedCount < this.queueLimit ? 'hold' : 'leave';
     if (how === 'hold') this.queuedCount++;
     let written: InboxEntry | null = null;
     try {
@@ -339,6 +343,23 @@ export class InboxRunner {
       ...[...this.held.keys()].map((id) => renewing(id, (written) => this.held.has(id) && this.held.set(id, written))),
       ...this.queued.map((waiter) => renewing(waiter.entry.id, (written) => (waiter.entry = written))),
     ]);
+  }
+
+  /**
+   * Tells the runner when acknowledgements wait for this process (a burst): no turn starts here then, and
+   * what is accepted is left in the store, so that every acknowledgement is answered first, well within
+   * the platform's deadline; the turns follow when the burst is answered (`resume`).
+   */
+  acknowledgeFirst(busy: () => boolean): void {
+    this.acknowledging = busy;
+  }
+  private acknowledging: () => boolean = () => false;
+
+  /** The acknowledgements are answered: start what waits, here or in the store, at once. */
+  resume(): void {
+    if (this.stopped) return;
+    this.drainQueue();
+    if (this.waiting) void this.poll();
   }
 
   /** How many turns run here now. */
