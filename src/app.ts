@@ -1,9 +1,8 @@
 import cluster from 'node:cluster';
-import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
-import { loadTranslations, PageLanguages } from './channels/parents/texts.js';
+import { PageLanguages } from './channels/parents/texts.js';
 import { ParentService } from './core/parents/service.js';
 import { LetterService } from './core/parents/letter-service.js';
 import { mountSlack, type SlackChannel } from './channels/slack/routes.js';
@@ -14,16 +13,18 @@ import { Background } from './core/background.js';
 import { Inbox } from './core/inbox/inbox.js';
 import { WorkLoop } from './core/work/loop.js';
 import { inboxWork, InboxRunner } from './core/inbox/runner.js';
-import { COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
+import { COMMAND_ACCEPTS, COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
 import { ExceptionService } from './core/exceptions/service.js';
 import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
-import { loadSchoolFile, SchoolDirectory } from './core/people/school.js';
+import { classesFingerprint, SchoolDirectory } from './core/people/school.js';
+import { readSchoolVersion, SchoolReloader, type ReloadOutcome, type SchoolVersion } from './school-reload.js';
 import { AccountLinks } from './core/people/accounts.js';
 import { systemClock, type Clock, type LogFields, type Logger, type Store } from './core/ports.js';
 import { loadFlows } from './core/protocol/loader.js';
+import { ActiveProtocol, withSchoolTerms } from './core/protocol/school-protocol.js';
 import { keysWithAudience } from './core/protocol/schema.js';
 import { operationIds } from './core/operation.js';
 import { operationAwareStore } from './core/operation-store.js';
@@ -31,7 +32,7 @@ import { parsedStore } from './core/collections.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
-import { planJob, upkeepJobId } from './core/reminders/jobs.js';
+import { classChangesJobId, planJob, upkeepJobId } from './core/reminders/jobs.js';
 import { PrivacyService } from './core/privacy/service.js';
 import { dayIn } from './core/time.js';
 import { openStore } from './store/open.js';
@@ -62,6 +63,11 @@ export interface App {
    * acknowledgement, no delivery round or scheduler pass (true), or after `limitMs` (false).
    */
   idle(limitMs?: number): Promise<boolean>;
+  /**
+   * Reads the school file and its translations again (SIGHUP; a change to the file does it by itself):
+   * swapped in when they check out, else the version in use stays and the problem is logged.
+   */
+  reloadSchool(): Promise<ReloadOutcome>;
   /** Takes no new requests, finishes the work in hand (at most `ZORGPAD_STOP_GRACE_MS`), then closes the store. */
   close(): Promise<void>;
 }
@@ -101,13 +107,20 @@ function saidByPrimary(log: Logger): Logger {
 
 /** The school file, its translations, the cards and the dialogs, each checked; throws on the first problem. */
 export function loadFiles(config: Config, log: Logger) {
-  const directory = new SchoolDirectory(loadSchoolFile(config.schoolFile));
-  const translations = directory.school.parents.translations;
-  const languages = new PageLanguages(translations ? loadTranslations(resolve(dirname(config.schoolFile), translations)) : []);
+  const version = readSchoolVersion(config.schoolFile);
+  const languages = new PageLanguages(version.translations);
   const cards = CardRenderer.load(config.cardsDir);
-  const { flows, warnings } = loadFlows(config.dialogsDir, { commands: COMMAND_ANSWERS, passSafeguard: COMMANDS_PASSING_SAFEGUARD, cards: new Set(cards.names) });
-  for (const warning of warnings) log.warn('dialogs.warning', { detail: warning });
-  return { directory, languages, cards, flows };
+  const known = { commands: COMMAND_ANSWERS, passSafeguard: COMMANDS_PASSING_SAFEGUARD, accepts: COMMAND_ACCEPTS, cards: new Set(cards.names) };
+  const dialogs = loadFlows(config.dialogsDir, known);
+  for (const warning of dialogs.warnings) log.warn('dialogs.warning', { detail: warning });
+  // The school's own protocol (the folder named after its id, next to the school file): its texts, options,
+  // ladder and terms. A reload calls protocol.read(schoolFile, school), then withSchoolTerms and protocol.replace.
+  const protocol = ActiveProtocol.open(config.schoolFile, version.school, dialogs, known);
+  for (const warning of protocol.current.warnings) log.warn('protocol.warning', { detail: warning });
+  if (protocol.current.folder) log.info('protocol.school', { version: protocol.current.caseProtocol.version, files: protocol.current.files.length, rungs: protocol.current.ladder.length });
+  const directory = new SchoolDirectory(withSchoolTerms(version.school, protocol.current));
+  const flows = protocol.flows;
+  return { directory, languages, cards, flows, version, protocol };
 }
 
 /**
@@ -118,7 +131,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
   const startLog = options.worker ? saidByPrimary(log) : log;
-  const { directory, languages, cards, flows } = loadFiles(config, startLog);
+  const { directory, languages, cards, flows, version, protocol } = loadFiles(config, startLog);
 
   const opened = await openStore(config, startLog);
   const store = operationAwareStore(parsedStore(options.wrapStore ? options.wrapStore(opened) : opened));
@@ -126,7 +139,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const newId = operationIds(() => randomUUID());
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
-  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId });
+  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId, protocol: protocol.caseProtocol });
   // The teachers' view of an exception is built from the request dialog's answers whose audience is the teachers.
   const requestFlow = flows.get('uitzondering-aanvragen');
   // What subject teachers may read of a request: the answers whose audience is the teachers (form fields included).
@@ -142,6 +155,14 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised, inbox: swept });
       log.info('exception-checks', await exceptions.dailyChecks());
       log.debug('upkeep.done', { day });
+    },
+    // The class changes of one version of the school file, at once (a `class-changes` job): the same check.
+    classChanges: async (fingerprint: string) => {
+      // Planned by a process that read the file before this one did: read it here too.
+      if (classesFingerprint(directory.school) !== fingerprint) await reloader.reload('job');
+      if (classesFingerprint(directory.school) !== fingerprint) return false;
+      log.info('exception-checks', await exceptions.dailyChecks());
+      return true;
     },
   };
   const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions, upkeep });
@@ -164,9 +185,18 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // The one timer for background work: every durable queue (inbox, jobs, each platform's outbox) is a source.
   const work = new WorkLoop(background, log);
   for (const source of inboxWork(runner, config.inbox.pollMs)) work.add(source);
+  // The school file's class changes are checked at once for each version read (at start and after a
+  // reload); every process reading that version plans the same job id, so it runs once.
+  const planClassChanges = async (read: SchoolVersion) => {
+    const fingerprint = classesFingerprint(read.school);
+    await planJob(store.jobs, 'class-changes', { id: classChangesJobId(read.school.id, fingerprint, read.writtenAt), payload: { fingerprint }, dueAt: clock.now() });
+    work.wake('jobs');
+  };
+  const reloader = new SchoolReloader({ schoolFile: config.schoolFile, directory, languages, log, current: version, protocol, applied: (read) => background.track(planClassChanges(read)) });
   const http = new HttpServer(log, background, config.trustProxy);
   // Which worker answered (1…n; 0 without workers), so that a load balancer's or a test's spread is visible.
-  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid }));
+  // And which version of the school file it runs on (a hash), so that a reload can be seen on every worker.
+  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', store: store.kind, worker: cluster.worker?.id ?? 0, pid: process.pid, schoolVersion: reloader.tag }));
   mountParents(http, { store, parents, letters, directory, languages, secureCookies: config.publicHost !== undefined, publicHost: config.publicHost, log });
   if (config.playground) mountPlayground(http, { assistant, directory, outbox, roleBook, exceptions, clock, scheduler, cards, store });
   const slack =
@@ -188,6 +218,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   if (options.dailyUpkeep ?? true) {
     const today = dayIn(directory.school.timeZone, clock.now());
     await planJob(store.jobs, 'daily-upkeep', { id: upkeepJobId(directory.school.id, today), payload: { day: today }, dueAt: clock.now() + 30_000 });
+    await planClassChanges(version);
   }
   if (!options.worker) startupWarnings(config, log);
 
@@ -200,6 +231,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     throw error;
   }
   work.start();
+  if (config.schoolWatch) reloader.start();
   const startedFields: LogFields = {
     store: store.kind,
     school: directory.school.id,
@@ -222,6 +254,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     instanceId,
     startedFields,
     idle: (limitMs) => background.idle(limitMs),
+    reloadSchool: () => reloader.reload('signal'),
     teams,
     slack,
     scheduler,
@@ -229,6 +262,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     privacy,
     clock,
     async close() {
+      reloader.stop();
       work.stop();
       runner.stop();
       background.stop();

@@ -14,12 +14,41 @@ const STARTUP_ERRORS = [ConfigError, DialogFileError, SchoolFileError, CardTempl
 /** After the grace period, how long a stopping primary waits for its workers before it kills them. */
 const STOP_MARGIN_MS = 3_000;
 
-/** Messages between the primary and its workers: the playground's demo clock, and "started" (with what to log). */
-type WorkerMessage = { type: 'zorgpad.ready'; port: number; started: LogFields } | { type: 'zorgpad.clock'; offsetMs: number };
+/** A worker that dies before it has started is replaced after this, doubling up to `REPLACE_MAX_MS` (a school file broken meanwhile). */
+const REPLACE_MS = 1_000;
+const REPLACE_MAX_MS = 30_000;
+
+/**
+ * Messages between the primary and its workers: the playground's demo clock, "started" (with what to
+ * log), and "read the school file again" (the primary got SIGHUP).
+ */
+type WorkerMessage = { type: 'zorgpad.ready'; port: number; started: LogFields } | { type: 'zorgpad.clock'; offsetMs: number } | { type: 'zorgpad.reload' };
 
 function isWorkerMessage(value: unknown): value is WorkerMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'zorgpad.ready' || type === 'zorgpad.clock';
+  return type === 'zorgpad.ready' || type === 'zorgpad.clock' || type === 'zorgpad.reload';
+}
+
+/**
+ * SIGHUP reads the school file (and its translations) again, as a change to the file does by itself.
+ * Listened for from the first moment, so that a SIGHUP during start-up does not end the process (its
+ * default); one that comes then is done once the app has started.
+ */
+function onReload(): { started(app: App): void; request(): void } {
+  let app: App | undefined;
+  let waiting = false;
+  const request = () => {
+    if (app) void app.reloadSchool();
+    else waiting = true;
+  };
+  process.on('SIGHUP', request);
+  return {
+    started(started) {
+      app = started;
+      if (waiting) request();
+    },
+    request,
+  };
 }
 
 /**
@@ -38,7 +67,9 @@ async function main(): Promise<void> {
 }
 
 async function runSingle(config: Config, log: Logger): Promise<void> {
+  const reload = onReload();
   const app = await startApp(config, log);
+  reload.started(app);
   onStop(log, () => app.close());
   announce(config, app.port);
 }
@@ -47,14 +78,19 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
   let app: App | undefined;
   // The playground's demo clock moves for every worker (also one still starting), not only the one asked.
   let offsetMs: number | undefined;
+  // The school file is watched here too; SIGHUP (to this worker, or passed on by the primary) reads it now.
+  const reload = onReload();
   process.on('message', (message: unknown) => {
-    if (!isWorkerMessage(message) || message.type !== 'zorgpad.clock') return;
+    if (!isWorkerMessage(message)) return;
+    if (message.type === 'zorgpad.reload') return reload.request();
+    if (message.type !== 'zorgpad.clock') return;
     offsetMs = message.offsetMs;
     app?.clock.follow(offsetMs);
   });
   // The primary says what concerns the whole start (warnings, "started"); this worker only works.
   const started = await startApp(config, log, undefined, { worker: true });
   app = started;
+  reload.started(started);
   if (offsetMs !== undefined) started.clock.follow(offsetMs);
   started.clock.onAdvance = (offset) => process.send?.({ type: 'zorgpad.clock', offsetMs: offset } satisfies WorkerMessage);
   onStop(log, () => started.close());
@@ -70,15 +106,33 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
  * "started" line with the port the workers share (the public one, not a worker's).
  */
 async function runPrimary(config: Config, log: Logger): Promise<void> {
+  // SIGHUP (from the first moment: its default would end the process): every worker reads the school
+  // file again, each keeping the version it has when the file is wrong. A worker still starting reads it anyway.
+  process.on('SIGHUP', () => {
+    const all = workers();
+    log.info('school.reload-requested', { workers: all.length });
+    for (const worker of all) {
+      try {
+        worker.send({ type: 'zorgpad.reload' } satisfies WorkerMessage);
+      } catch {
+        // a worker going away; its replacement reads the file when it starts
+      }
+    }
+  });
   loadFiles(config, log);
   await (await openStore(config, log)).close();
   startupWarnings(config, log);
   let stopping = false;
   let ready = 0;
   let offsetMs = 0;
+  // Workers that said they started; one that dies before is replaced later each time (its file may be broken).
+  const started = new Set<number>();
+  let replaceMs = REPLACE_MS;
   cluster.on('message', (from, message: unknown) => {
     if (!isWorkerMessage(message)) return;
     if (message.type === 'zorgpad.ready') {
+      started.add(from.id);
+      replaceMs = REPLACE_MS;
       // A started worker that moves the demo clock later is told where the others are first.
       if (offsetMs !== 0) from.send({ type: 'zorgpad.clock', offsetMs } satisfies WorkerMessage);
       if (++ready === config.workers) {
@@ -101,8 +155,11 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
       for (const other of workers()) other.kill();
       process.exit(1);
     }
-    log.warn('worker.replaced', { code: code ?? -1, signal: signal ?? 'none' });
-    setTimeout(() => cluster.fork(), 1000).unref();
+    const delay = started.has(worker.id) ? REPLACE_MS : replaceMs;
+    if (!started.has(worker.id)) replaceMs = Math.min(replaceMs * 2, REPLACE_MAX_MS);
+    started.delete(worker.id);
+    log.warn('worker.replaced', { code: code ?? -1, signal: signal ?? 'none', afterMs: delay });
+    setTimeout(() => cluster.fork(), delay).unref();
   });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   onStop(log, async () => {

@@ -38,6 +38,8 @@ const envSchema = z.object({
   ZORGPAD_MONGODB_WRITE_CLAIMS: z.enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' }).default('auto'),
   ZORGPAD_DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
   ZORGPAD_SCHOOL_FILE: z.string().min(1, 'expected the path of a school file (YAML)').default('./schools/demo.yaml'),
+  /** Read the school file again when it changes (false: on SIGHUP only). */
+  ZORGPAD_SCHOOL_WATCH: booleanFlag.default(true),
   ZORGPAD_DIALOGS_DIR: z.string().min(1, 'expected a directory path').default('./dialogs'),
   ZORGPAD_CARDS_DIR: z.string().min(1, 'expected a directory path').default('./cards'),
   ZORGPAD_PLAYGROUND: booleanFlag.optional(),
@@ -101,6 +103,8 @@ export interface Config {
   host: string;
   store: { kind: 'sqlite'; dataDir: string } | { kind: 'mongodb'; uri: string; dbName: string; writeClaims: 'auto' | 'on' | 'off' };
   schoolFile: string;
+  /** Read the school file (and its translations) again when it changes; SIGHUP reads it either way. */
+  schoolWatch: boolean;
   dialogsDir: string;
   cardsDir: string;
   /** The playground lets anyone act as any persona, so it is off in production unless switched on. */
@@ -218,6 +222,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB, writeClaims: e.ZORGPAD_MONGODB_WRITE_CLAIMS }
       : { kind: 'sqlite', dataDir: e.ZORGPAD_DATA_DIR },
     schoolFile: e.ZORGPAD_SCHOOL_FILE,
+    schoolWatch: e.ZORGPAD_SCHOOL_WATCH,
     dialogsDir: e.ZORGPAD_DIALOGS_DIR,
     cardsDir: e.ZORGPAD_CARDS_DIR,
     playground: e.ZORGPAD_PLAYGROUND ?? e.NODE_ENV !== 'production',

@@ -19,6 +19,8 @@ export interface Relation {
   requester?: boolean;
   /** A mentor recorded which CLZ they consulted (the protocol lets a mentor apply a measure only so). */
   consultedClz?: boolean;
+  /** The school's protocol leaves this rung of the sanctions ladder to the CLZ (not to a mentor). */
+  clzOnly?: boolean;
   /** Roles whose members vote in the kernteam (from the school file). */
   kernteamRoles?: readonly Role[];
 }
@@ -62,9 +64,9 @@ export const RULES = {
     allow: (actor) => has(actor, 'anti-pestcoordinator', 'clz', 'directie'),
   },
   'case.sanction.apply': {
-    who: { nl: 'CLZ, directie; de mentor van de zaak na overleg met de CLZ', en: 'CLZ, directie; the case\'s mentor after consulting the CLZ' },
+    who: { nl: 'CLZ, directie; de mentor van de zaak na overleg met de CLZ (niet bij een trede die de school aan de CLZ laat)', en: 'CLZ, directie; the case\'s mentor after consulting the CLZ (not for a rung the school leaves to the CLZ)' },
     what: { nl: 'maatregel voor een leerling die pest: gesprek met afspraken, MT/directie inschakelen (met motivatie)', en: 'measure for a student who bullies: conversation with agreements, involve management (with motivation)' },
-    allow: (actor, rel) => mayWorkCase(actor, rel) && (has(actor, 'clz', 'directie') || (has(actor, 'mentor') && rel.consultedClz === true)),
+    allow: (actor, rel) => mayWorkCase(actor, rel) && (has(actor, 'clz', 'directie') || (has(actor, 'mentor') && rel.consultedClz === true && rel.clzOnly !== true)),
   },
   'case.sanction.propose': {
     who: { nl: 'CLZ', en: 'CLZ' },

@@ -11,6 +11,7 @@ describe('dialog files', () => {
   it('loads the shipped dialogs without errors', () => {
     const { flows } = loadFlows('dialogs', shippedReferences());
     expect([...flows.keys()].sort()).toEqual([
+      'account-koppelen',
       'afspraak-controle',
       'afspraken',
       'alle-ouders',
@@ -35,6 +36,7 @@ describe('dialog files', () => {
       'misbruik-melden',
       'misbruik-opvolgen',
       'mislukte-berichten',
+      'onbekende-accounts',
       'ouderformulier',
       'ouders',
       'overdragen',

@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/env.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { AdaptiveCardJson } from '../../src/core/cards/render.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock, Logger } from '../../src/core/ports.js';
 
 export interface TestApp {
   app: App;
@@ -45,11 +45,12 @@ export function testStores(): TestStore[] {
  * Starts the whole bot on a free loopback port with a fresh store: a SQLite file in a temporary
  * directory, or a fresh database on MONGODB_URI.
  */
-export async function startTestApp(env: Record<string, string> = {}, store: TestStore = 'sqlite', clock?: Clock, options: StartOptions = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, store: TestStore = 'sqlite', clock?: Clock, options: StartOptions & { log?: Logger } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zorgpad-app-'));
   const mongo = store === 'mongodb' ? { MONGODB_URI: process.env.MONGODB_URI!, MONGODB_DB: `zorgpad_app_${randomUUID().slice(0, 8)}` } : {};
   const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...mongo, ...env });
-  const log = createLogger('silent');
+  // Silent, unless the test reads what is logged.
+  const log = options.log ?? createLogger('silent');
   let app = await startApp(config, log, clock, options);
   const test: TestApp = {
     get app() {

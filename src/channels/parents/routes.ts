@@ -56,7 +56,9 @@ const formSchema = z.strictObject({
  * sent with no-store, no-referrer and a strict content security policy.
  */
 export function mountParents(http: HttpServer, deps: ParentsDeps): void {
-  const school = deps.directory.school;
+  // The school file as last read (it can be read again while Zorgpad runs; which pages exist is fixed at start).
+  const school = () => deps.directory.school;
+  const infoOn = school().parents.infoPage;
   const languages = deps.languages ?? new PageLanguages();
   const textsFor = (lang: string | null | undefined) => languages.get(lang);
   const linksTo = (t: PageTexts, href: (code: string) => string): LanguageLinks => languages.others(t.lang).map((l) => ({ ...l, href: href(l.code) }));
@@ -73,10 +75,10 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     const secret = url.searchParams.get('t') ?? '';
     const found = await deps.letters.download(secret);
     if (!found.ok) {
-      const t = LETTER_LINK_TEXTS[staffLanguage(url.searchParams.get('lang'), req.headers['accept-language'], school.locale === 'en' ? 'en' : 'nl')];
+      const t = LETTER_LINK_TEXTS[staffLanguage(url.searchParams.get('lang'), req.headers['accept-language'], school().locale === 'en' ? 'en' : 'nl')];
       const other = t.lang === 'nl' ? LETTER_LINK_TEXTS.en : LETTER_LINK_TEXTS.nl;
       const languages = [{ code: other.lang, name: other.langName, href: `${LETTER_PATH}?t=${encodeURIComponent(secret)}&lang=${other.lang}` }];
-      return send(res, found.reason === 'unknown' ? 404 : 410, letterLinkPage(t, school, found.reason, languages));
+      return send(res, found.reason === 'unknown' ? 404 : 410, letterLinkPage(t, school(), found.reason, languages));
     }
     res.writeHead(200, {
       'content-type': 'application/pdf',
@@ -88,17 +90,17 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     res.end(Buffer.from(found.pdf));
   });
 
-  if (school.parents.infoPage) {
+  if (infoOn) {
     http.route('GET', INFO_PATH, (_req, res, url) => {
       const t = textsFor(url.searchParams.get('lang'));
-      send(res, 200, infoPage(t, school, linksTo(t, (code) => `${INFO_PATH}?lang=${code}`)));
+      send(res, 200, infoPage(t, school(), linksTo(t, (code) => `${INFO_PATH}?lang=${code}`)));
     });
   }
-  if (!school.parents.forms) return;
+  if (!school().parents.forms) return;
 
-  const infoHref = (t: PageTexts) => (school.parents.infoPage ? `${INFO_PATH}?lang=${t.lang}` : null);
+  const infoHref = (t: PageTexts) => (infoOn ? `${INFO_PATH}?lang=${t.lang}` : null);
   const result = (res: ServerResponse, status: number, t: PageTexts, kind: ResultKind) =>
-    send(res, status, resultPage(t, school, kind, linksTo(t, (code) => (school.parents.infoPage ? `${INFO_PATH}?lang=${code}` : `${FORM_PATH}?lang=${code}`)), infoHref(t)));
+    send(res, status, resultPage(t, school(), kind, linksTo(t, (code) => (infoOn ? `${INFO_PATH}?lang=${code}` : `${FORM_PATH}?lang=${code}`)), infoHref(t)));
   const formLinks = (t: PageTexts, secret: string) => linksTo(t, (code) => `${FORM_PATH}?t=${encodeURIComponent(secret)}&lang=${code}`);
   // taken: another form was sent with this link first (409: these answers conflict with the ones kept).
   const refusal = { unknown: 404, used: 410, expired: 410, taken: 409 } as const;
@@ -111,7 +113,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
     if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
     const csrf = randomBytes(18).toString('base64url');
     res.setHeader('set-cookie', `${CSRF_COOKIE}=${csrf}; Path=${FORM_PATH}; HttpOnly; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);
-    send(res, 200, formPage(t, school, { action: FORM_PATH, secret, csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, secret) }));
+    send(res, 200, formPage(t, school(), { action: FORM_PATH, secret, csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, secret) }));
   });
 
   http.route('POST', FORM_PATH, async (req, res) => {
@@ -145,7 +147,7 @@ export function mountParents(http: HttpServer, deps: ParentsDeps): void {
       // The link must still work before the form is shown again.
       const state = await deps.parents.open(form.t);
       if (!state.ok) return result(res, refusal[state.reason], t, state.reason);
-      return send(res, 422, formPage(t, school, { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, form.t), values, errors }));
+      return send(res, 422, formPage(t, school(), { action: FORM_PATH, secret: form.t, csrf: form.csrf, infoHref: infoHref(t) ?? FORM_PATH, languages: formLinks(t, form.t), values, errors }));
     }
     let state;
     try {

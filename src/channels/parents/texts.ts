@@ -275,10 +275,19 @@ export const en: PageTexts = {
  * adds (a YAML file per language in the folder the school file names in `parents.translations`).
  */
 export class PageLanguages {
-  private readonly byCode: Map<string, PageTexts>;
+  private byCode: Map<string, PageTexts>;
 
   constructor(extra: readonly PageTexts[] = []) {
-    this.byCode = new Map([nl, en, ...extra].map((t) => [t.lang, t]));
+    this.byCode = PageLanguages.build(extra);
+  }
+
+  /** The school's translations read again (the school file changed): swapped in at once. */
+  replace(extra: readonly PageTexts[]): void {
+    this.byCode = PageLanguages.build(extra);
+  }
+
+  private static build(extra: readonly PageTexts[]): Map<string, PageTexts> {
+    return new Map([nl, en, ...extra].map((t) => [t.lang, t]));
   }
 
   /** The texts in a language; Dutch for anything else. */

@@ -68,6 +68,8 @@ export interface CommandDefinition {
    * everything it sends (the loader refuses a path that reaches any other command after such an answer).
    */
   passesSafeguard?: boolean;
+  /** Whether the command takes this answer under this key (a school's extra option is checked with it). */
+  accepts(key: string, answer: unknown): boolean;
   handler(deps: CommandDeps): CommandHandler;
 }
 
@@ -87,6 +89,7 @@ export function defineCommand<S extends z.ZodRawShape>(
     name,
     required,
     passesSafeguard: options.passesSafeguard ?? false,
+    accepts: (key, answer) => !(key in answers) || (answers[key] as z.ZodType).safeParse(answer).success,
     handler: (deps) => async (ctx) => {
       const parsed = schema.safeParse(ctx.answers);
       if (!parsed.success) return [{ text: ctx.t(invalid) }];

@@ -12,6 +12,9 @@ export const COMMANDS = [...CASE_COMMANDS, ...EXCEPTION_COMMANDS, ...LETTER_COMM
 /** What dialog files may call, with the answers each command needs: checked when the dialogs are loaded. */
 export const COMMAND_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map(COMMANDS.map((c) => [c.name, c.required]));
 
+/** Whether a command takes an answer under a key: a school's extra option may not give a command what it cannot take. */
+export const COMMAND_ACCEPTS = (command: string, key: string, answer: unknown): boolean => COMMANDS.find((c) => c.name === command)?.accepts(key, answer) ?? true;
+
 /** The commands that put the safeguard for sexual images in what they send. */
 export const COMMANDS_PASSING_SAFEGUARD: ReadonlySet<string> = new Set(COMMANDS.filter((c) => c.passesSafeguard).map((c) => c.name));
 

@@ -44,6 +44,8 @@ export function engineRunner(
     decided: () => deps.exceptions.decided(caseActor),
     caseBullies: (caseId) => deps.cases.bullyOptions(caseActor, caseId),
     sanctionProposals: (caseId) => deps.cases.proposalOptions(caseActor, caseId, locale),
+    // The rungs of the case's own ladder (the protocol version it was opened under) this person can complete.
+    caseRungs: (caseId) => deps.cases.rungOptions(caseActor, caseId, locale),
     clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),
     classSubjects: async (studentRef) => deps.exceptions.subjectOptions(studentRef, locale),
   };

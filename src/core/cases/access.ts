@@ -1,7 +1,8 @@
 import { can } from '../permissions.js';
 import type { Actor } from '../turn.js';
 import type { SchoolDirectory } from '../people/school.js';
-import { RUNGS_FOR_MANAGEMENT, type BullyingCase, type SanctionRung } from './model.js';
+import { type BullyingCase } from './model.js';
+import { decidedByDirectie, rungOf } from './ladder.js';
 
 /**
  * Who may do what with a bullying case. Pure rules, checked on the server for every command,
@@ -26,22 +27,25 @@ export function maySeeOverview(actor: Actor): boolean {
 }
 
 /**
- * What this person may do with a rung of the sanctions ladder on this case: apply it, propose it to
- * directie, or nothing. Directie applies every rung; the CLZ applies the lower rungs and proposes
- * suspension and expulsion; the case's mentor applies the lower rungs after consulting the CLZ.
+ * What this person may do with a rung of the case's sanctions ladder (the ladder of the protocol version
+ * the case was opened under): apply it, propose it to directie, or nothing. Directie applies every rung;
+ * suspension and expulsion the CLZ proposes (the law; no ladder changes that); the other rungs the CLZ
+ * applies, and the case's mentor after consulting the CLZ where the ladder lets the mentor apply it.
  */
 export function sanctionAuthority(
   actor: Actor,
   c: BullyingCase,
-  rung: SanctionRung,
+  rungId: string,
   directory: SchoolDirectory,
   consultedClz = false,
 ): 'apply' | 'propose' | null {
   const relation = { owner: c.ownerStaffId === actor.staffId, classMentor: isClassMentor(actor, c, directory), consultedClz };
-  if (!mayWork(actor, c, directory)) return null;
+  const rung = rungOf(c, rungId);
+  if (!rung || !mayWork(actor, c, directory)) return null;
   if (can(actor, 'case.sanction.decide')) return 'apply';
-  if (RUNGS_FOR_MANAGEMENT.includes(rung)) return can(actor, 'case.sanction.propose', relation) ? 'propose' : null;
-  return can(actor, 'case.sanction.apply', relation) ? 'apply' : null;
+  if (decidedByDirectie(rung.id)) return can(actor, 'case.sanction.propose', relation) ? 'propose' : null;
+  // A rung the school leaves to the CLZ: a mentor (who is not the CLZ too) does not apply it.
+  return can(actor, 'case.sanction.apply', { ...relation, clzOnly: !rung.appliedBy.includes('mentor') }) ? 'apply' : null;
 }
 
 /** Decide on a proposed suspension or expulsion: directie. */

@@ -8,8 +8,9 @@ import type { OutboundMessage } from '../turn.js';
 import { updateWithRetry } from '../records.js';
 import { planJob } from '../reminders/jobs.js';
 import { type Actor } from './access.js';
-import { type Sanction, type SanctionDecision, type BullyingCase, type SanctionRung, type Signal } from './model.js';
-import { proposalReasons, rungKey } from './presentation.js';
+import { type Sanction, type SanctionDecision, type BullyingCase, type CaseProtocol, type Signal } from './model.js';
+import { proposalReasons } from './presentation.js';
+import { DEFAULT_PROTOCOL, rungName } from './ladder.js';
 import { quoted } from '../text/record-text.js';
 
 export interface CaseServiceDeps {
@@ -20,6 +21,11 @@ export interface CaseServiceDeps {
   cards: CardRenderer;
   clock: Clock;
   newId: () => string;
+  /**
+   * The school's protocol now (its version and sanctions ladder), given to each new case: the school's
+   * own from its folder (src/core/protocol/school-protocol.ts), else the built-in one.
+   */
+  protocol?: () => CaseProtocol;
 }
 
 /** A refusal may carry its own words (what to do instead, and what the person typed, so it is not lost). */
@@ -29,7 +35,8 @@ export type CaseResult =
 
 /** A measure as the sanction dialog collected it. */
 export interface SanctionInput {
-  rung: SanctionRung;
+  /** A rung of the case's ladder (a known rung or the school's own rung's id). */
+  rung: string;
   studentRefs: string[];
   motivation: string;
   /** The CLZ a mentor consulted (required for a mentor). */
@@ -63,6 +70,11 @@ export class CaseCore {
 
   get school() {
     return this.deps.directory.school;
+  }
+
+  /** The protocol a case opened now starts under. */
+  currentProtocol(): CaseProtocol {
+    return this.deps.protocol?.() ?? DEFAULT_PROTOCOL;
   }
 
   change(id: string, apply: (c: BullyingCase) => BullyingCase): Promise<BullyingCase | null> {
@@ -109,14 +121,14 @@ export class CaseCore {
     const owner = this.deps.directory.staffById(c.ownerStaffId);
     const notice = pt(proposal ? 'case.notify.proposal' : 'case.notify.mtInvolved', {
       who: proposer?.name ?? '',
-      rung: pt(rungKey(sanction.rung)),
+      rung: rungName(c, sanction.rung, this.school.locale),
       students: (sanction.studentRefs ?? []).join(', '),
       student: c.studentRef,
       cls: c.classId,
       owner: owner?.name ?? '-',
     });
     // The reasons go with it: the directie decides, or steps in, with them in front of it.
-    const text = `${notice}\n\n${proposalReasons(this, c, sanction, pt)}`;
+    const text = `${notice}\n\n${proposalReasons(this, c, sanction, pt, this.school.locale)}`;
     for (const person of await this.withRole('directie')) {
       if (person.id === actor.staffId) continue;
       const card = this.deps.cards.render('notice', {
@@ -139,7 +151,7 @@ export class CaseCore {
     const pt = translator(this.school.locale);
     const text = pt('case.notify.consulted', {
       who: this.deps.directory.staffById(actor.staffId)?.name ?? '',
-      rung: pt(rungKey(sanction.rung)),
+      rung: rungName(c, sanction.rung, this.school.locale),
       students: (sanction.studentRefs ?? []).join(', '),
       student: c.studentRef,
       cls: c.classId,

@@ -3,6 +3,7 @@ import { schoolYearOf } from '../exceptions/figures.js';
 import type { SchoolFile } from '../people/school.js';
 import { dayIn } from '../time.js';
 import { BULLYING_FORMS, type BullyingCase } from './model.js';
+import { decidedByDirectie, involvesDirectie } from './ladder.js';
 
 /**
  * The bullying figures the school evaluates every year (the protocol's "monitoring, evaluation"):
@@ -72,7 +73,8 @@ export function computeCaseFigures(cases: readonly BullyingCase[], school: Schoo
 }
 
 function reached(c: BullyingCase): 'mentor' | 'clz' | 'directie' {
-  const measureByManagement = c.sanctions.some((s) => s.rung !== 'gesprek-afspraken' && (s.status ?? 'applied') !== 'proposed' && s.status !== 'declined');
+  // The directie was involved (MT/directie) or decided (suspension, expulsion); the school's own rungs are the one working the case's.
+  const measureByManagement = c.sanctions.some((s) => (involvesDirectie(s.rung) || decidedByDirectie(s.rung)) && (s.status ?? 'applied') !== 'proposed' && s.status !== 'declined');
   if (c.stage === 'directie' || measureByManagement) return 'directie';
   if (c.stage === 'clz' || c.escalations.length > 0) return 'clz';
   return 'mentor';

@@ -8,7 +8,8 @@ import { dayIn } from '../time.js';
 import { mayDecideSanction, mayWork, maySeeFigures, maySeeOverview, type Actor } from './access.js';
 import { computeCaseFigures, caseFiguresCsv } from './figures.js';
 import { CaseCore, type CaseResult } from './context.js';
-import { history, nextText, rungKey, stageKey, stepKey, summaryLine } from './presentation.js';
+import { history, nextText, stageKey, stepKey, summaryLine } from './presentation.js';
+import { rungName } from './ladder.js';
 
 /** The yearly evaluation figures for bullying (counts only), with a CSV. */
 export async function figuresSaid(x: CaseCore, actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
@@ -37,7 +38,7 @@ export async function describe(x: CaseCore, actor: Actor, caseId: string, channe
   await x.audit(actor, 'case.read', caseId, channel);
   const t = translator(locale);
   // Where it stands and what comes next; the whole history is one choice away ("Geschiedenis").
-  const lines = [summaryLine(x, found, t)];
+  const lines = [summaryLine(x, found, t, locale)];
   const last = found.steps.at(-1);
   if (last) lines.push(t('case.lastStep', { date: formatDate(dayIn(x.school.timeZone, last.at), locale), step: t(stepKey(last.kind)) }));
   lines.push(nextText(x, found, t));
@@ -91,7 +92,7 @@ export async function proposalsWaiting(x: CaseCore, actor: Actor, locale: Locale
     if (c.schoolId !== x.school.id || !mayDecideSanction(actor, c, x.deps.directory)) continue;
     for (const s of c.sanctions) {
       if (s.status !== 'proposed') continue;
-      waiting.push({ value: c.id, at: s.at, label: t('waiting.proposal', { rung: t(rungKey(s.rung)), students: (s.studentRefs ?? []).join(', '), student: c.studentRef, cls: c.classId }) });
+      waiting.push({ value: c.id, at: s.at, label: t('waiting.proposal', { rung: rungName(c, s.rung, locale), students: (s.studentRefs ?? []).join(', '), student: c.studentRef, cls: c.classId }) });
     }
   }
   return waiting.sort((a, b) => a.at - b.at).map(({ value, label }) => ({ value, label }));

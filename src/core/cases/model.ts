@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordSchema } from '../record-schema.js';
+import { localizedSchema } from '../protocol/schema.js';
 
 /** The forms bullying takes, as the protocol names them. */
 export const BULLYING_FORMS = [
@@ -76,6 +77,28 @@ export const RUNGS_FOR_MANAGEMENT: readonly SanctionRung[] = ['schorsing-dag', '
 /** Rungs whose decision must be reported to the Inspectie van het Onderwijs (suspension over a day, expulsion). */
 export const RUNGS_REPORTED_TO_INSPECTIE: readonly SanctionRung[] = ['schorsing-lang', 'verwijdering'];
 
+/**
+ * A rung of a school's sanctions ladder as a case keeps it (ladder.ts): a known rung (SANCTION_RUNGS) or
+ * one of the school's own, applied by the one working the case. `label` is said in sentences ("gesprek
+ * met afspraken"), `option` offered in the measure dialog, `proposal` offered to the CLZ for a rung the
+ * directie decides. `decidedBy` and `inspectie` follow the law (never the school's file).
+ */
+export const ladderRungSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  label: localizedSchema,
+  option: localizedSchema,
+  proposal: localizedSchema.optional(),
+  /** Who applies a rung that is not the directie's to decide: the CLZ, and the mentor after consulting the CLZ. */
+  appliedBy: z.array(z.enum(['clz', 'mentor'])),
+  decidedBy: z.literal('directie').optional(),
+  inspectie: z.boolean().optional(),
+});
+export type LadderRung = z.infer<typeof ladderRungSchema>;
+
+/** The protocol a case was opened under: its version (a hash) and the ladder itself, to reproduce it. */
+export const caseProtocolSchema = z.object({ version: z.string(), ladder: z.array(ladderRungSchema).min(1) });
+export type CaseProtocol = z.infer<typeof caseProtocolSchema>;
+
 /** What a staff member saw and reported. */
 export const signalSchema = z.object({
   /** Older records have none. */
@@ -145,7 +168,8 @@ export type SanctionDecision = z.infer<typeof sanctionDecisionSchema>;
 export const sanctionSchema = z.object({
   id: z.string().optional(),
   at: z.number(),
-  rung: z.enum(SANCTION_RUNGS),
+  /** A rung of the case's ladder: a known rung (SANCTION_RUNGS) or the school's own rung's id. */
+  rung: z.string().min(1),
   /** The students the measure is for: students recorded as bullying in the case. */
   studentRefs: z.array(z.string()).optional(),
   status: z.enum(['applied', 'proposed', 'decided', 'declined']).optional(),
@@ -189,6 +213,11 @@ export const bullyingCaseSchema = recordSchema({
   agreements: z.array(agreementSchema),
   sanctions: z.array(sanctionSchema),
   escalations: z.array(escalationSchema),
+  /**
+   * The school's protocol when the case was opened (its sanctions ladder): a change applies to new cases.
+   * Older records have none: they follow the built-in ladder.
+   */
+  protocol: caseProtocolSchema.optional(),
   /** When retention first found the student gone from the school file (they left the school). */
   studentLeftAt: z.number().nullable().optional(),
 });

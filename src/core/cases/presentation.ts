@@ -7,14 +7,15 @@ import { formatDate } from '../protocol/answers.js';
 import type { OutboundMessage } from '../turn.js';
 import { dayIn } from '../time.js';
 import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from './model.js';
+import { rungName } from './ladder.js';
 import { CaseCore } from './context.js';
 
 /** Whose case, where it stands, how many reports, and a proposal that waits for the directie. */
-export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate): string {
+export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale): string {
   const line = t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
   const waiting = c.sanctions.filter((s) => s.status === 'proposed');
   return waiting.length
-    ? `${line} ${waiting.map((s) => t('case.summary.proposal', { rung: t(rungKey(s.rung)), students: (s.studentRefs ?? []).join(', ') })).join(' ')}`
+    ? `${line} ${waiting.map((s) => t('case.summary.proposal', { rung: rungName(c, s.rung, locale), students: (s.studentRefs ?? []).join(', ') })).join(' ')}`
     : line;
 }
 
@@ -22,11 +23,11 @@ export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate): string 
  * What the directie reads before deciding on a proposal: who proposed it and why, and what was done in
  * the case before (its protocol steps and earlier measures, in order).
  */
-export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction, t: Translate): string {
+export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction, t: Translate, locale: Locale): string {
   const by = proposal.proposedBy || proposal.decidedBy;
   const who = (by && x.deps.directory.staffById(by)?.name) || '-';
   const done = [...new Set(c.steps.map((s) => t(stepKey(s.kind))))];
-  const earlier = c.sanctions.filter((s) => s.id !== proposal.id && s.status !== 'proposed').map((s) => t(rungKey(s.rung)));
+  const earlier = c.sanctions.filter((s) => s.id !== proposal.id && s.status !== 'proposed').map((s) => rungName(c, s.rung, locale));
   return [
     t('case.proposal.motivation', { who, motivation: proposal.motivation }),
     done.length || earlier.length ? t('case.proposal.before', { steps: [...done, ...earlier].join(', ') }) : t('case.proposal.nothingBefore'),
@@ -34,13 +35,13 @@ export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction
 }
 
 export function history(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {
-  const lines = [summaryLine(x, c, t)];
+  const lines = [summaryLine(x, c, t, locale)];
   for (const step of c.steps) lines.push(`- ${formatDate(dayIn(x.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
   for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
   for (const s of c.sanctions) {
     const who = s.studentRefs?.length ? ` (${s.studentRefs.join(', ')})` : '';
     const status = s.status && s.status !== 'applied' ? ` [${t(sanctionStatusKey(s.status))}]` : '';
-    lines.push(`- ${t(rungKey(s.rung))}${who}${status}: ${s.motivation}`);
+    lines.push(`- ${rungName(c, s.rung, locale)}${who}${status}: ${s.motivation}`);
   }
   return lines.join('\n');
 }

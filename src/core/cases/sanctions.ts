@@ -8,9 +8,10 @@ import type { OutboundMessage } from '../turn.js';
 import { recordText } from '../text/record-text.js';
 import { can } from '../permissions.js';
 import { mayDecideSanction, mayWork, sanctionAuthority, type Actor } from './access.js';
-import { bulliesOf, RUNGS_REPORTED_TO_INSPECTIE, type Sanction, type SanctionDecision } from './model.js';
+import { bulliesOf, type Sanction, type SanctionDecision } from './model.js';
+import { decidedByDirectie, involvesDirectie, ladderOf, reportedToInspectie, rungName, rungOf } from './ladder.js';
 import { CaseCore, type CaseResult, type SanctionDecisionInput, type SanctionInput } from './context.js';
-import { noteCard, proposalReasons, rungKey, withBully } from './presentation.js';
+import { noteCard, proposalReasons, withBully } from './presentation.js';
 import { afterDecision } from './settle.js';
 
 /**
@@ -23,6 +24,10 @@ export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, 
   const t = translator(locale);
   const found = await x.cases.get(caseId);
   if (!found) return { ok: false, reason: 'not-found' };
+  // A rung of the ladder this case was opened under; a rung of another version is not offered, nor taken.
+  if (!rungOf(found, input.rung)) {
+    return { ok: false, reason: 'invalid', said: [{ text: t('case.sanction.unknownRung') }, ...(input.motivation ? [{ text: t('case.sanction.keepText', { motivation: input.motivation }) }] : [])] };
+  }
   const consulted = input.consultedStaffId
     ? can({ staffId: input.consultedStaffId, roles: await x.deps.roleBook.rolesOf(input.consultedStaffId) }, 'case.consulted')
     : false;
@@ -55,7 +60,7 @@ export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, 
   };
   // Directie applying a measure of its own takes the case; involving the directie (the CLZ's or the
   // mentor's rung) informs it and leaves the case, and its reminders, where it was.
-  const raisesToDirectie = authority === 'apply' && input.rung !== 'gesprek-afspraken' && input.rung !== 'mt-directie';
+  const raisesToDirectie = authority === 'apply' && decidedByDirectie(input.rung);
   const updated = await x.change(caseId, (c) => ({
     ...c,
     stage: raisesToDirectie ? 'directie' : c.stage,
@@ -63,9 +68,9 @@ export async function recordSanction(x: CaseCore, actor: Actor, caseId: string, 
   }));
   if (!updated) return { ok: false, reason: 'not-found' };
   await x.audit(actor, `case.sanction.${authority === 'apply' ? '' : 'propose.'}${input.rung}`, caseId, channel);
-  const rung = t(rungKey(input.rung));
+  const rung = rungName(updated, input.rung, locale);
   const studentsText = students.join(', ');
-  if (authority === 'propose' || input.rung === 'mt-directie') {
+  if (authority === 'propose' || involvesDirectie(input.rung)) {
     await x.tellDirectie(actor, updated, sanction, authority === 'propose');
   }
   // The CLZ a mentor named as consulted hears what was recorded in their name.
@@ -100,7 +105,7 @@ export async function decideSanction(x: CaseCore, actor: Actor, caseId: string, 
   const proposal = found.sanctions.find((s) => s.id === input.sanctionId && s.status === 'proposed');
   if (!proposal) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.noProposal') }] };
   if (input.outcome === 'decided' && !input.heard) return { ok: false, reason: 'invalid', said: [{ text: t('case.decision.hearFirst') }] };
-  const mustReport = input.outcome === 'decided' && RUNGS_REPORTED_TO_INSPECTIE.includes(proposal.rung);
+  const mustReport = input.outcome === 'decided' && reportedToInspectie(proposal.rung);
   const inspectie: SanctionDecision['inspectie'] = !mustReport ? (input.outcome === 'decided' && input.inspectie === 'gemeld' ? 'gemeld' : 'niet-nodig') : input.inspectie === 'gemeld' ? 'gemeld' : 'nog-melden';
   const now = x.deps.clock.now();
   const decision: SanctionDecision = { at: now, byStaffId: actor.staffId, outcome: input.outcome, motivation: input.motivation, heard: input.heard, inspectie };
@@ -119,13 +124,13 @@ export async function decideSanction(x: CaseCore, actor: Actor, caseId: string, 
   await x.audit(actor, `case.sanction.${input.outcome === 'decided' ? 'decide' : 'decline'}.${proposal.rung}`, caseId, channel);
   // The proposal's notice to directie settles: decided, by whom, without its button.
   await afterDecision(x, actor, updated, proposal, input.outcome);
-  const rung = t(rungKey(proposal.rung));
+  const rung = rungName(updated, proposal.rung, locale);
   const students = (proposal.studentRefs ?? []).join(', ');
   const proposer = proposal.proposedBy ? x.deps.directory.staffById(proposal.proposedBy) : null;
   if (proposer && proposer.id !== actor.staffId) {
     const pt = translator(x.school.locale);
     await x.deps.outbox.notify(`sanction-decision:${caseId}:${proposal.id}:${proposer.id}`, proposer.id, {
-      text: pt(input.outcome === 'decided' ? 'case.notify.decided' : 'case.notify.declined', { rung: pt(rungKey(proposal.rung)), students, student: updated.studentRef }),
+      text: pt(input.outcome === 'decided' ? 'case.notify.decided' : 'case.notify.declined', { rung: rungName(updated, proposal.rung, x.school.locale), students, student: updated.studentRef }),
     });
   }
   const said: OutboundMessage[] = [
@@ -169,7 +174,7 @@ export async function proposalDetails(x: CaseCore, actor: Actor, caseId: string,
   const proposal = found.sanctions.find((s) => s.id === proposalId && s.status === 'proposed');
   if (!proposal) return { ok: false, reason: 'not-found' };
   await x.audit(actor, 'case.read-proposal', caseId, channel);
-  return { ok: true, said: [{ text: proposalReasons(x, found, proposal, translator(locale)) }] };
+  return { ok: true, said: [{ text: proposalReasons(x, found, proposal, translator(locale), locale) }] };
 }
 
 /** Proposals waiting for directie's decision on a case, as options. */
@@ -182,9 +187,27 @@ export async function proposalOptions(x: CaseCore, actor: Actor, caseId: string,
     .map((s) => ({
       value: s.id!,
       label: t('case.proposal.label', {
-        rung: t(rungKey(s.rung)),
+        rung: rungName(found, s.rung, locale),
         students: (s.studentRefs ?? []).join(', '),
         by: (s.proposedBy && x.deps.directory.staffById(s.proposedBy)?.name) || '-',
       }),
     }));
+}
+
+/**
+ * The rungs this person can complete on this case, as options for the measure dialog: the ladder of the
+ * protocol version the case was opened under, in its order; a rung the directie decides is offered to the
+ * CLZ as a proposal. A mentor is offered what they may apply after consulting the CLZ (the dialog asks
+ * whom they consulted first; the server checks again).
+ */
+export async function rungOptions(x: CaseCore, actor: Actor, caseId: string, locale: Locale): Promise<Option[]> {
+  const found = await x.cases.get(caseId);
+  if (!found || !mayWork(actor, found, x.deps.directory)) return [];
+  return ladderOf(found).flatMap((rung) => {
+    const authority = sanctionAuthority(actor, found, rung.id, x.deps.directory, true);
+    if (!authority) return [];
+    const t = translator(locale);
+    const label = authority === 'propose' ? (rung.proposal?.[locale] ?? t('case.rung.proposeOption', { option: rung.option[locale] })) : rung.option[locale];
+    return [{ value: rung.id, label }];
+  });
 }

@@ -42,6 +42,7 @@ export class CaseService {
   addBully: Rest<typeof sanctions.addBully> = (...a) => sanctions.addBully(this.x, ...a);
   bullyOptions: Rest<typeof sanctions.bullyOptions> = (...a) => sanctions.bullyOptions(this.x, ...a);
   proposalOptions: Rest<typeof sanctions.proposalOptions> = (...a) => sanctions.proposalOptions(this.x, ...a);
+  rungOptions: Rest<typeof sanctions.rungOptions> = (...a) => sanctions.rungOptions(this.x, ...a);
   proposalDetails: Rest<typeof sanctions.proposalDetails> = (...a) => sanctions.proposalDetails(this.x, ...a);
   // Lookups and figures.
   figuresSaid: Rest<typeof listings.figuresSaid> = (...a) => listings.figuresSaid(this.x, ...a);

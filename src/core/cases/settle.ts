@@ -27,7 +27,8 @@ import { firstHeldRole } from '../people/role-book.js';
 import { isClassMentor, type Actor } from './access.js';
 import { nextStep, STEP_KINDS, type BullyingCase, type Sanction, type Signal, type StepKind } from './model.js';
 import type { CaseCore } from './context.js';
-import { rungKey, stepKey } from './presentation.js';
+import { stepKey } from './presentation.js';
+import { rungName } from './ladder.js';
 
 /** The key of the message that takes a notice's place once it is settled. */
 export const settledKey = (key: string) => `${key}:settled`;
@@ -74,7 +75,7 @@ export async function afterDecision(x: CaseCore, actor: Actor, c: BullyingCase, 
     const line = t(outcome === 'decided' ? 'case.settled.decided' : 'case.settled.declined', {
       date: today(x),
       who: byWhom(x, t, actor, c, person.id),
-      rung: t(rungKey(proposal.rung)),
+      rung: rungName(c, proposal.rung, x.school.locale),
       students: (proposal.studentRefs ?? []).join(', '),
     });
     await settle(x, c, key, person.id, t('case.notify.proposalTitle'), line);

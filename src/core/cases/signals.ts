@@ -73,6 +73,8 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
         steps: [],
         agreements: [],
         sanctions: [],
+        // The protocol it is opened under: its ladder stays with it when the school changes its own.
+        protocol: x.currentProtocol(),
         escalations: toClz
           ? [{ at: now, byStaffId: actor.staffId, to: 'clz', reason: input.severe ? 'ernstig' : input.scope === 'buiten-klas' ? 'buiten-klas' : 'mentor' }]
           : [],

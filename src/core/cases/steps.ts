@@ -153,7 +153,7 @@ export async function escalate(x: CaseCore, actor: Actor, caseId: string, channe
   const ct = translator(x.school.locale);
   const handedOver = ct('case.notify.escalated', { student: updated.studentRef, cls: updated.classId });
   await x.deps.outbox.notify(`escalate:${caseId}:${updated.escalations.length}:${clz.id}`, clz.id, {
-    text: `${handedOver}\n${summaryLine(x, updated, ct)}`,
+    text: `${handedOver}\n${summaryLine(x, updated, ct, x.school.locale)}`,
     card: x.deps.cards.render('notice', {
       title: ct('case.notify.escalatedTitle'),
       text: handedOver,

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { roleSchema, type Role } from './roles.js';
 
@@ -167,61 +168,107 @@ export type StaffMember = z.infer<typeof staffSchema>;
 export type Student = z.infer<typeof studentSchema>;
 export type SchoolClass = z.infer<typeof classSchema>;
 
+/** Where a school file is wrong, in words fit for a log: file, line, path, problem; no names, no student numbers. */
+export interface SchoolFileProblem {
+  file: string;
+  /** 1-based line in the file, where it is known. */
+  line?: number;
+  /** The path of the value in the file, e.g. `students.12.class`. */
+  path?: string;
+  problem: string;
+}
+
 export class SchoolFileError extends Error {
   override name = 'SchoolFileError';
+  constructor(
+    message: string,
+    /** The same, without the values themselves (student numbers, names): for logs. */
+    readonly where: SchoolFileProblem,
+  ) {
+    super(message);
+  }
+}
+
+/** A zod issue as a problem without what was typed (an unknown key may be anything: it is named by its line). */
+function issueProblem(issue: z.core.$ZodIssue): string {
+  return issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
 }
 
 export function parseSchoolFile(name: string, text: string): SchoolFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const yamlError = doc.errors[0];
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    if (yamlError) throw yamlError;
+    raw = doc.toJS();
   } catch (error) {
-    throw new SchoolFileError(`${name}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    const line = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    const code = (error as { code?: unknown }).code;
+    throw new SchoolFileError(`${name}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      file: name,
+      ...(line ? { line } : {}),
+      problem: `not valid YAML${typeof code === 'string' ? ` (${code})` : ''}`,
+    });
   }
+  /** The line of the value at `path` (or of the nearest part of it that is in the file). */
+  const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
+    for (let p = [...path]; ; p = p.slice(0, -1)) {
+      const node = p.length ? doc.getIn(p, true) : doc.contents;
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+      if (!p.length) return undefined;
+    }
+  };
+  const fail = (message: string, path: Array<string | number>, problem: string): never => {
+    const line = lineOf(path);
+    throw new SchoolFileError(`${name}: ${message}`, { file: name, ...(line ? { line } : {}), path: path.join('.') || 'file', problem });
+  };
   const result = schoolFileSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new SchoolFileError(`${name}: ${issue.path.map(String).join('.') || 'file'}: ${issue.message}`);
+    const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path;
+    fail(`${issue.path.map(String).join('.') || 'file'}: ${issue.message}`, at, issueProblem(issue));
   }
-  const school = result.data;
+  const school = result.data!;
   const staffIds = new Set<string>();
-  for (const member of school.staff) {
-    if (staffIds.has(member.id)) throw new SchoolFileError(`${name}: staff id "${member.id}" appears twice`);
+  school.staff.forEach((member, i) => {
+    if (staffIds.has(member.id)) fail(`staff id "${member.id}" appears twice`, ['staff', i, 'id'], 'staff id appears twice');
     staffIds.add(member.id);
-  }
+  });
   const emails = new Set<string>();
-  for (const member of school.staff) {
+  school.staff.forEach((member, i) => {
     const email = member.email?.toLowerCase();
-    if (email && emails.has(email)) throw new SchoolFileError(`${name}: e-mail address of "${member.id}" is used twice`);
+    if (email && emails.has(email)) fail(`e-mail address of "${member.id}" is used twice`, ['staff', i, 'email'], 'e-mail address is used twice');
     if (email) emails.add(email);
-  }
+  });
   for (const platform of ['teams', 'slack'] as const) {
     const seen = new Set<string>();
-    for (const member of school.staff) {
+    school.staff.forEach((member, i) => {
       const id = member.identities[platform];
-      if (id && seen.has(id)) throw new SchoolFileError(`${name}: ${platform} account of "${member.id}" is used twice`);
+      if (id && seen.has(id)) fail(`${platform} account of "${member.id}" is used twice`, ['staff', i, 'identities', platform], `${platform} account is used twice`);
       if (id) seen.add(id);
-    }
+    });
   }
   const classIds = new Set(school.classes.map((c) => c.id));
-  for (const cls of school.classes) {
+  school.classes.forEach((cls, i) => {
     if (cls.mentor && !staffIds.has(cls.mentor)) {
-      throw new SchoolFileError(`${name}: class "${cls.id}": mentor "${cls.mentor}" is not in staff`);
+      fail(`class "${cls.id}": mentor "${cls.mentor}" is not in staff`, ['classes', i, 'mentor'], 'mentor is not in staff');
     }
-    for (const teacher of cls.teachers) {
+    cls.teachers.forEach((teacher, j) => {
       if (!staffIds.has(teacher.staff)) {
-        throw new SchoolFileError(`${name}: class "${cls.id}": teacher "${teacher.staff}" is not in staff`);
+        fail(`class "${cls.id}": teacher "${teacher.staff}" is not in staff`, ['classes', i, 'teachers', j, 'staff'], 'teacher is not in staff');
       }
-    }
-  }
+    });
+  });
   const refs = new Set<string>();
-  for (const student of school.students) {
+  school.students.forEach((student, i) => {
     if (!classIds.has(student.class)) {
-      throw new SchoolFileError(`${name}: student "${student.ref}": class "${student.class}" is not in classes`);
+      fail(`student "${student.ref}": class "${student.class}" is not in classes`, ['students', i, 'class'], 'class is not in classes');
     }
-    if (refs.has(student.ref.toUpperCase())) throw new SchoolFileError(`${name}: student "${student.ref}" appears twice`);
+    if (refs.has(student.ref.toUpperCase())) fail(`student "${student.ref}" appears twice`, ['students', i, 'ref'], 'student number appears twice');
     refs.add(student.ref.toUpperCase());
-  }
+  });
   return school;
 }
 
@@ -230,19 +277,34 @@ export function loadSchoolFile(path: string): SchoolFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new SchoolFileError(`${path}: school file cannot be read`);
+    throw new SchoolFileError(`${path}: school file cannot be read`, { file: path, problem: 'school file cannot be read' });
   }
   return parseSchoolFile(path, text);
 }
 
+/**
+ * A fingerprint of who is in which class and who mentors and teaches each class: what the class-change
+ * check (exceptions/reviews.ts) looks at. Two processes reading the same file get the same one.
+ */
+export function classesFingerprint(school: SchoolFile): string {
+  const students = school.students.map((s) => `${s.ref.toUpperCase()}>${s.class}`).sort();
+  const classes = [...school.classes]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((c) => [c.id, c.yearGroup, c.mentor ?? null, c.teachers.map((t) => `${t.staff}:${t.subject}`).sort()]);
+  return createHash('sha256').update(JSON.stringify({ students, classes })).digest('base64url').slice(0, 16);
+}
+
 export type Platform = 'teams' | 'slack' | 'playground';
 
-/** Read-only look-ups over a school file. */
-export class SchoolDirectory {
-  private readonly byId = new Map<string, StaffMember>();
-  private readonly byAccount = new Map<string, StaffMember>();
-  private readonly studentsByRef = new Map<string, Student>();
-  private readonly classesById = new Map<string, SchoolClass>();
+/** Everything a SchoolDirectory knows of one version of the school file, built at once. */
+class DirectoryState {
+  readonly byId = new Map<string, StaffMember>();
+  readonly byAccount = new Map<string, StaffMember>();
+  readonly studentsByRef = new Map<string, Student>();
+  readonly classesById = new Map<string, SchoolClass>();
+  /** Worked out when first asked. */
+  byEmail: Map<string, StaffMember> | undefined;
+  readonly holders = new Map<Role, readonly StaffMember[]>();
 
   constructor(readonly school: SchoolFile) {
     for (const member of school.staff) {
@@ -255,38 +317,115 @@ export class SchoolDirectory {
     for (const student of school.students) this.studentsByRef.set(student.ref.toUpperCase(), student);
     for (const cls of school.classes) this.classesById.set(cls.id, cls);
   }
+}
 
-  /** The staff member behind a platform account; playground accounts are staff ids. */
-  findStaff(platform: Platform, account: string): StaffMember | null {
-    if (platform === 'playground') return this.byId.get(account) ?? null;
-    return this.byAccount.get(`${platform}:${account}`) ?? null;
+/**
+ * Look-ups over the school file. The file can be read again while Zorgpad runs (`replace`): every
+ * look-up reads the current version, which is swapped in one assignment, so a turn never sees half of
+ * one version and half of another in one look-up.
+ */
+export class SchoolDirectory {
+  private state: DirectoryState;
+
+  constructor(school: SchoolFile) {
+    this.state = new DirectoryState(school);
   }
 
+  /** The school file as last read. */
+  get school(): SchoolFile {
+    return this.state.school;
+  }
+
+  /**
+   * Swaps in another version of the school file (already checked by `parseSchoolFile`). The accounts
+   * linked in this process stay, except those of someone no longer in the file, or to whom the file now
+   * gives another account on that platform. Returns how many links were dropped.
+   */
+  replace(school: SchoolFile): { linksDropped: number } {
+    const next = new DirectoryState(school);
+    let linksDropped = 0;
+    for (const [key, staffId] of [...this.linked]) {
+      const platform = key.slice(0, key.indexOf(':')) as 'teams' | 'slack';
+      const account = key.slice(platform.length + 1);
+      const member = next.byId.get(staffId);
+      if (!member || (member.identities[platform] && member.identities[platform] !== account)) {
+        this.linked.delete(key);
+        if (this.linkedBack.get(`${platform}:${staffId}`) === account) this.linkedBack.delete(`${platform}:${staffId}`);
+        linksDropped++;
+      }
+    }
+    this.state = next;
+    return { linksDropped };
+  }
+
+  /**
+   * The staff member behind a platform account; playground accounts are staff ids. An id in the school
+   * file first; else an account linked by e-mail or by a beheerder that this process has read from the
+   * store (people/accounts.ts resolves it before a turn).
+   */
+  findStaff(platform: Platform, account: string): StaffMember | null {
+    const { byId, byAccount } = this.state;
+    if (platform === 'playground') return byId.get(account) ?? null;
+    const linked = this.linked.get(`${platform}:${account}`);
+    return byAccount.get(`${platform}:${account}`) ?? (linked !== undefined ? byId.get(linked) : undefined) ?? null;
+  }
+
+  /** The member of staff with this school e-mail address (case does not matter). */
+  staffByEmail(email: string): StaffMember | null {
+    const state = this.state;
+    if (!state.byEmail) {
+      const byEmail = new Map<string, StaffMember>();
+      for (const member of state.school.staff) if (member.email) byEmail.set(member.email.toLowerCase(), member);
+      state.byEmail = byEmail;
+    }
+    return state.byEmail.get(email.trim().toLowerCase()) ?? null;
+  }
+
+  /**
+   * Remembers an account the store links to a member of staff (people/accounts.ts); false when that
+   * member is not in the school file, or the school file names another account for them on that platform.
+   */
+  rememberAccount(platform: 'teams' | 'slack', account: string, staffId: string): boolean {
+    const member = this.state.byId.get(staffId);
+    if (!member || (member.identities[platform] && member.identities[platform] !== account)) return false;
+    this.linked.set(`${platform}:${account}`, staffId);
+    this.linkedBack.set(`${platform}:${staffId}`, account);
+    return true;
+  }
+
+  /** A member of staff's account on a platform as this process knows it: the school file's, or a remembered link. */
+  accountOf(staffId: string, platform: 'teams' | 'slack'): string | null {
+    return this.state.byId.get(staffId)?.identities[platform] ?? this.linkedBack.get(`${platform}:${staffId}`) ?? null;
+  }
+  /** Accounts linked in this process (`platform:account` → staff id); kept when the file is read again. */
+  private readonly linked = new Map<string, string>();
+  private readonly linkedBack = new Map<string, string>();
+
   staffById(id: string): StaffMember | null {
-    return this.byId.get(id) ?? null;
+    return this.state.byId.get(id) ?? null;
   }
 
   get staff(): readonly StaffMember[] {
-    return this.school.staff;
+    return this.state.school.staff;
   }
 
-  /** Everyone the school file gives `role`, in school-file order (worked out once per role). */
+  /** Everyone the school file gives `role`, in school-file order (worked out once per role and version). */
   fileHolders(role: Role): readonly StaffMember[] {
-    let holders = this.holders.get(role);
+    const state = this.state;
+    let holders = state.holders.get(role);
     if (!holders) {
-      holders = this.school.staff.filter((member) => member.roles.includes(role));
-      this.holders.set(role, holders);
+      holders = state.school.staff.filter((member) => member.roles.includes(role));
+      state.holders.set(role, holders);
     }
     return holders;
   }
-  private readonly holders = new Map<Role, readonly StaffMember[]>();
 
   findStudent(ref: string): Student | null {
-    return this.studentsByRef.get(ref.trim().toUpperCase()) ?? null;
+    return this.state.studentsByRef.get(ref.trim().toUpperCase()) ?? null;
   }
 
   classOf(student: Student): SchoolClass | null {
-    return this.classesById.get(student.class) ?? null;
+    return this.state.classesById.get(student.class) ?? null;
   }
 
   mentorOf(student: Student): StaffMember | null {
@@ -296,10 +435,10 @@ export class SchoolDirectory {
 
   /** An example student number for help texts; the first student's, or a made-up one. */
   get studentExample(): string {
-    return this.school.students[0]?.ref ?? 'L1001';
+    return this.state.school.students[0]?.ref ?? 'L1001';
   }
 
   fileRoles(staffId: string): Role[] {
-    return this.byId.get(staffId)?.roles ?? [];
+    return this.state.byId.get(staffId)?.roles ?? [];
   }
 }

@@ -22,6 +22,8 @@ export interface FlowReferences {
   cards: ReadonlySet<string>;
   /** The commands that pass the safeguard for sexual images on in what they send (safeguard.ts). */
   passSafeguard?: ReadonlySet<string>;
+  /** Whether a command takes an answer under a key (for a school's extra options); all when absent. */
+  accepts?: (command: string, key: string, answer: unknown) => boolean;
 }
 
 /**
@@ -29,7 +31,6 @@ export interface FlowReferences {
  * names the file and the step at fault.
  */
 export function parseFlowFiles(files: SourceFile[], known: FlowReferences): LoadedFlows {
-  const warnings: string[] = [];
   const flows = new Map<string, { flow: Flow; file: string }>();
   for (const file of files) {
     let raw: unknown;
@@ -48,6 +49,18 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
     if (earlier) throw new DialogFileError(`${file.name}: flow id "${flow.id}" is already used by ${earlier.file}`);
     flows.set(flow.id, { flow, file: file.name });
   }
+  const warnings = checkFlowSet(flows, known);
+  return { flows: new Map([...flows].map(([id, { flow }]) => [id, flow])), warnings, files: new Map([...flows].map(([id, { file }]) => [id, file])) };
+}
+
+/**
+ * Checks a whole set of flows, each with the file it came from: the references between steps and flows,
+ * the audiences, the commands and cards, the answers each command needs, and the safeguard for sexual
+ * images. Used for the dialog files, and again for a school's dialogs after its own texts and options
+ * (school-protocol.ts). Throws a DialogFileError naming the file and the step; returns the warnings.
+ */
+export function checkFlowSet(flows: ReadonlyMap<string, { flow: Flow; file: string }>, known: FlowReferences): string[] {
+  const warnings: string[] = [];
   for (const { flow, file } of flows.values()) {
     const at = (stepId: string) => `${file}: step "${stepId}"`;
     if (!flow.steps[flow.start]) throw new DialogFileError(`${file}: start "${flow.start}" is not a step of this flow`);
@@ -89,7 +102,7 @@ export function parseFlowFiles(files: SourceFile[], known: FlowReferences): Load
   for (const { flow, file } of flows.values()) checkAnswers(flow, file, flows, known);
   const unsafe = safeguardProblem(flows, known.passSafeguard ?? new Set());
   if (unsafe) throw new DialogFileError(unsafe);
-  return { flows: new Map([...flows].map(([id, { flow }]) => [id, flow])), warnings };
+  return warnings;
 }
 
 /** The answers a flow starts with: those it is `given`, and the draft's id in a flow that keeps a draft. */
@@ -131,6 +144,8 @@ export interface LoadedFlows {
   flows: Map<string, Flow>;
   /** Things a school may do on purpose but should know about, logged at start-up. */
   warnings: string[];
+  /** The file each flow came from, by flow id (for messages about a school's overrides of it). */
+  files: ReadonlyMap<string, string>;
 }
 
 /** Reads every .yaml, .yml and .json file in a directory. */

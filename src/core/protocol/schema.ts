@@ -64,7 +64,7 @@ const optionSchema = z.strictObject({
 });
 
 /** The per-person lists a `pick` step can offer; the application fills them. */
-export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'decided', 'caseBullies', 'sanctionProposals', 'clzStaff', 'classSubjects'] as const;
+export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'decided', 'caseBullies', 'sanctionProposals', 'caseRungs', 'clzStaff', 'classSubjects'] as const;
 export type PickSource = (typeof PICK_SOURCES)[number];
 
 /**

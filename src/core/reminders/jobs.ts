@@ -21,8 +21,12 @@ export interface JobEnv {
   pauses?: { endPause(requestId: string, until: string): Promise<ExceptionRequest | null> };
   /** Texts in the school's language. */
   t: Translate;
-  /** The day's upkeep: retention, the exception checks, removing what is only kept a while. */
-  upkeep?: { daily(day: string): Promise<void> };
+  /**
+   * The day's upkeep: retention, the exception checks, removing what is only kept a while. And the
+   * class-change check at once, for the version of the school file whose classes have `fingerprint`
+   * (false: this process reads another version, so the job no longer applies).
+   */
+  upkeep?: { daily(day: string): Promise<void>; classChanges?(fingerprint: string): Promise<boolean> };
 }
 
 export interface JobDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
@@ -51,6 +55,15 @@ const UPKEEP_TIME = '03:00';
 /** The job id of a day's upkeep: one per school and day, so planning it twice plans it once. */
 export function upkeepJobId(schoolId: string, day: string): string {
   return `upkeep:${schoolId}:${day}`;
+}
+
+/**
+ * The job id of the class-change check for one version of the school file: its classes' fingerprint
+ * (people/school.ts `classesFingerprint`) and when the file was written, so that every process that
+ * reads that version plans it once, and a change undone later is checked again.
+ */
+export function classChangesJobId(schoolId: string, fingerprint: string, writtenAt: number): string {
+  return `class-changes:${schoolId}:${fingerprint}:${Math.floor(writtenAt)}`;
 }
 
 const forStaff = { staffId: z.string() };
@@ -186,6 +199,17 @@ export const JOBS = [
       const school = env.directory.school;
       const next = addDays(p.day, 1);
       await planJob(env.store.jobs, 'daily-upkeep', { id: upkeepJobId(school.id, next), payload: { day: next }, dueAt: zonedTime(next, UPKEEP_TIME, school.timeZone) });
+      return null;
+    },
+    { anyHour: true },
+  ),
+  // The school file changed (or Zorgpad started): the class changes in it are applied now, not at the next
+  // day's upkeep, by the same check the upkeep runs (exceptions/reviews.ts dailyChecks).
+  defineJob(
+    'class-changes',
+    z.object({ fingerprint: z.string() }),
+    async (env, _job, p) => {
+      await env.upkeep?.classChanges?.(p.fingerprint);
       return null;
     },
     { anyHour: true },

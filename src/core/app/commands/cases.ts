@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BULLYING_FORMS, BYSTANDER_ROLES, SANCTION_RUNGS, STEP_KINDS } from '../../cases/model.js';
+import { BULLYING_FORMS, BYSTANDER_ROLES, STEP_KINDS } from '../../cases/model.js';
 import type { CaseResult } from '../../cases/service.js';
 import type { Translate } from '../../i18n/index.js';
 import type { OutboundMessage } from '../../turn.js';
@@ -105,7 +105,8 @@ export const CASE_COMMANDS = [
     'record-sanction',
     {
       ...caseId,
-      trede: answer(z.enum(SANCTION_RUNGS)),
+      // A rung of the case's ladder (a known rung or the school's own): checked against that ladder.
+      trede: answer(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)),
       leerlingen: answer(z.array(z.string().min(1)).min(1)),
       motivatie: textAnswer,
       overlegMet: textAnswer.optional(),
