@@ -12,9 +12,10 @@ describe.each(testStores())('the bot through the playground HTTP API (%s store)'
 
   it('answers /healthz with the store in use', async () => {
     const res = await fetch(`${bot.base}/healthz`);
-    // Without workers (one process) there is no worker number; the process id tells processes apart.
+    // Without workers (one process) there is no worker number; the process id tells processes apart; the
+    // school file's version is a hash (which version each process runs, without personal data).
     const body = (await res.json()) as { pid: number };
-    expect(body).toEqual({ status: 'ok', store, worker: 0, pid: expect.any(Number) });
+    expect(body).toEqual({ status: 'ok', store, worker: 0, pid: expect.any(Number), schoolVersion: expect.stringMatching(/^[\w-]{12}$/) });
     expect(body.pid).toBe(process.pid);
   });
 
