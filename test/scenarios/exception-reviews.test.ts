@@ -118,6 +118,22 @@ describe('exception reviews and pauses over time', () => {
     expect(reminder!.text).toBe('Gesprek over een uitzondering\n- Vandaag spreek je leerling en ouders over de uitzondering van L1001. Leg daarna de evaluatie vast.');
   });
 
+  it('settles the review reminder once the review is recorded: shown again without its buttons, marked done', async () => {
+    const r = await granted();
+    expect(await at(`${r.reviewDue}T08:45:00+01:00`)).toBeGreaterThanOrEqual(1);
+    // The review's reminder and the notice before it, in one bundle for the day.
+    const [reminder, ...others] = await inbox('m.devries');
+    expect(others).toEqual([]);
+    expect(reminder!.text).toMatch(/^2 herinneringen voor vandaag\n- De uitzondering voor L1001 moet uiterlijk 08-02-2027/);
+    expect(JSON.stringify(reminder!.card)).toContain('"title":"Evaluatie vastleggen"');
+    await say('m.devries', ['evaluatie', '1', 'ja', 'ja', 'ja', '-', 'Voortzetten']);
+    const [settled, ...more] = await inbox('m.devries');
+    expect(more).toEqual([]);
+    expect(settled!.text).toMatch(/^2 herinneringen voor vandaag\n- De uitzondering voor L1001 moet uiterlijk 08-02-2027[\s\S]*\nAfgehandeld: de evaluatie is vastgelegd op 08-02-2027\./);
+    expect(JSON.stringify(settled!.card)).not.toContain('Action.');
+    expect(settled).toMatchObject({ replaces: expect.stringMatching(/^reminders:m\.devries:/) });
+  });
+
   it('plans a review soon when the student changes class, and reminds the new mentor', async () => {
     const r = await granted();
     expect(r.reviewDue).toBe('2027-02-08');

@@ -37,6 +37,11 @@ export async function review(x: ExceptionCore, actor: Actor, id: string, review:
   const reviewDue = written.reviewDue;
   await x.audit(actor.staffId, 'exception.review', id, channel);
   if (reviewDue) await x.scheduleReview(written, reviewDue);
+  // The reminders that asked for this review (the mentor's, the zorgcoördinator's when it was missed, one
+  // handed over) lose their "Evaluatie vastleggen" and other buttons, for whoever still has them.
+  const people = [actor.staffId, written.requesterStaffId, x.mentorOf(written), ...(await x.deps.roleBook.staffWithRole('zorgcoordinator')).map((s) => s.id)];
+  const schoolT = translator(x.school.locale);
+  await x.deps.outbox.settleReminders(people, (item) => item.actions.some((a) => isReviewAction(a.data, id)), schoolT('reminder.settled.review', { date: formatDate(dayIn(x.school.timeZone, now), x.school.locale) }));
   if (review.outcome === 'end') await tellTeachers(x, written, 'exception.signal.ended');
   return {
     ok: true,
@@ -127,4 +132,10 @@ export async function reviewable(x: ExceptionCore, actor: Actor): Promise<Option
       value: r.id,
       label: `${r.studentRef} (${r.classId})${r.reviewDue ? ` — ${formatDate(r.reviewDue, x.school.locale)}` : ''}${x.overdue(r) ? ` — ${translator(x.school.locale)('exception.review.overdue')}` : ''}`,
     }));
+}
+
+/** A reminder's button that records (or hands over, or postpones) the review of request `id`. */
+function isReviewAction(data: Record<string, unknown>, id: string): boolean {
+  const zorgpad = data.zorgpad as { start?: unknown; requestId?: unknown } | undefined;
+  return zorgpad?.start === 'evaluatie' && zorgpad.requestId === id;
 }

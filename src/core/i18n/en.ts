@@ -305,6 +305,7 @@ export const en: Record<MessageKey, string> = {
   'exception.status.suspended': 'paused',
   'exception.status.ended': 'ended',
   'reminder.bundle.title': '{count} reminders for today',
+  'reminder.settled.review': 'Done: the review was recorded on {date}.',
   'reminder.snooze': 'In a week',
   'reminder.snoozed': 'All right, I will remind you again in a week.',
   'reminder.snoozeFailed': 'I cannot postpone this reminder (it is not yours, or no longer exists).',

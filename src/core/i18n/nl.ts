@@ -304,6 +304,7 @@ export const nl = {
   'exception.status.suspended': 'gepauzeerd',
   'exception.status.ended': 'beëindigd',
   'reminder.bundle.title': '{count} herinneringen voor vandaag',
+  'reminder.settled.review': 'Afgehandeld: de evaluatie is vastgelegd op {date}.',
   'reminder.snooze': 'Over een week',
   'reminder.snoozed': 'Goed, ik herinner je er over een week weer aan.',
   'reminder.snoozeFailed': 'Deze herinnering kan ik niet uitstellen (ze is niet voor jou, of bestaat niet meer).',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RETRY, retryDelay } from '../work/retry.js';
 import type { Background } from '../background.js';
 import { reserveSlot } from '../transient.js';
@@ -146,6 +146,43 @@ export class Outbox {
   private rememberOpen(baseKey: string, n: number): void {
     if (this.openBundle.size > 10_000) this.openBundle.clear();
     if ((this.openBundle.get(baseKey) ?? 0) < n) this.openBundle.set(baseKey, n);
+  }
+
+  /**
+   * Reminders whose work is done (a review recorded by anyone) lose their buttons wherever they wait or
+   * were shown, for these people: a bundle not yet out is changed in place; one shown (or being sent) is
+   * replaced by the same bundle with those reminders marked done (`note`), without their buttons. Run
+   * again (an operation repeated), it finds nothing left to settle. Returns how many bundles it settled.
+   */
+  async settleReminders(staffIds: Iterable<string>, match: (item: BundleItem) => boolean, note: string): Promise<number> {
+    const render = this.renderBundle;
+    if (!render) return 0;
+    const settle = (items: BundleItem[]) => items.map((i) => (match(i) && i.actions.length ? { ...i, text: `${i.text}\n${note}`, actions: [] } : i));
+    let settled = 0;
+    for (const staffId of new Set(staffIds)) {
+      const mine = (await this.items.findBy('staffId', staffId)).filter((n) => n.schoolId === this.schoolId);
+      const replaced = new Set(mine.flatMap((n) => (n.replaces && n.status !== 'superseded' ? [n.replaces] : [])));
+      for (const n of mine) {
+        // The latest version of each bundle that still offers one of these reminders' buttons.
+        if (!n.items.length || replaced.has(n.id) || !n.items.some((i) => match(i) && i.actions.length)) continue;
+        if (n.status !== 'pending' && n.status !== 'delivered') continue;
+        const items = settle(n.items);
+        if (n.status === 'pending' && n.nextAttemptAt <= this.clock.now() && !n.replaces) {
+          const { written } = await writeRecord(this.items, n.id, (current) =>
+            current && current.status === 'pending' && current.nextAttemptAt <= this.clock.now() ? { ...current, items: settle(current.items), text: '', cardJson: null } : KEEP,
+          );
+          if (written) {
+            settled++;
+            continue;
+          }
+        }
+        const { text, card } = render(items);
+        const done = items.filter((i) => !i.actions.length).map((i) => i.jobId).sort().join('|');
+        await this.notify(`${n.id}:settled:${createHash('sha256').update(done).digest('base64url').slice(0, 10)}`, staffId, { text, card, replaces: n.id, order: this.clock.now() });
+        settled++;
+      }
+    }
+    return settled;
   }
 
   /**
