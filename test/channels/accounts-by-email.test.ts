@@ -114,11 +114,14 @@ describe('accounts found by e-mail', () => {
   });
 
   it('Teams: an unknown address at the school is refused politely and listed for the beheerder, who links it; a stranger leaves nothing', async () => {
-    connector.members.set('29:anouk-alias', { aadObjectId: 'aad-alias', email: 'anouk.l@demo-school.nl' });
+    connector.members.set('29:anouk-alias', { aadObjectId: 'aad-alias', userPrincipalName: 'anouk.l@demo-school.nl' });
     const refused = await teamsSays({ id: '29:anouk-alias', aad: 'aad-alias' }, 'help');
     expect(refused.join('\n')).toContain(UNKNOWN);
     // A student or someone from elsewhere in the tenant: refused, and no trace in the store.
-    connector.members.set('29:student', { aadObjectId: 'aad-student', email: 'l1001@leerling.demo-school.nl' });
+    connector.members.set('29:student', { aadObjectId: 'aad-student', userPrincipalName: 'l1001@leerling.demo-school.nl' });
+    // A student at the staff's own domain, by student number: no trace either.
+    connector.members.set('29:student2', { aadObjectId: 'aad-student2', userPrincipalName: 'L1002@demo-school.nl' });
+    expect((await teamsSays({ id: '29:student2', aad: 'aad-student2' }, 'hoi')).join('\n')).toContain(UNKNOWN);
     expect((await teamsSays({ id: '29:student', aad: 'aad-student' }, 'hoi')).join('\n')).toContain(UNKNOWN);
     expect((await teamsSays({ id: '29:nobody', aad: 'aad-nobody' }, 'hoi')).join('\n')).toContain(UNKNOWN);
     expect((await accounts(bot)).map((a) => a.id)).toEqual(['teams:aad-alias']);
@@ -136,6 +139,18 @@ describe('accounts found by e-mail', () => {
     expect((await bot.say('b.koster', 'onbekende accounts')).texts.join('\n')).toContain('geen onbekende accounts');
     // Her next message is hers.
     expect((await teamsSays({ id: '29:anouk-alias', aad: 'aad-alias' }, 'help')).join('\n')).toContain(MENU);
+  });
+
+  it('Teams: trusts only the sign-in name (UPN) of a member of the organisation: an e-mail attribute alone, a guest or an external account is refused and not linked', async () => {
+    // Another organisation's administrator can set a user's e-mail attribute to any address.
+    connector.members.set('29:forged', { aadObjectId: 'aad-forged', email: 'h.smit@demo-school.nl', userPrincipalName: 'h.smit@evil.example' });
+    connector.members.set('29:mailonly', { aadObjectId: 'aad-mailonly', email: 'h.smit@demo-school.nl' });
+    connector.members.set('29:guest', { aadObjectId: 'aad-guest', userPrincipalName: 'h.smit@demo-school.nl', userRole: 'guest' } as never);
+    connector.members.set('29:ext', { aadObjectId: 'aad-ext', userPrincipalName: 'h.smit_demo-school.nl#EXT#@other.onmicrosoft.com' });
+    for (const [id, aad] of [['29:forged', 'aad-forged'], ['29:mailonly', 'aad-mailonly'], ['29:guest', 'aad-guest'], ['29:ext', 'aad-ext']] as const) {
+      expect((await teamsSays({ id, aad }, 'help')).join('\n'), id).toContain(UNKNOWN);
+    }
+    expect((await accounts(bot)).filter((a) => a.status === 'linked')).toEqual([]);
   });
 
   it('refuses to link when the beheerder names an account that is not on the list, and changes nothing', async () => {

@@ -39,3 +39,47 @@ describe('replacements of a posted card', () => {
     expect(await statusOf('kernteam-outcome:r1')).toBe('pending');
   });
 });
+
+describe('settling reminders', () => {
+  let dir: string;
+  let store: Store;
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const item = (request: string) => ({
+    jobId: `review:${request}`,
+    title: 'Evaluatie',
+    text: `Evalueer ${request}`,
+    actions: [{ title: 'Evaluatie vastleggen', data: { zorgpad: { start: 'evaluatie', requestId: request } } }],
+  });
+  const isFor = (request: string) => (i: { actions: Array<{ data: Record<string, unknown> }> }) => i.actions.some((a) => (a.data.zorgpad as { requestId?: string }).requestId === request);
+
+  it('settles one reminder of a shown bundle, and later the other, each time from the latest version', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'zorgpad-outbox-'));
+    store = parsedStore(openSqliteStore(dir));
+    let now = 1000;
+    const outbox = new Outbox(store, 'demo', { now: () => now });
+    outbox.useBundleRenderer((items) => ({ text: items.map((i) => `${i.text}${i.actions.length ? ' [knop]' : ''}`).join('\n'), card: { type: 'AdaptiveCard', body: [] } as never }));
+    await outbox.addToBundle('reminders:m:1', 'm', [item('r1'), item('r2')], true);
+    const [bundle] = await outbox.due(10);
+    await outbox.markDelivered((await outbox.claim(bundle!))!, 'teams', 'a1');
+
+    now = 2000;
+    expect(await outbox.settleReminders(['m'], isFor('r1'), 'Afgehandeld.')).toBe(1);
+    let [first] = await outbox.due(10);
+    expect(first!.replaces).toBe(bundle!.id);
+    expect(first!.text).toBe('Evalueer r1\nAfgehandeld.\nEvalueer r2 [knop]');
+    first = (await outbox.take(first!, 'teams'))!.item;
+    await outbox.markDelivered(first, 'teams', 'a1');
+
+    now = 3000;
+    expect(await outbox.settleReminders(['m'], isFor('r2'), 'Afgehandeld.')).toBe(1);
+    const [second] = await outbox.due(10);
+    expect(second!.replaces).toBe(first.id);
+    expect(second!.text).toBe('Evalueer r1\nAfgehandeld.\nEvalueer r2\nAfgehandeld.');
+    // Nothing left to settle: run again (a repeated operation), it changes nothing.
+    expect(await outbox.settleReminders(['m'], isFor('r2'), 'Afgehandeld.')).toBe(0);
+  });
+});

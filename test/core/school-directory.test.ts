@@ -49,6 +49,20 @@ describe('SchoolDirectory.replace', () => {
     expect(directory.accountOf('b.koster', 'teams')).toBeNull();
   });
 
+  it('never lets a link take an account the school file gives to someone else, now or after a change', () => {
+    const directory = new SchoolDirectory(parse(byEmail(demo)));
+    // UDEMO0001 is Tessa's in the file: a stored link cannot make it Bram's.
+    expect(directory.rememberAccount('slack', 'UDEMO0001', 'b.koster')).toBe(false);
+    expect(directory.findStaff('slack', 'UDEMO0001')?.id).toBe('t.bakker');
+    expect(directory.accountOf('b.koster', 'slack')).toBeNull();
+    // Linked to Bram first; then the beheerder writes the account down for Tessa: Bram loses it.
+    expect(directory.rememberAccount('slack', 'UWRONG01', 'b.koster')).toBe(true);
+    const next = byEmail(demo).replace('identities: { teams: 00000000-0000-4000-8000-000000000001, slack: UDEMO0001 }', 'identities: { teams: 00000000-0000-4000-8000-000000000001, slack: UWRONG01 }');
+    expect(directory.replace(parse(next))).toEqual({ linksDropped: 1 });
+    expect(directory.findStaff('slack', 'UWRONG01')?.id).toBe('t.bakker');
+    expect(directory.accountOf('b.koster', 'slack')).toBeNull();
+  });
+
   it('fingerprints the classes: the same for the same classes, another when a student, mentor or teacher moves', () => {
     const base = classesFingerprint(parse(demo));
     expect(classesFingerprint(parse(demo.replace('name: Demo College (fictief)', 'name: Ander College')))).toBe(base);

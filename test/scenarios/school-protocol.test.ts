@@ -81,6 +81,18 @@ describe('npm run school:check', () => {
     expect(applied.err).toContain(`${join(folder, 'protocol.yaml')}:30: sanctions.ladder.5 (verwijdering): verwijdering is decided by the directie`);
   });
 
+  it('refuses a rung of the school\'s own that is a suspension under another name', async () => {
+    const { folder, schoolFile } = temp();
+    const protocol = join(folder, 'protocol.yaml');
+    const text = readFileSync(protocol, 'utf8');
+    const own = /    - rung: herstelgesprek-ouders\n/;
+    expect(text).toMatch(own);
+    writeFileSync(protocol, text.replace(own, '    - rung: weekje-thuis\n      label: { nl: een week schorsing, en: a week of suspension }\n      appliedBy: [clz]\n    - rung: herstelgesprek-ouders\n'));
+    const { code, err } = await schoolCheck(schoolFile);
+    expect(code).toBe(1);
+    expect(err).toMatch(/protocol\.yaml:\d+: .*"weekje-thuis" reads as a suspension or expulsion/);
+  });
+
   it('refuses switching off the report to the Inspectie, and an extra option a command cannot take', async () => {
     const { schoolFile, folder } = temp();
     edit(join(folder, 'protocol.yaml'), '    - rung: schorsing-lang\n', '    - rung: schorsing-lang\n      inspectie: false\n');

@@ -71,16 +71,6 @@ export class SharedServerReceiver implements Receiver {
 
   /** The HTTP handler for `POST /slack/events`. */
   handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    this.unacknowledged++;
-    try {
-      await this.receive(req, res);
-    } finally {
-      this.unacknowledged--;
-      if (this.unacknowledged === 0) this.runner.resume();
-    }
-  };
-
-  private receive = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req, BODY_LIMIT);
     const header = (name: string) => firstHeader(req, name);
     const verdict = verifySignature(this.signingSecret, raw, header('x-slack-request-timestamp'), header('x-slack-signature'), Date.now());
@@ -97,7 +87,15 @@ export class SharedServerReceiver implements Receiver {
       sendJson(res, 200, { challenge: request.challenge });
       return;
     }
-    await this.dispatch(request, res, header('x-slack-retry-num'));
+    // Counted once signed: unsigned or slow requests cannot hold the turns back.
+    this.unacknowledged++;
+    try {
+      await this.dispatch(request, res, header('x-slack-retry-num'));
+    } finally {
+      this.unacknowledged--;
+      // Below the burst again: the turns waiting here or in the store start.
+      if (this.unacknowledged === ACK_BURST || this.unacknowledged === 0) this.runner.resume();
+    }
   };
 
   /** Runs an entry's turn again, in whichever process claimed it: Bolt's listeners with an acknowledgement that does nothing. */

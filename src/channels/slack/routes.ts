@@ -79,7 +79,8 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     app.use(async ({ context, client, next }) => {
       const request = (context as Partial<InboxContext>).zorgpad;
       const user = request ? personOf(request)?.split(':')[1] : undefined;
-      if (user) await accounts.resolve('slack', user, () => profileEmail(client, user));
+      // A lookup that fails leaves the person unrecognised for this message; the request goes on (and is stored).
+      if (user) await accounts.resolve('slack', user, () => profileEmail(client, user)).catch((error: unknown) => log.warn('accounts.resolve-failed', { platform: 'slack', error: error instanceof Error ? error.name : 'unknown' }));
       await next();
     });
   }
@@ -117,10 +118,10 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-/** A Slack user's profile e-mail address (`users.info`), or null; at most 1.5 s. */
+/** A Slack user's profile e-mail address (`users.info`), or null; at most one second. */
 async function profileEmail(client: webApi.WebClient, user: string): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1_500)));
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1_000)));
   try {
     return await Promise.race([client.users.info({ user }).then((r) => r.user?.profile?.email ?? null), timeout]);
   } finally {

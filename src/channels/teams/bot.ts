@@ -196,8 +196,15 @@ export function toActivity(message: OutboundMessage): Partial<Activity> {
   return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain' };
 }
 
-/** The sender's e-mail address (or user principal name) as Teams gives it: Bot Framework's member lookup. */
+/**
+ * The sender's sign-in address as Teams gives it (Bot Framework's member lookup): the user principal name,
+ * whose domain the member's own organisation has verified. The e-mail attribute alone is not trusted
+ * (another organisation's administrator can set it to any address), and a guest is no member of staff.
+ */
 async function memberEmail(context: TurnContext): Promise<string | null> {
   const member = await TeamsInfo.getMember(context, context.activity.from.id);
-  return member.email || member.userPrincipalName || null;
+  if ((member as { userRole?: string }).userRole === 'guest') return null;
+  const upn = member.userPrincipalName?.trim();
+  if (!upn || upn.includes('#EXT#')) return null;
+  return upn;
 }

@@ -85,9 +85,9 @@ export class Outbox {
    * one (an updated or decided kernteam card) makes older, still pending replacements of that same
    * message pointless: they are marked superseded so that an old state never overwrites a newer one.
    */
-  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string; order?: number }): Promise<void> {
+  async notify(key: string, staffId: string, message: { text: string; card?: AdaptiveCardJson; replaces?: string; order?: number; items?: BundleItem[] }): Promise<void> {
     this.queued++;
-    const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null, order: message.order ?? null }));
+    const created = await createIfAbsent(this.items, this.fresh(key, staffId, message.text, message.card, { replaces: message.replaces ?? null, order: message.order ?? null, ...(message.items ? { items: message.items } : {}) }));
     // Queued before (perhaps by an earlier run of the same turn that failed afterwards): make sure the
     // older replacements are superseded all the same.
     if (!created && (!message.replaces || (await this.items.get(key))?.status !== 'pending')) return;
@@ -178,7 +178,8 @@ export class Outbox {
         }
         const { text, card } = render(items);
         const done = items.filter((i) => !i.actions.length).map((i) => i.jobId).sort().join('|');
-        await this.notify(`${n.id}:settled:${createHash('sha256').update(done).digest('base64url').slice(0, 10)}`, staffId, { text, card, replaces: n.id, order: this.clock.now() });
+        // The replacement keeps the bundle's items: a reminder settled later starts from it.
+        await this.notify(`${n.id}:settled:${createHash('sha256').update(done).digest('base64url').slice(0, 10)}`, staffId, { text, card, replaces: n.id, order: this.clock.now(), items });
         settled++;
       }
     }

@@ -72,8 +72,12 @@ export class AccountLinks {
     const id = `${platform}:${account}`;
     const stored = await this.accounts.get(id);
     if (stored?.status === 'linked' && stored.staffId && this.remember(stored)) return this.directory.staffById(stored.staffId);
-    // Unknown and seen a moment ago: not asked again (a stranger typing does not call the platform each time).
-    if (stored?.status === 'unknown' && this.clock.now() - stored.lastSeenAt < SEEN_AGAIN_MS) return null;
+    // Unknown and seen a moment ago: not asked again (a stranger typing does not call the platform each
+    // time), unless the school file now lists the address it gave.
+    const listedNow = stored?.email ? this.directory.staffByEmail(stored.email) : null;
+    if (stored?.status === 'unknown' && !listedNow && this.clock.now() - stored.lastSeenAt < SEEN_AGAIN_MS) return null;
+    const strangerSince = this.strangers.get(id);
+    if (strangerSince !== undefined && this.clock.now() - strangerSince < SEEN_AGAIN_MS) return null;
     let email: string | null = null;
     try {
       email = (await lookup())?.trim().toLowerCase() || null;
@@ -81,8 +85,9 @@ export class AccountLinks {
       this.log.warn('accounts.lookup-failed', { platform, error: error instanceof Error ? error.name : 'unknown' });
     }
     const staff = email ? this.directory.staffByEmail(email) : null;
-    // Someone whose account on this platform the school file names is not linked to another account.
-    if (staff && !staff.identities[platform]) {
+    // Someone whose account on this platform the school file names, or who has a linked account there
+    // already, is not linked to another account by e-mail (a beheerder decides that).
+    if (staff && !staff.identities[platform] && !(await this.accountOf(staff.id, platform))) {
       const linked = await this.write(id, platform, account, (current, now) => ({
         ...(current ?? { id, schoolId: this.directory.school.id, platform, account, firstSeenAt: now }),
         staffId: staff.id,
@@ -99,8 +104,9 @@ export class AccountLinks {
     }
     // Kept for the beheerders only when the address is at a domain the school's staff use: a student or a
     // stranger in the tenant (another domain, or no address) leaves no trace in the store.
-    if (!email || !this.staffDomains().has(domainOf(email))) {
+    if (!email || !this.staffDomains().has(domainOf(email)) || looksLikeStudent(email, this.directory)) {
       this.log.info('accounts.stranger', { platform });
+      this.rememberStranger(id);
       return null;
     }
     await this.write(id, platform, account, (current, now) =>
@@ -112,10 +118,10 @@ export class AccountLinks {
     return null;
   }
 
-  /** The accounts no member of staff matched, most recently seen first (for the beheerders). */
+  /** The accounts nobody matched, first seen first: a number in the list stays the same when new ones arrive (for the beheerders). */
   async unknown(): Promise<Account[]> {
     const all = await this.accounts.findBy('schoolId', this.directory.school.id);
-    return all.filter((a) => a.status === 'unknown').sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+    return all.filter((a) => a.status === 'unknown').sort((a, b) => a.firstSeenAt - b.firstSeenAt || a.id.localeCompare(b.id));
   }
 
   /**
@@ -128,7 +134,7 @@ export class AccountLinks {
     const current = await this.accounts.get(accountId);
     if (!current || current.status !== 'unknown') return 'no-account';
     const platform: AccountPlatform = current.platform === 'slack' ? 'slack' : 'teams';
-    if (staff.identities[platform] || this.directory.accountOf(staff.id, platform)) return 'has-account';
+    if (staff.identities[platform] || (await this.accountOf(staff.id, platform))) return 'has-account';
     const linked = await this.write(accountId, platform, current.account, (now, at) =>
       now?.status === 'unknown' ? { ...now, staffId: staff.id, status: 'linked' as const, via: 'beheerder' as const, lastSeenAt: at } : KEEP,
     );
@@ -155,13 +161,33 @@ export class AccountLinks {
     return link && this.remember(link) ? link.account : null;
   }
 
+  /**
+   * Accounts seen lately that are no one's (no address, another domain, a student): not looked up on each
+   * message. Only this process's shortcut: forgetting it costs one more lookup, nothing else.
+   */
+  private readonly strangers = new Map<string, number>();
+  private rememberStranger(id: string): void {
+    if (this.strangers.size > 10_000) this.strangers.clear();
+    this.strangers.set(id, this.clock.now());
+  }
+
   /** The domains of the school file's staff e-mail addresses. */
   private staffDomains(): Set<string> {
     return new Set(this.directory.staff.flatMap((m) => (m.email ? [domainOf(m.email)] : [])));
   }
 
+  /**
+   * Remembers a stored link in this process, when it still holds: the member of staff is in the school
+   * file, the file gives the account to no one else, and a link made by e-mail still matches the address
+   * the file lists for them (a corrected address undoes it).
+   */
   private remember(a: Account): boolean {
-    return a.staffId !== null && this.directory.rememberAccount(a.platform, a.account, a.staffId);
+    if (a.staffId === null) return false;
+    if (a.via === 'email') {
+      const listed = this.directory.staffById(a.staffId)?.email?.toLowerCase();
+      if (!listed || listed !== a.email) return false;
+    }
+    return this.directory.rememberAccount(a.platform, a.account, a.staffId);
   }
 
   private async write(id: string, _platform: AccountPlatform, _account: string, decide: (current: Account | null, now: number) => Omit<Account, 'version'> | typeof KEEP): Promise<Account | null> {
@@ -177,4 +203,10 @@ export class AccountLinks {
 
 function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** An address whose local part is a student number of the school (students often have one at the school's domain). */
+function looksLikeStudent(email: string, directory: SchoolDirectory): boolean {
+  const local = email.slice(0, email.lastIndexOf('@'));
+  return directory.findStudent(local) !== null || /^\d{4,}$/.test(local);
 }

@@ -348,7 +348,8 @@ export class SchoolDirectory {
       const platform = key.slice(0, key.indexOf(':')) as 'teams' | 'slack';
       const account = key.slice(platform.length + 1);
       const member = next.byId.get(staffId);
-      if (!member || (member.identities[platform] && member.identities[platform] !== account)) {
+      const fileOwner = next.byAccount.get(key);
+      if (!member || (member.identities[platform] && member.identities[platform] !== account) || (fileOwner && fileOwner.id !== staffId)) {
         this.linked.delete(key);
         if (this.linkedBack.get(`${platform}:${staffId}`) === account) this.linkedBack.delete(`${platform}:${staffId}`);
         linksDropped++;
@@ -388,6 +389,9 @@ export class SchoolDirectory {
   rememberAccount(platform: 'teams' | 'slack', account: string, staffId: string): boolean {
     const member = this.state.byId.get(staffId);
     if (!member || (member.identities[platform] && member.identities[platform] !== account)) return false;
+    // An account the school file gives to someone else is theirs, whatever a stored link says.
+    const fileOwner = this.state.byAccount.get(`${platform}:${account}`);
+    if (fileOwner && fileOwner.id !== staffId) return false;
     this.linked.set(`${platform}:${account}`, staffId);
     this.linkedBack.set(`${platform}:${staffId}`, account);
     return true;

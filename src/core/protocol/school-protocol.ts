@@ -333,6 +333,12 @@ function checkLadder(file: YamlFile, rungs: Array<z.infer<typeof rungSchema>>, w
         file.fail(path('appliedBy'), at, 'the CLZ applies every rung a mentor may apply (a mentor only after consulting the CLZ): add clz');
       }
       if (!known && !given.label) file.fail(path('rung'), at, `"${given.rung}" is not a rung Zorgpad knows (${DEFAULT_LADDER.map((r) => r.id).join(', ')}); a rung of the school's own needs a label (nl and en)`);
+      // A rung of the school's own that is a suspension or an expulsion under another name would escape the
+      // directie's decision and the report to the Inspectie: refused.
+      const words = [given.rung, given.label?.nl, given.label?.en, given.option?.nl, given.option?.en].filter(Boolean).join(' ');
+      if (!known && /schors|verwijder|suspen|expel|expul|exclu/i.test(words)) {
+        file.fail(path('rung'), at, `"${given.rung}" reads as a suspension or expulsion: those are schorsing-dag, schorsing-lang and verwijdering, decided by the directie (and reported to the Inspectie where the law says so); use those rungs`);
+      }
     }
     const label = given.label ?? known!.label;
     const option = given.option ?? (given.label ? { nl: capital(label.nl), en: capital(label.en) } : known!.option);
