@@ -12,6 +12,7 @@ import { Assistant } from './core/app/assistant.js';
 import { Background } from './core/background.js';
 import { Inbox } from './core/inbox/inbox.js';
 import { WorkLoop } from './core/work/loop.js';
+import { SharedNotes } from './core/transient.js';
 import { inboxWork, InboxRunner } from './core/inbox/runner.js';
 import { COMMAND_ACCEPTS, COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
 import { CardRenderer } from './core/cards/render.js';
@@ -186,9 +187,16 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const work = new WorkLoop(background, log);
   for (const source of inboxWork(runner, config.inbox.pollMs)) work.add(source);
   // The school file's class changes are checked at once for each version read (at start and after a
-  // reload); every process reading that version plans the same job id, so it runs once.
+  // reload) whose classes differ from the last version any process read; every process reading that
+  // version plans the same job id, so it runs once. The first version ever read is left to the day's
+  // upkeep (nothing to compare it with; a check then reads every request, which a start should not wait for).
+  const lastClasses = new SharedNotes(store, 'school-classes', 400 * 86_400_000);
   const planClassChanges = async (read: SchoolVersion) => {
     const fingerprint = classesFingerprint(read.school);
+    const last = await lastClasses.get(read.school.id);
+    if (last === fingerprint) return;
+    await lastClasses.set(read.school.id, fingerprint);
+    if (last === null) return;
     await planJob(store.jobs, 'class-changes', { id: classChangesJobId(read.school.id, fingerprint, read.writtenAt), payload: { fingerprint }, dueAt: clock.now() });
     work.wake('jobs');
   };

@@ -80,8 +80,9 @@ describe('the school file read again by every worker process', () => {
   it('applies a saved change in both workers within seconds, keeps both on it when the next save is broken, and checks the class changes once', async () => {
     zorgpad = await start();
     const first = await bothOn('none');
-    // At start the class changes are checked once, whichever worker plans it first.
-    await until('the check at start', () => checks() === 1);
+    // The first start has no earlier version to compare with: no check then (the day's upkeep does it).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(checks()).toBe(0);
     for (const said of await noorHears()) expect(said).toMatch(UNKNOWN);
 
     writeFileSync(file, withNoor(readFileSync(file, 'utf8')));
@@ -90,7 +91,7 @@ describe('the school file read again by every worker process', () => {
     expect(lines('school.reloaded')).toHaveLength(2);
     expect(lines('school.reloaded').every((l) => l.includes('"reason":"change"') && l.includes('"staff":11'))).toBe(true);
     // The new version's class changes (2B has another mentor) are checked once, for both workers.
-    await until('the check of the new version', () => checks() === 2);
+    await until('the check of the new version', () => checks() === 1);
 
     // A save with a syntax error: both say what is wrong (file and line), both keep serving the version they had.
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nstudents: [\n`);
@@ -102,7 +103,7 @@ describe('the school file read again by every worker process', () => {
     for (const said of await noorHears()) expect(said).not.toMatch(UNKNOWN);
 
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(checks()).toBe(2);
+    expect(checks()).toBe(1);
     expect(zorgpad.child.exitCode).toBeNull();
   }, 90_000);
 
