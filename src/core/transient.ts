@@ -86,13 +86,28 @@ export class SharedNotes {
   }
 
   async get(key: string): Promise<string | null> {
-    const found = await transient(this.store).get(this.id(key));
+    const found = await this.read(this.id(key));
     return found && found.expiresAt > Date.now() ? (found.payload ?? null) : null;
   }
 
   async set(key: string, value: string): Promise<void> {
     const id = this.id(key);
+    await this.read(id);
     await writeRecord(transient(this.store), id, (current) => ({ ...(current ?? { id }), payload: value, expiresAt: Date.now() + this.ttlMs }));
+  }
+
+  /**
+   * A note as stored; one sealed with a data key this process no longer has (the key was rotated, and
+   * short-lived records are not re-sealed) is removed and reads as none: a note is only ever a shortcut.
+   */
+  private async read(id: string) {
+    try {
+      return await transient(this.store).get(id);
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name !== 'UnknownDataKeyError') throw error;
+      await transient(this.store).delete(id);
+      return null;
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -61,7 +61,7 @@ export class FieldCipher {
     if (typeof value !== 'string' || !value.startsWith(PREFIX)) return value;
     const [kid, iv, tag, body] = value.slice(PREFIX.length).split(':');
     const key = kid ? this.byId.get(kid) : undefined;
-    if (!key || !iv || !tag || body === undefined) throw new Error(`no data key "${kid}" to decrypt a stored value`);
+    if (!key || !iv || !tag || body === undefined) throw Object.assign(new Error(`no data key "${kid}" to decrypt a stored value`), { name: 'UnknownDataKeyError' });
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]);
