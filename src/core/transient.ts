@@ -92,8 +92,15 @@ export class SharedNotes {
 
   async set(key: string, value: string): Promise<void> {
     const id = this.id(key);
-    await this.read(id);
-    await writeRecord(transient(this.store), id, (current) => ({ ...(current ?? { id }), payload: value, expiresAt: Date.now() + this.ttlMs }));
+    const write = () => writeRecord(transient(this.store), id, (current) => ({ ...(current ?? { id }), payload: value, expiresAt: Date.now() + this.ttlMs }));
+    try {
+      await write();
+    } catch (error) {
+      // Sealed with a key this process no longer has: removed, then written afresh (see `read`).
+      if (!unreadable(error)) throw error;
+      await transient(this.store).delete(id);
+      await write();
+    }
   }
 
   /**
@@ -104,7 +111,7 @@ export class SharedNotes {
     try {
       return await transient(this.store).get(id);
     } catch (error) {
-      if ((error as { name?: unknown } | null)?.name !== 'UnknownDataKeyError') throw error;
+      if (!unreadable(error)) throw error;
       await transient(this.store).delete(id);
       return null;
     }
@@ -115,3 +122,7 @@ export class SharedNotes {
   }
 }
 
+/** A stored value sealed with a data key this process does not have (store/cipher.ts). */
+function unreadable(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'UnknownDataKeyError';
+}

@@ -88,7 +88,7 @@ export class AccountLinks {
     // Someone whose account on this platform the school file names, or who has a linked account there
     // already, is not linked to another account by e-mail (a beheerder decides that).
     if (staff && !staff.identities[platform] && !(await this.accountOf(staff.id, platform))) {
-      const linked = await this.write(id, platform, account, (current, now) => ({
+      const linked = await this.write(id, (current, now) => ({
         ...(current ?? { id, schoolId: this.directory.school.id, platform, account, firstSeenAt: now }),
         staffId: staff.id,
         email,
@@ -109,7 +109,7 @@ export class AccountLinks {
       this.rememberStranger(id);
       return null;
     }
-    await this.write(id, platform, account, (current, now) =>
+    await this.write(id, (current, now) =>
       current?.status === 'linked'
         ? KEEP
         : { ...(current ?? { id, schoolId: this.directory.school.id, platform, account, firstSeenAt: now, via: null, staffId: null }), email, status: 'unknown' as const, lastSeenAt: now },
@@ -135,7 +135,7 @@ export class AccountLinks {
     if (!current || current.status !== 'unknown') return 'no-account';
     const platform: AccountPlatform = current.platform === 'slack' ? 'slack' : 'teams';
     if (staff.identities[platform] || (await this.accountOf(staff.id, platform))) return 'has-account';
-    const linked = await this.write(accountId, platform, current.account, (now, at) =>
+    const linked = await this.write(accountId, (now, at) =>
       now?.status === 'unknown' ? { ...now, staffId: staff.id, status: 'linked' as const, via: 'beheerder' as const, lastSeenAt: at } : KEEP,
     );
     if (!linked || linked.status !== 'linked' || linked.staffId !== staff.id) return 'no-account';
@@ -190,7 +190,7 @@ export class AccountLinks {
     return this.directory.rememberAccount(a.platform, a.account, a.staffId);
   }
 
-  private async write(id: string, _platform: AccountPlatform, _account: string, decide: (current: Account | null, now: number) => Omit<Account, 'version'> | typeof KEEP): Promise<Account | null> {
+  private async write(id: string, decide: (current: Account | null, now: number) => Omit<Account, 'version'> | typeof KEEP): Promise<Account | null> {
     const now = this.clock.now();
     const { record } = await writeRecord(this.accounts, id, (current) => decide(current, now));
     return record;
