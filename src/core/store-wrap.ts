@@ -27,18 +27,25 @@ export function wrapCollections(inner: Store, wrap: Wrap): Store {
 
 /**
  * A collection whose records pass through `read` on the way out (get, findBy, and what a write
- * returns) and through `write` on the way in.
+ * returns) and through `write` on the way in. `inverse`: `read` undoes `write` (encryption), so a write
+ * returns the record it was given, with the version the store gave it, instead of reading back what it wrote.
  */
-export function mappedCollection<T extends VersionedRecord>(base: RecordCollection<T>, read: (record: T) => T, write: <R>(record: R) => R = (r) => r): RecordCollection<T> {
+export function mappedCollection<T extends VersionedRecord>(
+  base: RecordCollection<T>,
+  read: (record: T) => T,
+  write: <R>(record: R) => R = (r) => r,
+  inverse = false,
+): RecordCollection<T> {
+  const written = <R extends T>(given: R, stored: T): T => (inverse ? { ...given, version: stored.version } : read(stored));
   return {
     get: async (id) => {
       const found = await base.get(id);
       return found ? read(found) : null;
     },
-    create: async (record) => read(await base.create(write(record))),
+    create: async (record) => written(record as T, await base.create(write(record))),
     update: async (record) => {
-      const written = await base.update(write(record));
-      return written ? read(written) : null;
+      const stored = await base.update(write(record));
+      return stored ? written(record, stored) : null;
     },
     findBy: async (field, value) => (await base.findBy(field, value)).map(read),
     findPage: async (query) => (await base.findPage(query)).map(read),

@@ -48,7 +48,8 @@ export function encryptingStore(inner: Store, cipher: FieldCipher): Store {
     const fields = SENSITIVE_FIELDS[name];
     if (!fields) return base;
     const seal = <R>(record: R): R => transform(record, fields, (v) => cipher.encrypt(v));
-    return mappedCollection(base, (record) => transform(record, fields, (v) => cipher.decrypt(v)), seal);
+    // A write returns the plain record it was given (decrypting what was just encrypted would give the same).
+    return mappedCollection(base, (record) => transform(record, fields, (v) => cipher.decrypt(v)), seal, true);
   });
   return { ...wrapped, audit: pseudonymisedAudit(inner.audit, cipher.auditPseudonyms()) };
 }

@@ -10,6 +10,12 @@ import { deliveryKey, parseSlackBody, personOf, verifySignature, type SlackReque
 
 /** Requests waiting for their acknowledgement beyond which turns wait (see `acknowledging`). */
 const ACK_BURST = 32;
+/**
+ * How long after the last moment of a burst turns still wait: a burst comes in waves (a load balancer,
+ * Slack's own batches), and the short gaps between them are no end of it. Without this, every gap
+ * started a turn per free slot, whose work then held up the next wave's acknowledgements.
+ */
+const BURST_QUIET_MS = 250;
 /** Slack gives up after 3 s; whatever happens, we answer before this. */
 const ACK_DEADLINE_MS = 2_500;
 /** Slack's own payloads are small; a modal submission with long notes stays well under this. */
@@ -46,6 +52,10 @@ export class SharedServerReceiver implements Receiver {
   private app: App | undefined;
   /** Requests read and not yet acknowledged: while there are many, acknowledging goes first (`acknowledging`). */
   private unacknowledged = 0;
+  /** When a burst was last seen (more than `ACK_BURST` unacknowledged), by the monotonic clock. */
+  private burstAt = Number.NEGATIVE_INFINITY;
+  /** The resume at the end of the quiet period, when one is armed. */
+  private resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly signingSecret: string,
@@ -67,7 +77,7 @@ export class SharedServerReceiver implements Receiver {
    * runner starts no turn then and leaves what it accepts in the store, so each acknowledgement costs one
    * write and Slack hears back well within its three seconds; the turns follow when the burst is answered.
    */
-  acknowledging = (): boolean => this.unacknowledged > ACK_BURST;
+  acknowledging = (): boolean => this.unacknowledged > ACK_BURST || performance.now() - this.burstAt < BURST_QUIET_MS;
 
   /** The HTTP handler for `POST /slack/events`. */
   handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -88,15 +98,27 @@ export class SharedServerReceiver implements Receiver {
       return;
     }
     // Counted once signed: unsigned or slow requests cannot hold the turns back.
-    this.unacknowledged++;
+    if (++this.unacknowledged > ACK_BURST) this.burstAt = performance.now();
     try {
       await this.dispatch(request, res, header('x-slack-retry-num'));
     } finally {
       this.unacknowledged--;
-      // Below the burst again: the turns waiting here or in the store start.
-      if (this.unacknowledged === ACK_BURST || this.unacknowledged === 0) this.runner.resume();
+      // Answered: the turns waiting here or in the store start, at once or when the burst has been quiet a while.
+      if (this.unacknowledged === 0) this.resumeWhenQuiet();
     }
   };
+
+  /** Resumes the turns now, or (once) when the quiet period after the last burst ends. */
+  private resumeWhenQuiet(): void {
+    const wait = this.burstAt + BURST_QUIET_MS - performance.now();
+    if (wait <= 0) return this.runner.resume();
+    if (this.resumeTimer) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      if (this.unacknowledged === 0) this.resumeWhenQuiet();
+    }, wait + 1);
+    this.resumeTimer.unref();
+  }
 
   /** Runs an entry's turn again, in whichever process claimed it: Bolt's listeners with an acknowledgement that does nothing. */
   replay = async (entry: InboxEntry): Promise<void> => {
@@ -116,6 +138,8 @@ export class SharedServerReceiver implements Receiver {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
     const key = deliveryKey(request);
     const person = personOf(request);
+    // An event's acknowledgement is always empty: it needs no listener, only the durable write.
+    if (request.kind === 'event' && key && person) return this.acknowledgeEvent(request, res, `slack:${key}`, `slack:${person}`, retryNum);
     let acked = false;
     let answer: (() => void) | undefined;
     const answered = new Promise<void>((resolve) => (answer = resolve));
@@ -185,6 +209,58 @@ export class SharedServerReceiver implements Receiver {
     // Answered by a listener's ack(), or when every listener is done without one.
     await Promise.race([answered, processing.then(() => respond())]);
     clearTimeout(deadline);
+  }
+
+  /**
+   * A person's event (a direct message, the Home tab opened): written to the inbox, then acknowledged
+   * (an empty 200), without Bolt; its turn runs after the answer, through Bolt's listeners as a replay
+   * does, when this process may run it now. So an acknowledgement costs the signature check, the parse
+   * and one write, also under a burst, when the turn is left in the store for whoever is free.
+   */
+  private async acknowledgeEvent(request: SlackRequest, res: ServerResponse, id: string, personKey: string, retryNum: string | undefined): Promise<void> {
+    let answered = false;
+    // Still being written after 2.5 s: not acknowledged; Slack sends it again and finds it, or stores it then.
+    const deadline = setTimeout(() => {
+      answered = true;
+      this.log.warn('slack.ack-deadline', { storing: true });
+      sendJson(res, 503, { error: 'not stored yet; send it again' });
+    }, ACK_DEADLINE_MS);
+    let accepted: Accepted | null;
+    try {
+      accepted = await this.runner.accept({ id, kind: 'slack', personKey, request });
+    } catch (error) {
+      this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      if (!answered) sendJson(res, 503, { error: 'not stored; send it again' });
+      return;
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (!answered) res.writeHead(200).end();
+    if (!accepted) {
+      this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
+      return;
+    }
+    const entry = accepted.entry;
+    void this.background.track(
+      (async () => {
+        // Its person's earlier turn runs, or no slot is free: it waits in the store for whoever is free.
+        if (!(await this.runner.runHere(accepted))) return;
+        const outcome = { failed: false };
+        try {
+          await this.app!.processEvent({
+            body: request.body,
+            ack: async () => undefined,
+            ...(retryNum ? { retryNum: Number(retryNum) } : {}),
+            customProperties: { zorgpad: request, outcome, inboxId: id } satisfies InboxContext,
+          });
+        } catch (error) {
+          outcome.failed = true;
+          this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' });
+        } finally {
+          await this.runner.finished(entry, !outcome.failed);
+        }
+      })().catch((error: unknown) => this.log.error('slack.turn-failed', { error: error instanceof Error ? error.name : 'unknown' })),
+    );
   }
 }
 

@@ -1,0 +1,70 @@
+import { Agent, request } from 'node:http';
+
+/** What one request of a load looks like (the `setupRequest` result of the other runs). */
+export interface LoadRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface ClosedLoopResult {
+  requests: number;
+  reqPerSec: number;
+  latency: { p50: number; p99: number; p999: number };
+  errors: number;
+  /** How long opening the connections took (not measured as latency). */
+  openedInMs: number;
+}
+
+/**
+ * `connections` clients, each sending its next request as soon as its answer arrives, over connections
+ * that are all open before the clock starts: the latency is the server's answer, not the load tool's or
+ * the kernel's connection set-up. (autocannon opens its connections while it measures; on this machine
+ * part of 200 connections then come up one to several seconds late, on a bare Node server too, and
+ * their first requests landed in the p99 of every target alike.)
+ */
+export async function closedLoop(base: string, next: () => LoadRequest, connections: number, seconds: number): Promise<ClosedLoopResult> {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  const send = (r: LoadRequest): Promise<number> =>
+    new Promise((resolve) => {
+      const req = request(
+        { host: url.hostname, port: url.port, agent, method: r.method ?? 'GET', path: r.path ?? '/', headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy());
+      req.on('error', () => resolve(0));
+      req.end(r.body);
+    });
+  try {
+    // Every connection opened (and used once) before the clock starts.
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: connections }, () => send(next())));
+    const openedInMs = performance.now() - t0;
+    const samples: number[] = [];
+    let errors = 0;
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) {
+          const r = next();
+          const t = performance.now();
+          const status = await send(r);
+          samples.push(performance.now() - t);
+          if (status < 200 || status >= 300) errors++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - start) / 1000;
+    samples.sort((a, b) => a - b);
+    const at = (p: number) => (samples.length ? samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]! : NaN);
+    return { requests: samples.length, reqPerSec: samples.length / elapsed, latency: { p50: at(0.5), p99: at(0.99), p999: at(0.999) }, errors, openedInMs };
+  } finally {
+    agent.destroy();
+  }
+}
