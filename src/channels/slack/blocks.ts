@@ -8,6 +8,22 @@
  * several messages or, in a modal, cut short with a note that says where the rest is.
  */
 
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  Datepicker,
+  DividerBlock,
+  HeaderBlock,
+  InputBlock,
+  MrkdwnElement,
+  MultiStaticSelect,
+  PlainTextElement,
+  PlainTextInput,
+  PlainTextOption,
+  SectionBlock,
+  StaticSelect,
+} from '@slack/types';
 import { ESCAPED_CHARACTER, unescapeMarkdown } from '../../core/cards/markdown.js';
 
 export const LIMITS = {
@@ -32,29 +48,29 @@ export const LIMITS = {
   fallbackText: 40000,
 } as const;
 
-export type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
-export type Mrkdwn = { type: 'mrkdwn'; text: string };
-export type SlackOption = { text: PlainText; value: string };
-export type SlackElement =
-  | { type: 'button'; action_id: string; text: PlainText; value?: string; url?: string; style?: 'primary' | 'danger' }
-  | { type: 'plain_text_input'; action_id: string; multiline?: boolean; max_length?: number; placeholder?: PlainText; initial_value?: string }
-  | {
-      type: 'static_select' | 'multi_static_select';
-      action_id: string;
-      options: SlackOption[];
-      placeholder?: PlainText;
-      /** What is chosen already (a form filled in with what is known). */
-      initial_option?: SlackOption;
-      initial_options?: SlackOption[];
-    }
-  | { type: 'datepicker'; action_id: string; placeholder?: PlainText; initial_date?: string };
+/**
+ * A type of @slack/types with some fields narrowed to what Zorgpad builds and relies on (a button always
+ * has an action_id, a select its options, a section mrkdwn text): still assignable to the library's type,
+ * so blocks go to the Web API as they are, and a plain object type, so tests can read them as records.
+ */
+type Narrowed<T, N extends Partial<T> = Record<never, never>> = Omit<T, keyof N> & N;
+
+export type SlackMrkdwn = Narrowed<MrkdwnElement>;
+export type SlackOption = Narrowed<PlainTextOption, { value: string }>;
+export type SlackButton = Narrowed<Button, { action_id: string }>;
+export type SlackInputElement =
+  | Narrowed<PlainTextInput, { action_id: string }>
+  | Narrowed<Datepicker, { action_id: string }>
+  /** `initial_option(s)`: what is chosen already (a form filled in with what is known). */
+  | Narrowed<StaticSelect, { action_id: string; options: SlackOption[]; initial_option?: SlackOption }>
+  | Narrowed<MultiStaticSelect, { action_id: string; options: SlackOption[]; initial_options?: SlackOption[] }>;
 export type SlackBlock =
-  | { type: 'header'; text: PlainText }
-  | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[]; accessory?: SlackElement }
-  | { type: 'context'; elements: Mrkdwn[] }
-  | { type: 'divider' }
-  | { type: 'actions'; block_id?: string; elements: SlackElement[] }
-  | { type: 'input'; block_id: string; label: PlainText; optional: boolean; element: SlackElement; hint?: PlainText };
+  | Narrowed<HeaderBlock>
+  | Narrowed<SectionBlock, { text?: SlackMrkdwn; fields?: SlackMrkdwn[]; accessory?: SlackButton }>
+  | Narrowed<ContextBlock, { elements: SlackMrkdwn[] }>
+  | Narrowed<DividerBlock>
+  | Narrowed<ActionsBlock, { elements: SlackButton[] }>
+  | Narrowed<InputBlock, { block_id: string; optional: boolean; element: SlackInputElement }>;
 
 /** Where blocks are shown: limits and what inputs do differ. */
 export type Surface = 'message' | 'modal' | 'home';
@@ -127,7 +143,7 @@ export function preformatted(markdown: string, max: number = LIMITS.sectionText)
   return out;
 }
 
-const plain = (text: string, max: number): PlainText => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+const plain = (text: string, max: number): PlainTextElement => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
 
 /** Splits a long text into pieces of at most `max` characters, at a line break or space where possible. */
 export function splitText(text: string, max: number): string[] {
@@ -251,7 +267,7 @@ export function translateCard(card: Json, surface: Surface, options: TranslateOp
   let submit: Translation['submit'] = null;
   let buttonIndex = 0;
   const addActions = (actions: Json[]) => {
-    const buttons: SlackElement[] = [];
+    const buttons: SlackButton[] = [];
     for (const action of actions) {
       const type = str(action.type);
       const title = str(action.title);

@@ -1,5 +1,6 @@
-import type { App } from '@slack/bolt';
-import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
+import type { App, Context } from '@slack/bolt';
+import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
+import type { ModalView } from '@slack/types';
 import type { SharedNotes } from '../../core/transient.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
@@ -10,11 +11,12 @@ import type { Logger } from '../../core/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
 import { TurnNotHere, unwrap, type InboxContext } from './receiver.js';
-import { deliveryKey, inputValues, type BlockActions, type SlackRequest, type ViewClosed, type ViewSubmission } from './requests.js';
+import { deliveryKey, inputValues, interactionOf, isAppHomeOpened, isMessageEvent, requestOf, type BlockActions } from './requests.js';
 import { notes, questionNote, readQuestionNote } from '../../core/app/last-question.js';
 
 type Client = App['client'];
-type View = Record<string, unknown>;
+/** What a turn needs to know of the inbox entry it runs for (receiver.ts). */
+type Work = Pick<InboxContext, 'inboxId' | 'replay'>;
 
 /** Slash-command words and what they mean to the core (typed text works just as well). */
 const SUBCOMMANDS: Record<string, string> = {
@@ -65,47 +67,44 @@ export class SlackBot {
 
     app.command(/^\/zorgpad$/, async ({ ack, context }) => {
       await ack();
-      const request = context.zorgpad as Extract<SlackRequest, { kind: 'command' }>;
-      const { command } = request;
+      const { command } = requestOf(context, 'command');
       const opened = await this.openLoading(command.trigger_id);
       const sub = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
       // Only the subcommands themselves: "constructor" or "__proto__" are just text.
       const text = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub]! : command.text.trim();
-      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, inboxContext(context));
-      await this.showInModal(opened, reply, command.user_id, inboxContext(context));
+      const reply = await this.turn(command.team_id, command.user_id, `command:${command.trigger_id}`, { kind: 'text', text }, workOf(context));
+      await this.showInModal(opened, reply, command.user_id, workOf(context));
       // Typed, like a message: it settles the last question asked in the DM, when that was the open one.
       await this.settleLast(command.user_id, reply.settled, reply.about);
     });
 
     app.event('message', async ({ context }) => {
-      const request = context.zorgpad as Extract<SlackRequest, { kind: 'event' }>;
-      const event = request.event.event;
-      if (event.type !== 'message' || !('channel' in event)) return;
-      const m = event as { channel: string; channel_type?: string; user?: string; text?: string; subtype?: string; bot_id?: string };
+      const request = requestOf(context, 'event');
+      const m = request.event.event;
+      if (!isMessageEvent(m)) return;
       // Only what a person types in their direct messages with Zorgpad; never our own messages.
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.text?.trim()) return;
-      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, inboxContext(context));
+      const reply = await this.turn(request.event.team_id, m.user, `event:${request.event.event_id}`, { kind: 'text', text: m.text.trim() }, workOf(context));
       // A typed answer, stop, back or another procedure settles the question's message: its answer, or
       // that it is closed, shown; its buttons gone.
       await this.settleLast(m.user, reply.settled, reply.about);
-      await this.post(m.channel, replyMessages(reply), m.user, inboxContext(context));
+      await this.post(m.channel, replyMessages(reply), m.user, workOf(context));
     });
 
     app.event('app_home_opened', async ({ context }) => {
-      const request = context.zorgpad as Extract<SlackRequest, { kind: 'event' }>;
-      const event = request.event.event as { user: string; tab?: string };
+      const { event } = requestOf(context, 'event').event;
+      if (!isAppHomeOpened(event)) return;
       if (event.tab && event.tab !== 'home') return;
       await this.publishHome(event.user);
     });
 
     app.action(/^zp\./, async ({ ack, context }) => {
       await ack();
-      const request = context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>;
-      await this.onAction(request.interaction as BlockActions, inboxContext(context));
+      await this.onAction(interactionOf(context, 'block_actions'), workOf(context));
     });
 
     app.view(VOTE_VIEW, async ({ ack, context }) => {
-      const submission = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewSubmission;
+      const submission = interactionOf(context, 'view_submission');
       const motivation = String(inputValues(submission.view.state).motivation ?? '').trim();
       // Checked before the modal closes, so the person can correct it in place.
       if (motivation.length < 3) {
@@ -116,29 +115,29 @@ export class SlackBot {
       const data = parseMetadata(submission.view.private_metadata);
       const input = parseCardSubmit({ ...(data as object), motivation });
       if (!input || input.kind !== 'vote') return;
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, inboxContext(context));
-      await this.post(submission.user.id, reply.messages, submission.user.id, inboxContext(context));
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, `view:${submission.view.id}`, input, workOf(context));
+      await this.post(submission.user.id, reply.messages, submission.user.id, workOf(context));
     });
 
     app.view(DIALOG_VIEW, async ({ ack, context }) => {
-      const submission = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewSubmission;
+      const submission = interactionOf(context, 'view_submission');
       const data = parseMetadata(submission.view.private_metadata);
       const input = data ? parseCardSubmit(withInputs(data, inputValues(submission.view.state))) : null;
       // A form: a field that is not right is said beside it, in the window, and nothing is kept.
-      const errors = input && !inboxContext(context).replay ? await this.formErrors(submission.team?.id ?? '', submission.user.id, input) : null;
+      const errors = input && !workOf(context).replay ? await this.formErrors(submission.team?.id ?? '', submission.user.id, input) : null;
       if (errors) {
         await ack({ response_action: 'errors', errors });
         return;
       }
       // The next question replaces this one in the same window; first say we are on it.
-      await ack({ response_action: 'update', view: this.loadingView() as never });
+      await ack({ response_action: 'update', view: this.loadingView() });
       if (!input) {
         await this.updateModal(submission.view.id, { messages: [{ text: this.t('error.badRequest') }], duplicate: false });
         return;
       }
       // The same window asks question after question: the delivery id names the question answered.
-      const request = context.zorgpad as SlackRequest;
-      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, inboxContext(context));
+      const request = requestOf(context, 'interaction');
+      const reply = await this.turn(submission.team?.id ?? '', submission.user.id, deliveryKey(request) ?? `view:${submission.view.id}`, input, workOf(context));
       await this.updateModal(submission.view.id, reply);
       await this.settleLast(submission.user.id, reply.closed?.card, reply.closed?.question);
     });
@@ -147,26 +146,26 @@ export class SlackBot {
     // answers, so that what is typed next is not taken for an answer to a question no longer in view.
     app.view({ callback_id: DIALOG_VIEW, type: 'view_closed' }, async ({ ack, context }) => {
       await ack();
-      const closed = (context.zorgpad as Extract<SlackRequest, { kind: 'interaction' }>).interaction as ViewClosed;
+      const closed = interactionOf(context, 'view_closed');
       const shown = windowOf(parseMetadata(closed.view.private_metadata));
       if (!shown) return; // a finished window, or one still loading: no dialog in view
-      const request = context.zorgpad as SlackRequest;
+      const request = requestOf(context, 'interaction');
       const user = closed.user.id;
-      const reply = await this.turn(closed.team?.id ?? '', user, deliveryKey(request) ?? `closed:${closed.view.id}`, { kind: 'close', ...shown }, inboxContext(context));
-      await this.post(user, reply.messages, user, inboxContext(context));
+      const reply = await this.turn(closed.team?.id ?? '', user, deliveryKey(request) ?? `closed:${closed.view.id}`, { kind: 'close', ...shown }, workOf(context));
+      await this.post(user, reply.messages, user, workOf(context));
     });
 
     // With the extended handler (routes.ts): the request's context, to mark its inbox entry failed.
-    const onError = async ({ error, context }: ExtendedErrorHandlerArgs) => {
+    const onError: ExtendedErrorHandler = async ({ error, context }) => {
       if (unwrap(error) instanceof TurnNotHere) return; // not a failure: the turn runs elsewhere or later
-      const outcome = (context as Partial<InboxContext> | undefined)?.outcome;
-      if (outcome) outcome.failed = true;
+      const outcome: unknown = context?.outcome;
+      if (isOutcome(outcome)) outcome.failed = true;
       this.log.error('slack.error', { error: error.code ?? error.name });
     };
-    app.error(onError as never);
+    app.error(onError);
   }
 
-  private async onAction(action: BlockActions, work: InboxContext): Promise<void> {
+  private async onAction(action: BlockActions, work: Work): Promise<void> {
     const clicked = action.actions[0]!;
     const decoded = clicked.value ? decodeButton(clicked.value) : null;
     if (!decoded) return; // a link button: Slack opened the link
@@ -190,7 +189,7 @@ export class SlackBot {
       // The motivation is asked in a modal; the trigger must be used within 3 s. Run later than that
       // (after a restart), the window cannot open: the person is asked to press again.
       try {
-        await this.client.views.open({ trigger_id: action.trigger_id, view: this.voteView(input) as never });
+        await this.client.views.open({ trigger_id: action.trigger_id, view: this.voteView(input) });
       } catch (error) {
         this.log.warn('slack.modal-open-failed', { error: errorCode(error) });
         await this.post(user, [{ text: this.t('slack.pressAgain') }], user);
@@ -199,7 +198,7 @@ export class SlackBot {
     }
     const inModal = action.container?.type === 'view' && action.view && action.view.type !== 'home';
     if (inModal) {
-      await this.client.views.update({ view_id: action.view!.id, view: this.loadingView() as never });
+      await this.client.views.update({ view_id: action.view!.id, view: this.loadingView() });
       const reply = await this.turn(team, user, deliveryId, input, work);
       await this.updateModal(action.view!.id, reply);
       await this.settleLast(user, reply.closed?.card, reply.closed?.question);
@@ -232,7 +231,7 @@ export class SlackBot {
    * A core turn for the request an inbox entry holds. Run again after a process died (`replay`), the
    * core gives the turn's reply again when the turn was made, instead of taking it for a repeat.
    */
-  private async turn(team: string, user: string, deliveryId: string, input: Input | CardAction, work: InboxContext): Promise<Reply> {
+  private async turn(team: string, user: string, deliveryId: string, input: Input | CardAction, work: Work): Promise<Reply> {
     const inbound: Inbound = {
       platform: 'slack',
       tenantId: team || 'slack',
@@ -258,18 +257,18 @@ export class SlackBot {
    * entry's id in Slack's message metadata; run again after a process died (`work.replay`), it first
    * asks Slack which of its messages arrived before, and posts only the others.
    */
-  async post(channel: string, messages: OutboundMessage[], user?: string, work?: InboxContext): Promise<void> {
+  async post(channel: string, messages: OutboundMessage[], user?: string, work?: Work): Promise<void> {
     const turn = work?.inboxId;
     const posted = turn && work.replay ? await this.postedBefore(channel, user, turn) : new Map<number, { channel: string; ts: string }>();
     let part = 0;
-    const send = async (text: string, blocks?: unknown[]): Promise<{ channel?: string; ts?: string }> => {
+    const send = async (text: string, blocks?: SlackBlock[]): Promise<{ channel?: string; ts?: string }> => {
       const n = part++;
       const before = posted.get(n);
       if (before) return before;
       return this.client.chat.postMessage({
         channel,
         text,
-        ...(blocks ? { blocks: blocks as never } : { mrkdwn: false }),
+        ...(blocks ? { blocks } : { mrkdwn: false }),
         ...(turn ? { metadata: { event_type: REPLY_EVENT, event_payload: { turn, part: n } } } : {}),
       });
     };
@@ -355,18 +354,18 @@ export class SlackBot {
   private async settle(channel: string, ts: string, card: AdaptiveCardJson): Promise<void> {
     const [settled] = toMessages(card);
     await this.client.chat
-      .update({ channel, ts, text: settled!.text, blocks: settled!.blocks as never })
+      .update({ channel, ts, text: settled!.text, blocks: settled!.blocks })
       .catch((error: unknown) => this.log.warn('slack.settle-failed', { error: errorCode(error) }));
   }
 
   async publishHome(user: string): Promise<void> {
     const overview = await this.assistant.overview('slack', user, this.locale);
-    await this.client.views.publish({ user_id: user, view: homeView(overview, this.t) as never });
+    await this.client.views.publish({ user_id: user, view: homeView(overview, this.t) });
   }
 
   private async openLoading(triggerId: string): Promise<string | null> {
     try {
-      const opened = await this.client.views.open({ trigger_id: triggerId, view: this.loadingView() as never });
+      const opened = await this.client.views.open({ trigger_id: triggerId, view: this.loadingView() });
       return opened.view?.id ?? null;
     } catch (error) {
       // An expired trigger: answer in direct messages instead.
@@ -375,17 +374,17 @@ export class SlackBot {
     }
   }
 
-  private async showInModal(viewId: string | null, reply: Reply, user?: string, work?: InboxContext): Promise<void> {
+  private async showInModal(viewId: string | null, reply: Reply, user?: string, work?: Work): Promise<void> {
     if (viewId) await this.updateModal(viewId, reply);
     else if (user) await this.post(user, reply.messages, user, work);
   }
 
   private async updateModal(viewId: string, reply: Reply): Promise<void> {
-    await this.client.views.update({ view_id: viewId, view: this.dialogView(reply) as never });
+    await this.client.views.update({ view_id: viewId, view: this.dialogView(reply) });
   }
 
   /** What every Zorgpad modal has: its kind, a title (the procedure's, when known) and a close button. */
-  private modalFrame(callbackId: string, title: MessageKey, named?: string): View {
+  private modalFrame(callbackId: string, title: MessageKey, named?: string): Omit<ModalView, 'blocks'> {
     return {
       type: 'modal',
       callback_id: callbackId,
@@ -396,12 +395,12 @@ export class SlackBot {
     };
   }
 
-  private loadingView(): View {
+  private loadingView(): ModalView {
     return { ...this.modalFrame(DIALOG_VIEW, 'slack.modal.title'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(this.t('slack.modal.loading')) } }] };
   }
 
   /** A turn's reply as a modal: what was said, then the question (its inputs, and Send as Submit). */
-  dialogView(reply: Reply): View {
+  dialogView(reply: Reply): ModalView {
     const blocks: SlackBlock[] = [];
     let submit: ReturnType<typeof translateCard>['submit'] = null;
     const messages = replyMessages(reply);
@@ -428,7 +427,7 @@ export class SlackBot {
     };
   }
 
-  private voteView(vote: Extract<CardAction, { kind: 'vote' }>): View {
+  private voteView(vote: Extract<CardAction, { kind: 'vote' }>): ModalView {
     const t = this.t;
     const choice = t(vote.vote === 'approve' ? 'exception.vote.approve' : vote.vote === 'reject' ? 'exception.vote.reject' : 'exception.vote.discuss');
     return {
@@ -448,9 +447,15 @@ export class SlackBot {
   }
 }
 
-/** What the receiver put in Bolt's context for this request (receiver.ts). */
-function inboxContext(context: unknown): InboxContext {
-  return context as InboxContext;
+/** Which inbox entry the receiver put in Bolt's context for this request (receiver.ts), and whether this is a run again. */
+function workOf(context: Context): Work {
+  const { inboxId, replay } = context;
+  return { ...(typeof inboxId === 'string' ? { inboxId } : {}), ...(typeof replay === 'boolean' ? { replay } : {}) };
+}
+
+/** The receiver's `outcome` in Bolt's context: where the error handler says that the listener failed. */
+function isOutcome(value: unknown): value is NonNullable<InboxContext['outcome']> {
+  return typeof value === 'object' && value !== null && 'failed' in value && typeof value.failed === 'boolean';
 }
 
 /** The card data a form sends: the button's data with the inputs' values, as an Adaptive Card submit. */

@@ -102,7 +102,7 @@ export class SlackDelivery {
     const parts = card ? toMessages(card, { inputs: item.staffId !== KERNTEAM_CHANNEL }) : splitText(item.text, LIMITS.sectionText).map((text) => ({ text: slackText(text), blocks: undefined }));
     const [where, ts] = (replaced?.deliveredMessageId ?? '').split('|');
     if (where && ts && parts[0]) {
-      await client.chat.update({ channel: where, ts, text: parts[0].text, ...(parts[0].blocks ? { blocks: parts[0].blocks as never } : {}) });
+      await client.chat.update({ channel: where, ts, text: parts[0].text, ...(parts[0].blocks ? { blocks: parts[0].blocks } : {}) });
       return `${where}|${ts}`;
     }
     let first: string | null = null;
@@ -110,7 +110,7 @@ export class SlackDelivery {
       const sent = await client.chat.postMessage({
         channel,
         text: part.text,
-        ...(part.blocks ? { blocks: part.blocks as never } : { mrkdwn: false }),
+        ...(part.blocks ? { blocks: part.blocks } : { mrkdwn: false }),
       });
       first ??= sent.channel && sent.ts ? `${sent.channel}|${sent.ts}` : null;
     }

@@ -1,3 +1,4 @@
+import type { HomeView } from '@slack/types';
 import type { Overview, OverviewItem } from '../../core/app/assistant.js';
 import type { Translate } from '../../core/i18n/index.js';
 import { clip, encodeButton, fitBlocks, LIMITS, mrkdwn, type SlackBlock } from './blocks.js';
@@ -10,7 +11,7 @@ const MAX_ITEMS = 15;
  * buttons, then their open cases, their exception drafts and the reviews they are due to record, each
  * with a button that opens it in a modal.
  */
-export function homeView(overview: Overview | null, t: Translate): Record<string, unknown> {
+export function homeView(overview: Overview | null, t: Translate): HomeView {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: t('slack.home.title') } }];
   if (!overview) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(t('slack.home.unknown')) } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifySlackRequest } from '@slack/bolt';
+import { verifySlackRequest, type Context } from '@slack/bolt';
 import { z } from 'zod';
 
 /** Slack allows five minutes between its timestamp and ours, either way. */
@@ -132,6 +132,53 @@ export type SlackRequest =
   | { kind: 'command'; command: SlashCommand; body: Record<string, unknown> }
   | { kind: 'event'; event: EventCallback; body: Record<string, unknown> }
   | { kind: 'interaction'; interaction: z.infer<typeof interactionSchema>; body: Record<string, unknown> };
+
+export type SlackRequestKind = SlackRequest['kind'];
+export type RequestOf<K extends SlackRequestKind> = Extract<SlackRequest, { kind: K }>;
+export type Interaction = RequestOf<'interaction'>['interaction'];
+export type InteractionOf<T extends Interaction['type']> = Extract<Interaction, { type: T }>;
+export type MessageEvent = z.infer<typeof messageEventSchema>;
+export type AppHomeOpened = z.infer<typeof appHomeOpenedSchema>;
+
+/**
+ * The request the receiver put in Bolt's context (`context.zorgpad`, receiver.ts), checked to be of the
+ * kind a listener handles. Throws when it is not: a listener never works on a request it was not made for.
+ */
+export function requestOf<K extends SlackRequestKind>(context: Context, kind: K): RequestOf<K> {
+  const request = context.zorgpad;
+  if (!isRequestOf(request, kind)) throw new Error(`Bolt's context holds ${kindOf(request)} where a Slack ${kind} request was expected`);
+  return request;
+}
+
+/** The interaction in Bolt's context (see `requestOf`), checked to be of the type a listener handles. */
+export function interactionOf<T extends Interaction['type']>(context: Context, type: T): InteractionOf<T> {
+  const { interaction } = requestOf(context, 'interaction');
+  if (!isInteractionOf(interaction, type)) throw new Error(`Bolt's context holds a ${interaction.type} interaction where a ${type} was expected`);
+  return interaction;
+}
+
+function isRequestOf<K extends SlackRequestKind>(value: unknown, kind: K): value is RequestOf<K> {
+  return typeof value === 'object' && value !== null && 'kind' in value && value.kind === kind;
+}
+
+function isInteractionOf<T extends Interaction['type']>(interaction: Interaction, type: T): interaction is InteractionOf<T> {
+  return interaction.type === type;
+}
+
+function kindOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return value === undefined ? 'no request' : `a ${value === null ? 'null' : typeof value}`;
+  return 'kind' in value && typeof value.kind === 'string' ? `a ${value.kind} request` : 'an object without a kind';
+}
+
+/** A message event as parsed (`messageEventSchema`); other events, and messages it refused, are not. */
+export function isMessageEvent(event: EventCallback['event']): event is MessageEvent {
+  return event.type === 'message' && 'channel' in event;
+}
+
+/** The Home tab opened, as parsed (`appHomeOpenedSchema`, which requires the user). */
+export function isAppHomeOpened(event: EventCallback['event']): event is AppHomeOpened {
+  return event.type === 'app_home_opened' && 'user' in event;
+}
 
 /** Parses a verified body by its content type: slash commands and interactions are forms, events JSON. */
 export function parseSlackBody(rawBody: Buffer, contentType: string | undefined): SlackRequest | null {
