@@ -103,8 +103,14 @@ export class TeamsReferences {
     return id;
   }
 
+  /**
+   * A 403 on this reference: the person blocked or removed the app. Decided on the reference as stored:
+   * when the person installed again meanwhile (another conversation), the new reference stays usable.
+   */
   async markUnreachable(record: TeamsReference): Promise<void> {
-    await this.refs.update({ ...record, unreachable: true, updatedAt: this.clock.now() });
+    await writeRecord(this.refs, record.id, (current) =>
+      current && current.reference === record.reference && !current.unreachable ? { ...current, unreachable: true, updatedAt: this.clock.now() } : KEEP,
+    );
   }
 
   private id(staffId: string): string {

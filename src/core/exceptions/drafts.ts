@@ -6,7 +6,7 @@ import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate, type Answer } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
 import { KEEP, updateOnce, writeRecord } from '../records.js';
-import { DOCUMENTS, type ExceptionRequest } from './model.js';
+import { DOCUMENTS, GROUNDS, KINDS, oneOf, PURPOSES, SCOPES, type ExceptionRequest } from './model.js';
 import { ExceptionCore, scopesOf, KERNTEAM_CHANNEL, type ExceptionResult } from './context.js';
 import { actionKey, docKey, docStateKey, functionKey, groundKey, kindKey, purposeKey, requestCard, scopeKey } from './presentation.js';
 
@@ -25,24 +25,25 @@ export async function saveDraft(x: ExceptionCore, actor: Actor, draftId: string,
     const state = text(`doc_${doc}`);
     if (state === 'aanwezig' || state === 'volgt' || state === 'nvt') documents[doc] = state;
   }
+  const scopes = list('reikwijdte').flatMap((v) => oneOf(SCOPES, v) ?? []);
   const fields = {
     studentRef: student?.ref ?? '',
     classId: student?.class ?? '',
     yearGroup: student ? (x.deps.directory.classOf(student)?.yearGroup ?? 0) : 0,
-    ground: choice('grond'),
-    purpose: choice('doel'),
+    ground: oneOf(GROUNDS, choice('grond')),
+    purpose: oneOf(PURPOSES, choice('doel')),
     purposeDetail: text('doelToelichting'),
     documents,
     documentsLocation: text('bewaarplaats'),
     studentWords: text('woordenLeerling'),
-    scope: list('reikwijdte')[0] ?? null,
-    scopes: list('reikwijdte'),
+    scope: scopes[0] ?? null,
+    scopes,
     subjects: list('wanneer'),
     when: answers.wanneer?.display ?? '',
     apps: text('apps'),
     functions: list('functies'),
     teacherActions: list('aanpak'),
-    kind: choice('soort'),
+    kind: oneOf(KINDS, choice('soort')),
     updatedAt: now,
   };
   await writeRecord(x.requests, draftId, (current): Omit<ExceptionRequest, 'version'> | typeof KEEP => {

@@ -14,6 +14,14 @@ export const FUNCTIONS = ['meldingen', 'hulp-app', 'communicatie', 'contact', 'g
 export const TEACHER_ACTIONS = ['zichtbaar', 'zonder-vragen', 'even-weg', 'geen-uitleg', 'contactpersoon'] as const;
 export const VOTES = ['approve', 'reject', 'discuss'] as const;
 
+/**
+ * The value when it is one of `values`, else null: a record holds only the values its schema names (an
+ * answer that is none of them is not stored, rather than making the record unreadable).
+ */
+export function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {
+  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
+}
+
 export type DocumentName = (typeof DOCUMENTS)[number];
 export type DocumentState = (typeof DOCUMENT_STATES)[number];
 export type VoteChoice = (typeof VOTES)[number];
@@ -108,8 +116,8 @@ export const exceptionRequestSchema = recordSchema({
   createdAt: z.number(),
   updatedAt: z.number(),
   submittedAt: z.number().nullable(),
-  ground: z.string().nullable(),
-  purpose: z.string().nullable(),
+  ground: z.enum(GROUNDS).nullable(),
+  purpose: z.enum(PURPOSES).nullable(),
   /** Sensitive: free text about the purpose (may touch on health). Kernteam and requester only. */
   purposeDetail: z.string(),
   documents: z.partialRecord(z.enum(DOCUMENTS), z.enum(DOCUMENT_STATES)),
@@ -118,9 +126,9 @@ export const exceptionRequestSchema = recordSchema({
   /** Sensitive: the student's own words, verbatim as typed by staff. */
   studentWords: z.string(),
   /** The first of `scopes` (older records have only this). */
-  scope: z.string().nullable(),
+  scope: z.enum(SCOPES).nullable(),
   /** Where it applies: in lessons, also in test weeks, also in free periods (shown to teachers). */
-  scopes: z.array(z.string()).optional(),
+  scopes: z.array(z.enum(SCOPES)).optional(),
   /** Which subjects, as the names in the school file, or `alle` (shown to teachers). */
   subjects: z.array(z.string()).optional(),
   /** The subjects as shown ("Alle lessen", "wiskunde, Engels"); older records: as typed. */
@@ -131,7 +139,7 @@ export const exceptionRequestSchema = recordSchema({
   functions: z.array(z.string()).optional(),
   /** What is asked of the subject teacher (TEACHER_ACTIONS; shown to teachers). */
   teacherActions: z.array(z.string()).optional(),
-  kind: z.string().nullable(),
+  kind: z.enum(KINDS).nullable(),
   votes: z.array(kernteamVoteSchema),
   decision: decisionSchema.nullable(),
   /** The date the next review is due, YYYY-MM-DD. */

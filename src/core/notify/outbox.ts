@@ -283,11 +283,19 @@ export class Outbox {
   /**
    * Takes a due message for delivery: for `leaseMs` no other deliverer (another channel, another
    * process) picks it up. Null when someone else took it first. Use the returned record afterwards.
+   * Decided on the message as stored: only a pending one that is due (not leased to a deliverer, not
+   * backing off) is taken, so of claimants at the same moment exactly one wins; the lease end
+   * (`nextAttemptAt`) is what marks the claim as this deliverer's afterwards.
    */
   async claim(notification: Notification, leaseMs = 60_000): Promise<Notification | null> {
     if (notification.status !== 'pending') return null;
-    const claimed = await this.items.update({ ...notification, nextAttemptAt: this.clock.now() + leaseMs });
-    return claimed ? this.prepared(claimed) : null;
+    const now = this.clock.now();
+    // At least a millisecond: a claim must leave the message not due, or a second claimant could take it too.
+    const until = now + Math.max(1, leaseMs);
+    const { record, written } = await writeRecord(this.items, notification.id, (current) =>
+      current && current.status === 'pending' && current.nextAttemptAt <= now ? { ...current, nextAttemptAt: until } : KEEP,
+    );
+    return written && record ? this.prepared(record) : null;
   }
 
   /**
@@ -303,21 +311,29 @@ export class Outbox {
     return item ? { item, replaced } : null;
   }
 
-  /** Marks a message delivered; false when another process delivered it first. */
+  /**
+   * Marks a message delivered; false when another process delivered it first, or when it is no longer
+   * the message this deliverer took (see `stillTaken`): then it stays pending and goes out again when
+   * the lease ends (a reminder added to a bundle after the claim is not lost). Kept is the message as
+   * stored (what was scrubbed meanwhile stays scrubbed); a bundle with the text and card of its reminders.
+   */
   async markDelivered(notification: Notification, via: string, messageId: string | null = null): Promise<boolean> {
-    const done = await this.items.update({
-      ...notification,
-      status: 'delivered',
-      deliveredAt: this.clock.now(),
-      deliveredVia: via,
-      deliveredMessageId: messageId,
-    });
-    return done !== null;
+    const { written } = await writeRecord(this.items, notification.id, (current) =>
+      current && stillTaken(current, notification)
+        ? { ...this.prepared(current), status: 'delivered' as const, deliveredAt: this.clock.now(), deliveredVia: via, deliveredMessageId: messageId }
+        : KEEP,
+    );
+    return written;
   }
 
-  /** A failed attempt: try again after a back-off that grows with every attempt. */
+  /**
+   * A failed attempt: try again after a back-off that grows with every attempt. Nothing changes when
+   * the message is no longer this deliverer's (delivered, superseded, or taken over after the lease).
+   */
   async postpone(notification: Notification, delayMs: number): Promise<void> {
-    await this.items.update({ ...notification, attempts: notification.attempts + 1, nextAttemptAt: this.clock.now() + delayMs });
+    await writeRecord(this.items, notification.id, (current) =>
+      current && stillTaken(current, notification, false) ? { ...current, attempts: current.attempts + 1, nextAttemptAt: this.clock.now() + delayMs } : KEEP,
+    );
   }
 
   /**
@@ -328,10 +344,27 @@ export class Outbox {
     await this.postpone(notification, retryDelay(notification.attempts + 1, { ...RETRY.delivery, baseMs }));
   }
 
-  /** The person cannot be reached on this platform (blocked or removed the app); not retried. */
+  /**
+   * The person cannot be reached on this platform (blocked or removed the app); not retried. Only a
+   * message still pending as the caller saw it (`stillTaken`): not one another deliverer took meanwhile.
+   */
   async markUnreachable(notification: Notification, via: string): Promise<void> {
-    await this.items.update({ ...notification, status: 'unreachable', deliveredVia: via, attempts: notification.attempts + 1 });
+    await writeRecord(this.items, notification.id, (current) =>
+      current && stillTaken(current, notification, false) ? { ...current, status: 'unreachable' as const, deliveredVia: via, attempts: current.attempts + 1 } : KEEP,
+    );
   }
+}
+
+/**
+ * Whether the stored message is still the one a deliverer took (or, unclaimed, saw as due): pending,
+ * with the same lease end (no one claimed it or backed it off since) and, for delivery, the same
+ * reminders as they were shown (none added or settled after it was taken, which the delivered message
+ * would lack).
+ */
+function stillTaken(current: Notification, taken: Notification, sameItems = true): boolean {
+  if (current.status !== 'pending' || current.nextAttemptAt !== taken.nextAttemptAt) return false;
+  if (!sameItems) return true;
+  return JSON.stringify(current.items) === JSON.stringify(taken.items);
 }
 
 /** One delivery pass at a time over what is due, for one channel; an overlapping call is skipped. */

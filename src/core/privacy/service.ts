@@ -9,6 +9,7 @@ import { formatDate } from '../protocol/answers.js';
 import { dayIn } from '../time.js';
 import type { Actor } from '../turn.js';
 import { can } from '../permissions.js';
+import { KEEP, WriteConflictError, writeRecord } from '../records.js';
 import type { CollectionName, VersionedRecord } from '../ports.js';
 import { mentions, STUDENT_DATA, studentPattern, studentPseudonym } from './collections.js';
 import { caseForStudent, type ExportedCase } from './disclosure.js';
@@ -35,6 +36,12 @@ export function studentAudit(schoolId: string, at: number, actor: string, action
 }
 
 export type PrivacyResult<T> = { ok: true; value: T } | { ok: false; reason: 'denied' | 'not-found' };
+
+/**
+ * What erasure answers: `incomplete` (with what it did) when a record that names the student could not
+ * be scrubbed, because it kept being changed at the same moment; erasing again finishes it.
+ */
+export type ErasureOutcome = PrivacyResult<ErasureResult> | { ok: false; reason: 'incomplete'; value: ErasureResult };
 
 /**
  * What is stored about one student, for an access request (AVG art. 15): their own data, not other
@@ -74,6 +81,11 @@ export interface ErasureResult {
   scrubbed: number;
   /** Lines for the beheerder: where something may still name the student, and why it was left (`privacy.erase.unchanged`). */
   unchanged: string[];
+  /**
+   * Records that still name the student because every attempt to write them conflicted with another
+   * write (each also has a `privacy.erase.conflict` line in `unchanged`). Empty when erasure is complete.
+   */
+  notScrubbed: Array<{ collection: CollectionName; id: string }>;
 }
 
 /** What retention removed or anonymised in one run. */
@@ -243,9 +255,11 @@ export class PrivacyService {
    * — initials without full stops or in other letter case ("AK" may be an abbreviation, "o.a." is one), a
    * single initial, the first name alone, a record changed at the same moment, a message already delivered
    * in Teams or Slack — is listed for the beheerder (`unchanged`). The audit trail keeps that it happened,
-   * by whom, and no content.
+   * by whom, and no content. Every scrub is a `writeRecord`: a record changed between the read and the
+   * write is read again and scrubbed as it now is; one that kept conflicting is listed (`notScrubbed`, and
+   * a line in `unchanged`) and the result is `incomplete` instead of ok.
    */
-  async eraseStudent(actor: Actor, studentRef: string, channel: string, locale: Locale = this.school.locale): Promise<PrivacyResult<ErasureResult>> {
+  async eraseStudent(actor: Actor, studentRef: string, channel: string, locale: Locale = this.school.locale): Promise<ErasureOutcome> {
     if (!can(actor, 'student.erase')) return { ok: false, reason: 'denied' };
     const student = this.deps.directory.findStudent(studentRef);
     const ref = student?.ref ?? studentRef.toUpperCase();
@@ -253,6 +267,7 @@ export class PrivacyService {
     if (!cases.length && !requests.length && !student) return { ok: false, reason: 'not-found' };
     const t = translator(locale);
     const unchanged: string[] = [];
+    const notScrubbed: ErasureResult['notScrubbed'] = [];
     let deletedCases = 0;
     let mentions = 0;
     for (const c of cases) {
@@ -260,10 +275,18 @@ export class PrivacyService {
         if (await this.cases.delete(c.id)) deletedCases++;
       } else {
         // Every place the number appears goes: in the fields that list students, and anywhere in what
-        // was typed (descriptions, notes, outcomes, agreements, motivations).
-        const scrubbed = parseRecord('bullyingCases', JSON.parse(JSON.stringify(c).replace(studentPattern(ref, 'gi'), ANONYMISED)));
-        if (await this.cases.update({ ...scrubbed, version: c.version })) mentions++;
-        else unchanged.push(t('privacy.erase.conflict', { where: this.where('bullyingCases', c, t, locale) }));
+        // was typed (descriptions, notes, outcomes, agreements, motivations). Decided on the case as
+        // stored at the moment of writing, so what someone else wrote meanwhile stays.
+        const done = await scrubWrite(this.cases, c.id, (current) => {
+          const text = JSON.stringify(current);
+          const next = text.replace(studentPattern(ref, 'gi'), ANONYMISED);
+          return next === text ? KEEP : parseRecord('bullyingCases', JSON.parse(next));
+        });
+        if (done === 'changed') mentions++;
+        else if (done === 'conflict') {
+          notScrubbed.push({ collection: 'bullyingCases', id: c.id });
+          unchanged.push(t('privacy.erase.conflict', { where: this.where('bullyingCases', c, t, locale) }));
+        }
       }
     }
     let deletedRequests = 0;
@@ -291,18 +314,24 @@ export class PrivacyService {
       if (reference.kind === 'none') continue;
       const collection = this.deps.store.collection(name) as unknown as RecordCollection<VersionedRecord>;
       for (const record of await collection.findBy('schoolId', this.school.id)) {
+        // Already listed: it kept being changed a moment ago (erasing again finishes it).
+        if (notScrubbed.some((n) => n.collection === name && n.id === record.id)) continue;
         const done = await scrubRecord(collection, record, replacer);
         const where = () => this.where(name, done.record, t, locale);
         if (done.outcome === 'changed') {
           scrubbed++;
           if (delivered(name, record)) unchanged.push(t('privacy.erase.delivered', { where: where() }));
-        } else if (done.outcome === 'conflict') unchanged.push(t('privacy.erase.conflict', { where: where() }));
+        } else if (done.outcome === 'conflict') {
+          notScrubbed.push({ collection: name, id: record.id });
+          unchanged.push(t('privacy.erase.conflict', { where: where() }));
+        }
         const form = uncertainMention(done.record, who);
         if (form) unchanged.push(t('privacy.erase.uncertain', { where: where(), form }));
       }
     }
     await this.audit(actor.staffId, 'privacy.erase', ref, channel);
-    return { ok: true, value: { cases: deletedCases, requests: deletedRequests, mentions, texts, scrubbed, unchanged } };
+    const value: ErasureResult = { cases: deletedCases, requests: deletedRequests, mentions, texts, scrubbed, unchanged, notScrubbed };
+    return notScrubbed.length ? { ok: false, reason: 'incomplete', value } : { ok: true, value };
   }
 
   /** Where a record is, in words for the beheerder (never a record id). */
@@ -345,26 +374,39 @@ export class PrivacyService {
     const now = this.deps.clock.now();
     const cutoff = now - this.school.retention.days * DAY_MS;
     const left = (ref: string) => ref !== ANONYMISED && !this.deps.directory.findStudent(ref);
+    // What retention does to a record, decided on the record as listed and again, with `writeRecord`,
+    // on the record as stored when it is written (someone may have reopened or changed it meanwhile).
+    const caseStep = (c: BullyingCase | null): BullyingCase | typeof KEEP => {
+      if (!c || c.studentRef === ANONYMISED) return KEEP;
+      if (c.status === 'closed' && c.closedAt !== null && c.closedAt <= cutoff) return anonymousCase(c);
+      if (c.status === 'open' && left(c.studentRef)) {
+        if (!c.studentLeftAt) return { ...c, studentLeftAt: now };
+        if (c.studentLeftAt <= cutoff) return { ...anonymousCase(c), status: 'closed', closedAt: now };
+      }
+      return KEEP;
+    };
     let casesAnonymised = 0;
     for (const c of await this.cases.findBy('schoolId', this.school.id)) {
-      if (c.studentRef === ANONYMISED) continue;
-      if (c.status === 'closed' && c.closedAt !== null && c.closedAt <= cutoff) {
-        if (await this.cases.update(anonymousCase(c))) casesAnonymised++;
-      } else if (c.status === 'open' && left(c.studentRef)) {
-        if (!c.studentLeftAt) await this.cases.update({ ...c, studentLeftAt: now });
-        else if (c.studentLeftAt <= cutoff && (await this.cases.update({ ...anonymousCase(c), status: 'closed', closedAt: now }))) casesAnonymised++;
-      }
+      if (caseStep(c) === KEEP) continue;
+      const { record, written } = await writeRecord(this.cases, c.id, caseStep);
+      if (written && record?.studentRef === ANONYMISED) casesAnonymised++;
     }
+    const ended = (r: ExceptionRequest) => r.status === 'rejected' || r.status === 'revoked' || r.status === 'ended';
+    const requestStep = (r: ExceptionRequest | null): ExceptionRequest | typeof KEEP => {
+      if (!r || r.studentRef === ANONYMISED) return KEEP;
+      const closedAt = Math.max(r.decision?.at ?? 0, r.updatedAt, ...r.reviews.map((v) => v.at), ...r.misuse.map((m) => m.at));
+      if (ended(r) && closedAt <= cutoff) return anonymousRequest(r);
+      if (!ended(r) && left(r.studentRef)) {
+        if (!r.studentLeftAt) return { ...r, studentLeftAt: now };
+        if (r.studentLeftAt <= cutoff) return { ...anonymousRequest(r), status: 'ended', updatedAt: now };
+      }
+      return KEEP;
+    };
     let exceptionsAnonymised = 0;
     for (const r of await this.requests.findBy('schoolId', this.school.id)) {
-      if (r.studentRef === ANONYMISED) continue;
-      const closedAt = Math.max(r.decision?.at ?? 0, r.updatedAt, ...r.reviews.map((v) => v.at), ...r.misuse.map((m) => m.at));
-      if ((r.status === 'rejected' || r.status === 'revoked' || r.status === 'ended') && closedAt <= cutoff) {
-        if (await this.requests.update(anonymousRequest(r))) exceptionsAnonymised++;
-      } else if (r.status !== 'rejected' && r.status !== 'revoked' && r.status !== 'ended' && left(r.studentRef)) {
-        if (!r.studentLeftAt) await this.requests.update({ ...r, studentLeftAt: now });
-        else if (r.studentLeftAt <= cutoff && (await this.requests.update({ ...anonymousRequest(r), status: 'ended', updatedAt: now }))) exceptionsAnonymised++;
-      }
+      if (requestStep(r) === KEEP) continue;
+      const { record, written } = await writeRecord(this.requests, r.id, requestStep);
+      if (written && record?.studentRef === ANONYMISED) exceptionsAnonymised++;
     }
     // Kept for a while only: delivered or replaced messages, dialogs nobody touched, keys, jobs, claims.
     const shortCutoff = now - SHORT_LIVED_DAYS * DAY_MS;
@@ -466,23 +508,44 @@ function delivered(name: CollectionName, record: VersionedRecord): boolean {
 }
 
 /**
- * Writes the record with the student replaced in its text; on a concurrent write, reads it again and
- * tries twice more. `conflict` when it could not be written.
+ * One scrub as a `writeRecord`: `scrub` sees the record as stored (never called for a record that is
+ * gone) and returns it scrubbed, or `KEEP` when there is nothing to take out. `conflict` when every
+ * attempt met another write; `same` when nothing was written (nothing to take out, or the record is gone).
  */
+async function scrubWrite<T extends VersionedRecord>(
+  collection: RecordCollection<T>,
+  id: string,
+  scrub: (current: T) => Omit<T, 'version'> | typeof KEEP,
+  done?: (record: T | null) => void,
+): Promise<'same' | 'changed' | 'conflict'> {
+  try {
+    const { record, written } = await writeRecord(collection, id, (current) => (current ? scrub(current) : KEEP));
+    done?.(record);
+    return written ? 'changed' : 'same';
+  } catch (error) {
+    if (error instanceof WriteConflictError) return 'conflict';
+    throw error;
+  }
+}
+
+/** Writes the record with the student replaced in its text, decided on the record as stored (`scrubWrite`). */
 async function scrubRecord(
   collection: RecordCollection<VersionedRecord>,
   record: VersionedRecord,
   replacer: NameReplacer,
 ): Promise<{ outcome: 'same' | 'changed' | 'conflict'; record: VersionedRecord }> {
-  let current = record;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const scrubbed = replacer.value(current);
-    if (JSON.stringify(scrubbed) === JSON.stringify(current)) return { outcome: 'same', record: current };
-    const stored = await collection.update(scrubbed);
-    if (stored) return { outcome: 'changed', record: stored };
-    const fresh = await collection.get(current.id);
-    if (!fresh) return { outcome: 'same', record: current };
-    current = fresh;
-  }
-  return { outcome: 'conflict', record: current };
+  let latest = record;
+  const outcome = await scrubWrite(
+    collection,
+    record.id,
+    (current) => {
+      latest = current;
+      const scrubbed = replacer.value(current);
+      return JSON.stringify(scrubbed) === JSON.stringify(current) ? KEEP : scrubbed;
+    },
+    (stored) => {
+      if (stored) latest = stored;
+    },
+  );
+  return { outcome, record: latest };
 }
