@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mountPlayground } from './channels/playground/routes.js';
 import { mountParents } from './channels/parents/routes.js';
 import { PageLanguages } from './channels/parents/texts.js';
@@ -14,7 +16,15 @@ import { Inbox } from './core/inbox/inbox.js';
 import { WorkLoop } from './core/work/loop.js';
 import { SharedNotes } from './core/transient.js';
 import { inboxWork, InboxRunner } from './core/inbox/runner.js';
-import { COMMAND_ACCEPTS, COMMAND_ANSWERS, COMMANDS_PASSING_SAFEGUARD, createCommands } from './core/app/commands.js';
+import { SHIPPED_MODULES } from './core/app/commands.js';
+import { adminModule } from './core/app/commands/admin.js';
+import { overview } from './core/app/home.js';
+import { checkModules, commandReferences, jobDefinitions, Registry, type AnyModule, type Module } from './core/app/registry.js';
+import { casesModule } from './core/cases/module.js';
+import { exceptionsModule, teacherFields } from './core/exceptions/module.js';
+import { parentsModule } from './core/parents/module.js';
+import { privacyModule } from './core/privacy/module.js';
+import { remindersModule } from './core/reminders/module.js';
 import { CardRenderer } from './core/cards/render.js';
 import { CaseService } from './core/cases/service.js';
 import { ExceptionService } from './core/exceptions/service.js';
@@ -24,16 +34,15 @@ import { classesFingerprint, SchoolDirectory } from './core/people/school.js';
 import { readSchoolVersion, SchoolReloader, type ReloadOutcome, type SchoolVersion } from './school-reload.js';
 import { AccountLinks } from './core/people/accounts.js';
 import { systemClock, type Clock, type LogFields, type Logger, type Store } from './core/ports.js';
-import { loadFlows } from './core/protocol/loader.js';
+import { DialogFileError, loadFlows, parseFlowFiles, type SourceFile } from './core/protocol/loader.js';
 import { ActiveProtocol, withSchoolTerms } from './core/protocol/school-protocol.js';
-import { keysWithAudience } from './core/protocol/schema.js';
 import { operationIds } from './core/operation.js';
 import { operationAwareStore } from './core/operation-store.js';
 import { parsedStore } from './core/collections.js';
 import { HttpServer, sendJson } from './http/server.js';
 import { AdjustableClock } from './demo-clock.js';
 import { Scheduler } from './core/reminders/scheduler.js';
-import { classChangesJobId, planJob, upkeepJobId } from './core/reminders/jobs.js';
+import { classChangesJobId, JOB_DEFINITIONS, planJob, upkeepJobId } from './core/reminders/jobs.js';
 import { PrivacyService } from './core/privacy/service.js';
 import { dayIn } from './core/time.js';
 import { openStore } from './store/open.js';
@@ -87,6 +96,30 @@ export interface StartOptions {
    * debug level only.
    */
   worker?: boolean;
+  /**
+   * Modules besides the ones Zorgpad ships with (core/app/registry.ts `defineModule`): their commands,
+   * card actions, start guards, drafts, pick lists, jobs and dialog files, installed with the app's services.
+   */
+  modules?: readonly Module<AppServices>[];
+}
+
+/** The services the composition root makes: what a module from outside (`StartOptions.modules`) is installed with. */
+export interface AppServices {
+  store: Store;
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  outbox: Outbox;
+  cards: CardRenderer;
+  clock: Clock;
+  newId: () => string;
+  log: Logger;
+  scheduler: Scheduler;
+  cases: CaseService;
+  exceptions: ExceptionService;
+  privacy: PrivacyService;
+  parents: ParentService;
+  letters: LetterService;
+  accounts: AccountLinks;
 }
 
 /** Warnings about the configuration that hold for the whole start: said once, by the process that starts. */
@@ -106,13 +139,30 @@ function saidByPrimary(log: Logger): Logger {
   return { ...log, info: log.debug, warn: log.debug };
 }
 
-/** The school file, its translations, the cards and the dialogs, each checked; throws on the first problem. */
-export function loadFiles(config: Config, log: Logger) {
+/** The dialog files in a module's folder, as the loader reads a folder (protocol/loader.ts `loadFlows`). */
+function dialogFiles(dir: string): SourceFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
+  } catch {
+    throw new DialogFileError(`${dir}: dialogs directory cannot be read`);
+  }
+  return names.map((n) => ({ name: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
+}
+
+/**
+ * The school file, its translations, the cards and the dialogs (with those of `modules` besides the
+ * shipped ones), each checked; throws on the first problem.
+ */
+export function loadFiles(config: Config, log: Logger, modules: readonly AnyModule[] = []) {
   const version = readSchoolVersion(config.schoolFile);
   const languages = new PageLanguages(version.translations);
   const cards = CardRenderer.load(config.cardsDir);
-  const known = { commands: COMMAND_ANSWERS, passSafeguard: COMMANDS_PASSING_SAFEGUARD, accepts: COMMAND_ACCEPTS, cards: new Set(cards.names) };
-  const dialogs = loadFlows(config.dialogsDir, known);
+  const known = { ...commandReferences([...SHIPPED_MODULES, ...modules]), cards: new Set(cards.names) };
+  const moduleDialogs = modules.flatMap((m) => (m.dialogs ? [m.dialogs] : []));
+  const dialogs = moduleDialogs.length
+    ? parseFlowFiles([config.dialogsDir, ...moduleDialogs].flatMap(dialogFiles), known)
+    : loadFlows(config.dialogsDir, known);
   for (const warning of dialogs.warnings) log.warn('dialogs.warning', { detail: warning });
   // The school's own protocol (the folder named after its id, next to the school file): its texts, options,
   // ladder and terms. A reload calls protocol.read(schoolFile, school), then withSchoolTerms and protocol.replace.
@@ -121,6 +171,8 @@ export function loadFiles(config: Config, log: Logger) {
   if (protocol.current.folder) log.info('protocol.school', { version: protocol.current.caseProtocol.version, files: protocol.current.files.length, rungs: protocol.current.ladder.length });
   const directory = new SchoolDirectory(withSchoolTerms(version.school, protocol.current));
   const flows = protocol.flows;
+  // What the dialogs keep and offer, each defined by one module.
+  checkModules([...SHIPPED_MODULES, ...modules], flows);
   return { directory, languages, cards, flows, version, protocol };
 }
 
@@ -132,7 +184,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const clock = new AdjustableClock(baseClock);
   const instanceId = randomUUID();
   const startLog = options.worker ? saidByPrimary(log) : log;
-  const { directory, languages, cards, flows, version, protocol } = loadFiles(config, startLog);
+  const extraModules = options.modules ?? [];
+  const { directory, languages, cards, flows, version, protocol } = loadFiles(config, startLog, extraModules);
 
   const opened = await openStore(config, startLog);
   const store = operationAwareStore(parsedStore(options.wrapStore ? options.wrapStore(opened) : opened));
@@ -141,11 +194,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
   const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId, protocol: protocol.caseProtocol });
-  // The teachers' view of an exception is built from the request dialog's answers whose audience is the teachers.
-  const requestFlow = flows.get('uitzondering-aanvragen');
-  // What subject teachers may read of a request: the answers whose audience is the teachers (form fields included).
-  const teacherFields = keysWithAudience(requestFlow, 'teachers');
-  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields });
+  // The teachers' view of an exception: the request dialog's answers whose audience is the teachers.
+  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields: teacherFields(flows) });
   // The day's upkeep runs as a job (`daily-upkeep`): claimed with a lease, retried when it fails.
   const upkeep = {
     daily: async (day: string) => {
@@ -166,7 +216,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       return true;
     },
   };
-  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions, upkeep });
+  const jobs = jobDefinitions(JOB_DEFINITIONS, [...SHIPPED_MODULES, ...extraModules]);
+  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions, upkeep, jobs });
   const privacy = new PrivacyService({ store, directory, clock });
   // Links for parents point at the public host; without one (development), at this process.
   let listening = { host: config.host, port: config.port };
@@ -176,8 +227,29 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // Accounts found by e-mail (a school file that lists staff by e-mail only): resolved on first contact.
   const accounts = new AccountLinks(store, directory, clock, log);
   await accounts.load();
-  const commands = createCommands({ directory, roleBook, cases, exceptions, cards, scheduler, outbox, privacy, parents, letters, accounts });
-  const assistant = new Assistant({ store, cases, exceptions, scheduler, newId, flows, cards, directory, roleBook, commands, clock, log });
+  // Each module with the services it needs: its commands, card actions, start guards, drafts and pick lists.
+  const services: AppServices = { store, directory, roleBook, outbox, cards, clock, newId, log, scheduler, cases, exceptions, privacy, parents, letters, accounts };
+  const installed = [
+    adminModule.install({ directory, roleBook, cards, outbox, accounts, waiting: { cases, exceptions } }),
+    casesModule.install({ cases, roleBook }),
+    exceptionsModule.install({ exceptions, cards }),
+    parentsModule.install({ parents, letters, cards }),
+    privacyModule.install({ privacy, directory }),
+    remindersModule.install({ scheduler, jobs: store.jobs, directory }),
+    ...extraModules.map((m) => m.install(services)),
+  ];
+  let registry: Registry;
+  try {
+    // What the dialogs were checked against (loadFiles) is what runs: every module installed, once.
+    const notInstalled = [...SHIPPED_MODULES, ...extraModules].filter((m) => !installed.some((i) => i.definition === m)).map((m) => m.name);
+    if (notInstalled.length) throw new Error(`modules not installed: ${notInstalled.join(', ')}`);
+    registry = new Registry(installed);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const home = { directory, roleBook, flows, cases, exceptions };
+  const assistant = new Assistant({ store, newId, flows, cards, directory, roleBook, registry, overview: (platform, userId, locale) => overview(home, platform, userId, locale), clock, log });
 
   const background = new Background();
   // Requests acknowledged before their turn ran: in the store first, run by whichever process holds them.

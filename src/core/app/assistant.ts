@@ -1,26 +1,21 @@
-import type { CaseService } from '../cases/service.js';
 import type { CardAction } from '../cards/submit.js';
-import type { ExceptionService } from '../exceptions/service.js';
-import type { Scheduler } from '../reminders/scheduler.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale, type Translate } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Platform, SchoolDirectory } from '../people/school.js';
-import type { Role } from '../people/roles.js';
 import { IDLE, type DialogState, type Effect, type Input, type Outcome } from '../protocol/engine.js';
 import { raisesSexualImage } from '../protocol/safeguard.js';
 import type { Flow } from '../protocol/schema.js';
-import type { Answer } from '../protocol/answers.js';
 import type { DialogStateRecord, PendingTurn } from './dialog-state.js';
 import { inOperation } from '../operation.js';
-import type { StepKind } from '../cases/model.js';
 import type { Clock, Logger, Store } from '../ports.js';
 import { createIfAbsent } from '../records.js';
-import type { OutboundMessage } from '../turn.js';
-import type { CommandContext, CommandHandler } from './commands.js';
-import { overview, type Overview } from './home.js';
+import type { Actor, OutboundMessage } from '../turn.js';
+import type { CommandContext, CommandHandler } from './command.js';
+import type { Overview } from './home.js';
 import { engineRunner } from './engine-runner.js';
-import { cardText, fingerprint, isCardAction, questionText, stepLabel, userKey } from './turn-text.js';
+import type { ActionContext, Registry } from './registry.js';
+import { cardText, fingerprint, isCardAction, questionText, userKey } from './turn-text.js';
 
 /** One message from a person, as every channel hands it to the core. */
 export interface Inbound {
@@ -86,15 +81,18 @@ const MAX_FINISH_ATTEMPTS = 5;
 
 export interface AssistantDeps {
   store: Store;
-  scheduler: Scheduler;
-  cases: CaseService;
-  exceptions: ExceptionService;
   newId: () => string;
   flows: ReadonlyMap<string, Flow>;
   cards: CardRenderer;
   directory: SchoolDirectory;
   roleBook: RoleBook;
-  commands: ReadonlyMap<string, CommandHandler>;
+  /**
+   * What the installed modules add (registry.ts): the commands dialogs call, card actions, the checks on
+   * buttons that start a flow about a record, where drafts are kept, the lists of `pick` steps.
+   */
+  registry: Registry;
+  /** What a person has open, for a channel's home screen (home.ts `overview`). */
+  overview: (platform: Platform, userId: string, locale: Locale) => Promise<Overview | null>;
   clock: Clock;
   log: Logger;
 }
@@ -133,9 +131,9 @@ export class Assistant {
       return { messages: [{ text: t('access.unknown') }], duplicate: false };
     }
     const roles = await roleBook.rolesOf(actor.id);
-    const caseActor = { staffId: actor.id, roles };
-    if (isCardAction(inbound.input)) return this.cardAction(inbound.input, caseActor, inbound.platform, locale);
-    const input = await this.prepareStart(inbound.input, caseActor, locale);
+    const presser = { staffId: actor.id, roles };
+    if (isCardAction(inbound.input)) return this.cardAction(inbound.input, presser, inbound.platform, locale);
+    const input = await this.prepareStart(inbound.input, { actor: presser, channel: inbound.platform, locale, t });
     if (!input) {
       // A button about a case or draft this person may not see (an old card, or a forged one).
       log.info('turn.record-denied', { platform: inbound.platform });
@@ -262,31 +260,21 @@ export class Assistant {
 
   /** What a person has open, for a channel's home screen (home.ts). */
   overview(platform: Platform, userId: string, locale: Locale): Promise<Overview | null> {
-    return overview(this.deps, platform, userId, locale);
+    return this.deps.overview(platform, userId, locale);
   }
 
-  /** Votes, details and refreshes on the kernteam card: no dialog, a card back. */
-  private async cardAction(action: CardAction, actor: { staffId: string; roles: ReadonlySet<Role> }, channel: string, locale: Locale): Promise<Reply> {
-    const { exceptions } = this.deps;
+  /** A card action (a vote, a snooze): no dialog; the module that defines it answers, with a card back or a line to say. */
+  private async cardAction(action: CardAction, actor: Actor, channel: string, locale: Locale): Promise<Reply> {
     const t = translator(locale);
-    switch (action.kind) {
-      case 'vote': {
-        const result = await exceptions.vote(actor, action.requestId, action.vote, action.motivation, channel, locale);
-        return { messages: result.said, card: result.card, duplicate: false };
-      }
-      case 'refresh': {
-        const shown = await exceptions.cardFor(actor, action.requestId, channel, locale);
-        return shown ? { messages: shown.said, card: shown.card, duplicate: false } : { messages: [{ text: t('exception.notFound') }], duplicate: false };
-      }
-      case 'details': {
-        const result = await exceptions.details(actor, action.requestId, channel, locale);
-        return { messages: result.ok ? result.said : [{ text: t(result.reason === 'denied' ? 'exception.details.denied' : 'exception.notFound') }], duplicate: false };
-      }
-      case 'snooze': {
-        const done = await this.deps.scheduler.snooze(actor.staffId, action.jobId);
-        return { messages: [{ text: t(done ? 'reminder.snoozed' : 'reminder.snoozeFailed') }], duplicate: false };
-      }
+    const { kind, ...payload } = action as { kind: string } & Record<string, unknown>;
+    const handler = this.deps.registry.action(kind);
+    if (!handler) {
+      // A button of a module this app does not have (parsed by a parser that knew it from another app).
+      this.deps.log.warn('turn.unknown-action', { action: kind });
+      return { messages: [{ text: t('error.badRequest') }], duplicate: false };
     }
+    const reply = await handler({ actor, channel, locale, t }, payload);
+    return { messages: reply.messages, ...(reply.card ? { card: reply.card } : {}), duplicate: false };
   }
 
   /**
@@ -294,12 +282,18 @@ export class Assistant {
    * first answer. Returns null outside such flows.
    */
   private draftOf(state: DialogState): { id: string; state: DialogState } | null {
-    const flow = state.flowId ? this.deps.flows.get(state.flowId) : undefined;
-    if (!flow?.draft) return null;
+    const keeper = this.draftKeeper(state.flowId);
+    if (!keeper) return null;
     const existing = state.answers.draftId?.value;
     if (typeof existing === 'string') return { id: existing, state };
-    const id = `req-${this.deps.newId()}`;
+    const id = `${keeper.idPrefix}${this.deps.newId()}`;
     return { id, state: { ...state, answers: { ...state.answers, draftId: { value: id, display: '' } } } };
+  }
+
+  /** Where the flow keeps its draft (`draft:` in its file; the module that keeps it, registry.ts); none for other flows. */
+  private draftKeeper(flowId: string | null): ReturnType<Registry['draft']> {
+    const kind = flowId ? this.deps.flows.get(flowId)?.draft : undefined;
+    return kind ? this.deps.registry.draft(kind) : undefined;
   }
 
   private get states() {
@@ -315,7 +309,10 @@ export class Assistant {
     const actor = { staffId: ctx.actor.id, roles: ctx.roles };
     if (pending.draft) {
       const { id, answers } = pending.draft;
-      await inOperation(`${pending.id}:draft`, () => this.deps.exceptions.saveDraft(actor, id, answers));
+      // The state was written with the draft: its flow is the one that keeps it.
+      const keeper = this.draftKeeper(state.flowId);
+      if (!keeper) throw new Error(`no draft keeper for flow ${state.flowId ?? '(none)'}`);
+      await inOperation(`${pending.id}:draft`, () => keeper.keep(actor, id, answers));
     }
     const messages = await this.perform(pending.effects, ctx, pending.id);
     // Cleared only if nobody wrote since; otherwise the next turn finds it and finishes it (a no-op).
@@ -390,7 +387,7 @@ export class Assistant {
           break;
         }
         case 'command': {
-          const handler = this.deps.commands.get(effect.name);
+          const handler = this.deps.registry.commands.get(effect.name);
           const run = () => (handler ? this.runCommand(handler, effect, ctx) : Promise.resolve([{ text: ctx.t('command.failed') }]));
           const said = turnId ? await inOperation(`${turnId}:${index}`, run) : await run();
           messages.push(...said);
@@ -418,36 +415,13 @@ export class Assistant {
   }
 
   /**
-   * A button that opens a flow about a case carries only the case id; the label shown in prompts
-   * comes from the store. A button that resumes a draft carries its id; its answers come from the
-   * store. Null when this person may not work the case or does not own the draft.
+   * A button that opens a flow about a record (a case, a draft, a request, a reminder) carries only its id:
+   * the first start guard a module installed for a field the button hands over fills in what the flow
+   * shows (from the store) and checks the person may see it (registry.ts `defineStart`). Null when not.
    */
-  private async prepareStart(input: Input, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Input | null> {
+  private async prepareStart(input: Input, ctx: ActionContext): Promise<Input | null> {
     if (input.kind !== 'start') return input;
-    const caseId = input.answers?.caseId?.value;
-    if (typeof caseId === 'string') {
-      const label = await this.deps.cases.labelFor(actor, caseId);
-      if (!label) return null;
-      const answers: Record<string, Answer> = { ...input.answers, caseId: { value: caseId, display: label } };
-      const stap = input.answers?.stap?.value;
-      if (typeof stap === 'string') answers.stap = { value: stap, display: stepLabel(stap as StepKind, locale) };
-      return { ...input, answers };
-    }
-    const draftId = input.answers?.draftId?.value;
-    if (typeof draftId === 'string') {
-      const answers = await this.deps.exceptions.draftAnswers(actor, draftId, locale);
-      return answers ? { ...input, answers, resume: true } : null;
-    }
-    const requestId = input.answers?.requestId?.value;
-    if (typeof requestId === 'string') {
-      const option = (await this.deps.exceptions.reviewable(actor)).find((o) => o.value === requestId);
-      return option ? { ...input, answers: { ...input.answers, requestId: { value: requestId, display: option.label } } } : null;
-    }
-    const jobId = input.answers?.jobId?.value;
-    if (typeof jobId === 'string') {
-      const job = await this.deps.store.jobs.get(jobId);
-      return job?.payload.staffId === actor.staffId ? input : null;
-    }
-    return input;
+    const start = this.deps.registry.starts.find((s) => typeof input.answers?.[s.name]?.value === 'string');
+    return start ? start.guard(ctx, input) : input;
   }
 }

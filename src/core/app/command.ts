@@ -1,18 +1,8 @@
 import { z } from 'zod';
-import type { AccountLinks } from '../people/accounts.js';
-import type { CardRenderer } from '../cards/render.js';
-import type { CaseService } from '../cases/service.js';
-import type { ExceptionService } from '../exceptions/service.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
-import type { Outbox } from '../notify/outbox.js';
-import type { RoleBook } from '../people/role-book.js';
 import type { Role } from '../people/roles.js';
-import type { SchoolDirectory, StaffMember } from '../people/school.js';
-import type { PrivacyService } from '../privacy/service.js';
-import type { ParentService } from '../parents/service.js';
-import type { LetterService } from '../parents/letter-service.js';
+import type { StaffMember } from '../people/school.js';
 import type { Answer } from '../protocol/answers.js';
-import type { Scheduler } from '../reminders/scheduler.js';
 import type { OutboundMessage } from '../turn.js';
 
 /** What a domain command gets to work with. Commands check permissions themselves. */
@@ -26,21 +16,6 @@ export interface CommandContext {
   t: Translate;
   /** An answer on the way here means a sexual image of a minor may be involved (protocol/safeguard.ts). */
   sexualImage: boolean;
-}
-
-export interface CommandDeps {
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  cases: CaseService;
-  exceptions: ExceptionService;
-  cards: CardRenderer;
-  scheduler: Scheduler;
-  outbox: Outbox;
-  privacy: PrivacyService;
-  parents: ParentService;
-  letters: LetterService;
-  /** Platform accounts found by e-mail, and those nobody matched (people/accounts.ts). */
-  accounts: AccountLinks;
 }
 
 /** A command returns what to say to the person who ran it. */
@@ -57,9 +32,10 @@ export const textAnswer = answer(z.string());
  * A domain command: its name as dialog files use it, the answers it reads (a zod object over the
  * dialog's answer keys; the keys that are not optional are the ones every dialog must have collected
  * before its command step, which the loader checks), what to say when the answers do not fit, and
- * what it does with them.
+ * what it does with them. `D` is what it works with: the services of the module that defines it
+ * (registry.ts), handed over when the composition root installs that module.
  */
-export interface CommandDefinition {
+export interface CommandDefinition<D> {
   name: string;
   /** The answer keys a dialog must have collected before this command runs. */
   required: readonly string[];
@@ -70,16 +46,16 @@ export interface CommandDefinition {
   passesSafeguard?: boolean;
   /** Whether the command takes this answer under this key (a school's extra option is checked with it). */
   accepts(key: string, answer: unknown): boolean;
-  handler(deps: CommandDeps): CommandHandler;
+  readonly handler: (deps: D) => CommandHandler;
 }
 
-export function defineCommand<S extends z.ZodRawShape>(
+export function defineCommand<S extends z.ZodRawShape, D>(
   name: string,
   answers: S,
-  run: (deps: CommandDeps, ctx: CommandContext, a: z.infer<z.ZodObject<S>>) => Promise<OutboundMessage[]>,
+  run: (deps: D, ctx: CommandContext, a: z.infer<z.ZodObject<S>>) => Promise<OutboundMessage[]>,
   invalid: MessageKey = 'command.failed',
   options: { passesSafeguard?: boolean } = {},
-): CommandDefinition {
+): CommandDefinition<D> {
   // Loose: a command may also read answers it does not name (the notes of a conversation guide).
   const schema = z.object(answers).loose();
   const required = Object.entries(answers)
@@ -96,6 +72,20 @@ export function defineCommand<S extends z.ZodRawShape>(
       return run(deps, ctx, parsed.data as z.infer<z.ZodObject<S>>);
     },
   };
+}
+
+/**
+ * `defineCommand` for the commands of one module, whose `run` works with that module's services `D`:
+ * `const defineCommand = commandsFor<{ cases: CaseService }>();`.
+ */
+export function commandsFor<D>() {
+  return <S extends z.ZodRawShape>(
+    name: string,
+    answers: S,
+    run: (deps: D, ctx: CommandContext, a: z.infer<z.ZodObject<S>>) => Promise<OutboundMessage[]>,
+    invalid: MessageKey = 'command.failed',
+    options: { passesSafeguard?: boolean } = {},
+  ): CommandDefinition<D> => defineCommand<S, D>(name, answers, run, invalid, options);
 }
 
 /** The acting person as the services take it. */

@@ -1,23 +1,19 @@
-import type { CaseService } from '../cases/service.js';
-import type { ExceptionService } from '../exceptions/service.js';
 import type { Locale } from '../i18n/index.js';
-import type { RoleBook } from '../people/role-book.js';
 import type { Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
 import type { Clock } from '../ports.js';
 import type { Option } from '../protocol/answers.js';
 import { handle, type DialogState, type Input, type Outcome } from '../protocol/engine.js';
-import type { Flow, PickSource } from '../protocol/schema.js';
+import type { Flow } from '../protocol/schema.js';
 import { dayIn } from '../time.js';
 import { isSchoolDay, schoolHours } from '../reminders/calendar.js';
-import { caseOptions } from './home.js';
+import type { Registry } from './registry.js';
 
 export interface EngineRunnerDeps {
   directory: SchoolDirectory;
-  roleBook: RoleBook;
   flows: ReadonlyMap<string, Flow>;
-  cases: CaseService;
-  exceptions: ExceptionService;
+  /** The lists `pick` steps offer, by source, as the modules define them. */
+  registry: Pick<Registry, 'picks'>;
   clock: Clock;
 }
 
@@ -30,25 +26,12 @@ export function engineRunner(
   input: Input,
   who: { actor: StaffMember; roles: ReadonlySet<Role>; locale: Locale },
 ): (state: DialogState) => Promise<Outcome> {
-  const { directory, roleBook } = deps;
+  const { directory, registry } = deps;
   const { roles, locale } = who;
-  const caseActor = { staffId: who.actor.id, roles };
+  const person = { actor: { staffId: who.actor.id, roles }, locale };
   // The lists a `pick` step offers are read from the store only when the turn reaches such a step:
   // the engine is pure, so a turn that asked for a list not yet loaded is simply run again with it.
   // A list that is about a record (`source:recordId`) is read for that record, with the same checks.
-  const loaders: Record<PickSource, (about: string) => Promise<Option[]>> = {
-    myCases: () => caseOptions(deps.cases, caseActor, locale),
-    agenda: () => deps.exceptions.agendaRequests(caseActor),
-    reviewable: () => deps.exceptions.reviewable(caseActor),
-    managed: () => deps.exceptions.managed(caseActor),
-    decided: () => deps.exceptions.decided(caseActor),
-    caseBullies: (caseId) => deps.cases.bullyOptions(caseActor, caseId),
-    sanctionProposals: (caseId) => deps.cases.proposalOptions(caseActor, caseId, locale),
-    // The rungs of the case's own ladder (the protocol version it was opened under) this person can complete.
-    caseRungs: (caseId) => deps.cases.rungOptions(caseActor, caseId, locale),
-    clzStaff: async () => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name })),
-    classSubjects: async (studentRef) => deps.exceptions.subjectOptions(studentRef, locale),
-  };
   const loaded: Partial<Record<string, Option[]>> = {};
   const wanted = new Set<string>();
   const ctx = {
@@ -76,11 +59,11 @@ export function engineRunner(
     for (;;) {
       wanted.clear();
       const outcome = handle(state, input, ctx);
-      const missing = [...wanted].filter((name) => Object.hasOwn(loaders, name.split(':')[0]!));
+      const missing = [...wanted].filter((name) => registry.picks.has(name.split(':')[0]!));
       if (missing.length === 0) return outcome;
       for (const name of missing) {
-        const [source, about = ''] = name.split(':') as [PickSource, string?];
-        loaded[name] = await loaders[source](about);
+        const [source = '', about = ''] = name.split(':');
+        loaded[name] = await registry.picks.get(source)!(person, about);
       }
     }
   };

@@ -36,6 +36,9 @@ export interface HomeDeps {
   exceptions: ExceptionService;
 }
 
+/** What the list of what waits for a person is read from. */
+export type WaitingDeps = Pick<HomeDeps, 'cases' | 'exceptions'>;
+
 /**
  * What a person has open, for a channel's home screen (Slack's App Home): the procedures they may
  * start, their cases, their exception drafts and the reviews they are due to record. Null for a
@@ -75,7 +78,7 @@ export function caseOptions(cases: CaseService, actor: { staffId: string; roles:
  * drafts to finish (those with the parents' answers marked). Read from the store every time, so the
  * list is the same after a reload or on another device.
  */
-export async function waitingFor(deps: Pick<HomeDeps, 'cases' | 'exceptions'>, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<OverviewItem[]> {
+export async function waitingFor(deps: WaitingDeps, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<OverviewItem[]> {
   const { exceptions, cases } = deps;
   const t = translator(locale);
   const start = (flowId: string, extra: Record<string, string>) => ({ zorgpad: { start: flowId, ...extra } });

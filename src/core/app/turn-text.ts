@@ -1,20 +1,14 @@
-/** The texts of a turn: questions and cards as plain text, a protocol step's label, and what identifies a person's dialog and message. */
+/** The texts of a turn: questions and cards as plain text, and what identifies a person's dialog and message. */
 import type { AdaptiveCardJson } from '../cards/render.js';
-import { stepKey } from '../cases/service.js';
-import type { StepKind } from '../cases/model.js';
-import { translator, type Locale } from '../i18n/index.js';
 import type { Input, Question } from '../protocol/engine.js';
 import type { CardAction } from '../cards/submit.js';
 import type { Inbound } from './assistant.js';
 
-export function isCardAction(input: Input | CardAction): input is CardAction {
-  return input.kind === 'vote' || input.kind === 'details' || input.kind === 'refresh' || input.kind === 'snooze';
-}
+/** The kinds of input the dialog engine takes; anything else a card sends is a card action (registry.ts). */
+const ENGINE_INPUTS: ReadonlySet<string> = new Set<Input['kind']>(['text', 'answer', 'start', 'close']);
 
-/** A protocol step's name, as the case menu shows it (capitalised). */
-export function stepLabel(kind: StepKind, locale: Locale): string {
-  const text = translator(locale)(stepKey(kind));
-  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+export function isCardAction(input: Input | CardAction): input is CardAction {
+  return !ENGINE_INPUTS.has(input.kind);
 }
 
 /** What a person sent, so that the same message sent again after a failure is recognised. */

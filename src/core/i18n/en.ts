@@ -514,6 +514,7 @@ export const en: Record<MessageKey, string> = {
   'privacy.where.dialog': 'A conversation of {name} with Zorgpad',
   'privacy.where.dialogSomeone': 'A conversation with Zorgpad',
   'privacy.where.inbox': 'A request still waiting to be processed',
+  'privacy.erase.incomplete': 'Not everything has been erased for {student} yet: {cases} case(s) and {requests} request(s) were erased and the student number was removed from {mentions} other case(s), but not everywhere. Erase the student once more.',
   'privacy.erase.unchanged': 'Not everything was removed here; please read it:',
   'privacy.erase.uncertain': '{where}: "{form}" may be this student, but may also mean something else. Not changed.',
   'privacy.erase.conflict': '{where}: was changed at the same moment and was not adjusted. Erase the student once more.',

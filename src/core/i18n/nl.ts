@@ -513,6 +513,7 @@ export const nl = {
   'privacy.where.dialog': 'Een gesprek van {name} met Zorgpad',
   'privacy.where.dialogSomeone': 'Een gesprek met Zorgpad',
   'privacy.where.inbox': 'Een verzoek dat nog wacht om verwerkt te worden',
+  'privacy.erase.incomplete': 'Nog niet alles is gewist voor {student}: {cases} zaak/zaken en {requests} aanvraag/aanvragen zijn gewist en in {mentions} andere zaak/zaken is het leerlingnummer weggehaald, maar niet overal. Wis de leerling nog een keer.',
   'privacy.erase.unchanged': 'Hier is niet alles weggehaald; lees het na:',
   'privacy.erase.uncertain': '{where}: "{form}" kan deze leerling zijn, maar ook iets anders. Niet veranderd.',
   'privacy.erase.conflict': '{where}: werd tegelijk gewijzigd en is niet aangepast. Wis de leerling nog een keer.',

@@ -6,7 +6,7 @@ import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
 import { dayIn } from '../time.js';
-import { JOB_DEFINITIONS, type JobEnv, type Reminder } from './jobs.js';
+import { JOB_DEFINITIONS, type JobDefinition, type JobEnv, type Reminder } from './jobs.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
 import { can } from '../permissions.js';
 import { RETRY, retryDelay } from '../work/retry.js';
@@ -26,6 +26,8 @@ export interface SchedulerDeps {
   /** The day's upkeep (the `daily-upkeep` job). */
   upkeep?: JobEnv['upkeep'];
   leaseMs?: number;
+  /** The kinds of job it runs: those of jobs.ts, and those the installed modules define (app/registry.ts). */
+  jobs?: ReadonlyMap<string, JobDefinition>;
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -40,10 +42,12 @@ const CLAIM_BATCH = 200;
  */
 export class Scheduler {
   private readonly leaseMs: number;
+  private readonly jobs: ReadonlyMap<string, JobDefinition>;
   private running = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.leaseMs = deps.leaseMs ?? 60_000;
+    this.jobs = deps.jobs ?? JOB_DEFINITIONS;
     deps.outbox.useBundleRenderer((items) => this.renderBundle(items));
   }
 
@@ -72,7 +76,7 @@ export class Scheduler {
         handled += jobs.length;
         // Reminders wait for school hours; work that is no message runs now.
         const allowed = nextAllowed(now, this.hours);
-        const waiting = allowed > now ? jobs.filter((job) => !JOB_DEFINITIONS.get(job.kind)?.anyHour) : [];
+        const waiting = allowed > now ? jobs.filter((job) => !this.jobs.get(job.kind)?.anyHour) : [];
         for (const job of waiting) await this.deps.store.jobs.release(job.id, this.deps.owner, allowed, 'waiting for school hours');
         const ready = jobs.filter((job) => !waiting.includes(job));
         if (ready.length) sent += await this.handle(ready, now);
@@ -153,7 +157,7 @@ export class Scheduler {
 
   /** The reminder a due job becomes, by its kind's definition (jobs.ts); a payload that does not fit is logged and dropped. */
   private async remind(job: Job): Promise<Reminder> {
-    const definition = JOB_DEFINITIONS.get(job.kind);
+    const definition = this.jobs.get(job.kind);
     if (!definition) {
       this.deps.log.warn('reminder.unknown-kind', { kind: job.kind });
       return null;

@@ -1,14 +1,32 @@
 import { can } from '../../permissions.js';
 import { roleSchema } from '../../people/roles.js';
 import { formatDate } from '../../protocol/answers.js';
-import { reminderKindKey } from '../../reminders/jobs.js';
 import { dayIn } from '../../time.js';
 import type { OutboundMessage } from '../../turn.js';
-import { waitingCard, waitingFor } from '../home.js';
+import type { CardRenderer } from '../../cards/render.js';
+import type { Outbox } from '../../notify/outbox.js';
+import type { AccountLinks } from '../../people/accounts.js';
+import type { RoleBook } from '../../people/role-book.js';
+import type { SchoolDirectory } from '../../people/school.js';
+import { waitingCard, waitingFor, type WaitingDeps } from '../home.js';
+import { defineModule } from '../registry.js';
 import { z } from 'zod';
-import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type CommandDeps } from '../command.js';
+import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../command.js';
 
-/** Roles, reminders, deliveries and the rights of students (audit trail, export, erasure). */
+/** What the assistant's own commands work with. */
+export interface AdminCommandDeps {
+  directory: SchoolDirectory;
+  roleBook: RoleBook;
+  cards: CardRenderer;
+  outbox: Outbox;
+  /** Platform accounts found by e-mail, and those nobody matched (people/accounts.ts). */
+  accounts: AccountLinks;
+  /** What waits for a person ("wacht op jou"), from every kind of record. */
+  waiting: WaitingDeps;
+}
+const defineCommand = commandsFor<AdminCommandDeps>();
+
+/** Roles, what waits for a person, failed deliveries and unknown accounts: the assistant's own commands. */
 export const ADMIN_COMMANDS = [
   defineCommand('assign-role', { staff: textAnswer, role: answer(roleSchema), action: answer(z.enum(['grant', 'revoke'])) }, async ({ directory, roleBook }, ctx, a) => {
     const staff = directory.staffById(a.staff.value);
@@ -27,12 +45,6 @@ export const ADMIN_COMMANDS = [
         return [{ text: ctx.t(grant ? 'command.assignRole.done' : 'command.revokeRole.done', params) }];
     }
   }),
-  defineCommand('handover-reminder', { staff: textAnswer, jobId: textAnswer }, async ({ directory, scheduler }, ctx, a) => {
-    const to = directory.staffById(a.staff.value);
-    const done = to ? await scheduler.handOver(ctx.actor.id, a.jobId.value, to.id) : false;
-    return [{ text: done ? ctx.t('reminder.handedOver', { name: to!.name }) : ctx.t('reminder.handOverFailed') }];
-  }),
-  defineCommand('my-reminders', {}, (deps, ctx) => myReminders(deps, ctx)),
   defineCommand('waiting', {}, (deps, ctx) => waiting(deps, ctx)),
   defineCommand('failed-deliveries', {}, (deps, ctx) => failedDeliveries(deps, ctx)),
   defineCommand('unknown-accounts', {}, (deps, ctx) => unknownAccounts(deps, ctx)),
@@ -47,58 +59,19 @@ export const ADMIN_COMMANDS = [
     if (result === 'has-account') return [{ text: ctx.t('accounts.hasAccount', params) }];
     return [{ text: ctx.t(result === 'no-staff' ? 'command.failed' : 'accounts.notFound', { account: a.account.value }) }];
   }),
-  defineCommand('student-audit', { leerling: textAnswer }, async ({ privacy, directory }, ctx, a) => {
-    const student = a.leerling.value;
-    const result = await privacy.auditTrail(actorOf(ctx), student, ctx.channel);
-    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
-    if (!result.value.length) return [{ text: ctx.t('privacy.audit.none', { student }) }];
-    const shown = result.value.slice(-20).map((e) => {
-      const who = directory.staffById(e.actor)?.name ?? e.actor;
-      return `${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')} — ${who} — ${e.action} — ${e.channel}`;
-    });
-    return [
-      { text: ctx.t('privacy.audit.title', { student, count: result.value.length }) + '\n' + shown.join('\n') },
-      { text: ctx.t('privacy.audit.csv') + '\n' + privacy.auditCsv(result.value) },
-    ];
-  }),
-  defineCommand('student-export', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
-    const result = await privacy.exportStudent(actorOf(ctx), a.leerling.value, ctx.channel, ctx.locale);
-    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
-    const v = result.value;
-    return [
-      { text: ctx.t('privacy.export.done', { student: v.studentRef, cases: v.bullyingCases.length, requests: v.exceptionRequests.length, audit: v.audit.length }) },
-      { text: JSON.stringify(v, null, 2) },
-    ];
-  }),
-  defineCommand('student-erase', { leerling: textAnswer }, async ({ privacy }, ctx, a) => {
-    const result = await privacy.eraseStudent(actorOf(ctx), a.leerling.value, ctx.channel, ctx.locale);
-    if (!result.ok) return [{ text: ctx.t(result.reason === 'denied' ? 'privacy.denied' : 'privacy.notFound') }];
-    const { cases, requests, mentions, unchanged } = result.value;
-    const done = { text: ctx.t('privacy.erase.done', { student: a.leerling.value, cases, requests, mentions }) };
-    // Where the student may still be named but the text could not safely be changed: the beheerder looks.
-    return unchanged.length ? [done, { text: [ctx.t('privacy.erase.unchanged'), ...unchanged.map((line) => `- ${line}`)].join('\n') }] : [done];
-  }),
+
 ];
 
-/** What reminders are coming for this person. */
-async function myReminders({ scheduler, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
-  const jobs = await scheduler.upcoming(ctx.actor.id);
-  if (jobs.length === 0) return [{ text: ctx.t('reminder.none') }];
-  const tz = directory.school.timeZone;
-  const lines = jobs.map((j) => `- ${formatDate(dayIn(tz, j.dueAt), ctx.locale)}: ${ctx.t(reminderKindKey(j.kind))}`);
-  return [{ text: `${ctx.t('reminder.list.title')}\n${lines.join('\n')}` }];
-}
-
 /** Everything that waits for this person, as a card with a button each ("wacht op jou"). */
-async function waiting(deps: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
-  const items = await waitingFor(deps, actorOf(ctx), ctx.locale);
+async function waiting(deps: AdminCommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+  const items = await waitingFor(deps.waiting, actorOf(ctx), ctx.locale);
   if (items.length === 0) return [{ text: ctx.t('waiting.none') }];
   const text = [ctx.t('waiting.title'), ctx.t('waiting.count', { count: items.length }), ...items.map((item) => `- ${item.label}`)].join('\n');
   return [{ text, card: waitingCard(deps.cards, ctx.t, items) }];
 }
 
 /** For the beheerder: messages that could not be delivered, and to whom. */
-async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+async function failedDeliveries({ outbox, directory }: AdminCommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   if (!can(actorOf(ctx), 'deliveries.failed')) return [{ text: ctx.t('command.denied') }];
   const failed = await outbox.unreachable();
   if (failed.length === 0) return [{ text: ctx.t('reminder.failed.none') }];
@@ -107,7 +80,7 @@ async function failedDeliveries({ outbox, directory }: CommandDeps, ctx: Command
 }
 
 /** The accounts nobody matched, numbered as "account koppelen" takes them (most recently seen first). */
-async function unknownAccounts({ accounts, directory }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+async function unknownAccounts({ accounts, directory }: AdminCommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   if (!can(actorOf(ctx), 'accounts.link')) return [{ text: ctx.t('command.denied') }];
   const list = await accounts.unknown();
   if (!list.length) return [{ text: ctx.t('accounts.none') }];
@@ -117,7 +90,7 @@ async function unknownAccounts({ accounts, directory }: CommandDeps, ctx: Comman
 }
 
 /** An unknown account by its number in the list, its e-mail address or its platform id. */
-async function findUnknown(accounts: CommandDeps['accounts'], typed: string) {
+async function findUnknown(accounts: AdminCommandDeps['accounts'], typed: string) {
   const list = await accounts.unknown();
   const value = typed.trim().replace(/^#/, '');
   if (/^\d{1,4}$/.test(value)) return list[Number(value) - 1] ?? null;
@@ -129,3 +102,6 @@ function accountLabel(a: { platform: string; account: string; email: string | nu
   const platform = a.platform === 'slack' ? 'Slack' : 'Teams';
   return a.email ? `${a.email} (${platform})` : `${ctx.t('accounts.noEmail')} (${platform} ${a.account})`;
 }
+
+/** The assistant's own module: its commands. */
+export const adminModule = defineModule<AdminCommandDeps>({ name: 'admin', commands: ADMIN_COMMANDS });

@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { formatDate } from '../../protocol/answers.js';
-import type { ExceptionResult } from '../../exceptions/service.js';
-import type { Translate } from '../../i18n/index.js';
-import type { OutboundMessage } from '../../turn.js';
-import { actorOf, answer, defineCommand, textAnswer, type CommandContext, type CommandDeps } from '../command.js';
+import type { CardRenderer } from '../cards/render.js';
+import type { ExceptionResult, ExceptionService } from './service.js';
+import type { Translate } from '../i18n/index.js';
+import type { OutboundMessage } from '../turn.js';
+import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../app/command.js';
+
+/** What the phone-ban exception's commands work with. */
+export interface ExceptionCommandDeps {
+  exceptions: ExceptionService;
+  cards: CardRenderer;
+}
+const defineCommand = commandsFor<ExceptionCommandDeps>();
 
 function said(result: ExceptionResult, t: Translate): OutboundMessage[] {
   if (result.ok) return result.said;
@@ -87,24 +94,13 @@ export const EXCEPTION_COMMANDS = [
     },
     'exception.invalid',
   ),
-  defineCommand('parent-link', { leerling: textAnswer }, async ({ parents, cards }, ctx, a) => {
-    const result = await parents.createLink(actorOf(ctx), a.leerling.value, ctx.channel);
-    if ('error' in result) return [{ text: ctx.t(result.error === 'off' ? 'parents.link.off' : result.error === 'denied' ? 'parents.link.denied' : 'parents.link.notFound') }];
-    const values = { student: result.studentRef, date: formatDate(result.expires, ctx.locale), url: result.url };
-    // The link to copy and send, alone in its block, and a button to see the form as the parents will.
-    const card = cards.copyText(ctx.t('parents.link.title', values), result.url, {
-      note: ctx.t('parents.link.note', values),
-      links: [{ title: ctx.t('parents.link.open'), url: result.url }],
-    });
-    return [{ text: ctx.t('parents.link.done', values), card }];
-  }),
   defineCommand('plan-review-talk', { ...requestId, waaromNiet: textAnswer, gesprekDatum: textAnswer }, ({ exceptions }, ctx, a) =>
     run(ctx, exceptions.planReviewTalk(actorOf(ctx), a.requestId.value, a.waaromNiet.value, a.gesprekDatum.value, ctx.channel, ctx.locale)),
   ),
 ];
 
 /** The person's requests, each as a card: drafts with a button to go on, the rest with their state. */
-async function listRequests({ exceptions, cards }: CommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
+async function listRequests({ exceptions, cards }: ExceptionCommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
   const mine = await exceptions.myRequests(actorOf(ctx), ctx.locale);
   if (mine.length === 0) return [{ text: ctx.t('exception.none') }];
   return mine.map((r) => ({

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { BULLYING_FORMS, BYSTANDER_ROLES, STEP_KINDS } from '../../cases/model.js';
-import type { CaseResult } from '../../cases/service.js';
-import type { Translate } from '../../i18n/index.js';
-import type { OutboundMessage } from '../../turn.js';
-import { mentionsSexualImage } from '../../protocol/safeguard.js';
-import { actorOf, answer, defineCommand, textAnswer, type CommandContext } from '../command.js';
+import { BULLYING_FORMS, BYSTANDER_ROLES, STEP_KINDS } from './model.js';
+import type { CaseResult, CaseService } from './service.js';
+import type { Translate } from '../i18n/index.js';
+import type { OutboundMessage } from '../turn.js';
+import { mentionsSexualImage } from '../protocol/safeguard.js';
+import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../app/command.js';
+
+/** What the bullying protocol's commands work with. */
+export interface CaseCommandDeps {
+  cases: CaseService;
+}
+const defineCommand = commandsFor<CaseCommandDeps>();
 
 const caseId = { caseId: textAnswer };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import type { LetterRequest } from '../../parents/letter-service.js';
-import { actorOf, answer, defineCommand, textAnswer, type CommandContext } from '../command.js';
+import type { CardRenderer } from '../cards/render.js';
+import { formatDate } from '../protocol/answers.js';
+import type { LetterRequest, LetterService } from './letter-service.js';
+import type { ParentService } from './service.js';
+import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../app/command.js';
+
+/** What the commands about parents work with. */
+export interface ParentCommandDeps {
+  parents: ParentService;
+  letters: LetterService;
+  cards: CardRenderer;
+}
+const defineCommand = commandsFor<ParentCommandDeps>();
 
 const letterAnswers = {
   over: answer(z.enum(['uitzondering', 'pesten'])),
@@ -23,8 +34,22 @@ function request(a: LetterAnswers): LetterRequest | null {
 const refusal = (ctx: CommandContext, reason: 'denied' | 'not-found' | 'invalid') =>
   [{ text: ctx.t(reason === 'denied' ? 'letter.denied' : reason === 'not-found' ? 'letter.notFound' : 'letter.invalid') }];
 
-/** Letters to parents: a draft from the record, then the letter as the member of staff takes it. */
-export const LETTER_COMMANDS = [
+/**
+ * The parents' side: a link to the form with which parents fill in a request's draft, and letters to
+ * parents (a draft from the record, then the letter as the member of staff takes it).
+ */
+export const PARENT_COMMANDS = [
+  defineCommand('parent-link', { leerling: textAnswer }, async ({ parents, cards }, ctx, a) => {
+    const result = await parents.createLink(actorOf(ctx), a.leerling.value, ctx.channel);
+    if ('error' in result) return [{ text: ctx.t(result.error === 'off' ? 'parents.link.off' : result.error === 'denied' ? 'parents.link.denied' : 'parents.link.notFound') }];
+    const values = { student: result.studentRef, date: formatDate(result.expires, ctx.locale), url: result.url };
+    // The link to copy and send, alone in its block, and a button to see the form as the parents will.
+    const card = cards.copyText(ctx.t('parents.link.title', values), result.url, {
+      note: ctx.t('parents.link.note', values),
+      links: [{ title: ctx.t('parents.link.open'), url: result.url }],
+    });
+    return [{ text: ctx.t('parents.link.done', values), card }];
+  }),
   defineCommand('draft-letter', letterAnswers, async ({ letters, cards }, ctx, a) => {
     const req = request(a);
     if (!req) return refusal(ctx, 'invalid');

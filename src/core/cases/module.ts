@@ -1,0 +1,66 @@
+/** The bullying protocol as a module of the assistant: its commands, the buttons about a case, its pick lists. */
+import { z } from 'zod';
+import { caseOptions } from '../app/home.js';
+import { defineModule, definePick, defineStart } from '../app/registry.js';
+import { translator, type Locale } from '../i18n/index.js';
+import type { RoleBook } from '../people/role-book.js';
+import type { Answer } from '../protocol/answers.js';
+import { CASE_COMMANDS } from './commands.js';
+import { STEP_KINDS, type StepKind } from './model.js';
+import { stepKey, type CaseService } from './service.js';
+
+/** What the module works with. */
+export interface CaseModuleDeps {
+  cases: CaseService;
+  roleBook: RoleBook;
+}
+
+/** A protocol step's name, as the case menu shows it (capitalised). */
+export function stepLabel(kind: StepKind, locale: Locale): string {
+  const text = translator(locale)(stepKey(kind));
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+}
+
+/**
+ * A button that opens a flow about a case carries only the case id (and, for a "next step" button, the
+ * protocol step it opens); the label shown in prompts comes from the store. Refused when this person may
+ * not work the case.
+ */
+const aboutCase = defineStart({
+  name: 'caseId',
+  payload: z.object({
+    caseId: z.string().min(1).max(100),
+    /**
+     * The protocol step a "next step" button opens (its label is filled in here). Cards whose buttons open
+     * no particular step leave it empty (or unfilled): then it is simply not there.
+     */
+    stap: z
+      .string()
+      .max(100)
+      .optional()
+      .transform((v) => ((STEP_KINDS as readonly string[]).includes(v ?? '') ? (v as StepKind) : undefined)),
+  }),
+  guard: async ({ cases }: CaseModuleDeps, { actor, locale }, start, given) => {
+    const caseId = given.caseId!;
+    const label = await cases.labelFor(actor, caseId);
+    if (!label) return null;
+    const answers: Record<string, Answer> = { ...start.answers, caseId: { value: caseId, display: label } };
+    if (given.stap) answers.stap = { value: given.stap, display: stepLabel(given.stap, locale) };
+    return { ...start, answers };
+  },
+});
+
+export const casesModule = defineModule<CaseModuleDeps>({
+  name: 'cases',
+  commands: CASE_COMMANDS,
+  starts: [aboutCase],
+  picks: [
+    definePick('myCases', ({ cases }: CaseModuleDeps, { actor, locale }) => caseOptions(cases, actor, locale)),
+    definePick('caseBullies', ({ cases }: CaseModuleDeps, { actor }, caseId) => cases.bullyOptions(actor, caseId)),
+    definePick('sanctionProposals', ({ cases }: CaseModuleDeps, { actor, locale }, caseId) => cases.proposalOptions(actor, caseId, locale)),
+    // The rungs of the case's own ladder (the protocol version it was opened under) this person can complete.
+    definePick('caseRungs', ({ cases }: CaseModuleDeps, { actor, locale }, caseId) => cases.rungOptions(actor, caseId, locale)),
+    // Whom a mentor consulted before a measure.
+    definePick('clzStaff', async ({ roleBook }: CaseModuleDeps) => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name }))),
+  ],
+});
