@@ -12,7 +12,7 @@ import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, t
 import { homeView } from './home.js';
 import { TurnNotHere, unwrap, type InboxContext } from './receiver.js';
 import { deliveryKey, inputValues, interactionOf, isAppHomeOpened, isMessageEvent, requestOf, type BlockActions } from './requests.js';
-import { notes, questionNote, readQuestionNote } from '../../core/app/last-question.js';
+import { LastQuestion } from '../../core/notify/last-question.js';
 
 type Client = App['client'];
 /** What a turn needs to know of the inbox entry it runs for (receiver.ts). */
@@ -51,8 +51,16 @@ export class SlackBot {
     /** Hands messages that could not be posted to the outbox, which retries them in order. */
     private readonly later: (user: string, messages: OutboundMessage[]) => Promise<void>,
     /** The last question posted in each person's DM ("channel ts"), to settle it when the answer is typed (any worker). */
-    private readonly lastQuestion: SharedNotes,
-  ) {}
+    lastQuestion: SharedNotes,
+  ) {
+    this.lastQuestion = new LastQuestion(lastQuestion, (ref) => {
+      const [channel, ts] = ref.split(' ');
+      return channel && ts ? { channel, ts } : null;
+    });
+  }
+
+  /** The last question posted in each person's DM (noted as `channel ts`). */
+  private readonly lastQuestion: LastQuestion<{ channel: string; ts: string }>;
 
   private get client(): Client {
     return this.app.client;
@@ -220,8 +228,7 @@ export class SlackBot {
     const ts = action.container?.message_ts;
     if (reply.settled && ts && action.container?.channel_id) {
       await this.settle(action.container.channel_id, ts, reply.settled);
-      const note = readQuestionNote(await this.lastQuestion.get(user));
-      if (note?.ref === `${action.container.channel_id} ${ts}`) await this.lastQuestion.delete(user);
+      await this.lastQuestion.forget(user, `${action.container.channel_id} ${ts}`);
     }
     await this.settleLast(user, reply.closed?.card, reply.closed?.question);
     await this.post(channel, replyMessages(reply), user, work);
@@ -277,7 +284,7 @@ export class SlackBot {
         if (message.card) {
           for (const piece of toMessages(this.withWindowButton(message.card))) {
             const sent = await send(piece.text, piece.blocks);
-            if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.set(user, questionNote(`${sent.channel} ${sent.ts}`, message.card));
+            if (message.question && user && sent.channel && sent.ts) await this.lastQuestion.remember(user, `${sent.channel} ${sent.ts}`, message.card);
           }
         } else if (message.text) {
           for (const piece of splitText(message.text, LIMITS.sectionText)) await send(slackText(piece));
@@ -341,13 +348,8 @@ export class SlackBot {
   }
 
   /** Puts the settled card in the place of the last question posted in the person's DM, when it is that question. */
-  private async settleLast(user: string, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
-    if (!card) return;
-    const note = readQuestionNote(await this.lastQuestion.get(user));
-    const [channel, ts] = note?.ref.split(' ') ?? [];
-    if (!note || !channel || !ts || !notes(note, about)) return;
-    await this.lastQuestion.delete(user);
-    await this.settle(channel, ts, card);
+  private settleLast(user: string, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
+    return this.lastQuestion.settle(user, card, about, ({ channel, ts }, settled) => this.settle(channel, ts, settled));
   }
 
   /** Puts an answered question's settled card (its answer, no buttons) in the place of its message. */

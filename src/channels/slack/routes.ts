@@ -97,8 +97,7 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   bot.register();
   http.route('POST', '/slack/events', receiver.handle);
 
-  deps.work.add({ name: 'outbox:slack', everyMs: deps.deliveryIntervalMs, run: () => delivery.tick() });
-  delivery.wakeWith(() => deps.work.wake('outbox:slack'));
+  delivery.runIn(deps.work, deps.deliveryIntervalMs);
   return { delivery, bot };
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from '../../core/ports.js';
 import { cardActionSchema, type InboundActivity } from './activity.js';
 import type { TeamsReferences } from './references.js';
 import type { SharedNotes } from '../../core/transient.js';
-import { notes, questionNote, readQuestionNote } from '../../core/app/last-question.js';
+import { LastQuestion } from '../../core/notify/last-question.js';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
@@ -25,10 +25,15 @@ export class TeamsBot {
     /** Hands replies the connector did not take to the outbox, which retries them in order. */
     private readonly later: (aadObjectId: string, messages: OutboundMessage[]) => Promise<void>,
     /** The last question card sent in each conversation, to settle it when the answer is typed (any worker). */
-    private readonly lastQuestion: SharedNotes,
+    lastQuestion: SharedNotes,
     /** Finds a member of staff the school file lists by e-mail only (people/accounts.ts). */
     private readonly accounts?: AccountLinks,
-  ) {}
+  ) {
+    this.lastQuestion = new LastQuestion(lastQuestion, (ref) => ref);
+  }
+
+  /** The last question card sent in each conversation (by activity id). */
+  private readonly lastQuestion: LastQuestion<string>;
 
   async onTurn(context: TurnContext, activity: InboundActivity): Promise<void> {
     // Someone the school file does not name by their Teams id: looked up by e-mail (first contact), so that
@@ -86,13 +91,8 @@ export class TeamsBot {
   }
 
   /** Puts the settled card in the place of the last question asked in this conversation, when it is that question. */
-  private async settleLast(context: TurnContext, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
-    if (!card) return;
-    const conversation = context.activity.conversation.id;
-    const note = readQuestionNote(await this.lastQuestion.get(conversation));
-    if (!note || !notes(note, about)) return;
-    await this.lastQuestion.delete(conversation);
-    await this.update(context, note.ref, card);
+  private settleLast(context: TurnContext, card: AdaptiveCardJson | undefined, about: string | undefined): Promise<void> {
+    return this.lastQuestion.settle(context.activity.conversation.id, card, about, (id, settled) => this.update(context, id, settled));
   }
 
   private async update(context: TurnContext, id: string, card: AdaptiveCardJson): Promise<void> {
@@ -173,7 +173,7 @@ export class TeamsBot {
     const sent = await context.sendActivities(ready.map(toActivity));
     const asked = messages.map((m) => m.question === true).lastIndexOf(true);
     const id = asked >= 0 ? sent[asked]?.id : undefined;
-    if (id) await this.lastQuestion.set(context.activity.conversation.id, questionNote(id, messages[asked]!.card));
+    if (id) await this.lastQuestion.remember(context.activity.conversation.id, id, messages[asked]!.card);
     this.log.debug('teams.sent', { count: messages.length });
   }
 }

@@ -1,115 +1,115 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Background } from '../../core/background.js';
+import type { ChannelAdapter, SendFailure } from '../../core/notify/channel.js';
+import { Delivery } from '../../core/notify/delivery.js';
 import { tellBeheerders } from '../../core/notify/unreachable.js';
-import { DeliveryRound, Outbox, type Notification } from '../../core/notify/outbox.js';
+import { Outbox, type Notification } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Logger } from '../../core/ports.js';
+import type { Clock, LogFields, Logger } from '../../core/ports.js';
 import { toActivity } from './bot.js';
-import type { TeamsReferences } from './references.js';
+import type { TeamsReference, TeamsReferences } from './references.js';
 
 /** Teams asks for at most 7 messages a second per conversation; stay under it. */
 const MIN_GAP_MS = 150;
 const RETRY_STATUSES = new Set([412, 429, 502, 503, 504]);
 
+/** Where a Teams notification goes: the stored conversation reference of a person or the kernteam channel. */
+interface TeamsTarget {
+  record: TeamsReference;
+  reference: ConversationReference;
+}
+
 /**
- * Delivers the outbox to Teams: proactive messages to people and to the kernteam channel, and the
- * outcome card in place of the request card. A 403 marks the person unreachable and tells the
- * school's beheerder once; throttling and gateway errors back off with jitter; nothing is lost on a
- * restart because the outbox is the store.
+ * Teams as a channel of the outbox: proactive messages to people and to the kernteam channel, and the
+ * outcome card in place of the request card. A 403 or 404 marks the person unreachable (and their stored
+ * conversation); throttling and gateway errors back off with jitter.
  */
-export class TeamsDelivery {
+class TeamsAdapter implements ChannelAdapter<TeamsTarget> {
+  readonly name = 'teams';
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
-    private readonly outbox: Outbox,
     private readonly references: TeamsReferences,
-    private readonly directory: SchoolDirectory,
-    private readonly roleBook: RoleBook,
-    private readonly log: Logger,
+    private readonly clock: Clock,
+    private readonly elsewhere: (staffId: string) => boolean,
+    private readonly notInstalledAfterMs: number,
+  ) {}
+
+  async target(staffId: string): Promise<TeamsTarget | null> {
+    const target = await this.references.get(staffId);
+    return target && !target.record.unreachable ? target : null;
+  }
+
+  /** Not (yet) reachable in Teams: left a while for another channel or an install, then recorded as undeliverable. */
+  giveUp(due: Notification): boolean {
+    return this.clock.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId);
+  }
+
+  pace(target: TeamsTarget): { key: string; gapMs: number } {
+    return { key: `teams:${target.reference.conversation?.id ?? ''}`, gapMs: MIN_GAP_MS };
+  }
+
+  post(target: TeamsTarget, notification: Notification): Promise<string | null> {
+    return this.inConversation(target, async (context) => (await context.sendActivity(await this.activity(notification)))?.id ?? null);
+  }
+
+  edit(target: TeamsTarget, messageId: string, notification: Notification): Promise<string | null> {
+    return this.inConversation(target, async (context) => {
+      await context.updateActivity({ ...(await this.activity(notification)), id: messageId });
+      return messageId;
+    });
+  }
+
+  classifyError(error: unknown): SendFailure & { log: LogFields } {
+    const status = statusOf(error);
+    const log = { status: status ?? 0 };
+    if (status === 403 || status === 404) return { kind: 'gone', log };
+    return { kind: 'backOff', baseMs: RETRY_STATUSES.has(status ?? 0) ? 2_000 : 10_000, log };
+  }
+
+  markGone(target: TeamsTarget): Promise<void> {
+    return this.references.markUnreachable(target.record);
+  }
+
+  private async activity(notification: Notification) {
+    const card = Outbox.card(notification);
+    return toActivity({ text: notification.text, card: card ? await this.references.forTeams(card) : undefined });
+  }
+
+  private async inConversation(target: TeamsTarget, send: (context: TurnContext) => Promise<string | null>): Promise<string | null> {
+    let messageId: string | null = null;
+    await this.adapter.continueConversationAsync(this.appId, target.reference, async (context) => {
+      messageId = await send(context);
+    });
+    return messageId;
+  }
+}
+
+/**
+ * Delivers the outbox to Teams (core/notify/delivery.ts through the Teams adapter). A person who cannot
+ * be reached tells the school's beheerder once; nothing is lost on a restart because the outbox is the store.
+ */
+export class TeamsDelivery extends Delivery<TeamsTarget> {
+  constructor(
+    adapter: CloudAdapter,
+    appId: string,
+    outbox: Outbox,
+    references: TeamsReferences,
+    directory: SchoolDirectory,
+    roleBook: RoleBook,
+    log: Logger,
     background: Background,
+    clock: Clock,
     /** True when the person can be reached on another channel (Slack): then Teams never gives up on them. */
-    private readonly elsewhere: (staffId: string) => boolean = () => false,
+    elsewhere: (staffId: string) => boolean = () => false,
     /** How long a message may wait for a person who has not installed the app. */
-    private readonly notInstalledAfterMs = 24 * 3_600_000,
+    notInstalledAfterMs = 24 * 3_600_000,
   ) {
-    // Asked only for what Teams can send now, or what has waited long enough to be recorded as undeliverable.
-    this.round = new DeliveryRound(
-      outbox,
-      (due) => this.deliver(due),
-      async (due) => {
-        const target = await this.references.get(due.staffId);
-        if (target !== null && !target.record.unreachable) return true;
-        return Date.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId);
-      },
-      background,
+    super(outbox, new TeamsAdapter(adapter, appId, references, clock, elsewhere, notInstalledAfterMs), log, background, (staffId) =>
+      tellBeheerders({ outbox, roleBook, directory }, staffId, 'teams', 'teams.unreachable'),
     );
-  }
-
-  private readonly round: DeliveryRound;
-
-  /** One pass over what is due. Overlapping calls are skipped. */
-  tick(): Promise<number> {
-    return this.round.tick();
-  }
-
-  /** After a turn: deliver what it queued without waiting for the next tick. */
-  afterTurn(): void {
-    this.round.afterTurn();
-  }
-
-  /** Rounds run as a source of the process's work loop; `wake` asks it for one at once. */
-  wakeWith(wake: () => void): void {
-    this.round.wakeWith(wake);
-  }
-
-  private async deliver(due: Notification): Promise<boolean> {
-    const target = await this.references.get(due.staffId);
-    if (!target || target.record.unreachable) {
-      // Not (yet) reachable in Teams: leave it a while for another channel or an install, then
-      // record it as undeliverable and tell the beheerder (once per person).
-      if (Date.now() - due.createdAt > this.notInstalledAfterMs && !due.staffId.startsWith('channel:') && !this.elsewhere(due.staffId)) {
-        await this.outbox.markUnreachable(due, 'teams');
-        await this.tellBeheerder(due.staffId);
-      }
-      return false;
-    }
-    // Taken for delivery: no other process or channel sends it meanwhile.
-    const taken = await this.outbox.take(due, 'teams');
-    if (!taken) return false;
-    const { item, replaced } = taken;
-    const conversation = target.reference.conversation?.id ?? '';
-    await this.outbox.pace(`teams:${conversation}`, MIN_GAP_MS);
-    try {
-      let messageId: string | null = null;
-      await this.adapter.continueConversationAsync(this.appId, target.reference as ConversationReference, async (context) => {
-        const card = Outbox.card(item);
-        const activity = toActivity({ text: item.text, card: card ? await this.references.forTeams(card) : undefined });
-        if (replaced?.deliveredMessageId && replaced.deliveredVia === 'teams') {
-          await context.updateActivity({ ...activity, id: replaced.deliveredMessageId });
-          messageId = replaced.deliveredMessageId;
-        } else {
-          messageId = (await context.sendActivity(activity))?.id ?? null;
-        }
-      });
-      await this.outbox.markDelivered(item, 'teams', messageId);
-      return true;
-    } catch (error) {
-      const status = statusOf(error);
-      this.log.warn('teams.delivery-failed', { status: status ?? 0, attempts: item.attempts + 1 });
-      if (status === 403 || status === 404) {
-        await this.outbox.markUnreachable(item, 'teams');
-        await this.references.markUnreachable(target.record);
-        await this.tellBeheerder(item.staffId);
-      } else {
-        await this.outbox.backOff(item, RETRY_STATUSES.has(status ?? 0) ? 2_000 : 10_000);
-      }
-      return false;
-    }
-  }
-
-  private tellBeheerder(staffId: string): Promise<void> {
-    return tellBeheerders({ outbox: this.outbox, roleBook: this.roleBook, directory: this.directory }, staffId, 'teams', 'teams.unreachable');
   }
 }
 

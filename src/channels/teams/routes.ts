@@ -75,7 +75,7 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   // A week is longer than any question waits for its answer.
   const bot = new TeamsBot(deps.assistant, references, log, later, new SharedNotes(deps.store, 'teams-question', 7 * 86_400_000), deps.accounts);
   const appId = config.mode === 'authenticated' ? config.appId : '';
-  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.background, deps.reachableElsewhere);
+  const delivery = new TeamsDelivery(adapter, appId, deps.outbox, references, deps.directory, deps.roleBook, log, deps.background, deps.clock, deps.reachableElsewhere);
 
   http.route('POST', '/api/messages', async (req, res) => {
     const parsed = activitySchema.safeParse(await readJson(req, 256 * 1024));
@@ -110,7 +110,6 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     delivery.afterTurn();
   });
 
-  deps.work.add({ name: 'outbox:teams', everyMs: deps.deliveryIntervalMs, run: () => delivery.tick() });
-  delivery.wakeWith(() => deps.work.wake('outbox:teams'));
+  delivery.runIn(deps.work, deps.deliveryIntervalMs);
   return { delivery };
 }

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RETRY, retryDelay } from '../work/retry.js';
-import type { Background } from '../background.js';
 import { reserveSlot } from '../transient.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { z } from 'zod';
@@ -365,60 +364,4 @@ function stillTaken(current: Notification, taken: Notification, sameItems = true
   if (current.status !== 'pending' || current.nextAttemptAt !== taken.nextAttemptAt) return false;
   if (!sameItems) return true;
   return JSON.stringify(current.items) === JSON.stringify(taken.items);
-}
-
-/** One delivery pass at a time over what is due, for one channel; an overlapping call is skipped. */
-export class DeliveryRound {
-  private running = false;
-
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly deliver: (due: Notification) => Promise<boolean>,
-    /** Whether this channel can deliver it now; the others are not asked for (no head-of-line blocking). */
-    private readonly accept: (due: Notification) => boolean | Promise<boolean> = () => true,
-    /** Where a running round is counted: a stopping process lets it finish, and then starts none. */
-    private readonly background: Background,
-  ) {}
-
-  private seen = 0;
-  /** Asks the process's work loop for a round at once (after the one running, if any). */
-  private wakeUp: (() => void) | null = null;
-
-  /** How a round is asked for at once: through the work loop that runs this round as one of its sources. */
-  wakeWith(wake: () => void): void {
-    this.wakeUp = wake;
-  }
-
-  /**
-   * After a turn: a round at once when something was queued (by any turn of this process) since the
-   * last such round (after the round running, if one runs); otherwise the next interval's round finds it.
-   */
-  afterTurn(): void {
-    if (this.outbox.queued === this.seen) return;
-    this.seen = this.outbox.queued;
-    if (this.wakeUp) this.wakeUp();
-    else void this.tick().catch(() => undefined);
-  }
-
-  /**
-   * Delivers what is due (at most `limit`); returns how many went out. A stopping process delivers
-   * the message in hand and leaves the rest in the outbox for the next start.
-   */
-  tick(limit = 50): Promise<number> {
-    if (this.running || this.background.stopping) return Promise.resolve(0);
-    this.running = true;
-    const round = async () => {
-      let delivered = 0;
-      try {
-        for (const item of await this.outbox.due(limit, this.accept)) {
-          if (this.background.stopping) break;
-          if (await this.deliver(item)) delivered++;
-        }
-      } finally {
-        this.running = false;
-      }
-      return delivered;
-    };
-    return this.background.track(round());
-  }
 }
