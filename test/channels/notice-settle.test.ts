@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 import { cardTitle, type SentActivity } from '../helpers/fake-connector.js';
-import { blockText, buttons, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
-import { cardAction, installPersonal, personalConversation, personalMessage, startTeamsTest, type TeamsTest } from '../helpers/teams.js';
+import { blockText, buttons, FakeSlack, slackDms, type Block, type SlackCall } from '../helpers/fake-slack.js';
+import { cardAction, installPersonal, personalConversation, startTeamsTest, type TeamsTest } from '../helpers/teams.js';
 
 /**
  * A notification's buttons settle when the step they ask for is done, by the recipient or by anyone
@@ -33,15 +33,7 @@ describe('notification buttons settle in the playground', () => {
   });
   afterEach(() => bot.stop());
 
-  async function conversation(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  }
-  async function inbox(persona: string): Promise<Array<OutboundMessage & { key: string; replaces: string | null }>> {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    return ((await res.json()) as { messages: Array<OutboundMessage & { key: string; replaces: string | null }> }).messages;
-  }
+  const { conversation, inbox } = playground(() => bot);
 
   it('replaces the mentor\'s report notice when the CLZ records its step, and the proposal when directie decides', async () => {
     await conversation('t.bakker', REPORT);
@@ -108,13 +100,7 @@ describe('notification buttons settle in Teams (activities against a fake connec
   });
   afterEach(() => teams.stop());
 
-  async function say(staffId: string, texts: string[]): Promise<void> {
-    for (const text of texts) {
-      const before = teams.connector.to(personalConversation(staffId)).length;
-      expect((await teams.post(personalMessage(teams.connector.url, staffId, text))).status).toBe(200);
-      expect(teams.connector.to(personalConversation(staffId)).length, text).toBeGreaterThan(before);
-    }
-  }
+  const say = (staffId: string, texts: readonly string[]) => teams.say(staffId, texts);
   const card = (s: SentActivity) => s.activity.attachments?.[0]?.content as { actions?: Array<{ title: string; verb: string; data: unknown }>; body?: unknown } | undefined;
   const shown = (s: SentActivity) => `${s.activity.text ?? ''}\n${JSON.stringify(card(s)?.body ?? '')}`;
 
@@ -150,7 +136,6 @@ describe('notification buttons settle in Teams (activities against a fake connec
 describe('notification buttons settle in Slack (signed requests against a fake Web API)', () => {
   const SECRET = 'test-signing-secret-0123456789';
   const USERS = { bakker: 'UDEMO0001', devries: 'UDEMO0003', yilmaz: 'UDEMO0005', smit: 'UDEMO0009' } as const;
-  const dmChannel = (user: string) => `D${user.slice(1)}`;
   let slack: FakeSlack;
   let bot: TestApp;
 
@@ -163,18 +148,7 @@ describe('notification buttons settle in Slack (signed requests against a fake W
     await slack.stop();
   });
 
-  const postsTo = (channel: string) => slack.of('chat.postMessage').filter((c) => c.args.channel === channel);
-  async function dm(user: string, text: string): Promise<void> {
-    const before = postsTo(dmChannel(user)).length;
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: dmChannel(user), channel_type: 'im', text } });
-    const res = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: slackHeaders(SECRET, body, 'application/json'), body });
-    expect(res.status).toBe(200);
-    await slack.until(() => postsTo(dmChannel(user)).length > before);
-    await bot.app.idle();
-  }
-  async function conversation(user: string, texts: string[]): Promise<void> {
-    for (const text of texts) await dm(user, text);
-  }
+  const { conversation } = slackDms({ bot: () => bot, slack: () => slack, secret: SECRET });
   const shown = (c: SlackCall) => `${String(c.args.text)}\n${blockText(c.args.blocks as Block[])}`;
 
   it('updates the mentor\'s report DM when the CLZ records its step, and the proposal DM once directie decides', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
+import { quiet, startTestApp, testStores, type TestApp } from '../helpers/app.js';
 import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
-import { blockText, buttons, FakeSlack, slackHeaders, type Block, type SlackCall } from '../helpers/fake-slack.js';
+import { blockText, buttons, FakeSlack, slackDms, slackHeaders, type Block } from '../helpers/fake-slack.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TEAM = 'TDEMO';
@@ -44,22 +44,8 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
 
   const postsTo = (channel: string) => slack.of('chat.postMessage').filter((c) => c.args.channel === channel);
 
-  /** Types a message in the person's DM with Zorgpad and waits for the bot's answer there. */
-  async function dm(user: string, text: string): Promise<SlackCall[]> {
-    const before = postsTo(dmChannel(user)).length;
-    const res = await send(dmEvent(user, text), 'application/json');
-    expect(res.status).toBe(200);
-    await slack.until(() => postsTo(dmChannel(user)).length > before);
-    // The rest of this turn's messages: the turn runs after the acknowledgement.
-    await bot.app.idle();
-    return postsTo(dmChannel(user)).slice(before);
-  }
-
-  async function conversation(user: string, texts: string[]): Promise<SlackCall[]> {
-    let last: SlackCall[] = [];
-    for (const text of texts) last = await dm(user, text);
-    return last;
-  }
+  /** Types a message in the person's DM with Zorgpad and waits for the bot's answer there (the whole turn). */
+  const { dm, conversation } = slackDms({ bot: () => bot, slack: () => slack, secret: SECRET });
 
   const REQUEST = [...EXCEPTION_REQUEST, 'Indienen'];
 
@@ -87,7 +73,8 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const tampered = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: signed, body: body.replace('pesten', 'uitzondering') });
     expect(tampered.status).toBe(401);
 
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Whatever those requests set going has finished: then nothing was sent, nothing stored.
+    await quiet(bot.app);
     expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo')).toEqual([]);
   });
@@ -359,7 +346,8 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     await slack.until(() => postsTo(dmChannel(USERS.bakker)).length > 0);
     const retry = await send(dmEvent(USERS.bakker, 'help', eventId), 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     expect(retry.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The retry's turn, had it run one, and what it woke have finished.
+    await quiet(bot.app);
     expect(postsTo(dmChannel(USERS.bakker))).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import type { TestApp } from '../helpers/app.js';
+import { quiet, type TestApp } from '../helpers/app.js';
 import { cardTitle, FakeConnector } from '../helpers/fake-connector.js';
 import {
   cardAction,
@@ -34,13 +34,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
   const post = (activity: unknown) => teams.post(activity);
 
   /** Sends 1:1 messages one by one, each answered before the next. */
-  async function say(staffId: string, texts: string[]): Promise<void> {
-    for (const text of texts) {
-      const before = connector.to(personalConversation(staffId)).length;
-      expect((await post(personalMessage(connector.url, staffId, text))).status).toBe(200);
-      expect(connector.to(personalConversation(staffId)).length).toBeGreaterThan(before);
-    }
-  }
+  const say = (staffId: string, texts: readonly string[]) => teams.say(staffId, texts);
 
   const lastTo = (conversationId: string) => connector.to(conversationId).at(-1)!;
 
@@ -254,7 +248,7 @@ describe('Teams channel (development mode, loopback connector)', () => {
     expect(lateBody.value.body.map((b) => b.text)).toEqual([PROMPT, 'Deze vraag is gesloten.']);
     expect(lateBody.value.actions).toBeUndefined();
     await connector.waitFor((s) => s.conversationId === chat && s.activity.text === 'Die vraag is gesloten. Typ "help" voor het menu.');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await quiet(bot.app);
     expect(connector.texts(chat).slice(sent)).toEqual(['Die vraag is gesloten. Typ "help" voor het menu.']);
 
     // The Stop button on the next question's card: the invoke answer is that card, closed.

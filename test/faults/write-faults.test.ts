@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 
 import { startTestApp, testStores, type PlaygroundReply, type TestApp, type TestStore } from '../helpers/app.js';
-import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
+import { conversation, EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { WriteFaults } from '../helpers/faulty-store.js';
 
 /**
@@ -27,12 +27,6 @@ const cases = (bot: TestApp) => bot.app.store.collection('bullyingCases');
 const requests = (bot: TestApp) => bot.app.store.collection('exceptionRequests');
 const outbox = async (bot: TestApp) => (await bot.app.store.collection('outbox').findBy('schoolId', 'demo'));
 
-async function say(bot: TestApp, persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
-  let reply: PlaygroundReply | undefined;
-  for (const text of texts) reply = await bot.say(persona, text);
-  return reply!;
-}
-
 /** A kernteam member presses "Toekennen" on the request's card, with a motivation (the card's data). */
 async function vote(bot: TestApp, persona: string, motivation: string): Promise<PlaygroundReply> {
   const [request] = await requests(bot).findBy('studentRef', 'L1001');
@@ -41,7 +35,7 @@ async function vote(bot: TestApp, persona: string, motivation: string): Promise<
 
 const report: Scenario = {
   name: 'a teacher\'s report',
-  setup: (bot) => say(bot, 't.bakker', SIGNAL.slice(0, -1)).then(() => undefined),
+  setup: (bot) => conversation(bot, 't.bakker', SIGNAL.slice(0, -1)).then(() => undefined),
   step: (bot) => bot.say('t.bakker', 'ja'),
   async check(bot) {
     const found = await cases(bot).findBy('studentRef', 'L1001');
@@ -55,8 +49,8 @@ const report: Scenario = {
 const mentorStep: Scenario = {
   name: 'a mentor\'s step',
   async setup(bot) {
-    await say(bot, 't.bakker', SIGNAL);
-    await say(bot, 'm.devries', ['mijn zaken', '1', 'Ouders geïnformeerd', 'Telefonisch', 'vandaag']);
+    await conversation(bot, 't.bakker', SIGNAL);
+    await conversation(bot, 'm.devries', ['mijn zaken', '1', 'Ouders geïnformeerd', 'Telefonisch', 'vandaag']);
   },
   step: (bot) => bot.say('m.devries', 'Moeder gebeld; zij herkent het.'),
   async check(bot) {
@@ -68,7 +62,7 @@ const mentorStep: Scenario = {
 
 const submission: Scenario = {
   name: 'a request submitted',
-  setup: (bot) => say(bot, 'm.devries', EXCEPTION_REQUEST).then(() => undefined),
+  setup: (bot) => conversation(bot, 'm.devries', EXCEPTION_REQUEST).then(() => undefined),
   step: (bot) => bot.say('m.devries', 'Indienen'),
   async check(bot) {
     const found = await requests(bot).findBy('studentRef', 'L1001');
@@ -81,7 +75,7 @@ const submission: Scenario = {
 
 const firstVote: Scenario = {
   name: 'a kernteam vote',
-  setup: (bot) => say(bot, 'm.devries', [...EXCEPTION_REQUEST, 'Indienen']).then(() => undefined),
+  setup: (bot) => conversation(bot, 'm.devries', [...EXCEPTION_REQUEST, 'Indienen']).then(() => undefined),
   step: (bot) => vote(bot, 'a.jansen', 'Medisch nodig, goed onderbouwd.'),
   async check(bot) {
     const [r] = await requests(bot).findBy('studentRef', 'L1001');
@@ -93,7 +87,7 @@ const firstVote: Scenario = {
 const decision: Scenario = {
   name: 'the deciding vote',
   async setup(bot) {
-    await say(bot, 'm.devries', [...EXCEPTION_REQUEST, 'Indienen']);
+    await conversation(bot, 'm.devries', [...EXCEPTION_REQUEST, 'Indienen']);
     await vote(bot, 'a.jansen', 'Medisch nodig, goed onderbouwd.');
   },
   step: (bot) => vote(bot, 'l.verhoeven', 'Akkoord, alleen meldingen.'),

@@ -92,6 +92,22 @@ export async function startTestApp(env: Record<string, string> = {}, store: Test
   return test;
 }
 
+/**
+ * Waits until the app has finished everything the requests so far set going: the turn behind an
+ * acknowledgement, and the delivery round or job that work woke. `idle()`, then once more after the
+ * timers due now have fired (the work loop starts a pass it was woken for on a zero-delay timer), until a
+ * timer turn passes with nothing running. A test that checks that something did NOT happen checks after
+ * this, not after a guessed time. Throws when the app is still busy after `limitMs`.
+ */
+export async function quiet(app: App, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (let calm = 0; calm < 2; ) {
+    if (!(await app.idle(Math.max(0, deadline - Date.now())))) throw new Error(`the app is still busy after ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    calm = (await app.idle(0)) ? calm + 1 : 0;
+  }
+}
+
 async function toReply(res: Response): Promise<PlaygroundReply> {
   if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as { messages: OutboundMessage[]; duplicate: boolean; card?: AdaptiveCardJson };

@@ -1,5 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { expect } from 'vitest';
+import type { TestApp } from './app.js';
 
 /** One Web API call the bot made to the fake Slack. */
 export interface SlackCall {
@@ -160,6 +162,48 @@ function safeJson(text: string): unknown {
 export function slackHeaders(secret: string, body: string, contentType: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
+
+export interface SlackDmOptions {
+  /** The app under test (a getter: a suite starts a new one before each test). */
+  bot: () => TestApp;
+  /** The fake Slack the app was started with (`SLACK_API_URL`). */
+  slack: () => FakeSlack;
+  /** The signing secret the app was started with. */
+  secret: string;
+  /** Also the posts addressed to the user id (how the outbox delivers to a person), not only those in the DM channel. */
+  toUserToo?: boolean;
+}
+
+/**
+ * A person typing in their direct messages with the app, as Slack sends it: a signed `message` event,
+ * acknowledged with 200. Each waits for the first answer and then for the rest of the turn (it runs after
+ * the acknowledgement), and returns the app's posts to the person since it was sent.
+ */
+export function slackDms(options: SlackDmOptions) {
+  const dmChannel = (user: string) => `D${user.slice(1)}`;
+  const postsTo = (user: string) =>
+    options.slack().of('chat.postMessage').filter((c) => c.args.channel === dmChannel(user) || (options.toUserToo === true && c.args.channel === user));
+  async function dm(user: string, text: string): Promise<SlackCall[]> {
+    const bot = options.bot();
+    const before = postsTo(user).length;
+    const body = JSON.stringify({ type: 'event_callback', team_id: 'TDEMO', event_id: `Ev${randomUUID()}`, event: { type: 'message', user, channel: dmChannel(user), channel_type: 'im', text } });
+    const res = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: slackHeaders(options.secret, body, 'application/json'), body });
+    expect(res.status).toBe(200);
+    await options.slack().until(() => postsTo(user).length > before);
+    // The rest of this turn's messages: the turn runs after the acknowledgement.
+    await bot.app.idle();
+    return postsTo(user).slice(before);
+  }
+  return {
+    dm,
+    /** Each text in turn, each answered before the next; returns the posts that answered the last. */
+    async conversation(user: string, texts: readonly string[]): Promise<SlackCall[]> {
+      let last: SlackCall[] = [];
+      for (const text of texts) last = await dm(user, text);
+      return last;
+    },
+  };
 }
 
 export type Block = Record<string, unknown> & { type: string; elements?: Array<Record<string, unknown>>; text?: { text: string }; accessory?: Record<string, unknown> };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { loadSchoolFile } from '../../src/core/people/school.js';
 import { startTestApp, type TestApp } from './app.js';
 import { FakeConnector } from './fake-connector.js';
@@ -79,16 +80,26 @@ export interface TeamsTest {
   connector: FakeConnector;
   /** Posts an activity to /api/messages as Teams does. */
   post(activity: unknown): Promise<Response>;
+  /** Sends 1:1 messages as `staffId` one by one, each answered in the personal chat before the next. */
+  say(staffId: string, texts: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startTeamsTest(deliveryIntervalMs = '100'): Promise<TeamsTest> {
   const connector = await new FakeConnector().start();
   const bot = await startTestApp({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ZORGPAD_DELIVERY_INTERVAL_MS: deliveryIntervalMs, ZORGPAD_PLAYGROUND: 'false' });
+  const post = (activity: unknown) => fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
   return {
     bot,
     connector,
-    post: (activity) => fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }),
+    post,
+    async say(staffId, texts) {
+      for (const text of texts) {
+        const before = connector.to(personalConversation(staffId)).length;
+        expect((await post(personalMessage(connector.url, staffId, text))).status).toBe(200);
+        expect(connector.to(personalConversation(staffId)).length, text).toBeGreaterThan(before);
+      }
+    },
     async stop() {
       await bot.stop();
       await connector.stop();

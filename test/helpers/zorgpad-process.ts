@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { freePort } from './net.js';
 
 /** One HTTP request on a connection of its own, so that the front hands it to the next worker. */
@@ -90,5 +92,42 @@ export function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/**
+ * Waits until the processes sharing the SQLite store in `dataDir` have nothing left in hand that would
+ * post a message: no inbox entry still open (a platform request acknowledged whose turn has not yet run
+ * to its end, in whichever process, also one left to a lease that has to run out first), no message
+ * still pending in the outbox for the staff in `outboxFor` ('everyone': for anyone), and no outbox post
+ * paced to a moment still to come (a delivery that waits for its slot, one per second per channel: the
+ * slot reserved last has begun and its gap has passed). Read from the file, as one more process sharing
+ * it does (src/store/sqlite.ts: every record's JSON in `records.data`; these fields are not encrypted).
+ * A test that checks that no second message came checks after this, not after a guessed time. Throws
+ * after `limitMs`, saying what is still open.
+ */
+export async function storeSettled(dataDir: string, options: { outboxFor?: readonly string[] | 'everyone'; limitMs?: number } = {}): Promise<void> {
+  const limitMs = options.limitMs ?? 30_000;
+  const outboxFor = options.outboxFor ?? [];
+  const db = new Database(join(dataDir, 'zorgpad.sqlite'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const records = db.prepare<[string], { id: string; data: string }>('SELECT id, data FROM records WHERE collection = ?');
+    const read = (collection: string) => records.all(collection).map((row) => ({ ...(JSON.parse(row.data) as { status?: string; staffId?: string; nextAt?: number }), id: row.id }));
+    const left = () => ({
+      inbox: read('inbox').filter((entry) => entry.status === 'open').length,
+      outbox: read('outbox').filter((n) => n.status === 'pending' && (outboxFor === 'everyone' || outboxFor.includes(n.staffId ?? ''))).length,
+      // src/core/transient.ts reserveSlot: `nextAt` is the last reserved slot plus the gap (wall-clock ms).
+      paced: read('transient').filter((r) => r.id.startsWith('pace:') && (r.nextAt ?? 0) > Date.now()).length,
+    });
+    const started = Date.now();
+    for (;;) {
+      const open = left();
+      if (open.inbox === 0 && open.outbox === 0 && open.paced === 0) return;
+      if (Date.now() - started > limitMs) throw new Error(`still open after ${limitMs} ms: ${open.inbox} inbox entries, ${open.outbox} outbox messages, ${open.paced} paced posts`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    db.close();
   }
 }

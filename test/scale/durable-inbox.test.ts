@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
-import { alive, call, processTree, signalGroup, startZorgpad, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
+import { alive, call, processTree, signalGroup, startZorgpad, storeSettled, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
 import { freePort } from '../helpers/net.js';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -88,14 +88,18 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
   const answeredTo = (user: string) => slack.of('chat.postMessage').filter((c) => c.args.channel === dm(user) && c.args.text === QUESTION).length;
   const expected = (all: SlackEvent[], user: string) => all.filter((e) => e.user === user).length;
 
-  /** Waits until every user got at least as many answers as events, then a little longer for any duplicate. */
+  /**
+   * Waits until every user got at least as many answers as events, and then until the store holds nothing
+   * that could still answer one again: no inbox entry open (also none left to a dead process's lease) and
+   * no reply waiting in the outbox.
+   */
   async function allAnswered(all: SlackEvent[], limitMs: number): Promise<Record<string, number>> {
     await slack.until(() => USERS.every((u) => answeredTo(u) >= expected(all, u)), limitMs).catch(() => {
       const short = USERS.map((u) => `${u}: ${answeredTo(u)} of ${expected(all, u)}`).join(', ');
       const logs = running.map((z) => z.out.errors.split('\n').filter((l) => !l.includes('"data-key')).slice(-8).join('\n')).join('\n---\n');
       throw new Error(`not every event was answered within ${limitMs} ms: ${short}\n${logs}`);
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await storeSettled(data, { outboxFor: 'everyone', limitMs });
     return Object.fromEntries(USERS.map((u) => [u, answeredTo(u) - expected(all, u)]));
   }
 
@@ -206,7 +210,8 @@ describe('the durable inbox, when processes stop or die mid-burst', () => {
     const tree = processTree(z.child.pid!);
     expect(tree.length).toBeGreaterThanOrEqual(4); // npm, (sh,) node primary, two workers
     z.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    // Gone within 15 s: looked at until then, not only at the end.
+    await slack.until(() => tree.every((pid) => !alive(pid)), 15_000).catch(() => undefined);
     expect(tree.filter(alive)).toEqual([]);
   }, 90_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack, slackHeaders } from '../helpers/fake-slack.js';
-import { call, startZorgpad } from '../helpers/zorgpad-process.js';
+import { call, startZorgpad, storeSettled } from '../helpers/zorgpad-process.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const USERS = ['UDEMO0001', 'UDEMO0002', 'UDEMO0004', 'UDEMO0005', 'UDEMO0006', 'UDEMO0007', 'UDEMO0008', 'UDEMO0010'];
@@ -60,7 +60,8 @@ describe.each([1, 2])('stopping with acknowledged Slack events in hand (%i worke
     const second = await start({}, first.port);
     const answered = () => slack.of('chat.postMessage').filter((c) => c.args.text === QUESTION);
     await slack.until(() => answered().length >= events.length, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Nothing left in the store that could answer one again: no inbox entry open, no reply waiting.
+    await storeSettled(data, { outboxFor: 'everyone' });
     for (const user of USERS) expect(answered().filter((c) => c.args.channel === `D${user.slice(1)}`)).toHaveLength(5);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXCEPTION_REQUEST, SIGNAL } from '../helpers/conversations.js';
 import { FakeSlack, slackHeaders, type SlackCall } from '../helpers/fake-slack.js';
-import { call, startZorgpad, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
+import { call, startZorgpad, storeSettled, type ZorgpadProcess } from '../helpers/zorgpad-process.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TEAM = 'TDEMO';
@@ -47,12 +47,9 @@ describe('two worker processes sharing one store', () => {
     JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: eventId, event: { type: 'message', user, channel: dm(user), channel_type: 'im', text } });
   const send = (body: string, headers: Record<string, string> = {}) => call(port, 'POST', '/slack/events', body, { ...slackHeaders(SECRET, body, 'application/json'), ...headers });
   const postsTo = (channel: string) => slack.of('chat.postMessage').filter((c) => c.args.channel === channel);
-  /** Waits until no new post came to the channel for 400 ms. */
+  /** Waits until both workers have run every turn acknowledged so far to its end (none open in the shared store); returns the channel's posts. */
   async function settled(channel: string): Promise<SlackCall[]> {
-    for (let seen = -1; seen !== postsTo(channel).length; ) {
-      seen = postsTo(channel).length;
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    }
+    await storeSettled(data);
     return postsTo(channel);
   }
 
@@ -73,7 +70,8 @@ describe('two worker processes sharing one store', () => {
     expect(postsTo(dm(user)).map((c) => c.args.text).join('\n')).toMatch(/Je melding is vastgelegd/);
     // Both workers run delivery rounds over the same outbox: the mentor's message goes out once.
     await slack.until((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === 'UDEMO0003'));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Every turn has run to its end and the mentor's messages are out (none pending): nothing left to send it again.
+    await storeSettled(data, { outboxFor: ['m.devries'] });
     expect(slack.of('chat.postMessage').filter((c) => c.args.channel === 'UDEMO0003' && /L1001/.test(JSON.stringify(c.args)))).toHaveLength(1);
   });
 

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import type { CollectionName } from '../../src/core/ports.js';
-import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 
 /**
  * The anti-bullying protocol held against the school's protocol, step by step: the report with its
@@ -19,19 +18,7 @@ describe.each(testStores())('bullying protocol, right student and right role (%s
     await bot.stop();
   });
 
-  async function conversation(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) {
-      reply = await bot.say(persona, text);
-      for (const m of reply.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    }
-    return reply!;
-  }
-
-  async function inbox(persona: string): Promise<OutboundMessage[]> {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    return ((await res.json()) as { messages: OutboundMessage[] }).messages;
-  }
+  const { conversation, inbox } = playground(() => bot, { checkReplyCards: true });
 
   const cases = () => bot.app.store.collection('bullyingCases');
   async function theCase(): Promise<BullyingCase> {

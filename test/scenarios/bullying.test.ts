@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 
 /**
  * The anti-bullying protocol, role by role, through the playground's HTTP API: what each person
@@ -17,22 +16,8 @@ describe.each(testStores())('anti-bullying protocol (%s store)', (store) => {
     await bot.stop();
   });
 
-  /** Types each text in turn; checks every card that comes back with the official parser. */
-  async function conversation(persona: string, texts: string[], locale: 'nl' | 'en' = 'nl'): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) {
-      reply = await bot.say(persona, text, { locale });
-      for (const m of reply.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    }
-    return reply!;
-  }
-
-  async function inbox(persona: string) {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    const body = (await res.json()) as { messages: OutboundMessage[] };
-    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    return body.messages;
-  }
+  /** Types each text in turn, and reads the inbox; checks every card that comes back with the official parser. */
+  const { conversation, inbox } = playground(() => bot, { checkReplyCards: true, checkInboxCards: true });
 
   const cases = () => bot.app.store.collection('bullyingCases');
 

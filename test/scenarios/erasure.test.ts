@@ -7,7 +7,7 @@ import { STUDENT_DATA } from '../../src/core/privacy/collections.js';
 import { dataKey, FieldCipher } from '../../src/store/cipher.js';
 import { SENSITIVE_FIELDS, transform } from '../../src/store/encrypting.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { EXCEPTION_REQUEST } from '../helpers/conversations.js';
+import { EXCEPTION_REQUEST, playground } from '../helpers/conversations.js';
 
 /**
  * Erasure over every collection: after L1001 is named in a bullying case (as the bullied student and as
@@ -27,9 +27,7 @@ describe('erasing a student', () => {
 
   it('leaves no row that names the student in any table', async () => {
     bot = await startTestApp({ ZORGPAD_DELIVERY_INTERVAL_MS: '600000' });
-    const say = async (persona: string, texts: readonly string[]) => {
-      for (const text of texts) await bot!.say(persona, text);
-    };
+    const { conversation: say } = playground(() => bot!);
     // L1001 bullied by L1002; L1003 bullied by L1001 (another case that must lose the number, not go).
     await say('t.bakker', ['pesten melden', 'Het is pesten', 'L1001', 'L1002', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', 'L1001 werd uitgelachen.', 'ja']);
     await say('r.elmoussaoui', ['pesten melden', 'Het is pesten', 'L1003', 'L1001', 'geen', 'Schoolplein', 'vandaag', '1', 'Binnen de klas', 'nee', 'L1001 duwde L1003.', 'ja']);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import { cardProblems } from '../helpers/adaptive-cards.js';
-import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
 
 /**
@@ -34,16 +34,8 @@ describe('exception reviews and pauses over time', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function say(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  }
-  async function inbox(persona: string): Promise<OutboundMessage[]> {
-    const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`)).json()) as { messages: OutboundMessage[] };
-    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    return body.messages.filter((m) => !('channel' in m));
-  }
+  /** The inbox: the person's own messages (the kernteam channel's left out), every card checked with the official parser. */
+  const { conversation: say, inbox } = playground(() => bot, { checkInboxCards: true, personalInbox: true });
   const texts = async (persona: string) => (await inbox(persona)).map((m) => m.text);
   /** The kernteam channel's card, as a kernteam member sees it in the playground. */
   async function kernteamCard(): Promise<OutboundMessage> {

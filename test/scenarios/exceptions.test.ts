@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import { cardProblems } from '../helpers/adaptive-cards.js';
-import { EXCEPTION_REQUEST } from '../helpers/conversations.js';
-import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { EXCEPTION_REQUEST, playground } from '../helpers/conversations.js';
+import { buttonData, startTestApp, testStores, type TestApp } from '../helpers/app.js';
 
 /** Phone-ban exceptions, from the mentor's request to the kernteam's decision and the review. */
 describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
@@ -15,21 +14,7 @@ describe.each(testStores())('phone-ban exceptions (%s store)', (store) => {
     await bot.stop();
   });
 
-  async function conversation(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) {
-      reply = await bot.say(persona, text);
-      for (const m of reply.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    }
-    return reply!;
-  }
-
-  async function inbox(persona: string): Promise<Array<OutboundMessage & { channel?: string }>> {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    const body = (await res.json()) as { messages: Array<OutboundMessage & { channel?: string }> };
-    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    return body.messages;
-  }
+  const { conversation, inbox } = playground(() => bot, { checkReplyCards: true, checkInboxCards: true });
 
   const requests = () => bot.app.store.collection('exceptionRequests');
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { conversation, playground } from '../helpers/conversations.js';
 
 /**
  * Commands that always work: a procedure's trigger typed at any kind of open question starts it, the
@@ -15,11 +16,7 @@ describe('interruptions', () => {
     await bot.stop();
   });
 
-  async function say(persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  }
+  const { conversation: say } = playground(() => bot);
   const REPORT_REST = ['Het is pesten', 'L1002', 'L1003', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', '-', 'ja'];
 
   it('starts a procedure typed at the menu (the README walk-through: help, then "pesten melden")', async () => {
@@ -110,7 +107,7 @@ describe('abandoned questions close, and a dialog\'s own trigger starts it afres
   });
 
   it('starts the open dialog afresh when its own trigger is typed, and a procedure by its title or menu label', async () => {
-    await say(bot, 't.bakker', ['pesten melden', 'Het is pesten']);
+    await conversation(bot, 't.bakker', ['pesten melden', 'Het is pesten']);
     const again = await bot.say('t.bakker', 'pesten melden');
     expect(again.texts[0]).toBe('We beginnen opnieuw bij de eerste vraag.');
     expect(again.texts.at(-1)).toMatch(/^Je wilt pesten melden\./);
@@ -121,12 +118,6 @@ describe('abandoned questions close, and a dialog\'s own trigger starts it afres
     expect((await bot.say('m.devries', 'Uitzondering telefoonverbod aanvragen')).texts.at(-1)).toMatch(/^Voor welke leerling/);
   });
 });
-
-async function say(bot: TestApp, persona: string, texts: readonly string[]): Promise<PlaygroundReply> {
-  let reply: PlaygroundReply | undefined;
-  for (const text of texts) reply = await bot.say(persona, text);
-  return reply!;
-}
 
 describe('back, stop and help on every question', () => {
   it('are buttons on the question card that work like the words, without filling in the question', async () => {

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import { healthWordsIn } from '../../src/core/text/health-words.js';
-import { EXCEPTION_REQUEST } from '../helpers/conversations.js';
+import { EXCEPTION_REQUEST, playground } from '../helpers/conversations.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 
 /** What the two kernteam members write with their votes: internal, with health details. */
@@ -27,16 +26,7 @@ describe.each(testStores())('letters to parents after a kernteam decision (%s st
     await bot.stop();
   });
 
-  async function say(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  }
-
-  async function inbox(persona: string): Promise<Array<OutboundMessage & { channel?: string }>> {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    return ((await res.json()) as { messages: Array<OutboundMessage & { channel?: string }> }).messages;
-  }
+  const { conversation: say, inbox } = playground(() => bot);
 
   /** Marloes (mentor of 1A) applies for L1001; both kernteam members grant it with their motivations. */
   async function grantedByVotes() {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BullyingCase, CaseStep, Sanction } from '../../src/core/cases/model.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { startTestApp, testStores, type TestApp } from '../helpers/app.js';
-import { SIGNAL } from '../helpers/conversations.js';
+import { playground, SIGNAL } from '../helpers/conversations.js';
 
 const DAY = 86_400_000;
 
@@ -28,11 +28,7 @@ describe.each(testStores())('privacy (%s store)', (store) => {
     await bot.stop();
   });
 
-  const conversation = async (persona: string, texts: string[]) => {
-    let last;
-    for (const text of texts) last = await bot.say(persona, text);
-    return last!;
-  };
+  const { conversation } = playground(() => bot);
 
   it('shows directie who read or changed a student\'s records, as a list and as CSV, without content', async () => {
     await conversation('t.bakker', SIGNAL);

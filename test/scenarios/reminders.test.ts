@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import { cardProblems } from '../helpers/adaptive-cards.js';
-import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
 
 /** Reminders as the people receive them, with the clock moved by the test. */
@@ -35,18 +35,8 @@ describe('reminders', () => {
     await bot.stop();
   });
 
-  async function say(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  }
-
-  async function inbox(persona: string): Promise<OutboundMessage[]> {
-    const res = await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`);
-    const body = (await res.json()) as { messages: OutboundMessage[] };
-    for (const m of body.messages) if (m.card) expect(cardProblems(m.card)).toEqual([]);
-    return body.messages.filter((m) => !('channel' in m));
-  }
+  /** The inbox: the person's own messages (the kernteam channel's left out), every card checked with the official parser. */
+  const { conversation: say, inbox } = playground(() => bot, { checkInboxCards: true, personalInbox: true });
 
   /** Moves the clock and lets the scheduler run, as every process does on its interval. */
   async function at(iso: string): Promise<number> {

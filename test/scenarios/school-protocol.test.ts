@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import { startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 
 /**
  * A school's own protocol (issue 28, item 3): the fixture school Lyceum De Linde has a folder next to its
@@ -113,11 +114,7 @@ describe('the school\'s own protocol in the playground (sqlite store)', () => {
     bot = undefined;
   });
 
-  async function conversation(persona: string, texts: string[]): Promise<PlaygroundReply> {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot!.say(persona, text);
-    return reply!;
-  }
+  const { conversation } = playground(() => bot!);
   const options = (reply: PlaygroundReply) =>
     reply.texts.at(-1)!.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''));
   const caseOf = async (student: string): Promise<BullyingCase> => (await bot!.app.store.collection('bullyingCases').findBy('studentRef', student))[0]!;

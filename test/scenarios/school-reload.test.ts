@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nl } from '../../src/channels/parents/texts.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import { createLogger } from '../../src/log/logger.js';
-import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { buttonData, quiet, startTestApp, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
 
 const UNKNOWN = /^Zorgpad is er alleen voor medewerkers van de school\./;
@@ -52,10 +53,7 @@ describe('the school file read again while Zorgpad runs', () => {
     }
   }
   const personas = async () => (await (await fetch(`${bot.base}/playground/api/personas`)).json()) as Array<{ id: string; label: string }>;
-  async function inbox(persona: string): Promise<OutboundMessage[]> {
-    const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`)).json()) as { messages: OutboundMessage[] };
-    return body.messages.filter((m) => !('channel' in m));
-  }
+  const { inbox } = playground(() => bot, { personalInbox: true });
   /** Edits the file as a person would, in place. */
   const edit = (change: (text: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')));
 
@@ -122,7 +120,8 @@ classes:`;
     writeFileSync(join(dir, '.school.yaml.swp'), readFileSync(file, 'utf8').replace('name: Noor Bos', 'name: Noor Bos-Visser'));
     renameSync(join(dir, '.school.yaml.swp'), file);
     await until('the renamed-over file read', async () => (await personas()).some((p) => p.label.startsWith('Noor Bos-Visser')));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // What that reload set going (its class-change check, a job it woke) has finished.
+    await quiet(bot.app);
     expect(events('exception-checks').reduce((n, e) => n + Number(e.classChanges), 0)).toBe(1);
     expect(await inbox('n.bos')).toEqual([]);
     // The file that took the old one's place is watched as well.

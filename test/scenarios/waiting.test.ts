@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
-import { EXCEPTION_REQUEST } from '../helpers/conversations.js';
+import { EXCEPTION_REQUEST, playground } from '../helpers/conversations.js';
 
 /** The buttons of a "wacht op jou" card: each item's label and the data its button sends. */
 function waitingItems(reply: PlaygroundReply): Array<{ label: string; data: unknown }> {
@@ -27,11 +27,7 @@ describe.each(testStores())('what waits for a person (%s store)', (store) => {
     await bot.stop();
   });
 
-  const say = async (persona: string, texts: string[]) => {
-    let reply: PlaygroundReply | undefined;
-    for (const text of texts) reply = await bot.say(persona, text);
-    return reply!;
-  };
+  const { conversation: say } = playground(() => bot);
 
   it('lists a request that waits for a kernteam member\'s vote, opens the voting card from it, and drops it once she voted', async () => {
     expect((await bot.say('a.jansen', 'wacht op jou')).texts).toEqual(['Er wacht nu niets op jou.']);

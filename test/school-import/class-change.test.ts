@@ -6,6 +6,7 @@ import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import { importSchool, writeSchoolFile } from '../../src/core/people/import/index.js';
 import type { SchoolFile } from '../../src/core/people/school.js';
 import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
 import { generateSchool, writeExport } from './fixture.js';
 
@@ -40,10 +41,7 @@ async function run(bot: TestApp, clock: TestClock, fixture: ReturnType<typeof ge
   const staffOf = (email: string) => before.staff.find((m) => m.email === email)!.id;
   const [zorg, ortho] = [staffOf(fixture.staff[0]!.email), staffOf(fixture.staff[1]!.email)];
 
-  async function inbox(persona: string): Promise<OutboundMessage[]> {
-    const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=${persona}`)).json()) as { messages: OutboundMessage[] };
-    return body.messages;
-  }
+  const { inbox } = playground(() => bot);
   const texts = async (persona: string) => (await inbox(persona)).filter((m) => !('channel' in m)).map((m) => m.text);
 
   // The first student of each of 20 classes gets a structural exception for all lessons, asked for by
