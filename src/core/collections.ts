@@ -1,54 +1,10 @@
-import { transientSchema } from './transient.js';
-import { inboxEntrySchema } from './inbox/model.js';
-import { accountSchema } from './people/accounts.js';
-import { z } from 'zod';
-import { dialogStateRecordSchema } from './app/dialog-state.js';
-import { bullyingCaseSchema } from './cases/model.js';
-import { exceptionRequestSchema } from './exceptions/model.js';
-import { notificationSchema } from './notify/outbox.js';
-import { parentLinkSchema } from './parents/model.js';
-import { roleAssignmentSchema } from './people/role-book.js';
-import { recordSchema } from './record-schema.js';
+import type { z } from 'zod';
 import type { CollectionName, Store } from './ports.js';
+import { RECORD_SCHEMAS, type RecordOf } from './record-kinds.js';
 import { mappedCollection, wrapCollections } from './store-wrap.js';
 
-/** Where to reach a person (or a channel) proactively: the chat platform's reference, as JSON text. */
-export const conversationRefSchema = recordSchema({
-  schoolId: z.string(),
-  /** A staff id, or `channel:kernteam`. */
-  staffId: z.string(),
-  /** The platform's conversation reference (Bot Framework's for Teams), as JSON text. */
-  reference: z.string(),
-  /** Set on a 403: the person blocked or removed the app. */
-  unreachable: z.boolean(),
-  updatedAt: z.number(),
-});
-export type ConversationRef = z.infer<typeof conversationRefSchema>;
-
-/**
- * Each collection's record kind, by name: `store.collection('bullyingCases')` yields `BullyingCase`
- * records, and every record read is parsed with its schema.
- *
- * Older documents: a field added after records were first written is optional in its schema (or
- * nullable), so documents written before it still parse; fields the schema does not name are kept
- * as they are (read loosely), so a document written by a newer version survives an older one. A
- * document that does not parse is not used: the read fails with `RecordParseError` (collection, id and
- * the paths at fault; never content), and the beheerder repairs it or restores it from a backup.
- */
-export const RECORD_SCHEMAS = {
-  bullyingCases: bullyingCaseSchema,
-  exceptionRequests: exceptionRequestSchema,
-  roleAssignments: roleAssignmentSchema,
-  dialogStates: dialogStateRecordSchema,
-  conversationRefs: conversationRefSchema,
-  outbox: notificationSchema,
-  parentLinks: parentLinkSchema,
-  transient: transientSchema,
-  inbox: inboxEntrySchema,
-  accounts: accountSchema,
-} as const satisfies Record<CollectionName, z.ZodType>;
-
-export type RecordOf<N extends CollectionName> = z.infer<(typeof RECORD_SCHEMAS)[N]>;
+// Each collection's record schema (`RECORD_SCHEMAS`, `RecordOf`) lives in record-kinds.ts, which the
+// port reads too; this file parses what the store returns with it.
 
 export class RecordParseError extends Error {
   override name = 'RecordParseError';

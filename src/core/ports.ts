@@ -1,4 +1,5 @@
-import type { RecordOf } from './collections.js';
+import type { CollectionName } from './collection-names.js';
+import type { RecordOf } from './record-kinds.js';
 
 /**
  * The interfaces the core needs from the outside world. Stores implement them for SQLite and MongoDB;
@@ -143,34 +144,9 @@ export interface AuditLog {
   recordIds(recordKind: string): Promise<string[]>;
 }
 
-/** The collections Zorgpad keeps, with the top-level fields each one is looked up by. */
-export const COLLECTIONS = {
-  /** Bullying and cyberbullying cases. */
-  bullyingCases: ['schoolId', 'studentRef', 'ownerStaffId', 'status'],
-  /** Phone-ban exception requests, drafts included. */
-  exceptionRequests: ['schoolId', 'studentRef', 'requesterStaffId', 'status'],
-  /** Role changes made in chat by a beheerder, on top of the school file. */
-  roleAssignments: ['schoolId'],
-  /** Where each person stands in a dialog, per platform, tenant, user and conversation. */
-  dialogStates: ['userKey', 'schoolId'],
-  /** Where to reach a person or channel proactively. */
-  conversationRefs: ['schoolId', 'staffId'],
-  /** Messages to people, written by the core and delivered by whichever channel reaches them. */
-  outbox: ['schoolId', 'staffId', 'status'],
-  /** Personal form links for parents (one student each), by the hash of their secret. */
-  parentLinks: ['schoolId', 'studentRef', 'staffId'],
-  /** Short-lived state all worker processes share (transient.ts): pacing, counters, one-time downloads. */
-  transient: ['expiresAt'],
-  /**
-   * Platform requests acknowledged before their turn ran (inbox/model.ts), by school and person; by state
-   * through the paged index only (every index costs each of the two writes a turn makes here).
-   */
-  inbox: ['schoolId', 'personKey'],
-  /** Platform accounts found by e-mail or linked by a beheerder, and accounts nobody matched (people/accounts.ts). */
-  accounts: ['schoolId', 'staffId'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type CollectionName = keyof typeof COLLECTIONS;
+// The collections and their lookup fields live in collection-names.ts (the record schemas need the names
+// without the port); re-exported here for everyone who reads them with the port.
+export { COLLECTIONS, type CollectionName } from './collection-names.js';
 
 /** What a sweep removed. */
 export interface SweepReport {
@@ -183,7 +159,7 @@ export interface SweepReport {
 
 /** Everything persistent, behind one port. */
 export interface Store {
-  /** The collection `name`, typed by its record kind (collections.ts `RECORD_SCHEMAS`). */
+  /** The collection `name`, typed by its record kind (record-kinds.ts `RECORD_SCHEMAS`). */
   collection<N extends CollectionName>(name: N): RecordCollection<RecordOf<N>>;
   jobs: JobStore;
   idempotency: IdempotencyStore;

@@ -1,4 +1,4 @@
-import type { RecordOf } from './collections.js';
+import type { RecordOf } from './record-kinds.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from './ports.js';
 
 type Wrap = <N extends CollectionName>(name: N, base: RecordCollection<RecordOf<N>>) => RecordCollection<RecordOf<N>>;

@@ -1,4 +1,4 @@
-import type { RecordOf } from '../core/collections.js';
+import type { RecordOf } from '../core/record-kinds.js';
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import {

@@ -1,4 +1,4 @@
-import type { RecordOf } from '../core/collections.js';
+import type { RecordOf } from '../core/record-kinds.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

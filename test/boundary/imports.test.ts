@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 function filesUnder(dir: string): string[] {
@@ -51,6 +51,21 @@ describe('boundaries', () => {
     expect(offenders).toEqual([]);
     expect(filesUnder('src/channels/teams').some((f) => importsOf(f).includes('botbuilder'))).toBe(true);
     expect(filesUnder('src/channels/slack').some((f) => importsOf(f).includes('@slack/bolt'))).toBe(true);
+  });
+
+  it('keeps src/http free of the channels: the HTTP server knows no channel', () => {
+    const channels = resolve('src', 'channels');
+    const offenders = filesUnder(join('src', 'http')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => {
+          if (!spec.startsWith('.')) return false;
+          const target = relative(channels, resolve(dirname(file), spec));
+          return target === '' || (!target.startsWith('..') && !/^[\\/]/.test(target));
+        })
+        .map((spec) => `${file} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(filesUnder(join('src', 'http')).length).toBeGreaterThan(0);
   });
 
   it('reads process.env in one place only', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsedStore } from '../../src/core/collections.js';
-import { Outbox, type BundleItem } from '../../src/core/notify/outbox.js';
+import type { BundleItem } from '../../src/core/notify/model.js';
+import { Outbox } from '../../src/core/notify/outbox.js';
 import type { RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 

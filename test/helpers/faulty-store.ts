@@ -1,4 +1,4 @@
-import type { RecordOf } from '../../src/core/collections.js';
+import type { RecordOf } from '../../src/core/record-kinds.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
 
 /**

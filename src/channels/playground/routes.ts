@@ -18,7 +18,7 @@ import type { SchoolDirectory } from '../../core/people/school.js';
 import type { Store } from '../../core/ports.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
-import { playgroundPage } from './page.js';
+import { playgroundPage, type Persona } from './page.js';
 
 /** The persona id that stands for someone the school does not know (a student, a stranger). */
 export const UNKNOWN_PERSONA = 'onbekend';
@@ -167,11 +167,6 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     if (!directory.staffById(staffId)) return false;
     return can({ staffId, roles: await roleBook.rolesOf(staffId) }, 'exception.vote', { kernteamRoles: directory.school.kernteam.roles });
   }
-}
-
-export interface Persona {
-  id: string;
-  label: string;
 }
 
 function personas(directory: SchoolDirectory, locale: Locale): Persona[] {

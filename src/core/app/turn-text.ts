@@ -2,7 +2,7 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
 import type { Input, Question } from '../protocol/engine.js';
 import type { CardAction } from '../cards/submit.js';
-import type { Inbound } from './assistant.js';
+import type { Inbound } from './inbound.js';
 
 /** The kinds of input the dialog engine takes; anything else a card sends is a card action (registry.ts). */
 const ENGINE_INPUTS: ReadonlySet<string> = new Set<Input['kind']>(['text', 'answer', 'start', 'close']);

@@ -8,10 +8,20 @@ import type { OutboundMessage } from '../turn.js';
 import { dayIn } from '../time.js';
 import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from './model.js';
 import { rungName } from './ladder.js';
-import { CaseCore } from './context.js';
+import type { CardRenderer } from '../cards/render.js';
+import type { SchoolDirectory } from '../people/school.js';
+
+/**
+ * What presenting a case reads from the case service: the directory, the card renderer and the school
+ * (context.ts `CaseCore` is one; named here so that presenting does not import the service's core).
+ */
+export interface CaseView {
+  readonly deps: { readonly directory: SchoolDirectory; readonly cards: CardRenderer };
+  readonly school: SchoolDirectory['school'];
+}
 
 /** Whose case, where it stands, how many reports, and a proposal that waits for the directie. */
-export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale): string {
+export function summaryLine(x: CaseView, c: BullyingCase, t: Translate, locale: Locale): string {
   const line = t('case.summary', { student: c.studentRef, cls: c.classId, stage: t(stageKey(c.stage)), signals: c.signals.length });
   const waiting = c.sanctions.filter((s) => s.status === 'proposed');
   return waiting.length
@@ -23,7 +33,7 @@ export function summaryLine(x: CaseCore, c: BullyingCase, t: Translate, locale: 
  * What the directie reads before deciding on a proposal: who proposed it and why, and what was done in
  * the case before (its protocol steps and earlier measures, in order).
  */
-export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction, t: Translate, locale: Locale): string {
+export function proposalReasons(x: CaseView, c: BullyingCase, proposal: Sanction, t: Translate, locale: Locale): string {
   const by = proposal.proposedBy || proposal.decidedBy;
   const who = (by && x.deps.directory.staffById(by)?.name) || '-';
   const done = [...new Set(c.steps.map((s) => t(stepKey(s.kind))))];
@@ -34,7 +44,7 @@ export function proposalReasons(x: CaseCore, c: BullyingCase, proposal: Sanction
   ].join('\n');
 }
 
-export function history(x: CaseCore, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {
+export function history(x: CaseView, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {
   const lines = [summaryLine(x, c, t, locale)];
   for (const step of c.steps) lines.push(`- ${formatDate(dayIn(x.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
   for (const a of c.agreements) lines.push(`- ${t('case.agreementLine', { what: a.what, date: formatDate(a.dueDate, locale) })}`);
@@ -46,7 +56,7 @@ export function history(x: CaseCore, c: BullyingCase, t: Translate, locale: Loca
   return lines.join('\n');
 }
 
-export function nextText(x: CaseCore, c: BullyingCase, t: Translate): string {
+export function nextText(x: CaseView, c: BullyingCase, t: Translate): string {
   const next = nextStep(c);
   return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
 }
@@ -55,7 +65,7 @@ export function nextText(x: CaseCore, c: BullyingCase, t: Translate): string {
  * The protocol's next step, one press away: its text, with a button that opens that step for this
  * case (for the CLZ's talks: apart or together), and one that opens the case.
  */
-export function nextMessage(x: CaseCore, c: BullyingCase, t: Translate): OutboundMessage {
+export function nextMessage(x: CaseView, c: BullyingCase, t: Translate): OutboundMessage {
   const text = nextText(x, c, t);
   const next = nextStep(c);
   const kinds: StepKind[] = next === 'clz-gesprekken' ? ['gesprek-pester', 'gesprek-gepeste', 'gezamenlijk-gesprek'] : next ? [next] : [];
@@ -65,7 +75,7 @@ export function nextMessage(x: CaseCore, c: BullyingCase, t: Translate): Outboun
 }
 
 /** The text for Magister, under its title, alone in its block to copy (cards/copy-text.json). */
-export function noteCard(x: CaseCore, t: Translate, note: string): OutboundMessage {
+export function noteCard(x: CaseView, t: Translate, note: string): OutboundMessage {
   return {
     text: `${t('case.magister.title')}\n${note}`,
     card: x.deps.cards.copyText(t('case.magister.title'), note),

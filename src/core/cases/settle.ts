@@ -19,7 +19,8 @@
  * Notices without buttons (feedback, decisions, the coordinator's request, the exception notices) have
  * nothing to settle; the kernteam card is replaced by its outcome (exceptions/voting.ts).
  */
-import { Outbox, type Notification } from '../notify/outbox.js';
+import type { Notification } from '../notify/model.js';
+import { Outbox } from '../notify/outbox.js';
 import { translator, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import { dayIn } from '../time.js';

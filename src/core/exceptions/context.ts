@@ -1,5 +1,5 @@
 import type { CardRenderer, AdaptiveCardJson } from '../cards/render.js';
-import { translator } from '../i18n/index.js';
+import { translator, type Translate } from '../i18n/index.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
@@ -14,7 +14,6 @@ import { can } from '../permissions.js';
 import { type DecisionRule } from './decision.js';
 import { subjectsInScope } from './figures.js';
 import { type DocumentName, type ExceptionRequest } from './model.js';
-import { contacts } from './presentation.js';
 
 /** The end date of the pause in force: of the last pause or extension. */
 export function currentPauseEnd(r: ExceptionRequest): string | undefined {
@@ -32,6 +31,20 @@ export function schoolYearOfStart(today: string, startDay: string): { name: stri
 /** Where an exception applies: every chosen scope (older records: their one scope). */
 export function scopesOf(r: ExceptionRequest): string[] {
   return r.scopes ?? (r.scope ? [r.scope] : []);
+}
+
+/**
+ * Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. Here rather
+ * than in presentation.ts, which reads this file: `ExceptionCore.contactName` words it too.
+ */
+export function contacts(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
+  const mentor = x.mentorOf(r);
+  const people = [`${x.nameOf(mentor)} (${t('role.mentor')})`];
+  for (const id of x.school.exceptions.contacts) {
+    const person = x.deps.directory.staffById(id);
+    if (person && person.id !== mentor) people.push(`${person.name} (${t('exception.contact.care')})`);
+  }
+  return people.join(t('exception.contact.or'));
 }
 
 export interface ExceptionServiceDeps {

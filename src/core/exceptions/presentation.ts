@@ -9,7 +9,7 @@ import { formatDate } from '../protocol/answers.js';
 import { dayIn } from '../time.js';
 import { type Counts } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type VoteChoice } from './model.js';
-import { ExceptionCore, scopesOf } from './context.js';
+import { contacts, ExceptionCore, scopesOf } from './context.js';
 
 /**
  * What a subject teacher reads: short lines, built only from the answers whose audience is the
@@ -44,17 +44,6 @@ export function scopeText(x: ExceptionCore, r: ExceptionRequest, t: Translate, l
     functions: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-',
     until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
   });
-}
-
-/** Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. */
-export function contacts(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
-  const mentor = x.mentorOf(r);
-  const people = [`${x.nameOf(mentor)} (${t('role.mentor')})`];
-  for (const id of x.school.exceptions.contacts) {
-    const person = x.deps.directory.staffById(id);
-    if (person && person.id !== mentor) people.push(`${person.name} (${t('exception.contact.care')})`);
-  }
-  return people.join(t('exception.contact.or'));
 }
 
 export async function requestCard(x: ExceptionCore, r: ExceptionRequest, viewer: string | null, locale: Locale): Promise<AdaptiveCardJson> {

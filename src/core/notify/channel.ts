@@ -1,5 +1,5 @@
 import type { LogFields } from '../ports.js';
-import type { Notification } from './outbox.js';
+import type { Notification } from './model.js';
 
 /** What a failed send means for the message, as the platform's adapter reads the error. */
 export type SendFailure =

@@ -2,7 +2,8 @@ import type { Background } from '../background.js';
 import type { Logger } from '../ports.js';
 import type { WorkLoop } from '../work/loop.js';
 import type { ChannelAdapter } from './channel.js';
-import type { Notification, Outbox } from './outbox.js';
+import type { Notification } from './model.js';
+import type { Outbox } from './outbox.js';
 
 /**
  * Delivers the outbox through one platform's adapter: for each message due that the platform can take,

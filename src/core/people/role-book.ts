@@ -1,19 +1,9 @@
-import { z } from 'zod';
 import type { Clock, Store } from '../ports.js';
-import { recordSchema } from '../record-schema.js';
 import { KEEP, writeRecord } from '../records.js';
 import { can } from '../permissions.js';
-import { roleSchema, type Role } from './roles.js';
+import type { RoleAssignment } from './role-assignment.js';
+import type { Role } from './roles.js';
 import type { SchoolDirectory, StaffMember } from './school.js';
-
-/** Roles changed in chat by a beheerder, kept on top of the school file's roles. */
-export const roleAssignmentSchema = recordSchema({
-  schoolId: z.string(),
-  staffId: z.string(),
-  granted: z.array(roleSchema),
-  revoked: z.array(roleSchema),
-});
-export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 
 /** Which of `candidates` a person holds, the first in that order: for wording ("door de CLZ"), never for a permission. */
 export function firstHeldRole<R extends Role>(roles: ReadonlySet<Role>, candidates: readonly R[]): R | null {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import type { BundleItem } from '../notify/outbox.js';
+import type { BundleItem } from '../notify/model.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Job, JobStore, Store } from '../ports.js';

@@ -1,7 +1,8 @@
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import { translator } from '../i18n/index.js';
-import type { BundleItem, Outbox } from '../notify/outbox.js';
+import type { BundleItem } from '../notify/model.js';
+import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Job, Logger, Store } from '../ports.js';
