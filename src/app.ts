@@ -1,3 +1,5 @@
+// Longer than 350 lines: the composition root: every store, module, channel and route is wired here, in one
+// place to read.
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

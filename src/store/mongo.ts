@@ -1,3 +1,5 @@
+// Longer than 350 lines: the whole MongoDB store adapter (collections, jobs, write claims, indexes),
+// mirroring sqlite.ts.
 import type { RecordOf } from '../core/record-kinds.js';
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';

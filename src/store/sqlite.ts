@@ -1,3 +1,5 @@
+// Longer than 350 lines: the whole embedded store adapter: the schema, every statement and the collection
+// code that runs it, side by side.
 import type { RecordOf } from '../core/record-kinds.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';

@@ -1,3 +1,5 @@
+// Longer than 350 lines: the parents' pages' texts in every language: a catalogue, its length is the number
+// of texts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';

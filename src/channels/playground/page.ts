@@ -1,3 +1,5 @@
+// Longer than 350 lines: the playground's one page (HTML, CSS and its script) as a template: a development
+// tool kept in one file.
 import { ESCAPED_CHARACTER } from '../../core/cards/markdown.js';
 import { LOCALES, translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
 import { formatDate } from '../../core/protocol/answers.js';

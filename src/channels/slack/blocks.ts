@@ -1,3 +1,5 @@
+// Longer than 350 lines: Adaptive Card → Block Kit, one element kind per function, within Slack's limits: one
+// conversion.
 /**
  * Adaptive Card → Block Kit. Cards are authored once (cards/); Slack gets a translation of the subset
  * Zorgpad uses (TextBlock, FactSet, Container, ActionSet, Input.Text/ChoiceSet/Date, Action.Execute /

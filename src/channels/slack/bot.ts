@@ -1,3 +1,4 @@
+// Longer than 350 lines: every Slack listener (events, commands, buttons, windows) and what they share.
 import type { App, Context } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
 import type { ModalView } from '@slack/types';

@@ -1,3 +1,5 @@
+// Longer than 350 lines: one turn from end to end (identify, load, engine, the one commit, carry out, reply),
+// read top to bottom.
 import type { CardAction } from '../cards/submit.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale, type Translate } from '../i18n/index.js';

@@ -1,5 +1,5 @@
-// A catalogue of texts, one line per key, kept in one file so that a translator reads it whole: its
-// length is the number of texts, not code.
+// Longer than 350 lines: a catalogue of texts, one line per key, kept in one file so that a translator
+// reads it whole: its length is the number of texts, not code.
 import type { MessageKey } from './nl.js';
 
 /** English: the second locale. Every Dutch key must exist here (the type enforces it). */

@@ -1,5 +1,5 @@
-// A catalogue of texts, one line per key, kept in one file so that a translator reads it whole: its
-// length is the number of texts, not code.
+// Longer than 350 lines: a catalogue of texts, one line per key, kept in one file so that a translator
+// reads it whole: its length is the number of texts, not code.
 /** Dutch: the default language of every text the bot says outside the dialog files. */
 export const nl = {
   'accounts.none': 'Er zijn geen onbekende accounts: iedereen die Zorgpad een bericht stuurde, is gevonden.',

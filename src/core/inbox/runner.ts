@@ -1,3 +1,5 @@
+// Longer than 350 lines: one state machine (slots, the queue held here, leases, the burst): split, its
+// invariants would spread over files.
 import type { Background } from '../background.js';
 import type { Logger } from '../ports.js';
 import { RETRY, retryDelay } from '../work/retry.js';

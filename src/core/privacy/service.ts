@@ -1,3 +1,5 @@
+// Longer than 350 lines: audit trail, export, erasure and retention share the collections' student
+// references; not split yet (one file per duty would be the split).
 import { parseRecord } from '../collections.js';
 import type { ParentLink } from '../parents/model.js';
 import type { BullyingCase } from '../cases/model.js';

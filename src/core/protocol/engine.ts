@@ -1,3 +1,5 @@
+// Longer than 350 lines: the pure dialog engine, one function of state and input; its step kinds are cases of
+// one switch.
 /**
  * The dialog engine: a pure state machine, handle(state, input, ctx) → { state, effects }.
  *

@@ -1,3 +1,5 @@
+// Longer than 350 lines: the school's own protocol files: their schema, the checks within the law, and how
+// they are applied.
 /**
  * The school's own protocol, without touching the code: a folder named after the school file's `id`,
  * next to it (`schools/lyceum.yaml` → `schools/lyceum/`), may hold

@@ -1,3 +1,5 @@
+// Longer than 350 lines: every check of an imported row (students, staff, classes, groups), each with its
+// file, line and reason.
 /**
  * Reads a folder of exports (students, staff, classes, teaching groups) into a roster: every row
  * checked with zod, a row that cannot be used left out with its file, line and reason, and a file or
