@@ -19,7 +19,7 @@ import { loadSchoolFile, SchoolDirectory } from '../src/core/people/school.js';
 import { Scheduler } from '../src/core/reminders/scheduler.js';
 import { createLogger } from '../src/log/logger.js';
 import { CLAIM_DUE_MANY_SQL, findBySql, findPageSql } from '../src/store/sqlite.js';
-import { parsedStore } from '../src/core/collections.js';
+import { parsedStore } from '../src/core/kernel/collections.js';
 import { summarizeProfile } from './profile.js';
 import { openStore } from '../src/store/open.js';
 import { BenchFakes } from './fakes.js';

@@ -1,6 +1,6 @@
 import type { BullyingCase } from '../src/core/cases/model.js';
 import type { ExceptionRequest } from '../src/core/exceptions/model.js';
-import type { Store } from '../src/core/ports.js';
+import type { Store } from '../src/core/kernel/ports.js';
 import { benchStaff, benchStudent, CLASSES } from './school.js';
 
 const classOf = (n: number) => ({ id: `k${String(((n - 1) % CLASSES) + 1).padStart(3, '0')}`, yearGroup: ((n - 1) % CLASSES) % 6 + 1, mentor: benchStaff(51 + ((n - 1) % CLASSES)).id });

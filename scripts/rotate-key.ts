@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config/env.js';
 import { loadSchoolFile } from '../src/core/people/school.js';
 import { rekeyAuditSubjects } from '../src/core/privacy/pseudonyms.js';
 import { ANONYMISED, auditSubject } from '../src/core/privacy/service.js';
-import { updateWithRetry } from '../src/core/records.js';
+import { updateWithRetry } from '../src/core/kernel/records.js';
 import { dataKey } from '../src/store/cipher.js';
 import { encryptingStore, SENSITIVE_FIELDS } from '../src/store/encrypting.js';
 import { cipherFor, openRawStore } from '../src/store/open.js';

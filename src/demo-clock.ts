@@ -1,4 +1,4 @@
-import type { Clock } from './core/ports.js';
+import type { Clock } from './core/kernel/ports.js';
 
 /**
  * The clock the whole process uses. In the playground (development only) it can be moved forward so

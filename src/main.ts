@@ -5,7 +5,7 @@ import { CardTemplateError } from './core/cards/render.js';
 import { SchoolFileError } from './core/people/school.js';
 import { DialogFileError } from './core/protocol/loader.js';
 import { TranslationError } from './channels/parents/texts.js';
-import type { LogFields, Logger } from './core/ports.js';
+import type { LogFields, Logger } from './core/kernel/ports.js';
 import { createLogger } from './log/logger.js';
 import { openStore } from './store/open.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unwatchFile, watch, watchFile } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { loadTranslations, TranslationError, type PageLanguages, type PageTexts } from './channels/parents/texts.js';
-import type { LogFields, Logger } from './core/ports.js';
+import type { LogFields, Logger } from './core/kernel/ports.js';
 import { loadSchoolFile, SchoolFileError, type SchoolDirectory, type SchoolFile } from './core/people/school.js';
 import { SchoolProtocolError, schoolFolder, withSchoolTerms, type ActiveProtocol, type SchoolProtocol } from './core/protocol/school-protocol.js';
 

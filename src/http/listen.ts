@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Background } from '../core/background.js';
+import type { Background } from '../core/kernel/background.js';
 
 /** Starts `server` listening; resolves with the port it got (useful with port 0). */
 export function listenOn(server: Server, options: { port: number; host: string }): Promise<number> {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Background } from '../core/background.js';
-import type { Logger } from '../core/ports.js';
+import type { Background } from '../core/kernel/background.js';
+import type { Logger } from '../core/kernel/ports.js';
 import { withRequestId } from '../log/logger.js';
 import { clientAddressOf, type TrustProxy } from './client-address.js';
 import { firstHeader } from './headers.js';

@@ -1,6 +1,6 @@
-import type { CollectionName, Store } from '../core/ports.js';
+import type { CollectionName, Store } from '../core/kernel/ports.js';
 import type { FieldCipher } from './cipher.js';
-import { mappedCollection, wrapCollections } from '../core/store-wrap.js';
+import { mappedCollection, wrapCollections } from '../core/kernel/store-wrap.js';
 import { pseudonymisedAudit } from '../core/privacy/pseudonyms.js';
 
 /**

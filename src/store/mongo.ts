@@ -1,6 +1,6 @@
 // Longer than 350 lines: the whole MongoDB store adapter (collections, jobs, write claims, indexes),
 // mirroring sqlite.ts.
-import type { RecordOf } from '../core/record-kinds.js';
+import type { RecordOf } from '../core/kernel/record-kinds.js';
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import {
@@ -16,7 +16,7 @@ import {
   type RecordCollection,
   type Store,
   type VersionedRecord,
-} from '../core/ports.js';
+} from '../core/kernel/ports.js';
 
 /**
  * The MongoDB store. Every change is a single-document write conditional on the record's `version`;

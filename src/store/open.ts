@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/env.js';
-import type { Logger, Store } from '../core/ports.js';
+import type { Logger, Store } from '../core/kernel/ports.js';
 import { dataKey, FieldCipher, generateDataKey } from './cipher.js';
 import { encryptingStore } from './encrypting.js';
 import { openMongoStore } from './mongo.js';

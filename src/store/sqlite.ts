@@ -1,6 +1,6 @@
 // Longer than 350 lines: the whole embedded store adapter: the schema, every statement and the collection
 // code that runs it, side by side.
-import type { RecordOf } from '../core/record-kinds.js';
+import type { RecordOf } from '../core/kernel/record-kinds.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import {
   type RecordCollection,
   type Store,
   type VersionedRecord,
-} from '../core/ports.js';
+} from '../core/kernel/ports.js';
 
 /**
  * Claims the earliest due job: pending ones first, then those whose claimer's lease ran out (as the

@@ -11,7 +11,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The store layer: where a collection's conditional `update` is implemented, wrapped and looped over. */
-const STORE_LAYER = [join('src', 'store') + sep, join('src', 'core', 'records.ts'), join('src', 'core', 'store-wrap.ts'), join('src', 'core', 'operation-store.ts')];
+const STORE_LAYER = [join('src', 'store') + sep, join('src', 'core', 'kernel', 'records.ts'), join('src', 'core', 'kernel', 'store-wrap.ts'), join('src', 'core', 'kernel', 'operation-store.ts')];
 
 /**
  * The bare updates outside the store layer that are conditional by design: each uses the result (null:
@@ -100,7 +100,7 @@ function mayBeCollection(receiver: ts.Expression, cryptoVariables: ReadonlySet<s
 /**
  * A collection's `update(record)` is conditional on `record.version` and returns null when someone
  * else wrote first: a bare update that ignores the null loses the change without a word. Outside the
- * store layer, record writes go through `writeRecord` (src/core/records.ts), which reads again and
+ * store layer, record writes go through `writeRecord` (src/core/kernel/records.ts), which reads again and
  * decides again on the current record (docs/architecture.md, "Conditional writes").
  */
 describe('record writes', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/kernel/ports.js';
 import { AuditPseudonyms, rekeyAuditSubjects } from '../../src/core/privacy/pseudonyms.js';
 import { auditSubject, studentAudit } from '../../src/core/privacy/service.js';
 import { dataKey, FieldCipher, generateDataKey, pseudonymKey } from '../../src/store/cipher.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsedStore, RecordParseError } from '../../src/core/collections.js';
-import type { RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
+import { parsedStore, RecordParseError } from '../../src/core/kernel/collections.js';
+import type { RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 // That a wrong record type does not compile is checked by tsc itself: test/types/collections.ts.

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Background } from '../../src/core/background.js';
+import { Background } from '../../src/core/kernel/background.js';
 import { Inbox } from '../../src/core/inbox/inbox.js';
 import type { InboxEntry } from '../../src/core/inbox/model.js';
 import { InboxRunner, inboxWork } from '../../src/core/inbox/runner.js';
 import { WorkLoop } from '../../src/core/work/loop.js';
-import { systemClock, type Store } from '../../src/core/ports.js';
+import { systemClock, type Store } from '../../src/core/kernel/ports.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 

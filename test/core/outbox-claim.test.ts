@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsedStore } from '../../src/core/collections.js';
+import { parsedStore } from '../../src/core/kernel/collections.js';
 import type { BundleItem } from '../../src/core/notify/model.js';
 import { Outbox } from '../../src/core/notify/outbox.js';
-import type { RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
+import type { RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const item = (jobId: string): BundleItem => ({ jobId, title: 'Evaluatie', text: `Herinnering ${jobId}`, actions: [] });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsedStore } from '../../src/core/collections.js';
+import { parsedStore } from '../../src/core/kernel/collections.js';
 import { Outbox } from '../../src/core/notify/outbox.js';
-import type { Store } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/kernel/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 describe('replacements of a posted card', () => {

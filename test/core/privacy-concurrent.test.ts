@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import { parsedStore } from '../../src/core/collections.js';
+import { parsedStore } from '../../src/core/kernel/collections.js';
 import { loadSchoolFile, SchoolDirectory } from '../../src/core/people/school.js';
-import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
+import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { ANONYMISED, PrivacyService } from '../../src/core/privacy/service.js';
-import { WRITE_ATTEMPTS } from '../../src/core/records.js';
+import { WRITE_ATTEMPTS } from '../../src/core/kernel/records.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const NOW = Date.parse('2026-11-30T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Background } from '../../src/core/background.js';
+import { Background } from '../../src/core/kernel/background.js';
 import { WorkLoop } from '../../src/core/work/loop.js';
 import { RETRY, retryDelay } from '../../src/core/work/retry.js';
 import { createLogger } from '../../src/log/logger.js';

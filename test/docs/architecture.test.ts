@@ -31,7 +31,7 @@ describe('docs/architecture.md', () => {
   const paths = namedPaths(readFileSync('docs/architecture.md', 'utf8'));
 
   it('names the main parts', () => {
-    expect(paths).toEqual(expect.arrayContaining(['src/core/operation.ts', 'src/channels/slack/', 'src/core/privacy/collections.ts', 'dialogs/']));
+    expect(paths).toEqual(expect.arrayContaining(['src/core/kernel/operation.ts', 'src/channels/slack/', 'src/core/privacy/collections.ts', 'dialogs/']));
   });
 
   it.each(paths)('%s exists', (path) => {

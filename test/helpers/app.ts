@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/env.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { AdaptiveCardJson } from '../../src/core/cards/render.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { Clock, Logger } from '../../src/core/ports.js';
+import type { Clock, Logger } from '../../src/core/kernel/ports.js';
 
 export interface TestApp {
   app: App;

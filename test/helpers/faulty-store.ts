@@ -1,5 +1,5 @@
-import type { RecordOf } from '../../src/core/record-kinds.js';
-import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/ports.js';
+import type { RecordOf } from '../../src/core/kernel/record-kinds.js';
+import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 
 /**
  * A store that counts every write (record create, update, delete; job, idempotency and audit writes)

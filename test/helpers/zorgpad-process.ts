@@ -117,7 +117,7 @@ export async function storeSettled(dataDir: string, options: { outboxFor?: reado
     const left = () => ({
       inbox: read('inbox').filter((entry) => entry.status === 'open').length,
       outbox: read('outbox').filter((n) => n.status === 'pending' && (outboxFor === 'everyone' || outboxFor.includes(n.staffId ?? ''))).length,
-      // src/core/transient.ts reserveSlot: `nextAt` is the last reserved slot plus the gap (wall-clock ms).
+      // src/core/kernel/transient.ts reserveSlot: `nextAt` is the last reserved slot plus the gap (wall-clock ms).
       paced: read('transient').filter((r) => r.id.startsWith('pace:') && (r.nextAt ?? 0) > Date.now()).length,
     });
     const started = Date.now();

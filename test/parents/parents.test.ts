@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CollectionName } from '../../src/core/ports.js';
+import type { CollectionName } from '../../src/core/kernel/ports.js';
 import { TestClock } from '../helpers/clock.js';
 import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 import { FILLED } from '../helpers/parents.js';

@@ -6,7 +6,7 @@ import { CardRenderer } from '../../src/core/cards/render.js';
 import { Outbox } from '../../src/core/notify/outbox.js';
 import { RoleBook } from '../../src/core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from '../../src/core/people/school.js';
-import type { Store } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/kernel/ports.js';
 import { Scheduler } from '../../src/core/reminders/scheduler.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';

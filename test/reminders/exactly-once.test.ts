@@ -9,7 +9,7 @@ import type { Notification } from '../../src/core/notify/model.js';
 import { Outbox } from '../../src/core/notify/outbox.js';
 import { RoleBook } from '../../src/core/people/role-book.js';
 import { loadSchoolFile, SchoolDirectory } from '../../src/core/people/school.js';
-import type { Store } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/kernel/ports.js';
 import { Scheduler } from '../../src/core/reminders/scheduler.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openMongoStore } from '../../src/store/mongo.js';

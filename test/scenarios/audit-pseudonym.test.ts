@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src/core/ports.js';
+import type { AuditEntry } from '../../src/core/kernel/ports.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** The pseudonym of earlier versions: 16 hex of an unsalted sha256, which anyone can compute from the number. */

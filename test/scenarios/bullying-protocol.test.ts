@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import type { CollectionName } from '../../src/core/ports.js';
+import type { CollectionName } from '../../src/core/kernel/ports.js';
 import { buttonData, startTestApp, testStores, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 import { playground } from '../helpers/conversations.js';
 

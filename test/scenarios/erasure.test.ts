@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COLLECTIONS, type CollectionName } from '../../src/core/ports.js';
+import { COLLECTIONS, type CollectionName } from '../../src/core/kernel/ports.js';
 import { STUDENT_DATA } from '../../src/core/privacy/collections.js';
 import { dataKey, FieldCipher } from '../../src/store/cipher.js';
 import { SENSITIVE_FIELDS, transform } from '../../src/store/encrypting.js';

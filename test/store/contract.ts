@@ -1,6 +1,6 @@
 import { describe, expect, it, afterEach } from 'vitest';
 import { Inbox } from '../../src/core/inbox/inbox.js';
-import { DuplicateRecordError, type CollectionName, type RecordCollection, type Store, type VersionedRecord } from '../../src/core/ports.js';
+import { DuplicateRecordError, type CollectionName, type RecordCollection, type Store, type VersionedRecord } from '../../src/core/kernel/ports.js';
 
 /** Opens a fresh, empty store; `reopen` closes nothing and opens the same data again. */
 export interface StoreFixture {

@@ -1,4 +1,4 @@
-import type { RecordCollection, VersionedRecord } from '../../src/core/ports.js';
+import type { RecordCollection, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';

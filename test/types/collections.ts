@@ -4,7 +4,7 @@
 // must compile.
 import type { BullyingCase } from '../../src/core/cases/model.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
-import type { Store } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/kernel/ports.js';
 
 export async function collectionsTypedByName(store: Store, aCase: BullyingCase): Promise<void> {
   const cases = store.collection('bullyingCases');

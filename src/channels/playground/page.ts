@@ -3,7 +3,7 @@
 import { ESCAPED_CHARACTER } from '../../core/cards/markdown.js';
 import { LOCALES, translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
 import { formatDate } from '../../core/protocol/answers.js';
-import { dayIn } from '../../core/time.js';
+import { dayIn } from '../../core/kernel/time.js';
 
 /** Whom the playground lets you be: a member of staff (or the unknown account), by id. */
 export interface Persona {

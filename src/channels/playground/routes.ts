@@ -15,7 +15,7 @@ import { nextAllowed } from '../../core/reminders/calendar.js';
 import type { Scheduler } from '../../core/reminders/scheduler.js';
 import type { AdjustableClock } from '../../demo-clock.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Store } from '../../core/ports.js';
+import type { Store } from '../../core/kernel/ports.js';
 import type { Input } from '../../core/protocol/engine.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
 import { playgroundPage, type Persona } from './page.js';

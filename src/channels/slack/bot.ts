@@ -2,13 +2,13 @@
 import type { App, Context } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
 import type { ModalView } from '@slack/types';
-import type { SharedNotes } from '../../core/transient.js';
+import type { SharedNotes } from '../../core/kernel/transient.js';
 import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { replyMessages, type Assistant, type Inbound, type OutboundMessage, type Reply } from '../../core/app/assistant.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../../core/i18n/index.js';
 import { CONTROL_PREFIX, FORM_WORD, type Input } from '../../core/protocol/engine.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/kernel/ports.js';
 import { clip, decodeButton, fitBlocks, LIMITS, mrkdwn, splitText, toMessages, translateCard, type SlackBlock, slackText } from './blocks.js';
 import { homeView } from './home.js';
 import { TurnNotHere, unwrap, type InboxContext } from './receiver.js';

@@ -1,14 +1,14 @@
 import type { App } from '@slack/bolt';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import { tellBeheerders } from '../../core/notify/unreachable.js';
-import type { Background } from '../../core/background.js';
+import type { Background } from '../../core/kernel/background.js';
 import type { ChannelAdapter, SendFailure } from '../../core/notify/channel.js';
 import { Delivery } from '../../core/notify/delivery.js';
 import type { Notification } from '../../core/notify/model.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
-import type { LogFields, Logger } from '../../core/ports.js';
+import type { LogFields, Logger } from '../../core/kernel/ports.js';
 import type { AccountLinks } from '../../core/people/accounts.js';
 import { LIMITS, slackText, splitText, toMessages } from './blocks.js';
 import { errorCode } from './bot.js';

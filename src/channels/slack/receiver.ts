@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
-import type { Background } from '../../core/background.js';
+import type { Background } from '../../core/kernel/background.js';
 import type { Accepted, InboxRunner } from '../../core/inbox/runner.js';
 import type { InboxEntry } from '../../core/inbox/model.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/kernel/ports.js';
 import { HttpError, readBody, sendJson } from '../../http/server.js';
 import { firstHeader } from '../../http/headers.js';
 import { deliveryKey, parseSlackBody, personOf, verifySignature, type SlackRequest } from './requests.js';

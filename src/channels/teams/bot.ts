@@ -7,10 +7,10 @@ import type { AdaptiveCardJson } from '../../core/cards/render.js';
 import { escapeMarkdown } from '../../core/cards/markdown.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import type { Input } from '../../core/protocol/engine.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/kernel/ports.js';
 import { cardActionSchema, type InboundActivity } from './activity.js';
 import type { TeamsReferences } from './references.js';
-import type { SharedNotes } from '../../core/transient.js';
+import type { SharedNotes } from '../../core/kernel/transient.js';
 import { LastQuestion } from '../../core/notify/last-question.js';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -1,5 +1,5 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { Background } from '../../core/background.js';
+import type { Background } from '../../core/kernel/background.js';
 import type { ChannelAdapter, SendFailure } from '../../core/notify/channel.js';
 import { Delivery } from '../../core/notify/delivery.js';
 import { tellBeheerders } from '../../core/notify/unreachable.js';
@@ -7,7 +7,7 @@ import type { Notification } from '../../core/notify/model.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Clock, LogFields, Logger } from '../../core/ports.js';
+import type { Clock, LogFields, Logger } from '../../core/kernel/ports.js';
 import { toActivity } from './bot.js';
 import type { TeamsReference, TeamsReferences } from './references.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import type { Clock, Store, VersionedRecord } from '../../core/ports.js';
-import { KEEP, writeRecord } from '../../core/records.js';
+import type { Clock, Store, VersionedRecord } from '../../core/kernel/ports.js';
+import { KEEP, writeRecord } from '../../core/kernel/records.js';
 import type { SchoolDirectory } from '../../core/people/school.js';
 import { KERNTEAM_CHANNEL } from '../../core/exceptions/service.js';
 import type { InboundActivity } from './activity.js';

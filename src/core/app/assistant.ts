@@ -9,9 +9,9 @@ import { IDLE, type DialogState, type Effect, type Input, type Outcome } from '.
 import { raisesSexualImage } from '../protocol/safeguard.js';
 import type { Flow } from '../protocol/schema.js';
 import type { DialogStateRecord, PendingTurn } from './dialog-state.js';
-import { inOperation } from '../operation.js';
-import type { Clock, Logger, Store } from '../ports.js';
-import { createIfAbsent } from '../records.js';
+import { inOperation } from '../kernel/operation.js';
+import type { Clock, Logger, Store } from '../kernel/ports.js';
+import { createIfAbsent } from '../kernel/records.js';
 import type { Actor, OutboundMessage } from '../turn.js';
 import type { CommandContext, CommandHandler } from './command.js';
 import type { Overview } from './home.js';

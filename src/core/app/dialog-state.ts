@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { answerSchema } from '../protocol/answers.js';
 import type { Question } from '../protocol/engine.js';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 const answersSchema = z.record(z.string(), answerSchema);
 

@@ -1,11 +1,11 @@
 import type { Locale } from '../i18n/index.js';
 import type { Role } from '../people/roles.js';
 import type { SchoolDirectory, StaffMember } from '../people/school.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../kernel/ports.js';
 import type { Option } from '../protocol/answers.js';
 import { handle, type DialogState, type Input, type Outcome } from '../protocol/engine.js';
 import type { Flow } from '../protocol/schema.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { isSchoolDay, schoolHours } from '../reminders/calendar.js';
 import type { Registry } from './registry.js';
 

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { registerCardAction, registerStartFields, type CardActionButton, type StartButtonFields } from '../cards/submit.js';
 import type { Locale, Translate } from '../i18n/index.js';
-import type { JobStore } from '../ports.js';
+import type { JobStore } from '../kernel/ports.js';
 import type { Answer, Option } from '../protocol/answers.js';
 import type { Input } from '../protocol/engine.js';
 import { PICK_SOURCES, type Flow } from '../protocol/schema.js';

@@ -1,7 +1,7 @@
 import type { Locale } from '../i18n/index.js';
 import { schoolYearOf } from '../exceptions/figures.js';
 import type { SchoolFile } from '../people/school.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { BULLYING_FORMS, type BullyingCase } from './model.js';
 import { decidedByDirectie, involvesDirectie } from './ladder.js';
 

@@ -4,7 +4,7 @@
  */
 import { translator, type Locale } from '../i18n/index.js';
 import { formatDate, type Option } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { mayDecideSanction, mayWork, maySeeFigures, maySeeOverview, type Actor } from './access.js';
 import { computeCaseFigures, caseFiguresCsv } from './figures.js';
 import { CaseCore, type CaseResult } from './context.js';

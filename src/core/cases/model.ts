@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 import { localizedSchema } from '../protocol/schema.js';
 
 /** The forms bullying takes, as the protocol names them. */

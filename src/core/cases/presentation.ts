@@ -5,7 +5,7 @@
 import { type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import type { OutboundMessage } from '../turn.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from './model.js';
 import { rungName } from './ladder.js';
 import type { CardRenderer } from '../cards/render.js';

@@ -23,7 +23,7 @@ import type { Notification } from '../notify/model.js';
 import { Outbox } from '../notify/outbox.js';
 import { translator, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { firstHeldRole } from '../people/role-book.js';
 import { isClassMentor, type Actor } from './access.js';
 import { nextStep, STEP_KINDS, type BullyingCase, type Sanction, type Signal, type StepKind } from './model.js';

@@ -7,7 +7,7 @@ import type { StaffMember } from '../people/school.js';
 import { formatDate } from '../protocol/answers.js';
 import { studentPseudonym } from '../privacy/collections.js';
 import type { OutboundMessage } from '../turn.js';
-import { createOrExisting } from '../records.js';
+import { createOrExisting } from '../kernel/records.js';
 import { recordText } from '../text/record-text.js';
 import { type Actor } from './access.js';
 import { bulliesOf, nextStep, type BullyingCase, type Signal, type StepKind } from './model.js';

@@ -6,7 +6,7 @@ import { translator, type Locale } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import type { OutboundMessage } from '../turn.js';
 import { planJob } from '../reminders/jobs.js';
-import { zonedTime } from '../time.js';
+import { zonedTime } from '../kernel/time.js';
 import { recordText } from '../text/record-text.js';
 import { mayWork, type Actor } from './access.js';
 import { type Agreement, type BullyingCase, type CaseStep, type StepKind } from './model.js';

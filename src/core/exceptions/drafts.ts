@@ -5,7 +5,7 @@
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate, type Answer } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
-import { KEEP, updateOnce, writeRecord } from '../records.js';
+import { KEEP, updateOnce, writeRecord } from '../kernel/records.js';
 import { DOCUMENTS, GROUNDS, KINDS, oneOf, PURPOSES, SCOPES, type ExceptionRequest } from './model.js';
 import { ExceptionCore, scopesOf, KERNTEAM_CHANNEL, type ExceptionResult } from './context.js';
 import { actionKey, docKey, docStateKey, functionKey, groundKey, kindKey, purposeKey, requestCard, scopeKey } from './presentation.js';

@@ -1,5 +1,5 @@
 import type { SchoolFile } from '../people/school.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import type { ExceptionRequest } from './model.js';
 
 /** The counts the school analyses yearly; no student references. */

@@ -4,7 +4,7 @@
  */
 import { translator, type Locale } from '../i18n/index.js';
 import { formatDate, type Option } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { kernteamRole } from './decision.js';
 import type { Actor } from '../turn.js';
 import { auditSubject } from '../privacy/service.js';

@@ -7,7 +7,7 @@ import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
 import { planJob } from '../reminders/jobs.js';
-import { zonedTime } from '../time.js';
+import { zonedTime } from '../kernel/time.js';
 import { type ExceptionRequest } from './model.js';
 import { ExceptionCore, currentPauseEnd, type ExceptionResult } from './context.js';
 import { tellTeachers } from './presentation.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from '../people/roles.js';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 export const GROUNDS = ['medisch', 'psychisch', 'didactisch', 'beperking'] as const;
 export const PURPOSES = ['prikkelregulatie', 'medische-app', 'structuur-app', 'communicatie', 'anders'] as const;

@@ -6,7 +6,7 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import { type Counts } from './figures.js';
 import { DOCUMENTS, type DocumentName, type ExceptionRequest, type VoteChoice } from './model.js';
 import { contacts, ExceptionCore, scopesOf } from './context.js';

@@ -6,9 +6,9 @@
 import { translator, type Locale } from '../i18n/index.js';
 import { formatDate, type Option } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
-import { updateOnce } from '../records.js';
+import { updateOnce } from '../kernel/records.js';
 import { planJob } from '../reminders/jobs.js';
-import { dayIn, zonedTime } from '../time.js';
+import { dayIn, zonedTime } from '../kernel/time.js';
 import { schoolDayOnOrAfter, schoolDayOnOrBefore, schoolDaysAfter, schoolHours } from '../reminders/calendar.js';
 import { type ExceptionRequest, type Review } from './model.js';
 import { ExceptionCore, schoolYearOfStart, type ExceptionResult } from './context.js';

@@ -5,9 +5,9 @@
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { translator, type Locale, type Translate } from '../i18n/index.js';
 import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import type { Actor, OutboundMessage } from '../turn.js';
-import { KEEP, updateOnce, writeRecord } from '../records.js';
+import { KEEP, updateOnce, writeRecord } from '../kernel/records.js';
 import { recordText } from '../text/record-text.js';
 import { can } from '../permissions.js';
 import { evaluate, kernteamRole } from './decision.js';

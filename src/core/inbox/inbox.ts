@@ -1,6 +1,6 @@
-import type { Clock, Store } from '../ports.js';
-import { DuplicateRecordError } from '../ports.js';
-import { KEEP, writeRecord } from '../records.js';
+import type { Clock, Store } from '../kernel/ports.js';
+import { DuplicateRecordError } from '../kernel/ports.js';
+import { KEEP, writeRecord } from '../kernel/records.js';
 import type { InboxEntry } from './model.js';
 
 /** How long a done entry's delivery id is kept: Slack retries for minutes, never a day later. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 /**
  * A platform request that was acknowledged before its turn ran (a Slack event, command or

@@ -1,7 +1,7 @@
 // Longer than 350 lines: one state machine (slots, the queue held here, leases, the burst): split, its
 // invariants would spread over files.
-import type { Background } from '../background.js';
-import type { Logger } from '../ports.js';
+import type { Background } from '../kernel/background.js';
+import type { Logger } from '../kernel/ports.js';
 import { RETRY, retryDelay } from '../work/retry.js';
 import type { WorkSource } from '../work/loop.js';
 import type { Inbox, NewEntry } from './inbox.js';

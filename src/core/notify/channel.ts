@@ -1,4 +1,4 @@
-import type { LogFields } from '../ports.js';
+import type { LogFields } from '../kernel/ports.js';
 import type { Notification } from './model.js';
 
 /** What a failed send means for the message, as the platform's adapter reads the error. */

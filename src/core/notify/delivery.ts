@@ -1,5 +1,5 @@
-import type { Background } from '../background.js';
-import type { Logger } from '../ports.js';
+import type { Background } from '../kernel/background.js';
+import type { Logger } from '../kernel/ports.js';
 import type { WorkLoop } from '../work/loop.js';
 import type { ChannelAdapter } from './channel.js';
 import type { Notification } from './model.js';

@@ -1,6 +1,6 @@
 import { notes, questionNote, readQuestionNote } from '../app/last-question.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
-import type { SharedNotes } from '../transient.js';
+import type { SharedNotes } from '../kernel/transient.js';
 
 /**
  * The last question a channel asked in each conversation (a note in `SharedNotes`, so that any worker

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 /** One reminder in a bundle. */
 export const bundleItemSchema = z.object({

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RETRY, retryDelay } from '../work/retry.js';
-import { reserveSlot } from '../transient.js';
+import { reserveSlot } from '../kernel/transient.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
-import type { Clock, Store } from '../ports.js';
+import type { Clock, Store } from '../kernel/ports.js';
 import type { BundleItem, Notification } from './model.js';
-import { createIfAbsent, KEEP, writeRecord } from '../records.js';
+import { createIfAbsent, KEEP, writeRecord } from '../kernel/records.js';
 
 const MAX_BUNDLES_PER_SLOT = 200;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parentSubmissionSchema } from '../exceptions/model.js';
 
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 /**
  * A personal form link for one student's parents. The id is a hash of the link's secret: the secret

@@ -5,11 +5,11 @@ import { translator } from '../i18n/index.js';
 import type { Outbox } from '../notify/outbox.js';
 import { can } from '../permissions.js';
 import type { SchoolDirectory } from '../people/school.js';
-import type { Clock, Store } from '../ports.js';
+import type { Clock, Store } from '../kernel/ports.js';
 import { studentAudit } from '../privacy/service.js';
 import { formatDate } from '../protocol/answers.js';
-import { KEEP, writeRecord } from '../records.js';
-import { dayIn } from '../time.js';
+import { KEEP, writeRecord } from '../kernel/records.js';
+import { dayIn } from '../kernel/time.js';
 import type { Actor } from '../turn.js';
 import type { ParentLink } from './model.js';
 

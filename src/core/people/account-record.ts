@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 
 /**
  * A platform account Zorgpad has seen: linked to a member of staff (found by the e-mail address the

@@ -1,5 +1,5 @@
-import type { Clock, Logger, Store } from '../ports.js';
-import { KEEP, writeRecord } from '../records.js';
+import type { Clock, Logger, Store } from '../kernel/ports.js';
+import { KEEP, writeRecord } from '../kernel/records.js';
 import type { Account } from './account-record.js';
 import type { SchoolDirectory, StaffMember } from './school.js';
 

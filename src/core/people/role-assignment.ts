@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSchema } from '../record-schema.js';
+import { recordSchema } from '../kernel/record-schema.js';
 import { roleSchema } from './roles.js';
 
 /** Roles changed in chat by a beheerder, kept on top of the school file's roles. */

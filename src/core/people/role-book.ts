@@ -1,5 +1,5 @@
-import type { Clock, Store } from '../ports.js';
-import { KEEP, writeRecord } from '../records.js';
+import type { Clock, Store } from '../kernel/ports.js';
+import { KEEP, writeRecord } from '../kernel/records.js';
 import { can } from '../permissions.js';
 import type { RoleAssignment } from './role-assignment.js';
 import type { Role } from './roles.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CollectionName } from '../ports.js';
+import type { CollectionName } from '../kernel/ports.js';
 
 /**
  * How each collection can refer to a student, so that export, erasure and retention cover all of them.

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AuditEntry, AuditLog } from '../ports.js';
+import type { AuditEntry, AuditLog } from '../kernel/ports.js';
 
 /**
  * The form in which the core names a student in the audit trail (`auditSubject`): `leerling-` and the

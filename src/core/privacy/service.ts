@@ -1,18 +1,18 @@
 // Longer than 350 lines: audit trail, export, erasure and retention share the collections' student
 // references; not split yet (one file per duty would be the split).
-import { parseRecord } from '../collections.js';
+import { parseRecord } from '../kernel/collections.js';
 import type { ParentLink } from '../parents/model.js';
 import type { BullyingCase } from '../cases/model.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import { translator, type Locale, type Translate } from '../i18n/index.js';
 import type { Platform, SchoolDirectory, Student } from '../people/school.js';
-import type { AuditEntry, Clock, RecordCollection, Store } from '../ports.js';
+import type { AuditEntry, Clock, RecordCollection, Store } from '../kernel/ports.js';
 import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../time.js';
+import { dayIn } from '../kernel/time.js';
 import type { Actor } from '../turn.js';
 import { can } from '../permissions.js';
-import { KEEP, WriteConflictError, writeRecord } from '../records.js';
-import type { CollectionName, VersionedRecord } from '../ports.js';
+import { KEEP, WriteConflictError, writeRecord } from '../kernel/records.js';
+import type { CollectionName, VersionedRecord } from '../kernel/ports.js';
 import { mentions, STUDENT_DATA, studentPattern, studentPseudonym } from './collections.js';
 import { caseForStudent, type ExportedCase } from './disclosure.js';
 import { apartFrom, identityOf, NameReplacer, uncertainMention } from './names.js';

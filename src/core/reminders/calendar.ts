@@ -1,5 +1,5 @@
 import { addDays } from '../protocol/answers.js';
-import { dayIn, zonedTime } from '../time.js';
+import { dayIn, zonedTime } from '../kernel/time.js';
 
 /** When reminders may be sent: school days, working hours, outside holidays, in the school's zone. */
 export interface SendingHours {

@@ -4,10 +4,10 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 import type { BundleItem } from '../notify/model.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
-import type { Job, JobStore, Store } from '../ports.js';
+import type { Job, JobStore, Store } from '../kernel/ports.js';
 import { addDays, formatDate } from '../protocol/answers.js';
 import { quoted } from '../text/record-text.js';
-import { dayIn, zonedTime } from '../time.js';
+import { dayIn, zonedTime } from '../kernel/time.js';
 
 /** What a due job's work ends in: a reminder for one person, or none (work without a message, or a reminder that no longer applies). */
 export type Reminder = { staffId: string; item: Omit<BundleItem, 'jobId'> } | null;

@@ -1,5 +1,5 @@
-import type { Background } from '../background.js';
-import type { Logger } from '../ports.js';
+import type { Background } from '../kernel/background.js';
+import type { Logger } from '../kernel/ports.js';
 
 /**
  * One kind of background work a process does: a pass over what is due in one durable queue (inbox

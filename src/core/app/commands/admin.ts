@@ -1,7 +1,7 @@
 import { can } from '../../permissions.js';
 import { roleSchema } from '../../people/roles.js';
 import { formatDate } from '../../protocol/answers.js';
-import { dayIn } from '../../time.js';
+import { dayIn } from '../../kernel/time.js';
 import type { OutboundMessage } from '../../turn.js';
 import type { CardRenderer } from '../../cards/render.js';
 import type { Outbox } from '../../notify/outbox.js';

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { dialogStateRecordSchema } from './app/dialog-state.js';
-import { bullyingCaseSchema } from './cases/model.js';
+import { dialogStateRecordSchema } from '../app/dialog-state.js';
+import { bullyingCaseSchema } from '../cases/model.js';
 import type { CollectionName } from './collection-names.js';
-import { exceptionRequestSchema } from './exceptions/model.js';
-import { inboxEntrySchema } from './inbox/model.js';
-import { notificationSchema } from './notify/model.js';
-import { parentLinkSchema } from './parents/model.js';
-import { accountSchema } from './people/account-record.js';
-import { roleAssignmentSchema } from './people/role-assignment.js';
+import { exceptionRequestSchema } from '../exceptions/model.js';
+import { inboxEntrySchema } from '../inbox/model.js';
+import { notificationSchema } from '../notify/model.js';
+import { parentLinkSchema } from '../parents/model.js';
+import { accountSchema } from '../people/account-record.js';
+import { roleAssignmentSchema } from '../people/role-assignment.js';
 import { recordSchema } from './record-schema.js';
 import { transientSchema } from './transient-record.js';
 
