@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/env.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { FakeConnector } from '../helpers/fake-connector.js';
@@ -89,6 +89,19 @@ describe('Teams channel authentication', () => {
       algorithm: 'RS256', keyid: kid, issuer, audience: randomUUID(), expiresIn: 300,
     });
     expect((await post(`Bearer ${other}`)).status).toBe(401);
+  });
+
+  it('keeps refused tokens off the console: botbuilder prints nothing (no stack trace, no key) for a bad signature or an expired token', async () => {
+    const printed = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')].map((spy) => spy.mockImplementation(() => undefined));
+    try {
+      expect((await post(`Bearer ${token(stranger)}`)).status).toBe(401);
+      expect((await post(`Bearer ${token(privateKey, {}, -600)}`)).status).toBe(401);
+      expect(printed.flatMap((spy) => spy.mock.calls)).toEqual([]);
+      // A good token still passes the first look.
+      expect((await post(`Bearer ${token(privateKey)}`)).status).toBe(200);
+    } finally {
+      for (const spy of printed) spy.mockRestore();
+    }
   });
 
   it('rejects a token whose serviceUrl claim is not the activity\'s', async () => {

@@ -14,6 +14,7 @@ import type { Clock, Logger, Store } from '../../core/kernel/ports.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
 import { activitySchema, isLoopback } from './activity.js';
 import { createAdapter } from './adapter.js';
+import { TokenPrecheck } from './token-check.js';
 import { TeamsBot } from './bot.js';
 import { TeamsDelivery } from './delivery.js';
 import { TeamsReferences } from './references.js';
@@ -43,29 +44,11 @@ export interface TeamsChannel {
   delivery: TeamsDelivery;
 }
 
-/**
- * botframework-connector prints every failed token check to the console, with a stack trace and the
- * signing keys; Zorgpad logs one JSON line (`teams.unauthorized`) instead, so those prints are dropped.
- * Everything else printed to the console passes through.
- */
-function quietTokenErrors(): void {
-  const original = console.error.bind(console);
-  if ((console.error as { zorgpadQuiet?: boolean }).zorgpadQuiet) return;
-  const quiet = (...args: unknown[]) => {
-    const [first] = args;
-    const name = first instanceof Error ? first.name : '';
-    const text = typeof first === 'string' ? first : '';
-    if (name === 'TokenExpiredError' || name === 'JsonWebTokenError' || name === 'NotBeforeError' || text.startsWith('Error finding key for token')) return;
-    original(...args);
-  };
-  console.error = Object.assign(quiet, { zorgpadQuiet: true });
-}
-
 /** `POST /api/messages` on the shared server, and the outbox delivery loop. */
 export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
   const { config, log } = deps;
-  quietTokenErrors();
   const adapter = createAdapter(config);
+  const precheck = config.mode === 'authenticated' ? new TokenPrecheck(config) : null;
   const references = new TeamsReferences(deps.store, deps.directory, deps.clock);
   // A reply the connector did not take goes to the outbox, addressed to the person, and is retried in order.
   const later = async (aadObjectId: string, messages: OutboundMessage[]) => {
@@ -87,6 +70,10 @@ export function mountTeams(http: HttpServer, deps: TeamsDeps): TeamsChannel {
     }
     const authHeader = req.headers.authorization ?? '';
     if (config.mode === 'authenticated' && !authHeader) throw new HttpError(401, 'missing authorization');
+    if (precheck && !(await precheck.passes(authHeader))) {
+      log.warn('teams.unauthorized', { reason: 'token' });
+      throw new HttpError(401, 'unauthorized');
+    }
     // Whatever fails before our turn starts is the token check (botbuilder throws several error
     // kinds for bad signatures and expired tokens): that is a 401, not a 500.
     let turnStarted = false;
