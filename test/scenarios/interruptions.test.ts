@@ -16,7 +16,7 @@ describe('interruptions', () => {
     await bot.stop();
   });
 
-  const { conversation: say } = playground(() => bot);
+  const { conversation: say, inbox } = playground(() => bot);
   const REPORT_REST = ['Het is pesten', 'L1002', 'L1003', 'geen', 'In de les', 'vandaag', '1', 'Binnen de klas', 'nee', '-', 'ja'];
 
   it('starts a procedure typed at the menu (the README walk-through: help, then "pesten melden")', async () => {
@@ -52,6 +52,19 @@ describe('interruptions', () => {
     const [after] = await bot.app.store.collection('dialogStates').findBy('schoolId', 'demo');
     expect(after!.answers).toEqual(stateBefore!.answers);
     expect(after!.stepId).toBe(stateBefore!.stepId);
+  });
+
+  it('opens a button about a case afresh for that case, even when the same procedure is parked with answers', async () => {
+    await say('t.bakker', ['pesten melden', ...REPORT_REST]);
+    const [notice] = await inbox('m.devries');
+    const talk = buttonData(notice, 'Nu: gesprek met de gepeste leerling');
+    expect((await bot.click('m.devries', talk)).texts.at(-1)).toBe('Herkent de leerling dat hij of zij gepest wordt?');
+    const next = (await bot.say('m.devries', 'ja')).texts.at(-1);
+    await bot.say('m.devries', 'mijn zaken'); // parks the talk, with its first answer
+    const again = await bot.click('m.devries', talk);
+    expect(again.texts.join('\n')).not.toMatch(/We gaan verder met/);
+    expect(again.texts.at(-1)).not.toBe(next);
+    expect(again.texts.at(-1)).toBe('Herkent de leerling dat hij of zij gepest wordt?');
   });
 
   it('takes a one-word trigger typed at a free-text question as the answer, a two-word one as a command', async () => {

@@ -91,7 +91,9 @@ export type StartGuard = (ctx: ActionContext, start: StartInput) => Promise<Inpu
  * A record a button that starts a flow may be about: `{ zorgpad: { start: <flow>, <name>: <id>, … } }`.
  * `payload` is the button's fields it reads (`name` among them; each becomes an answer of the flow, with
  * an empty display); the guard runs when `name` is there (the first registered such guard only).
- * `resumes`: the flow picks up answers given before (a draft, a request).
+ * `resumes`: the flow picks up answers given before (a draft, a request). `fresh` (default true): a press
+ * starts the flow for this record, even when the same flow is parked; false lets a parked dialog of that
+ * flow go on instead.
  */
 export interface StartDefinition<D> {
   readonly name: string;
@@ -103,13 +105,14 @@ export function defineStart<D, S extends z.ZodObject>(definition: {
   name: string;
   payload: S;
   resumes?: boolean;
+  fresh?: boolean;
   guard: (deps: D, ctx: ActionContext, start: StartInput, given: Partial<z.output<S>>) => Promise<Input | null>;
 }): StartDefinition<D> {
   if (!(definition.name in definition.payload.shape)) throw new Error(`start guard "${definition.name}" does not read its own field`);
   const keys = Object.keys(definition.payload.shape);
   return {
     name: definition.name,
-    fields: { name: definition.name, payload: definition.payload, resumes: definition.resumes ?? false },
+    fields: { name: definition.name, payload: definition.payload, resumes: definition.resumes ?? false, fresh: definition.fresh ?? true },
     guard: (deps) => (ctx, start) => {
       const given = Object.fromEntries(keys.flatMap((key) => (typeof start.answers?.[key]?.value === 'string' ? [[key, start.answers[key].value]] : [])));
       return definition.guard(deps, ctx, start, given as Partial<z.output<S>>);

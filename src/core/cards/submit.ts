@@ -59,11 +59,13 @@ export interface CardActionButton {
  * The fields a button that starts a flow may hand over (app/registry.ts `defineStart`), besides `start`:
  * each becomes an answer of the flow (its display filled in by the application, which checks the person
  * may see the record). `resumes`: the flow picks up where the record left off (a draft, a request).
+ * `fresh`: the press starts the flow for this record even when the same flow is parked (not resumed).
  */
 export interface StartButtonFields {
   name: string;
   payload: z.ZodObject;
   resumes: boolean;
+  fresh: boolean;
 }
 
 const actionButtons = new Map<string, { button: CardActionButton; schema: z.ZodType }>();
@@ -126,7 +128,8 @@ export function parseCardSubmit(data: unknown): Input | CardAction | null {
         Object.entries(given).flatMap(([key, value]) => (typeof value === 'string' ? [[key, { value, display: '' }]] : [])),
       );
       const resume = [...startFields.values()].some((f) => f.resumes && typeof given[f.name] === 'string');
-      return { kind: 'start', flowId, answers, resume };
+      const fresh = [...startFields.values()].some((f) => f.fresh && typeof given[f.name] === 'string');
+      return { kind: 'start', flowId, answers, resume, fresh };
     }
   }
   const parsed = answerSchema.safeParse(data);

@@ -54,7 +54,7 @@ export type Input =
    */
   | { kind: 'answer'; flowId: string; stepId: string; value: string; fields?: Record<string, string> }
   /** A menu or card button that starts a flow, possibly about a given record or resuming a draft. */
-  | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean }
+  | { kind: 'start'; flowId: string; answers?: Record<string, Answer>; resume?: boolean; fresh?: boolean }
   /**
    * The window (Slack) that showed this question was closed. When the dialog is still at it, it is
    * parked with its answers, as if interrupted ("verder" brings it back); otherwise nothing changes.
@@ -198,7 +198,7 @@ function handleTurn(state: DialogState, input: Input, ctx: EngineContext): Outco
 
   if (input.kind === 'start') {
     // The button of the parked dialog: on with it, where it was, with its answers.
-    if (state.parked && input.flowId === state.parked.flowId && !input.answers?.caseId && !input.answers?.draftId && !input.answers?.requestId) {
+    if (state.parked && input.flowId === state.parked.flowId && !input.fresh) {
       return { ...resumeParked(state, ctx), ...closed };
     }
     // Another procedure's button while a dialog is open: that dialog is parked, not lost.

@@ -36,10 +36,11 @@ declare module '../cards/submit.js' {
   }
 }
 
-/** A button about a reminder (hand it over): only for the person it is for. */
+/** A button about a reminder (hand it over): only for the person it is for. A parked dialog of its flow goes on. */
 const aboutJob = defineStart({
   name: 'jobId',
   payload: z.object({ jobId: jobIdText }),
+  fresh: false,
   guard: async ({ jobs }: ReminderModuleDeps, { actor }, start, given) => {
     const job = await jobs.get(given.jobId!);
     return job?.payload.staffId === actor.staffId ? start : null;
