@@ -76,6 +76,15 @@ describe('a module from outside src/', () => {
     expect((await bot.app.store.jobs.get('plugin-coffee:m.devries:koffie'))?.status).not.toBe('pending');
   });
 
+  it('offers its own pick list in its own dialog: a list name no file in src/ knows', async () => {
+    bot = await startTestApp({}, 'sqlite', undefined, { modules: [pluginModule] });
+    const asked = await bot.say('m.devries', 'kies een drankje');
+    expect(asked.texts.at(-1)).toMatch(/^Wat wil je drinken\?/);
+    expect(asked.texts.at(-1)).toMatch(/Thee/);
+    expect((await bot.say('m.devries', 'Thee')).texts.at(-1)).toBe('Je koos thee.');
+    for (const file of filesUnder('src')) expect(readFileSync(file, 'utf8'), file).not.toContain('pluginDrinks');
+  });
+
   it('is refused by an app it was not added to', async () => {
     // Another app in this process has it: the card parser knows its button.
     new Registry([pluginModule.install({} as PluginDeps)]);

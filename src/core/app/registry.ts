@@ -22,7 +22,7 @@ import type { Locale, Translate } from '../i18n/index.js';
 import type { JobStore } from '../kernel/ports.js';
 import type { Answer, Option } from '../protocol/answers.js';
 import type { Input } from '../protocol/engine.js';
-import { PICK_SOURCES, type Flow } from '../protocol/schema.js';
+import type { Flow } from '../protocol/schema.js';
 import type { FlowReferences } from '../protocol/loader.js';
 import type { JobDefinition } from '../reminders/jobs.js';
 import type { Actor, OutboundMessage } from '../turn.js';
@@ -245,9 +245,16 @@ export function checkModules(modules: readonly AnyModule[], flows: ReadonlyMap<s
   const picks = once('pick list', modules.flatMap((m) => (m.picks ?? []).map((p) => p.name)));
   const missing = [
     ...[...new Set([...flows.values()].flatMap((f) => (f.draft ? [f.draft] : [])))].filter((name) => !drafts.has(name)).map((name) => `draft "${name}"`),
-    ...PICK_SOURCES.filter((name) => !picks.has(name)).map((name) => `pick list "${name}"`),
+    ...[...new Set([...flows.values()].flatMap(pickSources))].filter((name) => !picks.has(name)).map((name) => `pick list "${name}"`),
   ];
   if (missing.length) throw new Error(`no module defines ${missing.join(', ')}`);
+}
+
+/** The pick lists a flow's steps and form fields offer. */
+function pickSources(flow: Flow): string[] {
+  return Object.values(flow.steps).flatMap((step) =>
+    step.type === 'pick' ? [step.source] : step.type === 'form' ? step.fields.flatMap((f) => (f.type === 'pick' ? [f.source] : [])) : [],
+  );
 }
 
 /**

@@ -63,9 +63,11 @@ const optionSchema = z.strictObject({
   rulesOut: z.enum(['sexual-image']).optional(),
 });
 
-/** The per-person lists a `pick` step can offer; the application fills them. */
-export const PICK_SOURCES = ['myCases', 'agenda', 'reviewable', 'managed', 'decided', 'caseBullies', 'sanctionProposals', 'caseRungs', 'clzStaff', 'classSubjects'] as const;
-export type PickSource = (typeof PICK_SOURCES)[number];
+/**
+ * The name of a per-person list a `pick` step offers (`myCases`, `agenda`, …): a module defines each
+ * (app/registry.ts `definePick`), and the start refuses a flow whose list no module defines.
+ */
+const pickSourceSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,49}$/, 'expected the name of a pick list (letters and digits)');
 
 /**
  * A field of a form step: a question like a `text`, `choice` or `pick` step of its own (its key, its
@@ -98,7 +100,7 @@ export const fieldSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('pick'),
     ...fieldBase,
-    source: z.enum(PICK_SOURCES),
+    source: pickSourceSchema,
     about: keySchema.optional(),
     multiple: z.boolean().default(false),
     /** Said, ending the flow, when there is nothing to pick. */
@@ -136,7 +138,7 @@ export const stepSchema = z.discriminatedUnion('type', [
     type: z.literal('pick'),
     ...asking,
     /** Where the options come from, filled per person by the application (e.g. `myCases`). */
-    source: z.enum(PICK_SOURCES),
+    source: pickSourceSchema,
     /** The answer whose value the list is about (e.g. `caseId` for the students bullying in that case). */
     about: keySchema.optional(),
     /** More than one may be picked (comma-separated when typed). */
@@ -207,8 +209,8 @@ export const flowSchema = z.strictObject({
    * has none. The loader counts them as collected at the start.
    */
   given: z.array(keySchema).default([]),
-  /** The answers are kept as a draft record after every answer (and resumed from it). */
-  draft: z.enum(['exception-request']).optional(),
+  /** The answers are kept as a draft record after every answer (and resumed from it), by the module that defines this draft (`defineDraft`). */
+  draft: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/, 'expected the name of a draft (lower case, digits, hyphens)').optional(),
   steps: z.record(idSchema, stepSchema),
 });
 export type Flow = z.infer<typeof flowSchema>;
