@@ -121,18 +121,39 @@ export class SharedServerReceiver implements Receiver {
   }
 
   /** Runs an entry's turn again, in whichever process claimed it: Bolt's listeners with an acknowledgement that does nothing. */
-  replay = async (entry: InboxEntry): Promise<void> => {
+  replay = (entry: InboxEntry): Promise<void> => this.runStored(JSON.parse(entry.request) as SlackRequest, entry.id, { replay: entry.attempts > 1 });
+
+  /**
+   * A stored request's turn, through Bolt's listeners, with an acknowledgement that does nothing (it was
+   * given). `replay`: a run before this one may have made the turn and died before its reply went out.
+   * Throws TurnFailed when a listener reported the turn as failed, or what Bolt threw.
+   */
+  private async runStored(request: SlackRequest, inboxId: string, how: { replay?: boolean; retryNum?: string }): Promise<void> {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
-    const request = JSON.parse(entry.request) as SlackRequest;
     const outcome = { failed: false };
     await this.app.processEvent({
       body: request.body,
       ack: async () => undefined,
-      // A run before this one may have made the turn and died before its reply went out.
-      customProperties: { zorgpad: request, inboxId: entry.id, replay: entry.attempts > 1, outcome } satisfies InboxContext,
+      ...(how.retryNum ? { retryNum: Number(how.retryNum) } : {}),
+      customProperties: { zorgpad: request, inboxId, outcome, ...(how.replay ? { replay: true } : {}) } satisfies InboxContext,
     });
-    if (outcome.failed) throw new Error('the turn failed');
-  };
+    if (outcome.failed) throw new TurnFailed();
+  }
+
+  /**
+   * The durable write before an acknowledgement: the accepted entry, null for a delivery stored before
+   * (Slack's retry), or 'failed' when it could not be written (then nothing may be acknowledged). Logged.
+   */
+  private async store(request: SlackRequest, id: string, personKey: string, retryNum: string | undefined): Promise<Accepted | null | 'failed'> {
+    try {
+      const accepted = await this.runner.accept({ id, kind: 'slack', personKey, request });
+      if (!accepted) this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
+      return accepted;
+    } catch (error) {
+      this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return 'failed';
+    }
+  }
 
   private async dispatch(request: SlackRequest, res: ServerResponse, retryNum: string | undefined): Promise<void> {
     if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
@@ -165,21 +186,14 @@ export class SharedServerReceiver implements Receiver {
       if (!key || !person || isFormErrors(response)) return respond(response);
       // Durable first, then acknowledged: what Slack is told we have, we have.
       writing = true;
-      let accepted: Accepted | null;
-      try {
-        accepted = await this.runner.accept({ id: `slack:${key}`, kind: 'slack', personKey: `slack:${person}`, request });
-      } catch (error) {
-        this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      const accepted = await this.store(request, `slack:${key}`, `slack:${person}`, retryNum);
+      writing = false;
+      if (accepted === 'failed') {
         refuse('not stored; send it again');
         throw new TurnNotHere();
-      } finally {
-        writing = false;
       }
       respond(response);
-      if (!accepted) {
-        this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
-        throw new TurnNotHere();
-      }
+      if (!accepted) throw new TurnNotHere();
       // Its person's earlier turn runs, or no slot is free: it waits in the store for whoever is free.
       if (!(await this.runner.runHere(accepted))) throw new TurnNotHere();
       admitted = accepted.entry;
@@ -225,39 +239,26 @@ export class SharedServerReceiver implements Receiver {
       this.log.warn('slack.ack-deadline', { storing: true });
       sendJson(res, 503, { error: 'not stored yet; send it again' });
     }, ACK_DEADLINE_MS);
-    let accepted: Accepted | null;
-    try {
-      accepted = await this.runner.accept({ id, kind: 'slack', personKey, request });
-    } catch (error) {
-      this.log.error('slack.inbox-write-failed', { error: error instanceof Error ? error.name : 'unknown' });
+    const accepted = await this.store(request, id, personKey, retryNum);
+    clearTimeout(deadline);
+    if (accepted === 'failed') {
       if (!answered) sendJson(res, 503, { error: 'not stored; send it again' });
       return;
-    } finally {
-      clearTimeout(deadline);
     }
     if (!answered) res.writeHead(200).end();
-    if (!accepted) {
-      this.log.info('slack.duplicate', { retry: Number(retryNum ?? 0) });
-      return;
-    }
-    const entry = accepted.entry;
+    if (!accepted) return;
     void this.background.track(
       (async () => {
         // Its person's earlier turn runs, or no slot is free: it waits in the store for whoever is free.
         if (!(await this.runner.runHere(accepted))) return;
-        const outcome = { failed: false };
+        let ok = false;
         try {
-          await this.app!.processEvent({
-            body: request.body,
-            ack: async () => undefined,
-            ...(retryNum ? { retryNum: Number(retryNum) } : {}),
-            customProperties: { zorgpad: request, outcome, inboxId: id } satisfies InboxContext,
-          });
+          await this.runStored(request, id, { retryNum });
+          ok = true;
         } catch (error) {
-          outcome.failed = true;
-          this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' });
+          if (!(error instanceof TurnFailed)) this.log.error('slack.listener-error', { error: error instanceof Error ? error.name : 'unknown' });
         } finally {
-          await this.runner.finished(entry, !outcome.failed);
+          await this.runner.finished(accepted.entry, ok);
         }
       })().catch((error: unknown) => this.log.error('slack.turn-failed', { error: error instanceof Error ? error.name : 'unknown' })),
     );
@@ -266,6 +267,11 @@ export class SharedServerReceiver implements Receiver {
 
 function isFormErrors(response: unknown): boolean {
   return typeof response === 'object' && response !== null && (response as { response_action?: unknown }).response_action === 'errors';
+}
+
+/** A listener reported its turn as failed (the entry goes back to the inbox, to be run again). */
+class TurnFailed extends Error {
+  override name = 'TurnFailed';
 }
 
 /** Bolt hands a listener's error on wrapped (`original`). */
