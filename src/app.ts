@@ -28,8 +28,10 @@ import { parentsModule } from './core/parents/module.js';
 import { privacyModule } from './core/privacy/module.js';
 import { remindersModule } from './core/reminders/module.js';
 import { CardRenderer } from './core/cards/render.js';
-import { CaseService } from './core/cases/service.js';
-import { ExceptionService } from './core/exceptions/service.js';
+import { CaseCore } from './core/cases/context.js';
+import { ExceptionCore } from './core/exceptions/context.js';
+import { endPause } from './core/exceptions/misuse.js';
+import { dailyChecks } from './core/exceptions/reviews.js';
 import { Outbox } from './core/notify/outbox.js';
 import { RoleBook } from './core/people/role-book.js';
 import { classesFingerprint, SchoolDirectory } from './core/people/school.js';
@@ -59,7 +61,7 @@ export interface App {
   /** The port actually listened on (useful with PORT=0). */
   port: number;
   scheduler: Scheduler;
-  exceptions: ExceptionService;
+  exceptions: ExceptionCore;
   privacy: PrivacyService;
   clock: AdjustableClock;
   /** The Teams channel, when it is on. */
@@ -116,8 +118,8 @@ export interface AppServices {
   newId: () => string;
   log: Logger;
   scheduler: Scheduler;
-  cases: CaseService;
-  exceptions: ExceptionService;
+  cases: CaseCore;
+  exceptions: ExceptionCore;
   privacy: PrivacyService;
   parents: ParentService;
   letters: LetterService;
@@ -195,9 +197,9 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   const newId = operationIds(() => randomUUID());
   const roleBook = new RoleBook(store, directory, clock);
   const outbox = new Outbox(store, directory.school.id, clock);
-  const cases = new CaseService({ store, directory, roleBook, outbox, cards, clock, newId, protocol: protocol.caseProtocol });
+  const cases = new CaseCore({ store, directory, roleBook, outbox, cards, clock, newId, protocol: protocol.caseProtocol });
   // The teachers' view of an exception: the request dialog's answers whose audience is the teachers.
-  const exceptions = new ExceptionService({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields: teacherFields(flows) });
+  const exceptions = new ExceptionCore({ store, directory, roleBook, outbox, cards, clock, newId, teacherFields: teacherFields(flows) });
   // The day's upkeep runs as a job (`daily-upkeep`): claimed with a lease, retried when it fails.
   const upkeep = {
     daily: async (day: string) => {
@@ -206,7 +208,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       const forgotten = await accounts.sweepUnknown();
       if (forgotten) log.info('accounts.forgotten', { accounts: forgotten });
       log.info('retention', { cases: report.casesAnonymised, exceptions: report.exceptionsAnonymised, inbox: swept });
-      log.info('exception-checks', await exceptions.dailyChecks());
+      log.info('exception-checks', await dailyChecks(exceptions));
       log.debug('upkeep.done', { day });
     },
     // The class changes of one version of the school file, at once (a `class-changes` job): the same check.
@@ -214,12 +216,12 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
       // Planned by a process that read the file before this one did: read it here too.
       if (classesFingerprint(directory.school) !== fingerprint) await reloader.reload('job');
       if (classesFingerprint(directory.school) !== fingerprint) return false;
-      log.info('exception-checks', await exceptions.dailyChecks());
+      log.info('exception-checks', await dailyChecks(exceptions));
       return true;
     },
   };
   const jobs = jobDefinitions(JOB_DEFINITIONS, [...SHIPPED_MODULES, ...extraModules]);
-  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: exceptions, upkeep, jobs });
+  const scheduler = new Scheduler({ store, directory, roleBook, outbox, cards, clock, log, owner: instanceId, pauses: { endPause: (id, until) => endPause(exceptions, id, until) }, upkeep, jobs });
   const privacy = new PrivacyService({ store, directory, clock });
   // Links for parents point at the public host; without one (development), at this process.
   let listening = { host: config.host, port: config.port };

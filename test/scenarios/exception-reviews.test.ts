@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
+import { dailyChecks } from '../../src/core/exceptions/reviews.js';
 import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
 import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
@@ -134,8 +135,8 @@ describe('exception reviews and pauses over time', () => {
     writeFileSync(schoolFile, readFileSync(schoolFile, 'utf8').replace('{ ref: L1001, initials: A.K., class: 1A }', '{ ref: L1001, initials: A.K., class: 2B }'));
     await bot.restart();
     clock.set('2026-12-07T07:00:00+01:00');
-    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 1, schoolYear: 0 });
-    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 }); // once
+    expect(await dailyChecks(bot.app.exceptions)).toEqual({ classChanges: 1, schoolYear: 0 });
+    expect(await dailyChecks(bot.app.exceptions)).toEqual({ classChanges: 0, schoolYear: 0 }); // once
     expect(await request()).toMatchObject({ classId: '2B', yearGroup: 2, reviewDue: '2026-12-21', reviewReason: 'class-change' });
     expect(await at('2026-12-07T08:05:00+01:00')).toBe(1);
     const newMentor = await texts('j.pietersen');
@@ -161,13 +162,13 @@ describe('exception reviews and pauses over time', () => {
   it('plans a review at the start of the school year, with the development conversation on the agenda', async () => {
     await granted();
     clock.set('2027-08-19T09:00:00+02:00');
-    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });
+    expect(await dailyChecks(bot.app.exceptions)).toEqual({ classChanges: 0, schoolYear: 0 });
     // Meanwhile reviewed in June: the exception runs on.
     const r = await request();
     await bot.app.store.collection('exceptionRequests').update({ ...r, reviewDue: '2027-10-01' });
     clock.set('2027-08-23T07:00:00+02:00');
-    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 1 });
-    expect(await bot.app.exceptions.dailyChecks()).toEqual({ classChanges: 0, schoolYear: 0 });
+    expect(await dailyChecks(bot.app.exceptions)).toEqual({ classChanges: 0, schoolYear: 1 });
+    expect(await dailyChecks(bot.app.exceptions)).toEqual({ classChanges: 0, schoolYear: 0 });
     expect(await request()).toMatchObject({ reviewDue: '2027-09-06', reviewReason: 'school-year', schoolYearReview: '2027-2028' });
     expect(await texts('m.devries')).toEqual([
       'Nieuw schooljaar: zet de uitzondering van L1001 op de agenda van het ontwikkelgesprek met leerling en ouders, en evalueer haar uiterlijk 06-09-2027.',

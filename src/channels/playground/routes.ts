@@ -8,7 +8,8 @@ import { waitingCard } from '../../core/app/home.js';
 import { parseCardSubmit, type CardAction } from '../../core/cards/submit.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { COUNT_NAMES, figuresCsv } from '../../core/exceptions/figures.js';
-import { countKey, KERNTEAM_CHANNEL, type ExceptionService } from '../../core/exceptions/service.js';
+import { countKey, KERNTEAM_CHANNEL, type ExceptionCore } from '../../core/exceptions/service.js';
+import { figures as exceptionFigures } from '../../core/exceptions/listings.js';
 import { Outbox } from '../../core/notify/outbox.js';
 import type { RoleBook } from '../../core/people/role-book.js';
 import { nextAllowed } from '../../core/reminders/calendar.js';
@@ -42,7 +43,7 @@ export interface PlaygroundDeps {
   directory: SchoolDirectory;
   outbox: Outbox;
   roleBook: RoleBook;
-  exceptions: ExceptionService;
+  exceptions: ExceptionCore;
   clock: AdjustableClock;
   scheduler: Scheduler;
   cards: CardRenderer;
@@ -148,7 +149,7 @@ export function mountPlayground(http: HttpServer, deps: PlaygroundDeps): void {
     const personaId = z.string().min(1).max(100).safeParse(url.searchParams.get('personaId'));
     const staff = personaId.success ? directory.staffById(personaId.data) : null;
     if (!staff) throw new HttpError(400, translator('nl')('error.badRequest'));
-    const figures = await exceptions.figures({ staffId: staff.id, roles: await roleBook.rolesOf(staff.id) }, 'playground');
+    const figures = await exceptionFigures(exceptions, { staffId: staff.id, roles: await roleBook.rolesOf(staff.id) }, 'playground');
     if (!figures) throw new HttpError(403, translator('nl')('exception.denied'));
     const t = translator(directory.school.locale);
     const header = {

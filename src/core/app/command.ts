@@ -76,7 +76,7 @@ export function defineCommand<S extends z.ZodRawShape, D>(
 
 /**
  * `defineCommand` for the commands of one module, whose `run` works with that module's services `D`:
- * `const defineCommand = commandsFor<{ cases: CaseService }>();`.
+ * `const defineCommand = commandsFor<{ cases: CaseCore }>();`.
  */
 export function commandsFor<D>() {
   return <S extends z.ZodRawShape>(

@@ -1,5 +1,10 @@
-import type { CaseService } from '../cases/service.js';
-import type { ExceptionService } from '../exceptions/service.js';
+import type { CaseCore } from '../cases/context.js';
+import { openCasesFor, proposalsWaiting } from '../cases/listings.js';
+import { openCaseOptions, waitingProposalOptions } from '../cases/presentation/listings.js';
+import type { ExceptionCore } from '../exceptions/context.js';
+import { agendaRequests, draftsWaiting, myRequests, votesWaiting } from '../exceptions/listings.js';
+import { draftOptions, myRequestOptions, requestOptions, reviewOptions, voteOptions } from '../exceptions/presentation/options.js';
+import { reviewable } from '../exceptions/reviews.js';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render.js';
 import { translator, type Locale, type Translate } from '../i18n/index.js';
 import { can } from '../permissions.js';
@@ -32,8 +37,8 @@ export interface HomeDeps {
   directory: SchoolDirectory;
   roleBook: RoleBook;
   flows: ReadonlyMap<string, Flow>;
-  cases: CaseService;
-  exceptions: ExceptionService;
+  cases: CaseCore;
+  exceptions: ExceptionCore;
 }
 
 /** What the list of what waits for a person is read from. */
@@ -56,8 +61,8 @@ export async function overview(deps: HomeDeps, platform: Platform, userId: strin
     return flow && mayStartFlow(flow, roles) ? [{ label: flow.title[locale], data: start(flowId) }] : [];
   });
   const myCases = await caseOptions(deps.cases, caseActor, locale);
-  const drafts = (await exceptions.myRequests(caseActor, locale)).filter((r) => r.isDraft);
-  const reviews = await exceptions.reviewable(caseActor);
+  const drafts = myRequestOptions(exceptions, await myRequests(exceptions, caseActor), locale).filter((r) => r.isDraft);
+  const reviews = reviewOptions(exceptions, await reviewable(exceptions, caseActor));
   return {
     waiting: await waitingFor(deps, caseActor, locale),
     procedures,
@@ -68,8 +73,8 @@ export async function overview(deps: HomeDeps, platform: Platform, userId: strin
 }
 
 /** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
-export function caseOptions(cases: CaseService, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
-  return can(actor, 'case.list') ? cases.optionsFor(actor, locale) : Promise.resolve([]);
+export async function caseOptions(cases: CaseCore, actor: { staffId: string; roles: ReadonlySet<Role> }, locale: Locale): Promise<Option[]> {
+  return can(actor, 'case.list') ? openCaseOptions(await openCasesFor(cases, actor), locale) : [];
 }
 
 /**
@@ -82,11 +87,11 @@ export async function waitingFor(deps: WaitingDeps, actor: { staffId: string; ro
   const { exceptions, cases } = deps;
   const t = translator(locale);
   const start = (flowId: string, extra: Record<string, string>) => ({ zorgpad: { start: flowId, ...extra } });
-  const votes = await exceptions.votesWaiting(actor, locale);
-  const agenda = await exceptions.agendaRequests(actor);
-  const proposals = await cases.proposalsWaiting(actor, locale);
-  const reviews = await exceptions.reviewable(actor);
-  const drafts = await exceptions.draftsWaiting(actor, locale);
+  const votes = voteOptions(exceptions, await votesWaiting(exceptions, actor), locale);
+  const agenda = requestOptions(await agendaRequests(exceptions, actor));
+  const proposals = waitingProposalOptions(await proposalsWaiting(cases, actor), locale);
+  const reviews = reviewOptions(exceptions, await reviewable(exceptions, actor));
+  const drafts = draftOptions(await draftsWaiting(exceptions, actor), locale);
   return [
     ...votes.map((v) => ({ label: v.label, data: { zorgpad: { refresh: v.value } } })),
     ...agenda.map((a) => ({ label: t('waiting.agenda', { request: a.label }), data: start('kernteambesluit', { requestId: a.value }) })),

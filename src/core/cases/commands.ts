@@ -1,29 +1,30 @@
 import { z } from 'zod';
 import { BULLYING_FORMS, BYSTANDER_ROLES, STEP_KINDS } from './model.js';
-import type { CaseResult, CaseService } from './service.js';
-import type { Translate } from '../i18n/index.js';
-import type { OutboundMessage } from '../turn.js';
+import type { CaseCore } from './context.js';
+import { describe, historyOf, overview, yearFigures } from './listings.js';
+import { addBully, decideSanction, proposalDetails, recordSanction } from './sanctions.js';
+import { recordSignal, signalsBy } from './signals.js';
+import { addAgreement, askCoordinator, checkAgainLater, close, escalate, recordStep, stageOf } from './steps.js';
+import { describeSaid, figuresSaid, historySaid, overviewSaid } from './presentation/listings.js';
+import { addBullySaid, decisionSaid, proposalSaid, sanctionSaid } from './presentation/sanctions.js';
+import { ownSignalsSaid, signalSaid } from './presentation/signals.js';
+import { agreementSaid, closeSaid, coordinatorSaid, escalationSaid, stepSaid } from './presentation/steps.js';
 import { mentionsSexualImage } from '../protocol/safeguard.js';
-import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../app/command.js';
+import { actorOf, answer, commandsFor, textAnswer } from '../app/command.js';
 
 /** What the bullying protocol's commands work with. */
 export interface CaseCommandDeps {
-  cases: CaseService;
+  cases: CaseCore;
 }
 const defineCommand = commandsFor<CaseCommandDeps>();
 
 const caseId = { caseId: textAnswer };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function said(result: CaseResult, t: Translate): OutboundMessage[] {
-  if (result.ok) return result.said;
-  if (result.said) return result.said;
-  const key = result.reason === 'denied' ? 'case.denied' : result.reason === 'not-found' ? 'case.notFound' : 'case.invalid';
-  return [{ text: t(key) }];
-}
-const run = (ctx: CommandContext, result: Promise<CaseResult>) => result.then((r) => said(r, ctx.t));
-
-/** The bullying protocol's commands. */
+/**
+ * The bullying protocol's commands: each calls the operation (which decides, writes and reports what
+ * happened), then the presentation that says it in the person's language.
+ */
 export const CASE_COMMANDS = [
   defineCommand(
     'record-signal',
@@ -59,7 +60,7 @@ export const CASE_COMMANDS = [
         sexualImage,
         description,
       };
-      return run(ctx, cases.recordSignal(actorOf(ctx), signal, ctx.channel, ctx.locale));
+      return recordSignal(cases, actorOf(ctx), signal, ctx.channel).then((r) => signalSaid(cases, r, ctx.locale));
     },
     'case.invalid',
     { passesSafeguard: true },
@@ -67,7 +68,8 @@ export const CASE_COMMANDS = [
   defineCommand(
     'show-proposal',
     { ...caseId, voorstel: textAnswer },
-    ({ cases }, ctx, a) => run(ctx, cases.proposalDetails(actorOf(ctx), a.caseId.value, a.voorstel.value, ctx.channel, ctx.locale)),
+    ({ cases }, ctx, a) =>
+      proposalDetails(cases, actorOf(ctx), { caseId: a.caseId.value, proposalId: a.voorstel.value, channel: ctx.channel }).then((r) => proposalSaid(cases, r, ctx.locale)),
     'case.invalid',
   ),
   defineCommand(
@@ -86,7 +88,9 @@ export const CASE_COMMANDS = [
       );
       // The talk with the one who bullies names that student; every other step is about the case.
       const withStudent = kind.data === 'gesprek-pester' ? a.pester?.value || undefined : undefined;
-      return run(ctx, cases.recordStep(actorOf(ctx), a.caseId.value, kind.data, a.uitkomst?.value ?? '', notes, ctx.channel, ctx.locale, withStudent));
+      return recordStep(cases, actorOf(ctx), { caseId: a.caseId.value, kind: kind.data, outcome: a.uitkomst?.value ?? '', notes, channel: ctx.channel, withStudent }).then((r) =>
+        stepSaid(cases, r, ctx.locale),
+      );
     },
     'case.invalid',
   ),
@@ -94,18 +98,21 @@ export const CASE_COMMANDS = [
     'add-agreement',
     { ...caseId, afspraak: textAnswer, datum: answer(z.string().regex(DATE)), stap: textAnswer.optional() },
     ({ cases }, ctx, a) =>
-      run(
-        ctx,
-        cases.addAgreement(actorOf(ctx), a.caseId.value, a.afspraak.value, a.datum.value, ctx.channel, ctx.locale, {
-          // Agreements from the joint conversation record that talk too; "agreements with a date" do not.
-          jointTalk: a.stap?.value !== 'afspraken',
-        }),
-      ),
+      addAgreement(cases, actorOf(ctx), {
+        caseId: a.caseId.value,
+        what: a.afspraak.value,
+        dueDate: a.datum.value,
+        channel: ctx.channel,
+        // Agreements from the joint conversation record that talk too; "agreements with a date" do not.
+        jointTalk: a.stap?.value !== 'afspraken',
+      }).then((r) => agreementSaid(cases, r, ctx.locale)),
     'case.invalid',
   ),
-  defineCommand('escalate-case', caseId, ({ cases }, ctx, a) => run(ctx, cases.escalate(actorOf(ctx), a.caseId.value, ctx.channel, ctx.locale))),
+  defineCommand('escalate-case', caseId, ({ cases }, ctx, a) =>
+    escalate(cases, actorOf(ctx), a.caseId.value, ctx.channel).then((r) => escalationSaid(cases, r, ctx.locale)),
+  ),
   defineCommand('close-case', { ...caseId, reden: textAnswer }, ({ cases }, ctx, a) =>
-    run(ctx, cases.close(actorOf(ctx), a.caseId.value, a.reden.value, ctx.channel, ctx.locale)),
+    close(cases, actorOf(ctx), { caseId: a.caseId.value, reason: a.reden.value, channel: ctx.channel }).then((r) => closeSaid(cases, r, ctx.locale)),
   ),
   defineCommand(
     'record-sanction',
@@ -118,16 +125,14 @@ export const CASE_COMMANDS = [
       overlegMet: textAnswer.optional(),
     },
     ({ cases }, ctx, a) =>
-      run(
-        ctx,
-        cases.recordSanction(
-          actorOf(ctx),
-          a.caseId.value,
-          { rung: a.trede.value, studentRefs: a.leerlingen.value, motivation: a.motivatie.value, consultedStaffId: a.overlegMet?.value || undefined },
-          ctx.channel,
-          ctx.locale,
-        ),
-      ),
+      recordSanction(cases, actorOf(ctx), {
+        caseId: a.caseId.value,
+        rung: a.trede.value,
+        studentRefs: a.leerlingen.value,
+        motivation: a.motivatie.value,
+        consultedStaffId: a.overlegMet?.value || undefined,
+        channel: ctx.channel,
+      }).then((r) => sanctionSaid(cases, r, ctx.locale)),
     'case.invalid',
   ),
   defineCommand(
@@ -141,45 +146,45 @@ export const CASE_COMMANDS = [
       motivatie: answer(z.string().min(10)),
     },
     ({ cases }, ctx, a) =>
-      run(
-        ctx,
-        cases.decideSanction(
-          actorOf(ctx),
-          a.caseId.value,
-          {
-            sanctionId: a.voorstel.value,
-            outcome: a.besluit.value,
-            heard: a.gehoord?.value ?? false,
-            inspectie: a.inspectie?.value ?? 'niet-nodig',
-            motivation: a.motivatie.value,
-          },
-          ctx.channel,
-          ctx.locale,
-        ),
-      ),
+      decideSanction(cases, actorOf(ctx), {
+        caseId: a.caseId.value,
+        sanctionId: a.voorstel.value,
+        outcome: a.besluit.value,
+        heard: a.gehoord?.value ?? false,
+        inspectie: a.inspectie?.value ?? 'niet-nodig',
+        motivation: a.motivatie.value,
+        channel: ctx.channel,
+      }).then((r) => decisionSaid(cases, r, ctx.locale)),
     'case.invalid',
   ),
   defineCommand('add-bully', { ...caseId, leerling: textAnswer }, ({ cases }, ctx, a) =>
-    run(ctx, cases.addBully(actorOf(ctx), a.caseId.value, a.leerling.value, ctx.channel, ctx.locale)),
+    addBully(cases, actorOf(ctx), { caseId: a.caseId.value, studentRef: a.leerling.value, channel: ctx.channel }).then((r) => addBullySaid(r, ctx.locale)),
   ),
-  defineCommand('case-figures', {}, ({ cases }, ctx) => run(ctx, cases.figuresSaid(actorOf(ctx), ctx.channel, ctx.locale))),
-  defineCommand('describe-case', caseId, ({ cases }, ctx, a) => run(ctx, cases.describe(actorOf(ctx), a.caseId.value, ctx.channel, ctx.locale))),
-  defineCommand('case-history', caseId, ({ cases }, ctx, a) => run(ctx, cases.historyOf(actorOf(ctx), a.caseId.value, ctx.channel, ctx.locale))),
-  defineCommand('case-overview', {}, ({ cases }, ctx) => run(ctx, cases.overview(actorOf(ctx), ctx.channel, ctx.locale))),
-  defineCommand('ask-coordinator', caseId, ({ cases }, ctx, a) => run(ctx, cases.askCoordinator(actorOf(ctx), a.caseId.value, ctx.channel, ctx.locale))),
-  defineCommand('my-signals', {}, ({ cases }, ctx) => run(ctx, cases.signalsBy(actorOf(ctx), ctx.channel, ctx.locale))),
+  defineCommand('case-figures', {}, ({ cases }, ctx) => yearFigures(cases, actorOf(ctx), ctx.channel).then((r) => figuresSaid(r, ctx.locale))),
+  defineCommand('describe-case', caseId, ({ cases }, ctx, a) =>
+    describe(cases, actorOf(ctx), a.caseId.value, ctx.channel).then((r) => describeSaid(cases, r, ctx.locale)),
+  ),
+  defineCommand('case-history', caseId, ({ cases }, ctx, a) =>
+    historyOf(cases, actorOf(ctx), a.caseId.value, ctx.channel).then((r) => historySaid(cases, r, ctx.locale)),
+  ),
+  defineCommand('case-overview', {}, ({ cases }, ctx) => overview(cases, actorOf(ctx), ctx.channel).then((r) => overviewSaid(r, ctx.locale))),
+  defineCommand('ask-coordinator', caseId, ({ cases }, ctx, a) =>
+    askCoordinator(cases, actorOf(ctx), a.caseId.value, ctx.channel).then((r) => coordinatorSaid(r, ctx.locale)),
+  ),
+  defineCommand('my-signals', {}, ({ cases }, ctx) => signalsBy(cases, actorOf(ctx), ctx.channel).then((mine) => ownSignalsSaid(mine, ctx.locale))),
   defineCommand('agreement-check', { ...caseId, gestopt: answer(z.enum(['ja', 'nee', 'later'])) }, async ({ cases }, ctx, a) => {
     const actor = actorOf(ctx);
     if (a.gestopt.value === 'later') {
-      const planned = await cases.checkAgainLater(actor, a.caseId.value);
-      return [{ text: ctx.t(planned ? 'reminder.later' : 'case.denied') }];
+      const later = await checkAgainLater(cases, actor, a.caseId.value);
+      return [{ text: ctx.t(later.kind === 'planned' ? 'reminder.later' : 'case.denied') }];
     }
     const stopped = a.gestopt.value === 'ja';
     const outcome = ctx.t(stopped ? 'case.check.stopped' : 'case.check.notStopped');
-    const result = await cases.recordStep(actor, a.caseId.value, 'controle-afspraak', outcome, { gestopt: stopped ? 'ja' : 'nee' }, ctx.channel, ctx.locale);
-    if (!result.ok) return said(result, ctx.t);
+    const result = await recordStep(cases, actor, { caseId: a.caseId.value, kind: 'controle-afspraak', outcome, notes: { gestopt: stopped ? 'ja' : 'nee' }, channel: ctx.channel });
+    const said = stepSaid(cases, result, ctx.locale);
+    if (result.kind !== 'recorded') return said;
     if (stopped) return [{ text: ctx.t('reminder.stopped') }];
-    const escalate = (await cases.stageOf(a.caseId.value)) === 'mentor';
-    return [{ text: ctx.t('reminder.notStopped', { next: escalate ? ctx.t('reminder.notStopped.escalate') : (result.said.at(-1)?.text ?? '') }) }];
+    const toClz = (await stageOf(cases, a.caseId.value)) === 'mentor';
+    return [{ text: ctx.t('reminder.notStopped', { next: toClz ? ctx.t('reminder.notStopped.escalate') : (said.at(-1)?.text ?? '') }) }];
   }),
 ];

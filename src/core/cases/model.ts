@@ -245,3 +245,9 @@ export function nextStep(c: BullyingCase): StepKind | 'clz-gesprekken' | null {
     done.has('clz-gesprek') || done.has('gezamenlijk-gesprek') || (done.has('gesprek-pester') && done.has('gesprek-gepeste'));
   return CLZ_STEPS.find((k) => (k === 'clz-gesprekken' ? !talked : !done.has(k))) ?? null;
 }
+
+/** The case with the student recorded as bullying in it (unchanged when they are, or are the bullied student). */
+export function withBully(c: BullyingCase, studentRef: string): BullyingCase {
+  if (studentRef === c.studentRef || bulliesOf(c).includes(studentRef)) return c;
+  return { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] };
+}

@@ -6,12 +6,17 @@ import { translator, type Locale } from '../i18n/index.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { Answer } from '../protocol/answers.js';
 import { CASE_COMMANDS } from './commands.js';
+import type { CaseCore } from './context.js';
+import { workableCase } from './listings.js';
 import { STEP_KINDS, type StepKind } from './model.js';
-import { stepKey, type CaseService } from './service.js';
+import { caseBullies, openProposals, rungChoices } from './sanctions.js';
+import { stepKey } from './presentation/case-text.js';
+import { caseLabel } from './presentation/listings.js';
+import { bullyOptions, proposalOptions, rungOptions } from './presentation/sanctions.js';
 
 /** What the module works with. */
 export interface CaseModuleDeps {
-  cases: CaseService;
+  cases: CaseCore;
   roleBook: RoleBook;
 }
 
@@ -42,9 +47,9 @@ const aboutCase = defineStart({
   }),
   guard: async ({ cases }: CaseModuleDeps, { actor, locale }, start, given) => {
     const caseId = given.caseId!;
-    const label = await cases.labelFor(actor, caseId);
-    if (!label) return null;
-    const answers: Record<string, Answer> = { ...start.answers, caseId: { value: caseId, display: label } };
+    const found = await workableCase(cases, actor, caseId);
+    if (!found) return null;
+    const answers: Record<string, Answer> = { ...start.answers, caseId: { value: caseId, display: caseLabel(found) } };
     if (given.stap) answers.stap = { value: given.stap, display: stepLabel(given.stap, locale) };
     return { ...start, answers };
   },
@@ -56,10 +61,12 @@ export const casesModule = defineModule<CaseModuleDeps>({
   starts: [aboutCase],
   picks: [
     definePick('myCases', ({ cases }: CaseModuleDeps, { actor, locale }) => caseOptions(cases, actor, locale)),
-    definePick('caseBullies', ({ cases }: CaseModuleDeps, { actor }, caseId) => cases.bullyOptions(actor, caseId)),
-    definePick('sanctionProposals', ({ cases }: CaseModuleDeps, { actor, locale }, caseId) => cases.proposalOptions(actor, caseId, locale)),
+    definePick('caseBullies', async ({ cases }: CaseModuleDeps, { actor }, caseId) => bullyOptions(await caseBullies(cases, actor, caseId))),
+    definePick('sanctionProposals', async ({ cases }: CaseModuleDeps, { actor, locale }, caseId) =>
+      proposalOptions(cases, await openProposals(cases, actor, caseId), locale),
+    ),
     // The rungs of the case's own ladder (the protocol version it was opened under) this person can complete.
-    definePick('caseRungs', ({ cases }: CaseModuleDeps, { actor, locale }, caseId) => cases.rungOptions(actor, caseId, locale)),
+    definePick('caseRungs', async ({ cases }: CaseModuleDeps, { actor, locale }, caseId) => rungOptions(await rungChoices(cases, actor, caseId), locale)),
     // Whom a mentor consulted before a measure.
     definePick('clzStaff', async ({ roleBook }: CaseModuleDeps) => (await roleBook.staffWithRole('clz')).map((s) => ({ value: s.id, label: s.name }))),
   ],

@@ -21,84 +21,66 @@
  */
 import type { Notification } from '../notify/model.js';
 import { Outbox } from '../notify/outbox.js';
-import { translator, type Translate } from '../i18n/index.js';
-import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../kernel/time.js';
 import { firstHeldRole } from '../people/role-book.js';
 import { isClassMentor, type Actor } from './access.js';
 import { nextStep, STEP_KINDS, type BullyingCase, type Sanction, type Signal, type StepKind } from './model.js';
 import type { CaseCore } from './context.js';
-import { stepKey } from './presentation.js';
-import { rungName } from './ladder.js';
+import type { Doer, SettleEvent, SettledNotice } from './results.js';
+import { settledNotice } from './presentation/settled.js';
 
 /** The key of the message that takes a notice's place once it is settled. */
 export const settledKey = (key: string) => `${key}:settled`;
-
-/** A notice's title, as the report's notice shows it. */
-export function signalTitle(t: Translate, signal: Signal): string {
-  return t(signal.sexualImage ? 'case.notify.sexualImageTitle' : signal.severe ? 'case.notify.severeTitle' : 'case.notify.title');
-}
 
 /** The talks the CLZ's first step stands for (with both students apart, or together). */
 const TALKS: ReadonlySet<StepKind> = new Set(['gesprek-gepeste', 'gesprek-pester', 'gezamenlijk-gesprek', 'clz-gesprek']);
 
 /** A step was recorded on a case: reports offering it, and the hand-over once the CLZ acts on it, settle. */
 export async function afterStep(x: CaseCore, actor: Actor, c: BullyingCase, kind: StepKind): Promise<void> {
-  const t = translator(x.school.locale);
-  const line = (recipient: string) => t('case.settled.step', { date: today(x), who: byWhom(x, t, actor, c, recipient), step: t(stepKey(kind)) });
+  const event: SettleEvent = { kind: 'step', step: kind };
   const talksDone = c.stage !== 'mentor' && nextStep(c) !== 'clz-gesprekken';
   for (const { key, staffId, notice, signal } of await signalNotices(x, c)) {
     const { step, escalate } = offers(notice);
     const settles = step ? step === kind || (talksDone && TALKS.has(step) && TALKS.has(kind)) : !escalate;
-    if (settles) await settle(x, c, key, staffId, signalTitle(t, signal), line(staffId));
+    if (settles) await settle(x, actor, c, { key, staffId, notice: { kind: 'signal', signal }, event });
   }
   if (c.stage === 'mentor') return;
   for (const { key, staffId } of await escalationNotices(x, c)) {
-    await settle(x, c, key, staffId, t('case.notify.escalatedTitle'), line(staffId));
+    await settle(x, actor, c, { key, staffId, notice: { kind: 'escalated' }, event });
   }
 }
 
 /** The case was handed over to the CLZ: the reports' buttons (the mentor's steps, "Naar de CLZ") settle. */
 export async function afterEscalation(x: CaseCore, actor: Actor, c: BullyingCase): Promise<void> {
-  const t = translator(x.school.locale);
   for (const { key, staffId, signal } of await signalNotices(x, c)) {
-    await settle(x, c, key, staffId, signalTitle(t, signal), t('case.settled.escalated', { date: today(x), who: byWhom(x, t, actor, c, staffId) }));
+    await settle(x, actor, c, { key, staffId, notice: { kind: 'signal', signal }, event: { kind: 'escalated' } });
   }
 }
 
 /** Directie decided on a proposal: its notice to every directie member settles. */
 export async function afterDecision(x: CaseCore, actor: Actor, c: BullyingCase, proposal: Sanction, outcome: 'decided' | 'declined'): Promise<void> {
   if (!proposal.id) return;
-  const t = translator(x.school.locale);
   for (const person of await x.withRole('directie')) {
     const key = `sanction:${c.id}:${proposal.id}:${person.id}`;
     if (!(await live(x, key))) continue;
-    const line = t(outcome === 'decided' ? 'case.settled.decided' : 'case.settled.declined', {
-      date: today(x),
-      who: byWhom(x, t, actor, c, person.id),
-      rung: rungName(c, proposal.rung, x.school.locale),
-      students: (proposal.studentRefs ?? []).join(', '),
-    });
-    await settle(x, c, key, person.id, t('case.notify.proposalTitle'), line);
+    await settle(x, actor, c, { key, staffId: person.id, notice: { kind: 'proposal' }, event: { kind: outcome, proposal } });
   }
 }
 
 /** The case was closed: every notice with buttons about it settles, except proposals still to decide. */
 export async function afterClose(x: CaseCore, actor: Actor, c: BullyingCase): Promise<void> {
-  const t = translator(x.school.locale);
-  const line = (recipient: string) => t('case.settled.closed', { date: today(x), who: byWhom(x, t, actor, c, recipient) });
-  for (const { key, staffId, signal } of await signalNotices(x, c)) await settle(x, c, key, staffId, signalTitle(t, signal), line(staffId), false);
-  for (const { key, staffId } of await escalationNotices(x, c)) await settle(x, c, key, staffId, t('case.notify.escalatedTitle'), line(staffId), false);
+  const closed = (key: string, staffId: string, notice: SettledNotice) => settle(x, actor, c, { key, staffId, notice, event: { kind: 'closed' }, open: false });
+  for (const { key, staffId, signal } of await signalNotices(x, c)) await closed(key, staffId, { kind: 'signal', signal });
+  for (const { key, staffId } of await escalationNotices(x, c)) await closed(key, staffId, { kind: 'escalated' });
   for (const s of c.sanctions) {
     if (!s.id || s.status === 'proposed') continue;
     // A decided proposal settled when it was decided; what is left here is directie being involved.
     for (const person of await x.withRole('directie')) {
       const key = `sanction:${c.id}:${s.id}:${person.id}`;
-      if (await live(x, key)) await settle(x, c, key, person.id, t(s.proposedBy ? 'case.notify.proposalTitle' : 'case.notify.mtTitle'), line(person.id), false);
+      if (await live(x, key)) await closed(key, person.id, { kind: s.proposedBy ? 'proposal' : 'mt' });
     }
     if (s.consultedStaffId) {
       const key = `consulted:${c.id}:${s.id}:${s.consultedStaffId}`;
-      if (await live(x, key)) await settle(x, c, key, s.consultedStaffId, t('case.notify.consultedTitle'), line(s.consultedStaffId), false);
+      if (await live(x, key)) await closed(key, s.consultedStaffId, { kind: 'consulted' });
     }
   }
 }
@@ -158,29 +140,31 @@ function offers(notice: Notification): { step: StepKind | null; escalate: boolea
   return { step, escalate };
 }
 
-/** Queues the notice's replacement: what was done, without buttons. */
-async function settle(x: CaseCore, c: BullyingCase, key: string, staffId: string, title: string, line: string, open = c.status === 'open'): Promise<void> {
-  const t = translator(x.school.locale);
-  const heading = t('case.settled.title', { title });
-  const text = [t('case.settled.about', { student: c.studentRef, cls: c.classId }), line, ...(open ? [t('case.settled.more')] : [])].join('\n\n');
-  await x.deps.outbox.notify(settledKey(key), staffId, {
-    text: `${heading}\n${text}`,
-    card: x.deps.cards.render('info', { title: heading, text }),
-    replaces: key,
-    order: c.version,
+/** A notice to settle: its key and recipient, what it was, what settles it; `open` defaults to the case's status. */
+interface ToSettle {
+  key: string;
+  staffId: string;
+  notice: SettledNotice;
+  event: SettleEvent;
+  open?: boolean;
+}
+
+/** Queues the notice's replacement (presentation/settled.ts): what was done, without buttons. */
+async function settle(x: CaseCore, actor: Actor, c: BullyingCase, s: ToSettle): Promise<void> {
+  const message = settledNotice(x, c, {
+    notice: s.notice,
+    event: s.event,
+    by: doer(x, actor, c, s.staffId),
+    at: x.deps.clock.now(),
+    open: s.open ?? c.status === 'open',
   });
+  await x.deps.outbox.notify(settledKey(s.key), s.staffId, { ...message, replaces: s.key, order: c.version });
 }
 
-/** Who did it, as the recipient may read it: "jou", or a role. */
-function byWhom(x: CaseCore, t: Translate, actor: Actor, c: BullyingCase, recipient: string): string {
-  if (actor.staffId === recipient) return t('case.settled.byYou');
-  if (isClassMentor(actor, c, x.deps.directory)) return t('case.settled.byMentor');
+/** Who did it, as the recipient may read it: they themselves, or a role. */
+function doer(x: CaseCore, actor: Actor, c: BullyingCase, recipient: string): Doer {
+  if (actor.staffId === recipient) return 'you';
+  if (isClassMentor(actor, c, x.deps.directory)) return 'mentor';
   const role = firstHeldRole(actor.roles, ['clz', 'directie'] as const);
-  if (role === 'clz') return t('case.settled.byClz');
-  if (role === 'directie') return t('case.settled.byDirectie');
-  return t('case.settled.byColleague');
-}
-
-function today(x: CaseCore): string {
-  return formatDate(dayIn(x.school.timeZone, x.deps.clock.now()), x.school.locale);
+  return role ?? 'colleague';
 }

@@ -2,24 +2,20 @@
  * A teacher's signal: a new case, or a new signal on the bullied student's open case (a repetition),
  * told to the mentor; and the signals a person made.
  */
-import { translator, type Locale } from '../i18n/index.js';
 import type { StaffMember } from '../people/school.js';
-import { formatDate } from '../protocol/answers.js';
 import { studentPseudonym } from '../privacy/collections.js';
-import type { OutboundMessage } from '../turn.js';
 import { createOrExisting } from '../kernel/records.js';
-import { recordText } from '../text/record-text.js';
 import { type Actor } from './access.js';
-import { bulliesOf, nextStep, type BullyingCase, type Signal, type StepKind } from './model.js';
-import { CaseCore, type CaseResult, type NewSignal } from './context.js';
-import { STEP_FLOWS, bystanderKey, formKey, noteCard, stageKey, stepKey } from './presentation.js';
-import { signalTitle } from './settle.js';
+import { bulliesOf, type BullyingCase, type Signal } from './model.js';
+import type { CaseCore, NewSignal } from './context.js';
+import type { OwnSignal, SignalResult } from './results.js';
+import { signalNotice, type SignalNoticeInput } from './presentation/signals.js';
 
 /** A teacher's signal: a new case, or a new signal on the bullied student's open case. */
-export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, channel: string, locale: Locale): Promise<CaseResult> {
+export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, channel: string): Promise<SignalResult> {
   const { directory, clock } = x.deps;
   const student = directory.findStudent(input.studentRef);
-  if (!student) return { ok: false, reason: 'invalid' };
+  if (!student) return { kind: 'invalid' };
   const now = clock.now();
   // The signal's id comes first, so that the same report run again (after a failure later in the
   // turn) finds itself: it is neither added twice nor taken for a repetition of itself.
@@ -45,7 +41,7 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
   let stored = all.find((c) => c.status === 'open' && c.studentRef === input.studentRef) ?? null;
   if (stored) {
     stored = await x.change(stored.id, addTo);
-    if (!stored) return { ok: false, reason: 'not-found' };
+    if (!stored) return { kind: 'not-found' };
   } else {
     const mentor = directory.mentorOf(student);
     const toClz = !mentor || input.scope === 'buiten-klas' || input.severe;
@@ -83,7 +79,7 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
       else if (seq > earlierCases + 20) throw new Error('no free case id');
     }
     stored = isThis(created) ? created : await x.change(created.id, addTo);
-    if (!stored) return { ok: false, reason: 'not-found' };
+    if (!stored) return { kind: 'not-found' };
   }
   await x.audit(actor, 'case.signal', stored.id, channel);
   await x.planNudge(stored);
@@ -97,77 +93,29 @@ export async function recordSignal(x: CaseCore, actor: Actor, input: NewSignal, 
   const key = `signal:${stored.id}:${stored.signals.length}`;
   for (const person of recipients.values()) {
     if (person.id === actor.staffId) continue;
-    await notifySignal(x, `${key}:${person.id}`, person, stored, signal, repetition, reversed);
+    await notifySignal(x, { key: `${key}:${person.id}`, person, case: stored, signal, repetition, reversed });
   }
-
-  const t = translator(locale);
-  const note = recordText(t, 'case.magister.signal', {
-    date: formatDate(input.date, locale),
-    student: stored.studentRef,
-    forms: input.forms.map((f) => t(formKey(f))).join(', '),
-    where: input.where.toLocaleLowerCase(locale),
-  });
-  const said: OutboundMessage[] = [
-    {
-      text: owner
-        ? t('case.signal.recorded', { owner: owner.name })
-        : t('case.signal.recordedNoOwner'),
-    },
-  ];
-  if (repetition) said.push({ text: t('case.signal.repetitionToReporter') });
-  if (input.sexualImage) said.push({ text: t('case.signal.sexualImage') });
-  said.push(noteCard(x, t, note));
-  return { ok: true, said };
+  return { kind: 'recorded', case: stored, signal, owner, repetition };
 }
 
-export async function notifySignal(x: CaseCore, key: string, person: StaffMember, c: BullyingCase, signal: Signal, repetition: boolean, reversed: boolean): Promise<void> {
-  const t = translator(x.school.locale);
-  const lines = [
-    // The safeguard before anything else: whoever reads this must not ask for the image or pass it on.
-    ...(signal.sexualImage ? [t('case.notify.sexualImage')] : []),
-    t(signal.severe ? 'case.notify.severe' : 'case.notify.signal', { student: c.studentRef, cls: c.classId }),
-    t('case.notify.details', {
-      date: formatDate(signal.date, x.school.locale),
-      where: signal.where,
-      forms: signal.forms.map((f) => t(formKey(f))).join(', '),
-    }),
-  ];
-  if (signal.bystanders?.length) lines.push(t('case.notify.bystanders', { roles: signal.bystanders.map((r) => t(bystanderKey(r))).join(', ') }));
-  if (signal.description) lines.push(signal.description);
-  if (repetition) lines.push(t('case.notify.repetition', { days: x.school.protocol.repetitionWindowDays }));
-  if (reversed) lines.push(t('case.notify.reversed'));
-  const canEscalate = repetition && c.stage === 'mentor';
-  // The step that is due, one press away (the first of the CLZ's talks when the CLZ has it).
-  const due = nextStep(c);
-  const dueKind: StepKind | null = due === 'clz-gesprekken' ? 'gesprek-gepeste' : due;
-  const card = x.deps.cards.render('notice', {
-    title: signalTitle(t, signal),
-    text: lines.join('\n\n'),
-    actions: [
-      ...(dueKind && !canEscalate ? [{ title: t('case.action.nextStep', { step: t(stepKey(dueKind)) }), flowId: STEP_FLOWS[dueKind], caseId: c.id, stap: dueKind }] : []),
-      { title: t('case.action.open'), flowId: 'zaak', caseId: c.id, stap: '' },
-      ...(canEscalate ? [{ title: t('case.action.escalate'), flowId: 'escaleren', caseId: c.id, stap: '' }] : []),
-    ],
-  });
-  await x.deps.outbox.notify(key, person.id, { text: lines.join('\n'), card });
+/** A signal's notice to one person, under its key (`signal:<case>:<n>:<person>`). */
+export async function notifySignal(x: CaseCore, notice: SignalNoticeInput & { key: string; person: StaffMember }): Promise<void> {
+  await x.deps.outbox.notify(notice.key, notice.person.id, signalNotice(x, notice));
 }
 
 /**
  * The signals this person made and whether they were picked up: for a teacher, who sees no
  * notes and no steps, only that the report did not get lost.
  */
-export async function signalsBy(x: CaseCore, actor: Actor, channel: string, locale: Locale): Promise<CaseResult> {
-  const t = translator(locale);
+export async function signalsBy(x: CaseCore, actor: Actor, channel: string): Promise<OwnSignal[]> {
   const all = await x.cases.findBy('schoolId', x.school.id);
-  const lines: string[] = [];
+  const mine: OwnSignal[] = [];
   for (const c of all) {
     for (const signal of c.signals.filter((s) => s.byStaffId === actor.staffId)) {
       const actedOn = c.steps.some((step) => step.at >= signal.at) || c.escalations.some((e) => e.at > signal.at);
-      const status = c.status === 'closed' ? 'case.mine.closed' : actedOn ? 'case.mine.actedOn' : 'case.mine.received';
-      lines.push(`- ${formatDate(signal.date, locale)} ${c.studentRef}: ${t(status, { stage: t(stageKey(c.stage)) })}`);
+      mine.push({ case: c, signal, state: c.status === 'closed' ? 'closed' : actedOn ? 'acted-on' : 'received' });
       await x.audit(actor, 'case.read-own-signal', c.id, channel);
     }
   }
-  if (lines.length === 0) return { ok: true, said: [{ text: t('case.mine.none') }] };
-  return { ok: true, said: [{ text: `${t('case.mine.title')}\n${lines.sort().join('\n')}` }] };
+  return mine;
 }

@@ -1,11 +1,10 @@
-import type { CardRenderer, AdaptiveCardJson } from '../cards/render.js';
-import { translator, type Translate } from '../i18n/index.js';
+import type { CardRenderer } from '../cards/render.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { RoleBook } from '../people/role-book.js';
 import type { SchoolDirectory } from '../people/school.js';
 import { addDays } from '../protocol/answers.js';
 import type { Clock, Store } from '../kernel/ports.js';
-import type { Actor, OutboundMessage } from '../turn.js';
+import type { Actor } from '../turn.js';
 import { updateWithRetry } from '../kernel/records.js';
 import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../kernel/time.js';
@@ -33,20 +32,7 @@ export function scopesOf(r: ExceptionRequest): string[] {
   return r.scopes ?? (r.scope ? [r.scope] : []);
 }
 
-/**
- * Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. Here rather
- * than in presentation.ts, which reads this file: `ExceptionCore.contactName` words it too.
- */
-export function contacts(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
-  const mentor = x.mentorOf(r);
-  const people = [`${x.nameOf(mentor)} (${t('role.mentor')})`];
-  for (const id of x.school.exceptions.contacts) {
-    const person = x.deps.directory.staffById(id);
-    if (person && person.id !== mentor) people.push(`${person.name} (${t('exception.contact.care')})`);
-  }
-  return people.join(t('exception.contact.or'));
-}
-
+/** What the exception operations work with. */
 export interface ExceptionServiceDeps {
   store: Store;
   directory: SchoolDirectory;
@@ -62,23 +48,15 @@ export interface ExceptionServiceDeps {
   teacherFields: ReadonlySet<string>;
 }
 
-/** `said` on a refusal: why, in words, instead of the general message for its reason. */
-export type ExceptionResult = { ok: true; said: OutboundMessage[] } | { ok: false; reason: 'denied' | 'not-found' | 'invalid' | 'incomplete'; said?: OutboundMessage[] };
-
-/** What a click on the kernteam card gives back: the card to show in its place, and a line to say. */
-export interface VoteResult {
-  card: AdaptiveCardJson;
-  said: OutboundMessage[];
-}
-
 /** The outbox target of the school's kernteam channel. */
 export const KERNTEAM_CHANNEL = 'channel:kernteam';
 
 /**
- * What the parts of the exception service share: the dependencies, the request records, the school's
- * decision rule, and the small rules every part applies (who is the requester, who may manage, which
- * teachers teach the student, when the next review is due). The parts are the sibling files (drafts,
- * voting, reviews, misuse, listings, presentation); service.ts puts them behind one class.
+ * Phone-ban exceptions, what every operation shares: the dependencies, the request records, the
+ * school's decision rule, and the small rules every operation applies (who is the requester, who may
+ * manage, which teachers teach the student, when the next review is due). app.ts makes one; callers
+ * hand it to the operations, each in its own file (drafts, voting, reviews, misuse, listings), which
+ * report what happened; the words and cards are made from that by presentation/.
  */
 export class ExceptionCore {
   constructor(readonly deps: ExceptionServiceDeps) {}
@@ -116,10 +94,6 @@ export class ExceptionCore {
 
   nameOf(staffId: string): string {
     return this.deps.directory.staffById(staffId)?.name ?? staffId;
-  }
-
-  contactName(r: ExceptionRequest): string {
-    return contacts(this, r, translator(this.school.locale));
   }
 
   async kernteamMembers(): Promise<string[]> {

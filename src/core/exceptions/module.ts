@@ -7,11 +7,17 @@ import { defineAction, defineDraft, defineModule, definePick, defineStart, type 
 import type { CardRenderer } from '../cards/render.js';
 import { keysWithAudience, type Flow } from '../protocol/schema.js';
 import { EXCEPTION_COMMANDS } from './commands.js';
-import type { ExceptionService } from './service.js';
+import type { ExceptionCore } from './context.js';
+import { openDraft, saveDraft } from './drafts.js';
+import { agendaRequests, classSubjects, decided, managed } from './listings.js';
+import { cardReply, detailsReply, voteReply } from './presentation/kernteam.js';
+import { requestOptions, resumeAnswers, reviewOptions, subjectOptions } from './presentation/options.js';
+import { reviewable } from './reviews.js';
+import { cardFor, details as requestDetails, vote as castVote } from './voting.js';
 
 /** What the module works with. */
 export interface ExceptionModuleDeps {
-  exceptions: ExceptionService;
+  exceptions: ExceptionCore;
   cards: CardRenderer;
 }
 
@@ -34,8 +40,9 @@ const vote = defineAction({
   payload: z.object({ vote: z.enum(['approve', 'reject', 'discuss']), requestId: idText }),
   inputs: { motivation: z.string().max(1000).optional().transform((v) => v ?? '') },
   handle: async ({ exceptions }: ExceptionModuleDeps, { actor, channel, locale }, a) => {
-    const result = await exceptions.vote(actor, a.requestId, a.vote, a.motivation, channel, locale);
-    return { messages: result.said, card: result.card };
+    const result = await castVote(exceptions, actor, { id: a.requestId, choice: a.vote, motivation: a.motivation, channel });
+    const reply = await voteReply(exceptions, result, actor.staffId, locale);
+    return { messages: reply.said, card: reply.card };
   },
 });
 
@@ -44,7 +51,7 @@ const refresh = defineAction({
   name: 'refresh',
   payload: z.object({ refresh: idText }),
   handle: async ({ exceptions }: ExceptionModuleDeps, { actor, channel, locale, t }, a) => {
-    const shown = await exceptions.cardFor(actor, a.refresh, channel, locale);
+    const shown = await cardReply(exceptions, await cardFor(exceptions, actor, a.refresh, channel), actor.staffId, locale);
     return shown ? { messages: shown.said, card: shown.card } : { messages: [{ text: t('exception.notFound') }] };
   },
 });
@@ -53,10 +60,9 @@ const refresh = defineAction({
 const details = defineAction({
   name: 'details',
   payload: z.object({ details: idText }),
-  handle: async ({ exceptions }: ExceptionModuleDeps, { actor, channel, locale, t }, a) => {
-    const result = await exceptions.details(actor, a.details, channel, locale);
-    return { messages: result.ok ? result.said : [{ text: t(result.reason === 'denied' ? 'exception.details.denied' : 'exception.notFound') }] };
-  },
+  handle: async ({ exceptions }: ExceptionModuleDeps, { actor, channel, locale }, a) => ({
+    messages: detailsReply(exceptions, await requestDetails(exceptions, actor, a.details, channel), locale),
+  }),
 });
 
 declare module '../cards/submit.js' {
@@ -73,8 +79,8 @@ const draft = defineStart({
   payload: z.object({ draftId: idText }),
   resumes: true,
   guard: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }, start, given) => {
-    const answers = await exceptions.draftAnswers(actor, given.draftId!, locale);
-    return answers ? { ...start, answers, resume: true } : null;
+    const found = await openDraft(exceptions, actor, given.draftId!);
+    return found.kind === 'draft' ? { ...start, answers: resumeAnswers(exceptions, found.request, locale), resume: true } : null;
   },
 });
 
@@ -85,7 +91,7 @@ const request = defineStart({
   resumes: true,
   guard: async ({ exceptions }: ExceptionModuleDeps, { actor }, start, given) => {
     const requestId = given.requestId!;
-    const option = (await exceptions.reviewable(actor)).find((o) => o.value === requestId);
+    const option = reviewOptions(exceptions, await reviewable(exceptions, actor)).find((o) => o.value === requestId);
     return option ? { ...start, answers: { ...start.answers, requestId: { value: requestId, display: option.label } } } : null;
   },
 });
@@ -95,12 +101,12 @@ export const exceptionsModule = defineModule<ExceptionModuleDeps>({
   commands: EXCEPTION_COMMANDS,
   actions: [vote, details, refresh],
   starts: [draft, request],
-  drafts: [defineDraft({ name: REQUEST_DRAFT, idPrefix: 'req-', save: ({ exceptions }: ExceptionModuleDeps, actor, id, answers) => exceptions.saveDraft(actor, id, answers) })],
+  drafts: [defineDraft({ name: REQUEST_DRAFT, idPrefix: 'req-', save: ({ exceptions }: ExceptionModuleDeps, actor, id, answers) => saveDraft(exceptions, actor, id, answers) })],
   picks: [
-    definePick('agenda', ({ exceptions }: ExceptionModuleDeps, { actor }) => exceptions.agendaRequests(actor)),
-    definePick('reviewable', ({ exceptions }: ExceptionModuleDeps, { actor }) => exceptions.reviewable(actor)),
-    definePick('managed', ({ exceptions }: ExceptionModuleDeps, { actor }) => exceptions.managed(actor)),
-    definePick('decided', ({ exceptions }: ExceptionModuleDeps, { actor }) => exceptions.decided(actor)),
-    definePick('classSubjects', ({ exceptions }: ExceptionModuleDeps, { locale }, studentRef) => exceptions.subjectOptions(studentRef, locale)),
+    definePick('agenda', async ({ exceptions }: ExceptionModuleDeps, { actor }) => requestOptions(await agendaRequests(exceptions, actor))),
+    definePick('reviewable', async ({ exceptions }: ExceptionModuleDeps, { actor }) => reviewOptions(exceptions, await reviewable(exceptions, actor))),
+    definePick('managed', async ({ exceptions }: ExceptionModuleDeps, { actor }) => requestOptions(await managed(exceptions, actor))),
+    definePick('decided', async ({ exceptions }: ExceptionModuleDeps, { actor }) => requestOptions(await decided(exceptions, actor))),
+    definePick('classSubjects', async ({ exceptions }: ExceptionModuleDeps, { locale }, studentRef) => subjectOptions(classSubjects(exceptions, studentRef), locale)),
   ],
 });

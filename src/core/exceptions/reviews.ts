@@ -1,25 +1,28 @@
 /**
  * Reviews of granted exceptions: recording one, planning the talk when student and parents were not
  * heard, and the daily check that plans reviews after a change of class or at the start of the
- * school year.
+ * school year. Each reports what happened; presentation/ words it.
  */
-import { translator, type Locale } from '../i18n/index.js';
-import { formatDate, type Option } from '../protocol/answers.js';
 import type { Actor } from '../turn.js';
 import { updateOnce } from '../kernel/records.js';
 import { planJob } from '../reminders/jobs.js';
 import { dayIn, zonedTime } from '../kernel/time.js';
 import { schoolDayOnOrAfter, schoolDayOnOrBefore, schoolDaysAfter, schoolHours } from '../reminders/calendar.js';
 import { type ExceptionRequest, type Review } from './model.js';
-import { ExceptionCore, schoolYearOfStart, type ExceptionResult } from './context.js';
-import { signalClassChange, tellTeachers } from './presentation.js';
+import { ExceptionCore, schoolYearOfStart } from './context.js';
+import type { ReviewResult, ReviewTalkResult } from './results.js';
+import { reviewSettledNote, schoolYearNotice } from './presentation/notices.js';
+import { signalClassChange, tellTeachers } from './signals.js';
 
 /** Records a review. The exception stays active unless the review ends it. */
-export async function review(x: ExceptionCore, actor: Actor, id: string, review: Omit<Review, 'at' | 'byStaffId'>, channel: string, locale: Locale): Promise<ExceptionResult> {
-  const t = translator(locale);
+export async function review(
+  x: ExceptionCore,
+  actor: Actor,
+  { id, review, channel }: { id: string; review: Omit<Review, 'at' | 'byStaffId'>; channel: string },
+): Promise<ReviewResult> {
   const found = await x.requests.get(id);
-  if (!found || found.status !== 'granted') return { ok: false, reason: 'not-found' };
-  if (!x.mayManage(actor, found)) return { ok: false, reason: 'denied' };
+  if (!found || found.status !== 'granted') return { kind: 'not-found' };
+  if (!x.mayManage(actor, found)) return { kind: 'denied' };
   const now = x.deps.clock.now();
   const result = await updateOnce(x.requests, id, (r): ExceptionRequest =>
     r.status !== 'granted'
@@ -32,7 +35,7 @@ export async function review(x: ExceptionCore, actor: Actor, id: string, review:
           reviews: [...r.reviews, { ...review, at: now, byStaffId: actor.staffId }],
         },
   );
-  if (!result?.applied) return { ok: false, reason: 'not-found' };
+  if (!result?.applied) return { kind: 'not-found' };
   const written = result.record;
   const reviewDue = written.reviewDue;
   await x.audit(actor.staffId, 'exception.review', id, channel);
@@ -40,35 +43,34 @@ export async function review(x: ExceptionCore, actor: Actor, id: string, review:
   // The reminders that asked for this review (the mentor's, the zorgcoördinator's when it was missed, one
   // handed over) lose their "Evaluatie vastleggen" and other buttons, for whoever still has them.
   const people = [actor.staffId, written.requesterStaffId, x.mentorOf(written), ...(await x.deps.roleBook.staffWithRole('zorgcoordinator')).map((s) => s.id)];
-  const schoolT = translator(x.school.locale);
-  await x.deps.outbox.settleReminders(people, (item) => item.actions.some((a) => isReviewAction(a.data, id)), schoolT('reminder.settled.review', { date: formatDate(dayIn(x.school.timeZone, now), x.school.locale) }));
-  if (review.outcome === 'end') await tellTeachers(x, written, 'exception.signal.ended');
-  return {
-    ok: true,
-    said: [{ text: reviewDue ? t('exception.review.continued', { date: formatDate(reviewDue, locale) }) : t('exception.review.ended') }],
-  };
+  await x.deps.outbox.settleReminders(people, (item) => item.actions.some((a) => isReviewAction(a.data, id)), reviewSettledNote(x, now));
+  if (review.outcome === 'end') await tellTeachers(x, written, 'ended');
+  return { kind: 'recorded', request: written, reviewDue };
 }
 
 /**
  * The student and parents were not heard, so the review cannot be held yet: why, and the date of
  * the conversation, with a reminder on that day.
  */
-export async function planReviewTalk(x: ExceptionCore, actor: Actor, id: string, reason: string, date: string, channel: string, locale: Locale): Promise<ExceptionResult> {
-  const t = translator(locale);
+export async function planReviewTalk(
+  x: ExceptionCore,
+  actor: Actor,
+  { id, reason, date, channel }: { id: string; reason: string; date: string; channel: string },
+): Promise<ReviewTalkResult> {
   const r = await x.requests.get(id);
-  if (!r || r.status !== 'granted') return { ok: false, reason: 'not-found' };
-  if (!x.mayManage(actor, r)) return { ok: false, reason: 'denied' };
-  if (reason.trim().length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, reason: 'invalid' };
+  if (!r || r.status !== 'granted') return { kind: 'not-found' };
+  if (!x.mayManage(actor, r)) return { kind: 'denied' };
+  if (reason.trim().length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return { kind: 'invalid' };
   const talk = { at: x.deps.clock.now(), byStaffId: actor.staffId, reason: reason.trim(), date };
   const written = await x.change(id, (cur) => ({ ...cur, reviewTalks: [...(cur.reviewTalks ?? []), talk] }));
-  if (!written) return { ok: false, reason: 'not-found' };
+  if (!written) return { kind: 'not-found' };
   await planJob(x.deps.store.jobs, 'exception-review-talk', {
     id: `review-talk:${id}:${date}`,
     payload: { requestId: id, staffId: actor.staffId },
     dueAt: zonedTime(schoolDayOnOrBefore(date, schoolHours(x.school)), x.school.protocol.reminderTime, x.school.timeZone),
   });
   await x.audit(actor.staffId, 'exception.review-talk', id, channel);
-  return { ok: true, said: [{ text: t('exception.review.talkPlanned', { date: formatDate(date, locale) }) }] };
+  return { kind: 'planned', request: written, date };
 }
 
 /**
@@ -83,7 +85,6 @@ export async function dailyChecks(x: ExceptionCore): Promise<{ classChanges: num
   // A school day (with no notice days in the school file, today may be a Sunday: then the next school day).
   const soon = schoolDayOnOrAfter(schoolDaysAfter(today, x.school.exceptions.reviewNoticeSchoolDays, hours), hours);
   const year = schoolYearOfStart(today, x.school.exceptions.schoolYearStart);
-  const t = translator(x.school.locale);
   let classChanges = 0;
   let schoolYear = 0;
   for (const status of ['granted', 'suspended'] as const) {
@@ -113,9 +114,7 @@ export async function dailyChecks(x: ExceptionCore): Promise<{ classChanges: num
         if (written && written.schoolYearReview === year.name && written.reviewReason === 'school-year') {
           schoolYear++;
           await x.scheduleReview(written, reviewDue, true);
-          await x.deps.outbox.notify(`school-year:${r.id}:${year.name}`, x.mentorOf(written), {
-            text: t('exception.schoolYear.agenda', { student: written.studentRef, date: formatDate(reviewDue, x.school.locale) }),
-          });
+          await x.deps.outbox.notify(`school-year:${r.id}:${year.name}`, x.mentorOf(written), { text: schoolYearNotice(x, written, reviewDue) });
         }
       }
     }
@@ -123,15 +122,10 @@ export async function dailyChecks(x: ExceptionCore): Promise<{ classChanges: num
   return { classChanges, schoolYear };
 }
 
-/** Granted exceptions whose review this person may record (mentor of the class, zorgcoördinator). */
-export async function reviewable(x: ExceptionCore, actor: Actor): Promise<Option[]> {
+/** Granted exceptions whose review this person may record (mentor of the class, zorgcoördinator); labels: presentation/options.ts `reviewOptions`. */
+export async function reviewable(x: ExceptionCore, actor: Actor): Promise<ExceptionRequest[]> {
   const granted = await x.requests.findBy('status', 'granted');
-  return granted
-    .filter((r) => r.schoolId === x.school.id && x.mayManage(actor, r))
-    .map((r) => ({
-      value: r.id,
-      label: `${r.studentRef} (${r.classId})${r.reviewDue ? ` — ${formatDate(r.reviewDue, x.school.locale)}` : ''}${x.overdue(r) ? ` — ${translator(x.school.locale)('exception.review.overdue')}` : ''}`,
-    }));
+  return granted.filter((r) => r.schoolId === x.school.id && x.mayManage(actor, r));
 }
 
 /** A reminder's button that records (or hands over, or postpones) the review of request `id`. */

@@ -2,9 +2,11 @@ import { keepOnce, takeOnce } from '../kernel/transient.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { bulliesOf } from '../cases/model.js';
 import { mayWork } from '../cases/access.js';
-import type { CaseService } from '../cases/service.js';
+import type { CaseCore } from '../cases/context.js';
+import { recordStep } from '../cases/steps.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
-import { currentPauseEnd, scopesOf, type ExceptionService } from '../exceptions/service.js';
+import { currentPauseEnd, scopesOf, type ExceptionCore } from '../exceptions/context.js';
+import { decided } from '../exceptions/listings.js';
 import { translator } from '../i18n/index.js';
 import type { SchoolDirectory } from '../people/school.js';
 import type { Clock, Store } from '../kernel/ports.js';
@@ -67,8 +69,8 @@ export const LETTER_PATH = '/brieven/download';
 export interface LetterServiceDeps {
   store: Store;
   directory: SchoolDirectory;
-  cases: CaseService;
-  exceptions: ExceptionService;
+  cases: CaseCore;
+  exceptions: ExceptionCore;
   clock: Clock;
   publicBase: () => string;
 }
@@ -96,7 +98,7 @@ export class LetterService {
       const r = await this.deps.store.collection('exceptionRequests').get(request.requestId);
       if (!r || r.schoolId !== this.school.id || r.status === 'draft') return { ok: false, reason: 'not-found' };
       // The same rule as every other way to manage a decided request (exceptions/listings.ts `decided`).
-      if (!(await this.deps.exceptions.decided(actor)).some((o) => o.value === r.id)) return { ok: false, reason: 'denied' };
+      if (!(await decided(this.deps.exceptions, actor)).some((d) => d.id === r.id)) return { ok: false, reason: 'denied' };
       const waiting = r.status === 'submitted' || r.status === 'agenda';
       const kind: LetterKind | null = request.invitation
         ? r.status === 'granted' ? 'exception-review' : null
@@ -144,7 +146,7 @@ export class LetterService {
       const c = await this.deps.store.collection('bullyingCases').get(request.caseId);
       const student = request.parentsOf === 'bully' ? request.bully : c?.studentRef;
       const outcome = lang === 'en' ? 'A letter to the parents (drafted by Zorgpad) was sent by the school.' : 'Brief aan de ouders (concept van Zorgpad) is door school verstuurd.';
-      await this.deps.cases.recordStep(actor, request.caseId, 'ouders-geinformeerd', outcome, { brief: draft.kind }, channel, lang, student);
+      await recordStep(this.deps.cases, actor, { caseId: request.caseId, kind: 'ouders-geinformeerd', outcome, notes: { brief: draft.kind }, channel, withStudent: student });
     }
     const secret = randomBytes(24).toString('base64url');
     const day = dayIn(this.school.timeZone, now);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ExceptionService } from '../exceptions/service.js';
+import type { ExceptionCore } from '../exceptions/context.js';
+import { saveDraft } from '../exceptions/drafts.js';
 import type { ExceptionRequest, ParentSubmission } from '../exceptions/model.js';
 import { translator } from '../i18n/index.js';
 import type { Outbox } from '../notify/outbox.js';
@@ -18,7 +19,7 @@ const DAY_MS = 86_400_000;
 export interface ParentServiceDeps {
   store: Store;
   directory: SchoolDirectory;
-  exceptions: ExceptionService;
+  exceptions: ExceptionCore;
   outbox: Outbox;
   clock: Clock;
   newId: () => string;
@@ -149,7 +150,7 @@ export class ParentService {
     const mine = drafts.find((r) => r.status === 'draft' && r.requesterStaffId === actor.staffId);
     if (mine) return mine.id;
     const id = `req-${this.deps.newId()}`;
-    await this.deps.exceptions.saveDraft(actor, id, { draftId: { value: id, display: '' }, leerling: { value: studentRef, display } });
+    await saveDraft(this.deps.exceptions, actor, id, { draftId: { value: id, display: '' }, leerling: { value: studentRef, display } });
     return id;
   }
 

@@ -1,19 +1,21 @@
 /**
- * How cases are shown: the summary line, the history, what comes next (text and buttons), the note
- * card. Rules live in the sibling files; this file only presents.
+ * How a case is shown wherever it comes up: the summary line, the history, what comes next (text and
+ * buttons), the note card for Magister, a refusal, the catalogue keys. Rules live in the operations;
+ * the presentation files only present.
  */
-import { type Locale, type MessageKey, type Translate } from '../i18n/index.js';
-import { formatDate } from '../protocol/answers.js';
-import type { OutboundMessage } from '../turn.js';
-import { dayIn } from '../kernel/time.js';
-import { bulliesOf, nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from './model.js';
-import { rungName } from './ladder.js';
-import type { CardRenderer } from '../cards/render.js';
-import type { SchoolDirectory } from '../people/school.js';
+import { type Locale, type MessageKey, type Translate } from '../../i18n/index.js';
+import { formatDate } from '../../protocol/answers.js';
+import type { OutboundMessage } from '../../turn.js';
+import { dayIn } from '../../kernel/time.js';
+import { nextStep, type BullyingForm, type BystanderRole, type BullyingCase, type Sanction, type SanctionRung, type StepKind } from '../model.js';
+import { rungName } from '../ladder.js';
+import type { Refusal } from '../results.js';
+import type { CardRenderer } from '../../cards/render.js';
+import type { SchoolDirectory } from '../../people/school.js';
 
 /**
- * What presenting a case reads from the case service: the directory, the card renderer and the school
- * (context.ts `CaseCore` is one; named here so that presenting does not import the service's core).
+ * What presenting a case reads: the directory, the card renderer and the school (context.ts `CaseCore`
+ * is one; named here so that presenting does not import the operations' core).
  */
 export interface CaseView {
   readonly deps: { readonly directory: SchoolDirectory; readonly cards: CardRenderer };
@@ -44,6 +46,7 @@ export function proposalReasons(x: CaseView, c: BullyingCase, proposal: Sanction
   ].join('\n');
 }
 
+/** The summary line, then every step, agreement and measure, one a line. */
 export function history(x: CaseView, c: BullyingCase, t: Translate, locale: Locale = x.school.locale): string {
   const lines = [summaryLine(x, c, t, locale)];
   for (const step of c.steps) lines.push(`- ${formatDate(dayIn(x.school.timeZone, step.at), locale)}: ${t(stepKey(step.kind))}${step.outcome ? ` — ${step.outcome}` : ''}`);
@@ -56,6 +59,7 @@ export function history(x: CaseView, c: BullyingCase, t: Translate, locale: Loca
   return lines.join('\n');
 }
 
+/** What the protocol asks next on this case, or that nothing is left. */
 export function nextText(x: CaseView, c: BullyingCase, t: Translate): string {
   const next = nextStep(c);
   return next ? t('case.next', { step: t(stepKey(next)) }) : t('case.next.none');
@@ -98,12 +102,6 @@ export const STEP_FLOWS: Record<StepKind, string> = {
   'controle-afspraak': 'afspraak-controle',
 };
 
-/** The case with the student recorded as bullying in it (unchanged when they are, or are the bullied student). */
-export function withBully(c: BullyingCase, studentRef: string): BullyingCase {
-  if (studentRef === c.studentRef || bulliesOf(c).includes(studentRef)) return c;
-  return { ...c, addedBullies: [...(c.addedBullies ?? []), studentRef], studentsInvolved: [...new Set([...c.studentsInvolved, studentRef])] };
-}
-
 // Typed so that a form, step, rung or stage without a catalogue text does not compile.
 export const formKey = (form: BullyingForm): MessageKey => `case.form.${form}`;
 export const stepKey = (kind: StepKind | 'clz-gesprekken'): MessageKey => `case.step.${kind}`;
@@ -111,3 +109,8 @@ export const rungKey = (rung: SanctionRung): MessageKey => `case.rung.${rung}`;
 export const bystanderKey = (role: BystanderRole): MessageKey => `case.bystander.${role}`;
 export const sanctionStatusKey = (status: 'proposed' | 'decided' | 'declined'): MessageKey => `case.sanction.status.${status}`;
 export const stageKey = (stage: BullyingCase['stage']): MessageKey => `case.stage.${stage}`;
+
+/** The words for an operation that did nothing, for a reason that needs no words of its own. */
+export function refusalSaid(r: Refusal, t: Translate): OutboundMessage[] {
+  return [{ text: t(r.kind === 'denied' ? 'case.denied' : r.kind === 'not-found' ? 'case.notFound' : 'case.invalid') }];
+}

@@ -1,15 +1,24 @@
 /**
- * How exceptions are shown: the kernteam and outcome cards, the public facts, the functional text
- * for teachers and the texts of their signals. Rules live in the sibling files; this file only
- * presents.
+ * The words every presentation of an exception shares: the keys of stored values, the functional text
+ * for teachers, the scope as colleagues read it, the public facts of the kernteam card, and whom to ask.
  */
-import type { AdaptiveCardJson } from '../cards/render.js';
-import { translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
-import { formatDate } from '../protocol/answers.js';
-import { dayIn } from '../kernel/time.js';
-import { type Counts } from './figures.js';
-import { DOCUMENTS, type DocumentName, type ExceptionRequest, type VoteChoice } from './model.js';
-import { contacts, ExceptionCore, scopesOf } from './context.js';
+import type { Locale, MessageKey, Translate } from '../../i18n/index.js';
+import { formatDate } from '../../protocol/answers.js';
+import type { Counts } from '../figures.js';
+import { DOCUMENTS, type DocumentName, type ExceptionRequest, type VoteChoice } from '../model.js';
+import { scopesOf, type ExceptionCore } from '../context.js';
+import type { RequestField } from '../results.js';
+
+/** Whom teachers may ask: the mentor, and the zorgcoördinator (or IB) as the school file says. */
+export function contacts(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
+  const mentor = x.mentorOf(r);
+  const people = [`${x.nameOf(mentor)} (${t('role.mentor')})`];
+  for (const id of x.school.exceptions.contacts) {
+    const person = x.deps.directory.staffById(id);
+    if (person && person.id !== mentor) people.push(`${person.name} (${t('exception.contact.care')})`);
+  }
+  return people.join(t('exception.contact.or'));
+}
 
 /**
  * What a subject teacher reads: short lines, built only from the answers whose audience is the
@@ -36,6 +45,7 @@ export function functionalText(x: ExceptionCore, r: ExceptionRequest, t: Transla
   return lines.join('\n');
 }
 
+/** Where and when it applies, for Magister and the OPP: only what teachers may read. */
 export function scopeText(x: ExceptionCore, r: ExceptionRequest, t: Translate, locale: Locale, withReview = true): string {
   // Texts for Magister and the OPP are read by colleagues: only what teachers may read goes in.
   return t(withReview ? 'exception.scopeText' : 'exception.scopeText.noReview', {
@@ -43,45 +53,6 @@ export function scopeText(x: ExceptionCore, r: ExceptionRequest, t: Translate, l
     when: r.subjects ? subjectsText(r, t, locale) || '-' : r.when || '-',
     functions: (r.functions ?? []).map((v) => t(functionKey(v))).join('; ') || '-',
     until: r.reviewDue ? formatDate(r.reviewDue, locale) : '-',
-  });
-}
-
-export async function requestCard(x: ExceptionCore, r: ExceptionRequest, viewer: string | null, locale: Locale): Promise<AdaptiveCardJson> {
-  const t = translator(locale);
-  const own = viewer ? r.votes.find((v) => v.staffId === viewer) : undefined;
-  const members = await x.kernteamMembers();
-  return x.deps.cards.render('kernteam-request', {
-    requestId: r.id,
-    title: t('exception.card.title', { student: r.studentRef }),
-    facts: publicFacts(x, r, t),
-    votesTitle: t('exception.card.votes'),
-    votes: r.votes.map((v) => ({ text: `${x.nameOf(v.staffId)} (${t(`role.${v.role}`)}): ${t(voteKey(v.vote))} — ${v.motivation}` })),
-    noVotes: r.votes.length === 0 ? t('exception.card.noVotes') : '',
-    status: r.status === 'agenda' ? t('exception.card.onAgenda') : '',
-    ownVote: own ? t('exception.card.ownVote', { vote: t(voteKey(own.vote)) }) : '',
-    motivationLabel: t('exception.card.motivation'),
-    motivationRequired: t('exception.vote.motivationRequired'),
-    approve: t('exception.vote.approve'),
-    reject: t('exception.vote.reject'),
-    discuss: t('exception.vote.discuss'),
-    detailsLabel: t('exception.card.details'),
-    // Teams shows every member the current state through refresh; at most 60 user ids.
-    userIds: members.slice(0, 60),
-  });
-}
-
-export async function outcomeCard(x: ExceptionCore, r: ExceptionRequest, locale: Locale): Promise<AdaptiveCardJson> {
-  const t = translator(locale);
-  const d = r.decision!;
-  return x.deps.cards.render('kernteam-outcome', {
-    title: t('exception.card.outcomeTitle', { student: r.studentRef, outcome: t(statusKey(r.status)) }),
-    facts: publicFacts(x, r, t),
-    votes: r.votes.map((v) => ({ text: `${x.nameOf(v.staffId)} (${t(`role.${v.role}`)}): ${t(voteKey(v.vote))} — ${v.motivation}` })),
-    decided: t('exception.card.decidedOn', {
-      date: formatDate(dayIn(x.school.timeZone, d.at), locale),
-      by: d.decidedBy === 'rule' ? t('exception.card.byVotes') : x.nameOf(d.decidedBy),
-    }),
-    motivation: d.decidedBy === 'rule' ? '' : t('exception.card.jointMotivation', { motivation: d.motivation }),
   });
 }
 
@@ -120,61 +91,6 @@ export function documentsText(x: ExceptionCore, r: ExceptionRequest, t: Translat
   }).join('; ');
 }
 
-/** What a person outside the kernteam gets in the card's place: no student, no content. */
-export function kernteamOnlyCard(x: ExceptionCore, locale: Locale): AdaptiveCardJson {
-  const t = translator(locale);
-  return x.deps.cards.render('info', { title: t('exception.title'), text: t('exception.card.kernteamOnly') });
-}
-
-/** The discreet signal's text: the functional facts, then how to respond in class. */
-function signalText(x: ExceptionCore, r: ExceptionRequest, t: Translate): string {
-  return `${functionalText(x, r, t, x.school.locale)}\n\n${t('exception.signal.howTo')}`;
-}
-
-/** The discreet signal to the teachers of the subjects in scope: functional facts only. */
-export async function signalTeachers(x: ExceptionCore, r: ExceptionRequest): Promise<void> {
-  const t = translator(x.school.locale);
-  for (const staffId of x.teachersOf(r)) {
-    await x.deps.outbox.notify(`signal:${r.id}:granted:${staffId}`, staffId, {
-      text: signalText(x, r, t),
-    });
-  }
-}
-
-/**
- * After a class change: the new class's teachers in scope get the discreet signal (only while the
- * exception applies, not while it is paused); the old class's teachers who no longer teach the student
- * hear that it no longer applies in their lessons. Teachers of both classes hear nothing new.
- */
-export async function signalClassChange(x: ExceptionCore, before: ExceptionRequest, after: ExceptionRequest): Promise<void> {
-  const t = translator(x.school.locale);
-  const old = x.teachersOf(before);
-  const now = x.teachersOf(after);
-  if (after.status === 'granted') {
-    for (const staffId of now) {
-      if (old.has(staffId)) continue;
-      await x.deps.outbox.notify(`signal:${after.id}:class:${after.classId}:${staffId}`, staffId, {
-        text: signalText(x, after, t),
-      });
-    }
-  }
-  for (const staffId of old) {
-    if (now.has(staffId)) continue;
-    await x.deps.outbox.notify(`signal:${after.id}:left:${before.classId}:${staffId}`, staffId, {
-      text: t('exception.signal.leftClass', { student: after.studentRef }),
-    });
-  }
-}
-
-export async function tellTeachers(x: ExceptionCore, r: ExceptionRequest, key: 'exception.signal.paused' | 'exception.signal.resumed' | 'exception.signal.ended'): Promise<void> {
-  const t = translator(x.school.locale);
-  for (const staffId of x.teachersOf(r)) {
-    await x.deps.outbox.notify(`signal:${r.id}:${key}:${r.misuse.length}:${staffId}`, staffId, {
-      text: t(key, { student: r.studentRef, contact: x.contactName(r) }),
-    });
-  }
-}
-
 /** The subjects an exception is for, as shown: "alle lessen", or the subjects named. */
 export function subjectsText(r: ExceptionRequest, t: Translate, locale: Locale): string {
   return r.subjects?.includes('alle') ? t('exception.subjects.all').toLocaleLowerCase(locale) : (r.subjects ?? []).join(', ');
@@ -192,3 +108,12 @@ export const docStateKey = (s: string) => `exception.docState.${s}` as MessageKe
 export const voteKey = (v: VoteChoice): MessageKey => `exception.vote.${v}`;
 export const statusKey = (s: ExceptionRequest['status']): MessageKey => `exception.status.${s}`;
 export const countKey = (n: keyof Counts): MessageKey => `exception.count.${n}`;
+
+/** The name of a question of the request dialog, as the completeness check lists it. */
+export function fieldKey(f: RequestField): MessageKey {
+  return isDocument(f) ? docKey(f) : `exception.field.${f}`;
+}
+
+function isDocument(f: RequestField): f is DocumentName {
+  return (DOCUMENTS as readonly string[]).includes(f);
+}
