@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parsedStore } from '../../src/core/kernel/collections.js';
+import { tempSqliteStores } from '../helpers/temp-store.js';
+import { describe, expect, it } from 'vitest';
 import type { BundleItem } from '../../src/core/notify/model.js';
 import { Outbox } from '../../src/core/notify/outbox.js';
 import type { RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const item = (jobId: string): BundleItem => ({ jobId, title: 'Evaluatie', text: `Herinnering ${jobId}`, actions: [] });
 
@@ -44,15 +40,10 @@ function together(inner: Store, readers: number): Store {
 }
 
 describe('claiming a message for delivery', () => {
-  let dir: string;
+  const stores = tempSqliteStores('outbox-claim');
   let store: Store;
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   const open = () => {
-    dir = mkdtempSync(join(tmpdir(), 'zorgpad-outbox-claim-'));
-    store = parsedStore(openSqliteStore(dir));
+    store = stores.open();
   };
 
   it('lets exactly one of two claimants at the same moment take it', async () => {

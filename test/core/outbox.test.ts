@@ -1,3 +1,4 @@
+import { tempSqliteStores } from '../helpers/temp-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +9,10 @@ import type { Store } from '../../src/core/kernel/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 describe('replacements of a posted card', () => {
-  let dir: string;
+  const stores = tempSqliteStores('outbox');
   let store: Store;
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   const open = () => {
-    dir = mkdtempSync(join(tmpdir(), 'zorgpad-outbox-'));
-    store = parsedStore(openSqliteStore(dir));
+    store = stores.open();
     return new Outbox(store, 'demo', { now: () => 1000 });
   };
   const statusOf = async (key: string) => (await store.collection('outbox').get(key))?.status;

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tempSqliteStores } from '../helpers/temp-store.js';
+import { describe, expect, it } from 'vitest';
 import type { BullyingCase } from '../../src/core/cases/model.js';
-import { parsedStore } from '../../src/core/kernel/collections.js';
 import { loadSchoolFile, SchoolDirectory } from '../../src/core/people/school.js';
 import type { CollectionName, RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { ANONYMISED, PrivacyService } from '../../src/core/privacy/service.js';
 import { WRITE_ATTEMPTS } from '../../src/core/kernel/records.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const DAY = 86_400_000;
@@ -65,15 +61,10 @@ function interfering(inner: Store, name: CollectionName, edit: (current: Version
 }
 
 describe('erasure and retention while someone else writes', () => {
-  let dir: string;
+  const stores = tempSqliteStores('privacy');
   let inner: Store;
-  afterEach(async () => {
-    await inner.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   const open = async () => {
-    dir = mkdtempSync(join(tmpdir(), 'zorgpad-privacy-'));
-    inner = parsedStore(openSqliteStore(dir));
+    inner = stores.open();
     await inner.collection('bullyingCases').create(otherCase());
   };
   const directory = () => new SchoolDirectory(loadSchoolFile('schools/demo.yaml'));

@@ -1,3 +1,4 @@
+import type { SchoolServices } from '../../core/kernel/services.js';
 import { SharedNotes } from '../../core/kernel/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
@@ -10,23 +11,15 @@ import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config/env.js';
 import type { Assistant } from '../../core/app/assistant.js';
 import type { Background } from '../../core/kernel/background.js';
-import type { Outbox } from '../../core/notify/outbox.js';
-import type { RoleBook } from '../../core/people/role-book.js';
-import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Clock, Logger, Store } from '../../core/kernel/ports.js';
+import type { Logger } from '../../core/kernel/ports.js';
 import type { HttpServer } from '../../http/server.js';
 import { SlackBot, errorCode } from './bot.js';
 import { SlackDelivery } from './delivery.js';
 import { SharedServerReceiver } from './receiver.js';
 
-export interface SlackDeps {
+export interface SlackDeps extends SchoolServices {
   config: Extract<SlackConfig, { mode: 'on' }>;
   assistant: Assistant;
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
-  clock: Clock;
   log: Logger;
   deliveryIntervalMs: number;
   /** Where turns behind an acknowledgement and delivery rounds are counted (a stopping process lets them finish). */

@@ -1,3 +1,4 @@
+import type { SchoolServices } from '../../core/kernel/services.js';
 import { SharedNotes } from '../../core/kernel/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Activity } from 'botbuilder';
@@ -7,10 +8,7 @@ import type { Assistant } from '../../core/app/assistant.js';
 import type { Background } from '../../core/kernel/background.js';
 import type { WorkLoop } from '../../core/work/loop.js';
 import type { AccountLinks } from '../../core/people/accounts.js';
-import type { Outbox } from '../../core/notify/outbox.js';
-import type { RoleBook } from '../../core/people/role-book.js';
-import type { SchoolDirectory } from '../../core/people/school.js';
-import type { Clock, Logger, Store } from '../../core/kernel/ports.js';
+import type { Logger } from '../../core/kernel/ports.js';
 import { HttpError, readJson, sendJson, type HttpServer } from '../../http/server.js';
 import { activitySchema, isLoopback } from './activity.js';
 import { createAdapter } from './adapter.js';
@@ -19,14 +17,9 @@ import { TeamsBot } from './bot.js';
 import { TeamsDelivery } from './delivery.js';
 import { TeamsReferences } from './references.js';
 
-export interface TeamsDeps {
+export interface TeamsDeps extends SchoolServices {
   config: Exclude<TeamsConfig, { mode: 'off' }>;
   assistant: Assistant;
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
-  clock: Clock;
   log: Logger;
   /** True when a person can be reached on another channel (so Teams does not report them unreachable). */
   reachableElsewhere?: (staffId: string) => boolean;

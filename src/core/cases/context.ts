@@ -1,8 +1,5 @@
-import type { CardRenderer } from '../cards/render.js';
-import type { Outbox } from '../notify/outbox.js';
-import type { RoleBook } from '../people/role-book.js';
-import type { SchoolDirectory, StaffMember } from '../people/school.js';
-import type { Clock, Store } from '../kernel/ports.js';
+import type { DomainServices } from '../kernel/services.js';
+import type { StaffMember } from '../people/school.js';
 import { updateWithRetry } from '../kernel/records.js';
 import { planJob } from '../reminders/jobs.js';
 import { type Actor } from './access.js';
@@ -11,14 +8,7 @@ import { DEFAULT_PROTOCOL } from './ladder.js';
 import type { Denied } from './results.js';
 
 /** What the case operations work with (app.ts gives them to the one CaseCore). */
-export interface CaseServiceDeps {
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
-  cards: CardRenderer;
-  clock: Clock;
-  newId: () => string;
+export interface CaseServiceDeps extends DomainServices {
   /**
    * The school's protocol now (its version and sanctions ladder), given to each new case: the school's
    * own from its folder (src/core/protocol/school-protocol.ts), else the built-in one.

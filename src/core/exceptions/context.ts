@@ -1,9 +1,5 @@
-import type { CardRenderer } from '../cards/render.js';
-import type { Outbox } from '../notify/outbox.js';
-import type { RoleBook } from '../people/role-book.js';
-import type { SchoolDirectory } from '../people/school.js';
+import type { DomainServices } from '../kernel/services.js';
 import { addDays } from '../protocol/answers.js';
-import type { Clock, Store } from '../kernel/ports.js';
 import type { Actor } from '../turn.js';
 import { updateWithRetry } from '../kernel/records.js';
 import { planJob } from '../reminders/jobs.js';
@@ -33,14 +29,7 @@ export function scopesOf(r: ExceptionRequest): string[] {
 }
 
 /** What the exception operations work with. */
-export interface ExceptionServiceDeps {
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
-  cards: CardRenderer;
-  clock: Clock;
-  newId: () => string;
+export interface ExceptionServiceDeps extends DomainServices {
   /**
    * The answer keys of the request dialog whose audience is the teachers (declared in the dialog file).
    * The teachers' signal and the lookup are built from these and nothing else.

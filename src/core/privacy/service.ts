@@ -372,6 +372,24 @@ export class PrivacyService {
    * left the school (no longer in the school file) is noticed on the first run; once the period has
    * passed since then, their open cases are closed and their exceptions ended, and anonymised too.
    */
+  /**
+   * Applies a retention step to each of the school's records of one kind: decided on the record as listed,
+   * and written (`writeRecord`) only when it changes it, deciding again on the record as stored. How many
+   * ended up anonymised by this run.
+   */
+  private async anonymiseEach<R extends VersionedRecord & { schoolId: string; studentRef: string }>(
+    records: RecordCollection<R>,
+    step: (record: R | null) => R | typeof KEEP,
+  ): Promise<number> {
+    let anonymised = 0;
+    for (const listed of await records.findBy('schoolId', this.school.id)) {
+      if (step(listed) === KEEP) continue;
+      const { record, written } = await writeRecord(records, listed.id, step);
+      if (written && record?.studentRef === ANONYMISED) anonymised++;
+    }
+    return anonymised;
+  }
+
   async applyRetention(): Promise<RetentionReport> {
     const now = this.deps.clock.now();
     const cutoff = now - this.school.retention.days * DAY_MS;
@@ -387,12 +405,7 @@ export class PrivacyService {
       }
       return KEEP;
     };
-    let casesAnonymised = 0;
-    for (const c of await this.cases.findBy('schoolId', this.school.id)) {
-      if (caseStep(c) === KEEP) continue;
-      const { record, written } = await writeRecord(this.cases, c.id, caseStep);
-      if (written && record?.studentRef === ANONYMISED) casesAnonymised++;
-    }
+    const casesAnonymised = await this.anonymiseEach(this.cases, caseStep);
     const ended = (r: ExceptionRequest) => r.status === 'rejected' || r.status === 'revoked' || r.status === 'ended';
     const requestStep = (r: ExceptionRequest | null): ExceptionRequest | typeof KEEP => {
       if (!r || r.studentRef === ANONYMISED) return KEEP;
@@ -404,12 +417,7 @@ export class PrivacyService {
       }
       return KEEP;
     };
-    let exceptionsAnonymised = 0;
-    for (const r of await this.requests.findBy('schoolId', this.school.id)) {
-      if (requestStep(r) === KEEP) continue;
-      const { record, written } = await writeRecord(this.requests, r.id, requestStep);
-      if (written && record?.studentRef === ANONYMISED) exceptionsAnonymised++;
-    }
+    const exceptionsAnonymised = await this.anonymiseEach(this.requests, requestStep);
     // Kept for a while only: delivered or replaced messages, dialogs nobody touched, keys, jobs, claims.
     const shortCutoff = now - SHORT_LIVED_DAYS * DAY_MS;
     let messagesRemoved = 0;

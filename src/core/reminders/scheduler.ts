@@ -1,24 +1,17 @@
+import type { SchoolServices } from '../kernel/services.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { ExceptionRequest } from '../exceptions/model.js';
 import { translator } from '../i18n/index.js';
 import type { BundleItem } from '../notify/model.js';
-import type { Outbox } from '../notify/outbox.js';
-import type { RoleBook } from '../people/role-book.js';
-import type { SchoolDirectory } from '../people/school.js';
-import type { Clock, Job, Logger, Store } from '../kernel/ports.js';
+import type { Job, Logger } from '../kernel/ports.js';
 import { dayIn } from '../kernel/time.js';
 import { JOB_DEFINITIONS, type JobDefinition, type JobEnv, type Reminder } from './jobs.js';
 import { nextAllowed, schoolHours, type SendingHours } from './calendar.js';
 import { can } from '../permissions.js';
 import { RETRY, retryDelay } from '../work/retry.js';
 
-export interface SchedulerDeps {
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
+export interface SchedulerDeps extends SchoolServices {
   cards: CardRenderer;
-  clock: Clock;
   log: Logger;
   /** This process's name as lease owner. */
   owner: string;
