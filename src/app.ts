@@ -1,5 +1,6 @@
 // Longer than 350 lines: the composition root: every store, module, channel and route is wired here, in one
 // place to read.
+import type { DomainServices } from './core/kernel/services.js';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -108,14 +109,7 @@ export interface StartOptions {
 }
 
 /** The services the composition root makes: what a module from outside (`StartOptions.modules`) is installed with. */
-export interface AppServices {
-  store: Store;
-  directory: SchoolDirectory;
-  roleBook: RoleBook;
-  outbox: Outbox;
-  cards: CardRenderer;
-  clock: Clock;
-  newId: () => string;
+export interface AppServices extends DomainServices {
   log: Logger;
   scheduler: Scheduler;
   cases: CaseCore;
@@ -234,7 +228,8 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
   // Each module with the services it needs: its commands, card actions, start guards, drafts and pick lists.
   const services: AppServices = { store, directory, roleBook, outbox, cards, clock, newId, log, scheduler, cases, exceptions, privacy, parents, letters, accounts };
   const installed = [
-    adminModule.install({ directory, roleBook, cards, outbox, accounts, waiting: { cases, exceptions } }),
+    // "wacht op jou" gathers every installed module's items: read from the registry once it is made (below).
+    adminModule.install({ directory, roleBook, cards, outbox, accounts, waiting: (who) => registry.waiting(who) }),
     casesModule.install({ cases, roleBook }),
     exceptionsModule.install({ exceptions, cards }),
     parentsModule.install({ parents, letters, cards }),
@@ -252,7 +247,7 @@ export async function startApp(config: Config, log: Logger, baseClock: Clock = s
     await store.close();
     throw error;
   }
-  const home = { directory, roleBook, flows, cases, exceptions };
+  const home = { directory, roleBook, flows, registry };
   const assistant = new Assistant({ store, newId, flows, cards, directory, roleBook, registry, overview: (platform, userId, locale) => overview(home, platform, userId, locale), clock, log });
 
   const background = new Background();

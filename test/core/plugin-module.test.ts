@@ -1,16 +1,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../../src/config/env.js';
 import { startApp } from '../../src/app.js';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
-import { defineAction, defineModule, Registry } from '../../src/core/app/registry.js';
+import { defineAction, defineHomeList, defineModule, defineWaiting, Registry } from '../../src/core/app/registry.js';
+import { homeView } from '../../src/channels/slack/home.js';
+import { translator } from '../../src/core/i18n/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { cardProblems } from '../helpers/adaptive-cards.js';
-import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { buttonData, startTestApp, type PlaygroundReply, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
-import { OFFER_BUTTON, PLANNED, pluginModule, REMINDER_TITLE, type PluginDeps } from '../fixtures/plugin/module.js';
+import { blockText, buttons, type Block } from '../helpers/fake-slack.js';
+import { LIST_ITEM, LIST_TITLE, OFFER_BUTTON, PLANNED, pluginModule, REMINDER_TITLE, WAITING_LABEL, type PluginDeps } from '../fixtures/plugin/module.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -18,6 +21,36 @@ function filesUnder(dir: string): string[] {
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
 }
+
+/** The buttons of a "wacht op jou" card (`cards/waiting.json`): each item's label and the data its button sends. */
+function waitingItems(reply: PlaygroundReply): Array<{ label: string; data: unknown }> {
+  const card = reply.messages.find((m) => m.card)?.card;
+  expect(card, JSON.stringify(reply.texts)).toBeDefined();
+  expect(cardProblems(card!)).toEqual([]);
+  const containers = (card!.body as Array<{ type: string; items?: Array<{ type: string; text?: string; actions?: Array<{ data: unknown }> }> }>).filter((b) => b.type === 'Container');
+  return containers.map((c) => ({ label: c.items!.find((i) => i.type === 'TextBlock')!.text!, data: c.items!.find((i) => i.type === 'ActionSet')!.actions![0]!.data }));
+}
+
+const DOMAINS = ['cases', 'exceptions', 'parents', 'privacy', 'reminders'];
+
+/**
+ * The files of src/core/app that may import from a domain folder, and why. Everything else there (the
+ * Assistant, the home screen, the registry's dispatch) asks the registry and names no domain.
+ */
+const DOMAIN_IMPORTS_ALLOWED: Record<string, { imports: string[]; reason: string }> = {
+  'src/core/app/commands.ts': {
+    imports: ['cases/module.ts', 'exceptions/module.ts', 'parents/module.ts', 'privacy/module.ts', 'reminders/module.ts'],
+    reason: 'SHIPPED_MODULES: the one list of the modules Zorgpad ships with, for checking dialog files without starting the app',
+  },
+  'src/core/app/engine-runner.ts': {
+    imports: ['reminders/calendar.ts'],
+    reason: 'the school calendar (which days are school days) for date steps: a calendar helper, no domain operation',
+  },
+  'src/core/app/registry.ts': {
+    imports: ['reminders/jobs.ts'],
+    reason: 'the type of a job definition, the `jobs` part of a module (the scheduler owns the kinds of job); type only',
+  },
+};
 
 /**
  * A domain module from outside src/ (test/fixtures/plugin/): its own dialog file, command, card action and
@@ -39,8 +72,56 @@ describe('a module from outside src/', () => {
 
   it('is known nowhere in the assistant, the card parser or the channels', () => {
     const generic = ['src/core/app', 'src/core/cards', 'src/channels'].flatMap(filesUnder);
-    const naming = generic.filter((file) => /plugin-offer|pluginRemind|plugin-coffee|plugin-herinnering/.test(readFileSync(file, 'utf8')));
+    const naming = generic.filter((file) => /plugin-offer|pluginRemind|plugin-coffee|plugin-herinnering|plugin-drankje|pluginCoffee|plugin-drinks/.test(readFileSync(file, 'utf8')));
     expect(naming).toEqual([]);
+  });
+
+  it('is not named by the assistant\'s files either: src/core/app imports no domain folder but where listed, with a reason', () => {
+    const found: Record<string, string[]> = {};
+    for (const file of filesUnder('src/core/app').filter((f) => f.endsWith('.ts'))) {
+      const specs = [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.[^'"]+)['"]/g)].map((m) => m[1]!);
+      const domain = specs
+        .map((spec) => relative(resolve('src/core'), resolve(dirname(file), spec)).replace(/\\/g, '/').replace(/\.js$/, '.ts'))
+        .filter((target) => DOMAINS.includes(target.split('/')[0]!));
+      if (domain.length) found[file.replace(/\\/g, '/')] = [...new Set(domain)].sort();
+    }
+    expect(found).toEqual(Object.fromEntries(Object.entries(DOMAIN_IMPORTS_ALLOWED).map(([file, allowed]) => [file, allowed.imports])));
+    // The check sees imports (the allowed ones are found), and each allowance says why.
+    expect(Object.values(DOMAIN_IMPORTS_ALLOWED).every((a) => a.reason.length > 20)).toBe(true);
+  });
+
+  it('puts an item in "wacht op jou", offers its dialog on the home screen and adds a list to Slack\'s App Home', async () => {
+    bot = await startTestApp({}, 'sqlite', undefined, { modules: [pluginModule] });
+
+    // "Wacht op jou", typed in the playground: the module's item, whose button opens the module's dialog.
+    const items = waitingItems(await bot.say('m.devries', 'wacht op jou'));
+    expect(items.map((i) => i.label)).toEqual([WAITING_LABEL]);
+    const opened = await bot.click('m.devries', items.find((i) => i.label === WAITING_LABEL)!.data);
+    expect(opened.texts.at(-1)).toMatch(/^Wat wil je drinken\?/);
+    expect((await bot.say('m.devries', 'Koffie')).texts.at(-1)).toBe('Je koos koffie.');
+
+    // The playground's welcome: the same list, and the module's dialog among the procedures, after the shipped ones.
+    const welcome = (await (await fetch(`${bot.base}/playground/api/welcome?personaId=m.devries`)).json()) as {
+      card: { actions: Array<{ title: string }> };
+      waiting: { body: Array<{ type: string; items?: Array<{ text?: string }> }> } | null;
+    };
+    expect(JSON.stringify(welcome.waiting)).toContain(WAITING_LABEL);
+    expect(welcome.card.actions.map((a) => a.title).at(-1)).toBe('Drankje kiezen');
+
+    // Slack's App Home: the module's list after the shipped ones, under its own title, its button named after the list.
+    const overview = await bot.app.assistant.overview('playground', 'm.devries', 'nl');
+    expect(overview?.lists.map((l) => [l.name, l.title])).toEqual([
+      ['case', 'Mijn zaken'],
+      ['draft', 'Aanvragen die nog niet zijn ingediend'],
+      ['review', 'Evaluaties om vast te leggen'],
+      ['plugin-drinks', LIST_TITLE],
+    ]);
+    const blocks = homeView(overview, translator('nl')).blocks as Block[];
+    const text = blockText(blocks);
+    expect(text.indexOf(`*${LIST_TITLE}*`)).toBeGreaterThan(text.indexOf('*Evaluaties om vast te leggen*'));
+    expect(text).toContain(LIST_ITEM);
+    expect(buttons(blocks).map((b) => b.action_id)).toEqual(expect.arrayContaining(['zp.home.waiting.0', 'zp.home.plugin-drinks.0']));
+    expect(buttons(blocks).map((b) => b.text)).toContain('Drankje kiezen');
   });
 
   it('runs its command from its own dialog, answers its own button and runs its own job', async () => {
@@ -104,5 +185,19 @@ describe('a module from outside src/', () => {
     });
     const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: '/nonexistent/zorgpad-clash', LOG_LEVEL: 'silent' });
     await expect(startApp(config, createLogger('silent'), undefined, { modules: [clash] })).rejects.toThrow('card action "vote" is defined twice');
+  });
+
+  it.each([
+    ['waiting item "votes"', { waiting: [defineWaiting({ name: 'votes', rank: 1, load: async () => [] })] }],
+    ['home list "case"', { homeLists: [defineHomeList({ name: 'case', rank: 1, title: 'slack.home.cases', load: async () => [] })] }],
+    ['home procedure "pesten-melden"', { home: ['pesten-melden'] }],
+  ])('cannot take a %s another module defines: the start stops before the store is opened', async (what, parts) => {
+    const clash = defineModule<unknown>({ name: 'clash', ...parts });
+    const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', ZORGPAD_DATA_DIR: '/nonexistent/zorgpad-clash', LOG_LEVEL: 'silent' });
+    await expect(startApp(config, createLogger('silent'), undefined, { modules: [clash] })).rejects.toThrow(`${what} is defined twice`);
+  });
+
+  it('cannot name a home list as the App Home names its own buttons', () => {
+    expect(() => defineHomeList({ name: 'waiting', rank: 1, title: 'slack.home.cases', load: async () => [] })).toThrow('"waiting" cannot name a home list');
   });
 });

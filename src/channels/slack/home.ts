@@ -1,5 +1,5 @@
 import type { HomeView } from '@slack/types';
-import type { Overview, OverviewItem } from '../../core/app/assistant.js';
+import type { Overview } from '../../core/app/assistant.js';
 import type { Translate } from '../../core/i18n/index.js';
 import { clip, encodeButton, fitBlocks, LIMITS, mrkdwn, type SlackBlock } from './blocks.js';
 
@@ -8,8 +8,9 @@ const MAX_ITEMS = 15;
 
 /**
  * The App Home tab: what waits for this person ("wacht op jou"), the procedures they may start as
- * buttons, then their open cases, their exception drafts and the reviews they are due to record, each
- * with a button that opens it in a modal.
+ * buttons, then the lists the modules define (their open cases, their exception drafts, the reviews they
+ * are due to record, …), each under its title, each item with a button that opens it in a modal
+ * (`zp.home.<list>.<n>`).
  */
 export function homeView(overview: Overview | null, t: Translate): HomeView {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: t('slack.home.title') } }];
@@ -49,11 +50,11 @@ export function homeView(overview: Overview | null, t: Translate): HomeView {
       })),
     });
   }
-  const list = (title: string, items: OverviewItem[], prefix: string) => {
+  for (const { name, title, items } of overview.lists) {
     blocks.push({ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(title)}*` } });
     if (!items.length) {
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(t('slack.home.none')) }] });
-      return;
+      continue;
     }
     items.slice(0, MAX_ITEMS).forEach((item, i) => {
       blocks.push({
@@ -61,15 +62,12 @@ export function homeView(overview: Overview | null, t: Translate): HomeView {
         text: { type: 'mrkdwn', text: clip(mrkdwn(item.label), LIMITS.sectionText) },
         accessory: {
           type: 'button',
-          action_id: `zp.home.${prefix}.${i}`,
+          action_id: `zp.home.${name}.${i}`,
           text: { type: 'plain_text', text: clip(t('slack.home.open'), LIMITS.buttonText) },
           value: encodeButton({ data: item.data, withInputs: false }),
         },
       });
     });
-  };
-  list(t('slack.home.cases'), overview.cases, 'case');
-  list(t('slack.home.drafts'), overview.drafts, 'draft');
-  list(t('slack.home.reviews'), overview.reviews, 'review');
+  }
   return { type: 'home', blocks: fitBlocks(blocks, t('slack.modal.more')) };
 }

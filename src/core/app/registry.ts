@@ -1,3 +1,5 @@
+// Longer than 350 lines: every part a module can define (commands aside), side by side, with the checks at
+// start and the Registry that holds them once installed.
 /**
  * Registries, not a switchboard: what a domain module adds to the assistant, defined where the module
  * lives and installed by the composition root with the services it needs.
@@ -7,6 +9,9 @@
  *   starts     the checks on a button that starts a flow about a record (`{start, caseId}`): `defineStart`
  *   drafts     where a flow that keeps a draft (`draft:` in its file) keeps it: `defineDraft`
  *   picks      the lists a `pick` step offers (`source:`): `definePick`
+ *   waiting    what waits for a person ("wacht op jou"), each kind with its rank: `defineWaiting`
+ *   homeLists  the lists of a home screen (Slack's App Home: my cases, …): `defineHomeList`
+ *   home       the flows a home screen offers to start (flow ids, in order)
  *   jobs       kinds of job the scheduler runs (reminders/jobs.ts `defineJob`)
  *   dialogs    a folder of dialog files the module brings
  *
@@ -18,11 +23,11 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { registerCardAction, registerStartFields, type CardActionButton, type StartButtonFields } from '../cards/submit.js';
-import type { Locale, Translate } from '../i18n/index.js';
+import { localize, translator, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
 import type { JobStore } from '../kernel/ports.js';
 import type { Answer, Option } from '../protocol/answers.js';
 import type { Input } from '../protocol/engine.js';
-import type { Flow } from '../protocol/schema.js';
+import type { Flow, Localized } from '../protocol/schema.js';
 import type { FlowReferences } from '../protocol/loader.js';
 import type { JobDefinition } from '../reminders/jobs.js';
 import type { Actor, OutboundMessage } from '../turn.js';
@@ -147,6 +152,67 @@ export function definePick<D>(name: string, load: (deps: D, who: { actor: Actor;
   return { name, loader: (deps) => (who, about) => load(deps, who, about) };
 }
 
+/** One entry of a home screen or of what waits for a person: what it says and the card data that opens it. */
+export interface OverviewItem {
+  label: string;
+  data: Record<string, unknown>;
+}
+
+/** Whom a home screen or a "wacht op jou" list is for, and in which language. */
+export interface HomeViewer {
+  actor: Actor;
+  locale: Locale;
+}
+
+/** The items of one kind for this person, read from the store each time. */
+export type OverviewLoader = (who: HomeViewer) => Promise<OverviewItem[]>;
+
+/**
+ * A kind of thing that waits for a person ("wacht op jou": votes to cast, drafts to finish). The list is
+ * every installed module's items, kind by kind from the lowest `rank` (the most pressing) up.
+ */
+export interface WaitingDefinition<D> {
+  readonly name: string;
+  readonly rank: number;
+  readonly loader: (deps: D) => OverviewLoader;
+}
+
+export function defineWaiting<D>(definition: { name: string; rank: number; load: (deps: D, who: HomeViewer) => Promise<OverviewItem[]> }): WaitingDefinition<D> {
+  return { name: definition.name, rank: definition.rank, loader: (deps) => (who) => definition.load(deps, who) };
+}
+
+// What Slack's App Home already names its own buttons by (`zp.home.<name>.<n>`).
+const RESERVED_LISTS = new Set(['waiting', 'start']);
+
+/**
+ * A list on a home screen (Slack's App Home) under its title, the lists in order of `rank`, lowest first. The
+ * name also names the list's buttons (`zp.home.<name>.<n>`): lowercase letters, digits and dashes.
+ */
+export interface HomeListDefinition<D> {
+  readonly name: string;
+  readonly rank: number;
+  /** A catalogue key, or a text in each language (for a module from outside the catalogue). */
+  readonly title: MessageKey | Localized;
+  readonly loader: (deps: D) => OverviewLoader;
+}
+
+export function defineHomeList<D>(definition: {
+  name: string;
+  rank: number;
+  title: MessageKey | Localized;
+  load: (deps: D, who: HomeViewer) => Promise<OverviewItem[]>;
+}): HomeListDefinition<D> {
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(definition.name) || RESERVED_LISTS.has(definition.name)) throw new Error(`"${definition.name}" cannot name a home list`);
+  return { name: definition.name, rank: definition.rank, title: definition.title, loader: (deps) => (who) => definition.load(deps, who) };
+}
+
+/** A home list as a person sees it: its title in their language and their items. */
+export interface HomeList {
+  name: string;
+  title: string;
+  items: OverviewItem[];
+}
+
 /** What a module adds, each part defined once where the module lives. */
 export interface ModuleDefinition<D> {
   name: string;
@@ -156,6 +222,10 @@ export interface ModuleDefinition<D> {
   drafts?: readonly DraftDefinition<D>[];
   picks?: readonly PickDefinition<D>[];
   jobs?: readonly JobDefinition[];
+  waiting?: readonly WaitingDefinition<D>[];
+  homeLists?: readonly HomeListDefinition<D>[];
+  /** The flows (ids) a home screen offers to start, in this order, after those of the modules installed before. */
+  home?: readonly string[];
   /** A folder of dialog files (YAML, JSON) the module brings: read with the others, and checked with them. */
   dialogs?: string;
 }
@@ -176,6 +246,8 @@ export interface InstalledModule {
   readonly starts: ReadonlyArray<{ name: string; guard: StartGuard }>;
   readonly drafts: ReadonlyMap<string, { idPrefix: string; keep: DraftKeeper }>;
   readonly picks: ReadonlyMap<string, PickLoader>;
+  readonly waiting: ReadonlyArray<{ name: string; rank: number; load: OverviewLoader }>;
+  readonly homeLists: ReadonlyArray<{ name: string; rank: number; title: MessageKey | Localized; load: OverviewLoader }>;
 }
 
 export function defineModule<D>(definition: ModuleDefinition<D>): Module<D> {
@@ -188,6 +260,8 @@ export function defineModule<D>(definition: ModuleDefinition<D>): Module<D> {
       starts: (definition.starts ?? []).map((s) => ({ name: s.name, guard: s.guard(deps) })),
       drafts: new Map((definition.drafts ?? []).map((d) => [d.name, { idPrefix: d.idPrefix, keep: d.keeper(deps) }])),
       picks: new Map((definition.picks ?? []).map((p) => [p.name, p.loader(deps)])),
+      waiting: (definition.waiting ?? []).map((w) => ({ name: w.name, rank: w.rank, load: w.loader(deps) })),
+      homeLists: (definition.homeLists ?? []).map((l) => ({ name: l.name, rank: l.rank, title: l.title, load: l.loader(deps) })),
     }),
   };
   return module;
@@ -224,8 +298,8 @@ export function planModuleJob<S extends z.ZodType>(jobs: JobStore, definition: J
 }
 
 /**
- * Checks a set of modules before anything is opened: each module, command, card action, start field, draft
- * and pick list defined once, and what the dialogs use defined (every draft they keep, every list a `pick`
+ * Checks a set of modules before anything is opened: each module, command, card action, start field, draft,
+ * pick list, kind of waiting item, home list and home procedure defined once, and what the dialogs use defined (every draft they keep, every list a `pick`
  * step may offer; the commands they call the loader checks). Throws naming the first problem.
  */
 export function checkModules(modules: readonly AnyModule[], flows: ReadonlyMap<string, Flow>): void {
@@ -243,6 +317,9 @@ export function checkModules(modules: readonly AnyModule[], flows: ReadonlyMap<s
   once('start field', ['start', ...modules.flatMap((m) => (m.starts ?? []).flatMap((s) => Object.keys(s.fields.payload.shape)))]);
   const drafts = once('draft', modules.flatMap((m) => (m.drafts ?? []).map((d) => d.name)));
   const picks = once('pick list', modules.flatMap((m) => (m.picks ?? []).map((p) => p.name)));
+  once('waiting item', modules.flatMap((m) => (m.waiting ?? []).map((w) => w.name)));
+  once('home list', modules.flatMap((m) => (m.homeLists ?? []).map((l) => l.name)));
+  once('home procedure', modules.flatMap((m) => m.home ?? []));
   const missing = [
     ...[...new Set([...flows.values()].flatMap((f) => (f.draft ? [f.draft] : [])))].filter((name) => !drafts.has(name)).map((name) => `draft "${name}"`),
     ...[...new Set([...flows.values()].flatMap(pickSources))].filter((name) => !picks.has(name)).map((name) => `pick list "${name}"`),
@@ -267,6 +344,10 @@ export class Registry {
   readonly picks: ReadonlyMap<string, PickLoader>;
   /** The start guards, in the order the modules were installed. */
   readonly starts: ReadonlyArray<{ name: string; guard: StartGuard }>;
+  /** The flows a home screen offers to start, module by module in the order they were installed. */
+  readonly homeProcedures: readonly string[];
+  private readonly waitingKinds: InstalledModule['waiting'];
+  private readonly lists: InstalledModule['homeLists'];
   private readonly actions: ReadonlyMap<string, ActionHandler>;
   private readonly drafts: ReadonlyMap<string, { idPrefix: string; keep: DraftKeeper }>;
 
@@ -281,6 +362,10 @@ export class Registry {
     this.drafts = merged('draft', modules.map((m) => m.drafts));
     this.picks = merged('pick list', modules.map((m) => m.picks));
     this.starts = modules.flatMap((m) => m.starts);
+    this.homeProcedures = [...merged('home procedure', modules.map((m) => new Map((m.definition.home ?? []).map((flowId) => [flowId, flowId])))).keys()];
+    // Lowest rank first; a stable sort keeps the order of installation between equal ranks.
+    this.waitingKinds = [...merged('waiting item', modules.map((m) => new Map(m.waiting.map((w) => [w.name, w])))).values()].sort((a, b) => a.rank - b.rank);
+    this.lists = [...merged('home list', modules.map((m) => new Map(m.homeLists.map((l) => [l.name, l])))).values()].sort((a, b) => a.rank - b.rank);
     // The card parser reads the buttons of every action and start guard installed (in this order).
     for (const m of modules) {
       for (const action of m.definition.actions ?? []) registerCardAction(action.button);
@@ -296,6 +381,24 @@ export class Registry {
   /** Where the flows with `draft: <name>` keep their draft. */
   draft(name: string): { idPrefix: string; keep: DraftKeeper } | undefined {
     return this.drafts.get(name);
+  }
+
+  /** Everything that waits for this person, kind by kind from the most pressing (read one kind after the other). */
+  async waiting(who: HomeViewer): Promise<OverviewItem[]> {
+    const items: OverviewItem[] = [];
+    for (const kind of this.waitingKinds) items.push(...(await kind.load(who)));
+    return items;
+  }
+
+  /** The home screen's lists for this person, each under its title in their language (empty lists too). */
+  async homeLists(who: HomeViewer): Promise<HomeList[]> {
+    const t = translator(who.locale);
+    const lists: HomeList[] = [];
+    for (const list of this.lists) {
+      const title = typeof list.title === 'string' ? t(list.title) : localize(list.title, who.locale);
+      lists.push({ name: list.name, title, items: await list.load(who) });
+    }
+    return lists;
   }
 }
 

@@ -1,17 +1,21 @@
-/** The bullying protocol as a module of the assistant: its commands, the buttons about a case, its pick lists. */
+/**
+ * The bullying protocol as a module of the assistant: its commands, the buttons about a case, its pick
+ * lists, and what it puts on a home screen (proposals waiting for a decision, my cases, the procedures).
+ */
 import { z } from 'zod';
-import { caseOptions } from '../app/home.js';
-import { defineModule, definePick, defineStart } from '../app/registry.js';
+import { defineHomeList, defineModule, definePick, defineStart, defineWaiting } from '../app/registry.js';
 import { translator, type Locale } from '../i18n/index.js';
+import { can } from '../permissions.js';
 import type { RoleBook } from '../people/role-book.js';
-import type { Answer } from '../protocol/answers.js';
+import type { Answer, Option } from '../protocol/answers.js';
+import type { Actor } from '../turn.js';
 import { CASE_COMMANDS } from './commands.js';
 import type { CaseCore } from './context.js';
-import { workableCase } from './listings.js';
+import { openCasesFor, proposalsWaiting, workableCase } from './listings.js';
 import { STEP_KINDS, type StepKind } from './model.js';
 import { caseBullies, openProposals, rungChoices } from './sanctions.js';
 import { stepKey } from './presentation/case-text.js';
-import { caseLabel } from './presentation/listings.js';
+import { caseLabel, openCaseOptions, waitingProposalOptions } from './presentation/listings.js';
 import { bullyOptions, proposalOptions, rungOptions } from './presentation/sanctions.js';
 
 /** What the module works with. */
@@ -55,10 +59,35 @@ const aboutCase = defineStart({
   },
 });
 
+/** The cases a person works, for `pick` steps and home screens; none for roles that do not work cases. */
+async function caseOptions(cases: CaseCore, actor: Actor, locale: Locale): Promise<Option[]> {
+  return can(actor, 'case.list') ? openCaseOptions(await openCasesFor(cases, actor), locale) : [];
+}
+
+/** Proposed measures for this person to decide ("wacht op jou"), after the votes and the agenda, before the reviews. */
+const proposals = defineWaiting({
+  name: 'proposals',
+  rank: 30,
+  load: async ({ cases }: CaseModuleDeps, { actor, locale }) =>
+    waitingProposalOptions(await proposalsWaiting(cases, actor), locale).map((p) => ({ label: p.label, data: { zorgpad: { start: 'sanctie-besluit', caseId: p.value } } })),
+});
+
+/** The cases this person works, first on the App Home. */
+const myCases = defineHomeList({
+  name: 'case',
+  rank: 10,
+  title: 'slack.home.cases',
+  load: async ({ cases }: CaseModuleDeps, { actor, locale }) =>
+    (await caseOptions(cases, actor, locale)).map((c) => ({ label: c.label, data: { zorgpad: { start: 'zaak', caseId: c.value } } })),
+});
+
 export const casesModule = defineModule<CaseModuleDeps>({
   name: 'cases',
   commands: CASE_COMMANDS,
   starts: [aboutCase],
+  waiting: [proposals],
+  homeLists: [myCases],
+  home: ['pesten-melden', 'cyberpesten'],
   picks: [
     definePick('myCases', ({ cases }: CaseModuleDeps, { actor, locale }) => caseOptions(cases, actor, locale)),
     definePick('caseBullies', async ({ cases }: CaseModuleDeps, { actor }, caseId) => bullyOptions(await caseBullies(cases, actor, caseId))),

@@ -1,17 +1,20 @@
 /**
  * The phone-ban exception as a module of the assistant: its commands, the kernteam card's buttons (vote,
- * details, refresh), the buttons that open a draft or a request, the request's draft, and its pick lists.
+ * details, refresh), the buttons that open a draft or a request, the request's draft, its pick lists, and
+ * what it puts on a home screen (votes, agenda items, reviews and drafts waiting; my drafts and reviews;
+ * the request procedure).
  */
 import { z } from 'zod';
-import { defineAction, defineDraft, defineModule, definePick, defineStart, type ActionPayload } from '../app/registry.js';
+import { defineAction, defineDraft, defineHomeList, defineModule, definePick, defineStart, defineWaiting, type ActionPayload } from '../app/registry.js';
 import type { CardRenderer } from '../cards/render.js';
+import { translator } from '../i18n/index.js';
 import { keysWithAudience, type Flow } from '../protocol/schema.js';
 import { EXCEPTION_COMMANDS } from './commands.js';
 import type { ExceptionCore } from './context.js';
 import { openDraft, saveDraft } from './drafts.js';
-import { agendaRequests, classSubjects, decided, managed } from './listings.js';
+import { agendaRequests, classSubjects, decided, draftsWaiting, managed, myRequests, votesWaiting } from './listings.js';
 import { cardReply, detailsReply, voteReply } from './presentation/kernteam.js';
-import { requestOptions, resumeAnswers, reviewOptions, subjectOptions } from './presentation/options.js';
+import { draftOptions, myRequestOptions, requestOptions, resumeAnswers, reviewOptions, subjectOptions, voteOptions } from './presentation/options.js';
 import { reviewable } from './reviews.js';
 import { cardFor, details as requestDetails, vote as castVote } from './voting.js';
 
@@ -96,11 +99,75 @@ const request = defineStart({
   },
 });
 
+/** The flow a request is made (and its draft finished) in. */
+const REQUEST_FLOW = 'uitzondering-aanvragen';
+
+/**
+ * What waits for a person, in this order among the other modules' kinds: requests to vote on (their
+ * button shows the kernteam card as it stands, a `refresh`), agenda items to record the joint decision
+ * of, reviews to record, drafts to finish (those with the parents' answers marked).
+ */
+const WAITING = [
+  defineWaiting({
+    name: 'votes',
+    rank: 10,
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
+      voteOptions(exceptions, await votesWaiting(exceptions, actor), locale).map((v) => ({ label: v.label, data: { zorgpad: { refresh: v.value } } })),
+  }),
+  defineWaiting({
+    name: 'agenda',
+    rank: 20,
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
+      requestOptions(await agendaRequests(exceptions, actor)).map((a) => ({
+        label: translator(locale)('waiting.agenda', { request: a.label }),
+        data: { zorgpad: { start: 'kernteambesluit', requestId: a.value } },
+      })),
+  }),
+  defineWaiting({
+    name: 'reviews',
+    rank: 40,
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
+      reviewOptions(exceptions, await reviewable(exceptions, actor)).map((r) => ({
+        label: translator(locale)('waiting.review', { request: r.label }),
+        data: { zorgpad: { start: 'evaluatie', requestId: r.value } },
+      })),
+  }),
+  defineWaiting({
+    name: 'drafts',
+    rank: 50,
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
+      draftOptions(await draftsWaiting(exceptions, actor), locale).map((d) => ({ label: d.label, data: { zorgpad: { start: REQUEST_FLOW, draftId: d.value } } })),
+  }),
+];
+
+/** On the App Home, after the cases: this person's requests not yet submitted, then the reviews they are due to record. */
+const HOME_LISTS = [
+  defineHomeList({
+    name: 'draft',
+    rank: 20,
+    title: 'slack.home.drafts',
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
+      myRequestOptions(exceptions, await myRequests(exceptions, actor), locale)
+        .filter((r) => r.isDraft)
+        .map((d) => ({ label: d.label, data: { zorgpad: { start: REQUEST_FLOW, draftId: d.value } } })),
+  }),
+  defineHomeList({
+    name: 'review',
+    rank: 30,
+    title: 'slack.home.reviews',
+    load: async ({ exceptions }: ExceptionModuleDeps, { actor }) =>
+      reviewOptions(exceptions, await reviewable(exceptions, actor)).map((r) => ({ label: r.label, data: { zorgpad: { start: 'evaluatie', requestId: r.value } } })),
+  }),
+];
+
 export const exceptionsModule = defineModule<ExceptionModuleDeps>({
   name: 'exceptions',
   commands: EXCEPTION_COMMANDS,
   actions: [vote, details, refresh],
   starts: [draft, request],
+  waiting: WAITING,
+  homeLists: HOME_LISTS,
+  home: [REQUEST_FLOW],
   drafts: [defineDraft({ name: REQUEST_DRAFT, idPrefix: 'req-', save: ({ exceptions }: ExceptionModuleDeps, actor, id, answers) => saveDraft(exceptions, actor, id, answers) })],
   picks: [
     definePick('agenda', async ({ exceptions }: ExceptionModuleDeps, { actor }) => requestOptions(await agendaRequests(exceptions, actor))),

@@ -8,8 +8,8 @@ import type { Outbox } from '../../notify/outbox.js';
 import type { AccountLinks } from '../../people/accounts.js';
 import type { RoleBook } from '../../people/role-book.js';
 import type { SchoolDirectory } from '../../people/school.js';
-import { waitingCard, waitingFor, type WaitingDeps } from '../home.js';
-import { defineModule } from '../registry.js';
+import { waitingCard } from '../home.js';
+import { defineModule, type HomeViewer, type OverviewItem } from '../registry.js';
 import { z } from 'zod';
 import { actorOf, answer, commandsFor, textAnswer, type CommandContext } from '../command.js';
 
@@ -21,8 +21,8 @@ export interface AdminCommandDeps {
   outbox: Outbox;
   /** Platform accounts found by e-mail, and those nobody matched (people/accounts.ts). */
   accounts: AccountLinks;
-  /** What waits for a person ("wacht op jou"), from every kind of record. */
-  waiting: WaitingDeps;
+  /** What waits for a person ("wacht op jou"), from every installed module (`Registry.waiting`). */
+  waiting: (who: HomeViewer) => Promise<OverviewItem[]>;
 }
 const defineCommand = commandsFor<AdminCommandDeps>();
 
@@ -64,7 +64,7 @@ export const ADMIN_COMMANDS = [
 
 /** Everything that waits for this person, as a card with a button each ("wacht op jou"). */
 async function waiting(deps: AdminCommandDeps, ctx: CommandContext): Promise<OutboundMessage[]> {
-  const items = await waitingFor(deps.waiting, actorOf(ctx), ctx.locale);
+  const items = await deps.waiting({ actor: actorOf(ctx), locale: ctx.locale });
   if (items.length === 0) return [{ text: ctx.t('waiting.none') }];
   const text = [ctx.t('waiting.title'), ctx.t('waiting.count', { count: items.length }), ...items.map((item) => `- ${item.label}`)].join('\n');
   return [{ text, card: waitingCard(deps.cards, ctx.t, items) }];
