@@ -5,9 +5,10 @@
  * the request procedure).
  */
 import { z } from 'zod';
-import { defineAction, defineDraft, defineHomeList, defineModule, definePick, defineStart, defineWaiting, type ActionPayload } from '../app/registry.js';
+import { defineAction, defineDraft, defineHomeList, defineModule, definePick, defineStart, defineWaiting, type ActionPayload, type OverviewItem } from '../app/registry.js';
 import type { CardRenderer } from '../cards/render.js';
-import { translator } from '../i18n/index.js';
+import { translator, type Locale } from '../i18n/index.js';
+import type { Option } from '../protocol/answers.js';
 import { keysWithAudience, type Flow } from '../protocol/schema.js';
 import { EXCEPTION_COMMANDS } from './commands.js';
 import type { ExceptionCore } from './context.js';
@@ -101,6 +102,19 @@ const request = defineStart({
 
 /** The flow a request is made (and its draft finished) in. */
 const REQUEST_FLOW = 'uitzondering-aanvragen';
+/** The flow a granted request's review is recorded in. */
+const REVIEW_FLOW = 'evaluatie';
+
+/** The button data that opens a flow for one request or one draft. */
+function opens(flowId: string, field: 'requestId' | 'draftId', id: string): Record<string, unknown> {
+  return { zorgpad: { start: flowId, [field]: id } };
+}
+
+/** Requests as "wacht op jou" items: each worded with `key`, its button opening `flowId` for that request. */
+function requestItems(options: readonly Option[], locale: Locale, key: 'waiting.agenda' | 'waiting.review', flowId: string): OverviewItem[] {
+  const t = translator(locale);
+  return options.map((o) => ({ label: t(key, { request: o.label }), data: opens(flowId, 'requestId', o.value) }));
+}
 
 /**
  * What waits for a person, in this order among the other modules' kinds: requests to vote on (their
@@ -118,25 +132,19 @@ const WAITING = [
     name: 'agenda',
     rank: 20,
     load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
-      requestOptions(await agendaRequests(exceptions, actor)).map((a) => ({
-        label: translator(locale)('waiting.agenda', { request: a.label }),
-        data: { zorgpad: { start: 'kernteambesluit', requestId: a.value } },
-      })),
+      requestItems(requestOptions(await agendaRequests(exceptions, actor)), locale, 'waiting.agenda', 'kernteambesluit'),
   }),
   defineWaiting({
     name: 'reviews',
     rank: 40,
     load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
-      reviewOptions(exceptions, await reviewable(exceptions, actor)).map((r) => ({
-        label: translator(locale)('waiting.review', { request: r.label }),
-        data: { zorgpad: { start: 'evaluatie', requestId: r.value } },
-      })),
+      requestItems(reviewOptions(exceptions, await reviewable(exceptions, actor)), locale, 'waiting.review', REVIEW_FLOW),
   }),
   defineWaiting({
     name: 'drafts',
     rank: 50,
     load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
-      draftOptions(await draftsWaiting(exceptions, actor), locale).map((d) => ({ label: d.label, data: { zorgpad: { start: REQUEST_FLOW, draftId: d.value } } })),
+      draftOptions(await draftsWaiting(exceptions, actor), locale).map((d) => ({ label: d.label, data: opens(REQUEST_FLOW, 'draftId', d.value) })),
   }),
 ];
 
@@ -149,14 +157,14 @@ const HOME_LISTS = [
     load: async ({ exceptions }: ExceptionModuleDeps, { actor, locale }) =>
       myRequestOptions(exceptions, await myRequests(exceptions, actor), locale)
         .filter((r) => r.isDraft)
-        .map((d) => ({ label: d.label, data: { zorgpad: { start: REQUEST_FLOW, draftId: d.value } } })),
+        .map((d) => ({ label: d.label, data: opens(REQUEST_FLOW, 'draftId', d.value) })),
   }),
   defineHomeList({
     name: 'review',
     rank: 30,
     title: 'slack.home.reviews',
     load: async ({ exceptions }: ExceptionModuleDeps, { actor }) =>
-      reviewOptions(exceptions, await reviewable(exceptions, actor)).map((r) => ({ label: r.label, data: { zorgpad: { start: 'evaluatie', requestId: r.value } } })),
+      reviewOptions(exceptions, await reviewable(exceptions, actor)).map((r) => ({ label: r.label, data: opens(REVIEW_FLOW, 'requestId', r.value) })),
   }),
 ];
 
