@@ -65,13 +65,16 @@ export class TokenPrecheck {
   private readonly byIssuer = new Map<string, { keys: PublishedKeys; issuers: string[] }>();
 
   constructor(config: Extract<TeamsConfig, { mode: 'authenticated' }>) {
-    const channelKeys = new PublishedKeys(config.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl);
-    const channelIssuers = [AuthenticationConstants.ToBotFromChannelTokenIssuer];
-    for (const issuer of channelIssuers) this.byIssuer.set(issuer, { keys: channelKeys, issuers: channelIssuers });
+    // One set of keys per endpoint: with a configured endpoint (tests) both kinds of token read the same.
+    const endpoints = new Map<string, PublishedKeys>();
+    const add = (metadataUrl: string, issuers: string[]) => {
+      const keys = endpoints.get(metadataUrl) ?? new PublishedKeys(metadataUrl);
+      endpoints.set(metadataUrl, keys);
+      for (const issuer of issuers) this.byIssuer.set(issuer, { keys, issuers });
+    };
+    add(config.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl, [AuthenticationConstants.ToBotFromChannelTokenIssuer]);
     const tenant = config.tenantId ? [`https://sts.windows.net/${config.tenantId}/`, `https://login.microsoftonline.com/${config.tenantId}/v2.0`] : [];
-    const emulatorIssuers = [...(ToBotFromBotOrEmulatorTokenValidationParameters.issuer as string[]), ...tenant];
-    const emulatorKeys = new PublishedKeys(config.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl);
-    for (const issuer of emulatorIssuers) this.byIssuer.set(issuer, { keys: emulatorKeys, issuers: emulatorIssuers });
+    add(config.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl, [...(ToBotFromBotOrEmulatorTokenValidationParameters.issuer as string[]), ...tenant]);
   }
 
   /** False when the token certainly fails botbuilder's signature and lifetime check; true otherwise. */
