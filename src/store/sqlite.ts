@@ -133,6 +133,9 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     );
   }
 
+  const writes = groupCommit(db);
+  const write = writes.write;
+
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
   const jobRow = (row: JobRow | undefined): Job | null => (row ? toJob(row) : null);
 
@@ -200,12 +203,14 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return row ? fromRow({ ...row, id }) : null;
       },
       async create(record) {
-        const { changes } = stmt.insertRecord.run(name, record.id, JSON.stringify(withoutVersion(record)));
+        const data = JSON.stringify(withoutVersion(record));
+        const { changes } = await write(() => stmt.insertRecord.run(name, record.id, data));
         if (changes !== 1) throw new DuplicateRecordError(name, record.id);
         return { ...record, version: 1 } as RecordOf<N>;
       },
       async update(record) {
-        const { changes } = stmt.updateRecord.run(JSON.stringify(withoutVersion(record)), name, record.id, record.version);
+        const data = JSON.stringify(withoutVersion(record));
+        const { changes } = await write(() => stmt.updateRecord.run(data, name, record.id, record.version));
         return changes === 1 ? { ...record, version: record.version + 1 } : null;
       },
       async findBy(field: string, value: FieldValue) {
@@ -217,7 +222,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return rows.map(fromRow);
       },
       async delete(id) {
-        return stmt.deleteRecord.run(name, id).changes === 1;
+        return (await write(() => stmt.deleteRecord.run(name, id))).changes === 1;
       },
       async findPage(query) {
         checkPaged(name, query);
@@ -242,7 +247,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     collection,
     jobs: {
       async schedule(job: NewJob) {
-        return stmt.insertJob.run(job.id, job.kind, JSON.stringify(job.payload), job.dueAt).changes === 1;
+        const payload = JSON.stringify(job.payload);
+        return (await write(() => stmt.insertJob.run(job.id, job.kind, payload, job.dueAt))).changes === 1;
       },
       async get(id) {
         return jobRow(stmt.getJob.get(id));
@@ -251,39 +257,39 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return stmt.jobsForStaff.all(staffId).map(toJob);
       },
       async claimDue(now, owner, leaseMs) {
-        return jobRow(stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now }));
+        return jobRow(await write(() => stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now })));
       },
       async claimDueMany(now, owner, leaseMs, limit) {
-        const rows = stmt.claimJobs.all({ owner, leaseUntil: now + leaseMs, now, limit });
+        const rows = await write(() => stmt.claimJobs.all({ owner, leaseUntil: now + leaseMs, now, limit }));
         return rows.map(toJob).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
       },
       async complete(id, owner, result) {
-        return stmt.completeJob.run(result, id, owner).changes === 1;
+        return (await write(() => stmt.completeJob.run(result, id, owner))).changes === 1;
       },
       async completeMany(ids, owner, result) {
-        return ids.length ? stmt.completeJobs.run(result, JSON.stringify(ids), owner).changes : 0;
+        return ids.length ? (await write(() => stmt.completeJobs.run(result, JSON.stringify(ids), owner))).changes : 0;
       },
       async release(id, owner, retryAt, result) {
-        return stmt.releaseJob.run(retryAt, result, id, owner).changes === 1;
+        return (await write(() => stmt.releaseJob.run(retryAt, result, id, owner))).changes === 1;
       },
     },
     idempotency: {
       async claim(key, now) {
-        return stmt.claimKey.run(key, now).changes === 1;
+        return (await write(() => stmt.claimKey.run(key, now))).changes === 1;
       },
     },
     async sweep(before, now) {
       // SQLite writes are atomic per statement: it needs no write claims.
-      return {
+      return write(() => ({
         idempotencyKeys: stmt.sweepKeys.run(before).changes,
         jobs: stmt.sweepJobs.run(before).changes,
         claims: 0,
         transient: stmt.sweepTransient.run(now).changes,
-      };
+      }));
     },
     audit: {
       async append(e: AuditEntry) {
-        stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel);
+        await write(() => stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel));
       },
       async forRecord(recordKind, recordId) {
         return stmt.auditFor.all(recordKind, recordId).map((r) => ({
@@ -297,15 +303,77 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         }));
       },
       async rename(recordKind, fromId, toId) {
-        return stmt.renameAudit.run(toId, recordKind, fromId).changes;
+        return (await write(() => stmt.renameAudit.run(toId, recordKind, fromId))).changes;
       },
       async recordIds(recordKind) {
         return stmt.auditIds.all(recordKind).map((r) => r.record_id);
       },
     },
     async close() {
+      await writes.settled();
       db.close();
     },
+  };
+}
+
+/**
+ * Group commit: the writes asked for while the event loop works through one round (many requests'
+ * writes, under load) are committed together, in one transaction, when the round is done: one append
+ * to the write-ahead log instead of one per write, which is most of a small write's cost. Each write's
+ * promise settles after that commit, so nothing is reported written (and nothing acknowledged) before
+ * it is. A write that fails on its own (a statement error) fails alone; when SQLite gives up the whole
+ * transaction (busy, I/O), every write in it fails and none is kept. Reads are not queued: a caller
+ * reads after its own write has resolved, so it sees it.
+ */
+function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promise<T>; settled: () => Promise<void> } {
+  interface Queued {
+    run: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  let queue: Queued[] = [];
+  const idle: Array<() => void> = [];
+  const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+  const commit = db.transaction((batch: Queued[]) => {
+    outcomes.length = 0;
+    for (const item of batch) {
+      try {
+        outcomes.push({ ok: true, value: item.run() });
+      } catch (error) {
+        // SQLite rolled the whole transaction back (busy, full, I/O): nothing of the batch is kept.
+        if (!db.inTransaction) throw error;
+        outcomes.push({ ok: false, error });
+      }
+    }
+  });
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    try {
+      // IMMEDIATE: the write lock is taken at the start (waiting up to busy_timeout for another process).
+      commit.immediate(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return done();
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+    done();
+  };
+  const done = () => {
+    if (queue.length > 0) return;
+    for (const resolve of idle.splice(0)) resolve();
+  };
+  return {
+    write<T>(run: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (queue.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
+      });
+    },
+    settled: () => (queue.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
   };
 }
 

@@ -44,3 +44,32 @@ describe('SQLite file after a deletion', () => {
     }
   });
 });
+
+describe('SQLite group commit', () => {
+  it('commits writes asked for together in one go: each is readable by another process when its promise resolves, and a duplicate among them fails alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
+    try {
+      const store = openSqliteStore(dir);
+      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+      await cases.create({ id: 'c0', schoolId: 'demo', note: 'er al' });
+      // Another process's view of the file: it sees only what is committed.
+      const other = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
+      const seen = (id: string) => other.prepare("SELECT count(*) AS n FROM records WHERE collection = 'bullyingCases' AND id = ?").get(id) as { n: number };
+      const writes = Array.from({ length: 20 }, (_, i) => cases.create({ id: `c${i + 1}`, schoolId: 'demo', note: `melding ${i + 1}` }));
+      // Asked for, not yet committed: nobody else sees them before their promises resolve.
+      expect(seen('c1').n).toBe(0);
+      const duplicate = cases.create({ id: 'c0', schoolId: 'demo', note: 'nog eens' });
+      const update = cases.get('c0').then((c0) => cases.update({ ...c0!, note: 'bijgewerkt' }));
+      const created = await Promise.all(writes);
+      expect(created.map((c) => c.id)).toEqual(Array.from({ length: 20 }, (_, i) => `c${i + 1}`));
+      for (let i = 1; i <= 20; i++) expect(seen(`c${i}`).n).toBe(1);
+      await expect(duplicate).rejects.toThrow();
+      expect((await update)?.note).toBe('bijgewerkt');
+      expect((await cases.get('c0'))?.note).toBe('bijgewerkt');
+      other.close();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
