@@ -125,11 +125,11 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Waits until `predicate` holds for the recorded calls (delivery runs after the HTTP answer). */
-  async until<T>(predicate: (calls: SlackCall[]) => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  /** Waits until `predicate` holds for the recorded calls (delivery runs after the HTTP answer); an async predicate is awaited. */
+  async until<T>(predicate: (calls: SlackCall[]) => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
     const started = Date.now();
     for (;;) {
-      const found = predicate(this.calls);
+      const found = await predicate(this.calls);
       if (found) return found;
       if (Date.now() - started > timeoutMs) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 25));

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/core/app/assistant.js';
 import type { ExceptionRequest } from '../../src/core/exceptions/model.js';
 import { dailyChecks } from '../../src/core/exceptions/reviews.js';
-import { buttonData, startTestApp, type TestApp } from '../helpers/app.js';
+import { buttonData, quiet, startTestApp, type TestApp } from '../helpers/app.js';
 import { playground } from '../helpers/conversations.js';
 import { TestClock } from '../helpers/clock.js';
 
@@ -43,7 +43,9 @@ describe('exception reviews and pauses over time', () => {
     const body = (await (await fetch(`${bot.base}/playground/api/inbox?personaId=a.jansen`)).json()) as { messages: OutboundMessage[] };
     return body.messages.find((m) => m.card && 'channel' in m)!;
   }
+  /** What one scheduler tick at `iso` does, once the work set going before (a restart's class-change job) is done. */
   async function at(iso: string): Promise<number> {
+    await quiet(bot.app);
     clock.set(iso);
     return bot.app.scheduler.tick();
   }

@@ -37,7 +37,8 @@ const CLAIM_BATCH = 200;
 export class Scheduler {
   private readonly leaseMs: number;
   private readonly jobs: ReadonlyMap<string, JobDefinition>;
-  private running = false;
+  /** The tick in progress, if any: a tick asked for meanwhile runs after it (not beside it, and not skipped). */
+  private running: Promise<number> | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.leaseMs = deps.leaseMs ?? 60_000;
@@ -59,24 +60,31 @@ export class Scheduler {
    * bundled.
    */
   async tick(max = 2000): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    let sent = 0;
+    // A tick asked for while one runs (the work loop's, say) waits for it and then looks again: what
+    // became due meanwhile is handled now, not at the next round.
+    while (this.running) await this.running.catch(() => 0);
+    const run = this.runTick(max);
+    this.running = run;
     try {
-      for (let handled = 0; handled < max; ) {
-        const now = this.deps.clock.now();
-        const jobs = await this.deps.store.jobs.claimDueMany(now, this.deps.owner, this.leaseMs, Math.min(CLAIM_BATCH, max - handled));
-        if (!jobs.length) break;
-        handled += jobs.length;
-        // Reminders wait for school hours; work that is no message runs now.
-        const allowed = nextAllowed(now, this.hours);
-        const waiting = allowed > now ? jobs.filter((job) => !this.jobs.get(job.kind)?.anyHour) : [];
-        for (const job of waiting) await this.deps.store.jobs.release(job.id, this.deps.owner, allowed, 'waiting for school hours');
-        const ready = jobs.filter((job) => !waiting.includes(job));
-        if (ready.length) sent += await this.handle(ready, now);
-      }
+      return await run;
     } finally {
-      this.running = false;
+      if (this.running === run) this.running = null;
+    }
+  }
+
+  private async runTick(max: number): Promise<number> {
+    let sent = 0;
+    for (let handled = 0; handled < max; ) {
+      const now = this.deps.clock.now();
+      const jobs = await this.deps.store.jobs.claimDueMany(now, this.deps.owner, this.leaseMs, Math.min(CLAIM_BATCH, max - handled));
+      if (!jobs.length) break;
+      handled += jobs.length;
+      // Reminders wait for school hours; work that is no message runs now.
+      const allowed = nextAllowed(now, this.hours);
+      const waiting = allowed > now ? jobs.filter((job) => !this.jobs.get(job.kind)?.anyHour) : [];
+      for (const job of waiting) await this.deps.store.jobs.release(job.id, this.deps.owner, allowed, 'waiting for school hours');
+      const ready = jobs.filter((job) => !waiting.includes(job));
+      if (ready.length) sent += await this.handle(ready, now);
     }
     return sent;
   }
