@@ -93,16 +93,17 @@ export class Inbox {
 
   /**
    * Takes an open entry whose lease ended (or that nobody held) for `owner`, marked running (check
-   * `mayRun` before running it); null when someone else has it.
+   * `mayRun` before running it); null when someone else has it. `known`: the entry as just read (a page
+   * of `due`), so that the usual case is one conditional write without a read first.
    */
-  async claim(id: string, owner: string): Promise<InboxEntry | null> {
+  async claim(id: string, owner: string, known?: InboxEntry): Promise<InboxEntry | null> {
     const now = this.clock.now();
-    const { record, written } = await writeRecord(this.entries, id, (current) =>
-      !current || current.status !== 'open' || current.availableAt > now
-        ? KEEP
-        : { ...current, leaseOwner: owner, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 },
+    return this.change(
+      id,
+      known,
+      (current) => current.status === 'open' && current.availableAt <= now,
+      (current) => ({ ...current, leaseOwner: owner, running: true, availableAt: now + this.leaseMs, attempts: current.attempts + 1 }),
     );
-    return written ? record : null;
   }
 
   /**

@@ -276,7 +276,14 @@ export class InboxRunner {
         if (people.has(entry.personKey)) continue;
         people.add(entry.personKey);
         if (!this.reserve()) return true;
-        await this.takeFirstOf(entry.personKey);
+        // The page's copy is claimed as it is, without reading the person's entries first: `take` checks
+        // with `mayRun` that it is their first (and gives it back when it is not).
+        let started = false;
+        try {
+          started = await this.take(entry);
+        } finally {
+          if (!started) this.slots--;
+        }
       }
       if (due.length < size) return false;
       after = due.at(-1);
@@ -298,7 +305,7 @@ export class InboxRunner {
 
   /** Claims an entry and starts its turn when it may (in a slot already reserved); false when someone else has it or runs the person's turn. */
   private async take(entry: InboxEntry): Promise<boolean> {
-    const claimed = await this.inbox.claim(entry.id, this.owner);
+    const claimed = await this.inbox.claim(entry.id, this.owner, entry);
     if (!claimed) return false;
     if (!(await this.inbox.mayRun(claimed))) {
       await this.inbox.release(claimed.id, this.owner, entry.availableAt, true);
