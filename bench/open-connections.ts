@@ -24,6 +24,46 @@ export interface ClosedLoopResult {
  * part of 200 connections then come up one to several seconds late, on a bare Node server too, and
  * their first requests landed in the p99 of every target alike.)
  */
+/**
+ * Requests at a fixed rate, one every 1/`rate` s, each on a free keep-alive connection (a new one when
+ * none is free): neither side builds a backlog, so what the latency shows is one request's own way
+ * through. (autocannon's `overallRate` sends each second's share back to back at the start of the
+ * second: 40 requests at once, whose turns then queue behind each other in a server that acknowledges
+ * first.) Resolves when every request sent has its answer; the errors are the answers that were not 2xx.
+ */
+export async function pacedLoop(base: string, next: () => LoadRequest, rate: number, seconds: number): Promise<{ requests: number; errors: number }> {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+  const send = (r: LoadRequest): Promise<number> =>
+    new Promise((resolve) => {
+      const req = request(
+        { host: url.hostname, port: url.port, agent, method: r.method ?? 'GET', path: r.path ?? '/', headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy());
+      req.on('error', () => resolve(0));
+      req.end(r.body);
+    });
+  try {
+    const pending: Array<Promise<number>> = [];
+    const start = performance.now();
+    const total = Math.round(rate * seconds);
+    for (let i = 0; i < total; i++) {
+      // The i-th request leaves at start + i/rate, whatever the answers before it did.
+      const wait = start + (i * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(send(next()));
+    }
+    const statuses = await Promise.all(pending);
+    return { requests: total, errors: statuses.filter((s) => s < 200 || s >= 300).length };
+  } finally {
+    agent.destroy();
+  }
+}
+
 export async function closedLoop(base: string, next: () => LoadRequest, connections: number, seconds: number): Promise<ClosedLoopResult> {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
