@@ -116,6 +116,32 @@ describe('the inbox runner under a burst', () => {
     expect((await inbox.claim('b', 'p2'))!.attempts).toBe(1);
   });
 
+  it("takes a person's first request once a dead process's lease on it ran out, before their later ones that were due sooner", async () => {
+    let now = 1_000_000;
+    const inbox = new Inbox(store, 'demo', { now: () => now }, 30_000);
+    // A process that died was running x's first request; x's next two were left for whoever is free.
+    await inbox.accept({ id: 'a1', kind: 'test', personKey: 'x', request: {} }, 'dead', 'run');
+    now += 10;
+    await inbox.accept({ id: 'a2', kind: 'test', personKey: 'x', request: {} }, 'dead', 'leave');
+    now += 10;
+    await inbox.accept({ id: 'a3', kind: 'test', personKey: 'x', request: {} }, 'dead', 'leave');
+    const background = new Background();
+    const runner = new InboxRunner({ inbox, owner: 'p2', background, log: createLogger('silent'), concurrency: 2 });
+    const ran: string[] = [];
+    runner.on('test', async (entry) => {
+      ran.push(entry.id);
+    });
+    await runner.poll();
+    await background.idle();
+    expect(ran).toEqual([]); // the dead process's lease still holds: x's later requests wait behind it
+    now += 31_000;
+    for (let i = 0; i < 5 && ran.length < 3; i++) {
+      await runner.poll();
+      await background.idle();
+    }
+    expect(ran).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('gives what waits here back to the store at once when the process stops', async () => {
     const inbox = new Inbox(store, 'demo', systemClock, 30_000);
     const background = new Background();

@@ -277,13 +277,17 @@ export class InboxRunner {
         people.add(entry.personKey);
         if (!this.reserve()) return true;
         // The page's copy is claimed as it is, without reading the person's entries first: `take` checks
-        // with `mayRun` that it is their first (and gives it back when it is not).
-        let started = false;
+        // with `mayRun` that it is their first and gives it back when it is not. Then their first open
+        // entry is looked up and taken instead (the page is in `availableAt` order, and a first entry whose
+        // lease ran out comes after the person's later ones).
+        let started: boolean;
         try {
           started = await this.take(entry);
-        } finally {
-          if (!started) this.slots--;
+        } catch (error) {
+          this.slots--;
+          throw error;
         }
+        if (!started) await this.takeFirstOf(entry.personKey);
       }
       if (due.length < size) return false;
       after = due.at(-1);
