@@ -199,6 +199,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     const fromRow = (row: RecordRow) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>;
     const created: RecordCollection<RecordOf<N>> = {
       async get(id) {
+        writes.flush();
         const row = stmt.getRecord.get(name, id);
         return row ? fromRow({ ...row, id }) : null;
       },
@@ -218,6 +219,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         // The field name comes from the fixed COLLECTIONS list, never from input. INDEXED BY: without
         // statistics SQLite prefers walking the primary key in id order over the field's index, which
         // turns a lookup among 100,000 records into a scan.
+        writes.flush();
         const rows = lookup(`${name}.${field}`, () => findBySql(name, field)).all(sqlValue(value)) as RecordRow[];
         return rows.map(fromRow);
       },
@@ -228,6 +230,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         checkPaged(name, query);
         if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
         const statement = lookup(`page:${name}.${query.field}.${query.order}.${query.until.field}`, () => findPageSql(name, query.field, query.order, query.until.field));
+        writes.flush();
         const rows = statement.all({
           value: sqlValue(query.value),
           afterOrder: query.after?.order ?? Number.MIN_SAFE_INTEGER,
@@ -251,9 +254,11 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return (await write(() => stmt.insertJob.run(job.id, job.kind, payload, job.dueAt))).changes === 1;
       },
       async get(id) {
+        writes.flush();
         return jobRow(stmt.getJob.get(id));
       },
       async forStaff(staffId) {
+        writes.flush();
         return stmt.jobsForStaff.all(staffId).map(toJob);
       },
       async claimDue(now, owner, leaseMs) {
@@ -292,6 +297,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         await write(() => stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel));
       },
       async forRecord(recordKind, recordId) {
+        writes.flush();
         return stmt.auditFor.all(recordKind, recordId).map((r) => ({
           at: r.at,
           schoolId: r.school_id,
@@ -306,6 +312,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         return (await write(() => stmt.renameAudit.run(toId, recordKind, fromId))).changes;
       },
       async recordIds(recordKind) {
+        writes.flush();
         return stmt.auditIds.all(recordKind).map((r) => r.record_id);
       },
     },
@@ -322,10 +329,12 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
  * to the write-ahead log instead of one per write, which is most of a small write's cost. Each write's
  * promise settles after that commit, so nothing is reported written (and nothing acknowledged) before
  * it is. A write that fails on its own (a statement error) fails alone; when SQLite gives up the whole
- * transaction (busy, I/O), every write in it fails and none is kept. Reads are not queued: a caller
- * reads after its own write has resolved, so it sees it.
+ * transaction (busy, I/O), every write in it fails and none is kept. A read commits what is queued
+ * first (`flush`): it sees every write asked for before it, as without the batching, so that a
+ * read-modify-write of a record many requests change at once (a channel's conversation reference)
+ * does not read a copy that a queued write is about to replace, and fail its condition, again and again.
  */
-function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promise<T>; settled: () => Promise<void> } {
+function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promise<T>; flush: () => void; settled: () => Promise<void> } {
   interface Queued {
     run: () => unknown;
     resolve: (value: unknown) => void;
@@ -347,6 +356,7 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
     }
   });
   const flush = () => {
+    if (queue.length === 0) return;
     const batch = queue;
     queue = [];
     try {
@@ -373,6 +383,7 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
         if (queue.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
       });
     },
+    flush,
     settled: () => (queue.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
   };
 }

@@ -46,7 +46,7 @@ describe('SQLite file after a deletion', () => {
 });
 
 describe('SQLite group commit', () => {
-  it('commits writes asked for together in one go: each is readable by another process when its promise resolves, and a duplicate among them fails alone', async () => {
+  it('commits writes asked for together in one go: each is readable by another process when its promise resolves, a duplicate among them fails alone, and a read sees every write asked for before it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
     try {
       const store = openSqliteStore(dir);
@@ -66,6 +66,11 @@ describe('SQLite group commit', () => {
       await expect(duplicate).rejects.toThrow();
       expect((await update)?.note).toBe('bijgewerkt');
       expect((await cases.get('c0'))?.note).toBe('bijgewerkt');
+      // A read through the store commits what is queued first: it sees a write asked for before it.
+      const later = cases.create({ id: 'c21', schoolId: 'demo', note: 'net gevraagd' });
+      expect((await cases.get('c21'))?.note).toBe('net gevraagd');
+      expect((await cases.findBy('schoolId', 'demo')).length).toBe(22);
+      await later;
       other.close();
       await store.close();
     } finally {
