@@ -8,6 +8,24 @@ export interface LoadRequest {
   body?: string;
 }
 
+/** Sends one request over `agent`'s connections; resolves with its status (0 when it failed or timed out). */
+function sender(base: string, agent: Agent): (r: LoadRequest) => Promise<number> {
+  const url = new URL(base);
+  return (r) =>
+    new Promise((resolve) => {
+      const req = request(
+        { host: url.hostname, port: url.port, agent, method: r.method ?? 'GET', path: r.path ?? '/', headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy());
+      req.on('error', () => resolve(0));
+      req.end(r.body);
+    });
+}
+
 export interface ClosedLoopResult {
   requests: number;
   reqPerSec: number;
@@ -32,21 +50,8 @@ export interface ClosedLoopResult {
  * first.) Resolves when every request sent has its answer; the errors are the answers that were not 2xx.
  */
 export async function pacedLoop(base: string, next: () => LoadRequest, rate: number, seconds: number): Promise<{ requests: number; errors: number }> {
-  const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
-  const send = (r: LoadRequest): Promise<number> =>
-    new Promise((resolve) => {
-      const req = request(
-        { host: url.hostname, port: url.port, agent, method: r.method ?? 'GET', path: r.path ?? '/', headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy());
-      req.on('error', () => resolve(0));
-      req.end(r.body);
-    });
+  const send = sender(base, agent);
   try {
     const pending: Array<Promise<number>> = [];
     const start = performance.now();
@@ -65,21 +70,8 @@ export async function pacedLoop(base: string, next: () => LoadRequest, rate: num
 }
 
 export async function closedLoop(base: string, next: () => LoadRequest, connections: number, seconds: number): Promise<ClosedLoopResult> {
-  const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
-  const send = (r: LoadRequest): Promise<number> =>
-    new Promise((resolve) => {
-      const req = request(
-        { host: url.hostname, port: url.port, agent, method: r.method ?? 'GET', path: r.path ?? '/', headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy());
-      req.on('error', () => resolve(0));
-      req.end(r.body);
-    });
+  const send = sender(base, agent);
   try {
     // Every connection opened (and used once) before the clock starts.
     const t0 = performance.now();
