@@ -285,12 +285,15 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     },
     async sweep(before, now) {
       // SQLite writes are atomic per statement: it needs no write claims.
-      return write(() => ({
-        idempotencyKeys: stmt.sweepKeys.run(before).changes,
-        jobs: stmt.sweepJobs.run(before).changes,
-        claims: 0,
-        transient: stmt.sweepTransient.run(now).changes,
-      }));
+      // Three statements: a savepoint of their own inside the batch, so that they land together or not at all.
+      return write(
+        db.transaction(() => ({
+          idempotencyKeys: stmt.sweepKeys.run(before).changes,
+          jobs: stmt.sweepJobs.run(before).changes,
+          claims: 0,
+          transient: stmt.sweepTransient.run(now).changes,
+        })),
+      );
     },
     audit: {
       async append(e: AuditEntry) {
@@ -340,11 +343,11 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
   }
+  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
   let queue: Queued[] = [];
+  let flushing = false;
   const idle: Array<() => void> = [];
-  const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-  const commit = db.transaction((batch: Queued[]) => {
-    outcomes.length = 0;
+  const commit = db.transaction((batch: Queued[], outcomes: Outcome[]) => {
     for (const item of batch) {
       try {
         outcomes.push({ ok: true, value: item.run() });
@@ -356,15 +359,20 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
     }
   });
   const flush = () => {
-    if (queue.length === 0) return;
+    // Not inside a flush (a write's statement never reads through the store; this keeps it so).
+    if (queue.length === 0 || flushing) return;
     const batch = queue;
     queue = [];
+    const outcomes: Outcome[] = [];
+    flushing = true;
     try {
       // IMMEDIATE: the write lock is taken at the start (waiting up to busy_timeout for another process).
-      commit.immediate(batch);
+      commit.immediate(batch, outcomes);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return done();
+    } finally {
+      flushing = false;
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;

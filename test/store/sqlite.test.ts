@@ -59,11 +59,15 @@ describe('SQLite group commit', () => {
       // Asked for, not yet committed: nobody else sees them before their promises resolve.
       expect(seen('c1').n).toBe(0);
       const duplicate = cases.create({ id: 'c0', schoolId: 'demo', note: 'nog eens' });
+      // A statement that SQLite refuses inside the batch (here: a job without a due time) fails alone.
+      const refused = store.jobs.schedule({ id: 'j-bad', kind: 'exception-review', payload: {}, dueAt: null as unknown as number });
       const update = cases.get('c0').then((c0) => cases.update({ ...c0!, note: 'bijgewerkt' }));
       const created = await Promise.all(writes);
       expect(created.map((c) => c.id)).toEqual(Array.from({ length: 20 }, (_, i) => `c${i + 1}`));
       for (let i = 1; i <= 20; i++) expect(seen(`c${i}`).n).toBe(1);
-      await expect(duplicate).rejects.toThrow();
+      await expect(duplicate).rejects.toThrow(/c0/);
+      await expect(refused).rejects.toThrow(/NOT NULL/);
+      expect(await store.jobs.get('j-bad')).toBeNull();
       expect((await update)?.note).toBe('bijgewerkt');
       expect((await cases.get('c0'))?.note).toBe('bijgewerkt');
       // A read through the store commits what is queued first: it sees a write asked for before it.
