@@ -695,7 +695,7 @@ read the ratios, not the digits.
   work runs in one work loop per process. A Slack event is written and acknowledged without Bolt (its turn
   runs through Bolt after the answer); while more than 32 signed Slack requests wait for their
   acknowledgement, and for 250 ms after, a process runs at most one turn and leaves the rest in the store.
-  On 2026-12-07 three things changed what these rows show. (1) SQLite group commit: the writes of one
+  On 2026-12-07 four things changed what these rows show. (1) SQLite group commit: the writes of one
   event-loop round are one transaction (a commit was most of a small write's cost on this virtual disk): the
   acknowledgement at 200 connections went from 2.35× the echo at p99 to about 1×, and a process acknowledges
   Slack DMs about three times as fast as it can run their turns, so the 16-connection Slack run now builds a
@@ -710,19 +710,15 @@ read the ratios, not the digits.
   inbox entry. **Today's numbers, measured again on this machine:** the code before the durable inbox
   (6bf1980, its own bench with this pacer) gave 213-303 Slack DM turns per second (three runs) and a paced
   Slack turn of p50 3.8 ms, p99 14.9 ms. The issue's "about 300 turns/s" was measured on a faster machine
-  (its echo ran 1950 turns/s; here 930-1150). This run's numbers are in the tables above; it ran before
-  a fourth change, a read on SQLite committing the queued writes first (a read-modify-write under load no
-  longer reads a copy a queued write is about to replace), after which a partial run (\`BENCH_PHASES=sqlite\`)
-  gave 225 Slack DM turns per second, a paced Slack turn of p50 5.3 ms and p99 24.7 ms, and the Slack
-  acknowledgement at 200 connections p99 219 ms and p99.9 250 ms (the echo here: 217 and 240). So: the
-  acknowledgement target is met; the Slack turn per process is within the old code's range on this
-  machine but not clearly above it; the paced p50 is about 1.5 ms slower than the old code's (the entry's
-  write, the person's check and the entry's completion are in every turn) and the p99 varies from run to
-  run between 22 and 114 ms (one run in three had a tail of 100 ms; not explained). **Teams Action.Execute at
-  200 connections right after the Slack runs is slower than before (p50 350-530 ms, was about 225);** run
-  alone on a fresh process it is as before (p50 196 ms, p99 349 ms), so it is the state the Slack runs
-  leave behind, now that three times as many acknowledgements (and turns) go through in them; not
-  explained yet.
+  (its echo ran 1950 turns/s; here 930-1150). (4) A read on SQLite commits the queued writes first, so a
+  read-modify-write under load does not read a copy a queued write is about to replace: without it the
+  Teams Action.Execute run at 200 connections, right after the Slack runs, took p50 350-530 ms (this run:
+  195 ms). So, against the durable-inbox targets: the Slack acknowledgement at 200 connections is met (see
+  the table); the Slack turn per process (about 165-246 per second over the day's runs, with the backlog)
+  is not clearly above the old code's 213-303 on this machine; the paced Slack turn is about 1.5 ms slower
+  at p50 than the old code's (the entry's write, the person's check and the entry's completion are in every
+  turn) and its p99 varies between 22 and 114 ms over the day's runs against the old code's 15 ms (a tail
+  not explained yet).
   Memory: RSS over the 250 MB target is mostly outside the JavaScript heap (code, SQLite's memory-mapped
   pages); the JavaScript heap does not grow across thousands of turns.
 - **Acknowledgements at 200 connections (target 1.5× of the echo): see the table; the Teams Action.Execute
