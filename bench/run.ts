@@ -73,7 +73,7 @@ interface Server {
 const START_FLAGS = (process.env.BENCH_NODE_FLAGS ?? (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start)
   .split(/\s+/)
   .filter((arg) => arg.startsWith('--max-'));
-/** Which parts to run (all by default): echo, sqlite, workers, mongodb, memory, growth, profile. */
+/** Which parts to run (all by default): echo, sqlite, workers, mongodb, memory, growth, profile; `slack` (not in the default) is the Slack DM turn alone. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'echo,sqlite,workers,mongodb,memory,growth,profile').split(','));
 
 async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, extraFlags: string[] = []): Promise<Server> {
@@ -397,6 +397,19 @@ async function ratioAndSaturation(fakes: BenchFakes, school: string, storeKind: 
         `The school's rule decides as soon as a zorgcoördinator and an orthopedagoog agree, so later votes are refused as "already decided", not stored. ` +
         (request.votes.length === distinct && audit.length === request.votes.length && request.decision ? 'Target met.' : 'TARGET MISSED.'),
     );
+  } finally {
+    await unwatch();
+    await stopServer(zorgpad);
+  }
+}
+
+/** `BENCH_PHASES=slack`: only the Slack DM turn on SQLite in one process (16 connections, then paced), to try a change quickly. */
+async function slackTurnOnly(fakes: BenchFakes, school: string): Promise<void> {
+  const store = { kind: 'sqlite' as const, dir: join(work, `data-${randomUUID().slice(0, 6)}`) };
+  const zorgpad = await startServer('Zorgpad (SQLite)', 'src/main.ts', zorgpadEnv(fakes, school, store), '/healthz');
+  const unwatch = watchInbox(store);
+  try {
+    await measure('Slack DM turn', 'Zorgpad (SQLite)', fakes, zorgpad.base, slackDm(fakes, 'help'), 16);
   } finally {
     await unwatch();
     await stopServer(zorgpad);
@@ -886,6 +899,7 @@ async function main(): Promise<void> {
   try {
     if (PHASES.has('echo')) await echoBaselines(fakes);
     if (PHASES.has('sqlite')) await ratioAndSaturation(fakes, school, 'sqlite', null);
+    else if (PHASES.has('slack')) await slackTurnOnly(fakes, school);
     if (PHASES.has('mongodb') && mongo) await ratioAndSaturation(fakes, school, 'mongodb', mongo);
     else if (PHASES.has('mongodb')) notes.push('MongoDB (FerretDB) runs NOT RUN: no MONGODB_URI and no FerretDB binary (`.ci/ferretdb.sh build`).');
     if (PHASES.has('workers')) await workersPhase(fakes, school);

@@ -199,19 +199,19 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     const fromRow = (row: RecordRow) => ({ ...JSON.parse(row.data), id: row.id, version: row.version }) as RecordOf<N>;
     const created: RecordCollection<RecordOf<N>> = {
       async get(id) {
-        writes.flush();
+        writes.flushFor(recordKey(name, id), wholeKey(name));
         const row = stmt.getRecord.get(name, id);
         return row ? fromRow({ ...row, id }) : null;
       },
       async create(record) {
         const data = JSON.stringify(withoutVersion(record));
-        const { changes } = await write(() => stmt.insertRecord.run(name, record.id, data));
+        const { changes } = await write(() => stmt.insertRecord.run(name, record.id, data), recordKey(name, record.id), collectionKey(name));
         if (changes !== 1) throw new DuplicateRecordError(name, record.id);
         return { ...record, version: 1 } as RecordOf<N>;
       },
       async update(record) {
         const data = JSON.stringify(withoutVersion(record));
-        const { changes } = await write(() => stmt.updateRecord.run(data, name, record.id, record.version));
+        const { changes } = await write(() => stmt.updateRecord.run(data, name, record.id, record.version), recordKey(name, record.id), collectionKey(name));
         return changes === 1 ? { ...record, version: record.version + 1 } : null;
       },
       async findBy(field: string, value: FieldValue) {
@@ -219,18 +219,18 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         // The field name comes from the fixed COLLECTIONS list, never from input. INDEXED BY: without
         // statistics SQLite prefers walking the primary key in id order over the field's index, which
         // turns a lookup among 100,000 records into a scan.
-        writes.flush();
+        writes.flushFor(collectionKey(name), wholeKey(name));
         const rows = lookup(`${name}.${field}`, () => findBySql(name, field)).all(sqlValue(value)) as RecordRow[];
         return rows.map(fromRow);
       },
       async delete(id) {
-        return (await write(() => stmt.deleteRecord.run(name, id))).changes === 1;
+        return (await write(() => stmt.deleteRecord.run(name, id), recordKey(name, id), collectionKey(name))).changes === 1;
       },
       async findPage(query) {
         checkPaged(name, query);
         if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
         const statement = lookup(`page:${name}.${query.field}.${query.order}.${query.until.field}`, () => findPageSql(name, query.field, query.order, query.until.field));
-        writes.flush();
+        writes.flushFor(collectionKey(name), wholeKey(name));
         const rows = statement.all({
           value: sqlValue(query.value),
           afterOrder: query.after?.order ?? Number.MIN_SAFE_INTEGER,
@@ -251,36 +251,36 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     jobs: {
       async schedule(job: NewJob) {
         const payload = JSON.stringify(job.payload);
-        return (await write(() => stmt.insertJob.run(job.id, job.kind, payload, job.dueAt))).changes === 1;
+        return (await write(() => stmt.insertJob.run(job.id, job.kind, payload, job.dueAt), JOBS)).changes === 1;
       },
       async get(id) {
-        writes.flush();
+        writes.flushFor(JOBS);
         return jobRow(stmt.getJob.get(id));
       },
       async forStaff(staffId) {
-        writes.flush();
+        writes.flushFor(JOBS);
         return stmt.jobsForStaff.all(staffId).map(toJob);
       },
       async claimDue(now, owner, leaseMs) {
-        return jobRow(await write(() => stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now })));
+        return jobRow(await write(() => stmt.claimJob.get({ owner, leaseUntil: now + leaseMs, now }), JOBS));
       },
       async claimDueMany(now, owner, leaseMs, limit) {
-        const rows = await write(() => stmt.claimJobs.all({ owner, leaseUntil: now + leaseMs, now, limit }));
+        const rows = await write(() => stmt.claimJobs.all({ owner, leaseUntil: now + leaseMs, now, limit }), JOBS);
         return rows.map(toJob).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
       },
       async complete(id, owner, result) {
-        return (await write(() => stmt.completeJob.run(result, id, owner))).changes === 1;
+        return (await write(() => stmt.completeJob.run(result, id, owner), JOBS)).changes === 1;
       },
       async completeMany(ids, owner, result) {
-        return ids.length ? (await write(() => stmt.completeJobs.run(result, JSON.stringify(ids), owner))).changes : 0;
+        return ids.length ? (await write(() => stmt.completeJobs.run(result, JSON.stringify(ids), owner), JOBS)).changes : 0;
       },
       async release(id, owner, retryAt, result) {
-        return (await write(() => stmt.releaseJob.run(retryAt, result, id, owner))).changes === 1;
+        return (await write(() => stmt.releaseJob.run(retryAt, result, id, owner), JOBS)).changes === 1;
       },
     },
     idempotency: {
       async claim(key, now) {
-        return (await write(() => stmt.claimKey.run(key, now))).changes === 1;
+        return (await write(() => stmt.claimKey.run(key, now), KEYS)).changes === 1;
       },
     },
     async sweep(before, now) {
@@ -293,14 +293,18 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
           claims: 0,
           transient: stmt.sweepTransient.run(now).changes,
         })),
+        KEYS,
+        JOBS,
+        collectionKey('transient'),
+        wholeKey('transient'),
       );
     },
     audit: {
       async append(e: AuditEntry) {
-        await write(() => stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel));
+        await write(() => stmt.appendAudit.run(e.at, e.schoolId, e.actor, e.action, e.recordKind, e.recordId, e.channel), AUDIT);
       },
       async forRecord(recordKind, recordId) {
-        writes.flush();
+        writes.flushFor(AUDIT);
         return stmt.auditFor.all(recordKind, recordId).map((r) => ({
           at: r.at,
           schoolId: r.school_id,
@@ -312,10 +316,10 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         }));
       },
       async rename(recordKind, fromId, toId) {
-        return (await write(() => stmt.renameAudit.run(toId, recordKind, fromId))).changes;
+        return (await write(() => stmt.renameAudit.run(toId, recordKind, fromId), AUDIT)).changes;
       },
       async recordIds(recordKind) {
-        writes.flush();
+        writes.flushFor(AUDIT);
         return stmt.auditIds.all(recordKind).map((r) => r.record_id);
       },
     },
@@ -327,17 +331,35 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
 }
 
 /**
+ * What a queued write changes and a read looks at (`groupCommit`): a record, any record of a
+ * collection, every record of a collection at once (the sweep), the jobs, the audit trail, the keys.
+ */
+const recordKey = (collection: string, id: string) => `r\u0000${collection}\u0000${id}`;
+const collectionKey = (collection: string) => `c\u0000${collection}`;
+const wholeKey = (collection: string) => `w\u0000${collection}`;
+const JOBS = 'jobs';
+const AUDIT = 'audit';
+const KEYS = 'keys';
+
+/**
  * Group commit: the writes asked for while the event loop works through one round (many requests'
  * writes, under load) are committed together, in one transaction, when the round is done: one append
  * to the write-ahead log instead of one per write, which is most of a small write's cost. Each write's
  * promise settles after that commit, so nothing is reported written (and nothing acknowledged) before
  * it is. A write that fails on its own (a statement error) fails alone; when SQLite gives up the whole
- * transaction (busy, I/O), every write in it fails and none is kept. A read commits what is queued
- * first (`flush`): it sees every write asked for before it, as without the batching, so that a
- * read-modify-write of a record many requests change at once (a channel's conversation reference)
- * does not read a copy that a queued write is about to replace, and fail its condition, again and again.
+ * transaction (busy, I/O), every write in it fails and none is kept. A read first commits what is queued
+ * when a queued write touches what it reads (`flushFor`: the record it gets, the collection it
+ * searches): it sees every write asked for before it that could change its answer, as without the
+ * batching, so that a read-modify-write of a record many requests change at once (a channel's
+ * conversation reference) does not read a copy that a queued write is about to replace, and fail its
+ * condition, again and again. A read of something else leaves the batch to grow: under load, reads
+ * that committed every batch they met made most commits hold one or two writes.
  */
-function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promise<T>; flush: () => void; settled: () => Promise<void> } {
+function groupCommit(db: Database.Database): {
+  write: <T>(run: () => T, ...touches: string[]) => Promise<T>;
+  flushFor: (...reads: string[]) => void;
+  settled: () => Promise<void>;
+} {
   interface Queued {
     run: () => unknown;
     resolve: (value: unknown) => void;
@@ -345,6 +367,8 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
   }
   type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
   let queue: Queued[] = [];
+  /** What the queued writes touch. */
+  let touched = new Set<string>();
   let flushing = false;
   const idle: Array<() => void> = [];
   const commit = db.transaction((batch: Queued[], outcomes: Outcome[]) => {
@@ -363,6 +387,7 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
     if (queue.length === 0 || flushing) return;
     const batch = queue;
     queue = [];
+    touched = new Set();
     const outcomes: Outcome[] = [];
     flushing = true;
     try {
@@ -386,12 +411,15 @@ function groupCommit(db: Database.Database): { write: <T>(run: () => T) => Promi
     for (const resolve of idle.splice(0)) resolve();
   };
   return {
-    write<T>(run: () => T): Promise<T> {
+    write<T>(run: () => T, ...touches: string[]): Promise<T> {
       return new Promise<T>((resolve, reject) => {
+        for (const key of touches) touched.add(key);
         if (queue.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
       });
     },
-    flush,
+    flushFor(...reads: string[]) {
+      if (queue.length > 0 && reads.some((key) => touched.has(key))) flush();
+    },
     settled: () => (queue.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
   };
 }

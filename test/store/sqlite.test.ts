@@ -81,4 +81,36 @@ describe('SQLite group commit', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('commits what is queued before a read only when a queued write touches what it reads: the record, its collection, a sweep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
+    try {
+      const store = openSqliteStore(dir);
+      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+      const notes = store.collection('transient') as unknown as RecordCollection<VersionedRecord & { expiresAt: number }>;
+      await notes.create({ id: 'note:old', expiresAt: 1 });
+      const other = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
+      const committed = (collection: string, id: string) => (other.prepare('SELECT count(*) AS n FROM records WHERE collection = ? AND id = ?').get(collection, id) as { n: number }).n;
+      // A read of something no queued write touches leaves the batch to grow.
+      const queued = cases.create({ id: 'c1', schoolId: 'demo', note: 'melding' });
+      expect(await notes.get('note:elders')).toBeNull();
+      expect(await store.jobs.get('job:elders')).toBeNull();
+      expect(committed('bullyingCases', 'c1')).toBe(0);
+      // A search of the collection sees the queued write (it is committed first).
+      expect((await cases.findBy('schoolId', 'demo')).map((c) => c.id)).toEqual(['c1']);
+      expect(committed('bullyingCases', 'c1')).toBe(1);
+      await queued;
+      // A queued job is seen by a read of the jobs; a queued sweep by a read of any short-lived record.
+      const job = store.jobs.schedule({ id: 'job:1', kind: 'exception-review', payload: {}, dueAt: 5 });
+      expect((await store.jobs.get('job:1'))?.id).toBe('job:1');
+      const sweep = store.sweep(0, 10);
+      expect(await notes.get('note:old')).toBeNull();
+      expect((await sweep).transient).toBe(1);
+      await job;
+      other.close();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
