@@ -2,6 +2,7 @@
 // code that runs it, side by side.
 import type { RecordOf } from '../core/kernel/record-kinds.js';
 import Database from 'better-sqlite3';
+import { checkpointInBackground } from './checkpointer.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -134,6 +135,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
   }
 
   const writes = groupCommit(db);
+  const stopCheckpoints = checkpointInBackground(db, join(dataDir, fileName));
   const write = writes.write;
 
   const collections = new Map<CollectionName, RecordCollection<VersionedRecord>>();
@@ -325,6 +327,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
     },
     async close() {
       await writes.settled();
+      await stopCheckpoints();
       db.close();
     },
   };

@@ -45,6 +45,26 @@ describe('SQLite file after a deletion', () => {
   });
 });
 
+describe('SQLite log copy', () => {
+  it('copies what is committed into the database file itself on a thread of its own, while the store stays open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-checkpoint-'));
+    try {
+      const store = openSqliteStore(dir);
+      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+      const marker = 'IN-HET-BESTAND-5d21';
+      await cases.create({ id: 'c1', schoolId: 'demo', note: marker });
+      // A few pages: far below the size at which the writing connection would copy the log itself.
+      const inFile = () => readFileSync(join(dir, 'zorgpad.sqlite')).includes(Buffer.from(marker));
+      for (let i = 0; i < 40 && !inFile(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(inFile()).toBe(true);
+      expect((await cases.get('c1'))?.note).toBe(marker);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite group commit', () => {
   it('commits writes asked for together in one go: each is readable by another process when its promise resolves, a duplicate among them fails alone, and a read sees every write asked for before it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
