@@ -18,7 +18,10 @@ describe('background work', () => {
   it('has no repeating timer in the server code except the primary watching its parent', () => {
     const allowed = new Map([
       // The primary notices that `npm start` went away (supervision, not work).
-      ['src/main.ts', 1],
+      [join('src', 'main.ts'), 1],
+      // The SQLite log copy on its own thread: nothing that must happen (the connection copies the log
+      // itself past a larger size), and the store's close stops it.
+      [join('src', 'store', 'checkpointer.ts'), 1],
     ]);
     const offenders = filesUnder('src')
       // The playground page's script runs in the browser.
