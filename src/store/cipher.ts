@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import { AuditPseudonyms } from '../core/privacy/pseudonyms.js';
 
 /** A data key: 32 bytes, named by a short id stored with every value it encrypts. */
@@ -50,7 +50,7 @@ export class FieldCipher {
   }
 
   encrypt(value: unknown): string {
-    const iv = randomBytes(12);
+    const iv = nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     return `${PREFIX}${this.current.id}:${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${body.toString('base64')}`;
@@ -72,6 +72,22 @@ export class FieldCipher {
   static keyIdOf(value: unknown): string | null {
     return typeof value === 'string' && value.startsWith(PREFIX) ? (value.slice(PREFIX.length).split(':')[0] ?? null) : null;
   }
+}
+
+/** Random bytes for many IVs at once: one call to the system's generator instead of one per value. */
+const IV_POOL = Buffer.alloc(12 * 256);
+let ivAt = IV_POOL.length;
+
+/** A fresh random 96-bit IV (GCM's nonce), never handed out twice. */
+function nextIv(): Buffer {
+  if (ivAt === IV_POOL.length) {
+    randomFillSync(IV_POOL);
+    ivAt = 0;
+  }
+  // A copy: the pool is refilled in place later.
+  const iv = Buffer.from(IV_POOL.subarray(ivAt, ivAt + 12));
+  ivAt += 12;
+  return iv;
 }
 
 export function generateDataKey(): string {

@@ -29,6 +29,15 @@ describe('sensitive fields at rest', () => {
     expect(() => old.decrypt(tampered)).toThrow();
   });
 
+  it('never seals two values with the same IV (GCM nonce), also past the pool of random bytes it draws them from', () => {
+    const cipher = new FieldCipher(dataKey(generateDataKey()));
+    const sealed = Array.from({ length: 1000 }, () => cipher.encrypt('zelfde waarde'));
+    const ivs = new Set(sealed.map((s) => s.split(':')[3]));
+    expect(ivs.size).toBe(1000);
+    expect(new Set(sealed).size).toBe(1000);
+    for (const s of sealed.slice(250, 260)) expect(cipher.decrypt(s)).toBe('zelfde waarde');
+  });
+
   async function signal(app: TestApp): Promise<void> {
     for (const text of ['pesten melden', '1', 'L1001', 'L1002', 'geen', '1', 'vandaag', '2', '1', 'nee', SECRET, 'ja']) await app.say('t.bakker', text);
   }

@@ -62,7 +62,9 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
   } catch (error) {
     log.error('slack.auth-test-failed', { error: errorCode(error) });
   }
-  const app = new App({ token: config.botToken, receiver, clientOptions, logger: boltLogger(log), tokenVerificationEnabled: false, extendedErrorHandler: true, ...ids });
+  // No conversation store: Bolt's default keeps one in this process's memory (what another process
+  // needs lives in the store), and Zorgpad keeps its dialogs in the store itself.
+  const app = new App({ token: config.botToken, receiver, clientOptions, convoStore: false, logger: boltLogger(log), tokenVerificationEnabled: false, extendedErrorHandler: true, ...ids });
   const delivery = new SlackDelivery(app, deps.outbox, deps.directory, deps.roleBook, log, deps.background, deps.accounts);
   // Someone the school file does not name by their Slack id: looked up by their profile's e-mail address
   // (first contact; `users:read.email`), before the listener runs. Bounded, so that the acknowledgement
