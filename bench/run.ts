@@ -729,8 +729,9 @@ times as fast (the echo runs 3,900 Slack turns per second here, 930-1,150 on the
   only runs side by side compare. Slack DM turns per second, old / new: 506-521 / 550-581 in a fast
   period, 394-409 / 445-465 and 441-499 / 399-438 in slower ones (this run: 572). Paced Slack turn p50:
   old 1.3-1.9 ms, new 1.5-2.4 ms, about 0.2-0.4 ms more in each pair (this run 1.5). Paced p99: old
-  3.5-6.9 ms in every run; new 4.1-6.7 ms in most runs (this run 5.7), but 13-45 ms in five of about
-  twenty runs, all in the machine's slower periods, where the old code stayed under 6 ms. The 0.2-0.4 ms is
+  3.5-6.9 ms in every run; new 4.1-8.1 ms in most runs (this run 5.7), but 13-35 ms in six of the
+  eighteen runs with the final log copy, all in the machine's slower periods, where the old code's seven
+  runs stayed under 6 ms. The 0.2-0.4 ms is
   the entry's encrypted write and its commit before the acknowledgement (about 0.2 ms) and the check that
   the person has no earlier turn open (about 0.1 ms), both on the way to the reply; what makes the slow
   periods' tail is not found (no commit over 1 ms and no long garbage collection in the instrumented runs
