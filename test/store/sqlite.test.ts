@@ -1,4 +1,4 @@
-import type { RecordCollection, VersionedRecord } from '../../src/core/kernel/ports.js';
+import type { RecordCollection, Store, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -16,13 +16,26 @@ storeContract('SQLite', async () => {
   };
 });
 
+type Note = VersionedRecord & { schoolId: string; note: string };
+
+/**
+ * A fresh SQLite store in a folder of its own (some tests read the file or open it a second time), with
+ * an untyped view of one collection (small JSON records: about the file, not the record kind); the folder
+ * is removed afterwards.
+ */
+async function inStoreDir(prefix: string, run: (dir: string, store: Store, cases: RecordCollection<Note>) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    const store = openSqliteStore(dir);
+    await run(dir, store, store.collection('bullyingCases') as unknown as RecordCollection<Note>);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('SQLite file after a deletion', () => {
   it('no longer holds a deleted value anywhere in the file (secure_delete), once the log is folded in', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-secure-'));
-    try {
-      const store = openSqliteStore(dir);
-      // About the file, not the record kind: small JSON records through an untyped view.
-      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+    await inStoreDir('zorgpad-secure-', async (dir, store, cases) => {
       const secret = 'UNIEK-GEHEIM-7f3a9c';
       await cases.create({ id: 'c1', schoolId: 'demo', note: secret });
       await cases.create({ id: 'c2', schoolId: 'demo', note: 'blijft staan' });
@@ -39,18 +52,13 @@ describe('SQLite file after a deletion', () => {
       await reopened.close();
       expect(fileHas(secret)).toBe(false);
       expect(fileHas('blijft staan')).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('SQLite log copy', () => {
   it('copies what is committed into the database file itself on a thread of its own, while the store stays open', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-checkpoint-'));
-    try {
-      const store = openSqliteStore(dir);
-      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+    await inStoreDir('zorgpad-checkpoint-', async (dir, store, cases) => {
       const marker = 'IN-HET-BESTAND-5d21';
       await cases.create({ id: 'c1', schoolId: 'demo', note: marker });
       // A few pages: far below the size at which the writing connection would copy the log itself.
@@ -59,16 +67,11 @@ describe('SQLite log copy', () => {
       expect(inFile()).toBe(true);
       expect((await cases.get('c1'))?.note).toBe(marker);
       await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps the log file bounded under steady writes, and cuts it back to 4 MB when it starts over', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-checkpoint-'));
-    try {
-      const store = openSqliteStore(dir);
-      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+    await inStoreDir('zorgpad-checkpoint-', async (dir, store, cases) => {
       const logSize = () => statSync(join(dir, 'zorgpad.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0;
       const MB = 1024 * 1024;
       let largest = 0;
@@ -83,18 +86,13 @@ describe('SQLite log copy', () => {
       await cases.create({ id: 'daarna', schoolId: 'demo', note: 'rustig' });
       expect(logSize()).toBeLessThanOrEqual(4 * MB + 64 * 1024);
       await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('SQLite group commit', () => {
   it('commits writes asked for together in one go: each is readable by another process when its promise resolves, a duplicate among them fails alone, and a read sees every write asked for before it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
-    try {
-      const store = openSqliteStore(dir);
-      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+    await inStoreDir('zorgpad-group-', async (dir, store, cases) => {
       await cases.create({ id: 'c0', schoolId: 'demo', note: 'er al' });
       // Another process's view of the file: it sees only what is committed.
       const other = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
@@ -121,16 +119,11 @@ describe('SQLite group commit', () => {
       await later;
       other.close();
       await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('commits what is queued before a read only when a queued write touches what it reads: the record, its collection, a sweep', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-group-'));
-    try {
-      const store = openSqliteStore(dir);
-      const cases = store.collection('bullyingCases') as unknown as RecordCollection<VersionedRecord & { schoolId: string; note: string }>;
+    await inStoreDir('zorgpad-group-', async (dir, store, cases) => {
       const notes = store.collection('transient') as unknown as RecordCollection<VersionedRecord & { expiresAt: number }>;
       await notes.create({ id: 'note:old', expiresAt: 1 });
       const other = new Database(join(dir, 'zorgpad.sqlite'), { readonly: true });
@@ -153,8 +146,6 @@ describe('SQLite group commit', () => {
       await job;
       other.close();
       await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
