@@ -221,7 +221,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         // The field name comes from the fixed COLLECTIONS list, never from input. INDEXED BY: without
         // statistics SQLite prefers walking the primary key in id order over the field's index, which
         // turns a lookup among 100,000 records into a scan.
-        writes.flushFor(collectionKey(name), wholeKey(name));
+        writes.flushFor(collectionKey(name));
         const rows = lookup(`${name}.${field}`, () => findBySql(name, field)).all(sqlValue(value)) as RecordRow[];
         return rows.map(fromRow);
       },
@@ -232,7 +232,7 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
         checkPaged(name, query);
         if (!/^[A-Za-z]+$/.test(query.until.field)) throw new Error(`${name}: bad field ${query.until.field}`);
         const statement = lookup(`page:${name}.${query.field}.${query.order}.${query.until.field}`, () => findPageSql(name, query.field, query.order, query.until.field));
-        writes.flushFor(collectionKey(name), wholeKey(name));
+        writes.flushFor(collectionKey(name));
         const rows = statement.all({
           value: sqlValue(query.value),
           afterOrder: query.after?.order ?? Number.MIN_SAFE_INTEGER,
@@ -336,6 +336,8 @@ export function openSqliteStore(dataDir: string, fileName = 'zorgpad.sqlite'): S
 /**
  * What a queued write changes and a read looks at (`groupCommit`): a record, any record of a
  * collection, every record of a collection at once (the sweep), the jobs, the audit trail, the keys.
+ * A write touches its record and its collection; the sweep touches the short-lived records' collection
+ * and all of its records. A get checks its record and the whole collection; a search its collection.
  */
 const recordKey = (collection: string, id: string) => `r\u0000${collection}\u0000${id}`;
 const collectionKey = (collection: string) => `c\u0000${collection}`;
