@@ -731,11 +731,11 @@ times as fast (the echo runs 3,900 Slack turns per second here, 930-1,150 on the
   old 1.3-1.9 ms, new 1.5-2.4 ms, about 0.2-0.4 ms more in each pair (this run 1.5). Paced p99: old
   3.5-6.9 ms in every run; new 4.1-8.1 ms in most runs (this run 5.7), but 13-35 ms in six of the
   eighteen runs with the final log copy, all in the machine's slower periods, where the old code's seven
-  runs stayed under 6 ms. The 0.2-0.4 ms is
-  the entry's encrypted write and its commit before the acknowledgement (about 0.2 ms) and the check that
-  the person has no earlier turn open (about 0.1 ms), both on the way to the reply; what makes the slow
-  periods' tail is not found (no run that had it was instrumented; the instrumented runs, p99 5-6.5 ms,
-  showed one commit of 4 ms in 320 turns and no long garbage collection). So: the acknowledgement and throughput targets are met; the paced turn is not (p50
+  runs stayed under 6 ms. The 0.2-0.4 ms is the entry's encrypted write and its commit before the
+  acknowledgement (about 0.2 ms) and the check that the person has no earlier turn open (about 0.1 ms),
+  both on the way to the reply; what makes the slow periods' tail is not found (no run that had it was
+  instrumented; the instrumented runs, p99 5-6.5 ms, showed one commit of 4 ms in 320 turns and no long
+  garbage collection). So: the acknowledgement and throughput targets are met; the paced turn is not (p50
   slightly slower, p99 less steady). A free process does start the turn at once, with no poll in between.
   Memory: RSS over the 250 MB target is mostly outside the JavaScript heap (code, SQLite's memory-mapped
   pages); the JavaScript heap does not grow across thousands of turns.
