@@ -8,6 +8,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
@@ -39,7 +40,7 @@ const GROWTH = (process.env.BENCH_GROWTH ?? '1000,10000,100000').split(',').map(
 /** Worker processes for the multi-worker runs: as `npm start` starts by default, one per core. */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? cpus().length);
 const started = Date.now();
-const work = mkdtempSync(join(tmpdir(), 'zorgpad-bench-'));
+export const work = mkdtempSync(join(tmpdir(), 'zorgpad-bench-'));
 const say = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
 
 interface Row {
@@ -62,7 +63,7 @@ const histograms: Record<string, number[]> = {};
 // Processes
 
 
-interface Server {
+export interface Server {
   name: string;
   base: string;
   child: ChildProcess;
@@ -76,12 +77,13 @@ const START_FLAGS = (process.env.BENCH_NODE_FLAGS ?? (JSON.parse(readFileSync('p
 /** Which parts to run (all by default): echo, sqlite, workers, mongodb, memory, growth, profile; `slack` (not in the default) is the Slack DM turn alone. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'echo,sqlite,workers,mongodb,memory,growth,profile').split(','));
 
-async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, extraFlags: string[] = []): Promise<Server> {
+export async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string, extraFlags: string[] = [], cwd?: string): Promise<Server> {
   const port = await freePort();
   // BENCH_PROFILE=DIR writes a CPU profile of each Zorgpad process there (to see where a turn goes).
   const profile = process.env.BENCH_PROFILE && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = [...(script === 'src/main.ts' ? START_FLAGS : []), ...profile, ...extraFlags];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -100,7 +102,7 @@ async function startServer(name: string, script: string, env: Record<string, str
   throw new Error(`${name} did not start`);
 }
 
-async function stopServer(server: Server): Promise<void> {
+export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return;
   const exited = new Promise((r) => server.child.once('exit', r));
   server.child.kill('SIGTERM');
@@ -129,7 +131,7 @@ let userCursor = 0;
 /** The next of the school's staff, round robin (skipping the kernteam so votes stay theirs). */
 const nextUser = () => benchStaff(51 + (userCursor++ % (STAFF - 50)));
 
-function slackDm(fakes: BenchFakes, text: string) {
+export function slackDm(fakes: BenchFakes, text: string) {
   return (req: Record<string, unknown>) => {
     const user = nextUser();
     const channel = `D${user.slack.slice(1)}`;
@@ -166,9 +168,9 @@ function teamsActivity(
   };
 }
 
-type Setup = (req: Record<string, unknown>) => Record<string, unknown>;
+export type Setup = (req: Record<string, unknown>) => Record<string, unknown>;
 
-async function load(base: string, setup: Setup, opts: { connections: number; duration?: number; amount?: number }): Promise<autocannon.Result> {
+export async function load(base: string, setup: Setup, opts: { connections: number; duration?: number; amount?: number }): Promise<autocannon.Result> {
   return autocannon({
     url: base,
     connections: opts.connections,
@@ -178,7 +180,7 @@ async function load(base: string, setup: Setup, opts: { connections: number; dur
   });
 }
 
-function pct(values: number[], p: number): number {
+export function pct(values: number[], p: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -254,7 +256,7 @@ function watchInbox(store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; 
 }
 
 /** Waits until the replies stop arriving at the fake platforms and no acknowledged request waits for its turn. */
-async function drain(fakes: BenchFakes, maxMs = 60_000): Promise<void> {
+export async function drain(fakes: BenchFakes, maxMs = 60_000): Promise<void> {
   const t0 = Date.now();
   let last = -1;
   let stable = 0;
@@ -308,7 +310,7 @@ async function mongoUri(): Promise<{ uri: string; stop: () => void } | null> {
   };
 }
 
-function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; uri: string; db: string }, workers = 1): Record<string, string> {
+export function zorgpadEnv(fakes: BenchFakes, school: string, store: { kind: 'sqlite'; dir: string } | { kind: 'mongodb'; uri: string; db: string }, workers = 1): Record<string, string> {
   return {
     NODE_ENV: 'development',
     ZORGPAD_WORKERS: String(workers),
@@ -927,7 +929,10 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+// Run as `npm run bench`; imported (bench/ab.ts) for its parts only.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
