@@ -1,4 +1,5 @@
 import type { SchoolServices } from '../../core/kernel/services.js';
+import { webApiFetch } from './web-fetch.js';
 import { SharedNotes } from '../../core/kernel/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
@@ -54,6 +55,8 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 10_000,
+    // Posts on kept-alive node:http(s) connections instead of the global fetch (web-fetch.ts).
+    fetch: webApiFetch,
   };
   let ids: { botId?: string; botUserId?: string } = {};
   try {
