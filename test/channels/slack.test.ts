@@ -72,6 +72,12 @@ describe.each(testStores())('Slack channel over real HTTP (%s store)', (store) =
     const signed = slackHeaders(SECRET, body, 'application/x-www-form-urlencoded');
     const tampered = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: signed, body: body.replace('pesten', 'uitzondering') });
     expect(tampered.status).toBe(401);
+    // A signature of the wrong form (another version, cut short, not hex) is refused, not an error.
+    const good = signed['x-slack-signature']!;
+    for (const signature of [good.replace('v0=', 'v1='), good.slice(0, -2), `${good.slice(0, -1)}z`, 'v0=']) {
+      const odd = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: { ...signed, 'x-slack-signature': signature }, body });
+      expect(odd.status).toBe(401);
+    }
 
     // Whatever those requests set going has finished: then nothing was sent, nothing stored.
     await quiet(bot.app);

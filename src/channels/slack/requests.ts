@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
-import { verifySlackRequest, type Context } from '@slack/bolt';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context } from '@slack/bolt';
 import { z } from 'zod';
 
 /** Slack allows five minutes between its timestamp and ours, either way. */
 export const MAX_SKEW_SECONDS = 5 * 60;
 
 /**
- * Checks Slack's request signature with Bolt's own verifier (`v0=` HMAC-SHA256 over
- * `v0:{timestamp}:{raw body}`, compared in constant time, stale timestamps refused). Bolt only refuses
- * timestamps too far in the past; one more than five minutes ahead is refused here as well, so a
- * request signed for later cannot be replayed then.
+ * Checks Slack's request signature: `v0=` and the hex HMAC-SHA256 of `v0:{timestamp}:{raw body}` under the
+ * signing secret, compared in constant time (`timingSafeEqual`); a timestamp more than five minutes
+ * from ours, either way, is refused, so a request cannot be replayed later (or signed for later).
+ * The same rules as Bolt's `verifySlackRequest`, without its string copies of the body and its
+ * comparison's two extra HMACs and random key per request.
  */
 export function verifySignature(
   secret: string,
@@ -21,18 +22,11 @@ export function verifySignature(
   if (!timestampHeader || !signatureHeader) return 'missing';
   if (!/^\d{1,12}$/.test(timestampHeader)) return 'missing';
   const timestamp = Number(timestampHeader);
-  if (timestamp - nowMs / 1000 > MAX_SKEW_SECONDS) return 'stale';
-  try {
-    verifySlackRequest({
-      signingSecret: secret,
-      body: rawBody.toString('utf8'),
-      headers: { 'x-slack-signature': signatureHeader, 'x-slack-request-timestamp': timestamp },
-      nowMilliseconds: nowMs,
-    });
-    return 'ok';
-  } catch (error) {
-    return error instanceof Error && error.message.includes('stale') ? 'stale' : 'bad-signature';
-  }
+  if (Math.abs(timestamp - Math.floor(nowMs / 1000)) > MAX_SKEW_SECONDS) return 'stale';
+  const given = /^v0=([0-9a-fA-F]{64})$/.exec(signatureHeader);
+  if (!given) return 'bad-signature';
+  const ours = createHmac('sha256', secret).update(`v0:${timestampHeader}:`).update(rawBody).digest();
+  return timingSafeEqual(ours, Buffer.from(given[1]!, 'hex')) ? 'ok' : 'bad-signature';
 }
 
 const id = z.string().min(1).max(64);
