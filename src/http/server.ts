@@ -100,6 +100,8 @@ export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, 'request body too large');
   // Events rather than `for await`: the async iterator costs more than reading a small body itself.
+  // Read already (by someone else): nothing is left, as `for await` would find.
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
