@@ -23,7 +23,12 @@ export function parseRecord<N extends CollectionName>(name: N, document: unknown
   throw new RecordParseError(name, id, [...new Set(result.error.issues.map((i) => i.path.join('.')))].slice(0, 5));
 }
 
-/** The store as the core reads it: every record read (get, findBy, and what a write returns) parsed with its schema. */
+/**
+ * The store as the core reads it: every record read (get, findBy, findPage) parsed with its schema. A
+ * write returns the record it was given with the store's version, unparsed: the core built it with its
+ * record type, which is the schema's output, so parsing it again would give the same record; the parse
+ * cost every write of a turn CPU time on the way to its reply.
+ */
 export function parsedStore(inner: Store): Store {
-  return wrapCollections(inner, (name, base) => mappedCollection(base, (document) => parseRecord(name, document)));
+  return wrapCollections(inner, (name, base) => mappedCollection(base, (document) => parseRecord(name, document), undefined, true));
 }

@@ -27,8 +27,9 @@ export function wrapCollections(inner: Store, wrap: Wrap): Store {
 
 /**
  * A collection whose records pass through `read` on the way out (get, findBy, and what a write
- * returns) and through `write` on the way in. `inverse`: `read` undoes `write` (encryption), so a write
- * returns the record it was given, with the version the store gave it, instead of reading back what it wrote.
+ * returns) and through `write` on the way in. `inverse`: `read` undoes `write` (encryption) or leaves a
+ * record as written (parsing a record built with its type), so a write returns the record it was given,
+ * with the version the store gave it, instead of reading back what it wrote.
  */
 export function mappedCollection<T extends VersionedRecord>(
   base: RecordCollection<T>,
