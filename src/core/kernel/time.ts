@@ -4,14 +4,22 @@
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const partFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The last date computed, by zone and minute: a turn asks for today's date, and formatting it is slow. */
+let lastDay = { timeZone: '', minute: Number.NaN, day: '' };
+
 /** The calendar date of an instant in a time zone. */
 export function dayIn(timeZone: string, at: number): string {
+  // Today's zone offsets are whole minutes, so a date changes only on a whole minute.
+  const minute = Math.floor(at / 60_000);
+  if (lastDay.minute === minute && lastDay.timeZone === timeZone) return lastDay.day;
   let format = dayFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dayFormats.set(timeZone, format);
   }
-  return format.format(at);
+  const day = format.format(at);
+  lastDay = { timeZone, minute, day };
+  return day;
 }
 
 /** The instant at which a wall-clock time on a date occurs in a time zone (DST-aware). */
