@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditSubject } from '../../src/core/privacy/service.js';
 import { dataKey, FieldCipher, generateDataKey } from '../../src/store/cipher.js';
+import { encryptingStore } from '../../src/store/encrypting.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { RecordCollection, VersionedRecord } from '../../src/core/kernel/ports.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 const SECRET = 'Tijdens gym werd GEHEIM-4711 vernederd';
@@ -36,6 +40,32 @@ describe('sensitive fields at rest', () => {
     expect(ivs.size).toBe(1000);
     expect(new Set(sealed).size).toBe(1000);
     for (const s of sealed.slice(250, 260)) expect(cipher.decrypt(s)).toBe('zelfde waarde');
+  });
+
+  it('stores an empty text, list or object as it is (nothing to hide) and reads every field back as written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zorgpad-empty-'));
+    const raw = openSqliteStore(dir);
+    try {
+      const store = encryptingStore(raw, new FieldCipher(dataKey(generateDataKey())));
+      const entry = { id: 'e1', schoolId: 'demo', kind: 'slack', personKey: '', status: 'done' as const, availableAt: 1, arrivedAt: 1, leaseOwner: null, running: false, attempts: 1 };
+      await store.collection('inbox').create({ ...entry, request: '' });
+      await store.collection('inbox').create({ ...entry, id: 'e2', request: SECRET });
+      const sealed = (id: string) => (raw.collection('inbox') as unknown as RecordCollection<VersionedRecord & { request: unknown }>).get(id);
+      expect((await sealed('e1'))?.request).toBe('');
+      expect(FieldCipher.keyIdOf((await sealed('e2'))?.request)).not.toBeNull();
+      expect((await store.collection('inbox').get('e1'))?.request).toBe('');
+      expect((await store.collection('inbox').get('e2'))?.request).toBe(SECRET);
+      const state = { id: 's1', schoolId: 'demo', userKey: 'u', flowId: null, stepId: null, history: [], updatedAt: 1, recentDeliveries: [] };
+      await store.collection('dialogStates').create({ ...state, answers: {} });
+      await store.collection('dialogStates').create({ ...state, id: 's2', answers: { wie: { value: 'L1001', display: SECRET } } as never });
+      const rawState = (id: string) => (raw.collection('dialogStates') as unknown as RecordCollection<VersionedRecord & { answers: unknown }>).get(id);
+      expect((await rawState('s1'))?.answers).toEqual({});
+      expect(FieldCipher.keyIdOf((await rawState('s2'))?.answers)).not.toBeNull();
+      expect((await store.collection('dialogStates').get('s2'))?.answers).toEqual({ wie: { value: 'L1001', display: SECRET } });
+    } finally {
+      await raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   async function signal(app: TestApp): Promise<void> {
