@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { webApiFetch } from '../../src/channels/slack/web-fetch.js';
 
@@ -26,11 +26,23 @@ afterAll(async () => {
 });
 
 /** A client set up as Zorgpad's (channels/slack/routes.ts). */
-const client = (timeout = 10_000) => new WebClient('xoxb-test', { slackApiUrl: base, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout, fetch: webApiFetch });
+const client = (timeout = 10_000) => new WebClient('xoxb-test', { slackApiUrl: base, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, fetch: webApiFetch(timeout) });
 const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
 
 describe('the Slack Web API client on node:http (webApiFetch)', () => {
+  it('sets no timer per call that outlives it (the client timeout made one, firing 10 s later)', async () => {
+    answer = (_req, _body, res) => json(res, 200, { ok: true });
+    const timers = vi.spyOn(AbortSignal, 'timeout');
+    try {
+      const web = client(60_000);
+      for (let i = 0; i < 5; i++) await web.chat.postMessage({ channel: 'D1', text: `bericht ${i}` });
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
   it('posts the form the client makes, with the token, and returns what Slack answered', async () => {
     let seen: { path?: string; auth?: string; type?: string; form?: URLSearchParams } = {};
     answer = (req, body, res) => {

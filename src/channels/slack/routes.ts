@@ -54,9 +54,9 @@ export async function mountSlack(http: HttpServer, deps: SlackDeps): Promise<Sla
     // Throttling is the outbox's job: a 429 is reported at once, with Slack's Retry-After.
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 10_000,
-    // Posts on kept-alive node:http(s) connections instead of the global fetch (web-fetch.ts).
-    fetch: webApiFetch,
+    // Posts on kept-alive node:http(s) connections instead of the global fetch, and gives up on a call
+    // that hears nothing for 10 s (web-fetch.ts; not the client's own `timeout`, a timer per call).
+    fetch: webApiFetch(10_000),
   };
   let ids: { botId?: string; botUserId?: string } = {};
   try {

@@ -21,48 +21,59 @@ interface WebApiResponse {
  * connection, for the form-encoded POSTs the client makes (every call Zorgpad makes). The global fetch
  * builds a WHATWG request, response and stream for each call; for a reply that was a third of a paced
  * Slack turn's own time (`npm run bench`). Anything else (a file upload's form data) goes to the global
- * fetch. Like the client's own use of fetch: no redirects (one is an error), the client's timeout
- * signal aborts the request, and the body is read whole.
+ * fetch. Like the client's own use of fetch: no redirects (one is an error), and the body is read whole.
+ *
+ * `timeoutMs`: a call that hears nothing for that long fails (the client reports a request error). Set
+ * here, on the connection, and not as the client's `timeout`: that makes an `AbortSignal.timeout` per
+ * call, whose timer still fires when the call is long done, and builds an error then (in the paced
+ * bench, 10 s after every message, in the middle of other people's turns). A signal the client passes
+ * all the same still aborts the call.
  */
-export function webApiFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
-  const body = init.body;
-  if (url === null || (body !== undefined && body !== null && typeof body !== 'string') || !/^https?:/.test(url)) return fetch(input, init);
-  const signal = init.signal ?? undefined;
-  return new Promise<Response>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const secure = url.startsWith('https:');
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
-    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-    const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
-    const abort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal?.addEventListener('abort', abort, { once: true });
-    const done = () => signal?.removeEventListener('abort', abort);
-    req.on('error', (error) => {
-      done();
-      reject(signal?.aborted ? signal.reason : error);
-    });
-    req.on('response', (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400) {
-        res.resume();
+export function webApiFetch(timeoutMs: number): typeof fetch {
+  const post = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
+    const body = init.body;
+    if (url === null || (body !== undefined && body !== null && typeof body !== 'string') || !/^https?:/.test(url)) {
+      return fetch(input, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+    }
+    const signal = init.signal ?? undefined;
+    return new Promise<Response>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const secure = url.startsWith('https:');
+      const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+      if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
+      const abort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      signal?.addEventListener('abort', abort, { once: true });
+      const done = () => signal?.removeEventListener('abort', abort);
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', (error) => {
         done();
-        // As fetch with `redirect: 'error'` does: the client reports it as a request error.
-        return reject(new TypeError(`redirected (HTTP ${status})`));
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (error) => {
-        done();
-        reject(error);
+        reject(signal?.aborted ? signal.reason : error);
       });
-      res.on('end', () => {
-        done();
-        resolve(response(url, status, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)) as unknown as Response);
+      req.on('response', (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          res.resume();
+          done();
+          // As fetch with `redirect: 'error'` does: the client reports it as a request error.
+          return reject(new TypeError(`redirected (HTTP ${status})`));
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => {
+          done();
+          reject(error);
+        });
+        res.on('end', () => {
+          done();
+          resolve(response(url, status, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)) as unknown as Response);
+        });
       });
+      req.end(body ?? undefined);
     });
-    req.end(body ?? undefined);
-  });
+  };
+  return post as typeof fetch;
 }
 
 function response(url: string, status: number, statusText: string, raw: IncomingMessage['headers'], body: Buffer): WebApiResponse {
