@@ -25,8 +25,10 @@ export function verifySignature(
   if (Math.abs(timestamp - Math.floor(nowMs / 1000)) > MAX_SKEW_SECONDS) return 'stale';
   const given = /^v0=([0-9a-fA-F]{64})$/.exec(signatureHeader);
   if (!given) return 'bad-signature';
-  const ours = createHmac('sha256', secret).update(`v0:${timestampHeader}:`).update(rawBody).digest();
-  return timingSafeEqual(ours, Buffer.from(given[1]!, 'hex')) ? 'ok' : 'bad-signature';
+  const mac = createHmac('sha256', secret);
+  mac.update(`v0:${timestampHeader}:`);
+  mac.update(rawBody);
+  return timingSafeEqual(mac.digest(), Buffer.from(given[1]!, 'hex')) ? 'ok' : 'bad-signature';
 }
 
 const id = z.string().min(1).max(64);
