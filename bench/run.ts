@@ -680,8 +680,8 @@ function histogramSvg(): string {
 const ANALYSIS = `## What was done, and why the missed targets are missed
 
 Numbers vary from run to run on this shared two-core machine by up to ±30 % (compare the commits' runs);
-read the ratios, not the digits. Since 2026-12-07 the runs are on another machine of the same size, about three
-times as fast (the echo runs 3,900 Slack turns per second here, 930-1,150 on the earlier one).
+read the ratios, not the digits. The runs of 2026-12-07 morning were on an Intel Xeon of the same size, about
+three times as fast (the echo ran 3,900 Slack turns per second there, 930-1,150 here); this run is on an AMD EPYC again.
 
 - **Per process ÷ echo (target 2×): missed for throughput (about 4-6×); at a fixed moderate rate the Teams
   turn is within about 2× of the echo (p50 1.6-2.1×, p99 1.3-2.2× over the last runs), the Slack turn about
@@ -723,27 +723,35 @@ times as fast (the echo runs 3,900 Slack turns per second here, 930-1,150 on the
   about three times as fast as a turn, so the 16-connection Slack run builds a backlog of several thousand
   entries that the process works off after the load: its turn p50 is that wait, and its turns per second
   count until the last reply. The paced rows send one request every 25 ms (\`pacedLoop\`; autocannon's
-  \`overallRate\` sent each second's 40 back to back). **Against today's numbers, measured again on this
-  machine** (an Intel Xeon about three times as fast as the AMD machine of the earlier runs; the issue's
-  "about 300 turns/s" and 19.5 / 40 ms came from yet another machine, with autocannon's pacing): the code
-  before the durable inbox (6bf1980) and this code, run one after the other with this bench. The machine's
-  speed changes from minute to minute (the old code alone gave 394-521 turns per second over the day), so
-  only runs side by side compare. Slack DM turns per second, old / new: 506-521 / 550-581 in a fast
-  period, 394-409 / 445-465 and 441-499 / 399-438 in slower ones (this run: 572). Paced Slack turn p50:
-  old 1.3-1.9 ms, new 1.5-2.4 ms, about 0.2-0.4 ms more in each pair (this run 1.5). Paced p99: old
-  3.5-6.9 ms in every run; new 4.1-8.1 ms in most runs (this run 5.7), but 13-35 ms in six of the
-  eighteen runs with the final log copy, all in the machine's slower periods, where the old code's seven
-  runs stayed under 6 ms. The 0.2-0.4 ms is the entry's encrypted write and its commit before the
-  acknowledgement (about 0.2 ms) and the check that the person has no earlier turn open (about 0.1 ms),
-  both on the way to the reply; what makes the slow periods' tail is not found (no run that had it was
-  instrumented; the instrumented runs, p99 5-6.5 ms, showed one commit of 4 ms in 320 turns and no long
-  garbage collection). So: the acknowledgement and throughput targets are met; the paced turn is not (p50
-  slightly slower, p99 less steady). A free process does start the turn at once, with no poll in between.
+  \`overallRate\` sent each second's 40 back to back). **Against the code before the durable inbox (6bf1980), side by side with
+  \`npm run bench:ab\`** (added for this: separate runs minutes apart differed by a quarter, more than the
+  changes under test). Both processes run at once, each on its own SQLite store against the same fake
+  Slack; the paced Slack DM turn goes to one and then the other, 5 s each, the order swapped every round.
+  On this AMD machine before the changes below (separate runs, one after the other): this code's paced p50
+  about 0.5 ms above the old code's, its p99 two to three times as high. After them, \`bench:ab\` with 16
+  rounds: p50 2.77 ms against 2.97 (this code faster in 11 of 16 rounds), p99 5.57 against 9.51 (14 of 16). What closed it, each compared with
+  \`bench:ab\` against the version without it or found in a CPU profile of the paced turn: the Slack Web API
+  calls go out on \`node:http\` with kept-alive connections instead of the global fetch (the client's call
+  was about 0.45 ms of CPU, most of it the WHATWG request and stream objects; p50 2.42 against 2.73 ms, 8 of
+  8 rounds); the call's timeout is set on the connection instead of an \`AbortSignal.timeout\` per call,
+  whose timer fired 10 s after every message and built an error then, in the middle of other people's turns
+  (70 ms of CPU in a 40-second profile); the Slack signature is checked with one HMAC and
+  \`timingSafeEqual\` (Bolt's check copies the body and compares with two more HMACs and a random key);
+  request bodies read with events instead of an async iterator; a written record is no longer parsed again;
+  today's date is formatted once a minute; empty sensitive fields are not sealed. What turned out not to
+  matter, measured the same way: skipping the person's check (\`mayRun\`) altogether changed nothing; leaving
+  out the inbox altogether (no write, no check, no completion; not an option, only a measurement) made the
+  p50 0.02-0.14 ms lower. So the inbox itself costs about a tenth of a millisecond of a paced turn, and the
+  earlier gap was the turn's other work, which these changes made smaller for every Slack turn. This run:
+  487 Slack DM turns per second in one process (about 380 on this machine before these changes; the
+  old code 400-418), paced p50 2.5 ms, p99 4.7 ms. A free process does start the turn at once, with no poll
+  in between.
   Memory: RSS over the 250 MB target is mostly outside the JavaScript heap (code, SQLite's memory-mapped
   pages); the JavaScript heap does not grow across thousands of turns.
 - **Acknowledgements at 200 connections (target 1.5× of the echo): see the table; the Teams Action.Execute
   answer is the turn's card, so its latency at saturation is the turn's cost (Little's law: 200 connections ÷
-  turns per second): 2-6× the echo at p99 over the runs, within the absolute 500 ms deadline.**
+  turns per second): 2-6× the echo at p99 over the runs, within the absolute 500 ms deadline until this run on
+  the slower machine (513 ms in one process; 276 ms with two workers).**
 - **Reminders: met. Growth: met in this run (the lookup's p50 was 1.4-1.6× in earlier runs, always an
   index search, not a scan: the query plan above).** Due jobs are claimed 200 at a time in one statement, each
   person's reminders of a pass are one bundle write, completions one statement, and due messages come a page
