@@ -1,5 +1,4 @@
 import type { SchoolServices } from '../../core/kernel/services.js';
-import { webApiFetch } from './web-fetch.js';
 import { SharedNotes } from '../../core/kernel/transient.js';
 import type { OutboundMessage } from '../../core/turn.js';
 import type { Inbox } from '../../core/inbox/inbox.js';
@@ -17,6 +16,7 @@ import type { HttpServer } from '../../http/server.js';
 import { SlackBot, errorCode } from './bot.js';
 import { SlackDelivery } from './delivery.js';
 import { SharedServerReceiver } from './receiver.js';
+import { webApiFetch } from './web-fetch.js';
 
 export interface SlackDeps extends SchoolServices {
   config: Extract<SlackConfig, { mode: 'on' }>;
