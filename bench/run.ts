@@ -728,8 +728,10 @@ three times as fast (the echo ran 3,900 Slack turns per second there, 930-1,150 
   changes under test). Both processes run at once, each on its own SQLite store against the same fake
   Slack; the paced Slack DM turn goes to one and then the other, 5 s each, the order swapped every round.
   On this AMD machine before the changes below (separate runs, one after the other): this code's paced p50
-  about 0.5 ms above the old code's, its p99 two to three times as high. After them, \`bench:ab\` with 16
-  rounds: p50 2.77 ms against 2.97 (this code faster in 11 of 16 rounds), p99 5.57 against 9.51 (14 of 16). What closed it, each compared with
+  about 0.5 ms above the old code's, its p99 two to three times as high. After them, three runs of
+  \`bench:ab\` with 16 rounds each: p50 2.77, 3.23 and 2.75 ms against 2.97, 3.14 and 2.98 (this code faster
+  in 11, 7 and 13 of 16 rounds: 31 of 48), p99 5.57, 6.70 and 6.14 against 9.51, 8.45 and 8.21 (14, 11 and 13
+  of 16: 38 of 48). What closed it, each compared with
   \`bench:ab\` against the version without it or found in a CPU profile of the paced turn: the Slack Web API
   calls go out on \`node:http\` with kept-alive connections instead of the global fetch (the client's call
   was about 0.45 ms of CPU, most of it the WHATWG request and stream objects; p50 2.42 against 2.73 ms, 8 of
