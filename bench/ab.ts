@@ -28,7 +28,14 @@ const RATE = Number(process.env.BENCH_LATENCY_RATE ?? 40);
 
 function settings(spec: string | undefined): Record<string, string> {
   if (!spec) return {};
-  return Object.fromEntries(spec.split(',').map((pair) => pair.split('=') as [string, string]));
+  return Object.fromEntries(
+    spec.split(',').map((pair) => {
+      // At the first '=': a value may hold one itself (NODE_OPTIONS=--max-old-space-size=256).
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`bench:ab: "${pair}" is not NAME=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }
 
 /** The other tree: a directory given, or a temporary worktree of a ref sharing this tree's node_modules. */
